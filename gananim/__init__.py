@@ -1,0 +1,20 @@
+"""gananim: record GAN training, store it crash-safe, render it to web-ready video, explain what happened.
+
+Reading and rendering need numpy alone: torch is imported only when a Recorder is used.
+"""
+
+__version__ = "0.1.0"
+
+from gananim.errors import GananimError
+from gananim.store import Recording, load
+
+__all__ = ["Recorder", "Recording", "GananimError", "load", "__version__"]
+
+
+def __getattr__(name: str):
+    """Import the torch side lazily, so `import gananim` for reading stays numpy-only."""
+    if name == "Recorder":
+        from gananim.recorder import Recorder
+
+        return Recorder
+    raise AttributeError(f"module 'gananim' has no attribute {name!r}")

@@ -1,0 +1,82 @@
+"""Regular grids over a view box: where D is probed and where densities are histogrammed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gananim.errors import GananimError
+
+Bounds = tuple[tuple[float, float], ...]
+
+
+def as_bounds(box) -> Bounds:
+    """Normalise a view box given as one (low, high) pair per data dimension."""
+    try:
+        bounds = tuple((float(lo), float(hi)) for lo, hi in box)
+    except (TypeError, ValueError):
+        raise GananimError(f"a view box is one (low, high) pair per data dimension, e.g. [(-2, 2), (-2, 2)]; got {box!r}") from None
+    if len(bounds) not in (1, 2):
+        raise GananimError(f"data dimension {len(bounds)} is not supported: gananim records 1D or 2D data")
+    for lo, hi in bounds:
+        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+            raise GananimError(f"each view-box pair needs finite low < high; got ({lo}, {hi})")
+    return bounds
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A regular grid of cells over a box; values live at cell centres, shaped (n,) or (ny, nx)."""
+
+    bounds: Bounds
+    size: int
+
+    @property
+    def dim(self) -> int:
+        return len(self.bounds)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return (self.size,) * self.dim
+
+    @property
+    def edges(self) -> list[np.ndarray]:
+        """Cell edges per axis (x first, then y)."""
+        return [np.linspace(lo, hi, self.size + 1) for lo, hi in self.bounds]
+
+    @property
+    def axes(self) -> list[np.ndarray]:
+        """Cell centres per axis (x first, then y)."""
+        return [(e[:-1] + e[1:]) / 2 for e in self.edges]
+
+    @property
+    def cell_area(self) -> float:
+        """Length (1D) or area (2D) of one cell."""
+        return float(np.prod([(hi - lo) / self.size for lo, hi in self.bounds]))
+
+    def points(self) -> np.ndarray:
+        """All cell centres as (n_cells, dim), in the row-major order of `shape` (y rows, x columns)."""
+        if self.dim == 1:
+            return self.axes[0][:, None]
+        xx, yy = np.meshgrid(*self.axes)
+        return np.stack([xx.ravel(), yy.ravel()], axis=1)
+
+    def histogram(self, samples: np.ndarray) -> np.ndarray:
+        """Density (per unit length/area) of samples on the grid; mass outside the box is dropped."""
+        samples = np.asarray(samples, dtype=np.float64).reshape(len(samples), self.dim)
+        total = len(samples)
+        samples = samples[np.isfinite(samples).all(axis=1)]
+        edges = self.edges
+        if self.dim == 1:
+            counts, _ = np.histogram(samples[:, 0], bins=edges[0])
+        else:  # histogram2d's first axis is its first argument: pass y first to get (ny, nx)
+            counts, _, _ = np.histogram2d(samples[:, 1], samples[:, 0], bins=[edges[1], edges[0]])
+        return counts / max(total, 1) / self.cell_area
+
+    def to_dict(self) -> dict:
+        return {"bounds": [list(b) for b in self.bounds], "size": self.size}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Grid":
+        return cls(as_bounds(d["bounds"]), int(d["size"]))

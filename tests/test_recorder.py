@@ -1,0 +1,257 @@
+"""The Recorder: snapshot contents on known generators, untouched training, hooks, resume, crash safety."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import gananim
+from gananim import Recorder
+from gananim.errors import GananimError
+from gananim.targets import make_target
+
+RING = {"kind": "ring", "n": 8, "radius": 1.0, "sigma": 0.05}
+SMALL = dict(n_samples=16, grid_size=8, latent_grid=5, density_samples=500, real_samples=64)
+
+
+class Affine(nn.Module):
+    """A generator that is a known function: G(z) = z * scale + shift."""
+
+    def __init__(self, scale, shift):
+        super().__init__()
+        self.lin = nn.Linear(len(scale), len(scale))
+        with torch.no_grad():
+            self.lin.weight.copy_(torch.diag(torch.tensor(scale, dtype=torch.float32)))
+            self.lin.bias.copy_(torch.tensor(shift, dtype=torch.float32))
+
+    def forward(self, z):
+        return self.lin(z)
+
+
+def mlp(i, o, *extra):
+    return nn.Sequential(nn.Linear(i, 16), nn.LeakyReLU(0.2), nn.Linear(16, o), *extra)
+
+
+def test_snapshot_of_a_known_generator(tmp_path):
+    G = Affine([0.5, 2.0], [1.0, -1.0])
+    D = mlp(2, 1)
+    with Recorder(tmp_path / "r", G, D, data=make_target(RING), every=5, **SMALL) as rec:
+        for step in range(11):
+            rec.step(step, d_loss=torch.tensor(0.25), g_loss=step)
+    r = gananim.load(tmp_path / "r")
+    assert r.steps.tolist() == [0, 5, 10]
+    snap = r[0]
+    np.testing.assert_allclose(snap.samples, r.latents * [0.5, 2.0] + [1.0, -1.0], atol=1e-6)
+    np.testing.assert_allclose(snap.mapping, r.latent_grid * [0.5, 2.0] + [1.0, -1.0], atol=1e-6)
+    assert r.latent_grid.shape == (25, 2) and r.latent_grid.min() == -2 and r.latent_grid.max() == 2
+    assert snap.d_grid.shape == (8, 8) and snap.density.shape == (8, 8)
+    assert ((snap.d_grid > 0) & (snap.d_grid < 1)).all()
+    assert snap.g_grad.shape == (16, 2)
+    assert r.scalars["d_loss"].tolist() == [0.25] * 3 and r.scalars["g_loss"].tolist() == [0, 5, 10]
+    for name in ("d_real", "d_fake", "value", "g_grad_norm", "d_grad_norm"):
+        assert np.isfinite(r.scalars[name]).all(), name
+    assert r.manifest["d_output"] == "logits" and r.manifest["target"]["kind"] == "ring"
+    assert r.modes.shape == (8, 2) and r.data_density.shape == (8, 8)
+
+
+def test_density_is_the_histogram_of_the_generated_batch(tmp_path):
+    """A generator that sends everything to one point puts all density in that point's cell."""
+    G = Affine([0.0, 0.0], [0.3, 0.3])
+    with Recorder(tmp_path / "r", G, data=[(-1, 1), (-1, 1)], **SMALL) as rec:
+        rec.step(0)
+    snap = gananim.load(tmp_path / "r")[0]
+    cell = 2 / 8
+    assert snap.density[5, 5] == pytest.approx(1 / cell**2) and snap.density.sum() * cell**2 == pytest.approx(1)
+    assert snap.d_grid is None
+
+
+def test_d_grid_holds_probabilities_for_logit_and_sigmoid_discriminators(tmp_path):
+    G = Affine([1.0], [0.0])
+    w = nn.Linear(1, 1)
+    with torch.no_grad():
+        w.weight.fill_(2.0)
+        w.bias.fill_(-1.0)
+    for name, D, expect in (("logits", w, "logits"), ("probs", nn.Sequential(w, nn.Sigmoid()), "probs")):
+        with Recorder(tmp_path / name, G, D, data=[(-3, 3)], **SMALL) as rec:
+            rec.step(0)
+        r = gananim.load(tmp_path / name)
+        assert r.manifest["d_output"] == expect
+        x = r.grid.points()[:, 0]
+        np.testing.assert_allclose(r[0].d_grid, 1 / (1 + np.exp(-(2 * x - 1))), rtol=1e-4)
+
+
+@pytest.mark.parametrize("latent_dim", [1, 2, 15])
+def test_latent_dimensions(tmp_path, latent_dim):
+    G = mlp(latent_dim, 2)
+    with Recorder(tmp_path / "r", G, mlp(2, 1), data=make_target(RING), **SMALL) as rec:
+        rec.step(0)
+    r = gananim.load(tmp_path / "r")
+    assert r.latents.shape == (16, latent_dim)
+    assert r.latent_grid.shape == ((5, latent_dim) if latent_dim == 1 else (25, latent_dim))
+    assert r[0].mapping.shape == (len(r.latent_grid), 2)
+    if latent_dim > 2:  # the grid lies on a 2D plane through the origin spanned by orthonormal directions
+        plane = r.fixed["latent_plane"]
+        np.testing.assert_allclose(plane @ plane.T, np.eye(2), atol=1e-5)
+        np.testing.assert_allclose(r.latent_grid, r.fixed["latent_grid_coords"] @ plane, atol=1e-5)
+
+
+def test_data_as_samples_or_view_box(tmp_path):
+    real = np.random.default_rng(0).normal(3, 0.5, size=(400, 1))
+    with Recorder(tmp_path / "a", mlp(1, 1), mlp(1, 1), data=real, **SMALL) as rec:
+        rec.step(0)
+    a = gananim.load(tmp_path / "a")
+    (lo, hi), = a.view_box
+    assert lo < 2 and hi > 4 and "d_real" in a.scalars
+    with Recorder(tmp_path / "b", mlp(1, 2), mlp(2, 1), data=[(-1.5, 2.5), (-1, 1.5)], **SMALL) as rec:
+        rec.step(0)
+    b = gananim.load(tmp_path / "b")
+    assert b.view_box == ((-1.5, 2.5), (-1.0, 1.5)) and "d_real" not in b.scalars and "d_fake" in b.scalars
+
+
+@pytest.mark.parametrize("G, data, match", [
+    (lambda: mlp(2, 3), [(-1, 1), (-1, 1)], "1D or 2D"),
+    (lambda: mlp(2, 2), [(-1, 1)], "view box has 1 dimension"),
+    (lambda: mlp(2, 2), None, "view box"),
+    (lambda: mlp(2, 2), np.zeros((10, 3)), "1D or 2D"),
+    (lambda: mlp(2, 2), [(1, -1), (0, 1)], "low < high"),
+])
+def test_unsupported_set_ups_get_clear_errors(tmp_path, G, data, match):
+    with pytest.raises(GananimError, match=match):
+        Recorder(tmp_path / "r", G(), data=data, **SMALL)
+    assert not (tmp_path / "r").exists()
+
+
+def train(recorder_path=None, steps=30, bn=True):
+    """A tiny GAN loop with dropout and batch norm; optionally recorded. Returns the final weights."""
+    torch.manual_seed(0)
+    G = nn.Sequential(nn.Linear(2, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.2), nn.Linear(16, 2))
+    D = nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.2), nn.Dropout(0.2), nn.Linear(16, 1))
+    D.eval()  # a user's odd choice of modes must survive recording too
+    target = make_target(RING)
+    opt_g, opt_d = torch.optim.Adam(G.parameters(), 1e-3), torch.optim.Adam(D.parameters(), 1e-3)
+    bce = nn.BCEWithLogitsLoss()
+    rec = Recorder(recorder_path, G, D, data=target, every=3, **SMALL) if recorder_path else None
+    for step in range(steps):
+        real = torch.as_tensor(target.sample(32, np.random.default_rng(step)), dtype=torch.float32)
+        fake = G(torch.randn(32, 2))
+        d_loss = bce(D(real), torch.ones(32, 1)) + bce(D(fake.detach()), torch.zeros(32, 1))
+        opt_d.zero_grad(); d_loss.backward(); opt_d.step()  # noqa: E702
+        g_loss = bce(D(fake), torch.ones(32, 1))
+        opt_g.zero_grad(); g_loss.backward(); opt_g.step()  # noqa: E702
+        if rec:
+            rec.step(step, d_loss=d_loss, g_loss=g_loss)
+    if rec:
+        rec.close()
+    assert G.training and not D.training
+    return [p.detach().clone() for p in (*G.parameters(), *D.parameters())] + [G[1].running_mean.clone()], torch.rand(3)
+
+
+def test_recording_does_not_change_training(tmp_path):
+    plain_weights, plain_rng = train()
+    rec_weights, rec_rng = train(tmp_path / "r")
+    assert all(torch.equal(a, b) for a, b in zip(plain_weights, rec_weights))
+    assert torch.equal(plain_rng, rec_rng)  # the global RNG stream is where it would have been
+    assert len(gananim.load(tmp_path / "r")) == 11  # steps 0, 3, ..., 27 and the final step 29
+
+
+def test_attach_records_a_loop_it_cannot_edit(tmp_path):
+    G, D = mlp(2, 2), mlp(2, 1)
+    opt = torch.optim.SGD(G.parameters(), lr=0.1)
+
+    def closed_train_method():
+        for _ in range(10):
+            opt.zero_grad()
+            (-D(G(torch.randn(8, 2))).mean()).backward()
+            opt.step()
+
+    with Recorder(tmp_path / "r", G, D, data=make_target(RING), every=4, **SMALL).attach(opt):
+        closed_train_method()
+    assert not opt._optimizer_step_post_hooks  # leaving the block removed the hook
+    assert gananim.load(tmp_path / "r").steps.tolist() == [0, 4, 8, 10]
+
+
+def test_resume_drops_snapshots_at_or_after_the_resumed_step(tmp_path):
+    G, D = mlp(2, 2), mlp(2, 1)
+    with Recorder(tmp_path / "r", G, D, data=make_target(RING), every=2, **SMALL) as rec:
+        for step in range(11):
+            rec.step(step, tag=1)
+    latents = gananim.load(tmp_path / "r").latents
+    with Recorder(tmp_path / "r", G, D, data=make_target(RING), every=2, resume=True, seed=5, **SMALL) as rec:
+        for step in range(6, 9):  # training resumed from its step-6 checkpoint
+            rec.step(step, tag=2)
+    r = gananim.load(tmp_path / "r")
+    assert r.steps.tolist() == [0, 2, 4, 6, 8]
+    assert r.scalars["tag"].tolist() == [1, 1, 1, 2, 2]
+    np.testing.assert_array_equal(r.latents, latents)  # the resumed run keeps the recording's fixed latents
+
+
+def test_existing_recording_is_refused(tmp_path):
+    with Recorder(tmp_path / "r", mlp(2, 2), data=[(-1, 1), (-1, 1)], **SMALL) as rec:
+        rec.step(0)
+    with pytest.raises(GananimError, match="already exists"):
+        Recorder(tmp_path / "r", mlp(2, 2), data=[(-1, 1), (-1, 1)], **SMALL)
+    assert len(gananim.load(tmp_path / "r")) == 1
+
+
+def test_diverged_generator_is_recorded_not_fatal(tmp_path):
+    G = Affine([1.0, 1.0], [0.0, 0.0])
+    with torch.no_grad():
+        G.lin.bias[0] = float("nan")
+    with Recorder(tmp_path / "r", G, mlp(2, 1), data=make_target(RING), **SMALL) as rec:
+        rec.step(0)
+    r = gananim.load(tmp_path / "r")
+    assert np.isnan(r[0].samples).any() and r.scalars["nonfinite_share"][0] == 1.0
+    assert r[0].density.sum() == 0
+
+
+CRASHING_LOOP = textwrap.dedent("""
+    import sys, time, torch
+    from torch import nn
+    from gananim import Recorder
+    from gananim.targets import make_target
+    G = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 2))
+    D = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
+    rec = Recorder(sys.argv[1], G, D, data=make_target({"kind": "ring", "n": 8, "sigma": 0.05}), every=1,
+                   n_samples=16, grid_size=8, latent_grid=5, density_samples=200, flush_secs=0.05, chunk_size=4)
+    step = 0
+    while True:
+        rec.step(step, d_loss=float(step))
+        step += 1
+        time.sleep(0.01)
+""")
+
+
+def test_sigkill_mid_run_leaves_a_loadable_recording(tmp_path):
+    path = tmp_path / "r"
+    proc = subprocess.Popen([sys.executable, "-c", CRASHING_LOOP, str(path)], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        seen = 0
+        while seen < 12 and time.monotonic() < deadline:  # read while it is being written
+            time.sleep(0.1)
+            if (path / "manifest.json").exists():
+                seen = len(gananim.load(path))
+        assert seen >= 12, proc.stderr.read() if proc.poll() is not None else "too slow"
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    r = gananim.load(path)
+    assert len(r) >= seen
+    assert r.steps.tolist() == list(range(len(r)))
+    assert r.scalars["d_loss"].tolist() == list(range(len(r)))
+    assert np.isfinite(r[-1].samples).all()
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_models_on_the_gpu(tmp_path):
+    G, D = mlp(2, 2).cuda(), mlp(2, 1).cuda()
+    with Recorder(tmp_path / "r", G, D, data=make_target(RING), **SMALL) as rec:
+        rec.step(0)
+    assert gananim.load(tmp_path / "r")[0].samples.shape == (16, 2)
