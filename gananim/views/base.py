@@ -1,0 +1,86 @@
+"""The View protocol and registry: artists made once in `setup`, changed in place in `update`."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+
+from gananim.errors import GananimError
+from gananim.store import Recording
+from gananim.views.style import Style
+
+VIEWS: dict[str, type["View"]] = {}
+
+
+def register(cls: type["View"]) -> type["View"]:
+    """Class decorator: make a view available by its name (`gananim render --view NAME`)."""
+    VIEWS[cls.name] = cls
+    return cls
+
+
+def get_view(name: str) -> type["View"]:
+    """The view class for a name, or a one-line error listing the known views."""
+    if name not in VIEWS:
+        raise GananimError(f"unknown view {name!r}; known views: {', '.join(sorted(VIEWS))}")
+    return VIEWS[name]
+
+
+class View:
+    """Draws one recording into one axes; subclasses set `name` and implement setup/update."""
+
+    name: ClassVar[str] = ""
+    data_dims: ClassVar[tuple[int, ...]] = (1, 2)
+    needs_discriminator: ClassVar[bool] = False
+    projection: ClassVar[str | None] = None
+    blit: ClassVar[bool] = True  # False when the whole axes changes every frame (a turning 3D camera)
+
+    def __init__(self, rec: Recording, style: Style):
+        self.check(rec)
+        self.rec, self.style = rec, style
+
+    @classmethod
+    def check(cls, rec: Recording) -> None:
+        """Refuse recordings this view can't draw, with a line saying why."""
+        dim = rec.manifest["data_dim"]
+        if dim not in cls.data_dims:
+            want = " or ".join(f"{d}D" for d in cls.data_dims)
+            raise GananimError(f"view {cls.name!r} draws {want} data, but {rec.path} holds {dim}D data")
+        if cls.needs_discriminator and not rec.manifest.get("has_discriminator"):
+            raise GananimError(f"view {cls.name!r} needs a discriminator, but {rec.path} was recorded without one")
+        if not len(rec):
+            raise GananimError(f"{rec.path} has no snapshots yet")
+
+    def setup(self, ax: Axes) -> list[Artist]:
+        """Draw what stays (data density, modes, axes) and create the moving artists; return those."""
+        raise NotImplementedError
+
+    def update(self, i: int) -> None:
+        """Move the artists to snapshot i."""
+        raise NotImplementedError
+
+    raster_ax: Axes | None = None  # set by views that paint their axes' interior as one bitmap
+
+    def raster(self, height: int, width: int) -> np.ndarray:
+        """The bitmap for `raster_ax` at its pixel size, top row first (uint8 RGB)."""
+        raise NotImplementedError
+
+    def frame_box(self, ax: Axes) -> None:
+        """Fix the axes to the recording's view box, so motion on screen is real motion."""
+        (x0, x1), *rest = self.rec.view_box
+        ax.set_xlim(x0, x1)
+        if rest:
+            ax.set_ylim(*rest[0])
+            ax.set_aspect("equal", adjustable="box")
+
+
+def finite_rows(a: np.ndarray) -> np.ndarray:
+    """Mask of rows with only finite values (a diverged generator gives NaN/inf)."""
+    return np.isfinite(a).all(axis=-1) if a.ndim > 1 else np.isfinite(a)
+
+
+def nonfinite_share(snapshot) -> float:
+    """Share of the fixed samples that are NaN/inf in a snapshot."""
+    return float(1 - finite_rows(snapshot.samples).mean())

@@ -1,0 +1,73 @@
+"""`dashboard`: the game's scalars over training, drawn once, with a cursor that moves with the video."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from gananim.views.base import View, register
+
+LOG4 = -2 * math.log(2)  # V(G, D*) at the optimum p_g = p_data (Goodfellow et al. 2014)
+
+# (panel title, [(scalar, label)], reference line or None, log scale)
+PANELS = [
+    ("losses", [("d_loss", "D loss"), ("g_loss", "G loss")], None, False),
+    ("discriminator", [("d_real", "D(real)"), ("d_fake", "D(fake)")], (0.5, "½"), False),
+    ("value V(G, D)", [("value", "V")], (LOG4, "−2 log 2"), False),
+    ("gradient norms", [("g_grad_norm", "‖∇G‖"), ("d_grad_norm", "‖∇D‖")], None, True),
+    ("modes", [("modes_captured", "captured")], None, False),
+]
+COLOURS = ["#d62728", "#1f77b4"]
+
+
+def _available(rec) -> list[tuple]:
+    """The panels with at least one finite series in this recording."""
+    has = lambda name: name in rec.scalars and np.isfinite(rec.scalars[name]).any()  # noqa: E731
+    return [(t, [(n, lab) for n, lab in series if has(n)], ref, log) for t, series, ref, log in PANELS
+            if any(has(n) for n, _ in series)]
+
+
+@register
+class DashboardView(View):
+    """Stacked small charts of losses, D(real)/D(fake), V against −2 log 2, gradient norms; a moving cursor."""
+
+    name = "dashboard"
+
+    def setup(self, ax):
+        rec, s = self.rec, self.style
+        ax.set_axis_off()
+        panels = _available(rec) or [("no scalars recorded", [], None, False)]
+        n, gap = len(panels), 0.06
+        self.cursors, self.dots, self.labels = [], [], []
+        steps = rec.steps
+        for k, (title, series, ref, log) in enumerate(panels):
+            sub = ax.inset_axes([0, 1 - (k + 1) / n + gap / 2, 1, 1 / n - gap])
+            sub.tick_params(labelsize=s.fs(0.7))
+            sub.set_xlim(steps[0], max(steps[-1], steps[0] + 1))
+            if k < n - 1:
+                sub.tick_params(labelbottom=False)
+            else:
+                sub.set_xlabel("training step", fontsize=s.fs(0.8))
+            for (name, label), colour in zip(series, COLOURS):
+                y = rec.scalars[name]
+                sub.plot(steps, y, color=colour, linewidth=1.2 * s.scale, label=label)
+                self.dots.append((sub.plot([], [], "o", color=colour, markersize=4 * s.scale)[0], y))
+            if log:
+                sub.set_yscale("log")
+            if ref is not None:
+                sub.axhline(ref[0], color="#777777", linestyle="--", linewidth=0.8 * s.scale)
+                sub.text(1.0, ref[0], f" {ref[1]}", transform=sub.get_yaxis_transform(), va="center", fontsize=s.fs(0.7), color="#555555")
+            self.labels.append((sub.set_title(title, loc="left", fontsize=s.fs(0.85), color=s.text), title, series))
+            self.cursors.append(sub.axvline(steps[0], color="#444444", linewidth=1.0 * s.scale))
+        return self.cursors + [d for d, _ in self.dots] + [t for t, _, _ in self.labels]
+
+    def update(self, i: int) -> None:
+        step = self.rec.steps[i]
+        for cursor in self.cursors:
+            cursor.set_xdata([step, step])
+        for dot, y in self.dots:
+            dot.set_data([step], [y[i]])
+        for text, title, series in self.labels:
+            values = "   ".join(f"{label} {self.rec.scalars[name][i]:.3g}" for name, label in series)
+            text.set_text(f"{title}    {values}")

@@ -1,0 +1,138 @@
+"""A video frame: a title bar with a step counter, one panel per recording, an optional dashboard.
+
+Everything that does not move is drawn once and kept as a bitmap; each frame restores that bitmap and
+draws only the moving artists (blitting), then hands the RGB buffer to the encoder.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from gananim.errors import GananimError
+from gananim.store import Recording
+from gananim.views.base import View, get_view, nonfinite_share
+from gananim.views.style import Style
+
+HEADER = 0.085  # share of the frame height taken by the title bar
+
+
+class Frame:
+    """Renders frames of one view for 1–4 recordings (side by side, synchronised on training step)."""
+
+    def __init__(self, recs: list[Recording], view: str, style: Style, *, titles: list[str] | None = None,
+                 title: str | None = None, dashboard: bool = False):
+        if not 1 <= len(recs) <= 4:
+            raise GananimError(f"give 1 to 4 recordings to render side by side, got {len(recs)}")
+        if dashboard and len(recs) > 1:
+            raise GananimError("--dashboard works with one recording; to compare dashboards use --view dashboard with several")
+        cls = get_view(view)
+        self.recs, self.style = recs, style
+        self.views: list[View] = [cls(rec, style) for rec in recs]
+        self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi, facecolor=style.background)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.animated = self._build(titles or [_default_title(r) for r in recs], title, dashboard)
+        self.blit = all(v.blit for v in self.views)
+        for artist in self.animated:
+            artist.set_animated(self.blit)
+        self._background = None
+
+    def _build(self, titles: list[str], title: str | None, dashboard: bool) -> list:
+        """Lay out the panels and the title bar; return the moving artists."""
+        s, fig = self.style, self.fig
+        right = 0.6 if dashboard else 0.98
+        grid = fig.add_gridspec(1, len(self.views), left=0.05, right=right, top=1 - HEADER - 0.05, bottom=0.08, wspace=0.18)
+        animated, self.axes = [], []
+        for k, v in enumerate(self.views):
+            ax = fig.add_subplot(grid[0, k], projection=v.projection)
+            self.axes.append(ax)
+            ax.tick_params(labelsize=s.fs(0.8))
+            animated += v.setup(ax)
+            if v.raster_ax is not None:  # the bitmap covers the frame of the axes: draw the spines again on top
+                animated += list(ax.spines.values())
+            if len(self.views) > 1:
+                ax.set_title(titles[k], fontsize=s.fs(1.1), color=s.text)
+        if dashboard:
+            dash = get_view("dashboard")(self.recs[0], s)
+            animated += dash.setup(fig.add_axes([0.66, 0.08, 0.32, 1 - HEADER - 0.13]))
+            self.views.append(dash)
+        fig.text(0.012, 1 - HEADER / 2, title or " · ".join(dict.fromkeys(titles)), va="center", fontsize=s.fs(1.4),
+                 weight="bold", color=s.text)
+        self.counter = fig.text(0.988, 1 - HEADER / 2, "", ha="right", va="center", fontsize=s.fs(1.3),
+                                family="monospace", color=s.text)
+        self.warning = fig.text(0.5, 0.015, "", ha="center", va="bottom", fontsize=s.fs(1.0), color="#b00020", weight="bold")
+        fig.add_artist(_rule(HEADER))
+        return animated + [self.counter, self.warning]
+
+    def steps(self, start: int | None = None, stop: int | None = None) -> np.ndarray:
+        """The frames' training steps: every recorded step of any recording, within [start, stop]."""
+        steps = np.unique(np.concatenate([r.steps for r in self.recs]))
+        lo = steps[0] if start is None else start
+        hi = steps[-1] if stop is None else stop
+        return steps[(steps >= lo) & (steps <= hi)]
+
+    def render(self, step: int) -> np.ndarray:
+        """The frame at a training step, as uint8 (height, width, 3)."""
+        bad = 0.0
+        for v in self.views:
+            i = v.rec.index_at(step)
+            v.update(i)
+            bad = max(bad, nonfinite_share(v.rec[i]))
+        self.counter.set_text(f"step {step:,}")
+        self.warning.set_text(f"⚠ {bad:.0%} of generated samples are NaN/inf (diverged): not drawn" if bad else "")
+        if self.blit:
+            self._draw_blit()
+        else:
+            self.canvas.draw()
+        return self._pixels()
+
+    def _draw_blit(self) -> None:
+        """Restore the static background, then draw only the moving artists."""
+        if self._background is None:
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self.canvas.restore_region(self._background)
+        buffer = np.asarray(self.canvas.buffer_rgba())
+        for v in self.views:
+            if v.raster_ax is not None:
+                _paste(buffer, v.raster_ax, v)
+        for artist in self.animated:
+            self.fig.draw_artist(artist)
+
+    def _pixels(self) -> np.ndarray:
+        """The canvas as RGB, cropped or padded to exactly the style's size (Agg may round by a pixel)."""
+        rgb = np.asarray(self.canvas.buffer_rgba())[: self.style.height, : self.style.width, :3]
+        if rgb.shape[:2] == (self.style.height, self.style.width):
+            return np.ascontiguousarray(rgb)
+        out = np.full((self.style.height, self.style.width, 3), 255, np.uint8)
+        out[: rgb.shape[0], : rgb.shape[1]] = rgb
+        return out
+
+
+def _paste(buffer: np.ndarray, ax, view: View) -> None:
+    """Paint a view's bitmap into the inside of its axes, straight into the canvas (no resampling)."""
+    box = ax.bbox
+    height = buffer.shape[0]
+    x0, x1 = int(round(box.x0)), int(round(box.x1))
+    top, bottom = height - int(round(box.y1)), height - int(round(box.y0))
+    buffer[top:bottom, x0:x1, :3] = view.raster(bottom - top, x1 - x0)
+
+
+def _rule(y: float):
+    """A thin line under the title bar."""
+    from matplotlib.lines import Line2D
+
+    return Line2D([0.012, 0.988], [1 - y, 1 - y], color="#cccccc", linewidth=0.8)
+
+
+def _default_title(rec: Recording) -> str:
+    """A recording's experiment name, or its folder name."""
+    return (rec.manifest.get("config") or {}).get("name") or rec.path.name
+
+
+def render_frame(recs: Recording | list[Recording], index: int, view: str, style: Style, **kw) -> np.ndarray:
+    """One frame, as a pure function: the snapshot `index` of the first recording, drawn by `view`."""
+    recs = recs if isinstance(recs, list) else [recs]
+    frame = Frame(recs, view, style, **kw)
+    return frame.render(int(recs[0].steps[index]))

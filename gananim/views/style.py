@@ -1,0 +1,69 @@
+"""Frame sizes, the palette and text sizes shared by every view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from matplotlib.colors import LinearSegmentedColormap, ListedColormap
+
+from gananim.errors import GananimError
+
+SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "square": (720, 720)}
+
+# seeds/003: purple where D says "real", white where it says "fake"; generated mass as red patches.
+D_CMAP = LinearSegmentedColormap.from_list("gananim_d", ["#ffffff", "#e7dcef", "#9e7fc0", "#4b2a7b"])
+RED = np.array([0.84, 0.15, 0.16])
+DENSITY_GAMMA = 0.6  # opacity = (density / vmax) ** gamma: thin mass stays visible, peaks saturate
+
+
+def density_cmap(rgb=RED, name: str = "gananim_density") -> ListedColormap:
+    """A colormap from transparent to opaque `rgb`: density drawn as patches over whatever lies below."""
+    colors = np.zeros((256, 4))
+    colors[:, :3] = rgb
+    colors[:, 3] = np.linspace(0, 1, 256) ** DENSITY_GAMMA
+    return ListedColormap(colors, name=name)
+
+
+@dataclass(frozen=True)
+class Style:
+    """How frames look: size in pixels, dpi and colours (data blue, generator red, D green, as in seeds/003)."""
+
+    width: int = 1280
+    height: int = 720
+    dpi: int = 100
+    data: str = "#1f77b4"
+    generated: str = "#d62728"
+    discriminator: str = "#2ca02c"
+    mode_marker: str = "#111111"
+    background: str = "white"
+    text: str = "#222222"
+    font_size: float = 11.0
+
+    @property
+    def scale(self) -> float:
+        """Text and line sizes grow with the frame: 1.0 at 720 pixels high."""
+        return min(self.width, self.height) / 720
+
+    def fs(self, factor: float = 1.0) -> float:
+        return self.font_size * self.scale * factor
+
+
+def make_style(size: str | tuple[int, int] = "720p", **overrides) -> Style:
+    """A Style for a named size (720p, 1080p, square) or an explicit (width, height)."""
+    if isinstance(size, str):
+        if size not in SIZES:
+            if "x" in size:
+                try:
+                    size = tuple(int(v) for v in size.lower().split("x"))
+                except ValueError:
+                    raise GananimError(f"unknown size {size!r}: use one of {', '.join(SIZES)} or WIDTHxHEIGHT") from None
+            else:
+                raise GananimError(f"unknown size {size!r}: use one of {', '.join(SIZES)} or WIDTHxHEIGHT")
+        else:
+            size = SIZES[size]
+    width, height = size
+    if width < 64 or height < 64:
+        raise GananimError(f"frame size {width}x{height} is too small: at least 64x64")
+    # H.264 with yuv420p needs even sizes: round down here so every frame matches the encoder.
+    return replace(Style(), width=int(width) // 2 * 2, height=int(height) // 2 * 2, **overrides)
