@@ -8,13 +8,17 @@ __version__ = "0.1.0"
 from gananim.errors import GananimError
 from gananim.store import Recording, load
 
-__all__ = ["Recorder", "Recording", "GananimError", "load", "__version__"]
+__all__ = ["Recorder", "Recording", "GananimError", "load", "render", "__version__"]
 
 
 def __getattr__(name: str):
-    """Import the torch side lazily, so `import gananim` for reading stays numpy-only."""
+    """Import the torch side and the renderer lazily, so `import gananim` for reading stays numpy-only."""
     if name == "Recorder":
         from gananim.recorder import Recorder
 
         return Recorder
+    if name == "render":
+        from gananim.pipeline import render
+
+        return render
     raise AttributeError(f"module 'gananim' has no attribute {name!r}")

@@ -29,10 +29,14 @@ def human_size(n: float) -> str:
 
 
 class RateColumn(ProgressColumn):
-    """Steps per second, from rich's own speed estimate."""
+    """Items per second, from rich's own speed estimate."""
+
+    def __init__(self, unit: str = "steps/s"):
+        super().__init__()
+        self.unit = unit
 
     def render(self, task) -> Text:
-        return Text(f"{task.speed:,.0f} steps/s" if task.speed else "… steps/s", style="cyan")
+        return Text(f"{task.speed:,.1f} {self.unit}" if task.speed else f"… {self.unit}", style="cyan")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -168,6 +172,57 @@ def info(run: Path, as_json: bool) -> None:
     for name, s in summary.items():
         scalars.add_row(name, *("—" if s[k] is None else f"{s[k]:.4g}" for k in ("first", "last", "min", "max", "mean")))
     console.print(scalars)
+
+
+@cli.command()
+@click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--view", help="goodfellow-1d, mapping, surface, mountains, dashboard, gradients [default: by data].")
+@click.option("--out", type=click.Path(path_type=Path), help="FILE.mp4|.webm|.gif, or a folder for all web formats.")
+@click.option("--embed", is_flag=True, help="Write WebM, MP4, GIF, a poster and an HTML snippet into a folder.")
+@click.option("--size", default="720p", show_default=True, help="720p, 1080p, square or WIDTHxHEIGHT.")
+@click.option("--fps", type=click.FloatRange(min=1, max=120), default=30, show_default=True)
+@click.option("--steps", "step_range", metavar="A:B", help="Only training steps A to B.")
+@click.option("--speed", type=click.FloatRange(min=0.01), default=1.0, show_default=True, help="Snapshots per frame (2 = twice as fast).")
+@click.option("--duration", type=click.FloatRange(min=0.1), help="Stretch or squeeze the video to this many seconds.")
+@click.option("--dashboard", is_flag=True, help="Put the dashboard beside the view.")
+@click.option("--max-mb", type=click.FloatRange(min=0.01), help="Size budget for GIFs: met by lowering fps and size.")
+@click.option("--title", help="Title on every frame [default: the experiment's name].")
+def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashboard, max_mb, title) -> None:
+    """Render RUN (or 2–4 RUNs side by side) to web-ready video."""
+    from gananim.pipeline import render_files as render_runs
+    from gananim.store import load
+
+    recs = [load(r) for r in runs]
+    columns = [TextColumn("[bold]render"), BarColumn(), MofNCompleteColumn(), RateColumn("frames/s"),
+               TimeElapsedColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=err_console) as progress:
+        task = progress.add_task("render", total=None)
+        written = render_runs(recs, view, out, size=size, fps=fps, steps=step_range, speed=speed, duration=duration,
+                              embed=embed, dashboard=dashboard, max_mb=max_mb, title=title,
+                              progress=lambda k, n: progress.update(task, completed=k, total=n))
+    console.print("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
+
+
+@cli.command()
+@click.option("--steps", type=click.IntRange(min=1), help="Training steps [default: the preset's].")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("renders"), show_default=True, help="Folder for the videos.")
+def demo(steps, out) -> None:
+    """Record the default preset and render its headline video (the README's main job)."""
+    from gananim.lab.presets import DEFAULT_PRESET, load_preset
+    from gananim.pipeline import render_files as render_runs
+
+    cfg = load_preset(DEFAULT_PRESET)
+    if steps:
+        cfg.steps = steps
+    run_dir = Path("runs") / "demo"  # the demo owns this folder: running it again replaces it
+    path = _train_with_progress(cfg, run_dir, overwrite=True, resume=False)
+    _print_summary(path)
+    columns = [TextColumn("[bold]render"), BarColumn(), MofNCompleteColumn(), RateColumn("frames/s"), TimeElapsedColumn()]
+    with Progress(*columns, console=err_console) as progress:
+        task = progress.add_task("render", total=None)
+        written = render_runs(path, None, out / f"{cfg.name}", embed=True, dashboard=True,
+                              progress=lambda k, n: progress.update(task, completed=k, total=n))
+    console.print("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -127,6 +127,7 @@ class Recorder:
         self._purge_step = purge_step if resume else None
         self._purge_pending = resume
         self._last_seen: int | None = None
+        self._last_scalars: dict = {}
         self._last_snapshot: int | None = None
         self._hook = None
         self._count = 0
@@ -197,7 +198,7 @@ class Recorder:
 
     def step(self, step: int, **scalars) -> bool:
         """Call once per training step: snapshots when step % every == 0, else only a clock check."""
-        self._last_seen = step
+        self._last_seen, self._last_scalars = step, scalars
         if step % self.every:
             self.writer.maybe_flush()
             return False
@@ -325,7 +326,7 @@ class Recorder:
         """Detach, take a last snapshot of the last step seen, and flush."""
         self.detach()
         if final_snapshot and self._last_seen is not None and self._last_seen != self._last_snapshot:
-            self.snapshot(self._last_seen)
+            self.snapshot(self._last_seen, **self._last_scalars)
         self.writer.close()
 
     def __enter__(self) -> "Recorder":

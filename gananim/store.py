@@ -301,6 +301,12 @@ class Recording:
         """Size of the recording on disk."""
         return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
 
+    def _repr_html_(self) -> str:
+        """In Jupyter, a recording displays as an inline looping video of its headline view."""
+        from gananim.notebook import video_html
+
+        return video_html(self) if len(self) else f"<pre>{self!r}</pre>"
+
     def __repr__(self) -> str:
         return f"Recording({str(self.path)!r}, {len(self)} snapshots, steps {self.steps[:1].tolist()}..{self.steps[-1:].tolist()})"
 

@@ -10,22 +10,23 @@ from gananim.views.base import View, register
 
 LOG4 = -2 * math.log(2)  # V(G, D*) at the optimum p_g = p_data (Goodfellow et al. 2014)
 
-# (panel title, [(scalar, label)], reference line or None, log scale)
+G_RED, D_PURPLE, DATA_BLUE, GREY = "#d62728", "#6a3d9a", "#1f77b4", "#444444"
+# (panel title, [(scalar, label, colour)], reference line or None, log scale): the generator's things in red,
+# the discriminator's in purple, the data's in blue, as in the 2D views.
 PANELS = [
-    ("losses", [("d_loss", "D loss"), ("g_loss", "G loss")], None, False),
-    ("discriminator", [("d_real", "D(real)"), ("d_fake", "D(fake)")], (0.5, "½"), False),
-    ("value V(G, D)", [("value", "V")], (LOG4, "−2 log 2"), False),
-    ("gradient norms", [("g_grad_norm", "‖∇G‖"), ("d_grad_norm", "‖∇D‖")], None, True),
-    ("modes", [("modes_captured", "captured")], None, False),
+    ("losses", [("d_loss", "D loss", D_PURPLE), ("g_loss", "G loss", G_RED)], None, False),
+    ("discriminator", [("d_real", "D(real)", DATA_BLUE), ("d_fake", "D(fake)", G_RED)], (0.5, "½"), False),
+    ("value V(G, D)", [("value", "V", GREY)], (LOG4, "−2 log 2"), False),
+    ("gradient norms", [("g_grad_norm", "‖∇G‖", G_RED), ("d_grad_norm", "‖∇D‖", D_PURPLE)], None, True),
+    ("modes", [("modes_captured", "captured", GREY)], None, False),
 ]
-COLOURS = ["#d62728", "#1f77b4"]
 
 
 def _available(rec) -> list[tuple]:
     """The panels with at least one finite series in this recording."""
     has = lambda name: name in rec.scalars and np.isfinite(rec.scalars[name]).any()  # noqa: E731
-    return [(t, [(n, lab) for n, lab in series if has(n)], ref, log) for t, series, ref, log in PANELS
-            if any(has(n) for n, _ in series)]
+    return [(t, [row for row in series if has(row[0])], ref, log) for t, series, ref, log in PANELS
+            if any(has(row[0]) for row in series)]
 
 
 @register
@@ -49,7 +50,7 @@ class DashboardView(View):
                 sub.tick_params(labelbottom=False)
             else:
                 sub.set_xlabel("training step", fontsize=s.fs(0.8))
-            for (name, label), colour in zip(series, COLOURS):
+            for name, label, colour in series:
                 y = rec.scalars[name]
                 sub.plot(steps, y, color=colour, linewidth=1.2 * s.scale, label=label)
                 self.dots.append((sub.plot([], [], "o", color=colour, markersize=4 * s.scale)[0], y))
@@ -57,7 +58,8 @@ class DashboardView(View):
                 sub.set_yscale("log")
             if ref is not None:
                 sub.axhline(ref[0], color="#777777", linestyle="--", linewidth=0.8 * s.scale)
-                sub.text(1.0, ref[0], f" {ref[1]}", transform=sub.get_yaxis_transform(), va="center", fontsize=s.fs(0.7), color="#555555")
+                sub.text(0.99, ref[0], ref[1], transform=sub.get_yaxis_transform(), ha="right", va="bottom",
+                         fontsize=s.fs(0.7), color="#555555")
             self.labels.append((sub.set_title(title, loc="left", fontsize=s.fs(0.85), color=s.text), title, series))
             self.cursors.append(sub.axvline(steps[0], color="#444444", linewidth=1.0 * s.scale))
         return self.cursors + [d for d, _ in self.dots] + [t for t, _, _ in self.labels]
@@ -69,5 +71,5 @@ class DashboardView(View):
         for dot, y in self.dots:
             dot.set_data([step], [y[i]])
         for text, title, series in self.labels:
-            values = "   ".join(f"{label} {self.rec.scalars[name][i]:.3g}" for name, label in series)
+            values = "   ".join(f"{label} {self.rec.scalars[name][i]:.3g}" for name, label, _ in series)
             text.set_text(f"{title}    {values}")

@@ -1,0 +1,131 @@
+"""The render pipeline: recording(s) → frames → web files, behind `gananim render` and `gananim.render`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+from gananim import encode
+from gananim.errors import GananimError
+from gananim.store import Recording, load
+from gananim.views import Frame, make_style
+
+VIDEO_SUFFIXES = (".mp4", ".webm", ".gif")
+
+
+def default_view(rec: Recording) -> str:
+    """The headline view for a recording: goodfellow-1d for 1D data, surface with a D, else mapping."""
+    if rec.manifest["data_dim"] == 1:
+        return "goodfellow-1d"
+    return "surface" if rec.manifest.get("has_discriminator") else "mapping"
+
+
+def parse_steps(text: str | None) -> tuple[int | None, int | None]:
+    """'A:B', 'A:' or ':B' → (A, B) training-step bounds (inclusive)."""
+    if not text:
+        return None, None
+    m = re.fullmatch(r"\s*(\d*)\s*:\s*(\d*)\s*", text)
+    if not m or not (m.group(1) or m.group(2)):
+        raise GananimError(f"--steps takes A:B (training steps, either side may be left out), got {text!r}")
+    lo, hi = (int(g) if g else None for g in m.groups())
+    if lo is not None and hi is not None and lo > hi:
+        raise GananimError(f"--steps {text}: the start is after the end")
+    return lo, hi
+
+
+@dataclass
+class Timeline:
+    """Which training step each video frame shows: one per snapshot, stretched by speed or duration."""
+
+    steps: np.ndarray
+    fps: float
+
+    @classmethod
+    def make(cls, snapshot_steps: np.ndarray, fps: float, speed: float = 1.0, duration: float | None = None) -> "Timeline":
+        if len(snapshot_steps) == 0:
+            raise GananimError("no snapshots in the chosen step range")
+        if fps <= 0 or speed <= 0 or (duration is not None and duration <= 0):
+            raise GananimError("--fps, --speed and --duration must be positive")
+        n = round(duration * fps) if duration else round(len(snapshot_steps) / speed)
+        pick = np.round(np.linspace(0, len(snapshot_steps) - 1, max(n, 1))).astype(int)
+        return cls(snapshot_steps[pick], fps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+def frames(frame: Frame, timeline: Timeline, progress: Callable[[int], None] | None = None) -> Iterator[np.ndarray]:
+    """Render the timeline frame by frame (a repeated step reuses the last frame)."""
+    last_step, last = None, None
+    for k, step in enumerate(timeline.steps):
+        if step != last_step:
+            last_step, last = step, frame.render(int(step))
+        yield last
+        if progress:
+            progress(k + 1)
+
+
+def render(runs, view: str | None = None, out: str | Path | None = None, **options) -> Path:
+    """Render a view of 1–4 recordings; returns the video file, or the folder for `embed=True`."""
+    written = render_files(runs, view, out, **options)
+    return written[0].parent if len(written) > 1 else written[0]
+
+
+def render_files(runs, view: str | None = None, out: str | Path | None = None, *, size: str | tuple[int, int] = "720p",
+           fps: float = 30, steps: str | None = None, speed: float = 1.0, duration: float | None = None,
+           embed: bool = False, dashboard: bool = False, max_mb: float | None = None, title: str | None = None,
+           titles: list[str] | None = None, progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Render one view of 1–4 recordings to a video file (.mp4/.webm/.gif) or, with embed, a web folder."""
+    recs = [r if isinstance(r, Recording) else load(r) for r in (runs if isinstance(runs, (list, tuple)) else [runs])]
+    view = view or default_view(recs[0])
+    style = make_style(size)
+    frame = Frame(recs, view, style, titles=titles, title=title, dashboard=dashboard)
+    timeline = Timeline.make(frame.steps(*parse_steps(steps)), fps, speed, duration)
+    target = _output_path(recs[0], view, out, embed)
+    folder = target if target.suffix == "" else target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise GananimError(f"cannot write to {folder}: {e.strerror or e}") from None
+    tick = (lambda k: progress(k, len(timeline))) if progress else None
+    if embed or target.suffix == "":
+        formats = ("webm", "mp4", "gif")
+        written = encode.write_embed(lambda: frames(frame, timeline, tick), target, f"{_name(recs[0])}-{view}",
+                                     fps, (style.width, style.height), formats=formats, gif_max_mb=max_mb)
+        return list(written.values())
+    return [_write_file(frame, timeline, target, style, max_mb, tick)]
+
+
+def _write_file(frame: Frame, timeline: Timeline, path: Path, style, max_mb: float | None, tick) -> Path:
+    """One video file; a GIF over its size budget is remade at a lower fps and size, never refused."""
+    with encode.writer_for(path, timeline.fps, (style.width, style.height)) as writer:
+        for img in frames(frame, timeline, tick):
+            writer.grab_frame(img)
+    written = writer.finish()
+    if path.suffix == ".gif" and max_mb is not None and written.stat().st_size > max_mb * 2**20:
+        encode.fit_gif(written, written, max_mb, fps=timeline.fps, width=style.width)
+    return written
+
+
+def _name(rec: Recording) -> str:
+    """A file-name-safe name for a recording: its experiment name or folder name."""
+    raw = (rec.manifest.get("config") or {}).get("name") or rec.path.name
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", raw).strip("-") or "recording"
+
+
+def _output_path(rec: Recording, view: str, out, embed: bool) -> Path:
+    """Where to write: the given file or folder, else renders/NAME-VIEW.mp4 (or a folder for --embed)."""
+    if out is None:
+        return Path("renders") / (f"{_name(rec)}-{view}" if embed else f"{_name(rec)}-{view}.mp4")
+    out = Path(out)
+    if out.suffix.lower() in VIDEO_SUFFIXES:
+        if embed:
+            raise GananimError(f"--embed writes a folder of files; give --out a folder, not {out.name}")
+        return out.with_suffix(out.suffix.lower())
+    if out.suffix:
+        raise GananimError(f"cannot write {out.name}: use .mp4, .webm or .gif, or a folder (for all web formats)")
+    return out

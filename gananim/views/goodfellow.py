@@ -1,0 +1,203 @@
+"""`goodfellow-1d`: Goodfellow et al. 2014, Fig. 1, moving (seeds/003, seeds/004).
+
+One axes, three bands from the bottom up:
+    the z line      the latent grid's points, spread affinely over the x range (the prior's extent end to end);
+    arrows          from each z up to G(z) on the x line: where they bunch up G's slope is small (mass piles
+                    up there), where they fan out it is large; crossing arrows are a non-monotone mapping;
+    the x line      with the data density (blue, static), the generator's density (red histogram) and D(x)
+                    (green) on a right-hand [0, 1] axis with a dashed line at D = ½, where D ends up at the
+                    optimum p_g = p_data.
+Every limit is fixed for the whole video (computed once in `setup`), so a peak that grows really grows.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Polygon
+from matplotlib.ticker import MaxNLocator
+
+from gananim.views.base import View, register
+
+LOG4 = -2 * math.log(2)  # V(G, D*) at p_g = p_data
+BAND = 0.62        # height of the arrow band below the x line, as a share of the density band's height
+Z_LEVEL = 0.80     # the z line's depth in the arrow band (its lower 20% holds the z labels)
+HEADROOM = 1.15    # the density band's top: 1.15 x the highest density it is scaled for
+PEAK_QUANTILE = 0.9  # robust max of the generated density's peaks over the video (a brief spike may leave the frame)
+MAX_PEAK = 4.0     # ... but never scale the data's peak below a quarter of the band
+INSET = 0.04       # the z line's ends sit this share of the x range inside the axes, so the end points show
+PROBE = 200        # snapshots read in setup to fix the y limits (evenly spread over the recording)
+ARROW = "#3a3a3a"
+
+
+def probe_indices(n: int, k: int = PROBE) -> np.ndarray:
+    """At most k snapshot indices spread evenly over a recording of n, first and last included."""
+    return np.unique(np.linspace(0, n - 1, min(n, k)).round().astype(int))
+
+
+def latent_line(rec) -> tuple[np.ndarray, np.ndarray, str]:
+    """Indices of the latent grid points on the z line, their z values, and the z line's label.
+
+    Latent dim 1: the whole grid. Higher: the grid row through the middle of the second coordinate (z₂ ≈ 0).
+    """
+    coords = rec.fixed["latent_grid_coords"]
+    if coords.shape[1] == 1:
+        return np.arange(len(coords)), coords[:, 0].astype(float), "z"
+    mid = coords[np.argmin(np.abs(coords[:, 1])), 1]
+    idx = np.flatnonzero(coords[:, 1] == mid)
+    return idx[np.argsort(coords[idx, 0])], coords[idx[np.argsort(coords[idx, 0])], 0].astype(float), f"z₁ (z₂ = {mid:.2g})"
+
+
+def prior_label(rec) -> str:
+    """How z is drawn, from the manifest: 'z ~ U(−1, 1)' or 'z ~ N(0, 1)'."""
+    m = rec.manifest
+    if m.get("prior") == "uniform":
+        lo, hi = m.get("prior_range", (-1, 1))
+        return f"z ~ U({_num(lo)}, {_num(hi)})"
+    return "z ~ N(0, 1)" + (f", grid over [{_num(m['latent_extent'][0])}, {_num(m['latent_extent'][1])}]" if "latent_extent" in m else "")
+
+
+def _num(v: float) -> str:
+    return f"{v:g}".replace("-", "−")
+
+
+def step_outline(edges: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A histogram's outline: x at every edge twice, y at every bin twice."""
+    return np.repeat(edges, 2)[1:-1], np.repeat(values, 2)
+
+
+@register
+class GoodfellowView(View):
+    """z line below, arrows up to G(z), data (blue) / generated (red) densities and D (green) above the x line."""
+
+    name = "goodfellow-1d"
+    data_dims = (1,)
+
+    def setup(self, ax):
+        rec, s = self.rec, self.style
+        self.ax = ax
+        (x0, x1), = rec.view_box
+        self.edges = rec.grid.edges[0]
+        centres = rec.grid.axes[0]
+        data = rec.data_density
+        self.has_d = bool(rec.manifest.get("has_discriminator")) and rec[0].d_grid is not None
+
+        # --- fixed vertical layout: density band [0, top], arrow band [-band, 0] --------------------
+        self.peak = self._peak(data)
+        top = HEADROOM * self.peak
+        band = BAND * top
+        self.z_y = -Z_LEVEL * band
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(-band, top)
+        ticks = [t for t in MaxNLocator(4).tick_values(0, self.peak) if 0 <= t <= top]
+        ax.set_yticks(ticks)
+        ax.spines["left"].set_bounds(0, top)
+        ax.spines["bottom"].set_position(("data", 0))  # the x axis is the x line; its ticks label x
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.spines["bottom"].set_linewidth(1.4 * s.scale)
+        ax.tick_params(axis="x", direction="inout", length=5 * s.scale, pad=1.5 * s.scale)
+        ax.set_ylabel("density", fontsize=s.fs(0.9), color=s.text)
+        ax.yaxis.label.set_y((band + top / 2) / (band + top))
+        ax.text(x1, 0, "x ", ha="right", va="bottom", fontsize=s.fs(1.0), style="italic", color=s.text)
+
+        # --- static: data density, z line and its points ---------------------------------------------
+        handles, labels = [], []
+        if data is not None:
+            ax.fill_between(centres, data, color=s.data, alpha=0.18, linewidth=0, zorder=1)
+            ax.plot(centres, data, color=s.data, linewidth=1.6 * s.scale, zorder=2)
+            handles.append(Patch(facecolor=_rgba(s.data, 0.18), edgecolor=s.data, linewidth=1.2 * s.scale))
+            labels.append("data")
+        self.line_idx, z, zname = latent_line(rec)
+        lo, hi = rec.manifest.get("latent_extent") or (float(z.min()), float(z.max()))
+        span = (x1 - x0) * (1 - 2 * INSET)
+        self.tails = x0 + (x1 - x0) * INSET + (z - lo) / ((hi - lo) or 1.0) * span
+        ax.plot([x0 + (x1 - x0) * INSET * 0.5, x1 - (x1 - x0) * INSET * 0.5], [self.z_y, self.z_y], color="#555555",
+                linewidth=1.2 * s.scale, zorder=2, solid_capstyle="butt")
+        ax.scatter(self.tails, np.full_like(self.tails, self.z_y), s=(3.2 * s.scale) ** 2, color=ARROW, zorder=3, linewidths=0)
+        label_y = self.z_y - 0.08 * band
+        for zv, xv, ha in ((lo, self.tails[0] if len(z) and z[0] == lo else x0 + (x1 - x0) * INSET, "center"),
+                           (hi, self.tails[-1] if len(z) and z[-1] == hi else x1 - (x1 - x0) * INSET, "center")):
+            ax.text(xv, label_y, _num(zv), ha=ha, va="top", fontsize=s.fs(0.75), color="#555555")
+        ax.text((x0 + x1) / 2, label_y, prior_label(rec) if zname == "z" else zname, ha="center", va="top",
+                fontsize=s.fs(0.8), color="#555555")
+
+        # --- moving: the generator's density (fill + outline), the arrows, D --------------------------
+        xs, ys = step_outline(self.edges, np.zeros(len(centres)))
+        self.outline_x = xs
+        self.fill = Polygon(np.zeros((len(xs) + 2, 2)), closed=True, facecolor=_rgba(s.generated, 0.28), edgecolor="none", zorder=3)
+        ax.add_patch(self.fill)
+        (self.outline,) = ax.plot(xs, ys, color=s.generated, linewidth=1.5 * s.scale, zorder=4)
+        handles.append(Patch(facecolor=_rgba(s.generated, 0.28), edgecolor=s.generated, linewidth=1.2 * s.scale))
+        labels.append("G(z) density")
+        u, v = self._uv(0)
+        self.quiver = ax.quiver(self.tails, np.full_like(self.tails, self.z_y), u, v, angles="xy", scale_units="xy", scale=1,
+                                units="dots", width=1.1 * s.scale, headwidth=4.5, headlength=6, headaxislength=5.5,
+                                minlength=0, color=ARROW, alpha=0.75, zorder=5)
+        moving = [self.fill, self.outline, self.quiver]
+
+        if self.has_d:
+            twin = self.twin = ax.twinx()
+            twin.set_ylim(-band / self.peak, top / self.peak)  # D = 0 on the x line, D = 1 at the data's scale
+            twin.set_yticks([0, 0.5, 1], ["0", "½", "1"])
+            twin.tick_params(labelsize=s.fs(0.8), colors=s.discriminator)
+            twin.spines["right"].set_bounds(0, 1)
+            twin.spines["right"].set_color(s.discriminator)
+            for side in ("top", "left", "bottom"):
+                twin.spines[side].set_visible(False)
+            twin.set_ylabel("D(x)", fontsize=s.fs(0.9), color=s.discriminator)
+            twin.yaxis.label.set_y((band + 0.5 * self.peak) / (band + top))
+            twin.plot([x0, x1], [0.5, 0.5], color=s.discriminator, alpha=0.55, linestyle=(0, (5, 4)), linewidth=1.0 * s.scale, zorder=1)
+            twin.text(x0 + 0.005 * (x1 - x0), 0.5, "D = ½", ha="left", va="bottom", fontsize=s.fs(0.7), color=s.discriminator, alpha=0.9)
+            (self.d_line,) = twin.plot(centres, np.full(len(centres), np.nan), color=s.discriminator, linewidth=1.8 * s.scale, zorder=6)
+            handles.append(Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale))
+            labels.append("D(x)")
+            moving.append(self.d_line)
+
+        ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(labels), frameon=False,
+                  fontsize=s.fs(0.8), borderaxespad=0.2, handlelength=1.6, columnspacing=1.4)
+        self.values = rec.scalars.get("value") if self.has_d else None
+        self.value_text = None
+        if self.values is not None and np.isfinite(self.values).any():
+            self.value_text = ax.text(1.0, 1.0, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=s.fs(0.8),
+                                      color=s.text, family="monospace")
+            moving.append(self.value_text)
+        return moving
+
+    def _peak(self, data) -> float:
+        """The highest density the band is scaled for: the data's peak, or a robust max of the generated peaks."""
+        peaks = np.array([np.nanmax(np.nan_to_num(self.rec[i].density, nan=0.0, posinf=0.0)) for i in probe_indices(len(self.rec))])
+        generated = float(np.quantile(peaks, PEAK_QUANTILE)) if len(peaks) else 0.0
+        if data is not None and np.isfinite(data).any() and np.nanmax(data) > 0:
+            ref = float(np.nanmax(data))
+            return max(ref, min(generated, MAX_PEAK * ref))
+        return generated if generated > 0 else 1.0
+
+    def _uv(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Arrow vectors from each z to (G(z), 0); NaN/inf heads become masked (not drawn)."""
+        g = self.rec[i].mapping[self.line_idx, 0].astype(float)
+        u = np.ma.masked_invalid(g - self.tails)
+        v = np.ma.array(np.full(len(g), -self.z_y), mask=np.ma.getmaskarray(u))
+        return u, v
+
+    def update(self, i: int) -> None:
+        snap = self.rec[i]
+        density = np.clip(np.nan_to_num(snap.density, nan=0.0, posinf=0.0, neginf=0.0), 0, None)
+        _, ys = step_outline(self.edges, density)
+        self.outline.set_ydata(ys)
+        xs = self.outline_x
+        self.fill.set_xy(np.column_stack([np.r_[xs[0], xs, xs[-1]], np.r_[0.0, ys, 0.0]]))
+        self.quiver.set_UVC(*self._uv(i))
+        if self.has_d:
+            self.d_line.set_ydata(snap.d_grid)
+        if self.value_text is not None:
+            v = self.values[i]
+            self.value_text.set_text(f"V(G, D) = {v:+.3f}   optimum −2 log 2 = {LOG4:.3f}".replace("-", "−") if np.isfinite(v) else "")
+
+
+def _rgba(colour: str, alpha: float):
+    from matplotlib.colors import to_rgba
+
+    return to_rgba(colour, alpha)

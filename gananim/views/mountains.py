@@ -1,0 +1,155 @@
+"""`mountains`: D as a 3D surface with the generated density painted on it in red, camera slowly turning (seeds/003, video 3).
+
+Speed: the surface is ONE Poly3DCollection on a coarse mesh (at most MAX_FACES per side), built once in `setup`.
+Each frame only rewrites the faces' heights in place (`set_verts` on the same array), sets precomputed
+face colours (`set_facecolor`) and turns the camera (`view_init`); no `clear()`, no `plot_surface`, no
+matplotlib shading, no antialiasing, no edges. Resampling the recording's grid onto the mesh is two small
+matrix products per quantity, precomputed in `setup`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from gananim.views.base import View, register
+from gananim.views.raster import BandedOverlay
+from gananim.views.style import D_CMAP, DENSITY_GAMMA, RED
+from gananim.views.surface import D_BANDS, density_vmax
+
+MAX_FACES = 40       # faces per side at most: plenty for the look, cheap to project and sort
+ELEVATION = 35.0     # degrees above the data plane
+AZIMUTH_START = -115.0
+SWEEP = 100.0        # degrees the camera turns over the whole video (one slow sweep, not a spin)
+NAN_FACE = np.array([0.62, 0.62, 0.62])  # faces where D was NaN (a diverged discriminator): grey, at height 0
+
+# Height is D itself on fixed z-limits [0, 1], NOT normalised per frame as in seeds/003 ("normalized for
+# convenience"): with fixed limits a peak that shrinks is a D that really forgot a cluster, and 0.5 (D gave
+# up, the game's optimum) reads as a flat plateau at mid-height. Normalising would inflate noise on a flat D
+# into mountains and hide exactly the forgetting the video is meant to show.
+Z_LIMITS = (0.0, 1.0)
+
+
+def box_weights(n_in: int, n_out: int) -> np.ndarray:
+    """(n_out, n_in) weights averaging the input cells each output cell covers (by overlap), rows summing to 1."""
+    edges = np.arange(n_out + 1) * n_in / n_out
+    lo, hi = edges[:-1, None], edges[1:, None]
+    cells = np.arange(n_in)[None, :]
+    overlap = np.clip(np.minimum(hi, cells + 1) - np.maximum(lo, cells), 0, None)
+    return overlap / overlap.sum(axis=1, keepdims=True)
+
+
+def lerp_weights(n_in: int, n_out: int) -> np.ndarray:
+    """(n_out + 1, n_in) weights interpolating cell-centre values at the n_out + 1 mesh lines (edges clamped)."""
+    pos = np.clip(np.arange(n_out + 1) * n_in / n_out - 0.5, 0, n_in - 1)
+    lo = np.floor(pos).astype(np.intp)
+    hi = np.minimum(lo + 1, n_in - 1)
+    w = np.zeros((n_out + 1, n_in))
+    rows = np.arange(n_out + 1)
+    np.add.at(w, (rows, lo), 1 - (pos - lo))
+    np.add.at(w, (rows, hi), pos - lo)
+    return w
+
+
+def mesh_size(n: int) -> int:
+    """Faces per side for a grid of n cells: n itself when small, else n split into whole-ish blocks of cells."""
+    return n if n <= MAX_FACES else math.ceil(n / math.ceil(n / MAX_FACES))
+
+
+@register
+class MountainsView(View):
+    """D's decision surface as mountains (purple = real, white = fake), generated density as red patches on it."""
+
+    name = "mountains"
+    data_dims = (2,)
+    needs_discriminator = True
+    projection = "3d"
+    blit = False  # the camera turns: the whole axes changes every frame
+
+    def setup(self, ax):
+        rec, s = self.rec, self.style
+        self.ax = ax
+        ny, nx = rec.grid.shape
+        my, mx = mesh_size(ny), mesh_size(nx)
+        (x0, x1), (y0, y1) = rec.view_box
+        # resampling, grid → mesh: heights at the mesh's vertices, colours over its faces
+        self.vy, self.vx = lerp_weights(ny, my), lerp_weights(nx, mx)
+        self.fy, self.fx = box_weights(ny, my), box_weights(nx, mx)
+        # faces (my * mx, 4, 3): x and y fixed for good, z rewritten every frame
+        xs, ys = np.linspace(x0, x1, mx + 1), np.linspace(y0, y1, my + 1)
+        vid = np.arange((my + 1) * (mx + 1)).reshape(my + 1, mx + 1)
+        self.corners = np.stack([vid[:-1, :-1], vid[:-1, 1:], vid[1:, 1:], vid[1:, :-1]], axis=-1).reshape(-1, 4)
+        gx, gy = np.meshgrid(xs, ys)
+        self.faces = np.zeros((my * mx, 4, 3))
+        self.faces[..., 0] = gx.ravel()[self.corners]
+        self.faces[..., 1] = gy.ravel()[self.corners]
+        self.colours = BandedOverlay(D_CMAP, D_BANDS, RED, DENSITY_GAMMA)
+        self.rgba = np.ones((my * mx, 4))
+        self.vmax = density_vmax(rec)
+        self.surface = ax.plot_surface(gx, gy, np.zeros_like(gx), rcount=my + 1, ccount=mx + 1, shade=False,
+                                       linewidth=0, antialiased=False, color="white")
+        self.surface.set_verts(self.faces)  # our own face order (row-major over the grid), kept for the whole video
+        # data modes: crosses on the surface at (x, y, D), drawn over it (a fixed draw order, no per-artist depth sort)
+        modes = rec.modes
+        self.modes_at = None
+        artists = [self.surface]
+        if len(modes):
+            fx = np.clip((modes[:, 0] - x0) / (x1 - x0) * nx - 0.5, 0, nx - 1)
+            fy = np.clip((modes[:, 1] - y0) / (y1 - y0) * ny - 0.5, 0, ny - 1)
+            self.modes_at = (fy, fx)
+            (self.markers,) = ax.plot(modes[:, 0], modes[:, 1], np.zeros(len(modes)), "x", color=s.mode_marker,
+                                      markersize=7 * s.scale, markeredgewidth=1.6 * s.scale, zorder=4)
+            artists.append(self.markers)
+        ax.computed_zorder = False
+        self.surface.set_zorder(2)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_zlim(*Z_LIMITS)
+        ax.set_box_aspect((1, (y1 - y0) / (x1 - x0), 0.55), zoom=1.1)
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_locator(MaxNLocator(4))
+        ax.zaxis.set_major_locator(MaxNLocator(2))
+        ax.set_zlabel("D(x)", fontsize=s.fs(0.9), labelpad=0)
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+            axis.set_pane_color((0.97, 0.97, 0.97, 1.0))
+            axis._axinfo["grid"].update(color="#e4e4e4", linewidth=0.6 * s.scale)
+        ax.tick_params(labelsize=s.fs(0.75), pad=0)
+        self.update(0)
+        return artists
+
+    def azimuth(self, i: int) -> float:
+        """The camera's azimuth at snapshot i: one slow sweep over the whole recording (pure in i)."""
+        n = len(self.rec)
+        return AZIMUTH_START + SWEEP * (i / (n - 1) if n > 1 else 0.0)
+
+    def update(self, i: int) -> None:
+        snap = self.rec[i]
+        d = np.asarray(snap.d_grid, np.float64)
+        bad = ~np.isfinite(d)
+        d = np.where(bad, 0.0, d)
+        density = np.nan_to_num(np.asarray(snap.density, np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+        heights = np.clip(self.vy @ d @ self.vx.T, *Z_LIMITS)
+        self.faces[..., 2] = heights.ravel()[self.corners]
+        self.surface.set_verts(self.faces)
+        face_d = (self.fy @ d @ self.fx.T).ravel()
+        face_density = (self.fy @ density @ self.fx.T).ravel() / self.vmax
+        self.rgba[:, :3] = self.colours(face_d, face_density) / 255.0
+        if bad.any():
+            self.rgba[(self.fy @ bad @ self.fx.T).ravel() > 0, :3] = NAN_FACE
+        self.surface.set_facecolor(self.rgba)
+        if self.modes_at is not None:
+            (fy, fx), m = self.modes_at, self.rec.modes
+            self.markers.set_data_3d(m[:, 0], m[:, 1], _bilinear(d, fy, fx) + 0.01)
+        self.ax.view_init(ELEVATION, self.azimuth(i))
+
+
+def _bilinear(g: np.ndarray, fy: np.ndarray, fx: np.ndarray) -> np.ndarray:
+    """g at fractional cell-centre coordinates (fy, fx)."""
+    y0, x0 = np.floor(fy).astype(np.intp), np.floor(fx).astype(np.intp)
+    y1, x1 = np.minimum(y0 + 1, g.shape[0] - 1), np.minimum(x0 + 1, g.shape[1] - 1)
+    wy, wx = fy - y0, fx - x0
+    top = g[y0, x0] * (1 - wx) + g[y0, x1] * wx
+    bottom = g[y1, x0] * (1 - wx) + g[y1, x1] * wx
+    return top * (1 - wy) + bottom * wy

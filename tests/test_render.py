@@ -1,0 +1,129 @@
+"""The render pipeline: frames → encoded files with the right codec, size, frame count; bad requests refused."""
+
+import html.parser
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from gananim import encode
+from gananim.errors import GananimError
+from gananim.pipeline import Timeline, default_view, parse_steps, render, render_files
+from synthetic import record_known
+
+BOX = [(-4.0, 4.0), (-4.0, 4.0)]
+
+
+@pytest.fixture(scope="module")
+def rec(tmp_path_factory):
+    return record_known(tmp_path_factory.mktemp("r") / "blob", lambda z, t: 0.3 * z + torch.tensor([3.0 * t, 0.0]),
+                        lambda x, t: -3.0 * x[:, 0], 2, BOX, steps=9)
+
+
+def test_mp4_is_web_ready(rec, tmp_path):
+    out = render(rec, "surface", tmp_path / "a.mp4", size=(160, 120), fps=10)
+    assert out == tmp_path / "a.mp4"
+    info = encode.probe(out)
+    assert (info["codec"], info["pix_fmt"], info["width"], info["height"]) == ("h264", "yuv420p", 160, 120)
+    assert info["nb_frames"] == 10 and info["duration"] == pytest.approx(1.0, abs=0.05)
+    assert encode.faststart_ok(out)
+
+
+def test_step_range_speed_and_duration_set_the_frame_count(rec, tmp_path):
+    assert encode.probe(render(rec, "mapping", tmp_path / "b.webm", size=(160, 120), steps="2:5"))["nb_frames"] == 4
+    assert encode.probe(render(rec, "mapping", tmp_path / "c.mp4", size=(160, 120), speed=2))["nb_frames"] == 5
+    info = encode.probe(render(rec, "mapping", tmp_path / "d.mp4", size=(160, 120), duration=2, fps=12))
+    assert info["nb_frames"] == 24 and info["duration"] == pytest.approx(2.0, abs=0.1)
+
+
+def test_timeline_maps_frames_to_snapshots():
+    steps = np.arange(0, 100, 10)
+    assert Timeline.make(steps, 30).steps.tolist() == steps.tolist()
+    slow = Timeline.make(steps, 30, speed=0.5)
+    assert len(slow) == 20 and slow.steps[0] == 0 and slow.steps[-1] == 90 and np.all(np.diff(slow.steps) >= 0)
+    assert parse_steps("10:") == (10, None) and parse_steps(":20") == (None, 20) and parse_steps(None) == (None, None)
+    for bad in ("a:b", "5", "9:3", ":"):
+        with pytest.raises(GananimError):
+            parse_steps(bad)
+
+
+class Sources(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_embed_writes_every_web_format_and_a_snippet(rec, tmp_path):
+    written = render_files(rec, "surface", tmp_path / "web", size=(160, 120), embed=True, dashboard=False)
+    names = sorted(p.name for p in written)
+    assert names == ["blob-surface-poster.png", "blob-surface.gif", "blob-surface.html", "blob-surface.mp4", "blob-surface.webm"]
+    parser = Sources()
+    parser.feed((tmp_path / "web" / "blob-surface.html").read_text())
+    video = parser.tags[0]
+    assert video[0] == "video" and {"autoplay", "loop", "muted", "playsinline", "poster", "width", "height"} <= set(video[1])
+    sources = [a["src"] for t, a in parser.tags if t == "source"]
+    assert sources == ["blob-surface.webm", "blob-surface.mp4"]
+    assert all((tmp_path / "web" / s).exists() for s in sources + [video[1]["poster"]])
+    assert encode.probe(tmp_path / "web" / "blob-surface.webm")["codec"] == "vp9"
+
+
+def test_gif_budget_is_met_not_refused(rec, tmp_path):
+    gif = render(rec, "surface", tmp_path / "e.gif", size=(320, 240), max_mb=0.02)
+    assert gif.stat().st_size <= 0.02 * 2**20
+
+
+def test_default_view_follows_the_data(rec, tmp_path):
+    assert default_view(rec) == "surface"
+    one = record_known(tmp_path / "one", lambda z, t: z, None, 1, [(-2.0, 2.0)], data_dim=1)
+    assert default_view(one) == "goodfellow-1d"
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(view="nope"), "unknown view"),
+    (dict(view="surface", size="huge"), "unknown size"),
+    (dict(view="surface", out="x.avi"), "use .mp4"),
+    (dict(view="surface", steps="50:60"), "no snapshots"),
+])
+def test_bad_requests_write_nothing(rec, tmp_path, monkeypatch, kwargs, match):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(GananimError, match=match):
+        render(rec, **kwargs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_incompatible_recordings_for_compare(rec, tmp_path):
+    one = record_known(tmp_path / "one", lambda z, t: z, None, 1, [(-2.0, 2.0)], data_dim=1)
+    with pytest.raises(GananimError, match="draws 2D data"):
+        render([rec, one], "surface", tmp_path / "c.mp4")
+    with pytest.raises(GananimError, match="1 to 4"):
+        render([rec] * 5, "surface", tmp_path / "c.mp4")
+    assert not (tmp_path / "c.mp4").exists()
+
+
+def test_unwritable_output_is_refused_before_rendering(rec, tmp_path):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    with pytest.raises(GananimError, match="cannot write"):
+        render(rec, "surface", blocker / "out.mp4")
+    assert blocker.read_text() == "x"
+
+
+def test_an_existing_file_survives_a_failed_render(rec, tmp_path):
+    keep = tmp_path / "keep.mp4"
+    keep.write_bytes(b"precious")
+    with pytest.raises(GananimError):
+        render(rec, "surface", keep, steps="500:600")
+    assert keep.read_bytes() == b"precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.mp4"]
+
+
+def test_top_level_render_and_notebook_display(rec, tmp_path):
+    import gananim
+
+    assert gananim.render(rec, "mapping", tmp_path / "n.mp4", size=(160, 120)) == tmp_path / "n.mp4"
+    page = rec._repr_html_()
+    assert page.startswith("<video autoplay loop muted playsinline") and "data:video/mp4;base64," in page
