@@ -2,9 +2,10 @@
 
 Speed: the surface is ONE Poly3DCollection on a coarse mesh (at most MAX_FACES per side), built once in `setup`.
 Each frame only rewrites the faces' heights in place (`set_verts` on the same array), sets precomputed
-face colours (`set_facecolor`) and turns the camera (`view_init`); no `clear()`, no `plot_surface`, no
-matplotlib shading, no antialiasing, no edges. Resampling the recording's grid onto the mesh is two small
-matrix products per quantity, precomputed in `setup`.
+face colours (`set_facecolor`: D's colour, red blended in by density, a fixed light, all in numpy) and turns
+the camera (`view_init`); no `clear()`, no `plot_surface` per frame, no matplotlib shading, no antialiasing, no
+edges, three ticks per axis and no grid lines. Resampling the recording's grid onto the mesh is two small
+matrix products per quantity, precomputed in `setup`. See bench/bench_mountains.py for the speed-up.
 """
 
 from __future__ import annotations
@@ -12,18 +13,25 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib.ticker import MaxNLocator
+from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
 from gananim.views.base import View, register
 from gananim.views.raster import BandedOverlay
 from gananim.views.style import D_CMAP, DENSITY_GAMMA, RED
-from gananim.views.surface import D_BANDS, density_vmax
+from gananim.views.surface import density_vmax
 
 MAX_FACES = 40       # faces per side at most: plenty for the look, cheap to project and sort
 ELEVATION = 35.0     # degrees above the data plane
 AZIMUTH_START = -115.0
+ZOOM = 1.15
 SWEEP = 100.0        # degrees the camera turns over the whole video (one slow sweep, not a spin)
 NAN_FACE = np.array([0.62, 0.62, 0.62])  # faces where D was NaN (a diverged discriminator): grey, at height 0
+Z_ASPECT = 0.55      # the box's height against its width
+# D's colours on the surface are the 2D `surface` view's blend (D_CMAP, red over it at density ** DENSITY_GAMMA),
+# but with fine bands: coarse bands on a coarse 3D mesh turn every slope into a staircase, and height shows D already.
+COLOUR_BANDS = 64
+LIGHT = np.array([-0.45, -0.6, 0.66])  # fixed in the data's frame, from the front left and above: slopes read as slopes
+SHADE = 0.4          # how much darker a face turned fully away from the light gets (0: flat colours)
 
 # Height is D itself on fixed z-limits [0, 1], NOT normalised per frame as in seeds/003 ("normalized for
 # convenience"): with fixed limits a peak that shrinks is a D that really forgot a cluster, and 0.5 (D gave
@@ -85,7 +93,10 @@ class MountainsView(View):
         self.faces = np.zeros((my * mx, 4, 3))
         self.faces[..., 0] = gx.ravel()[self.corners]
         self.faces[..., 1] = gy.ravel()[self.corners]
-        self.colours = BandedOverlay(D_CMAP, D_BANDS, RED, DENSITY_GAMMA)
+        self.colours = BandedOverlay(D_CMAP, COLOUR_BANDS, RED, DENSITY_GAMMA)
+        # face normals are taken in the drawn box's proportions, so the light falls on slopes as the viewer sees them
+        self.box_scale = np.array([1 / (x1 - x0), 1 / (x1 - x0), Z_ASPECT / (Z_LIMITS[1] - Z_LIMITS[0])])
+        self.light = LIGHT / np.linalg.norm(LIGHT)
         self.rgba = np.ones((my * mx, 4))
         self.vmax = density_vmax(rec)
         self.surface = ax.plot_surface(gx, gy, np.zeros_like(gx), rcount=my + 1, ccount=mx + 1, shade=False,
@@ -102,22 +113,34 @@ class MountainsView(View):
             (self.markers,) = ax.plot(modes[:, 0], modes[:, 1], np.zeros(len(modes)), "x", color=s.mode_marker,
                                       markersize=7 * s.scale, markeredgewidth=1.6 * s.scale, zorder=4)
             artists.append(self.markers)
-        ax.computed_zorder = False
+        ax.computed_zorder = False  # fixed draw order floor < surface < modes, instead of per-artist depth sorting
         self.surface.set_zorder(2)
+        ax.add_collection3d(_floor_grid(rec.view_box, s))
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_zlim(*Z_LIMITS)
-        ax.set_box_aspect((1, (y1 - y0) / (x1 - x0), 0.55), zoom=1.1)
-        for axis in (ax.xaxis, ax.yaxis):
-            axis.set_major_locator(MaxNLocator(4))
-        ax.zaxis.set_major_locator(MaxNLocator(2))
+        ax.set_box_aspect((1, (y1 - y0) / (x1 - x0), Z_ASPECT), zoom=ZOOM)
+        # The axes' own decorations cost more per frame than the surface: keep three ticks per axis (the view
+        # box's ends and middle; D's 0, ½, 1), panes, and no grid lines (a static floor grid stands in for them).
+        ax.set_xticks([x0, (x0 + x1) / 2, x1])
+        ax.set_yticks([y0, (y0 + y1) / 2, y1])
+        ax.set_zticks([0, 0.5, 1], ["0", "½", "1"])
+        ax.grid(False)
         ax.set_zlabel("D(x)", fontsize=s.fs(0.9), labelpad=0)
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
-            axis.set_pane_color((0.97, 0.97, 0.97, 1.0))
-            axis._axinfo["grid"].update(color="#e4e4e4", linewidth=0.6 * s.scale)
+            axis.set_pane_color((0.965, 0.965, 0.965, 1.0))
         ax.tick_params(labelsize=s.fs(0.75), pad=0)
         self.update(0)
         return artists
+
+    def _lighting(self) -> np.ndarray:
+        """Per-face brightness factor from a fixed light (Lambert), relative to a flat face: flat ground keeps D's
+        exact colour (so white stays white), slopes turned away from the light darken by up to SHADE."""
+        f = self.faces * self.box_scale
+        normals = np.cross(f[:, 2] - f[:, 0], f[:, 3] - f[:, 1])
+        normals /= np.linalg.norm(normals, axis=1, keepdims=True)
+        flat = self.light[2]
+        return 1 - SHADE * np.clip((flat - normals @ self.light) / flat, 0, 1)
 
     def azimuth(self, i: int) -> float:
         """The camera's azimuth at snapshot i: one slow sweep over the whole recording (pure in i)."""
@@ -135,7 +158,7 @@ class MountainsView(View):
         self.surface.set_verts(self.faces)
         face_d = (self.fy @ d @ self.fx.T).ravel()
         face_density = (self.fy @ density @ self.fx.T).ravel() / self.vmax
-        self.rgba[:, :3] = self.colours(face_d, face_density) / 255.0
+        self.rgba[:, :3] = self.colours(face_d, face_density) * (self._lighting()[:, None] / 255.0)
         if bad.any():
             self.rgba[(self.fy @ bad @ self.fx.T).ravel() > 0, :3] = NAN_FACE
         self.surface.set_facecolor(self.rgba)
@@ -153,3 +176,12 @@ def _bilinear(g: np.ndarray, fy: np.ndarray, fx: np.ndarray) -> np.ndarray:
     top = g[y0, x0] * (1 - wx) + g[y0, x1] * wx
     bottom = g[y1, x0] * (1 - wx) + g[y1, x1] * wx
     return top * (1 - wy) + bottom * wy
+
+
+def _floor_grid(view_box, style, lines: int = 5) -> Line3DCollection:
+    """Light lines across the floor (z = 0) at quarters of the view box: one static artist, cheap to draw.
+    Only the inner lines: the box's own edges are the axes' lines, which a grey line would paint over."""
+    (x0, x1), (y0, y1) = view_box
+    segments = [[(x, y0, 0), (x, y1, 0)] for x in np.linspace(x0, x1, lines)[1:-1]]
+    segments += [[(x0, y, 0), (x1, y, 0)] for y in np.linspace(y0, y1, lines)[1:-1]]
+    return Line3DCollection(segments, colors="#dcdcdc", linewidths=0.6 * style.scale, zorder=0)
