@@ -15,16 +15,18 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
 
 from gananim.views.base import View, register
 
 LOG4 = -2 * math.log(2)  # V(G, D*) at p_g = p_data
 BAND = 0.62        # height of the arrow band below the x line, as a share of the density band's height
 Z_LEVEL = 0.80     # the z line's depth in the arrow band (its lower 20% holds the z labels)
-HEADROOM = 1.15    # the density band's top: 1.15 x the highest density it is scaled for
+HEADROOM = 1.22    # the density band's top: 1.22 x the highest density it is scaled for (legend and V live above)
 PEAK_QUANTILE = 0.9  # robust max of the generated density's peaks over the video (a brief spike may leave the frame)
 MAX_PEAK = 4.0     # ... but never scale the data's peak below a quarter of the band
 INSET = 0.04       # the z line's ends sit this share of the x range inside the axes, so the end points show
@@ -64,8 +66,20 @@ def _num(v: float) -> str:
 
 
 def step_outline(edges: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A histogram's outline: x at every edge twice, y at every bin twice."""
-    return np.repeat(edges, 2)[1:-1], np.repeat(values, 2)
+    """A histogram's outline: x at every edge twice, y at every bin twice.
+
+    Runs of empty bins are NaN (a gap) except for the end points that close the drop from a filled bin, so
+    the outline does not paint red over the x line where there is no generated mass.
+    """
+    ys = np.repeat(values, 2).astype(float)
+    empty = values <= 0
+    if empty.any():
+        filled = ~empty
+        left = np.r_[False, filled[:-1]]   # the bin to the left holds mass: keep this bin's left point (the drop)
+        right = np.r_[filled[1:], False]   # the bin to the right holds mass: keep this bin's right point (the rise)
+        ys[0::2][empty & ~left] = np.nan
+        ys[1::2][empty & ~right] = np.nan
+    return np.repeat(edges, 2)[1:-1], ys
 
 
 @register
@@ -99,8 +113,6 @@ class GoodfellowView(View):
             ax.spines[side].set_visible(False)
         ax.spines["bottom"].set_linewidth(1.4 * s.scale)
         ax.tick_params(axis="x", direction="inout", length=5 * s.scale, pad=1.5 * s.scale)
-        ax.set_ylabel("density", fontsize=s.fs(0.9), color=s.text)
-        ax.yaxis.label.set_y((band + top / 2) / (band + top))
         ax.text(x1, 0, "x ", ha="right", va="bottom", fontsize=s.fs(1.0), style="italic", color=s.text)
 
         # --- static: data density, z line and its points ---------------------------------------------
@@ -108,7 +120,7 @@ class GoodfellowView(View):
         if data is not None:
             ax.fill_between(centres, data, color=s.data, alpha=0.18, linewidth=0, zorder=1)
             ax.plot(centres, data, color=s.data, linewidth=1.6 * s.scale, zorder=2)
-            handles.append(Patch(facecolor=_rgba(s.data, 0.18), edgecolor=s.data, linewidth=1.2 * s.scale))
+            handles.append(Patch(facecolor=to_rgba(s.data, 0.18), edgecolor=s.data, linewidth=1.2 * s.scale))
             labels.append("data")
         self.line_idx, z, zname = latent_line(rec)
         lo, hi = rec.manifest.get("latent_extent") or (float(z.min()), float(z.max()))
@@ -118,51 +130,51 @@ class GoodfellowView(View):
                 linewidth=1.2 * s.scale, zorder=2, solid_capstyle="butt")
         ax.scatter(self.tails, np.full_like(self.tails, self.z_y), s=(3.2 * s.scale) ** 2, color=ARROW, zorder=3, linewidths=0)
         label_y = self.z_y - 0.08 * band
-        for zv, xv, ha in ((lo, self.tails[0] if len(z) and z[0] == lo else x0 + (x1 - x0) * INSET, "center"),
-                           (hi, self.tails[-1] if len(z) and z[-1] == hi else x1 - (x1 - x0) * INSET, "center")):
-            ax.text(xv, label_y, _num(zv), ha=ha, va="top", fontsize=s.fs(0.75), color="#555555")
+        for zv in (lo, hi):  # the z line's scale: its two ends
+            ax.text(x0 + (x1 - x0) * INSET + (zv - lo) / ((hi - lo) or 1.0) * span, label_y, _num(zv), ha="center", va="top",
+                    fontsize=s.fs(0.75), color="#555555")
         ax.text((x0 + x1) / 2, label_y, prior_label(rec) if zname == "z" else zname, ha="center", va="top",
                 fontsize=s.fs(0.8), color="#555555")
 
         # --- moving: the generator's density (fill + outline), the arrows, D --------------------------
         xs, ys = step_outline(self.edges, np.zeros(len(centres)))
         self.outline_x = xs
-        self.fill = Polygon(np.zeros((len(xs) + 2, 2)), closed=True, facecolor=_rgba(s.generated, 0.28), edgecolor="none", zorder=3)
+        self.fill = Polygon(np.zeros((len(xs) + 2, 2)), closed=True, facecolor=to_rgba(s.generated, 0.28), edgecolor="none", zorder=3)
         ax.add_patch(self.fill)
         (self.outline,) = ax.plot(xs, ys, color=s.generated, linewidth=1.5 * s.scale, zorder=4)
-        handles.append(Patch(facecolor=_rgba(s.generated, 0.28), edgecolor=s.generated, linewidth=1.2 * s.scale))
+        handles.append(Patch(facecolor=to_rgba(s.generated, 0.28), edgecolor=s.generated, linewidth=1.2 * s.scale))
         labels.append("G(z) density")
         u, v = self._uv(0)
         self.quiver = ax.quiver(self.tails, np.full_like(self.tails, self.z_y), u, v, angles="xy", scale_units="xy", scale=1,
-                                units="dots", width=1.1 * s.scale, headwidth=4.5, headlength=6, headaxislength=5.5,
+                                units="dots", width=max(1.0, 1.1 * s.scale), headwidth=4.5, headlength=6, headaxislength=5.5,
                                 minlength=0, color=ARROW, alpha=0.75, zorder=5)
         moving = [self.fill, self.outline, self.quiver]
 
         if self.has_d:
             twin = self.twin = ax.twinx()
-            twin.set_ylim(-band / self.peak, top / self.peak)  # D = 0 on the x line, D = 1 at the data's scale
+            twin.set_ylim(-band / self.peak, top / self.peak)  # D = 0 on the x line, D = 1 level with the density scale's peak
             twin.set_yticks([0, 0.5, 1], ["0", "½", "1"])
             twin.tick_params(labelsize=s.fs(0.8), colors=s.discriminator)
             twin.spines["right"].set_bounds(0, 1)
             twin.spines["right"].set_color(s.discriminator)
             for side in ("top", "left", "bottom"):
                 twin.spines[side].set_visible(False)
-            twin.set_ylabel("D(x)", fontsize=s.fs(0.9), color=s.discriminator)
-            twin.yaxis.label.set_y((band + 0.5 * self.peak) / (band + top))
             twin.plot([x0, x1], [0.5, 0.5], color=s.discriminator, alpha=0.55, linestyle=(0, (5, 4)), linewidth=1.0 * s.scale, zorder=1)
-            twin.text(x0 + 0.005 * (x1 - x0), 0.5, "D = ½", ha="left", va="bottom", fontsize=s.fs(0.7), color=s.discriminator, alpha=0.9)
             (self.d_line,) = twin.plot(centres, np.full(len(centres), np.nan), color=s.discriminator, linewidth=1.8 * s.scale, zorder=6)
             handles.append(Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale))
             labels.append("D(x)")
             moving.append(self.d_line)
 
-        ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(labels), frameon=False,
-                  fontsize=s.fs(0.8), borderaxespad=0.2, handlelength=1.6, columnspacing=1.4)
+        # legend and V(G, D) inside the headroom above D = 1, so panels side by side keep their titles clear
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, 1.0), ncol=len(labels), frameon=False,
+                  fontsize=s.fs(0.8), borderaxespad=0.3, handlelength=1.6, columnspacing=1.4)
         self.values = rec.scalars.get("value") if self.has_d else None
         self.value_text = None
         if self.values is not None and np.isfinite(self.values).any():
-            self.value_text = ax.text(1.0, 1.0, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=s.fs(0.8),
-                                      color=s.text, family="monospace")
+            # two lines: only "V(G, D) = …" is redrawn each frame (glyphs are most of a frame's cost); the optimum is static
+            self.value_text = ax.text(0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text)
+            ax.text(0.995, 0.99, f"optimum −2 log 2 = {_num(round(LOG4, 3))}", ha="right", va="top", fontsize=s.fs(0.75),
+                    color="#666666", transform=offset_copy(ax.transAxes, ax.figure, y=-1.45 * s.fs(0.8), units="points"))
             moving.append(self.value_text)
         return moving
 
@@ -188,16 +200,10 @@ class GoodfellowView(View):
         _, ys = step_outline(self.edges, density)
         self.outline.set_ydata(ys)
         xs = self.outline_x
-        self.fill.set_xy(np.column_stack([np.r_[xs[0], xs, xs[-1]], np.r_[0.0, ys, 0.0]]))
+        self.fill.set_xy(np.column_stack([np.r_[xs[0], xs, xs[-1]], np.r_[0.0, np.repeat(density, 2), 0.0]]))
         self.quiver.set_UVC(*self._uv(i))
         if self.has_d:
             self.d_line.set_ydata(snap.d_grid)
         if self.value_text is not None:
             v = self.values[i]
-            self.value_text.set_text(f"V(G, D) = {v:+.3f}   optimum −2 log 2 = {LOG4:.3f}".replace("-", "−") if np.isfinite(v) else "")
-
-
-def _rgba(colour: str, alpha: float):
-    from matplotlib.colors import to_rgba
-
-    return to_rgba(colour, alpha)
+            self.value_text.set_text(f"V(G, D) = {v:.3f}".replace("-", "−") if np.isfinite(v) else "")

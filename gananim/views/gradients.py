@@ -18,7 +18,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from gananim.views.base import View, finite_rows, register
 from gananim.views.goodfellow import probe_indices
-from gananim.views.raster import Upsampler, quantize
+from gananim.views.raster import Upsampler
 from gananim.views.style import D_CMAP
 from gananim.views.surface import D_BANDS, mark_modes
 
@@ -72,17 +72,24 @@ class GradientsView(View):
         colours = faint_colours()
         self.lut = (colours * 255 + 0.5).astype(np.uint8)
         self.upsamplers: dict[tuple[int, int], Upsampler] = {}
+        self._raster = None
         scale = ax.figure.colorbar(ScalarMappable(BoundaryNorm(np.linspace(0, 1, D_BANDS + 1), D_BANDS), ListedColormap(colours)),
                                    cax=ax.inset_axes([1.03, 0, 0.035, 1]), ticks=[0, 0.5, 1])
         scale.ax.set_yticklabels(["fake 0", "½", "real 1"], fontsize=s.fs(0.8))
         scale.set_label("D(x)", fontsize=s.fs(0.9))
         self.frame_box(ax)
+        # pixels per data unit once the equal aspect is applied (the box shrinks to fit its longer side)
+        fig_w, fig_h = ax.figure.bbox.width, ax.figure.bbox.height
+        pos = ax.get_position(original=True)
+        px = min(pos.width * fig_w / (x1 - x0), pos.height * fig_h / (y1 - y0))
+        w = self.width
+        self.sizes = (max(SHAFT * w, 1.0 / px), max(HEAD_WIDTH * w, 4.0 / px), max(HEAD_LENGTH * w, 5.0 / px))
 
         self.gain = self._gain()
         ax.set_title(f"arrows: ∇ₓ log D(x) × {self.gain:.3g}", loc="right", fontsize=s.fs(0.8), color=s.text)
         self.arrows = PolyCollection(np.zeros((0, 7, 2)), closed=True, facecolors=ARROW, edgecolors="none", alpha=0.8, zorder=4)
         ax.add_collection(self.arrows, autolim=False)
-        self.dots = ax.scatter(np.zeros(0), np.zeros(0), s=(3.6 * s.scale) ** 2, color=s.generated, edgecolors="white",
+        self.dots = ax.scatter(np.zeros(0), np.zeros(0), s=max(3.6 * s.scale, 2.4) ** 2, color=s.generated, edgecolors="white",
                                linewidths=0.4 * s.scale, zorder=5)
         self.outside = ax.text(0.0, 1.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.8), color="#8a1c1c")
         moving = [self.arrows, self.dots, self.outside]
@@ -128,12 +135,19 @@ class GradientsView(View):
         visible = self._visible(snap.samples)
         self.dots.set_offsets(snap.samples[visible])
         tails, vec = self.vectors(snap)
-        w = self.width
-        self.arrows.set_verts(arrow_polygons(tails, vec, SHAFT * w, HEAD_WIDTH * w, HEAD_LENGTH * w))
+        self.arrows.set_verts(arrow_polygons(tails, vec, *self.sizes))
         out = int((finite_rows(snap.samples) & ~visible).sum())
         self.outside.set_text(f"{out} of {len(snap.samples)} samples outside the view" if out else "")
 
     def raster(self, height: int, width: int) -> np.ndarray:
-        """D's faint bands at the axes' pixel size, top row first."""
+        """D's faint bands at the axes' pixel size, top row first (kept while the snapshot and size stay the same)."""
+        key = (self.snap.step, height, width)
+        if self._raster is not None and self._raster[0] == key:
+            return self._raster[1]
         up = self.upsamplers.get((height, width)) or self.upsamplers.setdefault((height, width), Upsampler(self.rec.grid.shape, (height, width)))
-        return self.lut[quantize(up(self.snap.d_grid[::-1]), D_BANDS)]
+        d = up(self.snap.d_grid[::-1])  # probabilities in [0, 1] (NaN already 0), so a uint8 cast bands them
+        band = (d * D_BANDS).astype(np.uint8)
+        np.minimum(band, D_BANDS - 1, out=band)
+        image = np.take(self.lut, band, axis=0)  # far cheaper than fancy indexing for a small table
+        self._raster = (key, image)
+        return image
