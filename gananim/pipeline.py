@@ -59,11 +59,11 @@ class Timeline:
 
 
 def frames(frame: Frame, timeline: Timeline, progress: Callable[[int], None] | None = None) -> Iterator[np.ndarray]:
-    """Render the timeline frame by frame (a repeated step reuses the last frame)."""
+    """Render the timeline as RGBA canvas buffers (no copies); a repeated step reuses the last frame."""
     last_step, last = None, None
     for k, step in enumerate(timeline.steps):
         if step != last_step:
-            last_step, last = step, frame.render(int(step))
+            last_step, last = step, frame.render_rgba(int(step))
         yield last
         if progress:
             progress(k + 1)
@@ -95,14 +95,14 @@ def render_files(runs, view: str | None = None, out: str | Path | None = None, *
     if embed or target.suffix == "":
         formats = ("webm", "mp4", "gif")
         written = encode.write_embed(lambda: frames(frame, timeline, tick), target, f"{_name(recs[0])}-{view}",
-                                     fps, (style.width, style.height), formats=formats, gif_max_mb=max_mb)
+                                     fps, (style.width, style.height), formats=formats, gif_max_mb=max_mb, channels=4)
         return list(written.values())
     return [_write_file(frame, timeline, target, style, max_mb, tick)]
 
 
 def _write_file(frame: Frame, timeline: Timeline, path: Path, style, max_mb: float | None, tick) -> Path:
     """One video file; a GIF over its size budget is remade at a lower fps and size, never refused."""
-    with encode.writer_for(path, timeline.fps, (style.width, style.height)) as writer:
+    with encode.writer_for(path, timeline.fps, (style.width, style.height), channels=4) as writer:
         for img in frames(frame, timeline, tick):
             writer.grab_frame(img)
     written = writer.finish()

@@ -64,7 +64,7 @@ class View:
     raster_ax: Axes | None = None  # set by views that paint their axes' interior as one bitmap
 
     def raster(self, height: int, width: int) -> np.ndarray:
-        """The bitmap for `raster_ax` at its pixel size, top row first (uint8 RGB)."""
+        """The bitmap for `raster_ax` at its pixel size, top row first: uint8 RGB, or packed RGBA uint32."""
         raise NotImplementedError
 
     def frame_box(self, ax: Axes) -> None:

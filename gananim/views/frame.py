@@ -74,6 +74,10 @@ class Frame:
 
     def render(self, step: int) -> np.ndarray:
         """The frame at a training step, as uint8 (height, width, 3)."""
+        return np.ascontiguousarray(self.render_rgba(step)[..., :3])
+
+    def render_rgba(self, step: int) -> np.ndarray:
+        """The frame at a training step as the canvas's own RGBA buffer: no copy, valid until the next render."""
         bad = 0.0
         for v in self.views:
             i = v.rec.index_at(step)
@@ -101,12 +105,14 @@ class Frame:
             self.fig.draw_artist(artist)
 
     def _pixels(self) -> np.ndarray:
-        """The canvas as RGB, cropped or padded to exactly the style's size (Agg may round by a pixel)."""
-        rgb = np.asarray(self.canvas.buffer_rgba())[: self.style.height, : self.style.width, :3]
-        if rgb.shape[:2] == (self.style.height, self.style.width):
-            return np.ascontiguousarray(rgb)
-        out = np.full((self.style.height, self.style.width, 3), 255, np.uint8)
-        out[: rgb.shape[0], : rgb.shape[1]] = rgb
+        """The canvas as RGBA, exactly the style's size (Agg may round by a pixel: then pad or crop a copy)."""
+        rgba = np.asarray(self.canvas.buffer_rgba())
+        size = (self.style.height, self.style.width)
+        if rgba.shape[:2] == size:
+            return rgba
+        out = np.full((*size, 4), 255, np.uint8)
+        h, w = min(size[0], rgba.shape[0]), min(size[1], rgba.shape[1])
+        out[:h, :w] = rgba[:h, :w]
         return out
 
 
@@ -116,7 +122,11 @@ def _paste(buffer: np.ndarray, ax, view: View) -> None:
     height = buffer.shape[0]
     x0, x1 = int(round(box.x0)), int(round(box.x1))
     top, bottom = height - int(round(box.y1)), height - int(round(box.y0))
-    buffer[top:bottom, x0:x1, :3] = view.raster(bottom - top, x1 - x0)
+    image = view.raster(bottom - top, x1 - x0)
+    if image.dtype == np.uint32:  # packed RGBA: whole pixels, one aligned write each
+        buffer.view(np.uint32)[top:bottom, x0:x1, 0] = image
+    else:
+        buffer[top:bottom, x0:x1, :3] = image
 
 
 def _rule(y: float):

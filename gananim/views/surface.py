@@ -59,4 +59,4 @@ class SurfaceView(View):
     def raster(self, height: int, width: int) -> np.ndarray:
         """D's bands with the generated density blended over them in red, top row first."""
         up = self.upsamplers.get((height, width)) or self.upsamplers.setdefault((height, width), Upsampler(self.rec.grid.shape, (height, width)))
-        return self.colours(up(self.snap.d_grid[::-1]), up(self.snap.density[::-1]) / self.vmax)
+        return self.colours.packed(up(self.snap.d_grid[::-1]), up(self.snap.density[::-1] / self.vmax))
