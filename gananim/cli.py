@@ -19,6 +19,11 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def say(message: str) -> None:
+    """One unwrapped line on stdout: paths stay whole and greppable."""
+    console.print(message, soft_wrap=True, highlight=False, markup=False)
+
+
 def human_size(n: float) -> str:
     """Bytes as a short human string (KB, MB, ...)."""
     for unit in ("B", "KB", "MB", "GB"):
@@ -37,6 +42,32 @@ class RateColumn(ProgressColumn):
 
     def render(self, task) -> Text:
         return Text(f"{task.speed:,.1f} {self.unit}" if task.speed else f"… {self.unit}", style="cyan")
+
+
+class LazyProgress:
+    """A rich progress bar that appears with the first update, so errors raised before any work print alone."""
+
+    def __init__(self, *columns: ProgressColumn, total: int | None = None, **fields):
+        self.bar = Progress(*columns, console=err_console)
+        self.task = self.bar.add_task("", total=total, **fields)
+        self.started = False
+
+    def update(self, completed: int, total: int | None = None, **fields) -> None:
+        if not self.started:
+            self.bar.start()
+            self.started = True
+        self.bar.update(self.task, completed=completed, **({"total": total} if total else {}), **fields)
+
+    def __enter__(self) -> "LazyProgress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.started:
+            self.bar.stop()
+
+
+RENDER_COLUMNS = (TextColumn("[bold]render"), BarColumn(), MofNCompleteColumn(), RateColumn("frames/s"),
+                  TimeElapsedColumn(), TimeRemainingColumn())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,15 +127,13 @@ def _train_with_progress(cfg, out: Path, *, overwrite: bool, resume: bool) -> Pa
 
     columns = [TextColumn(f"[bold]{cfg.name}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
                TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[losses]}")]
-    with Progress(*columns, console=err_console, transient=False) as progress:
-        task = progress.add_task("record", total=cfg.steps, losses="")
+    with LazyProgress(*columns, total=cfg.steps, losses="") as progress:
 
         def report(step: int, scalars: dict[str, float]) -> None:
-            losses = "  ".join(f"{k} {v:.3f}" for k, v in scalars.items())
-            progress.update(task, completed=step, losses=losses)
+            progress.update(step, losses="  ".join(f"{k} {v:.3f}" for k, v in scalars.items()))
 
         path = run(cfg, out, overwrite=overwrite, resume=resume, progress=report)
-        progress.update(task, completed=cfg.steps)
+        progress.update(cfg.steps)
     return Path(path)
 
 
@@ -113,7 +142,7 @@ def _print_summary(path: Path) -> None:
 
     rec = load(path)
     steps = f"steps {rec.steps[0]}–{rec.steps[-1]}" if len(rec) else "no steps"
-    console.print(f"recorded {len(rec)} snapshots ({steps}) to {path} ({human_size(rec.nbytes())})")
+    say(f"recorded {len(rec)} snapshots ({steps}) to {path} ({human_size(rec.nbytes())})")
 
 
 @cli.command()
@@ -193,14 +222,13 @@ def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashb
     from gananim.store import load
 
     recs = [load(r) for r in runs]
-    columns = [TextColumn("[bold]render"), BarColumn(), MofNCompleteColumn(), RateColumn("frames/s"),
-               TimeElapsedColumn(), TimeRemainingColumn()]
-    with Progress(*columns, console=err_console) as progress:
-        task = progress.add_task("render", total=None)
+    with LazyProgress(*RENDER_COLUMNS) as progress:
         written = render_runs(recs, view, out, size=size, fps=fps, steps=step_range, speed=speed, duration=duration,
-                              embed=embed, dashboard=dashboard, max_mb=max_mb, title=title,
-                              progress=lambda k, n: progress.update(task, completed=k, total=n))
-    console.print("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
+                              embed=embed, dashboard=dashboard, max_mb=max_mb, title=title, progress=progress.update)
+    say("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
+
+
+DEMO_GIF_MB = 4.0  # a GIF for a blog post: a few MB at most
 
 
 @cli.command()
@@ -217,12 +245,10 @@ def demo(steps, out) -> None:
     run_dir = Path("runs") / "demo"  # the demo owns this folder: running it again replaces it
     path = _train_with_progress(cfg, run_dir, overwrite=True, resume=False)
     _print_summary(path)
-    columns = [TextColumn("[bold]render"), BarColumn(), MofNCompleteColumn(), RateColumn("frames/s"), TimeElapsedColumn()]
-    with Progress(*columns, console=err_console) as progress:
-        task = progress.add_task("render", total=None)
-        written = render_runs(path, None, out / f"{cfg.name}", embed=True, dashboard=True,
-                              progress=lambda k, n: progress.update(task, completed=k, total=n))
-    console.print("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
+    with LazyProgress(*RENDER_COLUMNS) as progress:
+        written = render_runs(path, None, out / f"{cfg.name}", embed=True, dashboard=True, max_mb=DEMO_GIF_MB,
+                              progress=progress.update)
+    say("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -81,7 +81,7 @@ def render_files(runs, view: str | None = None, out: str | Path | None = None, *
            titles: list[str] | None = None, progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """Render one view of 1–4 recordings to a video file (.mp4/.webm/.gif) or, with embed, a web folder."""
     recs = [r if isinstance(r, Recording) else load(r) for r in (runs if isinstance(runs, (list, tuple)) else [runs])]
-    view = view or default_view(recs[0])
+    view = default_view(recs[0]) if view in (None, "compare") else view  # compare = several runs, their default view
     style = make_style(size)
     frame = Frame(recs, view, style, titles=titles, title=title, dashboard=dashboard)
     timeline = Timeline.make(frame.steps(*parse_steps(steps)), fps, speed, duration)

@@ -1,0 +1,232 @@
+"""How close a generator is to its data, from samples and grid densities: pure numpy functions.
+
+Published protocols followed here (design.md §4):
+- Mode coverage (VEEGAN 2017, PacGAN 2018): a sample is *high quality* if it lies within 3σ of its nearest
+  mode; *modes captured* is the number of modes nearest to at least one high-quality sample. The papers
+  score 2,500 generator samples; a recording holds only its `n_samples` fixed samples (e.g. 512), so the
+  count scored is reported beside the numbers and can be raised by passing `samples=`.
+- Divergences on a grid: each histogram is normalised to sum to 1 before comparing (GAN Lab's "KL/JS by
+  grid" counts only about a third of the true mass; normalising both sides fixes that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gananim.errors import GananimError
+from gananim.grid import Grid
+
+if TYPE_CHECKING:
+    from gananim.store import Recording
+
+PROTOCOL_SAMPLES = 2_500  # generator samples the VEEGAN/PacGAN protocol scores
+K_SIGMA = 3.0  # a sample within K_SIGMA·σ of its nearest mode is high quality
+EPS = 1e-10  # smoothing added to every cell of a normalised histogram before renormalising (keeps KL finite)
+EMPTY_FRACTION = 1e-3  # a grid cell is "between modes" where the data density is below this × its maximum
+MMD_BANDWIDTHS = (0.1, 0.3, 1.0, 3.0)  # Gaussian kernel widths (data units) when no view box sets the scale
+MMD_BANDWIDTH_FRACTIONS = (0.01, 0.03, 0.1, 0.3)  # kernel widths as fractions of the view box's largest side
+CHUNK = 1 << 22  # most pairwise entries (sample × mode, sample × sample) held in memory at once
+
+MODE_SHARE = "mode_share_{}"  # scalar name of mode k's share: samples that are high quality and nearest mode k
+CENTROID = ("centroid_x", "centroid_y")  # scalar names of the finite samples' mean, per axis
+
+
+@dataclass
+class ModeCoverage:
+    """VEEGAN/PacGAN mode coverage of one batch of samples."""
+
+    captured: int  # modes nearest to at least one high-quality sample
+    hq_share: float  # share of ALL samples that are high quality (non-finite samples count as not)
+    per_mode: np.ndarray  # (K,) share of ALL samples that are high quality and nearest that mode; sums to hq_share
+
+
+def _rows(x, name: str, dim: int | None = None) -> np.ndarray:
+    """Points as an (n, dim) float64 array; a flat array is n points of a 1D space."""
+    x = np.asarray(x, dtype=np.float64)
+    x = x[:, None] if x.ndim == 1 else x
+    if x.ndim != 2 or (dim is not None and x.shape[1] != dim):
+        want = f"(n, {dim})" if dim is not None else "(n, dim)"
+        raise GananimError(f"{name} must be shaped {want}; got shape {x.shape}")
+    return x
+
+
+def _finite_rows(x, name: str, dim: int | None = None) -> np.ndarray:
+    """Points with non-finite rows dropped: sample metrics score what the generator put somewhere."""
+    x = _rows(x, name, dim)
+    return x[np.isfinite(x).all(axis=1)]
+
+
+def _sq_dists(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Pairwise squared distances (len(a), len(b)), summed coordinate by coordinate: exact, and fast for 1D/2D."""
+    return sum((a[:, None, k] - b[None, :, k]) ** 2 for k in range(a.shape[1]))
+
+
+def mode_coverage(samples, modes, scales, k_sigma: float = K_SIGMA, chunk: int = CHUNK) -> ModeCoverage:
+    """Modes captured and high-quality shares (VEEGAN/PacGAN), a block of samples at a time to bound memory."""
+    modes = _rows(modes, "modes")
+    samples = _rows(samples, "samples", modes.shape[1])
+    scales = np.asarray(scales, dtype=np.float64).reshape(-1)
+    if len(modes) == 0 or len(scales) != len(modes):
+        raise GananimError(f"mode coverage needs at least one mode and one scale per mode; got {len(modes)} modes, {len(scales)} scales")
+    counts = np.zeros(len(modes), dtype=np.int64)
+    rows = max(1, chunk // len(modes))
+    for start in range(0, len(samples), rows):
+        block = samples[start:start + rows]
+        block = block[np.isfinite(block).all(axis=1)]
+        d2 = _sq_dists(block, modes)
+        nearest = d2.argmin(axis=1)
+        hq = d2[np.arange(len(block)), nearest] <= (k_sigma * scales[nearest]) ** 2
+        counts += np.bincount(nearest[hq], minlength=len(modes))
+    n = len(samples)
+    if not n:
+        return ModeCoverage(captured=0, hq_share=float("nan"), per_mode=np.full(len(modes), np.nan))
+    return ModeCoverage(captured=int((counts > 0).sum()), hq_share=float(counts.sum() / n), per_mode=counts / n)
+
+
+def _distribution(p, eps: float) -> np.ndarray:
+    """A histogram or density as cell probabilities: scaled to sum 1, plus eps per cell, renormalised; NaN if massless."""
+    p = np.asarray(p, dtype=np.float64).ravel()
+    if not np.isfinite(p).all() or (p < 0).any():
+        raise GananimError("a histogram or density must be finite and non-negative")
+    total = p.sum()
+    if total <= 0:
+        return np.full_like(p, np.nan)
+    p = p / total + eps
+    return p / p.sum()
+
+
+def _pair(p, q, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    """Two histograms on the same grid, each normalised by _distribution."""
+    if np.shape(p) != np.shape(q):
+        raise GananimError(f"divergences compare histograms on the same grid; got shapes {np.shape(p)} and {np.shape(q)}")
+    return _distribution(p, eps), _distribution(q, eps)
+
+
+def _kl(p: np.ndarray, q: np.ndarray) -> float:
+    """KL(p ‖ q) of normalised distributions in nats, with 0·log 0 = 0; +inf where q = 0 < p."""
+    if np.isnan(p).any() or np.isnan(q).any():
+        return float("nan")
+    mass = p > 0
+    with np.errstate(divide="ignore"):
+        return max(float(np.sum(p[mass] * np.log(p[mass] / q[mass]))), 0.0)
+
+
+def kl(p, q, eps: float = EPS) -> float:
+    """KL(p ‖ q) in nats between two histograms/densities on one grid, each normalised to sum 1 and eps-smoothed."""
+    return _kl(*_pair(p, q, eps))
+
+
+def reverse_kl(p, q, eps: float = EPS) -> float:
+    """KL(q ‖ p): with p the data and q the generator, the mode-seeking direction PacGAN reports."""
+    return kl(q, p, eps)
+
+
+def js(p, q, eps: float = 0.0) -> float:
+    """Jensen-Shannon divergence in nats (0 ≤ JS ≤ log 2); finite without smoothing, so eps defaults to 0."""
+    p, q = _pair(p, q, eps)
+    m = (p + q) / 2
+    return min((_kl(p, m) + _kl(q, m)) / 2, float(np.log(2)))
+
+
+def grid_divergences(data_density, gen_density, eps: float = EPS) -> dict[str, float]:
+    """kl = KL(data ‖ generator), reverse_kl = KL(generator ‖ data), js, from two densities on one grid."""
+    return {"kl": kl(data_density, gen_density, eps), "reverse_kl": reverse_kl(data_density, gen_density, eps),
+            "js": js(data_density, gen_density)}
+
+
+def w1_1d(x, y) -> float:
+    """Exact 1D Wasserstein-1 of two empirical samples (any sizes): ∫|F_x − F_y| over the merged sorted support."""
+    x = np.sort(_finite_rows(x, "x", 1)[:, 0])
+    y = np.sort(_finite_rows(y, "y", 1)[:, 0])
+    if not len(x) or not len(y):
+        return float("nan")
+    support = np.sort(np.concatenate([x, y]))
+    fx = np.searchsorted(x, support[:-1], side="right") / len(x)
+    fy = np.searchsorted(y, support[:-1], side="right") / len(y)
+    return float(np.sum(np.abs(fx - fy) * np.diff(support)))
+
+
+def _kernel_sum(a: np.ndarray, b: np.ndarray, bandwidths: tuple[float, ...], chunk: int) -> float:
+    """Σ_i Σ_j Σ_s exp(−|a_i − b_j|² / 2s²), a block of rows of a at a time to bound memory."""
+    rows = max(1, chunk // max(len(b), 1))
+    total = 0.0
+    for start in range(0, len(a), rows):
+        d2 = _sq_dists(a[start:start + rows], b)
+        total += sum(float(np.exp(-d2 / (2 * s * s)).sum()) for s in bandwidths)
+    return total
+
+
+def mmd2(x, y, bandwidths: tuple[float, ...] = MMD_BANDWIDTHS, chunk: int = CHUNK) -> float:
+    """Unbiased squared MMD with k = Σ_s exp(−|u−v|²/2s²): off-diagonal means, so it can dip slightly below 0."""
+    x = _finite_rows(x, "x")
+    y = _finite_rows(y, "y", x.shape[1])
+    m, n = len(x), len(y)
+    if m < 2 or n < 2:
+        return float("nan")
+    diagonal = len(bandwidths)  # k(u, u) = one per bandwidth
+    kxx = (_kernel_sum(x, x, bandwidths, chunk) - m * diagonal) / (m * (m - 1))
+    kyy = (_kernel_sum(y, y, bandwidths, chunk) - n * diagonal) / (n * (n - 1))
+    return kxx + kyy - 2 * _kernel_sum(x, y, bandwidths, chunk) / (m * n)
+
+
+def d_between_modes(d_grid, data_density, threshold: float = EMPTY_FRACTION) -> float:
+    """Mean D over cells where the data density is below threshold × its max: D should be ~0 there (seeds/003)."""
+    d = np.asarray(d_grid, dtype=np.float64)
+    p = np.asarray(data_density, dtype=np.float64)
+    if d.shape != p.shape:
+        raise GananimError(f"D and the data density must share a grid; got shapes {d.shape} and {p.shape}")
+    empty = p < threshold * p.max()
+    return float(d[empty].mean()) if empty.any() else float("nan")
+
+
+def view_size(grid: Grid) -> float:
+    """The view box's largest side: the yardstick of kernel widths and of motion amplitudes."""
+    return max(hi - lo for lo, hi in grid.bounds)
+
+
+def _placement(samples: np.ndarray, grid: Grid) -> dict[str, float]:
+    """Where the samples are: the finite ones' centroid and the share of all that are finite but outside the view."""
+    finite = samples[np.isfinite(samples).all(axis=1)]
+    lo, hi = np.array(grid.bounds).T
+    outside = ((finite < lo) | (finite > hi)).any(axis=1).sum()
+    centroid = finite.mean(axis=0) if len(finite) else np.full(grid.dim, np.nan)
+    return {"outside_share": float(outside / max(len(samples), 1)), **{CENTROID[k]: float(c) for k, c in enumerate(centroid)}}
+
+
+def snapshot_metrics(rec: "Recording", i: int, samples: np.ndarray | None = None) -> dict[str, float]:
+    """Every metric that applies to snapshot i, by plain scalar name.
+
+    Sample metrics score `samples` when given, else the snapshot's n_samples fixed samples; `scored_samples`
+    says how many, since the VEEGAN/PacGAN protocol wants PROTOCOL_SAMPLES (2,500), which `gananim analyze`
+    or the recorder can supply. Names: `scored_samples`, `outside_share`, `centroid_x`(, `centroid_y`);
+    with modes: `modes_captured`, `hq_share`, `mode_share_<k>`; with a data density: `kl` (data ‖ generator),
+    `reverse_kl`, `js` from the recorded density; `d_between_modes` with D on the grid; with the fixed real
+    batch: `mmd` (the squared MMD, kernel widths set by the view box) and, in 1D, `w1`.
+    """
+    snap = rec[i]
+    x = _rows(snap.samples if samples is None else samples, "samples", rec.grid.dim)
+    out = {"scored_samples": float(len(x)), **_placement(x, rec.grid)}
+    if len(rec.modes):
+        cov = mode_coverage(x, rec.modes, rec.mode_scales)
+        out |= {"modes_captured": float(cov.captured), "hq_share": cov.hq_share}
+        out |= {MODE_SHARE.format(k): float(s) for k, s in enumerate(cov.per_mode)}
+    if rec.data_density is not None and snap.density is not None:
+        out |= grid_divergences(rec.data_density, snap.density)
+    if rec.data_density is not None and snap.d_grid is not None:
+        out["d_between_modes"] = d_between_modes(snap.d_grid, rec.data_density)
+    real = rec.fixed.get("data_samples")
+    if real is not None:
+        out["mmd"] = mmd2(x, real, tuple(f * view_size(rec.grid) for f in MMD_BANDWIDTH_FRACTIONS))
+        if rec.grid.dim == 1:
+            out["w1"] = w1_1d(x, real)
+    return out
+
+
+def recording_metrics(rec: "Recording") -> dict[str, np.ndarray]:
+    """The snapshot_metrics series over every snapshot; a metric missing from a snapshot is NaN there."""
+    rows = [snapshot_metrics(rec, i) for i in range(len(rec))]
+    names = dict.fromkeys(name for row in rows for name in row)
+    return {name: np.array([row.get(name, np.nan) for row in rows]) for name in names}
