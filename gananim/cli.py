@@ -181,7 +181,8 @@ def info(run: Path, as_json: bool) -> None:
     summary = {name: _scalar_summary(series) for name, series in rec.scalars.items()}
     if as_json:
         click.echo(json.dumps({"path": str(run), "snapshots": len(rec), "steps": rec.steps.tolist(),
-                               "bytes": rec.nbytes(), "manifest": m, "scalars": summary}, indent=2))
+                               "bytes": rec.nbytes(), "manifest": m, "scalars": summary,
+                               "events": [e.to_dict() for e in rec.events]}, indent=2))
         return
     config = m.get("config") or {}
     rows = [("recording", f"{run}  ({human_size(rec.nbytes())}, format v{m['version']}, {m.get('dtype')})"),
@@ -201,6 +202,12 @@ def info(run: Path, as_json: bool) -> None:
     for name, s in summary.items():
         scalars.add_row(name, *("—" if s[k] is None else f"{s[k]:.4g}" for k in ("first", "last", "min", "max", "mean")))
     console.print(scalars)
+    events = rec.events
+    console.print(f"[bold]events[/] ({len(events)})" if events else "[bold]events[/]: none detected")
+    from gananim.analyze import timeline
+
+    for line in timeline(events):
+        say(line)
 
 
 @cli.command()
@@ -216,7 +223,9 @@ def info(run: Path, as_json: bool) -> None:
 @click.option("--dashboard", is_flag=True, help="Put the dashboard beside the view.")
 @click.option("--max-mb", type=click.FloatRange(min=0.01), help="Size budget for GIFs: met by lowering fps and size.")
 @click.option("--title", help="Title on every frame [default: the experiment's name].")
-def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashboard, max_mb, title) -> None:
+@click.option("--slowmo", type=click.FloatRange(min=1), is_flag=False, flag_value=3.0, default=1.0,
+              help="Slow down around detected events: each snapshot shown FACTOR times as long [flag alone: 3].")
+def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashboard, max_mb, title, slowmo) -> None:
     """Render RUN (or 2–4 RUNs side by side) to web-ready video."""
     from gananim.pipeline import render_files as render_runs
     from gananim.store import load
@@ -224,7 +233,8 @@ def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashb
     recs = [load(r) for r in runs]
     with LazyProgress(*RENDER_COLUMNS) as progress:
         written = render_runs(recs, view, out, size=size, fps=fps, steps=step_range, speed=speed, duration=duration,
-                              embed=embed, dashboard=dashboard, max_mb=max_mb, title=title, progress=progress.update)
+                              embed=embed, dashboard=dashboard, max_mb=max_mb, title=title, slowmo=slowmo,
+                              progress=progress.update)
     say("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
 
 
@@ -249,6 +259,19 @@ def demo(steps, out) -> None:
         written = render_runs(path, None, out / f"{cfg.name}", embed=True, dashboard=True, max_mb=DEMO_GIF_MB,
                               progress=progress.update)
     say("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
+
+
+@cli.command()
+@click.argument("run", type=click.Path(path_type=Path))
+def analyze(run: Path) -> None:
+    """Add the metrics and events RUN lacks (e.g. recorded by your own loop); what was recorded stays untouched."""
+    from gananim.analyze import analyze as analyze_run, timeline
+
+    added, events = analyze_run(run)
+    say(f"added {len(added)} metric series to {run}" + (f": {', '.join(added)}" if added else " (it had them all)"))
+    say(f"{len(events)} events" + (":" if events else ""))
+    for line in timeline(events):
+        say(line)
 
 
 def main(argv: list[str] | None = None) -> int:

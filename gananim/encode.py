@@ -671,7 +671,8 @@ def embed_snippet(poster, sources: Sequence, width: int, height: int,
 
 def write_embed(frames, out_dir, name: str, fps: float, size: tuple[int, int],
                 formats: Sequence[str] = ("webm", "mp4", "gif"), gif_max_mb: float | None = None,
-                poster: int = -1, options: dict[str, dict] | None = None, channels: int = 3) -> dict[str, Path]:
+                poster: int = -1, options: dict[str, dict] | None = None, channels: int = 3,
+                tracks: Sequence[tuple[Path, str]] | None = None) -> dict[str, Path]:
     """Write NAME.webm/.mp4/.gif, NAME-poster.png and NAME.html (the <video> snippet) into `out_dir`.
 
     `frames` is an iterable of (H, W, 3) uint8 frames or a zero-argument callable returning one.
@@ -682,6 +683,7 @@ def write_embed(frames, out_dir, name: str, fps: float, size: tuple[int, int],
     a lower fps and a smaller size until it fits (see :func:`fit_gif`); size never fails it.
     `options` maps a format to its writer options, e.g. {"mp4": {"preset": "medium"}}.
     `channels` is 3 for RGB frames or 4 for RGBA ones (alpha ignored; no copy for a canvas buffer).
+    `tracks` are (file, kind) pairs for the snippet, e.g. WebVTT chapters written beforehand.
     Returns {"webm": ..., "mp4": ..., "gif": ..., "poster": ..., "html": ...} (formats asked for).
     """
     formats = list(dict.fromkeys(f.lower().lstrip(".") for f in formats))
@@ -734,7 +736,7 @@ def write_embed(frames, out_dir, name: str, fps: float, size: tuple[int, int],
     result["poster"] = write_poster(kept[: video_size[1], : video_size[0]], out_dir / f"{name}-poster.png")
     videos = [result[f] for f in ("webm", "mp4") if f in result]
     if videos:
-        snippet = embed_snippet(result["poster"], videos, *video_size, base=out_dir)
+        snippet = embed_snippet(result["poster"], videos, *video_size, tracks=tracks, base=out_dir)
     else:  # a GIF alone: an <img>
         snippet = (f'<img src="{html.escape(_href(result["gif"], out_dir), quote=True)}" '
                    f'width="{width}" height="{height}" alt="{html.escape(name, quote=True)}">\n')

@@ -317,6 +317,8 @@ def detect_events(steps, series: dict[str, np.ndarray], *, n_modes: int | None =
 
 
 def detect(rec: "Recording", metrics: dict[str, np.ndarray] | None = None, thresholds: Thresholds = Thresholds()) -> list[Event]:
-    """A recording's events from its scalars, plus the gananim.metrics series (computed unless given) for what it lacks."""
-    series = (recording_metrics(rec) if metrics is None else metrics) | rec.scalars
+    """A recording's events from its scalars, plus gananim.metrics series (computed if it lacks them) for the rest."""
+    if metrics is None:
+        metrics = {} if CENTROID[0] in rec.scalars else recording_metrics(rec)
+    series = metrics | rec.scalars
     return detect_events(rec.steps, series, n_modes=len(rec.modes) or None, view_size=view_size(rec.grid), thresholds=thresholds)

@@ -196,33 +196,39 @@ def _placement(samples: np.ndarray, grid: Grid) -> dict[str, float]:
     return {"outside_share": float(outside / max(len(samples), 1)), **{CENTROID[k]: float(c) for k, c in enumerate(centroid)}}
 
 
-def snapshot_metrics(rec: "Recording", i: int, samples: np.ndarray | None = None) -> dict[str, float]:
-    """Every metric that applies to snapshot i, by plain scalar name.
+def metrics(samples: np.ndarray, density: np.ndarray | None, d_grid: np.ndarray | None, *, grid: Grid,
+            data_density: np.ndarray | None = None, modes: np.ndarray | None = None, scales: np.ndarray | None = None,
+            real: np.ndarray | None = None) -> dict[str, float]:
+    """Every metric that applies, by plain scalar name, from one snapshot's arrays and the run's fixed ones.
 
-    Sample metrics score `samples` when given, else the snapshot's n_samples fixed samples; `scored_samples`
-    says how many, since the VEEGAN/PacGAN protocol wants PROTOCOL_SAMPLES (2,500), which `gananim analyze`
-    or the recorder can supply. Names: `scored_samples`, `outside_share`, `centroid_x`(, `centroid_y`);
-    with modes: `modes_captured`, `hq_share`, `mode_share_<k>`; with a data density: `kl` (data ‖ generator),
-    `reverse_kl`, `js` from the recorded density; `d_between_modes` with D on the grid; with the fixed real
-    batch: `mmd` (the squared MMD, kernel widths set by the view box) and, in 1D, `w1`.
+    Names: `scored_samples` (the VEEGAN/PacGAN protocol scores PROTOCOL_SAMPLES = 2,500; the recorder passes that
+    many), `outside_share`, `centroid_x`(, `centroid_y`); with modes: `modes_captured`, `hq_share`,
+    `mode_share_<k>`; with a data density: `kl` (data ‖ generator), `reverse_kl`, `js` from the generated density;
+    `d_between_modes` with D on the grid; with a real batch: `mmd` (the squared MMD, kernel widths set by the
+    view box) and, in 1D, `w1`.
     """
-    snap = rec[i]
-    x = _rows(snap.samples if samples is None else samples, "samples", rec.grid.dim)
-    out = {"scored_samples": float(len(x)), **_placement(x, rec.grid)}
-    if len(rec.modes):
-        cov = mode_coverage(x, rec.modes, rec.mode_scales)
+    x = _rows(samples, "samples", grid.dim)
+    out = {"scored_samples": float(len(x)), **_placement(x, grid)}
+    if modes is not None and len(modes):
+        cov = mode_coverage(x, modes, scales)
         out |= {"modes_captured": float(cov.captured), "hq_share": cov.hq_share}
         out |= {MODE_SHARE.format(k): float(s) for k, s in enumerate(cov.per_mode)}
-    if rec.data_density is not None and snap.density is not None:
-        out |= grid_divergences(rec.data_density, snap.density)
-    if rec.data_density is not None and snap.d_grid is not None:
-        out["d_between_modes"] = d_between_modes(snap.d_grid, rec.data_density)
-    real = rec.fixed.get("data_samples")
+    if data_density is not None and density is not None:
+        out |= grid_divergences(data_density, density)
+    if data_density is not None and d_grid is not None:
+        out["d_between_modes"] = d_between_modes(d_grid, data_density)
     if real is not None:
-        out["mmd"] = mmd2(x, real, tuple(f * view_size(rec.grid) for f in MMD_BANDWIDTH_FRACTIONS))
-        if rec.grid.dim == 1:
+        out["mmd"] = mmd2(x, real, tuple(f * view_size(grid) for f in MMD_BANDWIDTH_FRACTIONS))
+        if grid.dim == 1:
             out["w1"] = w1_1d(x, real)
     return out
+
+
+def snapshot_metrics(rec: "Recording", i: int, samples: np.ndarray | None = None) -> dict[str, float]:
+    """`metrics` of snapshot i of a recording; sample metrics score `samples` if given, else its fixed samples."""
+    snap = rec[i]
+    return metrics(snap.samples if samples is None else samples, snap.density, snap.d_grid, grid=rec.grid,
+                   data_density=rec.data_density, modes=rec.modes, scales=rec.mode_scales, real=rec.fixed.get("data_samples"))
 
 
 def recording_metrics(rec: "Recording") -> dict[str, np.ndarray]:

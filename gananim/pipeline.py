@@ -11,7 +11,7 @@ import numpy as np
 
 from gananim import encode
 from gananim.errors import GananimError
-from gananim.store import Recording, load
+from gananim.store import Recording, _atomic_write, load
 from gananim.views import Frame, make_style
 
 VIDEO_SUFFIXES = (".mp4", ".webm", ".gif")
@@ -45,14 +45,25 @@ class Timeline:
     fps: float
 
     @classmethod
-    def make(cls, snapshot_steps: np.ndarray, fps: float, speed: float = 1.0, duration: float | None = None) -> "Timeline":
+    def make(cls, snapshot_steps: np.ndarray, fps: float, speed: float = 1.0, duration: float | None = None,
+             slow: list[tuple[int, int]] = (), slowmo: float = 1.0) -> "Timeline":
+        """Frames over the snapshots; steps inside a `slow` span are shown `slowmo` times as long."""
         if len(snapshot_steps) == 0:
             raise GananimError("no snapshots in the chosen step range")
-        if fps <= 0 or speed <= 0 or (duration is not None and duration <= 0):
-            raise GananimError("--fps, --speed and --duration must be positive")
-        n = round(duration * fps) if duration else round(len(snapshot_steps) / speed)
-        pick = np.round(np.linspace(0, len(snapshot_steps) - 1, max(n, 1))).astype(int)
-        return cls(snapshot_steps[pick], fps)
+        if fps <= 0 or speed <= 0 or slowmo < 1 or (duration is not None and duration <= 0):
+            raise GananimError("--fps, --speed and --duration must be positive, --slowmo at least 1")
+        weight = np.ones(len(snapshot_steps))
+        for start, end in slow:
+            weight[(snapshot_steps >= start) & (snapshot_steps <= end)] = slowmo
+        clock = np.concatenate([[0], np.cumsum(weight)])  # each snapshot's share of screen time
+        n = round(duration * fps) if duration else round(clock[-1] / speed)
+        at = (np.arange(max(n, 1)) + 0.5) * clock[-1] / max(n, 1)
+        return cls(snapshot_steps[np.searchsorted(clock, at, side="right") - 1], fps)
+
+    def seconds(self, start: int, end: int) -> tuple[float, float] | None:
+        """When the frames showing steps start..end play, in seconds; None if none of them does."""
+        shown = np.flatnonzero((self.steps >= start) & (self.steps <= end))
+        return (shown[0] / self.fps, (shown[-1] + 1) / self.fps) if len(shown) else None
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -78,13 +89,16 @@ def render(runs, view: str | None = None, out: str | Path | None = None, **optio
 def render_files(runs, view: str | None = None, out: str | Path | None = None, *, size: str | tuple[int, int] = "720p",
            fps: float = 30, steps: str | None = None, speed: float = 1.0, duration: float | None = None,
            embed: bool = False, dashboard: bool = False, max_mb: float | None = None, title: str | None = None,
-           titles: list[str] | None = None, progress: Callable[[int, int], None] | None = None) -> list[Path]:
+           titles: list[str] | None = None, slowmo: float = 1.0,
+           progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """Render one view of 1–4 recordings to a video file (.mp4/.webm/.gif) or, with embed, a web folder."""
     recs = [r if isinstance(r, Recording) else load(r) for r in (runs if isinstance(runs, (list, tuple)) else [runs])]
     view = default_view(recs[0]) if view in (None, "compare") else view  # compare = several runs, their default view
     style = make_style(size)
     frame = Frame(recs, view, style, titles=titles, title=title, dashboard=dashboard)
-    timeline = Timeline.make(frame.steps(*parse_steps(steps)), fps, speed, duration)
+    events = [e for r in recs for e in r.events]
+    timeline = Timeline.make(frame.steps(*parse_steps(steps)), fps, speed, duration,
+                             slow=[(e.start, e.end) for e in events], slowmo=slowmo)
     target = _output_path(recs[0], view, out, embed)
     folder = target if target.suffix == "" else target.parent
     try:
@@ -93,10 +107,11 @@ def render_files(runs, view: str | None = None, out: str | Path | None = None, *
         raise GananimError(f"cannot write to {folder}: {e.strerror or e}") from None
     tick = (lambda k: progress(k, len(timeline))) if progress else None
     if embed or target.suffix == "":
-        formats = ("webm", "mp4", "gif")
-        written = encode.write_embed(lambda: frames(frame, timeline, tick), target, f"{_name(recs[0])}-{view}",
-                                     fps, (style.width, style.height), formats=formats, gif_max_mb=max_mb, channels=4)
-        return list(written.values())
+        name = f"{_name(recs[0])}-{view}"
+        tracks = [(_write_chapters(target / f"{name}-chapters.vtt", events, timeline), "chapters")] if events else None
+        written = encode.write_embed(lambda: frames(frame, timeline, tick), target, name, fps, (style.width, style.height),
+                                     formats=("webm", "mp4", "gif"), gif_max_mb=max_mb, channels=4, tracks=tracks)
+        return list(written.values()) + [t for t, _ in tracks or []]
     return [_write_file(frame, timeline, target, style, max_mb, tick)]
 
 
@@ -109,6 +124,24 @@ def _write_file(frame: Frame, timeline: Timeline, path: Path, style, max_mb: flo
     if path.suffix == ".gif" and max_mb is not None and written.stat().st_size > max_mb * 2**20:
         encode.fit_gif(written, written, max_mb, fps=timeline.fps, width=style.width)
     return written
+
+
+def chapters_vtt(events: list, timeline: Timeline) -> str:
+    """WebVTT chapters, one cue per event while the video shows it, captioned like the frames."""
+    def stamp(t: float) -> str:
+        return f"{int(t // 3600):02d}:{int(t % 3600 // 60):02d}:{t % 60:06.3f}"
+
+    cues = ["WEBVTT", ""]
+    for k, e in enumerate(sorted(events, key=lambda e: e.start)):
+        span = timeline.seconds(e.start, e.end)
+        if span:
+            cues += [str(k + 1), f"{stamp(span[0])} --> {stamp(span[1])}", e.caption, ""]
+    return "\n".join(cues)
+
+
+def _write_chapters(path: Path, events: list, timeline: Timeline) -> Path:
+    _atomic_write(path, lambda f: f.write(chapters_vtt(events, timeline).encode("utf-8")))
+    return path
 
 
 def _name(rec: Recording) -> str:

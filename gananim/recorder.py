@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from gananim import __version__
+from gananim import __version__, metrics
 from gananim.errors import GananimError
 from gananim.grid import Grid, as_bounds
 from gananim.lab import losses
@@ -80,7 +80,7 @@ class Recorder:
                  latent_grid: int = 21, density_samples: int = 10_000, real_samples: int = 512,
                  float16: bool = False, overwrite: bool = False, resume: bool = False,
                  purge_step: int | None = None, seed: int = 0, config: dict | None = None,
-                 flush_secs: float = 2.0, chunk_size: int = 64):
+                 with_metrics: bool = True, flush_secs: float = 2.0, chunk_size: int = 64):
         if every < 1:
             raise GananimError(f"every must be >= 1, got {every}")
         if prior not in ("normal", "uniform"):
@@ -93,6 +93,7 @@ class Recorder:
         self.prior, self.prior_range = prior, (float(prior_range[0]), float(prior_range[1]))
         self.d_output = None if discriminator is None else d_output or _infer_d_output(discriminator)
         self.density_samples = density_samples
+        self.with_metrics = with_metrics  # mode coverage, divergences, MMD... on the first 2,500 of the density batch
         self.target, real, box = self._resolve_data(data, view_box, real_samples)
         latents = self._sample_latents(n_samples, torch.Generator().manual_seed(seed))
         data_dim = self._data_dim(latents)
@@ -243,13 +244,18 @@ class Recorder:
             with torch.no_grad():
                 samples = self._out(self._latents)
                 mapping = self._out(self._latent_grid)
-                density = self.grid.histogram(self._density_batch())
-            arrays = {"samples": _to_numpy(samples), "mapping": _to_numpy(mapping), "density": density}
+                batch = self._density_batch()
+            arrays = {"samples": _to_numpy(samples), "mapping": _to_numpy(mapping), "density": self.grid.histogram(batch)}
             scalars = {"nonfinite_share": float(1 - torch.isfinite(samples).all(dim=1).float().mean())}
             if self.D is not None:
                 d_arrays, d_scalars = self._probe_discriminator(samples)
                 arrays |= d_arrays
                 scalars |= d_scalars
+        if self.with_metrics:
+            fixed = self.writer.fixed
+            scalars |= metrics.metrics(batch[:metrics.PROTOCOL_SAMPLES], arrays["density"], arrays.get("d_grid"),
+                                       grid=self.grid, data_density=fixed.get("data_density"), modes=fixed.get("modes"),
+                                       scales=fixed.get("mode_scales"), real=fixed.get("data_samples"))
         return arrays, scalars
 
     def _density_batch(self) -> torch.Tensor:

@@ -255,3 +255,14 @@ def test_models_on_the_gpu(tmp_path):
     with Recorder(tmp_path / "r", G, D, data=make_target(RING), **SMALL) as rec:
         rec.step(0)
     assert gananim.load(tmp_path / "r")[0].samples.shape == (16, 2)
+
+
+def test_metrics_are_recorded_with_each_snapshot(tmp_path):
+    """A generator that puts everything on ring mode 0 captures exactly 1 mode, all of it high quality."""
+    G = Affine([0.0, 0.0], [1.0, 0.0])
+    with Recorder(tmp_path / "r", G, mlp(2, 1), data=make_target(RING), **SMALL | {"density_samples": 3000}) as rec:
+        rec.step(0)
+    s = {k: v[0] for k, v in gananim.load(tmp_path / "r").scalars.items()}
+    assert s["scored_samples"] == 2500 and s["modes_captured"] == 1 and s["hq_share"] == 1.0
+    assert s["mode_share_0"] == 1.0 and s["mode_share_3"] == 0.0
+    assert s["js"] > 0.5 and s["outside_share"] == 0.0 and s["centroid_x"] == pytest.approx(1.0)

@@ -9,6 +9,7 @@ import torch
 
 from gananim import encode
 from gananim.errors import GananimError
+from gananim.views import Frame, make_style
 from gananim.pipeline import Timeline, default_view, parse_steps, render, render_files
 from synthetic import record_known
 
@@ -127,3 +128,41 @@ def test_top_level_render_and_notebook_display(rec, tmp_path):
     assert gananim.render(rec, "mapping", tmp_path / "n.mp4", size=(160, 120)) == tmp_path / "n.mp4"
     page = rec._repr_html_()
     assert page.startswith("<video autoplay loop muted playsinline") and "data:video/mp4;base64," in page
+
+
+@pytest.fixture(scope="module")
+def diverging(tmp_path_factory):
+    """Half the samples turn NaN from t = 0.5 on: a divergence event over steps 5–9."""
+    def g(z, t):
+        out = 0.3 * z
+        if t >= 0.5:
+            out[::2] = float("nan")
+        return out
+
+    return record_known(tmp_path_factory.mktemp("d") / "div", g, lambda x, t: -x[:, 0], 2, BOX, steps=9)
+
+
+def test_events_caption_frames_and_slow_the_video(diverging, tmp_path):
+    (event,) = diverging.events
+    assert (event.kind, event.start, event.end) == ("divergence", 5, 9)
+    frame = Frame([diverging], "surface", make_style((200, 150)))
+    frame.render(2)
+    assert not frame.caption.get_visible()
+    frame.render(6)
+    assert frame.caption.get_visible() and frame.caption.get_text().startswith("divergence: 50% of samples are NaN/inf")
+    slow = Timeline.make(diverging.steps, 10, slow=[(5, 9)], slowmo=3)
+    assert len(slow) == 5 + 15 and np.sum(slow.steps == 7) == 3 and np.sum(slow.steps == 2) == 1
+    out = render(diverging, "surface", tmp_path / "s.mp4", size=(160, 120), slowmo=3)
+    assert encode.probe(out)["nb_frames"] == 20
+
+
+def test_embed_gets_webvtt_chapters_at_events(diverging, tmp_path):
+    written = render_files(diverging, "surface", tmp_path / "web", size=(160, 120), fps=10, embed=True, slowmo=2)
+    vtt = tmp_path / "web" / "div-surface-chapters.vtt"
+    assert vtt in written
+    text = vtt.read_text()
+    assert text.startswith("WEBVTT") and "00:00:00.500 --> 00:00:01.500" in text and "divergence: 50%" in text
+    parser = Sources()
+    parser.feed((tmp_path / "web" / "div-surface.html").read_text())
+    track = [a for t, a in parser.tags if t == "track"]
+    assert track and track[0]["kind"] == "chapters" and track[0]["src"] == "div-surface-chapters.vtt"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib.patches import Patch
 
 from gananim.views.base import View, register
+from gananim.views.style import EVENT_COLOURS
 
 LOG4 = -2 * math.log(2)  # V(G, D*) at the optimum p_g = p_data (Goodfellow et al. 2014)
 
@@ -62,7 +64,20 @@ class DashboardView(View):
                          fontsize=s.fs(0.7), color="#555555")
             self.labels.append((sub.set_title(title, loc="left", fontsize=s.fs(0.85), color=s.text), title, series))
             self.cursors.append(sub.axvline(steps[0], color="#444444", linewidth=1.0 * s.scale))
+            for e in rec.events:  # events as shaded spans on every time axis, drawn once
+                sub.axvspan(e.start, max(e.end, e.start + rec.manifest.get("every", 1)), color=EVENT_COLOURS.get(e.kind, "#999999"),
+                            alpha=0.18, linewidth=0)
+            if k == 0:
+                self._event_legend(sub)
         return self.cursors + [d for d, _ in self.dots] + [t for t, _, _ in self.labels]
+
+    def _event_legend(self, ax) -> None:
+        """Which shaded span is which event, above the first chart on the right."""
+        kinds = list(dict.fromkeys(e.kind for e in self.rec.events))
+        if kinds:
+            handles = [Patch(color=EVENT_COLOURS.get(k, "#999999"), alpha=0.35, label=k.replace("_", " ")) for k in kinds]
+            ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=min(len(kinds), 2), frameon=False,
+                      fontsize=self.style.fs(0.7), handlelength=0.9, columnspacing=0.8, borderaxespad=0.1)
 
     def update(self, i: int) -> None:
         step = self.rec.steps[i]

@@ -32,7 +32,8 @@ class Frame:
         self.views: list[View] = [cls(rec, style) for rec in recs]
         self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi, facecolor=style.background)
         self.canvas = FigureCanvasAgg(self.fig)
-        self.animated = self._build(titles or [_default_title(r) for r in recs], title, dashboard)
+        self.titles = titles or [_default_title(r) for r in recs]
+        self.animated = self._build(self.titles, title, dashboard)
         self.blit = all(v.blit for v in self.views)
         for artist in self.animated:
             artist.set_animated(self.blit)
@@ -62,8 +63,10 @@ class Frame:
         self.counter = fig.text(0.988, 1 - HEADER / 2, "", ha="right", va="center", fontsize=s.fs(1.3),
                                 family="monospace", color=s.text)
         self.warning = fig.text(0.5, 0.015, "", ha="center", va="bottom", fontsize=s.fs(1.0), color="#b00020", weight="bold")
+        self.caption = fig.text(0.5, 1 - HEADER / 2, "", ha="center", va="center", fontsize=s.fs(1.1), color=s.text,
+                                bbox=dict(boxstyle="round,pad=0.3", facecolor="#fff3d6", edgecolor="none"))
         fig.add_artist(_rule(HEADER))
-        return animated + [self.counter, self.warning]
+        return animated + [self.counter, self.warning, self.caption]
 
     def steps(self, start: int | None = None, stop: int | None = None) -> np.ndarray:
         """The frames' training steps: every recorded step of any recording, within [start, stop]."""
@@ -84,12 +87,24 @@ class Frame:
             v.update(i)
             bad = max(bad, nonfinite_share(v.rec[i]))
         self.counter.set_text(f"step {step:,}")
+        captions = self.captions(step)
+        self.caption.set_text("   ·   ".join(captions))
+        self.caption.set_visible(bool(captions))
         self.warning.set_text(f"⚠ {bad:.0%} of generated samples are NaN/inf (diverged): not drawn" if bad else "")
         if self.blit:
             self._draw_blit()
         else:
             self.canvas.draw()
         return self._pixels()
+
+    def captions(self, step: int) -> list[str]:
+        """Captions of the detected events under way at `step`, per recording (named when side by side)."""
+        out = []
+        for rec, title in zip(self.recs, self.titles):
+            for e in rec.events:
+                if e.start <= step <= e.end:
+                    out.append(f"{title}: {e.caption}" if len(self.recs) > 1 else e.caption)
+        return out
 
     def _draw_blit(self) -> None:
         """Restore the static background, then draw only the moving artists."""

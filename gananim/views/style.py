@@ -14,6 +14,8 @@ SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "square": (720, 720)}
 # seeds/003: purple where D says "real", white where it says "fake"; generated mass as red patches.
 D_CMAP = LinearSegmentedColormap.from_list("gananim_d", ["#ffffff", "#e7dcef", "#9e7fc0", "#4b2a7b"])
 RED = np.array([0.84, 0.15, 0.16])
+EVENT_COLOURS = {"mode_hop": "#e08214", "collapse": "#b2182b", "sway": "#1b9e77", "vanishing_gradient": "#4d6a9a",
+                 "convergence": "#4dac26", "divergence": "#222222"}
 DENSITY_GAMMA = 0.6  # opacity = (density / vmax) ** gamma: thin mass stays visible, peaks saturate
 
 
