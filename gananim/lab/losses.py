@@ -1,0 +1,87 @@
+"""GAN losses as pure functions of the discriminator's LOGITS, plus the MMD used by `mmd`.
+
+With D(x) = sigmoid(l): log D = logsigmoid(l) = -softplus(-l) and log(1 - D) = -softplus(l),
+which stay finite where D saturates at 0 or 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+
+from gananim.errors import GananimError
+
+LOSSES = ("minimax", "nonsaturating", "least_squares")
+
+
+def _check(loss: str) -> None:
+    if loss not in LOSSES:
+        raise GananimError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+
+
+def d_loss(loss: str, real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+    """The discriminator's loss (to minimise).
+
+    minimax / nonsaturating: -E log D(x) - E log(1 - D(G(z)))  (= -V(G, D)).
+    least_squares (LSGAN, a=0, b=1, on raw outputs): 1/2 E (D(x) - 1)^2 + 1/2 E D(G(z))^2.
+    """
+    _check(loss)
+    if loss == "least_squares":
+        return 0.5 * (real_logits - 1).pow(2).mean() + 0.5 * fake_logits.pow(2).mean()
+    return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+
+
+def g_loss(loss: str, fake_logits: torch.Tensor) -> torch.Tensor:
+    """The generator's loss (to minimise).
+
+    minimax (saturating): E log(1 - D(G(z))).
+    nonsaturating: -E log D(G(z)).
+    least_squares (LSGAN, c=1): 1/2 E (D(G(z)) - 1)^2.
+    """
+    _check(loss)
+    if loss == "minimax":
+        return -F.softplus(fake_logits).mean()
+    if loss == "nonsaturating":
+        return F.softplus(-fake_logits).mean()
+    return 0.5 * (fake_logits - 1).pow(2).mean()
+
+
+def value(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+    """The game's value V(G, D) = E log D(x) + E log(1 - D(G(z))); -2 log 2 at the optimum."""
+    return -F.softplus(-real_logits).mean() - F.softplus(fake_logits).mean()
+
+
+def _sq_dists(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    # explicit differences (not cdist): exact zeros on the diagonal and a finite gradient there
+    return (a[:, None, :] - b[None, :, :]).pow(2).sum(-1)
+
+
+def _kernel(a: torch.Tensor, b: torch.Tensor, bandwidths: Sequence[float]) -> torch.Tensor:
+    d2 = _sq_dists(a, b)
+    return sum(torch.exp(-d2 / (2.0 * float(h) ** 2)) for h in bandwidths)
+
+
+def mmd2(x: torch.Tensor, y: torch.Tensor, bandwidths: Sequence[float], *, unbiased: bool = False) -> torch.Tensor:
+    """Squared maximum mean discrepancy between samples x (n, d) and y (m, d).
+
+    Kernel: k(a, b) = sum over h in `bandwidths` of exp(-|a - b|^2 / (2 h^2)).
+    Default: the BIASED estimate (V-statistic) mean k(x, x') + mean k(y, y') - 2 mean k(x, y),
+    with the diagonal terms included; it is >= 0 and exactly 0 for identical samples.
+    unbiased=True drops the diagonal of the x-x and y-y terms (U-statistic; can be < 0).
+    """
+    if not bandwidths:
+        raise GananimError("mmd2 needs at least one kernel bandwidth")
+    x = x.reshape(len(x), -1)
+    y = y.reshape(len(y), -1)
+    kxx, kyy, kxy = _kernel(x, x, bandwidths), _kernel(y, y, bandwidths), _kernel(x, y, bandwidths)
+    n, m = len(x), len(y)
+    if unbiased:
+        if n < 2 or m < 2:
+            raise GananimError("the unbiased MMD needs at least 2 samples on each side")
+        xx = (kxx.sum() - kxx.diagonal().sum()) / (n * (n - 1))
+        yy = (kyy.sum() - kyy.diagonal().sum()) / (m * (m - 1))
+    else:
+        xx, yy = kxx.mean(), kyy.mean()
+    return xx + yy - 2 * kxy.mean()
