@@ -74,6 +74,7 @@ class RecordConfig:
     latent_grid: int = 21
     density_samples: int = 10_000
     float16: bool = False
+    curvature_every: int = 0  # game-Jacobian (and, for small models, Hessian) eigenvalues every K steps; 0 = off
 
 
 @dataclass
@@ -110,6 +111,7 @@ class Config:
             (self.train.instance_noise >= 0, "train.instance_noise must be >= 0"),
             (self.record.grid_size >= 4 and self.record.latent_grid >= 2, "record.grid_size >= 4 and record.latent_grid >= 2"),
             (self.record.n_samples >= 1 and self.record.density_samples >= 1, "record.n_samples and record.density_samples must be >= 1"),
+            (self.record.curvature_every >= 0, "record.curvature_every must be >= 0 (0 = off)"),
         ]
         for model, where in ((self.generator, "generator"), (self.discriminator, "discriminator")):
             checks += [

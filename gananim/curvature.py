@@ -7,9 +7,9 @@ V(G, D) = E log D(x) + E log(1 - D(G(z))) (`gananim.lab.losses.value`), on fixed
   Seed 004 reads it as: indefinite → a saddle of V (what a min-max equilibrium looks like),
   negative definite → a local maximum (the strong-discriminator failure).
 - `game_jacobian_eigs`: for ANY model size, the top-k eigenvalues (by magnitude) of J = ∂ξ/∂θ, with
-  ξ = (∇_θG V, -∇_θD V) the simultaneous-gradient field (G descends V, D ascends it). Large imaginary
-  parts mean rotation (cycling) around the equilibrium; positive real parts mean attraction for
-  gradient descent on ξ, negative ones mean repulsion.
+  ξ = (∇_θG V, -∇_θD V) the simultaneous-gradient field (G descends V, D ascends it). Near a fixed point,
+  simultaneous gradient descent θ ← θ - ηξ is pulled in along eigenvalues with Re λ > 0, pushed away
+  along Re λ < 0, and rotates (cycles) where |Im λ| dominates, which plain gradient steps amplify.
 
 Like the Recorder, these are probes that never change training: models run in eval mode (each
 submodule's flag is restored), gradients come from `torch.autograd.grad` / `torch.func` (nothing lands
@@ -19,6 +19,7 @@ in `.grad`), random numbers come from a seeded numpy Generator and the global to
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
@@ -30,21 +31,31 @@ from gananim.lab import losses
 
 MAX_HESSIAN_PARAMS = 2000  # the dense Hessian is n x n and costs n backward passes: keep n small
 BREAKDOWN_TOL = 1e-10  # Arnoldi: a residual this small relative to |A q| means the Krylov space is invariant
-HESSIAN_CHUNK = 256  # Hessian rows computed per vectorised batch (bounds the memory of torch.func)
+HESSIAN_CHUNK = 128  # Hessian rows per vectorised batch: memory grows with it (~0.7 GB at 2000 parameters, batch 512)
 
 ValueFn = Callable[[Sequence[torch.Tensor], Sequence[torch.Tensor]], torch.Tensor]
 
 
 # --- the numpy eigensolver ----------------------------------------------------------------------
 
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """a · b without BLAS: a multithreaded BLAS call per short product stalls badly when torch's threads share the cores."""
+    return float(np.sum(a * b))
+
+
+def _norm(a: np.ndarray) -> float:
+    """Euclidean length, BLAS-free like `_dot`."""
+    return math.sqrt(_dot(a, a))
+
+
 def _orthogonalise(w: np.ndarray, Q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Remove w's components along Q's orthonormal columns: modified Gram-Schmidt, done twice for stability."""
-    h = np.zeros(Q.shape[1])
+    """Remove w's components along Q's orthonormal ROWS: modified Gram-Schmidt, done twice for stability."""
+    h = np.zeros(len(Q))
     for _ in range(2):  # the second pass ("twice is enough") repairs the orthogonality the first lost to rounding
-        for i in range(Q.shape[1]):
-            c = Q[:, i] @ w
+        for i, q in enumerate(Q):
+            c = _dot(q, w)
             h[i] += c
-            w = w - c * Q[:, i]
+            w = w - c * q
     return w, h
 
 
@@ -52,9 +63,9 @@ def arnoldi_eigs(matvec: Callable[[np.ndarray], np.ndarray], n: int, k: int, ite
                  rng: np.random.Generator) -> np.ndarray:
     """The k largest-magnitude Ritz values of an n x n real operator from `iters` Arnoldi steps (complex array).
 
-    Builds an orthonormal Krylov basis Q (modified Gram-Schmidt with re-orthogonalisation) and the upper
-    Hessenberg H = Qᵀ A Q, and returns H's eigenvalues (np.linalg.eigvals), largest |λ| first (ties:
-    positive imaginary part first). On breakdown (an invariant subspace) it continues from a fresh random
+    Builds an orthonormal Krylov basis Q (rows, contiguous for long vectors; modified Gram-Schmidt with
+    re-orthogonalisation) and the upper Hessenberg H = Q A Qᵀ, and returns H's eigenvalues (np.linalg.eigvals),
+    largest |λ| first (ties: positive imaginary part first; an odd k may split a conjugate pair). On breakdown (an invariant subspace) it continues from a fresh random
     vector orthogonal to Q, so with iters >= n the basis spans R^n and the values are A's eigenvalues.
     The outermost eigenvalues converge first; fewer iterations give approximations.
     """
@@ -63,41 +74,43 @@ def arnoldi_eigs(matvec: Callable[[np.ndarray], np.ndarray], n: int, k: int, ite
     m = min(iters, n)
     if not 1 <= k <= m:
         raise GananimError(f"k must be between 1 and min(iters, n) = {m}, got k={k}")
-    Q = np.zeros((n, m + 1))
-    H = np.zeros((m + 1, m))
-    Q[:, 0] = _unit(rng.standard_normal(n))
+    Q = np.zeros((m, n))  # row j: the j-th basis vector
+    H = np.zeros((m, m))
+    Q[0] = _unit(rng.standard_normal(n))
     scale = 0.0  # the largest |A q| seen: the yardstick for "this residual is rounding noise"
     for j in range(m):
-        w = np.asarray(matvec(Q[:, j].copy()), dtype=np.float64).reshape(-1)
-        if w.shape != (n,) or not np.isfinite(w).all():
-            raise GananimError(f"the operator returned {'non-finite values' if w.shape == (n,) else f'shape {w.shape}'}; expected {n} finite numbers")
-        scale = max(scale, float(np.linalg.norm(w)))
-        w, H[: j + 1, j] = _orthogonalise(w, Q[:, : j + 1])
-        beta = float(np.linalg.norm(w))
+        w = np.asarray(matvec(Q[j].copy()), dtype=np.float64).reshape(-1)
+        if w.shape != (n,):
+            raise GananimError(f"the operator returned shape {w.shape}; expected ({n},)")
+        if not np.isfinite(w).all():
+            raise GananimError("the operator returned non-finite values (NaN or inf in the model or its gradients?)")
+        scale = max(scale, _norm(w))
+        w, H[: j + 1, j] = _orthogonalise(w, Q[: j + 1])
         if j + 1 == m:
             break
+        beta = _norm(w)
         if beta > BREAKDOWN_TOL * scale:
             H[j + 1, j] = beta
-            Q[:, j + 1] = w / beta
+            Q[j + 1] = w / beta
         else:  # invariant subspace found: H[j+1, j] = 0 and the basis goes on from a new direction
-            Q[:, j + 1] = _fresh_direction(Q[:, : j + 1], rng)
-    eigs = np.linalg.eigvals(H[:m, :m]).astype(np.complex128)
+            Q[j + 1] = _fresh_direction(Q[: j + 1], rng)
+    eigs = np.linalg.eigvals(H).astype(np.complex128)
     order = np.lexsort((-eigs.imag, -np.abs(eigs)))
     return eigs[order[:k]]
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
     """v scaled to length 1."""
-    return v / np.linalg.norm(v)
+    return v / _norm(v)
 
 
 def _fresh_direction(Q: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A random unit vector orthogonal to Q's columns (Q has fewer columns than rows)."""
+    """A random unit vector orthogonal to Q's rows (Q has fewer rows than columns)."""
     for _ in range(10):
-        w, _ = _orthogonalise(rng.standard_normal(Q.shape[0]), Q)
-        if np.linalg.norm(w) > 1e-8:
+        w, _ = _orthogonalise(rng.standard_normal(Q.shape[1]), Q)
+        if _norm(w) > 1e-8:
             return _unit(w)
-    raise GananimError("Arnoldi could not find a new direction orthogonal to its basis")  # never with n > Q.shape[1]
+    raise GananimError("Arnoldi could not find a new direction orthogonal to its basis")  # never with n > len(Q)
 
 
 # --- shared torch helpers --------------------------------------------------------------------------
@@ -170,8 +183,8 @@ def value_hessian(G: nn.Module, D: nn.Module, z, real, d_output: str = "logits")
     g_named, d_named = _trainable(G), _trainable(D)
     n = sum(p.numel() for _, p in g_named + d_named)
     if n > MAX_HESSIAN_PARAMS:
-        raise GananimError(f"the exact Hessian needs an {n} x {n} matrix, more than MAX_HESSIAN_PARAMS = {MAX_HESSIAN_PARAMS} "
-                           "parameters; use game_jacobian_eigs (the Jacobian method), which needs only products with vectors")
+        raise GananimError(f"the models have {n} trainable parameters, more than MAX_HESSIAN_PARAMS = {MAX_HESSIAN_PARAMS} for the "
+                           "exact (n x n) Hessian; use game_jacobian_eigs (the Jacobian method), which needs only products with vectors")
     with _probing(G, D):
         # float64 copies: the sign of small eigenvalues is what matters, and the models stay untouched
         g_state, d_state = _float64_state(G), _float64_state(D)
@@ -226,6 +239,8 @@ def game_jacobian_eigs_fn(value_fn: ValueFn, params_min: Sequence[torch.Tensor],
     n = sum(sizes)
     with torch.enable_grad():
         v = value_fn(params_min, params_max)
+        if not isinstance(v, torch.Tensor) or v.numel() != 1 or not v.requires_grad:
+            raise GananimError("value_fn must return a scalar tensor that depends on the parameters")
         grads = torch.autograd.grad(v, params, create_graph=True, allow_unused=True)
         xi = [torch.zeros_like(p) if g is None else (g if i < len(params_min) else -g)
               for i, (p, g) in enumerate(zip(params, grads))]

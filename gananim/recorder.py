@@ -26,6 +26,7 @@ from gananim.lab import losses
 from gananim.store import RecordingWriter
 from gananim.targets import Target, target_from_samples
 
+HESSIAN_PARAMS = 200  # models this small get every eigenvalue of the exact Hessian of V (seeds/004's plots)
 LATENT_EXTENT = 2.0  # the latent grid covers [-2, 2] per axis for a standard normal: ~95% of the prior's mass
 
 
@@ -80,7 +81,8 @@ class Recorder:
                  latent_grid: int = 21, density_samples: int = 10_000, real_samples: int = 512,
                  float16: bool = False, overwrite: bool = False, resume: bool = False,
                  purge_step: int | None = None, seed: int = 0, config: dict | None = None,
-                 with_metrics: bool = True, flush_secs: float = 2.0, chunk_size: int = 64):
+                 with_metrics: bool = True, curvature_every: int = 0, curvature_k: int = 6,
+                 flush_secs: float = 2.0, chunk_size: int = 64):
         if every < 1:
             raise GananimError(f"every must be >= 1, got {every}")
         if prior not in ("normal", "uniform"):
@@ -94,6 +96,7 @@ class Recorder:
         self.d_output = None if discriminator is None else d_output or _infer_d_output(discriminator)
         self.density_samples = density_samples
         self.with_metrics = with_metrics  # mode coverage, divergences, MMD... on the first 2,500 of the density batch
+        self.curvature_every, self.curvature_k = curvature_every, curvature_k  # game eigenvalues every K steps (0 = off)
         self.target, real, box = self._resolve_data(data, view_box, real_samples)
         latents = self._sample_latents(n_samples, torch.Generator().manual_seed(seed))
         data_dim = self._data_dim(latents)
@@ -213,6 +216,10 @@ class Recorder:
             self._purge_pending = False
         values = {k: self._scalar(k, v) for k, v in scalars.items()}
         arrays, probed = self._probe()
+        if self.curvature_every and self.D is not None and self._real is not None:
+            curv_arrays, curv_scalars = self._curvature(step % self.curvature_every == 0)
+            arrays |= curv_arrays
+            probed |= curv_scalars
         self.writer.append(step, arrays, probed | values)
         self._last_seen = step
         self._last_snapshot = step
@@ -285,6 +292,25 @@ class Recorder:
                             "value": losses.value(real_logits, fake_logits).item(),
                             "d_grad_norm": self._grad_norm(losses.d_loss(self.loss, real_logits, self._logits(fake.detach())), self.D)}
         return {"d_grid": _to_numpy(d_grid), "g_grad": _to_numpy(g_grad)}, scalars
+
+    def _curvature(self, due: bool) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+        """Top game-Jacobian eigenvalues (and, for small models, every Hessian eigenvalue of V) when due, else NaN."""
+        from gananim import curvature
+
+        n_params = sum(p.numel() for m in (self.G, self.D) for p in m.parameters() if p.requires_grad)
+        exact = n_params <= HESSIAN_PARAMS
+        game = np.full((self.curvature_k, 2), np.nan)
+        hessian = np.full(n_params if exact else 0, np.nan)
+        if due:
+            eigs = curvature.game_jacobian_eigs(self.G, self.D, self._latents, self._real, k=min(self.curvature_k, n_params),
+                                                seed=self.seed, d_output=self.d_output)
+            game[: len(eigs)] = np.stack([eigs.real, eigs.imag], axis=1)
+            if exact:
+                hessian = curvature.value_hessian_eigs(self.G, self.D, self._latents, self._real, d_output=self.d_output)
+        scalars = {"game_eig_abs": float(np.hypot(*game[0])), "game_eig_real_max": float(np.nanmax(game[:, 0])) if due else math.nan}
+        if exact:
+            scalars |= {"hessian_eig_min": float(hessian[0]), "hessian_eig_max": float(hessian[-1])}
+        return {"game_eigs": game, **({"hessian_eigs": hessian} if exact else {})}, scalars
 
     @staticmethod
     def _grad_norm(loss: torch.Tensor, model: nn.Module) -> float:

@@ -33,7 +33,7 @@ CHUNKS = "chunks"
 ANALYSIS = "analysis.npz"  # scalars computed after the fact by `gananim analyze`: never touches the chunks
 EVENTS = "events.json"
 SCALAR_PREFIX = "scalar__"
-SNAPSHOT_ARRAYS = ("samples", "mapping", "d_grid", "density", "g_grad")
+SNAPSHOT_ARRAYS = ("samples", "mapping", "d_grid", "density", "g_grad", "game_eigs", "hessian_eigs")
 
 
 def _fsync_dir(path: Path) -> None:
@@ -216,6 +216,8 @@ class Snapshot:
     d_grid: np.ndarray | None
     density: np.ndarray
     g_grad: np.ndarray | None = None
+    game_eigs: np.ndarray | None = None  # (k,) complex: top eigenvalues of the game's Jacobian; NaN where not computed
+    hessian_eigs: np.ndarray | None = None  # every eigenvalue of the Hessian of V (small models), ascending
     scalars: dict[str, float] = field(default_factory=dict)
 
 
@@ -301,8 +303,10 @@ class Recording:
         ci, j = self._offsets[i]
         chunk = self._chunk(ci)
         get = lambda name: chunk[name][j].astype(np.float32) if name in chunk else None  # noqa: E731
+        game = get("game_eigs")
         return Snapshot(step=int(chunk["step"][j]), samples=get("samples"), mapping=get("mapping"), d_grid=get("d_grid"),
-                        density=get("density"), g_grad=get("g_grad"),
+                        density=get("density"), g_grad=get("g_grad"), hessian_eigs=get("hessian_eigs"),
+                        game_eigs=None if game is None else game[:, 0] + 1j * game[:, 1],
                         scalars={k[len(SCALAR_PREFIX):]: float(v[j]) for k, v in chunk.items() if k.startswith(SCALAR_PREFIX)})
 
     def __iter__(self):

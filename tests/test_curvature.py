@@ -119,10 +119,12 @@ def batches(n: int = 256, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def flat_value(p: np.ndarray, z: np.ndarray, x: np.ndarray) -> float:
-    """V(w_g, b_g, w_d, b_d) written out by hand, in float64: the finite-difference reference."""
-    w_g, b_g, w_d, b_d = (torch.tensor(v, dtype=torch.float64) for v in p)
-    zt, xt = torch.as_tensor(z, dtype=torch.float64), torch.as_tensor(x, dtype=torch.float64)
-    return float(losses.value(w_d * xt + b_d, w_d * (w_g * zt + b_g) + b_d))
+    """V(w_g, b_g, w_d, b_d) written out by hand in numpy float64: the finite-difference reference.
+
+    log σ(l) = -log(1 + e^-l) and log(1 - σ(l)) = -log(1 + e^l), both via logaddexp.
+    """
+    w_g, b_g, w_d, b_d = p
+    return float(-np.logaddexp(0, -(w_d * x + b_d)).mean() - np.logaddexp(0, w_d * (w_g * z + b_g) + b_d).mean())
 
 
 def fd_hessian(f, p: np.ndarray, h: float = 1e-4) -> np.ndarray:
@@ -265,13 +267,14 @@ def test_game_jacobian_agrees_with_the_exact_hessian():
 
 
 def test_game_jacobian_on_a_larger_mlp_gan():
+    """A 2x128 MLP GAN (34k parameters, far beyond the exact Hessian): finite, sorted and seeded."""
     torch.manual_seed(0)
     G = nn.Sequential(nn.Linear(2, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 2))
     D = nn.Sequential(nn.Linear(2, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 1))
-    z, real = torch.randn(256, 2), torch.randn(256, 2)
-    a = game_jacobian_eigs(G, D, z, real, k=6, iters=30, seed=0)
-    b = game_jacobian_eigs(G, D, z, real, k=6, iters=30, seed=0)
-    assert a.shape == (6,) and np.isfinite(a).all()
+    z, real = torch.randn(64, 2), torch.randn(64, 2)
+    a = game_jacobian_eigs(G, D, z, real, k=4, iters=12, seed=0)
+    b = game_jacobian_eigs(G, D, z, real, k=4, iters=12, seed=0)
+    assert a.shape == (4,) and np.isfinite(a).all()
     np.testing.assert_array_equal(a, b)  # seeded: the same snapshot gives the same numbers
     assert np.all(np.diff(np.abs(a)) <= 1e-12)
 

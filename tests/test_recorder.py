@@ -266,3 +266,21 @@ def test_metrics_are_recorded_with_each_snapshot(tmp_path):
     assert s["scored_samples"] == 2500 and s["modes_captured"] == 1 and s["hq_share"] == 1.0
     assert s["mode_share_0"] == 1.0 and s["mode_share_3"] == 0.0
     assert s["js"] > 0.5 and s["outside_share"] == 0.0 and s["centroid_x"] == pytest.approx(1.0)
+
+
+def test_curvature_every_k_steps(tmp_path):
+    """The linear Goodfellow game: Hessian eigenvalues of V every 2 steps match gananim.curvature directly."""
+    from gananim import curvature
+
+    G, D = nn.Linear(1, 1), nn.Linear(1, 1)
+    target = make_target({"kind": "gaussian", "mean": [5.0], "sigma": 1.0})
+    with Recorder(tmp_path / "r", G, D, data=target, every=1, prior="uniform", curvature_every=2, curvature_k=3,
+                  **SMALL) as rec:
+        for step in range(4):
+            rec.step(step)
+    r = gananim.load(tmp_path / "r")
+    expect = curvature.value_hessian_eigs(G, D, torch.as_tensor(r.latents), torch.as_tensor(r.fixed["data_samples"]))
+    np.testing.assert_allclose(r[2].hessian_eigs, expect, rtol=1e-4, atol=1e-6)
+    assert r[0].game_eigs.shape == (3,) and np.isfinite(r[0].game_eigs).all()
+    assert np.isnan(r[1].game_eigs).all() and np.isnan(r[1].hessian_eigs).all()  # step 1: not due
+    assert r.scalars["hessian_eig_min"][2] == pytest.approx(expect[0], rel=1e-4)

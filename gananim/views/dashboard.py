@@ -21,6 +21,8 @@ PANELS = [
     ("value V(G, D)", [("value", "V", GREY)], (LOG4, "−2 log 2"), False),
     ("gradient norms", [("g_grad_norm", "‖∇G‖", G_RED), ("d_grad_norm", "‖∇D‖", D_PURPLE)], None, True),
     ("modes", [("modes_captured", "captured", GREY)], None, False),
+    ("Hessian of V: eigenvalue range", [("hessian_eig_min", "λmin", DATA_BLUE), ("hessian_eig_max", "λmax", G_RED)], (0.0, "0"), False),
+    ("game Jacobian", [("game_eig_abs", "|λ|max", GREY)], None, False),
 ]
 
 
@@ -54,7 +56,8 @@ class DashboardView(View):
                 sub.set_xlabel("training step", fontsize=s.fs(0.8))
             for name, label, colour in series:
                 y = rec.scalars[name]
-                sub.plot(steps, y, color=colour, linewidth=1.2 * s.scale, label=label)
+                ok = np.isfinite(y)  # series computed every K steps are NaN between: join the computed points
+                sub.plot(steps[ok], y[ok], color=colour, linewidth=1.2 * s.scale, label=label)
                 self.dots.append((sub.plot([], [], "o", color=colour, markersize=4 * s.scale)[0], y))
             if log:
                 sub.set_yscale("log")
