@@ -122,6 +122,9 @@ class RecordingWriter:
             self.fixed = _load_npz(self.path / FIXED)
             self.dtype = np.dtype(self.manifest.get("dtype", "float32"))
             self._check_compatible(manifest)
+            if manifest.get("config") and manifest["config"] != self.manifest.get("config"):  # e.g. more steps
+                self.manifest["config"] = manifest["config"]
+                _atomic_write(self.path / MANIFEST, lambda f: f.write(json.dumps(self.manifest, indent=2).encode()))
             self._chunk_index = len(_chunk_files(self.path))
             steps = [int(_load_npz(p)["step"][-1]) for p in _chunk_files(self.path)[-1:]]
             self.last_step = self.last_flushed_step = steps[0] if steps else None

@@ -75,6 +75,7 @@ def test_existing_recording_is_refused_then_overwritten_or_resumed(tmp_path, cap
     code, _, err = run(capsys, "record", "--config", str(tiny_config), "--steps", "8", "--every", "2", "--out", str(out_dir), "--resume")
     assert code == 0, err
     assert gananim.load(out_dir).steps.tolist() == [0, 2, 4, 6, 8]
+    assert gananim.load(out_dir).manifest["config"]["steps"] == 8  # the manifest tells the resumed run's config
     code, _, err = run(capsys, "record", "--config", str(tiny_config), "--steps", "2", "--every", "2", "--out", str(out_dir), "--overwrite")
     assert code == 0, err
     assert gananim.load(out_dir).steps.tolist() == [0, 2]
