@@ -18,9 +18,8 @@ in `.grad`), random numbers come from a seeded numpy Generator and the global to
 
 from __future__ import annotations
 
-import contextlib
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
@@ -28,6 +27,7 @@ from torch import nn
 
 from gananim.errors import GananimError
 from gananim.lab import losses
+from gananim.recorder import probing
 
 MAX_HESSIAN_PARAMS = 2000  # the dense Hessian is n x n and costs n backward passes: keep n small
 BREAKDOWN_TOL = 1e-10  # Arnoldi: a residual this small relative to |A q| means the Krylov space is invariant
@@ -115,21 +115,6 @@ def _fresh_direction(Q: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 # --- shared torch helpers --------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def _probing(*models: nn.Module) -> Iterator[None]:
-    """Eval mode, the global torch RNG forked, and every submodule's training flag restored afterwards."""
-    modes = [(m, m.training) for model in models for m in model.modules()]
-    cuda = sorted({p.device.index or 0 for model in models for p in model.parameters() if p.device.type == "cuda"})
-    try:
-        with torch.random.fork_rng(devices=cuda):
-            for model in models:
-                model.eval()
-            yield
-    finally:
-        for m, training in modes:
-            m.training = training
-
-
 def _check_d_output(d_output: str) -> None:
     """Only logits or sigmoid probabilities are understood."""
     if d_output not in ("logits", "probs"):
@@ -185,7 +170,7 @@ def value_hessian(G: nn.Module, D: nn.Module, z, real, d_output: str = "logits")
     if n > MAX_HESSIAN_PARAMS:
         raise GananimError(f"the models have {n} trainable parameters, more than MAX_HESSIAN_PARAMS = {MAX_HESSIAN_PARAMS} for the "
                            "exact (n x n) Hessian; use game_jacobian_eigs (the Jacobian method), which needs only products with vectors")
-    with _probing(G, D):
+    with probing(G, D):
         # float64 copies: the sign of small eigenvalues is what matters, and the models stay untouched
         g_state, d_state = _float64_state(G), _float64_state(D)
         theta = torch.cat([p.detach().to(torch.float64).reshape(-1) for _, p in g_named + d_named])
@@ -264,7 +249,7 @@ def game_jacobian_eigs(G: nn.Module, D: nn.Module, z, real, k: int = 6, iters: i
     _check_d_output(d_output)
     _check_players(G, D)
     params_g, params_d = [p for _, p in _trainable(G)], [p for _, p in _trainable(D)]
-    with _probing(G, D):
+    with probing(G, D):
         zb, rb = _as_batch(z, params_g[0]), _as_batch(real, params_g[0])
         return game_jacobian_eigs_fn(lambda _g, _d: _game_value(G, D, zb, rb, d_output), params_g, params_d,
                                      k=k, iters=iters, seed=seed)

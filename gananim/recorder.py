@@ -58,14 +58,16 @@ def _infer_d_output(discriminator: nn.Module) -> str:
 
 
 @contextlib.contextmanager
-def _probing(*models: nn.Module | None):
-    """Put models in eval mode for a probe and restore every submodule's own mode afterwards."""
-    modes = [(m, m.training) for model in models if model is not None for m in model.modules()]
-    for model in models:
-        if model is not None:
-            model.eval()
+def probing(*models: nn.Module | None):
+    """Eval mode and the global torch RNG forked for a probe; every submodule's training flag restored afterwards."""
+    models = [m for m in models if m is not None]
+    modes = [(m, m.training) for model in models for m in model.modules()]
+    cuda = sorted({p.device.index or 0 for model in models for p in model.parameters() if p.device.type == "cuda"})
     try:
-        yield
+        with torch.random.fork_rng(devices=cuda):
+            for model in models:
+                model.eval()
+            yield
     finally:
         for m, training in modes:
             m.training = training
@@ -188,7 +190,7 @@ class Recorder:
 
     def _data_dim(self, latents: torch.Tensor) -> int:
         """Run the generator once to learn its output dimension, which must be 1 or 2."""
-        with _probing(self.G), torch.no_grad():
+        with probing(self.G), torch.no_grad():
             try:
                 out = self.G(latents[:2].to(self.device))
             except RuntimeError as e:
@@ -247,7 +249,7 @@ class Recorder:
 
     def _probe(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         """Everything one snapshot holds, computed without touching training state."""
-        with _probing(self.G, self.D):
+        with probing(self.G, self.D):
             with torch.no_grad():
                 samples = self._out(self._latents)
                 mapping = self._out(self._latent_grid)
