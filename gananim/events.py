@@ -69,7 +69,8 @@ class Thresholds:
     confident_gap: float = 0.8  # ... while D(real) − D(fake) ≥ this, ...
     vanish_snapshots: int = 3  # ... for at least this many snapshots
     vanish_window: int = 50  # the running median spans the last this-many snapshots whose gradient was not low ...
-    vanish_warmup: int = 5  # ... and is trusted once it has this many
+    vanish_warmup: int = 5  # ... and is trusted once it has this many; or ≤ vanish_fraction × the run's
+    vanish_high_quantile: float = 0.95  # ... this quantile of ‖∇G‖ (its level when D is not confident)
     converge_tol: float = 0.05  # convergence: |D(real) − ½|, |D(fake) − ½| and |V + 2 log 2| all below this ...
     converge_js: float = 0.2  # ... and, where js exists, JS(data, G) ≤ this (nats): an untrained D sits at ½ too ...
     converge_snapshots: int = 5  # ... for at least this many snapshots
@@ -240,16 +241,19 @@ def _sway(steps: np.ndarray, centroid: list[np.ndarray], size: float, th: Thresh
 
 
 def _vanishing(g: np.ndarray, d_real: np.ndarray, d_fake: np.ndarray, th: Thresholds) -> list[Span]:
-    """vanishing_gradient events: ‖∇G‖ tiny against its recent healthy level (or a floor) while D is confident."""
+    """vanishing_gradient events: ‖∇G‖ tiny against its recent healthy level, the run's high level (a D confident
+    from the start never lets G see a healthy gradient: seeds/004's strong D), or a floor, while D is confident."""
     with np.errstate(invalid="ignore"):
         confident = d_real - d_fake >= th.confident_gap
+    finite = g[np.isfinite(g)]
+    high = np.quantile(finite, th.vanish_high_quantile) if len(finite) else np.nan
     healthy: list[float] = []
     mask = np.zeros(len(g), dtype=bool)
     for t, value in enumerate(g):
         if not np.isfinite(value):
             continue
         usual = np.median(healthy[-th.vanish_window:]) if len(healthy) >= th.vanish_warmup else np.nan
-        low = value <= th.vanish_floor or value <= th.vanish_fraction * usual
+        low = value <= th.vanish_floor or value <= th.vanish_fraction * usual or value <= th.vanish_fraction * high
         mask[t] = low and confident[t]
         if not low:
             healthy.append(float(value))

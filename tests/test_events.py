@@ -263,3 +263,13 @@ def test_detect_reads_a_recording_and_computes_missing_metrics(tmp_path):
     kinds = {e.kind: e for e in events}
     assert kinds["collapse"].start == 10 * EVERY and kinds["collapse"].caption == "mode collapse: 1 of 8 modes captured"
     assert (kinds["divergence"].start, kinds["divergence"].end) == (15 * EVERY, 15 * EVERY)
+
+
+def test_vanishing_gradient_when_d_is_confident_from_the_start():
+    """seeds/004's strong D: G never sees a healthy gradient until D loosens its grip at the end."""
+    steps = np.arange(0, 500, 5)
+    confident = steps < 400
+    series = {"d_real": np.where(confident, 0.99, 0.5), "d_fake": np.where(confident, 0.01, 0.45),
+              "g_grad_norm": np.where(confident, 0.03, 1.2)}
+    (event,) = detect_events(steps, series)
+    assert (event.kind, event.start, event.end) == ("vanishing_gradient", 0, 395)
