@@ -58,12 +58,14 @@ class Frame:
             dash = get_view("dashboard")(self.recs[0], s)
             animated += dash.setup(fig.add_axes([0.66, 0.08, 0.32, 1 - HEADER - 0.13]))
             self.views.append(dash)
-        fig.text(0.012, 1 - HEADER / 2, title or " · ".join(dict.fromkeys(titles)), va="center", fontsize=s.fs(1.4),
-                 weight="bold", color=s.text)
+        heading = fig.text(0.012, 1 - HEADER / 2, title or " · ".join(dict.fromkeys(titles)), va="center",
+                           fontsize=s.fs(1.4), weight="bold", color=s.text)
+        after_title = heading.get_window_extent(self.canvas.get_renderer()).x1 / s.width + 0.015
         self.counter = fig.text(0.988, 1 - HEADER / 2, "", ha="right", va="center", fontsize=s.fs(1.3),
                                 family="monospace", color=s.text)
         self.warning = fig.text(0.5, 0.015, "", ha="center", va="bottom", fontsize=s.fs(1.0), color="#b00020", weight="bold")
-        self.caption = fig.text(0.5, 1 - HEADER / 2, "", ha="center", va="center", fontsize=s.fs(1.1), color=s.text,
+        # event captions start right after the title, so a long title and a long caption never overlap
+        self.caption = fig.text(after_title, 1 - HEADER / 2, "", ha="left", va="center", fontsize=s.fs(1.05), color=s.text,
                                 bbox=dict(boxstyle="round,pad=0.3", facecolor="#fff3d6", edgecolor="none"))
         fig.add_artist(_rule(HEADER))
         return animated + [self.counter, self.warning, self.caption]
