@@ -225,12 +225,26 @@ def info(run: Path, as_json: bool) -> None:
 @click.option("--title", help="Title on every frame [default: the experiment's name].")
 @click.option("--slowmo", type=click.FloatRange(min=1), is_flag=False, flag_value=3.0, default=1.0,
               help="Slow down around detected events: each snapshot shown FACTOR times as long [flag alone: 3].")
-def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashboard, max_mb, title, slowmo) -> None:
-    """Render RUN (or 2–4 RUNs side by side) to web-ready video."""
-    from gananim.pipeline import render_files as render_runs
+@click.option("--scene", "scene_file", type=click.Path(path_type=Path),
+              help="A narrated manim explainer, e.g. scenes/mode_hopping.py (needs `pip install 'gananim[scenes]'`).")
+@click.option("--quality", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True,
+              help="With --scene: 480p15, 720p30 or 1080p30.")
+def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashboard, max_mb, title, slowmo, scene_file,
+           quality) -> None:
+    """Render RUN (or 2–4 RUNs side by side) to web-ready video; with --scene, a manim explainer of them."""
     from gananim.store import load
 
     recs = [load(r) for r in runs]
+    if scene_file is not None:
+        from gananim.scene_runner import render_scene
+
+        with LazyProgress(*RENDER_COLUMNS) as progress:
+            written = render_scene(recs, scene_file, out, quality=quality, embed=embed, max_mb=max_mb,
+                                   progress=progress.update)
+        say("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
+        return
+    from gananim.pipeline import render_files as render_runs
+
     with LazyProgress(*RENDER_COLUMNS) as progress:
         written = render_runs(recs, view, out, size=size, fps=fps, steps=step_range, speed=speed, duration=duration,
                               embed=embed, dashboard=dashboard, max_mb=max_mb, title=title, slowmo=slowmo,
