@@ -99,15 +99,10 @@ def render_files(runs, view: str | None = None, out: str | Path | None = None, *
     events = [e for r in recs for e in r.events]
     timeline = Timeline.make(frame.steps(*parse_steps(steps)), fps, speed, duration,
                              slow=[(e.start, e.end) for e in events], slowmo=slowmo)
-    target = _output_path(recs[0], view, out, embed)
-    folder = target if target.suffix == "" else target.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise GananimError(f"cannot write to {folder}: {e.strerror or e}") from None
+    target = output_target(recs[0], view, out, embed)
     tick = (lambda k: progress(k, len(timeline))) if progress else None
     if embed or target.suffix == "":
-        name = f"{_name(recs[0])}-{view}"
+        name = f"{file_name(recs[0])}-{view}"
         tracks = [(_write_chapters(target / f"{name}-chapters.vtt", events, timeline), "chapters")] if events else None
         written = encode.write_embed(lambda: frames(frame, timeline, tick), target, name, fps, (style.width, style.height),
                                      formats=("webm", "mp4", "gif"), gif_max_mb=max_mb, channels=4, tracks=tracks)
@@ -144,16 +139,27 @@ def _write_chapters(path: Path, events: list, timeline: Timeline) -> Path:
     return path
 
 
-def _name(rec: Recording) -> str:
+def file_name(rec: Recording) -> str:
     """A file-name-safe name for a recording: its experiment name or folder name."""
     raw = (rec.manifest.get("config") or {}).get("name") or rec.path.name
     return re.sub(r"[^A-Za-z0-9._-]+", "-", raw).strip("-") or "recording"
 
 
+def output_target(rec: Recording, view: str, out, embed: bool) -> Path:
+    """The file or folder to write, its folder created now: an unwritable place is refused before any rendering."""
+    target = _output_path(rec, view, out, embed)
+    folder = target if target.suffix == "" else target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise GananimError(f"cannot write to {folder}: {e.strerror or e}") from None
+    return target
+
+
 def _output_path(rec: Recording, view: str, out, embed: bool) -> Path:
     """Where to write: the given file or folder, else renders/NAME-VIEW.mp4 (or a folder for --embed)."""
     if out is None:
-        return Path("renders") / (f"{_name(rec)}-{view}" if embed else f"{_name(rec)}-{view}.mp4")
+        return Path("renders") / (f"{file_name(rec)}-{view}" if embed else f"{file_name(rec)}-{view}.mp4")
     out = Path(out)
     if out.suffix.lower() in VIDEO_SUFFIXES:
         if embed:

@@ -183,7 +183,7 @@ def check_recordings(scene_cls, runs) -> list[Recording]:
 def render_scene(runs, scene_file, out=None, *, quality: str = "medium", embed: bool = False, max_mb: float | None = None,
                  progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """Render scenes/NAME.py from recording(s) to a video file or, with embed (or a folder), the web files."""
-    from gananim.pipeline import _name, _output_path
+    from gananim.pipeline import file_name, output_target
 
     if quality not in QUALITIES:
         raise GananimError(f"unknown quality {quality!r}: use low, medium or high")
@@ -191,12 +191,7 @@ def render_scene(runs, scene_file, out=None, *, quality: str = "medium", embed: 
     recs = check_recordings(scene_cls, runs)
     width, height, fps = QUALITIES[quality]
     view = Path(scene_file).stem.replace("_", "-")
-    target = _output_path(recs[0], view, out, embed)
-    folder = target if target.suffix == "" else target.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise GananimError(f"cannot write to {folder}: {e.strerror or e}") from None
+    target = output_target(recs[0], view, out, embed)
     total = int(round(scene_cls.seconds() * fps))
 
     def counted():
@@ -206,7 +201,7 @@ def render_scene(runs, scene_file, out=None, *, quality: str = "medium", embed: 
                 progress(k + 1, max(total, k + 1))
 
     if embed or target.suffix == "":
-        written = encode.write_embed(counted, target, f"{_name(recs[0])}-{view}", fps, (width, height),
+        written = encode.write_embed(counted, target, f"{file_name(recs[0])}-{view}", fps, (width, height),
                                      formats=("webm", "mp4", "gif"), gif_max_mb=max_mb, channels=4)
         return list(written.values())
     with encode.writer_for(target, fps, (width, height), channels=4) as writer:
