@@ -209,6 +209,12 @@ class RecordingWriter:
         self.flush()
 
 
+def _read_only(a: np.ndarray) -> np.ndarray:
+    """Snapshot arrays are shared by everyone who asks for that snapshot: nobody may change them in place."""
+    a.flags.writeable = False
+    return a
+
+
 @dataclass
 class Snapshot:
     """One recorded training step: the generator's outputs, D on the grid, and the scalars."""
@@ -254,6 +260,7 @@ class Recording:
         self.scalars = {n: np.concatenate([s.get(n, np.full(len(st), np.nan)) for s, st in zip(scalars, steps)]) for n in names}
         self._merge_analysis()
         self._events = None
+        self._last = None
         return self
 
     def _merge_analysis(self) -> None:
@@ -303,9 +310,16 @@ class Recording:
     def __getitem__(self, i: int) -> Snapshot:
         if not -len(self) <= i < len(self):
             raise IndexError(f"snapshot {i} out of range: the recording has {len(self)}")
+        i %= len(self)
+        if self._last is None or self._last[0] != i:  # a frame asks for the same snapshot several times
+            self._last = (i, self._snapshot(i))
+        return self._last[1]
+
+    def _snapshot(self, i: int) -> Snapshot:
+        """Snapshot i read from its (cached) chunk."""
         ci, j = self._offsets[i]
         chunk = self._chunk(ci)
-        get = lambda name: chunk[name][j].astype(np.float32) if name in chunk else None  # noqa: E731
+        get = lambda name: _read_only(chunk[name][j].astype(np.float32)) if name in chunk else None  # noqa: E731
         game = get("game_eigs")
         return Snapshot(step=int(chunk["step"][j]), samples=get("samples"), mapping=get("mapping"), d_grid=get("d_grid"),
                         density=get("density"), g_grad=get("g_grad"), hessian_eigs=get("hessian_eigs"),
