@@ -62,6 +62,9 @@ class TrainConfig:
     d_optimizer: OptimConfig = field(default_factory=OptimConfig)
     mmd_bandwidths: list[float] = field(default_factory=lambda: [0.05, 0.2, 1.0])
     vae_beta: float = 1.0
+    unroll_steps: int = 0  # Unrolled GAN (Metz et al. 2017): G's loss against D after k differentiable D steps; 0 = off
+    unroll_optimizer: str = "sgd"  # the unrolled D steps: "sgd" (D's lr) or "adam" (D's Adam update and moments, as in the paper)
+    pack: int = 1  # PacGAN (Lin et al. 2018): D judges packs of m samples (input m x data dim); 1 = off
 
 
 @dataclass
@@ -109,6 +112,15 @@ class Config:
             (self.train.d_steps >= 1 and self.train.g_steps >= 1, "train.d_steps and train.g_steps must be >= 1"),
             (self.train.batch_size >= 1, "train.batch_size must be >= 1"),
             (self.train.instance_noise >= 0, "train.instance_noise must be >= 0"),
+            (self.train.unroll_steps >= 0, "train.unroll_steps must be >= 0 (0 = off)"),
+            (self.train.pack >= 1, "train.pack must be >= 1 (1 = off)"),
+            (self.train.unroll_optimizer in ("sgd", "adam"), "train.unroll_optimizer must be 'sgd' or 'adam'"),
+            (self.train.unroll_optimizer != "adam" or self.train.d_optimizer.name == "adam",
+             "train.unroll_optimizer 'adam' unrolls D's own Adam: it needs train.d_optimizer.name = 'adam'"),
+            (self.train.unroll_steps == 0 or self.train.method == "gan",
+             f"train.unroll_steps needs method 'gan' (it unrolls the discriminator); got method {self.train.method!r}"),
+            (self.train.pack == 1 or self.train.method == "gan",
+             f"train.pack needs method 'gan' (it packs the discriminator's inputs); got method {self.train.method!r}"),
             (self.record.grid_size >= 4 and self.record.latent_grid >= 2, "record.grid_size >= 4 and record.latent_grid >= 2"),
             (self.record.n_samples >= 1 and self.record.density_samples >= 1, "record.n_samples and record.density_samples must be >= 1"),
             (self.record.curvature_every >= 0, "record.curvature_every must be >= 0 (0 = off)"),

@@ -78,9 +78,49 @@ def build_generator(model: ModelConfig, latent_dim: int, data_dim: int) -> nn.Mo
     return build_mlp(model, latent_dim, data_dim)
 
 
-def build_discriminator(model: ModelConfig, data_dim: int) -> nn.Module:
-    """D: R^data_dim -> logits (n, 1); no final sigmoid."""
-    return build_mlp(model, data_dim, 1)
+def build_discriminator(model: ModelConfig, data_dim: int, pack: int = 1) -> nn.Module:
+    """D: R^(pack * data_dim) -> logits (n, 1); no final sigmoid.
+
+    pack = m > 1 is PacGAN's packed discriminator (Lin et al. 2018): each input row is m samples
+    concatenated, all real or all generated, and D judges the pack as a whole."""
+    if pack < 1:
+        raise GananimError(f"pack must be >= 1, got {pack}")
+    return build_mlp(model, data_dim * pack, 1)
+
+
+def pack_samples(x: torch.Tensor, pack: int) -> torch.Tensor:
+    """(n * m, d) samples -> (n, m * d) packs: rows i*m .. i*m + m - 1 side by side (PacGAN's input)."""
+    if pack == 1:
+        return x
+    n, d = x.shape
+    if n % pack:
+        raise GananimError(f"cannot pack {n} samples into packs of {pack}")
+    return x.reshape(n // pack, pack * d)
+
+
+class PackedProbe(nn.Module):
+    """A packed discriminator seen as a function of ONE point: x -> D(x, x, ..., x) (x repeated m times).
+
+    A PacGAN discriminator judges packs of m samples, so it has no value at a single point. This
+    wrapper is how gananim draws D's surface for a packed D: the Recorder's grid, its D(real) /
+    D(fake) statistics, the generator-gradient arrows and the curvature probes all evaluate D on
+    packs of m copies of the same point (gradients w.r.t. x sum over the m copies). Training never
+    uses it: the lab feeds the packed D real packs of m distinct samples. It owns no parameters of
+    its own; `parameters()` are the wrapped D's.
+    """
+
+    def __init__(self, discriminator: nn.Module, pack: int):
+        super().__init__()
+        if pack < 1:
+            raise GananimError(f"pack must be >= 1, got {pack}")
+        self.discriminator, self.pack = discriminator, int(pack)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x[:, None] if x.ndim == 1 else x
+        return self.discriminator(x.repeat(1, self.pack))
+
+    def extra_repr(self) -> str:
+        return f"pack={self.pack}"
 
 
 class Encoder(nn.Module):

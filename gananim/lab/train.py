@@ -7,6 +7,16 @@ torch.manual_seed(seed) right before the models are built, for the weight init).
 seed on CPU => identical weights and an identical recording. A checkpoint (models, optimisers,
 every RNG state) is written atomically to OUT/checkpoint.pt every few seconds and at the end, so
 `resume=True` continues an interrupted run and ends bit-identical to an uninterrupted one.
+
+Two mode-collapse fixes are options of method "gan" (design.md §4 holds the published protocol):
+- `train.unroll_steps = k` (Unrolled GAN, Metz et al. 2017): each G update scores G against a copy
+  of D moved k differentiable steps ahead (SGD, or D's own Adam with `unroll_optimizer = "adam"`; on
+  fresh real batches and the current fake batch), so G's gradient sees how D would answer; D itself
+  is then trained as usual. The unrolled steps draw their real batches and instance noise from the
+  lab's generators and read (never write) D's optimiser state: determinism and resume hold.
+- `train.pack = m` (PacGAN, Lin et al. 2018): D judges packs of m samples (input m x data dim), all
+  real or all generated; a batch is batch_size packs (batch_size * m samples). The Recorder sees D
+  through `PackedProbe` (each probed point repeated m times).
 """
 
 from __future__ import annotations
@@ -23,14 +33,16 @@ import numpy as np
 import torch
 from torch import nn
 
-from gananim.config import Config, OptimConfig
+from gananim.config import Config, OptimConfig, config_from_dict
 from gananim.errors import GananimError
 from gananim.lab import losses
 from gananim.lab.models import (
     InverseCdfMorph,
+    PackedProbe,
     build_discriminator,
     build_encoder,
     build_generator,
+    pack_samples,
     sample_latent,
 )
 from gananim.targets import Target, make_target
@@ -120,8 +132,10 @@ class _Lab:
         else:
             self.models["generator"] = build_generator(config.generator, latent.dim, dim)
             self.optimizers["generator"] = _optimizer(self.models["generator"].parameters(), tr.g_optimizer)
+        self.pack = tr.pack if self.method == "gan" else 1
+        self.unroll_steps = tr.unroll_steps if self.method == "gan" else 0
         if self.method == "gan":
-            self.models["discriminator"] = build_discriminator(config.discriminator, dim)
+            self.models["discriminator"] = build_discriminator(config.discriminator, dim, pack=self.pack)
             self.optimizers["discriminator"] = _optimizer(self.models["discriminator"].parameters(), tr.d_optimizer)
         elif self.method == "vae":
             self.models["encoder"] = build_encoder(config.discriminator, dim, latent.dim)
@@ -135,7 +149,16 @@ class _Lab:
 
     @property
     def discriminator(self) -> nn.Module | None:
+        """The trained D (for pack = m > 1 it takes packs: input m x data dim)."""
         return self.models.get("discriminator")
+
+    @property
+    def probe_discriminator(self) -> nn.Module | None:
+        """D as a function of single points, for the Recorder: D itself, or PackedProbe(D, m) when packed."""
+        D = self.discriminator
+        if D is None or self.pack == 1:
+            return D
+        return PackedProbe(D, self.pack)
 
     # --- data ------------------------------------------------------------------------------------
 
@@ -166,13 +189,13 @@ class _Lab:
         tr = self.config.train
         G, D = self.generator, self.discriminator
         opt_g, opt_d = self.optimizers["generator"], self.optimizers["discriminator"]
-        bs = tr.batch_size
+        n = tr.batch_size * self.pack  # batch_size packs of m samples (m = 1: plain samples)
         sigma = noise_std(step, tr.instance_noise, tr.noise_anneal_steps)
         for _ in range(tr.d_steps):
-            real = self._real(bs)
-            z = self._latents(bs)
+            real = pack_samples(self._real(n), self.pack)
+            z = self._latents(n)
             with torch.no_grad():
-                fake = G(z)
+                fake = pack_samples(G(z), self.pack)
             loss_d = losses.d_loss(tr.loss, D(self._noisy(real, sigma)), D(self._noisy(fake, sigma)))
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
@@ -180,14 +203,77 @@ class _Lab:
         D.requires_grad_(False)  # the G step needs gradients through D, not for D's weights
         try:
             for _ in range(tr.g_steps):
-                z = self._latents(bs)
-                loss_g = losses.g_loss(tr.loss, D(self._noisy(G(z), sigma)))
+                loss_g = self.generator_loss(self._latents(n), sigma)
                 opt_g.zero_grad(set_to_none=True)
                 loss_g.backward()
                 opt_g.step()
         finally:
             D.requires_grad_(True)
         return {"d_loss": float(loss_d.detach()), "g_loss": float(loss_g.detach())}
+
+    def generator_loss(self, z: torch.Tensor, sigma: float = 0.0) -> torch.Tensor:
+        """G's loss on latents z (batch_size * pack rows): against D itself, or, with unroll_steps = k,
+        against D moved k differentiable steps ahead (the unrolled steps draw fresh real batches)."""
+        tr = self.config.train
+        D = self.discriminator
+        fake = pack_samples(self.generator(z), self.pack)
+        if self.unroll_steps == 0:
+            return losses.g_loss(tr.loss, D(self._noisy(fake, sigma)))
+        state = self._unrolled_state(fake, sigma, len(z))
+        return losses.g_loss(tr.loss, torch.func.functional_call(D, state, (self._noisy(fake, sigma),)))
+
+    def _unrolled_state(self, fake: torch.Tensor, sigma: float, n: int) -> dict[str, torch.Tensor]:
+        """D's parameters after `unroll_steps` differentiable D updates, as a dict for functional_call.
+
+        Each step: a fresh real batch of n samples (packed like training) and the CURRENT fake batch,
+        which depends on G; the update stays in the graph (create_graph=True), so backpropagating G's
+        loss through the returned parameters reaches G through every unrolled step (Metz et al. 2017,
+        eq. 12). unroll_optimizer "sgd": plain SGD steps with the D optimiser's lr, a common
+        simplification of the paper, which unrolls D's actual optimiser (Adam). Beware: with Adam's
+        small lr (1e-4 in ring8) an SGD step lr * g is far smaller than Adam's step of about lr per
+        weight, so the SGD unrolling barely moves D. "adam": the paper's way, D's own Adam update
+        (lr, betas, eps, bias correction), continued from D's optimiser moments and step count, all
+        differentiated through. D's real parameters, buffers and optimiser state are untouched: the
+        steps start from detached views of the parameters, copies of the moments and CLONES of the
+        buffers (batch norm's running statistics update the clones).
+        """
+        tr = self.config.train
+        D = self.discriminator
+        params = {name: p.detach().requires_grad_(True) for name, p in D.named_parameters()}
+        buffers = {name: b.clone() for name, b in D.named_buffers()}
+        adam = tr.unroll_optimizer == "adam"
+        if adam:
+            opt = self.optimizers["discriminator"]
+            group = opt.param_groups[0]
+            lr, (beta1, beta2), eps = float(group["lr"]), group["betas"], float(group["eps"])
+            moments = {}
+            for name, p in D.named_parameters():
+                st = opt.state.get(p) or {}
+                moments[name] = (int(st["step"]) if "step" in st else 0,
+                                 st["exp_avg"].detach().clone() if "exp_avg" in st else torch.zeros_like(p),
+                                 st["exp_avg_sq"].detach().clone() if "exp_avg_sq" in st else torch.zeros_like(p))
+        else:
+            lr = float(tr.d_optimizer.lr)
+        with torch.enable_grad():
+            for _ in range(self.unroll_steps):
+                real = pack_samples(self._real(n), self.pack)
+                state = params | buffers
+                loss_d = losses.d_loss(tr.loss, torch.func.functional_call(D, state, (self._noisy(real, sigma),)),
+                                       torch.func.functional_call(D, state, (self._noisy(fake, sigma),)))
+                grads = torch.autograd.grad(loss_d, list(params.values()), create_graph=True)
+                if not adam:
+                    params = {name: p - lr * g for (name, p), g in zip(params.items(), grads)}
+                    continue
+                stepped = {}
+                for (name, p), g in zip(params.items(), grads):
+                    t, m, v = moments[name]
+                    t, m, v = t + 1, beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
+                    moments[name] = (t, m, v)
+                    # + 1e-30 inside the root keeps its derivative finite where a weight's gradient is exactly 0
+                    denom = (v / (1 - beta2 ** t) + 1e-30).sqrt() + eps
+                    stepped[name] = p - lr * (m / (1 - beta1 ** t)) / denom
+                params = stepped
+        return params | buffers
 
     def _mmd(self, step: int) -> dict[str, float]:
         tr = self.config.train
@@ -306,6 +392,15 @@ def _first_difference(a, b, where: str = "") -> str | None:
     return None if a == b else f"{where} ({a!r} in the checkpoint, {b!r} now)"
 
 
+def _with_defaults(saved: dict) -> dict:
+    """A checkpoint's config with keys added since it was written filled by their defaults (so an older
+    checkpoint, written before e.g. train.unroll_steps existed, still resumes); as saved if it no longer validates."""
+    try:
+        return config_from_dict(saved).to_dict()
+    except (GananimError, TypeError):
+        return saved
+
+
 @contextlib.contextmanager
 def _deterministic_algorithms():
     """Ask torch for deterministic kernels during the run; restore the caller's setting after."""
@@ -316,6 +411,23 @@ def _deterministic_algorithms():
         yield
     finally:
         torch.use_deterministic_algorithms(enabled, warn_only=warn_only)
+
+
+def fit(config: Config, progress: Progress | None = None) -> _Lab:
+    """Train `config` for config.steps iterations WITHOUT recording (no Recorder, no checkpoint) and
+    return the lab (its models, optimisers and RNGs). The weights equal those `run` ends with: the
+    Recorder never touches training state. For benchmarks (bench/bench_modes.py) and tests."""
+    config.validate()
+    target = make_target(config.target)
+    check_config(config, target)
+    with _deterministic_algorithms():
+        lab = _Lab(config, target)
+        lab.set_step(0)
+        for step in range(1, config.steps + 1):
+            scalars = lab.iteration(step)
+            if progress is not None:
+                progress(step, scalars)
+    return lab
 
 
 def run(config: Config, out: Path | str, *, overwrite: bool = False, resume: bool = False,
@@ -341,7 +453,7 @@ def run(config: Config, out: Path | str, *, overwrite: bool = False, resume: boo
         if not ckpt_path.is_file():
             raise GananimError(f"no checkpoint in {out} to resume from; record without --resume or use --overwrite")
         ckpt = load_checkpoint(ckpt_path)
-        diff = _first_difference(ckpt.get("config", {}), config.to_dict())
+        diff = _first_difference(_with_defaults(ckpt.get("config", {})), config.to_dict())
         if diff is not None:
             raise GananimError(f"cannot resume {out}: the config differs from the checkpoint's at {diff}; use --overwrite to start afresh")
 
@@ -352,13 +464,14 @@ def run(config: Config, out: Path | str, *, overwrite: bool = False, resume: boo
             return out  # already trained that far
         every = config.record.every
         rec = Recorder(
-            out, lab.generator, lab.discriminator, data=target, every=every,
+            # a packed D is probed point by point through PackedProbe (each point repeated m times)
+            out, lab.generator, lab.probe_discriminator, data=target, every=every,
             latent_dim=config.latent.dim, prior=config.latent.prior, prior_range=(config.latent.low, config.latent.high),
             d_output="logits" if lab.discriminator is not None else None, loss=config.train.loss,
             view_box=config.view_box, n_samples=config.record.n_samples, grid_size=config.record.grid_size,
             latent_grid=config.record.latent_grid, density_samples=config.record.density_samples,
             float16=config.record.float16, seed=config.seed, config=config.to_dict(),
-            overwrite=overwrite, resume=ckpt is not None,
+            curvature_every=config.record.curvature_every, overwrite=overwrite, resume=ckpt is not None,
             # a snapshot at an off-grid checkpoint step exists only as the earlier run's final one: drop it
             purge_step=None if ckpt is None else (start + 1 if start % every == 0 else start),
         )
