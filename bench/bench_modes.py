@@ -37,8 +37,9 @@ METHODS = {
 }
 DEFAULT_METHODS = ("gan", "unrolled", "pacgan2")
 N_SAMPLES = 2_500  # the protocol's sample count
-DEFAULT_STEPS = 600  # 2 targets x 3 methods x 5 seeds within 30 min on the shared 2-core machine (--calibrate 100
-# measured 48-72 ms/step plain and PacGAN2, 360-430 ms/step unrolled, 2 jobs, under other users' load; ~1000 fits an idle one)
+DEFAULT_STEPS = 600  # 2 targets x 3 methods x 5 seeds within 30 min on the shared 2-core machine: --calibrate 100
+# measured 48-72 ms/step plain and PacGAN2, 360-430 ms/step unrolled (2 jobs, under other users' load); the full
+# bench took 17.5 min at 600 steps and 29.7 min at 1000 (too close to the limit to be the default)
 
 # design.md §4. VEEGAN Table 1: modes / % high quality (no error bars). PacGAN Table 1 (10 trials, +- s.e.):
 # modes / % high quality / reverse KL.
@@ -110,9 +111,9 @@ def one_run(target: str, method: str, seed: int, steps: int, n_samples: int = N_
 
 
 def _ms_per_step(target: str, method: str, steps: int) -> float:
-    from gananim.lab.train import fit
-
     import torch
+
+    from gananim.lab.train import fit
 
     torch.set_num_threads(1)
     t0 = time.perf_counter()
