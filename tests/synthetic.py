@@ -26,6 +26,19 @@ class Known(nn.Module):
         return self.fn(x, self.t)
 
 
+def shrunk(cfg, **overrides):
+    """A lab Config with tiny record sizes, plus overrides named like `train__batch_size` (a__b sets cfg.a.b)."""
+    tiny = {"record__every": 2, "record__n_samples": 16, "record__grid_size": 8, "record__latent_grid": 3,
+            "record__density_samples": 64}
+    for key, value in (tiny | overrides).items():
+        obj = cfg
+        *path, last = key.split("__")
+        for part in path:
+            obj = getattr(obj, part)
+        setattr(obj, last, value)
+    return cfg.validate()
+
+
 def record_known(path, g: Fn, d: Fn | None, latent_dim: int, data, data_dim: int = 2, steps: int = 4, every: int = 1,
                  scalars=None, **kw):
     """Record `steps + 1` snapshots (t = 0 … 1) of known functions; `scalars(step)` adds per-step scalars."""

@@ -15,6 +15,7 @@ from gananim.errors import GananimError
 from gananim.lab import losses, models, presets, train
 from gananim.lab.train import load_checkpoint, noise_std, run
 from gananim.store import load
+from synthetic import shrunk
 
 LOG2 = math.log(2.0)
 PRESET_NAMES = {"two-points", "four-points", "circle", "vae-circle", "gauss-1d", "mixture-1d", "five-clusters",
@@ -47,18 +48,7 @@ def tiny(**overrides) -> Config:
     cfg.generator = ModelConfig(hidden=[8])
     cfg.discriminator = ModelConfig(hidden=[8])
     cfg.train.batch_size = 16
-    cfg.record.every = 2
-    cfg.record.n_samples = 16
-    cfg.record.grid_size = 8
-    cfg.record.latent_grid = 3
-    cfg.record.density_samples = 64
-    for key, value in overrides.items():
-        obj = cfg
-        *path, last = key.split("__")
-        for part in path:
-            obj = getattr(obj, part)
-        setattr(obj, last, value)
-    return cfg.validate()
+    return shrunk(cfg, **overrides)
 
 
 def weights(out) -> dict[str, dict[str, torch.Tensor]]:

@@ -16,6 +16,7 @@ from gananim.lab import losses, presets, train
 from gananim.lab.models import PackedProbe, build_discriminator, pack_samples
 from gananim.lab.train import fit, load_checkpoint, run, save_checkpoint
 from gananim.store import load
+from synthetic import shrunk
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -36,18 +37,7 @@ def small(**overrides) -> Config:
     cfg.discriminator = ModelConfig(hidden=[8, 8], activation="tanh")
     cfg.train.batch_size = 12
     cfg.train.d_optimizer = OptimConfig(name="adam", lr=1e-2)
-    cfg.record.every = 2
-    cfg.record.n_samples = 16
-    cfg.record.grid_size = 8
-    cfg.record.latent_grid = 3
-    cfg.record.density_samples = 64
-    for key, value in overrides.items():
-        obj = cfg
-        *path, last = key.split("__")
-        for part in path:
-            obj = getattr(obj, part)
-        setattr(obj, last, value)
-    return cfg.validate()
+    return shrunk(cfg, **overrides)
 
 
 def lab_of(cfg: Config) -> train._Lab:
