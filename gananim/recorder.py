@@ -130,6 +130,7 @@ class Recorder:
         self._latent_grid = torch.as_tensor(fixed["latent_grid"]).to(self.device)
         self._real = torch.as_tensor(fixed["data_samples"]).to(self.device) if "data_samples" in fixed else None
         self._grid_points = torch.as_tensor(self.grid.points(), dtype=torch.float32).to(self.device)
+        self._density_z = self._density_latents()
         self._purge_step = purge_step if resume else None
         self._purge_pending = resume
         self._last_seen: int | None = None
@@ -267,14 +268,15 @@ class Recorder:
                                        scales=fixed.get("mode_scales"), real=fixed.get("data_samples"))
         return arrays, scalars
 
-    def _density_batch(self) -> torch.Tensor:
-        """A large generated batch from fixed latents (the same every snapshot, so density changes are real)."""
+    def _density_latents(self) -> list[torch.Tensor]:
+        """The density batch's fixed latents, drawn once in chunks of 8192 and kept on the models' device."""
         gen = torch.Generator().manual_seed(self.seed + 3)
-        chunks = []
-        for start in range(0, self.density_samples, 8192):
-            n = min(8192, self.density_samples - start)
-            chunks.append(_to_numpy(self._out(self._sample_latents(n, gen).to(self.device))))
-        return np.concatenate(chunks)
+        sizes = [min(8192, self.density_samples - start) for start in range(0, self.density_samples, 8192)]
+        return [self._sample_latents(n, gen).to(self.device) for n in sizes]
+
+    def _density_batch(self) -> np.ndarray:
+        """A large generated batch from fixed latents (the same every snapshot, so density changes are real)."""
+        return np.concatenate([_to_numpy(self._out(z)) for z in self._density_z])
 
     def _probe_discriminator(self, samples: torch.Tensor) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         """D on the grid, the generator-gradient arrows, D statistics, V(G, D) and gradient norms."""
