@@ -39,12 +39,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import gananim  # noqa: E402
 from gananim import Recorder  # noqa: E402
+from gananim.drawing import D_RAMP, DENSITY_GAMMA, RED, BandedOverlay, density_vmax  # noqa: E402
 from gananim.targets import make_target  # noqa: E402
 from gananim.views import Frame, make_style  # noqa: E402
 from gananim.views.mountains import AZIMUTH_START, ELEVATION, SWEEP, Z_LIMITS  # noqa: E402
-from gananim.views.raster import BandedOverlay  # noqa: E402
-from gananim.views.style import D_CMAP, DENSITY_GAMMA, RED  # noqa: E402
-from gananim.views.surface import density_vmax  # noqa: E402
 
 MODES = [(5 * math.cos(a), 5 * math.sin(a)) for a in np.linspace(0, 2 * math.pi, 5, endpoint=False)]
 
@@ -97,7 +95,7 @@ class Naive:
         self.canvas = FigureCanvasAgg(self.fig)
         self.ax = self.fig.add_subplot(projection="3d")
         self.X, self.Y = np.meshgrid(*rec.grid.axes)
-        self.colours = BandedOverlay(D_CMAP, 64, RED, DENSITY_GAMMA)
+        self.colours = BandedOverlay(D_RAMP, 64, RED, DENSITY_GAMMA)
         self.vmax = density_vmax(rec)
 
     def render(self, i: int) -> np.ndarray:

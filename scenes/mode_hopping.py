@@ -3,7 +3,7 @@
     gananim render runs/ring8 --scene scenes/mode_hopping.py [--quality low|medium|high] [--out FILE|--embed]
 """
 
-from manim import DOWN, UP, Text
+from manim import UP, Text
 
 from gananim.manim.blocks import INK, Clock, DSurface, MappingArrows, Plane, ScalarChart, mapping_box, modes_marker, on_top
 from gananim.manim.scene import Needs, RecordingScene

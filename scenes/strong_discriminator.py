@@ -4,9 +4,9 @@ with the objective V(G, D) against its optimum −2 log 2 (seeds/004).
     gananim render runs/strong-d runs/noisy --scene scenes/strong_discriminator.py
 """
 
-from manim import UP, Text
+from manim import Text
 
-from gananim.manim.blocks import INK, LOG4, STYLE, Clock, Goodfellow1D, ScalarChart
+from gananim.manim.blocks import DATA_BLUE, GENERATED_RED, INK, LOG4, Clock, Goodfellow1D, ScalarChart
 from gananim.manim.scene import Needs, RecordingScene
 
 
@@ -28,7 +28,7 @@ class StrongDiscriminator(RecordingScene):
             fig = Goodfellow1D(rec, clock, center=(x, 1.2, 0), width=5.9, height=4.1)
             self.add(fig.static, fig)
             self.add(Text(name, font_size=24, color=INK, weight="BOLD").move_to((x, 3.75, 0)))
-        chart = ScalarChart([(strong, "value", STYLE.generated, names[0]), (noisy, "value", STYLE.data, names[1])], clock,
+        chart = ScalarChart([(strong, "value", GENERATED_RED, names[0]), (noisy, "value", DATA_BLUE, names[1])], clock,
                             center=(0.9, -2.35, 0), width=9.5, height=1.2, title="V(G, D)", refs=[(LOG4, "−2 log 2")])
         self.add(chart.static, chart)
         self.counter(clock, (-6.9, -2.3, 0))

@@ -273,3 +273,13 @@ def test_gananim_import_does_not_import_manim():
     code = "import sys, gananim, gananim.views, gananim.pipeline; print('manim' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
+
+
+def test_manim_blocks_do_not_load_matplotlib_or_the_views():
+    """The blocks share numpy helpers with the views through gananim.drawing, not by importing the views."""
+    import subprocess
+
+    code = ("import sys, gananim.manim.blocks, gananim.manim.scene, gananim.scene_runner; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib' or m.startswith('gananim.views')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"

@@ -125,3 +125,24 @@ def test_surface_needs_a_discriminator(tmp_path):
     with pytest.raises(GananimError, match="needs a discriminator"):
         Frame([rec], "surface", SMALL)
     Frame([rec], "mapping", SMALL).render(0)
+
+
+@pytest.mark.parametrize("colours", ["D_COLOURS", "DATA_TINT_COLOURS"])
+def test_numpy_ramps_match_matplotlib_colormaps(colours):
+    """The manim blocks colour D with drawing.Ramp and never load matplotlib: its colours must be matplotlib's, exactly."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    from gananim import drawing
+
+    hexes = getattr(drawing, colours)
+    values = np.concatenate([np.linspace(0, 1, 20001), (np.arange(64) + 0.5) / 64, [0.0, 1.0, -0.3, 1.7]])
+    np.testing.assert_array_equal(drawing.Ramp(hexes)(values), LinearSegmentedColormap.from_list("x", hexes)(values)[:, :3])
+
+
+def test_drawing_helpers_import_without_matplotlib():
+    import subprocess
+    import sys
+
+    code = "import sys, gananim.drawing; print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from manim import FadeIn, FadeOut, Scene
 
 from gananim.errors import GananimError
-from gananim.manim.blocks import CaptionBar, Clock, StepCounter, closing_card, title_card
+from gananim.manim.clock import Clock
+from gananim.manim.hud import CaptionBar, StepCounter, closing_card, title_card
 
 
 @dataclass(frozen=True)

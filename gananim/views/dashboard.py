@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from matplotlib.patches import Patch
 
+from gananim.drawing import EVENT_COLOURS, LOG4
 from gananim.views.base import View, register
-from gananim.views.style import EVENT_COLOURS
-
-LOG4 = -2 * math.log(2)  # V(G, D*) at the optimum p_g = p_data (Goodfellow et al. 2014)
 
 G_RED, D_PURPLE, DATA_BLUE, GREY = "#d62728", "#6a3d9a", "#1f77b4", "#444444"
 # (panel title, [(scalar, label, colour)], reference line or None, log scale): the generator's things in red,

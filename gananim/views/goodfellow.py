@@ -12,8 +12,6 @@ Every limit is fixed for the whole video (computed once in `setup`), so a peak t
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
@@ -21,48 +19,12 @@ from matplotlib.patches import Patch, Polygon
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
 
+from gananim.drawing import HEADROOM, INSET, LOG4, density_peak, latent_line, num, prior_label, z_extent, z_positions
 from gananim.views.base import View, register
 
-LOG4 = -2 * math.log(2)  # V(G, D*) at p_g = p_data
 BAND = 0.62        # height of the arrow band below the x line, as a share of the density band's height
 Z_LEVEL = 0.80     # the z line's depth in the arrow band (its lower 20% holds the z labels)
-HEADROOM = 1.22    # the density band's top: 1.22 x the highest density it is scaled for (legend and V live above)
-PEAK_QUANTILE = 0.9  # robust max of the generated density's peaks over the video (a brief spike may leave the frame)
-MAX_PEAK = 4.0     # ... but never scale the data's peak below a quarter of the band
-INSET = 0.04       # the z line's ends sit this share of the x range inside the axes, so the end points show
-PROBE = 200        # snapshots read in setup to fix the y limits (evenly spread over the recording)
 ARROW = "#3a3a3a"
-
-
-def probe_indices(n: int, k: int = PROBE) -> np.ndarray:
-    """At most k snapshot indices spread evenly over a recording of n, first and last included."""
-    return np.unique(np.linspace(0, n - 1, min(n, k)).round().astype(int))
-
-
-def latent_line(rec) -> tuple[np.ndarray, np.ndarray, str]:
-    """Indices of the latent grid points on the z line, their z values, and the z line's label.
-
-    Latent dim 1: the whole grid. Higher: the grid row through the middle of the second coordinate (z₂ ≈ 0).
-    """
-    coords = rec.fixed["latent_grid_coords"]
-    if coords.shape[1] == 1:
-        return np.arange(len(coords)), coords[:, 0].astype(float), "z"
-    mid = coords[np.argmin(np.abs(coords[:, 1])), 1]
-    idx = np.flatnonzero(coords[:, 1] == mid)
-    return idx[np.argsort(coords[idx, 0])], coords[idx[np.argsort(coords[idx, 0])], 0].astype(float), f"z₁ (z₂ = {mid:.2g})"
-
-
-def prior_label(rec) -> str:
-    """How z is drawn, from the manifest: 'z ~ U(−1, 1)' or 'z ~ N(0, 1)'."""
-    m = rec.manifest
-    if m.get("prior") == "uniform":
-        lo, hi = m.get("prior_range", (-1, 1))
-        return f"z ~ U({_num(lo)}, {_num(hi)})"
-    return "z ~ N(0, 1)" + (f", grid over [{_num(m['latent_extent'][0])}, {_num(m['latent_extent'][1])}]" if "latent_extent" in m else "")
-
-
-def _num(v: float) -> str:
-    return f"{v:g}".replace("-", "−")
 
 
 def step_outline(edges: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -99,7 +61,7 @@ class GoodfellowView(View):
         self.has_d = bool(rec.manifest.get("has_discriminator")) and rec[0].d_grid is not None
 
         # --- fixed vertical layout: density band [0, top], arrow band [-band, 0] --------------------
-        self.peak = self._peak(data)
+        self.peak = density_peak(rec)
         top = HEADROOM * self.peak
         band = BAND * top
         self.z_y = -Z_LEVEL * band
@@ -123,16 +85,14 @@ class GoodfellowView(View):
             handles.append(Patch(facecolor=to_rgba(s.data, 0.18), edgecolor=s.data, linewidth=1.2 * s.scale))
             labels.append("data")
         self.line_idx, z, zname = latent_line(rec)
-        lo, hi = rec.manifest.get("latent_extent") or (float(z.min()), float(z.max()))
-        span = (x1 - x0) * (1 - 2 * INSET)
-        self.tails = x0 + (x1 - x0) * INSET + (z - lo) / ((hi - lo) or 1.0) * span
+        lo, hi = z_extent(rec, z)
+        self.tails = z_positions(z, lo, hi, x0, x1)
         ax.plot([x0 + (x1 - x0) * INSET * 0.5, x1 - (x1 - x0) * INSET * 0.5], [self.z_y, self.z_y], color="#555555",
                 linewidth=1.2 * s.scale, zorder=2, solid_capstyle="butt")
         ax.scatter(self.tails, np.full_like(self.tails, self.z_y), s=(3.2 * s.scale) ** 2, color=ARROW, zorder=3, linewidths=0)
         label_y = self.z_y - 0.08 * band
-        for zv in (lo, hi):  # the z line's scale: its two ends
-            ax.text(x0 + (x1 - x0) * INSET + (zv - lo) / ((hi - lo) or 1.0) * span, label_y, _num(zv), ha="center", va="top",
-                    fontsize=s.fs(0.75), color="#555555")
+        for zv, xv in zip((lo, hi), z_positions([lo, hi], lo, hi, x0, x1)):  # the z line's scale: its two ends
+            ax.text(xv, label_y, num(zv), ha="center", va="top", fontsize=s.fs(0.75), color="#555555")
         ax.text((x0 + x1) / 2, label_y, prior_label(rec) if zname == "z" else zname, ha="center", va="top",
                 fontsize=s.fs(0.8), color="#555555")
 
@@ -173,19 +133,10 @@ class GoodfellowView(View):
         if self.values is not None and np.isfinite(self.values).any():
             # two lines: only "V(G, D) = …" is redrawn each frame (glyphs are most of a frame's cost); the optimum is static
             self.value_text = ax.text(0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text)
-            ax.text(0.995, 0.99, f"optimum −2 log 2 = {_num(round(LOG4, 3))}", ha="right", va="top", fontsize=s.fs(0.75),
+            ax.text(0.995, 0.99, f"optimum −2 log 2 = {num(round(LOG4, 3))}", ha="right", va="top", fontsize=s.fs(0.75),
                     color="#666666", transform=offset_copy(ax.transAxes, ax.figure, y=-1.45 * s.fs(0.8), units="points"))
             moving.append(self.value_text)
         return moving
-
-    def _peak(self, data) -> float:
-        """The highest density the band is scaled for: the data's peak, or a robust max of the generated peaks."""
-        peaks = np.array([np.nanmax(np.nan_to_num(self.rec[i].density, nan=0.0, posinf=0.0)) for i in probe_indices(len(self.rec))])
-        generated = float(np.quantile(peaks, PEAK_QUANTILE)) if len(peaks) else 0.0
-        if data is not None and np.isfinite(data).any() and np.nanmax(data) > 0:
-            ref = float(np.nanmax(data))
-            return max(ref, min(generated, MAX_PEAK * ref))
-        return generated if generated > 0 else 1.0
 
     def _uv(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Arrow vectors from each z to (G(z), 0); NaN/inf heads become masked (not drawn)."""

@@ -16,10 +16,8 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
+from gananim.drawing import D_RAMP, Upsampler, probe_indices
 from gananim.views.base import View, finite_rows, register
-from gananim.views.goodfellow import probe_indices
-from gananim.views.raster import Upsampler
-from gananim.views.style import D_CMAP
 from gananim.views.surface import D_BANDS, mark_modes
 
 TARGET = 0.08        # the 95th-percentile arrow is this share of the view's width
@@ -51,7 +49,7 @@ def arrow_polygons(tails: np.ndarray, vectors: np.ndarray, shaft: float, head_w:
 
 def faint_colours(levels: int = D_BANDS) -> np.ndarray:
     """D's band colours mixed toward white, (levels, 3) floats."""
-    base = D_CMAP((np.arange(levels) + 0.5) / levels)[:, :3]
+    base = D_RAMP((np.arange(levels) + 0.5) / levels)
     return base * (1 - FADE) + FADE
 
 

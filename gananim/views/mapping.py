@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import colorsys
-
 import numpy as np
 
+from gananim.drawing import grid_colours, latent_tails
 from gananim.views.base import View, register
 from gananim.views.surface import image_extent
 from gananim.views.style import density_cmap
-
-
-def grid_colours(coords: np.ndarray) -> np.ndarray:
-    """Colour each latent grid point by its position (hue = angle, saturation = radius): a fold shows as colours crossing."""
-    c = coords - coords.mean(axis=0)
-    if c.shape[1] == 1:
-        c = np.concatenate([c, np.zeros_like(c)], axis=1)
-    radius = np.hypot(c[:, 0], c[:, 1])
-    radius = radius / (radius.max() or 1)
-    hue = (np.arctan2(c[:, 1], c[:, 0]) / (2 * np.pi)) % 1
-    return np.array([colorsys.hsv_to_rgb(h, 0.25 + 0.75 * r, 0.8) for h, r in zip(hue, radius)])
-
-
-def tails(rec) -> np.ndarray:
-    """The arrows' tails in the data plane: the latent grid's coordinates (its plane's, for latent dim > 2)."""
-    coords = rec.fixed["latent_grid_coords"]
-    return coords if coords.shape[1] == 2 else np.concatenate([coords, np.zeros_like(coords)], axis=1)
 
 
 @register
@@ -40,7 +22,7 @@ class MappingView(View):
         if rec.data_density is not None:
             ax.imshow(rec.data_density, origin="lower", extent=image_extent(rec), cmap=density_cmap((0.42, 0.24, 0.6)),
                       interpolation="bilinear", vmin=0, vmax=float(np.quantile(rec.data_density[rec.data_density > 0], 0.99)))
-        self.tails = tails(rec)
+        self.tails = latent_tails(rec)
         u, v = self._uv(0)
         self.quiver = ax.quiver(self.tails[:, 0], self.tails[:, 1], u, v, color=grid_colours(rec.fixed["latent_grid_coords"]),
                                 angles="xy", scale_units="xy", scale=1, width=0.0016 * s.scale, headwidth=4, headlength=5,

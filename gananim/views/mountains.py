@@ -1,6 +1,6 @@
 """`mountains`: D as a 3D surface with the generated density painted on it in red, camera slowly turning (seeds/003, video 3).
 
-Speed: the surface is ONE Poly3DCollection on a coarse mesh (at most MAX_FACES per side), built once in `setup`.
+Speed: the surface is ONE Poly3DCollection on a coarse mesh (at most drawing.MAX_FACES per side), built once in `setup`.
 Each frame only rewrites the faces' heights in place (`set_verts` on the same array), sets precomputed
 face colours (`set_facecolor`: D's colour, red blended in by density, a fixed light, all in numpy) and turns
 the camera (`view_init`); no `clear()`, no `plot_surface` per frame, no matplotlib shading, no antialiasing, no
@@ -10,60 +10,26 @@ matrix products per quantity, precomputed in `setup`. See bench/bench_mountains.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
+from gananim.drawing import D_RAMP, DENSITY_GAMMA, ELEVATION, RED, BandedOverlay, Mesh, density_vmax, face_shading
 from gananim.views.base import View, register
-from gananim.views.raster import BandedOverlay
-from gananim.views.style import D_CMAP, DENSITY_GAMMA, RED
-from gananim.views.surface import density_vmax
 
-MAX_FACES = 40       # faces per side at most: plenty for the look, cheap to project and sort
-ELEVATION = 35.0     # degrees above the data plane
 AZIMUTH_START = -115.0
 ZOOM = 1.15
 SWEEP = 100.0        # degrees the camera turns over the whole video (one slow sweep, not a spin)
 NAN_FACE = np.array([0.62, 0.62, 0.62])  # faces where D was NaN (a diverged discriminator): grey, at height 0
 Z_ASPECT = 0.55      # the box's height against its width
-# D's colours on the surface are the 2D `surface` view's blend (D_CMAP, red over it at density ** DENSITY_GAMMA),
+# D's colours on the surface are the 2D `surface` view's blend (D's ramp, red over it at density ** DENSITY_GAMMA),
 # but with fine bands: coarse bands on a coarse 3D mesh turn every slope into a staircase, and height shows D already.
 COLOUR_BANDS = 64
-LIGHT = np.array([-0.45, -0.6, 0.66])  # fixed in the data's frame, from the front left and above: slopes read as slopes
-SHADE = 0.4          # how much darker a face turned fully away from the light gets (0: flat colours)
 
 # Height is D itself on fixed z-limits [0, 1], NOT normalised per frame as in seeds/003 ("normalized for
 # convenience"): with fixed limits a peak that shrinks is a D that really forgot a cluster, and 0.5 (D gave
 # up, the game's optimum) reads as a flat plateau at mid-height. Normalising would inflate noise on a flat D
 # into mountains and hide exactly the forgetting the video is meant to show.
 Z_LIMITS = (0.0, 1.0)
-
-
-def box_weights(n_in: int, n_out: int) -> np.ndarray:
-    """(n_out, n_in) weights averaging the input cells each output cell covers (by overlap), rows summing to 1."""
-    edges = np.arange(n_out + 1) * n_in / n_out
-    lo, hi = edges[:-1, None], edges[1:, None]
-    cells = np.arange(n_in)[None, :]
-    overlap = np.clip(np.minimum(hi, cells + 1) - np.maximum(lo, cells), 0, None)
-    return overlap / overlap.sum(axis=1, keepdims=True)
-
-
-def lerp_weights(n_in: int, n_out: int) -> np.ndarray:
-    """(n_out + 1, n_in) weights interpolating cell-centre values at the n_out + 1 mesh lines (edges clamped)."""
-    pos = np.clip(np.arange(n_out + 1) * n_in / n_out - 0.5, 0, n_in - 1)
-    lo = np.floor(pos).astype(np.intp)
-    hi = np.minimum(lo + 1, n_in - 1)
-    w = np.zeros((n_out + 1, n_in))
-    rows = np.arange(n_out + 1)
-    np.add.at(w, (rows, lo), 1 - (pos - lo))
-    np.add.at(w, (rows, hi), pos - lo)
-    return w
-
-
-def mesh_size(n: int) -> int:
-    """Faces per side for a grid of n cells: n itself when small, else n split into whole-ish blocks of cells."""
-    return n if n <= MAX_FACES else math.ceil(n / math.ceil(n / MAX_FACES))
 
 
 @register
@@ -80,23 +46,19 @@ class MountainsView(View):
         rec, s = self.rec, self.style
         self.ax = ax
         ny, nx = rec.grid.shape
-        my, mx = mesh_size(ny), mesh_size(nx)
-        (x0, x1), (y0, y1) = rec.view_box
         # resampling, grid → mesh: heights at the mesh's vertices, colours over its faces
-        self.vy, self.vx = lerp_weights(ny, my), lerp_weights(nx, mx)
-        self.fy, self.fx = box_weights(ny, my), box_weights(nx, mx)
+        mesh = self.mesh = Mesh(rec.grid.shape)
+        my, mx = mesh.my, mesh.mx
+        (x0, x1), (y0, y1) = rec.view_box
         # faces (my * mx, 4, 3): x and y fixed for good, z rewritten every frame
         xs, ys = np.linspace(x0, x1, mx + 1), np.linspace(y0, y1, my + 1)
-        vid = np.arange((my + 1) * (mx + 1)).reshape(my + 1, mx + 1)
-        self.corners = np.stack([vid[:-1, :-1], vid[:-1, 1:], vid[1:, 1:], vid[1:, :-1]], axis=-1).reshape(-1, 4)
         gx, gy = np.meshgrid(xs, ys)
         self.faces = np.zeros((my * mx, 4, 3))
-        self.faces[..., 0] = gx.ravel()[self.corners]
-        self.faces[..., 1] = gy.ravel()[self.corners]
-        self.colours = BandedOverlay(D_CMAP, COLOUR_BANDS, RED, DENSITY_GAMMA)
+        self.faces[..., 0] = gx.ravel()[mesh.corners]
+        self.faces[..., 1] = gy.ravel()[mesh.corners]
+        self.colours = BandedOverlay(D_RAMP, COLOUR_BANDS, RED, DENSITY_GAMMA)
         # face normals are taken in the drawn box's proportions, so the light falls on slopes as the viewer sees them
         self.box_scale = np.array([1 / (x1 - x0), 1 / (x1 - x0), Z_ASPECT / (Z_LIMITS[1] - Z_LIMITS[0])])
-        self.light = LIGHT / np.linalg.norm(LIGHT)
         self.rgba = np.ones((my * mx, 4))
         self.vmax = density_vmax(rec)
         self.surface = ax.plot_surface(gx, gy, np.zeros_like(gx), rcount=my + 1, ccount=mx + 1, shade=False,
@@ -133,15 +95,6 @@ class MountainsView(View):
         self.update(0)
         return artists
 
-    def _lighting(self) -> np.ndarray:
-        """Per-face brightness factor from a fixed light (Lambert), relative to a flat face: flat ground keeps D's
-        exact colour (so white stays white), slopes turned away from the light darken by up to SHADE."""
-        f = self.faces * self.box_scale
-        normals = np.cross(f[:, 2] - f[:, 0], f[:, 3] - f[:, 1])
-        normals /= np.linalg.norm(normals, axis=1, keepdims=True)
-        flat = self.light[2]
-        return 1 - SHADE * np.clip((flat - normals @ self.light) / flat, 0, 1)
-
     def azimuth(self, i: int) -> float:
         """The camera's azimuth at snapshot i: one slow sweep over the whole recording (pure in i)."""
         n = len(self.rec)
@@ -153,14 +106,16 @@ class MountainsView(View):
         bad = ~np.isfinite(d)
         d = np.where(bad, 0.0, d)
         density = np.nan_to_num(np.asarray(snap.density, np.float64), nan=0.0, posinf=0.0, neginf=0.0)
-        heights = np.clip(self.vy @ d @ self.vx.T, *Z_LIMITS)
-        self.faces[..., 2] = heights.ravel()[self.corners]
+        mesh = self.mesh
+        heights = np.clip(mesh.vertices(d), *Z_LIMITS)
+        self.faces[..., 2] = heights.ravel()[mesh.corners]
         self.surface.set_verts(self.faces)
-        face_d = (self.fy @ d @ self.fx.T).ravel()
-        face_density = (self.fy @ density @ self.fx.T).ravel() / self.vmax
-        self.rgba[:, :3] = self.colours(face_d, face_density) * (self._lighting()[:, None] / 255.0)
+        face_d = mesh.faces(d)
+        face_density = mesh.faces(density) / self.vmax
+        # the light falls on the faces in the drawn box's proportions
+        self.rgba[:, :3] = self.colours(face_d, face_density) * (face_shading(self.faces * self.box_scale)[:, None] / 255.0)
         if bad.any():
-            self.rgba[(self.fy @ bad @ self.fx.T).ravel() > 0, :3] = NAN_FACE
+            self.rgba[mesh.faces(bad) > 0, :3] = NAN_FACE
         self.surface.set_facecolor(self.rgba)
         if self.modes_at is not None:
             (fy, fx), m = self.modes_at, self.rec.modes

@@ -1,4 +1,4 @@
-"""Frame sizes, the palette and text sizes shared by every view."""
+"""Frame sizes, text sizes and the palette's matplotlib forms, shared by every view (the colours are gananim.drawing's)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 
+from gananim.drawing import D_COLOURS, DATA_BLUE, D_GREEN, DENSITY_GAMMA, GENERATED_RED, MODE_MARKER, RED
 from gananim.errors import GananimError
 
 SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "square": (720, 720)}
 
-# seeds/003: purple where D says "real", white where it says "fake"; generated mass as red patches.
-D_CMAP = LinearSegmentedColormap.from_list("gananim_d", ["#ffffff", "#e7dcef", "#9e7fc0", "#4b2a7b"])
-RED = np.array([0.84, 0.15, 0.16])
-EVENT_COLOURS = {"mode_hop": "#e08214", "collapse": "#b2182b", "sway": "#1b9e77", "vanishing_gradient": "#4d6a9a",
-                 "convergence": "#4dac26", "divergence": "#222222"}
-DENSITY_GAMMA = 0.6  # opacity = (density / vmax) ** gamma: thin mass stays visible, peaks saturate
+# D's colour ramp as a matplotlib colormap, for colour bars (images look colours up in drawing.D_RAMP, the same table)
+D_CMAP = LinearSegmentedColormap.from_list("gananim_d", D_COLOURS)
 
 
 def density_cmap(rgb=RED, name: str = "gananim_density") -> ListedColormap:
@@ -34,10 +31,10 @@ class Style:
     width: int = 1280
     height: int = 720
     dpi: int = 100
-    data: str = "#1f77b4"
-    generated: str = "#d62728"
-    discriminator: str = "#2ca02c"
-    mode_marker: str = "#111111"
+    data: str = DATA_BLUE
+    generated: str = GENERATED_RED
+    discriminator: str = D_GREEN
+    mode_marker: str = MODE_MARKER
     background: str = "white"
     text: str = "#222222"
     font_size: float = 11.0

@@ -6,18 +6,11 @@ import numpy as np
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import BoundaryNorm
 
+from gananim.drawing import D_RAMP, DENSITY_GAMMA, RED, BandedOverlay, Upsampler, density_vmax
 from gananim.views.base import View, register
-from gananim.views.raster import BandedOverlay, Upsampler
-from gananim.views.style import D_CMAP, DENSITY_GAMMA, RED
+from gananim.views.style import D_CMAP
 
 D_BANDS = 10  # D drawn in bands, like a contour plot, but composed as one image: far cheaper per frame
-
-
-def density_vmax(rec) -> float:
-    """One colour scale for the whole video: the data density's high quantile, else the first snapshot's."""
-    ref = rec.data_density if rec.data_density is not None else rec[0].density
-    positive = ref[ref > 0]
-    return float(np.quantile(positive, 0.99)) if len(positive) else 1.0
 
 
 def image_extent(rec) -> tuple[float, float, float, float]:
@@ -42,7 +35,7 @@ class SurfaceView(View):
 
     def setup(self, ax):
         rec, s = self.rec, self.style
-        self.colours = BandedOverlay(D_CMAP, D_BANDS, RED, DENSITY_GAMMA)
+        self.colours = BandedOverlay(D_RAMP, D_BANDS, RED, DENSITY_GAMMA)
         self.vmax = density_vmax(rec)
         self.upsamplers: dict[tuple[int, int], Upsampler] = {}
         self.raster_ax = ax
