@@ -14,6 +14,9 @@ __all__ = ["Recorder", "Recording", "GananimError", "load", "render", "__version
 def __getattr__(name: str):
     """Import the torch side and the renderer lazily, so `import gananim` for reading stays numpy-only."""
     if name == "Recorder":
+        from gananim.extras import require_torch
+
+        require_torch()  # one line saying what to install, not a traceback from deep inside the recorder
         from gananim.recorder import Recorder
 
         return Recorder

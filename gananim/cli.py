@@ -123,6 +123,9 @@ def record(preset, config_file, steps, every, seed, out, overwrite, resume, floa
 
 def _train_with_progress(cfg, out: Path, *, overwrite: bool, resume: bool) -> Path:
     """Run the lab trainer under a progress bar showing steps/s and the latest losses."""
+    from gananim.extras import require_torch
+
+    require_torch()
     from gananim.lab.train import run
 
     columns = [TextColumn(f"[bold]{cfg.name}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
@@ -294,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         cli.main(args=argv, prog_name="gananim", standalone_mode=False)
     except (GananimError, click.ClickException) as e:
         message = e.format_message() if isinstance(e, click.ClickException) else str(e)
-        err_console.print(f"[red]error:[/] {message}", highlight=False, soft_wrap=True)
+        # Text, not markup: the message prints as it is ("gananim[torch]", a path with brackets)
+        err_console.print(Text.assemble(("error:", "red"), f" {message}"), highlight=False, soft_wrap=True)
         return 2
     except click.exceptions.Abort:
         err_console.print("interrupted", highlight=False)

@@ -9,10 +9,11 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-from gananim import encode
-from gananim.encode import (GIFWriter, MP4Writer, WebMWriter, WRITERS, decode_frames, embed_snippet, even_size,
-                            faststart_ok, fit_gif, probe, write_embed, write_poster, writer_for)
+from gananim.encode import (GIFWriter, MP4Writer, WebMWriter, WRITERS, embed_snippet, even_size, fit_gif, probe,
+                            write_embed, write_poster, writer_for)
+from gananim.encode import ffmpeg
 from gananim.errors import GananimError
+from media import decode_frames, faststart_ok
 
 W, H = 64, 48
 RED, BLUE = (255, 0, 0), (0, 0, 255)
@@ -97,7 +98,7 @@ def test_odd_size_is_cropped_to_even(tmp_path):
 
 def test_faststart_checker_sees_moov_after_mdat(tmp_path):
     """Sanity of the checker: a plain ffmpeg MP4 (no +faststart) has its index at the end."""
-    exe = encode.ffmpeg_for("libx264")
+    exe = ffmpeg.ffmpeg_for("libx264")
     plain = tmp_path / "plain.mp4"
     subprocess.run([exe, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=64x48:r=10:d=1",
                     "-c:v", "libx264", "-pix_fmt", "yuv420p", str(plain)], check=True)
@@ -397,7 +398,7 @@ def test_probe_without_ffprobe_parses_ffmpeg(tmp_path, monkeypatch):
              "gif": write(tmp_path / "a.gif", halves(7))}
     with_ffprobe = {k: probe(p) for k, p in paths.items()} if shutil.which("ffprobe") else None
     real_which = shutil.which
-    monkeypatch.setattr(encode.shutil, "which", lambda name: None if name == "ffprobe" else real_which(name))
+    monkeypatch.setattr(ffmpeg.shutil, "which", lambda name: None if name == "ffprobe" else real_which(name))
     keys = ("codec", "pix_fmt", "width", "height", "nb_frames", "duration")
     for k, p in paths.items():
         info = probe(p)
@@ -409,20 +410,20 @@ def test_probe_without_ffprobe_parses_ffmpeg(tmp_path, monkeypatch):
 
 
 def test_encoder_lookup_falls_back_to_a_system_ffmpeg(monkeypatch):
-    encode.ffmpeg_for.cache_clear()
-    monkeypatch.setattr(encode, "_ffmpeg_candidates", lambda: ["/bundled/ffmpeg", "/usr/bin/ffmpeg"])
+    ffmpeg.ffmpeg_for.cache_clear()
+    monkeypatch.setattr(ffmpeg, "candidates", lambda: ["/bundled/ffmpeg", "/usr/bin/ffmpeg"])
     listing = {"/bundled/ffmpeg": frozenset({"libx264", "gif"}),
                "/usr/bin/ffmpeg": frozenset({"libx264", "libvpx-vp9"})}
-    monkeypatch.setattr(encode, "_encoders", lambda exe: listing[exe])
+    monkeypatch.setattr(ffmpeg, "encoders", lambda exe: listing[exe])
     try:
-        assert encode.ffmpeg_for("libx264") == "/bundled/ffmpeg"
-        assert encode.ffmpeg_for("libvpx-vp9") == "/usr/bin/ffmpeg"
+        assert ffmpeg.ffmpeg_for("libx264") == "/bundled/ffmpeg"
+        assert ffmpeg.ffmpeg_for("libvpx-vp9") == "/usr/bin/ffmpeg"
         with pytest.raises(GananimError, match="apt-get install ffmpeg"):
-            encode.ffmpeg_for("libaom-av1")
+            ffmpeg.ffmpeg_for("libaom-av1")
     finally:
-        encode.ffmpeg_for.cache_clear()
+        ffmpeg.ffmpeg_for.cache_clear()
 
 
 def test_the_bundled_encoder_listing_is_read():
-    names = encode._encoders(encode._ffmpeg_candidates()[0])
+    names = ffmpeg.encoders(ffmpeg.candidates()[0])
     assert "libx264" in names and "gif" in names

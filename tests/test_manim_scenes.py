@@ -16,9 +16,9 @@ import torch
 
 pytest.importorskip("manim")
 
+from media import decode_frames  # noqa: E402
 from synthetic import record_known  # noqa: E402
 
-from gananim import encode  # noqa: E402
 from gananim.errors import GananimError  # noqa: E402
 from gananim.events import Event  # noqa: E402
 from gananim.targets import make_target  # noqa: E402
@@ -259,7 +259,7 @@ def test_cli_renders_a_scene_to_mp4(recs, tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(scene_runner.QUALITIES, "low", (128, 72, 2))
     out = tmp_path / "mh.mp4"
     assert main(["render", str(recs["hop"].path), "--scene", str(SCENES / "mode_hopping.py"), "--quality", "low", "--out", str(out)]) == 0
-    frames = encode.decode_frames(out)
+    frames = decode_frames(out)
     cls = scene_runner.load_scene(SCENES / "mode_hopping.py")
     assert abs(len(frames) - cls.seconds() * 2) <= 3 and frames.shape[1:] == (72, 128, 3)
     assert main(["render", str(recs["one"].path), "--scene", str(SCENES / "mode_hopping.py"), "--quality", "low",

@@ -11,6 +11,7 @@ from gananim import encode
 from gananim.errors import GananimError
 from gananim.views import Frame, make_style
 from gananim.pipeline import Timeline, default_view, parse_steps, render, render_files
+from media import faststart_ok
 from synthetic import record_known
 
 BOX = [(-4.0, 4.0), (-4.0, 4.0)]
@@ -28,7 +29,7 @@ def test_mp4_is_web_ready(rec, tmp_path):
     info = encode.probe(out)
     assert (info["codec"], info["pix_fmt"], info["width"], info["height"]) == ("h264", "yuv420p", 160, 120)
     assert info["nb_frames"] == 10 and info["duration"] == pytest.approx(1.0, abs=0.05)
-    assert encode.faststart_ok(out)
+    assert faststart_ok(out)
 
 
 def test_step_range_speed_and_duration_set_the_frame_count(rec, tmp_path):
