@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 
 import numpy as np
@@ -13,8 +14,12 @@ from torch import nn
 from gananim.config import Config, LatentConfig, ModelConfig
 from gananim.errors import GananimError
 from gananim.lab import losses, models, presets, train
-from gananim.lab.train import load_checkpoint, noise_std, run
+from gananim.lab.checkpoint import load_checkpoint, save_checkpoint
+from gananim.lab.game import noise_std
+from gananim.lab.state import LabState
+from gananim.lab.train import run
 from gananim.store import load
+from gananim.targets import make_target
 from synthetic import shrunk
 
 LOG2 = math.log(2.0)
@@ -340,9 +345,9 @@ def test_recording_does_not_change_training(tmp_path):
     """The same updates by hand, without a Recorder, end with the same weights."""
     cfg = tiny(steps=4)
     out = run(cfg, tmp_path / "r")
-    lab = train._Lab(cfg, train.make_target(cfg.target))
+    lab = LabState(cfg, make_target(cfg.target))
     for step in range(1, 5):
-        lab.iteration(step)
+        train.iteration(lab, step)
     assert_same_weights(weights(out), {k: m.state_dict() for k, m in lab.models.items()})
 
 
@@ -402,8 +407,6 @@ def test_resume_after_a_crash(tmp_path, monkeypatch, method):
 
 
 def test_resume_errors(tmp_path):
-    with pytest.raises(GananimError, match="no checkpoint in .* to resume from"):
-        run(tiny(), tmp_path / "none", resume=True)
     out = run(tiny(steps=2), tmp_path / "r")
     with pytest.raises(GananimError, match="config differs.*train.batch_size"):
         run(tiny(steps=4, train__batch_size=8), out, resume=True)
@@ -412,6 +415,111 @@ def test_resume_errors(tmp_path):
     run(tiny(steps=2), out, overwrite=True)
     with pytest.raises(GananimError):
         run(tiny(steps=2), out, overwrite=True, resume=True)
+
+
+def files_of(folder) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def killed_before_its_first_checkpoint(cfg, out, monkeypatch, at_step: int):
+    """A run stopped at `at_step` before any checkpoint was due: manifest and chunks on disk, no checkpoint.pt."""
+    monkeypatch.setattr(train, "CHECKPOINT_SECS", 1e9)
+
+    def kill(step, scalars):
+        if step == at_step:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(cfg, out, progress=kill)
+    monkeypatch.undo()
+
+
+def test_resume_without_a_checkpoint_starts_over(tmp_path, monkeypatch, caplog):
+    """Issue 8: a run killed before its first checkpoint could neither be resumed ("no checkpoint") nor
+    recorded again ("already exists"). --resume now starts it over from step 0 and says so."""
+    full = run(tiny(steps=8), tmp_path / "full")
+    out = tmp_path / "killed"
+    killed_before_its_first_checkpoint(tiny(steps=8), out, monkeypatch, at_step=5)
+    assert (out / "manifest.json").is_file() and list((out / "chunks").glob("*.npz"))
+    assert not (out / "checkpoint.pt").exists()
+    assert list(load(out).steps) == [0, 2, 4]
+    with pytest.raises(GananimError, match="already exists"):
+        run(tiny(steps=8), out)
+    with caplog.at_level("WARNING", logger="gananim.lab.train"):
+        run(tiny(steps=8), out, resume=True)
+    notes = [r.getMessage() for r in caplog.records if r.name == "gananim.lab.train"]
+    assert len(notes) == 1 and "starting over from step 0" in notes[0] and str(out) in notes[0]
+    assert list(load(out).steps) == [0, 2, 4, 6, 8]  # complete and contiguous
+    assert_same_weights(weights(full), weights(out))
+    assert_same_recording(full, out)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="gananim.lab.train"):
+        run(tiny(steps=2), tmp_path / "new", resume=True)  # nothing there at all: a plain start, said so
+    assert list(load(tmp_path / "new").steps) == [0, 2]
+    assert ["starting from step 0" in r.getMessage() for r in caplog.records] == [True]
+
+
+def test_resume_without_a_checkpoint_refuses_what_is_not_this_runs(tmp_path, monkeypatch):
+    """Starting over replaces only this run's partial recording; everything else is refused, untouched."""
+    other = tmp_path / "other-config"
+    killed_before_its_first_checkpoint(tiny(steps=8, seed=9), other, monkeypatch, at_step=3)
+    done = run(tiny(steps=2), tmp_path / "done")
+    (done / "checkpoint.pt").unlink()  # a finished recording whose checkpoint was deleted to save space
+    foreign = tmp_path / "thesis"
+    foreign.mkdir()
+    (foreign / "thesis.txt").write_text("four years of work")
+    (foreign / "manifest.json").write_text('{"name": "my web app"}')
+    cases = [(other, "differs at seed"), (done, "recording is complete"), (foreign, "no readable gananim recording")]
+    for folder, message in cases:
+        before = files_of(folder)
+        with pytest.raises(GananimError, match=message) as e:
+            run(tiny(steps=8), folder, resume=True)
+        assert "\n" not in str(e.value)
+        assert files_of(folder) == before
+
+
+def test_a_numerical_breakdown_is_one_line(tmp_path):
+    """Issue 8: lr = 1e308 ended in a torch overflow traceback. Training that breaks down numerically
+    ends in one GananimError naming the step and the learning rates; other errors pass unchanged."""
+    cfg = tiny(steps=4)
+    lab = LabState(cfg, make_target(cfg.target))
+    lab.optimizers["discriminator"].param_groups[0]["lr"] = 1e300  # past float32: torch refuses it in the update
+    with pytest.raises(GananimError, match=r"broke down numerically at step 1 \(.*overflow.*\): lower the learning rates") as e:
+        with train.numbers_checked(lab, 1):
+            train.iteration(lab, 1)
+    assert "\n" not in str(e.value) and isinstance(e.value.__cause__, RuntimeError)
+    with pytest.raises(RuntimeError, match="a bug"):  # not numerical: a bug keeps its traceback
+        with train.numbers_checked(LabState(cfg, make_target(cfg.target)), 1):
+            raise RuntimeError("a bug")
+    # the config of the report, end to end: one line whichever check stops it first
+    cfg.train.g_optimizer.lr = cfg.train.d_optimizer.lr = 1e308
+    out = tmp_path / "huge-lr"
+    with pytest.raises(GananimError) as e:
+        run(cfg, out)
+    assert "\n" not in str(e.value)
+    stopped = re.search(r"broke down numerically at step (\d+)", str(e.value))
+    if stopped:  # training met it (Adam's first steps overflow float32): the steps before it stay recorded
+        assert 0 < int(stopped[1]) <= 2 and str(out) in str(e.value)
+        assert list(load(out).steps) == [s for s in (0, 2) if s < int(stopped[1])]
+    else:  # the config check met it: nothing was written
+        assert not out.exists()
+
+
+def test_what_torch_refuses_is_refused_before_anything_is_written(tmp_path):
+    cfg = tiny()
+    cfg.train.d_optimizer.betas = [5.0, -1.0]
+    with pytest.raises(GananimError, match="(?i)beta") as e:
+        run(cfg, tmp_path / "b")
+    assert "\n" not in str(e.value)
+    assert not (tmp_path / "b").exists()
+
+
+def test_a_failed_checkpoint_write_leaves_no_temporary_file(tmp_path):
+    (tmp_path / "checkpoint.pt").mkdir()  # the rename into place fails
+    (tmp_path / "checkpoint.pt" / "x").write_text("x")
+    with pytest.raises(GananimError, match="cannot write checkpoint"):
+        save_checkpoint(tmp_path / "checkpoint.pt", {"step": 1})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.pt"]
 
 
 def test_transform_method(tmp_path):

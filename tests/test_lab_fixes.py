@@ -12,10 +12,14 @@ from torch import nn
 
 from gananim.config import Config, LatentConfig, ModelConfig, OptimConfig, config_from_dict
 from gananim.errors import GananimError
-from gananim.lab import losses, presets, train
+from gananim.lab import game, losses, presets, train
+from gananim.lab.checkpoint import capture, load_checkpoint, restore, save_checkpoint
 from gananim.lab.models import PackedProbe, build_discriminator, pack_samples
-from gananim.lab.train import fit, load_checkpoint, run, save_checkpoint
+from gananim.lab.state import LabState
+from gananim.lab.train import fit, run
+from gananim.lab.unrolled import unrolled_state
 from gananim.store import load
+from gananim.targets import make_target
 from synthetic import shrunk
 
 
@@ -40,8 +44,8 @@ def small(**overrides) -> Config:
     return shrunk(cfg, **overrides)
 
 
-def lab_of(cfg: Config) -> train._Lab:
-    return train._Lab(cfg, train.make_target(cfg.target))
+def lab_of(cfg: Config) -> LabState:
+    return LabState(cfg, make_target(cfg.target))
 
 
 def weights(out) -> dict:
@@ -65,29 +69,29 @@ def assert_same_recording(pa, pb) -> None:
             assert np.array_equal(getattr(sa, field), getattr(sb, field)), f"{field} at step {sa.step}"
 
 
-def g_grad(lab: train._Lab, z: torch.Tensor) -> torch.Tensor:
-    """G's gradient of its loss on latents z, as the lab's G step computes it (D frozen, as in _gan)."""
+def g_grad(lab: LabState, z: torch.Tensor) -> torch.Tensor:
+    """G's gradient of its loss on latents z, as the lab's G step computes it (D frozen, as in game.gan_step)."""
     G, D = lab.generator, lab.discriminator
     G.zero_grad(set_to_none=True)
     D.requires_grad_(False)
     try:
-        lab.generator_loss(z).backward()
+        game.generator_loss(lab, z).backward()
     finally:
         D.requires_grad_(True)
     return torch.cat([p.grad.reshape(-1) for p in G.parameters()])
 
 
-def warmed(cfg: Config, steps: int = 3) -> train._Lab:
+def warmed(cfg: Config, steps: int = 3) -> LabState:
     """A lab after a few iterations (D's optimiser has moments)."""
     lab = lab_of(cfg)
     for step in range(1, steps + 1):
-        lab.iteration(step)
+        train.iteration(lab, step)
     return lab
 
 
-def with_state(lab: train._Lab, other: train._Lab) -> train._Lab:
+def with_state(lab: LabState, other: LabState) -> LabState:
     """Copy `other`'s models, optimisers and RNG states into `lab` (same architecture)."""
-    lab.load(copy.deepcopy(other.state(0)))
+    restore(lab, copy.deepcopy(capture(other, 0)))
     return lab
 
 
@@ -99,7 +103,7 @@ def test_unrolling_changes_the_generator_gradient(unroll_optimizer):
     """Same state, same latents: k = 3 gives another G gradient than k = 0, and the difference comes from
     differentiating THROUGH the unrolled steps (a detached look-ahead D gives yet another one)."""
     base = warmed(small())
-    z = base._latents(12)
+    z = base.latents(12)
     plain = with_state(lab_of(small()), base)
     unrolled = with_state(lab_of(small(train__unroll_steps=3, train__unroll_optimizer=unroll_optimizer)), base)
     g0, gk = g_grad(plain, z), g_grad(unrolled, z)
@@ -111,7 +115,7 @@ def test_unrolling_changes_the_generator_gradient(unroll_optimizer):
     G.zero_grad(set_to_none=True)
     D.requires_grad_(False)
     fake = G(z)
-    state = lookahead._unrolled_state(fake.detach(), 0.0, len(z))
+    state = unrolled_state(lookahead, fake.detach(), 0.0, len(z))
     state = {k: v.detach() for k, v in state.items()}
     losses.g_loss("nonsaturating", torch.func.functional_call(D, state, (fake,))).backward()
     D.requires_grad_(True)
@@ -122,9 +126,9 @@ def test_unrolling_changes_the_generator_gradient(unroll_optimizer):
 def test_each_unrolled_step_draws_a_fresh_real_batch():
     lab = warmed(small(train__unroll_steps=4))
     sizes = []
-    real = lab._real
-    lab._real = lambda n: sizes.append(n) or real(n)
-    g_grad(lab, lab._latents(12))
+    real = lab.real
+    lab.real = lambda n: sizes.append(n) or real(n)
+    g_grad(lab, lab.latents(12))
     assert sizes == [12] * 4
 
 
@@ -137,7 +141,7 @@ def test_unrolling_leaves_the_discriminator_untouched(batch_norm):
     before = copy.deepcopy(D.state_dict())
     opt_before = copy.deepcopy(opt.state_dict())
     grads_before = [None if p.grad is None else p.grad.clone() for p in D.parameters()]
-    g_grad(lab, lab._latents(12))
+    g_grad(lab, lab.latents(12))
     after = D.state_dict()
     for k in before:
         assert torch.equal(before[k], after[k]), k
@@ -155,11 +159,11 @@ def test_one_unrolled_step_is_one_optimiser_step(unroll_optimizer):
     lab = warmed(small(train__unroll_steps=1, train__unroll_optimizer=unroll_optimizer))
     G, D = lab.generator, lab.discriminator
     with torch.no_grad():
-        fake = G(lab._latents(12))
+        fake = G(lab.latents(12))
     rng_state = copy.deepcopy(lab.np_rng.bit_generator.state)
-    unrolled = lab._unrolled_state(fake, 0.0, 12)
+    unrolled = unrolled_state(lab, fake, 0.0, 12)
     lab.np_rng.bit_generator.state = rng_state
-    real = lab._real(12)
+    real = lab.real(12)
     D2 = copy.deepcopy(D)
     if unroll_optimizer == "adam":
         opt = torch.optim.Adam(D2.parameters(), lr=1e-2)
@@ -234,7 +238,7 @@ def test_training_feeds_packs_to_the_discriminator():
     lab = lab_of(small(train__pack=2, train__batch_size=5))
     shapes = []
     lab.discriminator.register_forward_hook(lambda m, args, out: shapes.append(tuple(args[0].shape)))
-    lab.iteration(1)
+    train.iteration(lab, 1)
     assert shapes and set(shapes) == {(5, 4)}  # 5 packs of 2 two-dimensional samples
 
 

@@ -1,0 +1,140 @@
+"""OUT/checkpoint.pt: everything a run needs to continue bit-identically (models, optimisers, every RNG
+state, the config), written atomically; and the check that a resumed run has the same config."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from pathlib import Path
+
+import torch
+
+from gananim.config import config_from_dict
+from gananim.errors import GananimError
+from gananim.lab.state import LabState
+
+CHECKPOINT = "checkpoint.pt"
+CHECKPOINT_FORMAT = "gananim-checkpoint"
+CHECKPOINT_VERSION = 1
+RESUME_FREE_KEYS = ("steps", "name", "description")  # a resumed run may change these, nothing else
+
+
+def capture(lab: LabState, step: int) -> dict:
+    """The lab's state after `step`, as plain tensors and dicts (loadable with weights_only=True)."""
+    return {
+        "format": CHECKPOINT_FORMAT,
+        "version": CHECKPOINT_VERSION,
+        "step": step,
+        "config": lab.config.to_dict(),
+        "models": {k: m.state_dict() for k, m in lab.models.items()},
+        "optimizers": {k: o.state_dict() for k, o in lab.optimizers.items()},
+        "rng": {
+            "torch_generator": lab.torch_gen.get_state(),
+            "numpy": _encode_np_state(lab.np_rng.bit_generator.state),
+            "torch_global": torch.get_rng_state(),
+        },
+    }
+
+
+def restore(lab: LabState, ckpt: dict) -> int:
+    """Put a captured state back into `lab`; returns the step it was captured after."""
+    for k, m in lab.models.items():
+        m.load_state_dict(ckpt["models"][k])
+    for k, o in lab.optimizers.items():
+        o.load_state_dict(ckpt["optimizers"][k])
+    lab.torch_gen.set_state(ckpt["rng"]["torch_generator"])
+    lab.np_rng.bit_generator.state = _decode_np_state(ckpt["rng"]["numpy"])
+    torch.set_rng_state(ckpt["rng"]["torch_global"])
+    return int(ckpt["step"])
+
+
+def save_checkpoint(path: Path, state: dict) -> None:
+    """Write a captured state to `path` atomically; a failed write (e.g. a full disk) is one GananimError line."""
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    try:
+        _atomic_write(path, buf.getvalue())
+    except OSError as e:
+        raise GananimError(f"cannot write checkpoint {path}: {e.strerror or e}; free space or fix permissions, "
+                           f"then continue with --resume") from None
+
+
+def load_checkpoint(path: Path) -> dict:
+    """Read OUT/checkpoint.pt; a damaged or foreign file is a GananimError."""
+    try:
+        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:  # torch raises many types for a truncated or foreign file
+        raise GananimError(f"cannot read checkpoint {path} ({type(e).__name__}); record again with --overwrite") from None
+    if not isinstance(ckpt, dict) or ckpt.get("format") != CHECKPOINT_FORMAT:
+        raise GananimError(f"{path} is not a gananim checkpoint; record again with --overwrite")
+    if ckpt.get("version") != CHECKPOINT_VERSION:
+        raise GananimError(f"checkpoint {path} has version {ckpt.get('version')}, this gananim reads {CHECKPOINT_VERSION}; record again with --overwrite")
+    return ckpt
+
+
+def config_difference(saved: dict, now: dict) -> str | None:
+    """Where a saved config (a checkpoint's or a recording's) and this run's differ, ignoring the keys a
+    resumed run may change, as "key (old saved, new now)"; None when the run may continue it."""
+    return _first_difference(_with_defaults(saved), now)
+
+
+def _first_difference(a, b, where: str = "") -> str | None:
+    """The first key path where two nested config dicts differ, or None."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            if where == "" and k in RESUME_FREE_KEYS:
+                continue
+            d = _first_difference(a.get(k), b.get(k), f"{where}.{k}" if where else k)
+            if d is not None:
+                return d
+        return None
+    return None if a == b else f"{where} ({a!r} saved, {b!r} now)"
+
+
+def _with_defaults(saved: dict) -> dict:
+    """A saved config with keys added since it was written filled by their defaults (so an older
+    checkpoint, written before e.g. train.unroll_steps existed, still resumes); as saved if it no longer validates."""
+    try:
+        return config_from_dict(saved).to_dict()
+    except (GananimError, TypeError):
+        return saved
+
+
+def _encode_np_state(state):
+    """numpy's bit-generator state holds 128-bit ints; store them as strings (weights_only-safe)."""
+    if isinstance(state, dict):
+        return {k: _encode_np_state(v) for k, v in state.items()}
+    if isinstance(state, int) and not isinstance(state, bool):
+        return {"__int__": str(state)}
+    return state
+
+
+def _decode_np_state(state):
+    if isinstance(state, dict):
+        if set(state) == {"__int__"}:
+            return int(state["__int__"])
+        return {k: _decode_np_state(v) for k, v in state.items()}
+    return state
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """The same contract as the recording's files: write a temporary name, fsync it, rename it into place,
+    fsync the folder; a reader or a killed run sees the old file or the new one, never half of one, and a
+    failed write leaves no temporary file behind."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,46 @@
+"""The lab's own config checks, beyond Config.validate: what training needs of a config and its target."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gananim.config import Config
+from gananim.errors import GananimError
+from gananim.targets import Target
+
+
+def gaussian_params(target_cfg: dict) -> tuple[float, float] | None:
+    """(mean, sigma) of a 1D gaussian target config, else None."""
+    if target_cfg.get("kind") != "gaussian":
+        return None
+    mean = np.atleast_1d(np.asarray(target_cfg.get("mean", 0.0), dtype=np.float64))
+    sigma = np.atleast_1d(np.asarray(target_cfg.get("sigma", 1.0), dtype=np.float64))
+    if mean.shape != (1,) or sigma.shape != (1,):
+        return None
+    return float(mean[0]), float(sigma[0])
+
+
+def check_config(config: Config, target: Target) -> None:
+    """Reject configs the lab cannot run, with one-line GananimErrors (beyond Config.validate)."""
+    name, tr = config.name, config.train
+    if config.seed < 0:
+        raise GananimError(f"invalid config '{name}': seed must be >= 0")
+    if tr.noise_anneal_steps < 0:
+        raise GananimError(f"invalid config '{name}': train.noise_anneal_steps must be >= 0 (0 = constant noise)")
+    if config.view_box is not None and len(config.view_box) != target.dim:
+        raise GananimError(f"invalid config '{name}': view_box has {len(config.view_box)} pair(s) but the target is {target.dim}D")
+    if tr.method == "transform":
+        if gaussian_params(config.target) is None:
+            raise GananimError(f"invalid config '{name}': method 'transform' (the inverse CDF) needs a 1D gaussian target, "
+                               f"e.g. target = {{kind = \"gaussian\", mean = [0.0], sigma = 1.0}}")
+        if config.latent.dim != 1 or config.latent.prior != "uniform":
+            raise GananimError(f"invalid config '{name}': method 'transform' needs a 1D uniform latent "
+                               f"(latent.dim = 1, latent.prior = \"uniform\"); got dim {config.latent.dim}, prior {config.latent.prior!r}")
+        return
+    uses_bn = config.generator.batch_norm or (tr.method in ("gan", "vae") and config.discriminator.batch_norm)
+    if uses_bn and tr.batch_size < 2:
+        raise GananimError(f"invalid config '{name}': batch norm needs train.batch_size >= 2")
+    if tr.method == "mmd" and (not tr.mmd_bandwidths or any(h <= 0 for h in tr.mmd_bandwidths)):
+        raise GananimError(f"invalid config '{name}': method 'mmd' needs train.mmd_bandwidths, a list of kernel widths > 0")
+    if tr.method == "vae" and tr.vae_beta < 0:
+        raise GananimError(f"invalid config '{name}': train.vae_beta must be >= 0")

@@ -1,0 +1,66 @@
+"""Method "gan": one iteration is d_steps D updates, then g_steps G updates, each on a fresh batch.
+
+Instance noise (train.instance_noise, optionally annealed) blurs what D sees. PacGAN (train.pack = m,
+Lin et al. 2018): D judges packs of m samples (input m x data dim), all real or all generated; a batch
+is batch_size packs. Unrolled GAN (train.unroll_steps = k, Metz et al. 2017): G's loss is scored
+against D moved k differentiable steps ahead (unrolled.py); D itself is then trained as usual.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from gananim.lab import losses
+from gananim.lab.models import pack_samples
+from gananim.lab.state import LabState
+from gananim.lab.unrolled import unrolled_state
+
+
+def noise_std(step: int, instance_noise: float, anneal_steps: int) -> float:
+    """Instance-noise standard deviation at `step`: constant when anneal_steps == 0, else a linear
+    decay instance_noise * max(0, 1 - step / anneal_steps) that reaches 0 at step anneal_steps."""
+    if instance_noise <= 0:
+        return 0.0
+    if anneal_steps <= 0:
+        return float(instance_noise)
+    return float(instance_noise) * max(0.0, 1.0 - step / anneal_steps)
+
+
+def gan_step(lab: LabState, step: int) -> dict[str, float]:
+    """One iteration at `step` (1-based); returns the losses to log."""
+    tr = lab.config.train
+    G, D = lab.generator, lab.discriminator
+    opt_g, opt_d = lab.optimizers["generator"], lab.optimizers["discriminator"]
+    n = tr.batch_size * lab.pack  # batch_size packs of m samples (m = 1: plain samples)
+    sigma = noise_std(step, tr.instance_noise, tr.noise_anneal_steps)
+    for _ in range(tr.d_steps):
+        real = pack_samples(lab.real(n), lab.pack)
+        z = lab.latents(n)
+        with torch.no_grad():
+            fake = pack_samples(G(z), lab.pack)
+        loss_d = losses.d_loss(tr.loss, D(lab.noisy(real, sigma)), D(lab.noisy(fake, sigma)))
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+    D.requires_grad_(False)  # the G step needs gradients through D, not for D's weights
+    try:
+        for _ in range(tr.g_steps):
+            loss_g = generator_loss(lab, lab.latents(n), sigma)
+            opt_g.zero_grad(set_to_none=True)
+            loss_g.backward()
+            opt_g.step()
+    finally:
+        D.requires_grad_(True)
+    return {"d_loss": float(loss_d.detach()), "g_loss": float(loss_g.detach())}
+
+
+def generator_loss(lab: LabState, z: torch.Tensor, sigma: float = 0.0) -> torch.Tensor:
+    """G's loss on latents z (batch_size * pack rows): against D itself, or, with unroll_steps = k,
+    against D moved k differentiable steps ahead (the unrolled steps draw fresh real batches)."""
+    loss = lab.config.train.loss
+    D = lab.discriminator
+    fake = pack_samples(lab.generator(z), lab.pack)
+    if lab.unroll_steps == 0:
+        return losses.g_loss(loss, D(lab.noisy(fake, sigma)))
+    state = unrolled_state(lab, fake, sigma, len(z))
+    return losses.g_loss(loss, torch.func.functional_call(D, state, (lab.noisy(fake, sigma),)))

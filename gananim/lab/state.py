@@ -1,0 +1,102 @@
+"""One run's training state, built from a Config: the models, the optimisers and the RNGs, and the
+batches those RNGs draw (real samples, latents, instance noise). A checkpoint saves exactly this.
+
+Determinism: a torch.Generator (latents, instance noise, the VAE's reparameterisation) and a numpy
+Generator (real samples), both seeded from `config.seed` on the lab's own stream, and
+torch.manual_seed(seed) right before the models are built (the weight init).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from gananim.config import Config, OptimConfig
+from gananim.errors import GananimError
+from gananim.lab.checks import gaussian_params
+from gananim.lab.models import (
+    InverseCdfMorph,
+    PackedProbe,
+    build_discriminator,
+    build_encoder,
+    build_generator,
+    sample_latent,
+)
+from gananim.targets import Target
+
+LAB_STREAM = 0x6C6162  # "lab": keeps the training RNG streams apart from the recorder's (seeded from seed, seed+2, ...)
+
+
+def build_optimizer(params, opt: OptimConfig, where: str) -> torch.optim.Optimizer:
+    """Adam or SGD over `params`; what torch refuses (e.g. betas outside [0, 1)) is a one-line GananimError."""
+    params = list(params)
+    try:
+        if opt.name == "adam":
+            return torch.optim.Adam(params, lr=opt.lr, betas=(float(opt.betas[0]), float(opt.betas[1])))
+        if opt.name == "sgd":
+            return torch.optim.SGD(params, lr=opt.lr, momentum=opt.momentum)
+    except ValueError as e:
+        raise GananimError(f"invalid config [{where}]: {e}; fix that value") from None
+    raise GananimError(f"unknown optimizer {opt.name!r} in [{where}]; choose 'adam' or 'sgd'")
+
+
+class LabState:
+    """The models, optimisers and RNGs of one run (method "gan", "mmd", "vae" or "transform")."""
+
+    def __init__(self, config: Config, target: Target):
+        self.config, self.target = config, target
+        self.method = config.train.method
+        dim, latent, tr = target.dim, config.latent, config.train
+        self.torch_gen = torch.Generator().manual_seed(int(np.random.SeedSequence([config.seed, LAB_STREAM]).generate_state(1, np.uint64)[0] >> 1))
+        self.np_rng = np.random.default_rng(np.random.SeedSequence([config.seed, LAB_STREAM, 1]))
+        torch.manual_seed(config.seed)  # weight init
+        self.models: dict[str, nn.Module] = {}
+        self.optimizers: dict[str, torch.optim.Optimizer] = {}
+        if self.method == "transform":
+            mean, sigma = gaussian_params(config.target)
+            self.models["generator"] = InverseCdfMorph(mean, sigma, latent.low, latent.high)
+        else:
+            self.models["generator"] = build_generator(config.generator, latent.dim, dim)
+            self.optimizers["generator"] = build_optimizer(self.models["generator"].parameters(), tr.g_optimizer, "train.g_optimizer")
+        self.pack = tr.pack if self.method == "gan" else 1
+        self.unroll_steps = tr.unroll_steps if self.method == "gan" else 0
+        if self.method == "gan":
+            self.models["discriminator"] = build_discriminator(config.discriminator, dim, pack=self.pack)
+            self.optimizers["discriminator"] = build_optimizer(self.models["discriminator"].parameters(), tr.d_optimizer, "train.d_optimizer")
+        elif self.method == "vae":
+            self.models["encoder"] = build_encoder(config.discriminator, dim, latent.dim)
+            self.optimizers["encoder"] = build_optimizer(self.models["encoder"].parameters(), tr.d_optimizer, "train.d_optimizer")
+        for model in self.models.values():
+            model.train()
+
+    @property
+    def generator(self) -> nn.Module:
+        return self.models["generator"]
+
+    @property
+    def discriminator(self) -> nn.Module | None:
+        """The trained D (for pack = m > 1 it takes packs: input m x data dim)."""
+        return self.models.get("discriminator")
+
+    @property
+    def probe_discriminator(self) -> nn.Module | None:
+        """D as a function of single points, for the Recorder: D itself, or PackedProbe(D, m) when packed."""
+        D = self.discriminator
+        if D is None or self.pack == 1:
+            return D
+        return PackedProbe(D, self.pack)
+
+    def real(self, n: int) -> torch.Tensor:
+        """n fresh real samples (n, dim) from the target."""
+        return torch.from_numpy(self.target.sample(n, self.np_rng)).to(torch.float32)
+
+    def latents(self, n: int) -> torch.Tensor:
+        """n fresh latents from the config's prior."""
+        return sample_latent(n, self.config.latent, self.torch_gen)
+
+    def noisy(self, x: torch.Tensor, sigma: float) -> torch.Tensor:
+        """x plus Gaussian instance noise of standard deviation sigma (x itself when sigma is 0)."""
+        if sigma <= 0:
+            return x
+        return x + sigma * torch.randn(x.shape, generator=self.torch_gen)
