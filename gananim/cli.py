@@ -18,6 +18,7 @@ from rich.text import Text
 from gananim.errors import GananimError
 from gananim.terminal import LazyProgress, RateColumn, console, human_size, render_columns, say, shout
 
+
 class Interrupted(Exception):
     """Ctrl-C inside a command, carrying what was (not) written and how to go on."""
 

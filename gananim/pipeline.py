@@ -173,6 +173,8 @@ def output_target(rec: Recording, view: str, out, embed: bool) -> Path:
     folder = target if target.suffix == "" else target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # a file sits where the folder (or one above it) should be
+        raise GananimError(f"cannot write into {folder}: a file is in the way, not a folder; choose another --out") from None
     except OSError as e:
         raise GananimError(f"cannot write to {folder}: {e.strerror or e}") from None
     return target

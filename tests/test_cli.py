@@ -324,3 +324,11 @@ def test_ctrl_c_outside_a_command(capsys, monkeypatch):
         monkeypatch.setattr(cli.cli, "main", press)
         code, _, err = run(capsys, "info", "x")
         assert code == 130 and err.strip() == "interrupted before any command ran: nothing was written"
+
+
+def test_render_out_through_a_file(tmp_path, capsys, steps_0_to_4):
+    afile = tmp_path / "notes"
+    afile.write_text("mine")
+    for out in (afile, afile / "v.mp4", afile / "sub" / "v.mp4"):  # was "File exists" / "Not a directory"
+        one_line_error(*run(capsys, "render", str(steps_0_to_4.path), "--out", str(out))[::2], "a file is in the way")
+    assert afile.read_text() == "mine" and list(tmp_path.iterdir()) == [afile]
