@@ -1,73 +1,56 @@
-"""The `gananim` command: record, presets, info. User mistakes print one line and exit 2."""
+"""The `gananim` command: record, presets, info, render, scene, analyze, demo. User mistakes print one line and exit 2."""
 
 from __future__ import annotations
 
+import functools
 import json
+import math
+import shlex
 import sys
 from pathlib import Path
 
 import click
 import numpy as np
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
 from gananim.errors import GananimError
-
-console = Console()
-err_console = Console(stderr=True)
+from gananim.terminal import LazyProgress, RateColumn, console, human_size, render_columns, say, shout
 
 
-def say(message: str) -> None:
-    """One unwrapped line on stdout: paths stay whole and greppable."""
-    console.print(message, soft_wrap=True, highlight=False, markup=False)
+class Interrupted(Exception):
+    """Ctrl-C inside a command, carrying what was (not) written and how to go on."""
 
 
-def human_size(n: float) -> str:
-    """Bytes as a short human string (KB, MB, ...)."""
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    raise AssertionError("unreachable")
+def on_interrupt(note):
+    """Turn Ctrl-C inside a command into Interrupted(note), note a string or a function of the command's options."""
+
+    def wrap(command):
+        @functools.wraps(command)
+        def run(*args, **kwargs):
+            try:
+                return command(*args, **kwargs)
+            except KeyboardInterrupt:
+                raise Interrupted(note(**kwargs) if callable(note) else note) from None
+
+        return run
+
+    return wrap
 
 
-class RateColumn(ProgressColumn):
-    """Items per second, from rich's own speed estimate."""
+class Finite(click.FloatRange):
+    """A FloatRange that also refuses nan and inf (click lets them through: nan compares False with any bound)."""
 
-    def __init__(self, unit: str = "steps/s"):
-        super().__init__()
-        self.unit = unit
-
-    def render(self, task) -> Text:
-        return Text(f"{task.speed:,.1f} {self.unit}" if task.speed else f"… {self.unit}", style="cyan")
-
-
-class LazyProgress:
-    """A rich progress bar that appears with the first update, so errors raised before any work print alone."""
-
-    def __init__(self, *columns: ProgressColumn, total: int | None = None, **fields):
-        self.bar = Progress(*columns, console=err_console)
-        self.task = self.bar.add_task("", total=total, **fields)
-        self.started = False
-
-    def update(self, completed: int, total: int | None = None, **fields) -> None:
-        if not self.started:
-            self.bar.start()
-            self.started = True
-        self.bar.update(self.task, completed=completed, **({"total": total} if total else {}), **fields)
-
-    def __enter__(self) -> "LazyProgress":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.started:
-            self.bar.stop()
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
 
 
-RENDER_COLUMNS = (TextColumn("[bold]render"), BarColumn(), MofNCompleteColumn(), RateColumn("frames/s"),
-                  TimeElapsedColumn(), TimeRemainingColumn())
+NOTHING_WRITTEN = "interrupted: nothing was written"
+NO_VIDEO = "interrupted: no video was written (video files appear only once complete)"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,11 +70,30 @@ def _resolve_config(preset: str | None, config: str | None):
 
 
 def _precheck_out(out: Path, overwrite: bool, resume: bool) -> None:
-    """Refuse early (before importing torch) to touch an existing recording without a flag."""
+    """Refuse early (before importing torch, before anything is created) an --out that cannot be a recording."""
     if overwrite and resume:
         raise GananimError("--overwrite and --resume exclude each other: replace the recording, or continue it")
-    if out.exists() and any(out.iterdir()) and not (overwrite or resume):
-        raise GananimError(f"recording {out} already exists; add --overwrite to replace it or --resume to continue it")
+    try:
+        if out.exists() and not out.is_dir():
+            raise GananimError(f"--out {out} is a file, not a folder: a recording is a folder; choose another --out")
+        if not out.exists():
+            above = next((p for p in out.absolute().parents if p.exists()), None)
+            if above is not None and not above.is_dir():
+                raise GananimError(f"cannot create {out}: {above} is a file, not a folder; choose another --out")
+            return
+        if any(out.iterdir()) and not (overwrite or resume):
+            raise GananimError(f"recording {out} already exists; add --overwrite to replace it or --resume to continue it")
+    except OSError as e:
+        raise GananimError(f"cannot use --out {out}: {e.strerror or e}") from None
+
+
+def _resume_command(preset, config_file, out: Path, steps, every, seed, float16) -> str:
+    """The command line that continues this run: the same config and overrides, the same --out, plus --resume."""
+    argv = ["gananim", "record", *([preset] if preset else ["--config", config_file]), "--out", str(out)]
+    for flag, value in (("--steps", steps), ("--every", every), ("--seed", seed)):
+        if value is not None:
+            argv += [flag, str(value)]
+    return shlex.join(argv + (["--float16"] if float16 else []) + ["--resume"])
 
 
 @cli.command()
@@ -104,6 +106,7 @@ def _precheck_out(out: Path, overwrite: bool, resume: bool) -> None:
 @click.option("--overwrite", is_flag=True, help="Replace an existing recording.")
 @click.option("--resume", is_flag=True, help="Continue an existing recording from its checkpoint.")
 @click.option("--float16", is_flag=True, help="Store snapshot arrays as float16 (half the size).")
+@on_interrupt("interrupted before training started: nothing was written")
 def record(preset, config_file, steps, every, seed, out, overwrite, resume, float16) -> None:
     """Train a toy GAN from PRESET or --config FILE and record it."""
     cfg = _resolve_config(preset, config_file)
@@ -114,29 +117,36 @@ def record(preset, config_file, steps, every, seed, out, overwrite, resume, floa
     if seed is not None:
         cfg.seed = seed
     cfg.record.float16 = cfg.record.float16 or float16
-    cfg.validate()
+    cfg.validate()  # the overrides too: a refused value leaves nothing on disk
     out = out or Path("runs") / cfg.name
     _precheck_out(out, overwrite, resume)
-    path = _train_with_progress(cfg, out, overwrite=overwrite, resume=resume)
+    again = _resume_command(preset, config_file, out, steps, every, seed, float16)
+    path = _train_with_progress(cfg, out, overwrite=overwrite, resume=resume, again=f"continue with `{again}`")
     _print_summary(path)
 
 
-def _train_with_progress(cfg, out: Path, *, overwrite: bool, resume: bool) -> Path:
-    """Run the lab trainer under a progress bar showing steps/s and the latest losses."""
+def _train_with_progress(cfg, out: Path, *, overwrite: bool, resume: bool, again: str) -> Path:
+    """Run the lab trainer under a progress bar showing steps/s and the latest losses; Ctrl-C says how to go on."""
     from gananim.extras import require_torch
 
     require_torch()
     from gananim.lab.train import run
 
-    columns = [TextColumn(f"[bold]{cfg.name}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
-               TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[losses]}")]
-    with LazyProgress(*columns, total=cfg.steps, losses="") as progress:
+    columns = [TextColumn("{task.fields[name]}", style="bold", markup=False), BarColumn(), MofNCompleteColumn(),
+               RateColumn(), TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[losses]}", markup=False)]
+    reached = [None]
+    try:
+        with LazyProgress(*columns, total=cfg.steps, name=cfg.name, losses="") as progress:
 
-        def report(step: int, scalars: dict[str, float]) -> None:
-            progress.update(step, losses="  ".join(f"{k} {v:.3f}" for k, v in scalars.items()))
+            def report(step: int, scalars: dict[str, float]) -> None:
+                reached[0] = step
+                progress.update(step, losses="  ".join(f"{k} {v:.3f}" for k, v in scalars.items()))
 
-        path = run(cfg, out, overwrite=overwrite, resume=resume, progress=report)
-        progress.update(cfg.steps)
+            path = run(cfg, out, overwrite=overwrite, resume=resume, progress=report)
+            progress.update(cfg.steps)
+    except KeyboardInterrupt:
+        where = f"at step {reached[0]:,} of {cfg.steps:,}" if reached[0] is not None else "before the first step"
+        raise Interrupted(f"interrupted {where}: what was flushed is in {out}; {again}") from None
     return Path(path)
 
 
@@ -150,16 +160,17 @@ def _print_summary(path: Path) -> None:
 
 @cli.command()
 @click.option("--show", metavar="NAME", help="Print a preset's TOML, to copy and edit.")
+@on_interrupt(NOTHING_WRITTEN)
 def presets(show: str | None) -> None:
     """List the built-in experiments (presets)."""
     from gananim.lab.presets import DEFAULT_PRESET, list_presets, preset_path
 
-    if show:
+    if show is not None:  # `--show ''` is a (wrong) name too, not a request for the list
         click.echo(preset_path(show).read_text(), nl=False)
         return
     table = Table(box=None, show_header=False, pad_edge=False)
     for name, description in list_presets():
-        table.add_row(f"[bold]{name}[/]" + (" (default)" if name == DEFAULT_PRESET else ""), description)
+        table.add_row(Text.assemble((name, "bold"), " (default)" if name == DEFAULT_PRESET else ""), Text(description))
     console.print(table)
 
 
@@ -175,6 +186,7 @@ def _scalar_summary(series: np.ndarray) -> dict[str, float | None]:
 @cli.command()
 @click.argument("run", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@on_interrupt(NOTHING_WRITTEN)
 def info(run: Path, as_json: bool) -> None:
     """Print a recording's manifest and a summary of its scalars."""
     from gananim.store import load
@@ -196,14 +208,14 @@ def info(run: Path, as_json: bool) -> None:
             ("discriminator", f"outputs {m['d_output']}" if m.get("has_discriminator") else "none"),
             ("snapshots", f"{len(rec)}, steps {rec.steps[0]}–{rec.steps[-1]} every {m['every']}" if len(rec) else "0")]
     table = Table(box=None, show_header=False, pad_edge=False)
-    for key, value in rows:
-        table.add_row(f"[bold]{key}[/]", value)
+    for key, value in rows:  # values hold paths and manifest strings: Text keeps them literal
+        table.add_row(Text(key, style="bold"), Text(value, overflow="fold"))  # fold: long paths wrap, never cut
     console.print(table)
     scalars = Table(title="scalars", title_justify="left")
     for col in ("name", "first", "last", "min", "max", "mean"):
         scalars.add_column(col, justify="left" if col == "name" else "right")
     for name, s in summary.items():
-        scalars.add_row(name, *("—" if s[k] is None else f"{s[k]:.4g}" for k in ("first", "last", "min", "max", "mean")))
+        scalars.add_row(Text(name, overflow="fold"), *("—" if s[k] is None else f"{s[k]:.4g}" for k in ("first", "last", "min", "max", "mean")))
     console.print(scalars)
     events = rec.events
     console.print(f"[bold]events[/] ({len(events)})" if events else "[bold]events[/]: none detected")
@@ -213,46 +225,70 @@ def info(run: Path, as_json: bool) -> None:
         say(line)
 
 
+def _wrote(written: list[Path]) -> None:
+    say("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
+
+
 @cli.command()
-@click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("runs", nargs=-1, required=True, metavar="RUN...", type=click.Path(path_type=Path))
 @click.option("--view", help="goodfellow-1d, mapping, surface, mountains, dashboard, gradients [default: by data].")
 @click.option("--out", type=click.Path(path_type=Path), help="FILE.mp4|.webm|.gif, or a folder for all web formats.")
 @click.option("--embed", is_flag=True, help="Write WebM, MP4, GIF, a poster and an HTML snippet into a folder.")
-@click.option("--size", default="720p", show_default=True, help="720p, 1080p, square or WIDTHxHEIGHT.")
-@click.option("--fps", type=click.FloatRange(min=1, max=120), default=30, show_default=True)
+@click.option("--size", default="720p", show_default=True, help="720p, 1080p, square or WIDTHxHEIGHT (at most 7680x4320).")
+@click.option("--fps", type=Finite(min=1, max=120), default=30, show_default=True)
 @click.option("--steps", "step_range", metavar="A:B", help="Only training steps A to B.")
-@click.option("--speed", type=click.FloatRange(min=0.01), default=1.0, show_default=True, help="Snapshots per frame (2 = twice as fast).")
-@click.option("--duration", type=click.FloatRange(min=0.1), help="Stretch or squeeze the video to this many seconds.")
+@click.option("--speed", type=Finite(min=0.01), default=1.0, show_default=True, help="Snapshots per frame (2 = twice as fast).")
+@click.option("--duration", type=Finite(min=0.1), help="Stretch or squeeze the video to this many seconds.")
 @click.option("--dashboard", is_flag=True, help="Put the dashboard beside the view.")
-@click.option("--max-mb", type=click.FloatRange(min=0.01), help="Size budget for GIFs: met by lowering fps and size.")
+@click.option("--max-mb", type=Finite(min=0.01), help="Size budget for GIFs: met by lowering fps and size.")
 @click.option("--title", help="Title on every frame [default: the experiment's name].")
-@click.option("--slowmo", type=click.FloatRange(min=1), is_flag=False, flag_value=3.0, default=1.0,
+@click.option("--slowmo", type=Finite(min=1), is_flag=False, flag_value=3.0, default=1.0,
               help="Slow down around detected events: each snapshot shown FACTOR times as long [flag alone: 3].")
-@click.option("--scene", "scene_file", type=click.Path(path_type=Path),
-              help="A narrated manim explainer, e.g. scenes/mode_hopping.py (needs `pip install 'gananim[scenes]'`).")
-@click.option("--quality", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True,
-              help="With --scene: 480p15, 720p30 or 1080p30.")
+# Scenes moved to `gananim scene`; the old options stay, hidden, only to say so.
+@click.option("--scene", "scene_file", hidden=True)
+@click.option("--quality", hidden=True)
+@on_interrupt(NO_VIDEO)
 def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashboard, max_mb, title, slowmo, scene_file,
            quality) -> None:
-    """Render RUN (or 2–4 RUNs side by side) to web-ready video; with --scene, a manim explainer of them."""
+    """Render RUN (or 2–4 RUNs side by side) to web-ready video."""
+    if scene_file is not None or quality is not None:
+        argv = ["gananim", "scene", scene_file or "scenes/NAME.py", *map(str, runs), *(["--quality", quality] if quality else [])]
+        raise GananimError(f"render draws views; scenes have their own command: {shlex.join(argv)}")
+    from gananim.pipeline import render_files as render_runs
     from gananim.store import load
 
     recs = [load(r) for r in runs]
-    if scene_file is not None:
-        from gananim.scene_runner import render_scene
-
-        with LazyProgress(*RENDER_COLUMNS) as progress:
-            written = render_scene(recs, scene_file, out, quality=quality, embed=embed, max_mb=max_mb,
-                                   progress=progress.update)
-        say("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
-        return
-    from gananim.pipeline import render_files as render_runs
-
-    with LazyProgress(*RENDER_COLUMNS) as progress:
+    with LazyProgress(*render_columns()) as progress:
         written = render_runs(recs, view, out, size=size, fps=fps, steps=step_range, speed=speed, duration=duration,
                               embed=embed, dashboard=dashboard, max_mb=max_mb, title=title, slowmo=slowmo,
                               progress=progress.update)
-    say("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
+    _wrote(written)
+
+
+@cli.command(short_help="Render a manim explainer scene of RUN(s).")
+@click.argument("script", type=click.Path(path_type=Path))
+@click.argument("runs", nargs=-1, required=True, metavar="RUN...", type=click.Path(path_type=Path))
+@click.option("--quality", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True,
+              help="480p at 15 fps, 720p at 30 or 1080p at 30.")
+@click.option("--out", type=click.Path(path_type=Path), help="FILE.mp4|.webm|.gif, or a folder for all web formats.")
+@click.option("--embed", is_flag=True, help="Write WebM, MP4, GIF, a poster and an HTML snippet into a folder.")
+@click.option("--max-mb", type=Finite(min=0.01), help="Size budget for GIFs: met by lowering fps and size.")
+@on_interrupt(NO_VIDEO)
+def scene(script, runs, quality, out, embed, max_mb) -> None:
+    """Render the manim explainer SCRIPT (e.g. scenes/mode_hopping.py) of RUN (or several RUNs).
+
+    Needs the scenes extra: pip install 'gananim[scenes]'.
+    """
+    if script.suffix != ".py":
+        raise GananimError(f"{script} is not a scene script (a .py file): the script comes first, "
+                           f"e.g. `gananim scene scenes/mode_hopping.py runs/four-points`")
+    from gananim.scene_runner import render_scene
+    from gananim.store import load
+
+    recs = [load(r) for r in runs]  # a wrong path is refused before manim is imported (seconds)
+    with LazyProgress(*render_columns("scene")) as progress:
+        written = render_scene(recs, script, out, quality=quality, embed=embed, max_mb=max_mb, progress=progress.update)
+    _wrote(written)
 
 
 DEMO_GIF_MB = 4.0  # a GIF for a blog post: a few MB at most
@@ -261,6 +297,7 @@ DEMO_GIF_MB = 4.0  # a GIF for a blog post: a few MB at most
 @cli.command()
 @click.option("--steps", type=click.IntRange(min=1), help="Training steps [default: the preset's].")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("renders"), show_default=True, help="Folder for the videos.")
+@on_interrupt("interrupted: run `gananim demo` again to start over")
 def demo(steps, out) -> None:
     """Record the default preset and render its headline video (the README's main job)."""
     from gananim.lab.presets import DEFAULT_PRESET, load_preset
@@ -269,17 +306,20 @@ def demo(steps, out) -> None:
     cfg = load_preset(DEFAULT_PRESET)
     if steps:
         cfg.steps = steps
+    cfg.validate()
     run_dir = Path("runs") / "demo"  # the demo owns this folder: running it again replaces it
-    path = _train_with_progress(cfg, run_dir, overwrite=True, resume=False)
+    path = _train_with_progress(cfg, run_dir, overwrite=True, resume=False, again="run `gananim demo` again to start over")
     _print_summary(path)
-    with LazyProgress(*RENDER_COLUMNS) as progress:
+    with LazyProgress(*render_columns()) as progress:
         written = render_runs(path, None, out / f"{cfg.name}", embed=True, dashboard=True, max_mb=DEMO_GIF_MB,
                               progress=progress.update)
-    say("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
+    _wrote(written)
 
 
 @cli.command()
 @click.argument("run", type=click.Path(path_type=Path))
+@on_interrupt(lambda run: f"interrupted: {run} is unchanged or holds only complete new files; "
+                          f"run `{shlex.join(['gananim', 'analyze', str(run)])}` again to finish")
 def analyze(run: Path) -> None:
     """Add the metrics and events RUN lacks (e.g. recorded by your own loop); what was recorded stays untouched."""
     from gananim.analyze import analyze as analyze_run, timeline
@@ -291,20 +331,27 @@ def analyze(run: Path) -> None:
         say(line)
 
 
+NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2 raises it for a bare command
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI; user errors become one line on stderr and exit code 2."""
+    """Entry point: run the CLI; user errors become one line on stderr and exit code 2, Ctrl-C says how to go on."""
     try:
         cli.main(args=argv, prog_name="gananim", standalone_mode=False)
-    except (GananimError, click.ClickException) as e:
-        message = e.format_message() if isinstance(e, click.ClickException) else str(e)
-        # Text, not markup: the message prints as it is ("gananim[torch]", a path with brackets)
-        err_console.print(Text.assemble(("error:", "red"), f" {message}"), highlight=False, soft_wrap=True)
+    except GananimError as e:
+        shout(str(e))
         return 2
-    except click.exceptions.Abort:
-        err_console.print("interrupted", highlight=False)
+    except NO_ARGS as e:  # a bare `gananim`: the help, as click itself prints it (not as an error line)
+        click.echo(e.ctx.get_help())
+        return 2
+    except click.ClickException as e:
+        shout(e.format_message())
+        return 2
+    except Interrupted as e:
+        shout(str(e), label=None)
         return 130
-    except KeyboardInterrupt:
-        err_console.print("interrupted: what was flushed is on disk; continue with --resume", highlight=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):  # Ctrl-C outside any command (while parsing the options)
+        shout("interrupted before any command ran: nothing was written", label=None)
         return 130
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -14,6 +15,34 @@ ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "sigmoid")
 LOSSES = ("minimax", "nonsaturating", "least_squares")
 METHODS = ("gan", "mmd", "vae", "transform")
 PRIORS = ("normal", "uniform")
+
+# Bounds. The lower ones are what the maths needs; the upper ones lie far beyond every preset and
+# refuse values that are surely typos, before they crash a run halfway or exhaust memory.
+# torch.manual_seed takes at most 2**64 - 1 and the lab and Recorder seed further streams from seed + k;
+# below 2**63 every derived seed is in range and the seed fits numpy's int64 (and the manifest's readers).
+SEED_LIMIT = 2**63
+# A billion iterations is weeks of CPU even at 1,000 steps/s; step numbers stay far inside int64.
+MAX_STEPS = 10**9
+# The presets train at 1e-5..0.1. Adam moves every weight by about lr per step (SGD by lr x gradient), so
+# above 10 the weights reach inf/NaN within a few steps (lr = 1e308 overflowed on the first update).
+MAX_LR = 10.0
+# Targets live within a few units of the origin; floats go through float32 models (max 3.4e38), where
+# coordinates of 1e6 and their squares stay finite.
+MAX_COORD = 1e6
+# Instance noise is a standard deviation in data units: above 100 it hides any target completely.
+MAX_NOISE = 100.0
+# A β-VAE weighs its KL term by β (papers use up to a few hundred): beyond 1000 reconstruction is ignored.
+MAX_VAE_BETA = 1000.0
+# Model sizes: the presets use <= 500 units, <= 4 layers, latent dim <= 15, maxout 5. One 8192x8192 float32
+# layer already takes 256 MB, and the lab trains on a CPU.
+MAX_WIDTH, MAX_LAYERS, MAX_LATENT_DIM, MAX_PIECES = 8192, 32, 1024, 64
+# Per-iteration work: the presets use batches <= 500 and <= 50 inner steps; at these bounds one iteration
+# already takes seconds. Unrolled GAN unrolls <= 10 steps (Metz et al. 2017), each keeping a differentiable
+# copy of D; PacGAN packs 2-4 samples (Lin et al. 2018) and D's input grows with the pack.
+MAX_BATCH, MAX_INNER_STEPS, MAX_UNROLL, MAX_PACK = 65_536, 1000, 100, 64
+# Per-snapshot size and probing cost: grid_size² D values and density cells (1024² float32 = 4 MB each),
+# latent_grid² mapping arrows, n_samples stored points, density_samples generator calls.
+MAX_GRID, MAX_LATENT_GRID, MAX_SAMPLES, MAX_DENSITY_SAMPLES = 1024, 256, 100_000, 10_000_000
 
 
 @dataclass
@@ -100,48 +129,102 @@ class Config:
         return dataclasses.asdict(self)
 
     def validate(self) -> "Config":
-        """Check values that types alone don't catch; raise GananimError naming the key."""
+        """Check values that types alone don't catch; raise GananimError naming the key.
+
+        Every value is checked here, before anything is created on disk: a run must not fail halfway
+        (leaving a partial recording) on a value that could have been refused up front. Each upper bound
+        sits far beyond every preset and says why it is there.
+        """
+        tr, rec = self.train, self.record
         checks = [
+            (_plain_name(self.name), f"name must be a plain folder name (no '/', not '.' or '..'), got {_short(self.name)}"),
+            (0 <= self.seed < SEED_LIMIT, f"seed must be >= 0 and < 2**63, got {_short(self.seed)}"),
             (self.steps >= 0, "steps must be >= 0"),
+            (self.steps <= MAX_STEPS, f"steps must be <= {MAX_STEPS:,}, got {_short(self.steps)}"),
             (self.record.every >= 1, "record.every must be >= 1"),
+            (self.record.every <= MAX_STEPS, f"record.every must be <= {MAX_STEPS:,}"),
             (self.latent.dim >= 1, "latent.dim must be >= 1"),
+            (self.latent.dim <= MAX_LATENT_DIM, f"latent.dim must be <= {MAX_LATENT_DIM}"),
             (self.latent.prior in PRIORS, f"latent.prior must be one of {PRIORS}"),
             (self.latent.low < self.latent.high, "latent.low must be < latent.high"),
-            (self.train.method in METHODS, f"train.method must be one of {METHODS}"),
-            (self.train.loss in LOSSES, f"train.loss must be one of {LOSSES}"),
-            (self.train.d_steps >= 1 and self.train.g_steps >= 1, "train.d_steps and train.g_steps must be >= 1"),
-            (self.train.batch_size >= 1, "train.batch_size must be >= 1"),
-            (self.train.instance_noise >= 0, "train.instance_noise must be >= 0"),
-            (self.train.unroll_steps >= 0, "train.unroll_steps must be >= 0 (0 = off)"),
-            (self.train.pack >= 1, "train.pack must be >= 1 (1 = off)"),
-            (self.train.unroll_optimizer in ("sgd", "adam"), "train.unroll_optimizer must be 'sgd' or 'adam'"),
-            (self.train.unroll_optimizer != "adam" or self.train.d_optimizer.name == "adam",
+            (_within(self.latent.low, self.latent.high), f"latent.low and latent.high must lie within ±{MAX_COORD:g}"),
+            (self.view_box is None or 1 <= len(self.view_box) <= 2, "view_box must be 1 or 2 [low, high] pairs (gananim records 1D or 2D data)"),
+            (self.view_box is None or all(len(p) == 2 and p[0] < p[1] for p in self.view_box),
+             "view_box must be [low, high] pairs with low < high, e.g. [[-2.0, 2.0], [-2.0, 2.0]]"),
+            (self.view_box is None or all(_within(*p) for p in self.view_box), f"view_box values must lie within ±{MAX_COORD:g}"),
+            (tr.method in METHODS, f"train.method must be one of {METHODS}"),
+            (tr.loss in LOSSES, f"train.loss must be one of {LOSSES}"),
+            (tr.d_steps >= 1 and tr.g_steps >= 1, "train.d_steps and train.g_steps must be >= 1"),
+            (tr.d_steps <= MAX_INNER_STEPS and tr.g_steps <= MAX_INNER_STEPS,
+             f"train.d_steps and train.g_steps must be <= {MAX_INNER_STEPS}"),
+            (tr.batch_size >= 1, "train.batch_size must be >= 1"),
+            (tr.batch_size <= MAX_BATCH, f"train.batch_size must be <= {MAX_BATCH:,}"),
+            (tr.instance_noise >= 0, "train.instance_noise must be >= 0"),
+            (tr.instance_noise <= MAX_NOISE, f"train.instance_noise must be <= {MAX_NOISE:g} (a standard deviation in data units)"),
+            (0 <= tr.noise_anneal_steps <= MAX_STEPS, f"train.noise_anneal_steps must be 0 (constant noise) to {MAX_STEPS:,}"),
+            (all(h > 0 for h in tr.mmd_bandwidths), "train.mmd_bandwidths must all be > 0 (kernel widths)"),
+            (0 <= tr.vae_beta <= MAX_VAE_BETA, f"train.vae_beta must be >= 0 and <= {MAX_VAE_BETA:g}"),
+            (tr.unroll_steps >= 0, "train.unroll_steps must be >= 0 (0 = off)"),
+            (tr.unroll_steps <= MAX_UNROLL, f"train.unroll_steps must be <= {MAX_UNROLL}"),
+            (tr.pack >= 1, "train.pack must be >= 1 (1 = off)"),
+            (tr.pack <= MAX_PACK, f"train.pack must be <= {MAX_PACK}"),
+            (tr.unroll_optimizer in ("sgd", "adam"), "train.unroll_optimizer must be 'sgd' or 'adam'"),
+            (tr.unroll_optimizer != "adam" or tr.d_optimizer.name == "adam",
              "train.unroll_optimizer 'adam' unrolls D's own Adam: it needs train.d_optimizer.name = 'adam'"),
-            (self.train.unroll_steps == 0 or self.train.method == "gan",
-             f"train.unroll_steps needs method 'gan' (it unrolls the discriminator); got method {self.train.method!r}"),
-            (self.train.pack == 1 or self.train.method == "gan",
-             f"train.pack needs method 'gan' (it packs the discriminator's inputs); got method {self.train.method!r}"),
-            (self.record.grid_size >= 4 and self.record.latent_grid >= 2, "record.grid_size >= 4 and record.latent_grid >= 2"),
-            (self.record.n_samples >= 1 and self.record.density_samples >= 1, "record.n_samples and record.density_samples must be >= 1"),
-            (self.record.curvature_every >= 0, "record.curvature_every must be >= 0 (0 = off)"),
+            (tr.unroll_steps == 0 or tr.method == "gan",
+             f"train.unroll_steps needs method 'gan' (it unrolls the discriminator); got method {tr.method!r}"),
+            (tr.pack == 1 or tr.method == "gan",
+             f"train.pack needs method 'gan' (it packs the discriminator's inputs); got method {tr.method!r}"),
+            (rec.grid_size >= 4 and rec.latent_grid >= 2, "record.grid_size >= 4 and record.latent_grid >= 2"),
+            (rec.grid_size <= MAX_GRID, f"record.grid_size must be <= {MAX_GRID}"),
+            (rec.latent_grid <= MAX_LATENT_GRID, f"record.latent_grid must be <= {MAX_LATENT_GRID}"),
+            (rec.n_samples >= 1 and rec.density_samples >= 1, "record.n_samples and record.density_samples must be >= 1"),
+            (rec.n_samples <= MAX_SAMPLES, f"record.n_samples must be <= {MAX_SAMPLES:,}"),
+            (rec.density_samples <= MAX_DENSITY_SAMPLES, f"record.density_samples must be <= {MAX_DENSITY_SAMPLES:,}"),
+            (rec.curvature_every >= 0, "record.curvature_every must be >= 0 (0 = off)"),
+            (rec.curvature_every <= MAX_STEPS, f"record.curvature_every must be <= {MAX_STEPS:,}"),
         ]
         for model, where in ((self.generator, "generator"), (self.discriminator, "discriminator")):
             checks += [
                 (model.kind in ("mlp", "linear"), f"{where}.kind must be 'mlp' or 'linear'"),
                 (model.activation in ACTIVATIONS, f"{where}.activation must be one of {ACTIVATIONS}"),
                 (all(h >= 1 for h in model.hidden), f"{where}.hidden sizes must be >= 1"),
+                (all(h <= MAX_WIDTH for h in model.hidden), f"{where}.hidden sizes must be <= {MAX_WIDTH}"),
+                (len(model.hidden) <= MAX_LAYERS, f"{where}.hidden may list at most {MAX_LAYERS} layers"),
                 (model.maxout == 0 or model.maxout >= 2, f"{where}.maxout must be 0 (off) or >= 2 pieces"),
+                (model.maxout <= MAX_PIECES, f"{where}.maxout must be <= {MAX_PIECES} pieces"),
             ]
-        for opt, where in ((self.train.g_optimizer, "train.g_optimizer"), (self.train.d_optimizer, "train.d_optimizer")):
+        for opt, where in ((tr.g_optimizer, "train.g_optimizer"), (tr.d_optimizer, "train.d_optimizer")):
             checks += [
                 (opt.name in ("adam", "sgd"), f"{where}.name must be 'adam' or 'sgd'"),
                 (opt.lr > 0, f"{where}.lr must be > 0"),
+                (opt.lr <= MAX_LR, f"{where}.lr must be <= {MAX_LR:g} (larger steps throw the weights to inf/NaN), got {opt.lr:g}"),
                 (len(opt.betas) == 2, f"{where}.betas must be two numbers"),
+                (all(0 <= b < 1 for b in opt.betas), f"{where}.betas must each be >= 0 and < 1 (Adam's decay rates), got {opt.betas}"),
+                (0 <= opt.momentum < 1, f"{where}.momentum must be >= 0 and < 1, got {opt.momentum:g}"),
             ]
         for ok, message in checks:
             if not ok:
-                raise GananimError(f"invalid config '{self.name}': {message}")
+                raise GananimError(f"invalid config {_short(self.name)}: {message}")
         return self
+
+
+def _plain_name(name: str) -> bool:
+    """A name usable as the default folder runs/NAME: non-empty, no path separators, not '.' or '..'."""
+    return bool(name.strip()) and "/" not in name and "\\" not in name and name not in (".", "..") and "\0" not in name
+
+
+def _within(*values: float) -> bool:
+    return all(abs(v) <= MAX_COORD for v in values)
+
+
+def _short(value, limit: int = 60) -> str:
+    """repr(value) cut to `limit` characters: a one-line message must stay one readable line."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to print (over 4300 digits)
+        return "a number too large to print"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _coerce(value, hint, where: str):
@@ -156,28 +239,34 @@ def _coerce(value, hint, where: str):
         return _coerce(value, hint, where)
     if origin is list:
         if not isinstance(value, list):
-            raise GananimError(f"config key '{where}' must be a list, got {value!r}")
+            raise GananimError(f"config key '{where}' must be a list, got {_short(value)}")
         (inner,) = typing.get_args(hint) or (typing.Any,)
         return [_coerce(v, inner, f"{where}[{i}]") for i, v in enumerate(value)]
     if hint is dict:
         if not isinstance(value, dict):
-            raise GananimError(f"config key '{where}' must be a table, got {value!r}")
+            raise GananimError(f"config key '{where}' must be a table, got {_short(value)}")
         return value
     if hint is bool:
         if not isinstance(value, bool):
-            raise GananimError(f"config key '{where}' must be true or false, got {value!r}")
+            raise GananimError(f"config key '{where}' must be true or false, got {_short(value)}")
         return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise GananimError(f"config key '{where}' must be an integer, got {value!r}")
+            raise GananimError(f"config key '{where}' must be an integer, got {_short(value)}")
         return value
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise GananimError(f"config key '{where}' must be a number, got {value!r}")
-        return float(value)
+            raise GananimError(f"config key '{where}' must be a number, got {_short(value)}")
+        try:
+            number = float(value)  # TOML integers are unbounded: 10**400 does not fit a float
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):  # TOML allows inf and nan; no setting means either
+            raise GananimError(f"config key '{where}' must be a finite number, got {_short(value)}")
+        return number
     if hint is str:
         if not isinstance(value, str):
-            raise GananimError(f"config key '{where}' must be a string, got {value!r}")
+            raise GananimError(f"config key '{where}' must be a string, got {_short(value)}")
         return value
     return value
 
@@ -185,7 +274,7 @@ def _coerce(value, hint, where: str):
 def _build(cls, data, where: str):
     """Build dataclass `cls` from a dict, rejecting unknown keys (typos must not pass silently)."""
     if not isinstance(data, dict):
-        raise GananimError(f"config key '{where}' must be a table, got {data!r}")
+        raise GananimError(f"config key '{where}' must be a table, got {_short(data)}")
     hints = typing.get_type_hints(cls)
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - names)
@@ -205,12 +294,17 @@ def load_config(path: str | Path) -> Config:
     """Read a TOML config file; any problem becomes a one-line GananimError."""
     path = Path(path)
     try:
-        text = path.read_text()
+        text = path.read_bytes().decode("utf-8")  # TOML is UTF-8 whatever the locale says
     except OSError as e:
         raise GananimError(f"cannot read config {path}: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise GananimError(f"config {path} is not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start}): "
+                           f"save it as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise GananimError(f"config {path} is not valid TOML: {e}") from None
+    except ValueError as e:  # e.g. an integer of more than 4300 digits, which Python refuses to convert
+        raise GananimError(f"config {path} holds a value Python cannot read: {_short(str(e))}") from None
     data.setdefault("name", path.stem)
     return config_from_dict(data)

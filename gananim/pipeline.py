@@ -37,6 +37,24 @@ def parse_steps(text: str | None) -> tuple[int | None, int | None]:
     return lo, hi
 
 
+def chosen_steps(recs: list[Recording], frame: Frame, steps: str | None) -> np.ndarray:
+    """The snapshot steps that --steps selects; none selected is an error naming the steps there are."""
+    lo, hi = parse_steps(steps)
+    chosen = frame.steps(lo, hi)
+    if len(chosen):
+        return chosen
+    every = np.unique(np.concatenate([r.steps for r in recs]))
+    names = " and ".join(str(r.path) for r in recs)
+    if not len(every):
+        raise GananimError(f"{names} has no snapshots yet: nothing to render")
+    spacing = f", a snapshot every {recs[0].manifest['every']}" if len(recs) == 1 and recs[0].manifest.get("every") else ""
+    raise GananimError(f"steps {steps} select no snapshot: {names} {'has' if len(recs) == 1 else 'have'} steps "
+                       f"{every[0]}–{every[-1]}{spacing}")
+
+
+MAX_VIDEO_SECONDS = 3600  # gananim makes clips to watch and embed: a longer video means a typo in --speed/--duration/--slowmo
+
+
 @dataclass
 class Timeline:
     """Which training step each video frame shows: one per snapshot, stretched by speed or duration."""
@@ -56,7 +74,11 @@ class Timeline:
         for start, end in slow:
             weight[(snapshot_steps >= start) & (snapshot_steps <= end)] = slowmo
         clock = np.concatenate([[0], np.cumsum(weight)])  # each snapshot's share of screen time
-        n = round(duration * fps) if duration else round(clock[-1] / speed)
+        frames = duration * fps if duration else clock[-1] / speed
+        if not frames / fps <= MAX_VIDEO_SECONDS:  # also catches inf and nan
+            raise GananimError(f"the video would last {frames / fps:,.0f} s; at most {MAX_VIDEO_SECONDS:,} s: "
+                               f"raise --speed or lower --duration or --slowmo")
+        n = round(frames)
         at = (np.arange(max(n, 1)) + 0.5) * clock[-1] / max(n, 1)
         return cls(snapshot_steps[np.searchsorted(clock, at, side="right") - 1], fps)
 
@@ -97,7 +119,7 @@ def render_files(runs, view: str | None = None, out: str | Path | None = None, *
     style = make_style(size)
     frame = Frame(recs, view, style, titles=titles, title=title, dashboard=dashboard)
     events = [e for r in recs for e in r.events]
-    timeline = Timeline.make(frame.steps(*parse_steps(steps)), fps, speed, duration,
+    timeline = Timeline.make(chosen_steps(recs, frame, steps), fps, speed, duration,
                              slow=[(e.start, e.end) for e in events], slowmo=slowmo)
     target = output_target(recs[0], view, out, embed)
     tick = (lambda k: progress(k, len(timeline))) if progress else None
@@ -151,6 +173,8 @@ def output_target(rec: Recording, view: str, out, embed: bool) -> Path:
     folder = target if target.suffix == "" else target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # a file sits where the folder (or one above it) should be
+        raise GananimError(f"cannot write into {folder}: a file is in the way, not a folder; choose another --out") from None
     except OSError as e:
         raise GananimError(f"cannot write to {folder}: {e.strerror or e}") from None
     return target

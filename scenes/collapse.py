@@ -1,7 +1,7 @@
 """Mode collapse beside a fix: two recordings (e.g. ring8 and the same run with a remedy), synchronised on
 training step, each showing D's surface with the generated density and the modes captured.
 
-    gananim render runs/ring8 runs/ring8-fix --scene scenes/collapse.py
+    gananim scene scenes/collapse.py runs/ring8 runs/ring8-fix
 """
 
 from manim import Text

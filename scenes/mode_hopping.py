@@ -1,6 +1,6 @@
 """Mode hopping: a collapsed generator jumps from mode to mode while D chases it (four-points or ring8).
 
-    gananim render runs/ring8 --scene scenes/mode_hopping.py [--quality low|medium|high] [--out FILE|--embed]
+    gananim scene scenes/mode_hopping.py runs/ring8 [--quality low|medium|high] [--out FILE|--embed]
 """
 
 from manim import UP, Text

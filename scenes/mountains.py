@@ -1,7 +1,7 @@
 """D's decision surface as mountains: height = D(x), the generated density painted red on it, the camera
 slowly orbiting (seeds/003, video 3).
 
-    gananim render runs/ring8 --scene scenes/mountains.py
+    gananim scene scenes/mountains.py runs/ring8
 """
 
 from manim import Text

@@ -1,7 +1,7 @@
 """A discriminator too strong for its generator (strong-d) beside the same game with instance noise (noisy),
 with the objective V(G, D) against its optimum −2 log 2 (seeds/004).
 
-    gananim render runs/strong-d runs/noisy --scene scenes/strong_discriminator.py
+    gananim scene scenes/strong_discriminator.py runs/strong-d runs/noisy
 """
 
 from manim import Text

@@ -1,7 +1,7 @@
 """Swaying: early in training the whole mapping z ↦ G(z) swings back and forth across the data before it
 spreads out over it (seeds/003, video 1).
 
-    gananim render runs/five-clusters --scene scenes/swaying.py
+    gananim scene scenes/swaying.py runs/five-clusters
 """
 
 from manim import UP, Text

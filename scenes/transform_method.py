@@ -2,7 +2,7 @@
 trained 1D generator learned (seeds/002, seeds/003). Recordings from presets inverse-cdf and gauss-1d; they
 are synchronised on their share of training, not on step.
 
-    gananim render runs/inverse-cdf runs/gauss-1d --scene scenes/transform_method.py
+    gananim scene scenes/transform_method.py runs/inverse-cdf runs/gauss-1d
 """
 
 from manim import Text

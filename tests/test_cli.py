@@ -1,14 +1,18 @@
 """The `gananim` command: happy paths end to end, and user mistakes as one line with exit code 2."""
 
 import json
+import shlex
 import subprocess
 import sys
 
+import click
 import pytest
 import torch
 
 import gananim
+from gananim import cli, terminal
 from gananim.cli import main
+from gananim.lab import train
 from synthetic import record_known
 
 TINY = ["--steps", "4", "--every", "2"]
@@ -90,6 +94,14 @@ def test_existing_recording_is_refused_then_overwritten_or_resumed(tmp_path, cap
     (["info", "/nonexistent"], ["does not exist"]),
     (["render", "/nonexistent"], ["does not exist"]),
     (["presets", "--show", "nope"], ["nope"]),
+    (["presets", "--show", ""], ["unknown preset ''", "ring8"]),  # listed the presets with exit 0
+    (["record", "ring8", "--config", "my.toml"], ["not both"]),
+    (["record", "ring8", "--seed", "99999999999999999999"], ["seed must be >= 0 and < 2**63"]),
+    (["render", "/nonexistent", "--fps", "nan"], ["--fps", "not a finite number"]),
+    (["render", "/nonexistent", "--speed", "inf"], ["--speed", "not a finite number"]),
+    (["render", "runs/x", "--scene", "scenes/mode_hopping.py", "--quality", "low"],
+     ["gananim scene scenes/mode_hopping.py runs/x --quality low"]),
+    (["scene", "runs/x", "scenes/mode_hopping.py"], ["the script comes first"]),
 ])
 def test_user_mistakes_are_one_line(capsys, argv, words):
     code, _, err = run(capsys, *argv)
@@ -129,3 +141,194 @@ def test_the_installed_command_exits_2_without_traceback(tmp_path):
     exe = [sys.executable, "-m", "gananim.cli"]
     result = subprocess.run(exe + ["info", str(tmp_path / "missing")], capture_output=True, text=True)
     assert result.returncode == 2 and "Traceback" not in result.stderr and "does not exist" in result.stderr
+
+
+def test_bare_command_prints_the_help(capsys):
+    code, out, _ = run(capsys)
+    assert code == 2 and out.startswith("Usage: gananim") and "scene" in out
+
+
+# --------------------------------------------------------------------------- issue 8: printed literally
+
+def test_user_strings_print_literally(tmp_path, capsys, tiny_config):
+    # rich read these as markup: '[/x]' crashed with MarkupError, '[lr=1e-3]' vanished from the path
+    one_line_error(*run(capsys, "info", f"{tmp_path}/[/x]")[::2], f"{tmp_path}/[/x]")
+    one_line_error(*run(capsys, "info", str(tmp_path / "exp[lr=1e-3]"))[::2], f"no recording at {tmp_path / 'exp[lr=1e-3]'}")
+    bad = tmp_path / "bad.toml"  # the section name '[train]' was eaten
+    bad.write_text(tiny_config.read_text().replace("[train]", "[train]\nlos = 'x'", 1))
+    one_line_error(*run(capsys, "record", "--config", str(bad))[::2], "unknown config key [train] 'los'")
+    rec = record_known(tmp_path / "exp[lr=1e-3]", lambda z, t: z, None, 2, [(-2.0, 2.0), (-2.0, 2.0)])
+    code, out, err = run(capsys, "info", str(rec.path))
+    assert code == 0, err
+    assert str(rec.path) in "".join(out.split())  # the table may wrap the path, never drop a part of it
+
+
+def test_config_named_like_markup_records_and_says_where(tmp_path, capsys, tiny_config):
+    config = tmp_path / "exp[lr=1e-3].toml"
+    config.write_text(tiny_config.read_text())
+    out_dir = tmp_path / "runs" / "exp[lr=1e-3]"
+    code, out, err = run(capsys, "record", "--config", str(config), *TINY, "--out", str(out_dir))
+    assert code == 0, err
+    assert f"to {out_dir}" in out and gananim.load(out_dir).manifest["config"]["name"] == "exp[lr=1e-3]"
+
+
+# --------------------------------------------------------------------------- issue 8: --out and configs
+
+def test_out_naming_a_file_is_refused(tmp_path, capsys, tiny_config):
+    afile = tmp_path / "notes.txt"
+    afile.write_text("mine")
+    one_line_error(*run(capsys, "record", "--config", str(tiny_config), *TINY, "--out", str(afile))[::2],
+                   "is a file, not a folder")
+    one_line_error(*run(capsys, "record", "--config", str(tiny_config), *TINY, "--out", str(afile / "run"))[::2],
+                   "is a file, not a folder")
+    assert afile.read_text() == "mine" and set(tmp_path.iterdir()) == {afile, tiny_config}
+
+
+def set_key(text: str, key: str, value: str) -> str:
+    """The config text with every `key = ...` line's value replaced."""
+    lines = [f"{key} = {value}" if ln.split("=")[0].strip() == key else ln for ln in text.splitlines()]
+    assert lines != text.splitlines(), key
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("lr", "1e308", ["lr must be <= 10"]),  # overflowed mid-run and left a partial recording
+    ("betas", "[5, -1]", ["betas must each be >= 0 and < 1"]),  # torch's ValueError traceback
+    ("seed", "99999999999999999999", ["seed must be >= 0 and < 2**63"]),  # torch.manual_seed overflow traceback
+    ("instance_noise", "nan", ["train.instance_noise", "finite"]),
+    ("momentum", "1.5", ["momentum must be >= 0 and < 1"]),
+    ("batch_size", "99999999999", ["train.batch_size must be <="]),
+])
+def test_bad_config_values_leave_nothing_on_disk(tmp_path, capsys, tiny_config, key, value, words):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(set_key(tiny_config.read_text(), key, value))
+    out_dir = tmp_path / "run"
+    one_line_error(*run(capsys, "record", "--config", str(bad), "--out", str(out_dir))[::2], *words)
+    assert not out_dir.exists()
+
+
+def test_config_not_utf8(tmp_path, capsys):
+    bad = tmp_path / "latin1.toml"
+    bad.write_bytes(b'name = "caf\xe9"\n')
+    one_line_error(*run(capsys, "record", "--config", str(bad))[::2], "is not UTF-8 text")
+
+
+@pytest.mark.parametrize("override, words", [
+    (["--seed", "99999999999999999999"], ["seed must be >= 0 and < 2**63"]),
+    (["--seed", "-1"], ["seed must be >= 0"]),
+    (["--steps", "99999999999999"], ["steps must be <="]),
+    (["--every", "99999999999999"], ["record.every must be <="]),
+])
+def test_bad_overrides_leave_nothing_on_disk(tmp_path, capsys, tiny_config, override, words):
+    out_dir = tmp_path / "run"
+    one_line_error(*run(capsys, "record", "--config", str(tiny_config), *override, "--out", str(out_dir))[::2], *words)
+    assert not out_dir.exists()
+
+
+# --------------------------------------------------------------------------- issue 8: render arguments
+
+@pytest.fixture(scope="module")
+def steps_0_to_4(tmp_path_factory):
+    return record_known(tmp_path_factory.mktemp("r") / "r", lambda z, t: z, lambda x, t: x[:, 0], 2,
+                        [(-2.0, 2.0), (-2.0, 2.0)])
+
+
+@pytest.mark.parametrize("size, words", [
+    ("100000x100000", ["100000x100000 is too large", "the largest allowed is 7680x4320"]),  # was a MemoryError
+    ("7682x4320", ["too large"]),
+    ("0x0", ["0x0 is too small", "at least 64x64"]),
+    ("-640x480", ["too small"]),
+    ("720x480x3", ["unknown size '720x480x3'"]),
+    ("1e3x600", ["unknown size"]),
+])
+def test_render_sizes_are_refused_up_front(tmp_path, capsys, steps_0_to_4, size, words):
+    out = tmp_path / "out" / "v.mp4"
+    one_line_error(*run(capsys, "render", str(steps_0_to_4.path), "--size", size, "--out", str(out))[::2], *words)
+    assert not (tmp_path / "out").exists()
+
+
+def test_render_odd_size_is_rounded_down_to_even(tmp_path, capsys, steps_0_to_4):
+    from gananim import encode
+
+    out = tmp_path / "v.mp4"
+    code, _, err = run(capsys, "render", str(steps_0_to_4.path), "--size", "161x121", "--out", str(out))
+    assert code == 0, err
+    assert encode.decode_frames(out).shape[1:3] == (120, 160)
+
+
+@pytest.mark.parametrize("steps, words", [
+    ("5000:6000", ["steps 5000:6000 select no snapshot", "has steps 0–4"]),  # said only "no snapshots in the range"
+    ("5:", ["steps 5: select no snapshot", "has steps 0–4"]),
+    ("1:2:3", ["--steps takes A:B"]),
+    ("-5:3", ["--steps takes A:B"]),
+    (":", ["--steps takes A:B"]),
+    ("3:1", ["the start is after the end"]),
+])
+def test_render_steps_outside_the_recording(tmp_path, capsys, steps_0_to_4, steps, words):
+    code, _, err = run(capsys, "render", str(steps_0_to_4.path), "--steps", steps, "--out", str(tmp_path / "v.mp4"))
+    one_line_error(code, err, *words)
+    assert not (tmp_path / "v.mp4").exists()
+
+
+def test_render_length_is_bounded(tmp_path, capsys, steps_0_to_4):
+    one_line_error(*run(capsys, "render", str(steps_0_to_4.path), "--duration", "1e9")[::2], "at most 3,600 s")
+
+
+# --------------------------------------------------------------------------- issue 8: Ctrl-C
+
+def ctrl_c_at(monkeypatch, count: int):
+    """Press Ctrl-C when a progress bar reaches `count` (the first time only)."""
+    update = terminal.LazyProgress.update
+    pressed = []
+
+    def press(self, completed, *args, **kwargs):
+        if completed >= count and not pressed:
+            pressed.append(completed)
+            raise KeyboardInterrupt
+        return update(self, completed, *args, **kwargs)
+
+    monkeypatch.setattr(terminal.LazyProgress, "update", press)
+    return pressed
+
+
+def test_ctrl_c_in_record_prints_the_command_that_continues(tmp_path, capsys, monkeypatch, tiny_config):
+    monkeypatch.setattr(train, "CHECKPOINT_SECS", 0.0)  # a checkpoint after every step
+    out_dir = tmp_path / "my runs" / "r"
+    ctrl_c_at(monkeypatch, 3)
+    code, _, err = run(capsys, "record", "--config", str(tiny_config), "--steps", "6", "--every", "1", "--out", str(out_dir))
+    assert code == 130 and "Traceback" not in err
+    line = err.strip().splitlines()[-1]
+    assert line.startswith(f"interrupted at step 3 of 6: what was flushed is in {out_dir}; continue with `"), line
+    again = shlex.split(line.split("`")[1])
+    assert again[:2] == ["gananim", "record"] and again[-1] == "--resume"
+    monkeypatch.undo()
+    monkeypatch.setattr(train, "CHECKPOINT_SECS", 0.0)
+    code, _, err = run(capsys, *again[1:])
+    assert code == 0, err
+    assert gananim.load(out_dir).steps.tolist() == list(range(7))
+
+
+def test_ctrl_c_in_render_says_no_video_was_written(tmp_path, capsys, monkeypatch, steps_0_to_4):
+    ctrl_c_at(monkeypatch, 2)
+    out = tmp_path / "v.mp4"
+    code, _, err = run(capsys, "render", str(steps_0_to_4.path), "--size", "160x120", "--out", str(out))
+    assert code == 130 and err.strip().splitlines()[-1].startswith("interrupted: no video was written")
+    assert list(tmp_path.iterdir()) == []  # no video, no temporary file
+
+
+def test_ctrl_c_outside_a_command(capsys, monkeypatch):
+    for raised in (click.exceptions.Abort, KeyboardInterrupt):
+        def press(*args, **kwargs):
+            raise raised()
+
+        monkeypatch.setattr(cli.cli, "main", press)
+        code, _, err = run(capsys, "info", "x")
+        assert code == 130 and err.strip() == "interrupted before any command ran: nothing was written"
+
+
+def test_render_out_through_a_file(tmp_path, capsys, steps_0_to_4):
+    afile = tmp_path / "notes"
+    afile.write_text("mine")
+    for out in (afile, afile / "v.mp4", afile / "sub" / "v.mp4"):  # was "File exists" / "Not a directory"
+        one_line_error(*run(capsys, "render", str(steps_0_to_4.path), "--out", str(out))[::2], "a file is in the way")
+    assert afile.read_text() == "mine" and list(tmp_path.iterdir()) == [afile]

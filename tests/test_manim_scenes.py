@@ -258,11 +258,12 @@ def test_cli_renders_a_scene_to_mp4(recs, tmp_path, monkeypatch, capsys):
 
     monkeypatch.setitem(scene_runner.QUALITIES, "low", (128, 72, 2))
     out = tmp_path / "mh.mp4"
-    assert main(["render", str(recs["hop"].path), "--scene", str(SCENES / "mode_hopping.py"), "--quality", "low", "--out", str(out)]) == 0
+    assert main(["scene", str(SCENES / "mode_hopping.py"), str(recs["hop"].path), "--quality", "low", "--out", str(out)]) == 0
+    assert f"wrote {out}" in capsys.readouterr().out
     frames = decode_frames(out)
     cls = scene_runner.load_scene(SCENES / "mode_hopping.py")
     assert abs(len(frames) - cls.seconds() * 2) <= 3 and frames.shape[1:] == (72, 128, 3)
-    assert main(["render", str(recs["one"].path), "--scene", str(SCENES / "mode_hopping.py"), "--quality", "low",
+    assert main(["scene", str(SCENES / "mode_hopping.py"), str(recs["one"].path), "--quality", "low",
                  "--out", str(tmp_path / "x.mp4")]) == 2
     assert "needs one recording of 2D data" in capsys.readouterr().err
 

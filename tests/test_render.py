@@ -88,7 +88,7 @@ def test_default_view_follows_the_data(rec, tmp_path):
     (dict(view="nope"), "unknown view"),
     (dict(view="surface", size="huge"), "unknown size"),
     (dict(view="surface", out="x.avi"), "use .mp4"),
-    (dict(view="surface", steps="50:60"), "no snapshots"),
+    (dict(view="surface", steps="50:60"), "steps 50:60 select no snapshot: .* has steps 0–9"),
 ])
 def test_bad_requests_write_nothing(rec, tmp_path, monkeypatch, kwargs, match):
     monkeypatch.chdir(tmp_path)

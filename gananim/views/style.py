@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -11,6 +12,10 @@ from gananim.drawing import D_COLOURS, DATA_BLUE, D_GREEN, DENSITY_GAMMA, GENERA
 from gananim.errors import GananimError
 
 SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "square": (720, 720)}
+MIN_SIDE = 64  # below this the text and axes no longer fit
+# 8K UHD, the largest frame H.264's top level (6.2: 139,264 macroblocks) plays; one RGBA frame of it is already
+# 133 MB in memory, and a larger one (100000x100000 asked for 40 GB) fails with a MemoryError mid-render.
+MAX_SIZE = (7680, 4320)
 
 # D's colour ramp as a matplotlib colormap, for colour bars (images look colours up in drawing.D_RAMP, the same table)
 D_CMAP = LinearSegmentedColormap.from_list("gananim_d", D_COLOURS)
@@ -48,21 +53,29 @@ class Style:
         return self.font_size * self.scale * factor
 
 
-def make_style(size: str | tuple[int, int] = "720p", **overrides) -> Style:
-    """A Style for a named size (720p, 1080p, square) or an explicit (width, height)."""
+def parse_size(size: str | tuple[int, int]) -> tuple[int, int]:
+    """(width, height) from a name (720p, 1080p, square), 'WIDTHxHEIGHT' or a pair, within MIN_SIDE..MAX_SIZE.
+
+    Odd sizes are rounded down to even: H.264 and VP9 in yuv420p need even sizes (encode.even_size does the same).
+    """
     if isinstance(size, str):
-        if size not in SIZES:
-            if "x" in size:
-                try:
-                    size = tuple(int(v) for v in size.lower().split("x"))
-                except ValueError:
-                    raise GananimError(f"unknown size {size!r}: use one of {', '.join(SIZES)} or WIDTHxHEIGHT") from None
-            else:
-                raise GananimError(f"unknown size {size!r}: use one of {', '.join(SIZES)} or WIDTHxHEIGHT")
-        else:
+        if size in SIZES:
             size = SIZES[size]
-    width, height = size
-    if width < 64 or height < 64:
-        raise GananimError(f"frame size {width}x{height} is too small: at least 64x64")
-    # H.264 with yuv420p needs even sizes: round down here so every frame matches the encoder.
-    return replace(Style(), width=int(width) // 2 * 2, height=int(height) // 2 * 2, **overrides)
+        else:
+            m = re.fullmatch(r"\s*(-?\d{1,9})\s*[xX]\s*(-?\d{1,9})\s*", size)
+            if not m:
+                raise GananimError(f"unknown size {size!r}: use one of {', '.join(SIZES)} or WIDTHxHEIGHT, e.g. 960x540")
+            size = (int(m.group(1)), int(m.group(2)))
+    width, height = (int(v) for v in size)
+    if width < MIN_SIDE or height < MIN_SIDE:
+        raise GananimError(f"frame size {width}x{height} is too small: at least {MIN_SIDE}x{MIN_SIDE}")
+    if max(width, height) > max(MAX_SIZE) or width * height > MAX_SIZE[0] * MAX_SIZE[1]:
+        raise GananimError(f"frame size {width}x{height} is too large: the largest allowed is {MAX_SIZE[0]}x{MAX_SIZE[1]} "
+                           f"(8K; {MAX_SIZE[1]}x{MAX_SIZE[0]} upright)")
+    return width // 2 * 2, height // 2 * 2
+
+
+def make_style(size: str | tuple[int, int] = "720p", **overrides) -> Style:
+    """A Style for a named size (720p, 1080p, square), 'WIDTHxHEIGHT' or an explicit (width, height)."""
+    width, height = parse_size(size)
+    return replace(Style(), width=width, height=height, **overrides)

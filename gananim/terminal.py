@@ -1,0 +1,72 @@
+"""The terminal side of the CLI: literal one-line messages and lazy rich progress bars.
+
+Everything printed passes user strings (paths, names, manifest values) literally: rich markup is never
+interpreted in them, so runs/exp[lr=1e-3] prints as itself.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.text import Text
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def say(message: str) -> None:
+    """One unwrapped line on stdout: paths stay whole and greppable, and printed literally (no rich markup)."""
+    console.print(message, soft_wrap=True, highlight=False, markup=False)
+
+
+def shout(message: str, label: str | None = "error") -> None:
+    """One line on stderr, `label:` in red then the message, literally (paths like runs/exp[lr=1e-3] stay whole)."""
+    text = Text.assemble((f"{label}:", "red"), " ", message) if label else Text(message)
+    err_console.print(text, soft_wrap=True, highlight=False)
+
+
+def human_size(n: float) -> str:
+    """Bytes as a short human string (KB, MB, ...)."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")
+
+
+class RateColumn(ProgressColumn):
+    """Items per second, from rich's own speed estimate."""
+
+    def __init__(self, unit: str = "steps/s"):
+        super().__init__()
+        self.unit = unit
+
+    def render(self, task) -> Text:
+        return Text(f"{task.speed:,.1f} {self.unit}" if task.speed else f"… {self.unit}", style="cyan")
+
+
+class LazyProgress:
+    """A rich progress bar that appears with the first update, so errors raised before any work print alone."""
+
+    def __init__(self, *columns: ProgressColumn, total: int | None = None, **fields):
+        self.bar = Progress(*columns, console=err_console)
+        self.task = self.bar.add_task("", total=total, **fields)
+        self.started = False
+
+    def update(self, completed: int, total: int | None = None, **fields) -> None:
+        if not self.started:
+            self.bar.start()
+            self.started = True
+        self.bar.update(self.task, completed=completed, **({"total": total} if total else {}), **fields)
+
+    def __enter__(self) -> "LazyProgress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.started:
+            self.bar.stop()
+
+
+def render_columns(label: str = "render") -> tuple[ProgressColumn, ...]:
+    return (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), RateColumn("frames/s"),
+            TimeElapsedColumn(), TimeRemainingColumn())
