@@ -248,12 +248,12 @@ def test_render_sizes_are_refused_up_front(tmp_path, capsys, steps_0_to_4, size,
 
 
 def test_render_odd_size_is_rounded_down_to_even(tmp_path, capsys, steps_0_to_4):
-    from gananim import encode
+    from media import decode_frames
 
     out = tmp_path / "v.mp4"
     code, _, err = run(capsys, "render", str(steps_0_to_4.path), "--size", "161x121", "--out", str(out))
     assert code == 0, err
-    assert encode.decode_frames(out).shape[1:3] == (120, 160)
+    assert decode_frames(out).shape[1:3] == (120, 160)
 
 
 @pytest.mark.parametrize("steps, words", [
