@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gananim.errors import GananimError
-from gananim.terminal import LazyProgress, RateColumn, console, human_size, render_columns, say, shout
+from gananim.terminal import LazyProgress, RateColumn, console, human_size, notes_to_terminal, render_columns, say, shout
 
 
 class Interrupted(Exception):
@@ -336,6 +336,7 @@ NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2 rai
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI; user errors become one line on stderr and exit code 2, Ctrl-C says how to go on."""
+    notes_to_terminal()
     try:
         cli.main(args=argv, prog_name="gananim", standalone_mode=False)
     except GananimError as e:

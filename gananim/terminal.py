@@ -6,6 +6,8 @@ interpreted in them, so runs/exp[lr=1e-3] prints as itself.
 
 from __future__ import annotations
 
+import logging
+
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.text import Text
@@ -23,6 +25,20 @@ def shout(message: str, label: str | None = "error") -> None:
     """One line on stderr, `label:` in red then the message, literally (paths like runs/exp[lr=1e-3] stay whole)."""
     text = Text.assemble((f"{label}:", "red"), " ", message) if label else Text(message)
     err_console.print(text, soft_wrap=True, highlight=False)
+
+
+class NoteHandler(logging.Handler):
+    """gananim's own log records (e.g. the lab's "nothing to resume: starting over") as `note:` lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        shout(record.getMessage(), label="note" if record.levelno < logging.ERROR else "error")
+
+
+def notes_to_terminal() -> None:
+    """Print gananim's warnings as literal `note:` lines instead of Python's default `WARNING:name:` form."""
+    logger = logging.getLogger("gananim")
+    if not any(isinstance(h, NoteHandler) for h in logger.handlers):
+        logger.addHandler(NoteHandler(logging.WARNING))
 
 
 def human_size(n: float) -> str:

@@ -332,3 +332,12 @@ def test_render_out_through_a_file(tmp_path, capsys, steps_0_to_4):
     for out in (afile, afile / "v.mp4", afile / "sub" / "v.mp4"):  # was "File exists" / "Not a directory"
         one_line_error(*run(capsys, "render", str(steps_0_to_4.path), "--out", str(out))[::2], "a file is in the way")
     assert afile.read_text() == "mine" and list(tmp_path.iterdir()) == [afile]
+
+
+def test_resume_without_a_checkpoint_prints_a_note(tmp_path, capsys, monkeypatch):
+    """The lab's "nothing to resume: starting from step 0" reaches the terminal as one literal `note:` line."""
+    out = tmp_path / "run[1]"
+    code, _, err = run(capsys, "record", "goodfellow-1d", "--steps", "4", "--every", "2", "--out", str(out), "--resume")
+    assert code == 0, err
+    notes = [line for line in err.splitlines() if line.startswith("note:")]
+    assert notes == [f"note: nothing to resume in {out} (no checkpoint.pt): starting from step 0"]
