@@ -8,8 +8,10 @@ are replaced whole (gananim.atomic), so a recording can be read while it is bein
 from __future__ import annotations
 
 import json
+import tokenize
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,13 @@ class RecordingWarning(UserWarning):
     """A recording that loads, but only after the reader left something out (e.g. repeated steps)."""
 
 
+# What numpy and zipfile raise for a damaged .npz (found by tests/test_fuzz.py): a bad archive or header, a
+# truncated member, a flipped compression-method field (NotImplementedError, zlib.error), a header numpy cannot
+# tokenize, a shape in a damaged header too large to allocate.
+NPZ_DAMAGE = (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, NotImplementedError, zlib.error,
+              tokenize.TokenError, MemoryError)
+
+
 def load_npz(path: Path, keep=lambda name: True) -> dict[str, np.ndarray]:
     """Read the arrays of an .npz whose names pass `keep`; a truncated or damaged file becomes a GananimError."""
     try:
@@ -34,7 +43,7 @@ def load_npz(path: Path, keep=lambda name: True) -> dict[str, np.ndarray]:
             return {k: z[k] for k in z.files if keep(k)}
     except PermissionError:
         raise GananimError(f"cannot read {path}: permission denied") from None
-    except (OSError, ValueError, EOFError, KeyError, MemoryError, zipfile.BadZipFile) as e:  # MemoryError: a damaged header's shape
+    except NPZ_DAMAGE as e:
         raise GananimError(f"recording file {path} is damaged ({_one_line(e)}); re-record, or delete that file to keep the rest") from None
 
 

@@ -95,8 +95,8 @@ class RecordingWriter:
             if refusal:
                 raise GananimError(refusal)
         elif not (p / MANIFEST).exists():
-            foreign = foreign(p)
-            holds = f" (it holds {foreign[0]})" if foreign else ""
+            others = foreign(p)
+            holds = f" (it holds {others[0]})" if others else ""
             raise GananimError(f"{p} exists and is not a gananim recording{holds}; refusing to write into it, choose another output path")
         elif not resume:
             raise GananimError(f"recording {p} already exists; use --overwrite (overwrite=True) to replace it or --resume (resume=True) to continue it")
@@ -128,13 +128,13 @@ class RecordingWriter:
         if manifest.get("config") and manifest["config"] != self.manifest.get("config"):  # e.g. more steps
             self.manifest["config"] = manifest["config"]
             save_json(self.path / MANIFEST, self.manifest)
-        self._set_position()
+        self._set_position(existing)
 
-    def _set_position(self) -> None:
+    def _set_position(self, existing: Recording | None = None) -> None:
         """Next chunk after the last one on disk; last step from what is there."""
         files = chunk_files(self.path)
         self._chunk_index = int(files[-1].stem) + 1 if files else 0
-        steps = Recording(self.path).steps if files else []
+        steps = (existing.refresh() if existing else Recording(self.path)).steps if files else []
         self.last_step = self.last_flushed_step = int(steps[-1]) if len(steps) else None
 
     def _check_compatible(self, manifest: dict) -> None:

@@ -111,7 +111,7 @@ def check_steps(steps: np.ndarray, scalars: dict, file: Path) -> None:
     if steps.ndim != 1 or steps.dtype.kind not in "iu":
         raise GananimError(f"recording file {file} is damaged: its 'step' array has shape {steps.shape} ({steps.dtype}), "
                            "not one whole number per snapshot; re-record, or delete that file to keep the rest")
-    for name, values in scalars.items():
+    for name in scalars:
         _expect(scalars, name, (len(steps),), file)
 
 

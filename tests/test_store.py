@@ -121,6 +121,15 @@ def test_never_deletes_a_folder_that_is_not_a_recording(tmp_path):
     assert (tmp_path / "r" / "thesis.tex").read_text() == "precious"
 
 
+def test_never_writes_into_a_folder_that_is_not_a_recording(tmp_path):
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "thesis.tex").write_text("precious")
+    for kw in ({}, {"resume": True}):
+        with pytest.raises(GananimError, match=r"r exists and is not a gananim recording \(it holds thesis.tex\)"):
+            RecordingWriter(tmp_path / "r", MANIFEST, FIXED, **kw)
+    assert files_of(tmp_path / "r") == {"thesis.tex": b"precious"}
+
+
 def test_resume_purges_from_step_and_continues(tmp_path):
     write(tmp_path / "r", range(0, 100, 10), chunk_size=4)
     writer = RecordingWriter(tmp_path / "r", MANIFEST, FIXED, resume=True, chunk_size=4)
