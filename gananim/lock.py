@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import socket
+import time
 from pathlib import Path
 
 from gananim import atomic
@@ -35,6 +36,18 @@ def _busy(folder: Path, fd: int) -> GananimError:
     return GananimError(f"{folder} is being written by {who}; wait for it to finish or choose another --out")
 
 
+def _flock_soon(fd: int, tries: int = 5, wait: float = 0.02) -> None:
+    """Take the lock, retrying for a moment: a writer holds it for its whole life, while `check()` holds it for
+    microseconds and must not make a starting writer fail."""
+    for attempt in range(tries):
+        try:
+            return fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(wait)
+
+
 class WriterLock:
     """An exclusive, non-blocking lock on `folder`; a second writer gets a one-line GananimError at once."""
 
@@ -50,7 +63,7 @@ class WriterLock:
             atomic.raise_for(e, self.folder)
             raise
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _flock_soon(fd)
         except BlockingIOError:
             error = _busy(self.folder, fd)
             os.close(fd)

@@ -88,8 +88,6 @@ class RecordingWriter:
             raise GananimError(f"{p} exists and is a file, not a recording folder; choose another output path")
         if not contents(p):
             return
-        if not locked:
-            WriterLock(p).check()  # "being written by pid N" says more than "already exists"
         if overwrite:
             refusal = replace_refusal(p)
             if refusal:
@@ -99,6 +97,8 @@ class RecordingWriter:
             holds = f" (it holds {others[0]})" if others else ""
             raise GananimError(f"{p} exists and is not a gananim recording{holds}; refusing to write into it, choose another output path")
         elif not resume:
+            if not locked:
+                WriterLock(p).check()  # "being written by pid N" says more than "already exists"
             raise GananimError(f"recording {p} already exists; use --overwrite (overwrite=True) to replace it or --resume (resume=True) to continue it")
 
     def _start(self, manifest: dict, fixed: dict[str, np.ndarray], overwrite: bool) -> None:
