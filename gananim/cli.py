@@ -204,9 +204,9 @@ def info(run: Path, as_json: bool) -> None:
             ("experiment", f"{config.get('name', '(user loop)')}: {config.get('description', '')}".rstrip(": ")),
             ("target", json.dumps(m.get("target")) if m.get("target") else "(view box only)"),
             ("data", f"{m['data_dim']}D, view box {[list(b) for b in rec.view_box]}, grid {m['grid']['size']} per axis"),
-            ("latent", f"{m['latent_dim']}D {m['prior']}, {m['n_samples']} fixed samples, grid {m['latent_grid_shape']}"),
-            ("discriminator", f"outputs {m['d_output']}" if m.get("has_discriminator") else "none"),
-            ("snapshots", f"{len(rec)}, steps {rec.steps[0]}–{rec.steps[-1]} every {m['every']}" if len(rec) else "0")]
+            ("latent", f"{m['latent_dim']}D {m.get('prior', '?')}, {m.get('n_samples', '?')} fixed samples, grid {m.get('latent_grid_shape', '?')}"),
+            ("discriminator", f"outputs {m.get('d_output')}" if m.get("has_discriminator") else "none"),
+            ("snapshots", f"{len(rec)}, steps {rec.steps[0]}–{rec.steps[-1]} every {m.get('every', '?')}" if len(rec) else "0")]
     table = Table(box=None, show_header=False, pad_edge=False)
     for key, value in rows:  # values hold paths and manifest strings: Text keeps them literal
         table.add_row(Text(key, style="bold"), Text(value, overflow="fold"))  # fold: long paths wrap, never cut

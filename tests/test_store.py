@@ -1,15 +1,17 @@
-"""The on-disk recording: round trip, chunks, atomic flushes, refusals, purge, damage, numpy-only reading."""
+"""The on-disk recording: round trip, chunks, atomic flushes, refusals, purge, damage, numpy-only reading.
+(Overwrite safety, the writer lock, a full disk and a read-only folder: test_store_safety.py.)"""
 
 import json
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
 
 import gananim
 from gananim.errors import GananimError
-from gananim.store import RecordingWriter, load
+from gananim.store import RecordingWarning, RecordingWriter, load
 
 GRID = {"bounds": [[-2.0, 2.0], [-1.0, 1.0]], "size": 8}
 MANIFEST = {"data_dim": 2, "latent_dim": 2, "n_samples": 5, "grid": GRID, "latent_grid_shape": [3, 3], "every": 1}
@@ -28,6 +30,10 @@ def write(path, steps, **kw) -> RecordingWriter:
         writer.append(s, snapshot(s), {"d_loss": s * 0.5})
     writer.close()
     return writer
+
+
+def files_of(folder) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_round_trip(tmp_path):
@@ -109,9 +115,18 @@ def test_overwrite_replaces(tmp_path):
 def test_never_deletes_a_folder_that_is_not_a_recording(tmp_path):
     (tmp_path / "r").mkdir()
     (tmp_path / "r" / "thesis.tex").write_text("precious")
-    with pytest.raises(GananimError, match="not a gananim recording"):
+    with pytest.raises(GananimError, match="refusing to replace .*thesis.tex, which gananim did not write"):
         RecordingWriter(tmp_path / "r", MANIFEST, FIXED, overwrite=True)
     assert (tmp_path / "r" / "thesis.tex").read_text() == "precious"
+
+
+def test_never_writes_into_a_folder_that_is_not_a_recording(tmp_path):
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "thesis.tex").write_text("precious")
+    for kw in ({}, {"resume": True}):
+        with pytest.raises(GananimError, match=r"r exists and is not a gananim recording \(it holds thesis.tex\)"):
+            RecordingWriter(tmp_path / "r", MANIFEST, FIXED, **kw)
+    assert files_of(tmp_path / "r") == {"thesis.tex": b"precious"}
 
 
 def test_resume_purges_from_step_and_continues(tmp_path):
@@ -185,3 +200,91 @@ def test_index_at_synchronises_on_step(tmp_path):
     write(tmp_path / "r", range(0, 100, 10))
     rec = load(tmp_path / "r")
     assert [rec.index_at(s) for s in (0, 9, 10, 55, 1000)] == [0, 0, 1, 5, 9]
+
+
+# --- damaged recordings: one line naming the file -------------------------------------------------------------------
+
+def edit_manifest(r, change):
+    m = json.loads((r / "manifest.json").read_text())
+    change(m)
+    (r / "manifest.json").write_text(json.dumps(m))
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda m: m.pop("grid"), "no 'grid' field"),
+    (lambda m: m.update(version="2"), "'version' field must be a whole number"),
+    (lambda m: m["grid"].update(size="8"), "'grid' field must be"),
+    (lambda m: m["grid"].update(size=8.5), "'grid' field must be"),
+    (lambda m: m["grid"].update(bounds=[[2, -2], [-1, 1]]), "'grid' field must be"),
+    (lambda m: m["grid"].update(bounds="[-2, 2]"), "'grid' field must be"),
+    (lambda m: m.update(data_dim="2"), "'data_dim' field must be 1 or 2"),
+    (lambda m: m.update(data_dim=1), "grid has 2 dimension(s) but data_dim is 1"),
+    (lambda m: m.update(latent_dim=None), "'latent_dim' field must be"),
+    (lambda m: m.update(n_samples=[5]), "'n_samples' field must be"),
+    (lambda m: m.update(dtype="float8"), "'dtype' field must be"),
+    (lambda m: m.update(config={"name": 3}), "'config' field must be"),
+])
+def test_a_manifest_with_a_missing_or_mistyped_field(tmp_path, change, words):
+    write(tmp_path / "r", range(3))
+    edit_manifest(tmp_path / "r", change)
+    with pytest.raises(GananimError) as err:
+        load(tmp_path / "r")
+    assert str(err.value).startswith(f"{tmp_path / 'r' / 'manifest.json'} is damaged") and words in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_a_chunk_without_its_step_array(tmp_path):
+    write(tmp_path / "r", range(6), chunk_size=3)
+    chunk = tmp_path / "r" / "chunks" / "000001.npz"
+    np.savez(chunk, **{k: v for k, v in np.load(chunk).items() if k != "step"})
+    with pytest.raises(GananimError, match=f"{chunk} is damaged: it has no 'step' array"):
+        load(tmp_path / "r")
+
+
+def test_steps_that_are_not_whole_numbers(tmp_path):
+    write(tmp_path / "r", range(3))
+    chunk = tmp_path / "r" / "chunks" / "000000.npz"
+    np.savez(chunk, **{**np.load(chunk), "step": np.array([0.0, 1.0, 2.0])})
+    with pytest.raises(GananimError, match=f"{chunk} is damaged: its 'step' array"):
+        load(tmp_path / "r")
+
+
+@pytest.mark.parametrize("name, shape", [("density", (3, 8, 9)), ("samples", (3, 5, 1)), ("d_grid", (3, 64)),
+                                         ("mapping", (3, 9)), ("scalar__d_loss", (2,))])
+def test_arrays_shaped_wrong_for_the_manifest(tmp_path, name, shape):
+    write(tmp_path / "r", range(3))
+    chunk = tmp_path / "r" / "chunks" / "000000.npz"
+    np.savez(chunk, **{**np.load(chunk), name: np.zeros(shape, np.float32)})
+    with pytest.raises(GananimError) as err:
+        load(tmp_path / "r")[0]
+    assert str(err.value).startswith(f"recording file {chunk} is damaged: its {name!r} array has shape {shape}")
+
+
+def test_fixed_arrays_shaped_wrong(tmp_path):
+    write(tmp_path / "r", range(3))
+    np.savez(tmp_path / "r" / "fixed.npz", latents=np.zeros((5, 3), np.float32), latent_grid=np.zeros((9, 2), np.float32))
+    with pytest.raises(GananimError, match="fixed.npz is damaged: its 'latents' array has shape"):
+        load(tmp_path / "r")
+
+
+def chunk_with_steps(path, steps):
+    np.savez(path, step=np.array(steps), **{k: np.stack([v] * len(steps)) for k, v in snapshot(0).items()},
+             scalar__order=np.arange(len(steps), dtype=np.float64))
+
+
+def test_repeated_and_backward_steps_are_dropped_keeping_the_first(tmp_path):
+    write(tmp_path / "r", [0])
+    chunks = tmp_path / "r" / "chunks"
+    chunk_with_steps(chunks / "000000.npz", [0, 10, 10, 20])  # a repeat within a chunk
+    chunk_with_steps(chunks / "000001.npz", [20, 5, 30])  # across chunks, and going back
+    with pytest.warns(RecordingWarning) as warned:
+        rec = load(tmp_path / "r")
+    assert rec.steps.tolist() == [0, 10, 20, 30] and len(rec) == 4
+    assert rec.scalars["order"].tolist() == [0, 1, 3, 2]  # the first snapshot of step 10 is kept
+    assert rec[3].step == 30 and rec.index_at(25) == 2
+    assert [str(w.message) for w in warned] == rec.problems and len(rec.problems) == 2
+    assert "000000.npz repeats or goes back to steps read before: 1 snapshot(s) left out" in rec.problems[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rec.refresh()  # the same problems are not warned again
+    assert len(rec.problems) == 2
