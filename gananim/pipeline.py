@@ -96,7 +96,7 @@ def render_files(runs, view: str | None = None, out: str | Path | None = None, *
     view = default_view(recs[0]) if view in (None, "compare") else view  # compare = several runs, their default view
     style = make_style(size)
     frame = Frame(recs, view, style, titles=titles, title=title, dashboard=dashboard)
-    events = [e for r in recs for e in r.events]
+    events = [e for r in frame.events for e in r]
     timeline = Timeline.make(frame.steps(*parse_steps(steps)), fps, speed, duration,
                              slow=[(e.start, e.end) for e in events], slowmo=slowmo)
     target = output_target(recs[0], view, out, embed)

@@ -30,8 +30,6 @@ VERSION = 1
 MANIFEST = "manifest.json"
 FIXED = "fixed.npz"
 CHUNKS = "chunks"
-ANALYSIS = "analysis.npz"  # scalars computed after the fact by `gananim analyze`: never touches the chunks
-EVENTS = "events.json"
 SCALAR_PREFIX = "scalar__"
 SNAPSHOT_ARRAYS = ("samples", "mapping", "d_grid", "density", "g_grad", "game_eigs", "hessian_eigs")
 
@@ -258,45 +256,8 @@ class Recording:
         self._offsets = offsets
         names = sorted({n for s in scalars for n in s})
         self.scalars = {n: np.concatenate([s.get(n, np.full(len(st), np.nan)) for s, st in zip(scalars, steps)]) for n in names}
-        self._merge_analysis()
-        self._events = None
         self._last = None
         return self
-
-    def _merge_analysis(self) -> None:
-        """Add the scalars `gananim analyze` stored beside the chunks, aligned on step; recorded ones win."""
-        file = self.path / ANALYSIS
-        if not file.exists():
-            return
-        extra = _load_npz(file)
-        at = {int(s): k for k, s in enumerate(extra["step"])}
-        rows = np.array([at.get(int(s), -1) for s in self.steps], dtype=np.intp)
-        for key, values in extra.items():
-            name = key[len(SCALAR_PREFIX):]
-            if key.startswith(SCALAR_PREFIX) and name not in self.scalars:
-                self.scalars[name] = np.where(rows >= 0, values[rows], np.nan)
-
-    @property
-    def events(self) -> list:
-        """What happened and when (gananim.events.Event: kind, start, end, caption), from events.json if current."""
-        if self._events is None:
-            from gananim.events import Event, detect
-
-            stored = self._stored_events()
-            self._events = [Event.from_dict(e) for e in stored] if stored is not None else detect(self)
-        return self._events
-
-    def _stored_events(self) -> list[dict] | None:
-        """The events `gananim analyze` saved, if they were computed for the snapshots there are now."""
-        file = self.path / EVENTS
-        if not file.exists():
-            return None
-        try:
-            data = json.loads(file.read_text())
-        except (OSError, ValueError) as e:
-            raise GananimError(f"{file} is damaged ({e}); delete it or run `gananim analyze` again") from None
-        current = data.get("snapshots") == len(self) and (not len(self) or data.get("last_step") == int(self.steps[-1]))
-        return data.get("events", []) if current else None
 
     def _chunk(self, i: int) -> dict[str, np.ndarray]:
         """One chunk's arrays, cached so that reading snapshots in order loads each chunk once."""
@@ -360,12 +321,6 @@ class Recording:
     def nbytes(self) -> int:
         """Size of the recording on disk."""
         return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
-
-    def _repr_html_(self) -> str:
-        """In Jupyter, a recording displays as an inline looping video of its headline view."""
-        from gananim.notebook import video_html
-
-        return video_html(self) if len(self) else f"<pre>{self!r}</pre>"
 
     def __repr__(self) -> str:
         return f"Recording({str(self.path)!r}, {len(self)} snapshots, steps {self.steps[:1].tolist()}..{self.steps[-1:].tolist()})"

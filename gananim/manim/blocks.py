@@ -20,6 +20,7 @@ from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, DashedLine, Group, ImageMobjec
                    ValueTracker, VGroup, VMobject, config)
 from manim.utils.color import ManimColor
 
+from gananim.analysis import analyse
 from gananim.errors import GananimError
 from gananim.views.goodfellow import HEADROOM, LOG4, MAX_PEAK, PEAK_QUANTILE, latent_line, probe_indices
 from gananim.views.mapping import grid_colours, tails as latent_tails
@@ -73,7 +74,7 @@ class Series:
         return s[i] + (s[i + 1] - s[i]) * np.float32(w)
 
     def scalar(self, name: str, step: float) -> float:
-        v = self.rec.scalars.get(name)
+        v = analyse(self.rec).series.get(name)
         return float(np.interp(step, self.steps, v)) if v is not None else float("nan")
 
 
@@ -118,7 +119,7 @@ class Clock:
         spans = []
         pad = margin * (self.end - self.start)
         for rec in self.recs:
-            for e in rec.events:
+            for e in analyse(rec).events:
                 a, b = self.value_at_step(rec, e.start), self.value_at_step(rec, e.end)
                 spans.append((a - pad, b + pad))
         return spans
@@ -467,7 +468,7 @@ class ScalarChart(Group):
                  refs=(), y_range=None):
         super().__init__()
         self.clock = clock
-        self.lines = [(rec, rec.scalars.get(name), colour, label) for rec, name, colour, label in lines]
+        self.lines = [(rec, analyse(rec).series.get(name), colour, label) for rec, name, colour, label in lines]
         self.lines = [ln for ln in self.lines if ln[1] is not None and np.isfinite(ln[1]).any()]
         vals = np.concatenate([v[np.isfinite(v)] for _, v, _, _ in self.lines] + [np.array([r[0] for r in refs], float)]) \
             if self.lines or refs else np.array([0.0, 1.0])
@@ -569,7 +570,7 @@ class StepCounter(VGroup):
 
 
 class CaptionBar(VGroup):
-    """A bar along the bottom showing the caption of the detected event happening now (rec.events), faded in
+    """A bar along the bottom showing the caption of the detected event happening now (analyse(rec).events), faded in
     and out around it; several recordings can share it, each caption prefixed with its recording's label.
     The bar's background is in `self.static`."""
 
@@ -585,7 +586,7 @@ class CaptionBar(VGroup):
         span = clock.end - clock.start
         self.pad = fade * span
         for rec, label in sources:
-            for e in rec.events:
+            for e in analyse(rec).events:
                 text = f"{label}: {e.caption}" if label else e.caption
                 t = Text(text, font_size=font_size, color=INK)
                 if t.width > width * 0.92:
