@@ -25,9 +25,8 @@ def user_error(e: OSError, path: Path) -> GananimError | None:
         return GananimError(f"disk full writing {path}: free some space, then run the command again "
                             "(a recording continues from what is on disk with --resume)")
     if e.errno in READ_ONLY:
-        why = "a read-only file system" if e.errno == errno.EROFS else "no write permission"
-        return GananimError(f"cannot write {path}: it is read-only ({why}); make its folder writable, "
-                            "or copy it somewhere writable and work on the copy")
+        why = "it is on a read-only file system" if e.errno == errno.EROFS else "it is read-only (no write permission)"
+        return GananimError(f"cannot write {path}: {why}; make it writable, or copy it somewhere writable and work on the copy")
     return None
 
 
