@@ -283,11 +283,14 @@ def demo(steps, out) -> None:
 def analyze(run: Path) -> None:
     """Compute RUN's metrics and events from its stored arrays and cache them beside it; the recording stays untouched."""
     from gananim.analysis import SERIES_FILE, analyse
+    from gananim.atomic import check_writable
     from gananim.events import timeline
     from gananim.store import load
 
-    analysis = analyse(load(run))
-    where = f"cached in {run / SERIES_FILE}" if analysis.cached else f"not cached: {run} cannot be written"
+    rec = load(run)
+    check_writable(rec.path)  # this command's job is the cache: refuse a read-only recording before the work
+    analysis = analyse(rec)
+    where = f"cached in {run / SERIES_FILE}" if analysis.cached else f"not cached: writing into {run} failed"
     say(f"{len(analysis.analysed)} metric series computed from the stored arrays ({where})")
     say(f"{len(analysis.events)} events" + (":" if analysis.events else ""))
     for line in timeline(analysis.events):
