@@ -6,7 +6,10 @@ Reading and rendering need numpy alone: torch is imported only when a Recorder i
 __version__ = "0.1.0"
 
 from gananim.errors import GananimError
+from gananim.notebook import register as _show_recordings_in_notebooks
 from gananim.store import Recording, load
+
+_show_recordings_in_notebooks()  # in Jupyter/IPython a Recording displays as a video; elsewhere nothing happens
 
 __all__ = ["Recorder", "Recording", "GananimError", "load", "render", "__version__"]
 

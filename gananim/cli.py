@@ -188,16 +188,19 @@ def _scalar_summary(series: np.ndarray) -> dict[str, float | None]:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @on_interrupt(NOTHING_WRITTEN)
 def info(run: Path, as_json: bool) -> None:
-    """Print a recording's manifest and a summary of its scalars."""
+    """Print a recording's manifest, a summary of its scalars and metrics, and its events."""
+    from gananim.analysis import analyse
     from gananim.store import load
 
     rec = load(run)
+    analysis = analyse(rec)
     m = rec.manifest
-    summary = {name: _scalar_summary(series) for name, series in rec.scalars.items()}
+    summary = {name: _scalar_summary(series) for name, series in analysis.series.items()}
     if as_json:
         click.echo(json.dumps({"path": str(run), "snapshots": len(rec), "steps": rec.steps.tolist(),
                                "bytes": rec.nbytes(), "manifest": m, "scalars": summary,
-                               "events": [e.to_dict() for e in rec.events]}, indent=2))
+                               "analysed": list(analysis.analysed),
+                               "events": [e.to_dict() for e in analysis.events]}, indent=2))
         return
     config = m.get("config") or {}
     rows = [("recording", f"{run}  ({human_size(rec.nbytes())}, format v{m['version']}, {m.get('dtype')})"),
@@ -217,9 +220,9 @@ def info(run: Path, as_json: bool) -> None:
     for name, s in summary.items():
         scalars.add_row(Text(name, overflow="fold"), *("—" if s[k] is None else f"{s[k]:.4g}" for k in ("first", "last", "min", "max", "mean")))
     console.print(scalars)
-    events = rec.events
+    events = analysis.events
     console.print(f"[bold]events[/] ({len(events)})" if events else "[bold]events[/]: none detected")
-    from gananim.analyze import timeline
+    from gananim.events import timeline
 
     for line in timeline(events):
         say(line)
@@ -321,13 +324,19 @@ def demo(steps, out) -> None:
 @on_interrupt(lambda run: f"interrupted: {run} is unchanged or holds only complete new files; "
                           f"run `{shlex.join(['gananim', 'analyze', str(run)])}` again to finish")
 def analyze(run: Path) -> None:
-    """Add the metrics and events RUN lacks (e.g. recorded by your own loop); what was recorded stays untouched."""
-    from gananim.analyze import analyze as analyze_run, timeline
+    """Compute RUN's metrics and events from its stored arrays and cache them beside it; the recording stays untouched."""
+    from gananim.analysis import SERIES_FILE, analyse
+    from gananim.atomic import check_writable
+    from gananim.events import timeline
+    from gananim.store import load
 
-    added, events = analyze_run(run)
-    say(f"added {len(added)} metric series to {run}" + (f": {', '.join(added)}" if added else " (it had them all)"))
-    say(f"{len(events)} events" + (":" if events else ""))
-    for line in timeline(events):
+    rec = load(run)
+    check_writable(rec.path)  # this command's job is the cache: refuse a read-only recording before the work
+    analysis = analyse(rec)
+    where = f"cached in {run / SERIES_FILE}" if analysis.cached else f"not cached: writing into {run} failed"
+    say(f"{len(analysis.analysed)} metric series computed from the stored arrays ({where})")
+    say(f"{len(analysis.events)} events" + (":" if analysis.events else ""))
+    for line in timeline(analysis.events):
         say(line)
 
 

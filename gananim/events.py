@@ -2,7 +2,7 @@
 gradients, convergence, divergence.
 
 `detect_events` reads plain arrays (one value per snapshot), so its rules can be tested on synthetic series;
-`detect` feeds it a recording's scalars plus the metrics of gananim.metrics. Series it reads, by name:
+gananim.analysis feeds it a recording's scalars plus the metrics of gananim.metrics. Series it reads, by name:
 `d_real`, `d_fake`, `value`, `g_grad_norm`, `nonfinite_share` (the recorder writes these); `modes_captured`,
 `hq_share`, `js`, `mode_share_0` … `mode_share_<K-1>`, `centroid_x`, `centroid_y`, `outside_share`
 (gananim.metrics defines these). A rule whose series are absent is skipped. Every threshold is a field of
@@ -12,15 +12,11 @@ gradients, convergence, divergence.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gananim.errors import GananimError
-from gananim.metrics import CENTROID, MODE_SHARE, recording_metrics, view_size
-
-if TYPE_CHECKING:
-    from gananim.store import Recording
+from gananim.metrics import CENTROID, MODE_SHARE
 
 KINDS = ("mode_hop", "collapse", "sway", "vanishing_gradient", "convergence", "divergence")
 OPTIMUM_VALUE = -2 * np.log(2)  # V(G, D*) at p_g = p_data (Goodfellow et al. 2014)
@@ -320,9 +316,6 @@ def detect_events(steps, series: dict[str, np.ndarray], *, n_modes: int | None =
     return sorted(events, key=lambda e: (e.start, e.end, KINDS.index(e.kind)))
 
 
-def detect(rec: "Recording", metrics: dict[str, np.ndarray] | None = None, thresholds: Thresholds = Thresholds()) -> list[Event]:
-    """A recording's events from its scalars, plus gananim.metrics series (computed if it lacks them) for the rest."""
-    if metrics is None:
-        metrics = {} if CENTROID[0] in rec.scalars else recording_metrics(rec)
-    series = metrics | rec.scalars
-    return detect_events(rec.steps, series, n_modes=len(rec.modes) or None, view_size=view_size(rec.grid), thresholds=thresholds)
+def timeline(events: list[Event]) -> list[str]:
+    """Events as lines for a terminal: step range, kind, caption."""
+    return [f"{e.start:>8,}–{e.end:<8,} {e.kind:<19} {e.caption}" for e in events]

@@ -1,26 +1,24 @@
-"""How close a generator is to its data, from samples and grid densities: pure numpy functions.
+"""How close a generator is to its data, from samples and grid densities: pure numpy functions on arrays.
 
 Published protocols followed here (design.md §4):
 - Mode coverage (VEEGAN 2017, PacGAN 2018): a sample is *high quality* if it lies within 3σ of its nearest
   mode; *modes captured* is the number of modes nearest to at least one high-quality sample. The papers
-  score 2,500 generator samples; a recording holds only its `n_samples` fixed samples (e.g. 512), so the
-  count scored is reported beside the numbers and can be raised by passing `samples=`.
+  score 2,500 generator samples; gananim scores every sample a snapshot stores (`scored_samples` says how
+  many: 2,500 with the Recorder's defaults), so anyone can recompute the number from the recording.
 - Divergences on a grid: each histogram is normalised to sum to 1 before comparing (GAN Lab's "KL/JS by
   grid" counts only about a third of the true mass; normalising both sides fixes that).
+- MMD scores the first MMD_SAMPLES (1,000) samples against the first 1,000 real ones: a fixed subset (the same
+  latents every snapshot, themselves i.i.d. draws), because its cost grows with the square of the count.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gananim.errors import GananimError
 from gananim.grid import Grid
-
-if TYPE_CHECKING:
-    from gananim.store import Recording
 
 PROTOCOL_SAMPLES = 2_500  # generator samples the VEEGAN/PacGAN protocol scores
 K_SIGMA = 3.0  # a sample within K_SIGMA·σ of its nearest mode is high quality
@@ -28,7 +26,9 @@ EPS = 1e-10  # smoothing added to every cell of a normalised histogram before re
 EMPTY_FRACTION = 1e-3  # a grid cell is "between modes" where the data density is below this × its maximum
 MMD_BANDWIDTHS = (0.1, 0.3, 1.0, 3.0)  # Gaussian kernel widths (data units) when no view box sets the scale
 MMD_BANDWIDTH_FRACTIONS = (0.01, 0.03, 0.1, 0.3)  # kernel widths as fractions of the view box's largest side
-CHUNK = 1 << 22  # most pairwise entries (sample × mode, sample × sample) held in memory at once
+MMD_SAMPLES = 1_000  # generated and real samples MMD scores: the first ones, the same subset every snapshot
+CHUNK = 1 << 17  # most pairwise entries (sample × mode, sample × sample) held at once: a block this size stays in
+# the CPU cache, which makes MMD several times faster than one big matrix
 
 MODE_SHARE = "mode_share_{}"  # scalar name of mode k's share: samples that are high quality and nearest mode k
 CENTROID = ("centroid_x", "centroid_y")  # scalar names of the finite samples' mean, per axis
@@ -61,7 +61,10 @@ def _finite_rows(x, name: str, dim: int | None = None) -> np.ndarray:
 
 def _sq_dists(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Pairwise squared distances (len(a), len(b)), summed coordinate by coordinate: exact, and fast for 1D/2D."""
-    return sum((a[:, None, k] - b[None, :, k]) ** 2 for k in range(a.shape[1]))
+    d2 = np.square(np.subtract.outer(a[:, 0], b[:, 0]))
+    for k in range(1, a.shape[1]):
+        d2 += np.square(np.subtract.outer(a[:, k], b[:, k]))
+    return d2
 
 
 def mode_coverage(samples, modes, scales, k_sigma: float = K_SIGMA, chunk: int = CHUNK) -> ModeCoverage:
@@ -149,27 +152,55 @@ def w1_1d(x, y) -> float:
     return float(np.sum(np.abs(fx - fy) * np.diff(support)))
 
 
+def _kernel_block(d2: np.ndarray, bandwidths: tuple[float, ...], out: np.ndarray):
+    """exp(−d2 / 2s²) for each bandwidth s in turn, written into one reused buffer (MMD's whole cost is here)."""
+    for s in bandwidths:
+        yield np.exp(np.multiply(d2, np.float32(-0.5 / (s * s)), out=out), out=out)
+
+
 def _kernel_sum(a: np.ndarray, b: np.ndarray, bandwidths: tuple[float, ...], chunk: int) -> float:
-    """Σ_i Σ_j Σ_s exp(−|a_i − b_j|² / 2s²), a block of rows of a at a time to bound memory."""
+    """Σ_i Σ_j Σ_s exp(−|a_i − b_j|² / 2s²), a block of rows of a at a time; kernel values in float32 (half the
+    time of float64, 1e-7 relative error per entry) summed in float64, so the total does not depend on the blocks."""
+    a, b = a.astype(np.float32), b.astype(np.float32)
     rows = max(1, chunk // max(len(b), 1))
     total = 0.0
     for start in range(0, len(a), rows):
         d2 = _sq_dists(a[start:start + rows], b)
-        total += sum(float(np.exp(-d2 / (2 * s * s)).sum()) for s in bandwidths)
+        total += sum(float(k.sum(dtype=np.float64)) for k in _kernel_block(d2, bandwidths, np.empty_like(d2)))
     return total
 
 
-def mmd2(x, y, bandwidths: tuple[float, ...] = MMD_BANDWIDTHS, chunk: int = CHUNK) -> float:
-    """Unbiased squared MMD with k = Σ_s exp(−|u−v|²/2s²): off-diagonal means, so it can dip slightly below 0."""
+def _self_kernel_sum(a: np.ndarray, bandwidths: tuple[float, ...], chunk: int) -> float:
+    """_kernel_sum(a, a): k is symmetric, so each block of rows meets only the columns from its own first row on,
+    and the pairs right of its square are counted twice (half the work)."""
+    a = a.astype(np.float32)
+    rows = max(1, chunk // max(len(a), 1))
+    total = 0.0
+    for start in range(0, len(a), rows):
+        d2 = _sq_dists(a[start:start + rows], a[start:])
+        w = len(d2)
+        total += sum(float(k[:, :w].sum(dtype=np.float64)) + 2 * float(k[:, w:].sum(dtype=np.float64))
+                     for k in _kernel_block(d2, bandwidths, np.empty_like(d2)))
+    return total
+
+
+def kernel_mean(y, bandwidths: tuple[float, ...] = MMD_BANDWIDTHS, chunk: int = CHUNK) -> float:
+    """The unbiased mean of k(y_i, y_j) over i ≠ j: MMD's term of one set alone (compute it once for a fixed set)."""
+    y = _finite_rows(y, "y")
+    n = len(y)
+    return (_self_kernel_sum(y, bandwidths, chunk) - n * len(bandwidths)) / (n * (n - 1)) if n >= 2 else float("nan")
+
+
+def mmd2(x, y, bandwidths: tuple[float, ...] = MMD_BANDWIDTHS, chunk: int = CHUNK, yy: float | None = None) -> float:
+    """Unbiased squared MMD with k = Σ_s exp(−|u−v|²/2s²): off-diagonal means, so it can dip slightly below 0.
+    `yy` is y's own term, `kernel_mean(y, bandwidths)`, when the caller has it already (a fixed real batch)."""
     x = _finite_rows(x, "x")
     y = _finite_rows(y, "y", x.shape[1])
     m, n = len(x), len(y)
     if m < 2 or n < 2:
         return float("nan")
-    diagonal = len(bandwidths)  # k(u, u) = one per bandwidth
-    kxx = (_kernel_sum(x, x, bandwidths, chunk) - m * diagonal) / (m * (m - 1))
-    kyy = (_kernel_sum(y, y, bandwidths, chunk) - n * diagonal) / (n * (n - 1))
-    return kxx + kyy - 2 * _kernel_sum(x, y, bandwidths, chunk) / (m * n)
+    kyy = kernel_mean(y, bandwidths, chunk) if yy is None else yy
+    return kernel_mean(x, bandwidths, chunk) + kyy - 2 * _kernel_sum(x, y, bandwidths, chunk) / (m * n)
 
 
 def d_between_modes(d_grid, data_density, threshold: float = EMPTY_FRACTION) -> float:
@@ -196,43 +227,50 @@ def _placement(samples: np.ndarray, grid: Grid) -> dict[str, float]:
     return {"outside_share": float(outside / max(len(samples), 1)), **{CENTROID[k]: float(c) for k, c in enumerate(centroid)}}
 
 
+class Reference:
+    """What a run's snapshots are measured against, fixed for the whole run (the view grid, the data density, the
+    modes and their scales, a real batch); what derives from them alone (MMD's real term) is computed once."""
+
+    def __init__(self, grid: Grid, *, data_density: np.ndarray | None = None, modes: np.ndarray | None = None,
+                 scales: np.ndarray | None = None, real: np.ndarray | None = None):
+        self.grid, self.data_density = grid, data_density
+        self.modes, self.scales = (modes, scales) if modes is not None and len(modes) else (None, None)
+        self.real = None if real is None else _finite_rows(real, "real", grid.dim)
+        self.bandwidths = tuple(f * view_size(grid) for f in MMD_BANDWIDTH_FRACTIONS)
+        self._real_term: float | None = None
+
+    def measure(self, samples: np.ndarray, density: np.ndarray | None = None, d_grid: np.ndarray | None = None) -> dict[str, float]:
+        """Every metric that applies to one snapshot, by plain scalar name.
+
+        Names: `scored_samples` (how many samples mode coverage scored: all given), `outside_share`, `centroid_x`
+        (, `centroid_y`); with modes: `modes_captured`, `hq_share`, `mode_share_<k>`; with a data density: `kl`
+        (data ‖ generator), `reverse_kl`, `js` from the generated density; `d_between_modes` with D on the grid;
+        with a real batch: `mmd` (the squared MMD of the first MMD_SAMPLES samples against the first MMD_SAMPLES
+        real ones, kernel widths set by the view box) and, in 1D, `w1` (all samples, exact).
+        """
+        x = _rows(samples, "samples", self.grid.dim)
+        out = {"scored_samples": float(len(x)), **_placement(x, self.grid)}
+        if self.modes is not None:
+            cov = mode_coverage(x, self.modes, self.scales)
+            out |= {"modes_captured": float(cov.captured), "hq_share": cov.hq_share}
+            out |= {MODE_SHARE.format(k): float(s) for k, s in enumerate(cov.per_mode)}
+        if self.data_density is not None and density is not None:
+            out |= grid_divergences(self.data_density, density)
+        if self.data_density is not None and d_grid is not None:
+            out["d_between_modes"] = d_between_modes(d_grid, self.data_density)
+        if self.real is not None:
+            real = self.real[:MMD_SAMPLES]
+            if self._real_term is None:
+                self._real_term = kernel_mean(real, self.bandwidths)
+            out["mmd"] = mmd2(x[:MMD_SAMPLES], real, self.bandwidths, yy=self._real_term)
+            if self.grid.dim == 1:
+                out["w1"] = w1_1d(x, self.real)
+        return out
+
+
 def metrics(samples: np.ndarray, density: np.ndarray | None, d_grid: np.ndarray | None, *, grid: Grid,
             data_density: np.ndarray | None = None, modes: np.ndarray | None = None, scales: np.ndarray | None = None,
             real: np.ndarray | None = None) -> dict[str, float]:
-    """Every metric that applies, by plain scalar name, from one snapshot's arrays and the run's fixed ones.
-
-    Names: `scored_samples` (the VEEGAN/PacGAN protocol scores PROTOCOL_SAMPLES = 2,500; the recorder passes that
-    many), `outside_share`, `centroid_x`(, `centroid_y`); with modes: `modes_captured`, `hq_share`,
-    `mode_share_<k>`; with a data density: `kl` (data ‖ generator), `reverse_kl`, `js` from the generated density;
-    `d_between_modes` with D on the grid; with a real batch: `mmd` (the squared MMD, kernel widths set by the
-    view box) and, in 1D, `w1`.
-    """
-    x = _rows(samples, "samples", grid.dim)
-    out = {"scored_samples": float(len(x)), **_placement(x, grid)}
-    if modes is not None and len(modes):
-        cov = mode_coverage(x, modes, scales)
-        out |= {"modes_captured": float(cov.captured), "hq_share": cov.hq_share}
-        out |= {MODE_SHARE.format(k): float(s) for k, s in enumerate(cov.per_mode)}
-    if data_density is not None and density is not None:
-        out |= grid_divergences(data_density, density)
-    if data_density is not None and d_grid is not None:
-        out["d_between_modes"] = d_between_modes(d_grid, data_density)
-    if real is not None:
-        out["mmd"] = mmd2(x, real, tuple(f * view_size(grid) for f in MMD_BANDWIDTH_FRACTIONS))
-        if grid.dim == 1:
-            out["w1"] = w1_1d(x, real)
-    return out
-
-
-def snapshot_metrics(rec: "Recording", i: int, samples: np.ndarray | None = None) -> dict[str, float]:
-    """`metrics` of snapshot i of a recording; sample metrics score `samples` if given, else its fixed samples."""
-    snap = rec[i]
-    return metrics(snap.samples if samples is None else samples, snap.density, snap.d_grid, grid=rec.grid,
-                   data_density=rec.data_density, modes=rec.modes, scales=rec.mode_scales, real=rec.fixed.get("data_samples"))
-
-
-def recording_metrics(rec: "Recording") -> dict[str, np.ndarray]:
-    """The snapshot_metrics series over every snapshot; a metric missing from a snapshot is NaN there."""
-    rows = [snapshot_metrics(rec, i) for i in range(len(rec))]
-    names = dict.fromkeys(name for row in rows for name in row)
-    return {name: np.array([row.get(name, np.nan) for row in rows]) for name in names}
+    """`Reference.measure` of one snapshot: every metric that applies, by plain scalar name (names there)."""
+    ref = Reference(grid, data_density=data_density, modes=modes, scales=scales, real=real)
+    return ref.measure(samples, density, d_grid)

@@ -9,9 +9,9 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from gananim import encode
 from gananim.errors import GananimError
-from gananim.store import Recording, _atomic_write, load
+from gananim import atomic, encode
+from gananim.store import Recording, load
 from gananim.views import Frame, make_style
 
 VIDEO_SUFFIXES = (".mp4", ".webm", ".gif")
@@ -118,7 +118,7 @@ def render_files(runs, view: str | None = None, out: str | Path | None = None, *
     view = default_view(recs[0]) if view in (None, "compare") else view  # compare = several runs, their default view
     style = make_style(size)
     frame = Frame(recs, view, style, titles=titles, title=title, dashboard=dashboard)
-    events = [e for r in recs for e in r.events]
+    events = [e for r in frame.events for e in r]
     timeline = Timeline.make(chosen_steps(recs, frame, steps), fps, speed, duration,
                              slow=[(e.start, e.end) for e in events], slowmo=slowmo)
     target = output_target(recs[0], view, out, embed)
@@ -157,7 +157,7 @@ def chapters_vtt(events: list, timeline: Timeline) -> str:
 
 
 def _write_chapters(path: Path, events: list, timeline: Timeline) -> Path:
-    _atomic_write(path, lambda f: f.write(chapters_vtt(events, timeline).encode("utf-8")))
+    atomic.atomic_write(path, lambda f: f.write(chapters_vtt(events, timeline).encode("utf-8")))
     return path
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from gananim.errors import GananimError
 from gananim.grid import Grid
-from gananim.layout import ANALYSIS, EVENTS, FIXED, FORMAT, MANIFEST, SCALAR_PREFIX, VERSION, chunk_files
+from gananim.layout import FIXED, FORMAT, MANIFEST, SCALAR_PREFIX, VERSION, chunk_files
 from gananim.validate import check_chunk, check_fixed, check_manifest, check_steps
 
 
@@ -155,8 +155,6 @@ class Recording:
         self._offsets = offsets
         names = sorted({n for s in scalars for n in s})
         self.scalars = {n: np.concatenate([s.get(n, np.full(len(st), np.nan)) for s, st in zip(scalars, steps)]) for n in names}
-        self._merge_analysis()
-        self._events = None
         self._last = None
         return self
 
@@ -165,47 +163,6 @@ class Recording:
         if message not in self.problems:
             self.problems.append(message)
             warnings.warn(message, RecordingWarning, stacklevel=3)
-
-    def _merge_analysis(self) -> None:
-        """Add the scalars `gananim analyze` stored beside the chunks, aligned on step; recorded ones win."""
-        file = self.path / ANALYSIS
-        if not file.exists():
-            return
-        extra = load_npz(file)
-        if "step" not in extra:
-            raise GananimError(f"{file} is damaged: it has no 'step' array; delete it or run `gananim analyze` again")
-        steps = extra.pop("step")
-        check_steps(steps, extra, file)
-        at = {int(s): k for k, s in enumerate(steps)}
-        rows = np.array([at.get(int(s), -1) for s in self.steps], dtype=np.intp)
-        for key, values in extra.items():
-            name = key[len(SCALAR_PREFIX):]
-            if key.startswith(SCALAR_PREFIX) and name not in self.scalars:
-                self.scalars[name] = np.where(rows >= 0, values[rows], np.nan)
-
-    @property
-    def events(self) -> list:
-        """What happened and when (gananim.events.Event: kind, start, end, caption), from events.json if current."""
-        if self._events is None:
-            from gananim.events import Event, detect
-
-            stored = self._stored_events()
-            self._events = [Event.from_dict(e) for e in stored] if stored is not None else detect(self)
-        return self._events
-
-    def _stored_events(self) -> list[dict] | None:
-        """The events `gananim analyze` saved, if they were computed for the snapshots there are now."""
-        file = self.path / EVENTS
-        if not file.exists():
-            return None
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError) as e:
-            raise GananimError(f"{file} is damaged ({_one_line(e)}); delete it or run `gananim analyze` again") from None
-        if not isinstance(data, dict) or not isinstance(data.get("events", []), list):
-            raise GananimError(f"{file} is damaged (not an object with a list of events); delete it or run `gananim analyze` again")
-        current = data.get("snapshots") == len(self) and (not len(self) or data.get("last_step") == int(self.steps[-1]))
-        return data.get("events", []) if current else None
 
     def _chunk(self, i: int) -> dict[str, np.ndarray]:
         """One chunk's arrays (checked against the manifest), cached so that reading in order loads each chunk once."""
@@ -279,12 +236,6 @@ class Recording:
             except FileNotFoundError:  # a writer's temporary file, renamed away meanwhile
                 pass
         return total
-
-    def _repr_html_(self) -> str:
-        """In Jupyter, a recording displays as an inline looping video of its headline view."""
-        from gananim.notebook import video_html
-
-        return video_html(self) if len(self) else f"<pre>{self!r}</pre>"
 
     def __repr__(self) -> str:
         return f"Recording({str(self.path)!r}, {len(self)} snapshots, steps {self.steps[:1].tolist()}..{self.steps[-1:].tolist()})"

@@ -34,7 +34,6 @@ def save_json(path: Path, data) -> None:
     atomic.write_bytes(path, json.dumps(data, indent=2).encode())
 
 
-_atomic_write = atomic.atomic_write  # TEMPORARY: pipeline.py still imports this name; drop it once it uses gananim.atomic
 
 
 def _stack_chunk(snaps: list[dict], dtype: np.dtype) -> dict[str, np.ndarray]:

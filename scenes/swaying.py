@@ -6,6 +6,7 @@ spreads out over it (seeds/003, video 1).
 
 from manim import UP, Text
 
+from gananim.analysis import analyse
 from gananim.manim.blocks import INK, Clock, DSurface, MappingArrows, Plane, SampleCloud, ScalarChart, mapping_box, modes_marker, on_top
 from gananim.manim.scene import Needs, RecordingScene
 
@@ -31,7 +32,7 @@ class Swaying(RecordingScene):
         small = Plane(rec.view_box, center=(4.6, 1.5, 0), height=3.0)
         self.add(DSurface(rec, small, clock), SampleCloud(rec, small, clock, stroke_width=3), *on_top(small.box(), modes_marker(rec, small, 0.05)))
         self.add(Text("samples and D", font_size=18, color=INK).next_to(small.box()[0], UP, buff=0.08))
-        name = "centroid_x" if "centroid_x" in rec.scalars else "g_loss"
+        name = "centroid_x" if "centroid_x" in analyse(rec).series else "g_loss"
         chart = ScalarChart([(rec, name, "#1b9e77", "")], clock, center=(4.6, -1.85, 0), width=4.4, height=1.5,
                             title="centre of the samples, x" if name == "centroid_x" else "G loss")
         self.add(chart.static, chart)

@@ -5,11 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gananim.events import KINDS, OPTIMUM_VALUE, Event, Thresholds, detect, detect_events
-from gananim.grid import Grid
+from gananim.events import KINDS, OPTIMUM_VALUE, Event, Thresholds, detect_events, timeline
 from gananim.metrics import MODE_SHARE
-from gananim.store import Recording, RecordingWriter
-from gananim.targets import Ring
 
 T = 400  # snapshots per synthetic run
 EVERY = 10  # training steps between snapshots
@@ -248,21 +245,11 @@ def test_event_round_trips_through_a_dict():
     assert Event.from_dict(event.to_dict()) == event
 
 
-def test_detect_reads_a_recording_and_computes_missing_metrics(tmp_path):
-    ring, rng = Ring(N_MODES, 0.01), np.random.default_rng(3)
-    grid = Grid(((-1.5, 1.5), (-1.5, 1.5)), 24)
-    fixed = {"latents": np.zeros((256, 1), np.float32), "latent_grid": np.zeros((4, 1), np.float32),
-             "data_density": ring.density(grid).astype(np.float32), "modes": ring.modes, "mode_scales": ring.mode_scales}
-    writer = RecordingWriter(tmp_path / "rec", {"data_dim": 2, "latent_dim": 1, "grid": grid.to_dict()}, fixed)
-    for i in range(20):
-        samples = ring.sample(256, rng) if i < 10 else ring.modes[[4]] + rng.normal(0, 0.01, (256, 2))
-        writer.append(i * EVERY, {"samples": samples.astype(np.float32), "density": grid.histogram(samples)},
-                      {"nonfinite_share": 0.25 if i == 15 else 0.0})
-    writer.close()
-    events = detect(Recording(tmp_path / "rec"))
-    kinds = {e.kind: e for e in events}
-    assert kinds["collapse"].start == 10 * EVERY and kinds["collapse"].caption == "mode collapse: 1 of 8 modes captured"
-    assert (kinds["divergence"].start, kinds["divergence"].end) == (15 * EVERY, 15 * EVERY)
+def test_timeline_lists_each_event_on_one_line():
+    events = [Event("collapse", 100, 2_500, "mode collapse: 1 of 8 modes captured"), Event("divergence", 3_000, 3_000, "x")]
+    lines = timeline(events)
+    assert len(lines) == 2 and lines[0].split() == ["100–2,500", "collapse", "mode", "collapse:", "1", "of", "8", "modes", "captured"]
+    assert timeline([]) == []
 
 
 def test_vanishing_gradient_when_d_is_confident_from_the_start():

@@ -19,6 +19,7 @@ pytest.importorskip("manim")
 from media import decode_frames  # noqa: E402
 from synthetic import record_known  # noqa: E402
 
+from gananim.analysis import analyse  # noqa: E402
 from gananim.errors import GananimError  # noqa: E402
 from gananim.events import Event  # noqa: E402
 from gananim.targets import make_target  # noqa: E402
@@ -51,17 +52,17 @@ def d1(x, t):
 
 @pytest.fixture(scope="module")
 def recs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("scenes")
+    root = tmp_path_factory.mktemp("scenes")  # each recording's events are planted in its (memoised) analysis
     hop = record_known(root / "hop", travel, left_is_real, 2, RING, scalars=lambda s: {"value": -1.0 - 0.05 * s}, **SMALL2D)
-    hop._events = [Event("mode_hop", 2, 3, "the generator hops to mode 1")]
+    analyse(hop).events[:] = [Event("mode_hop", 2, 3, "the generator hops to mode 1")]
     fix = record_known(root / "fix", lambda z, t: 0.5 * z, left_is_real, 2, RING, **SMALL2D)
-    fix._events = []
+    analyse(fix).events[:] = []
     nod = record_known(root / "nod", travel, None, 2, RING, **SMALL2D)
-    nod._events = []
+    analyse(nod).events[:] = []
     one = record_known(root / "one", g1, d1, 1, GAUSS, scalars=lambda s: {"value": -1.0 - 0.06 * s}, **SMALL1D)
-    one._events = [Event("vanishing_gradient", 1, 4, "D saturates: G's gradient vanishes")]
+    analyse(one).events[:] = [Event("vanishing_gradient", 1, 4, "D saturates: G's gradient vanishes")]
     exact = record_known(root / "exact", g1, None, 1, GAUSS, **SMALL1D)
-    exact._events = []
+    analyse(exact).events[:] = []
     return {"hop": hop, "fix": fix, "nod": nod, "one": one, "exact": exact}
 
 

@@ -9,9 +9,8 @@ import pytest
 
 from gananim.errors import GananimError
 from gananim.grid import Grid
-from gananim.metrics import (MODE_SHARE, d_between_modes, grid_divergences, js, kl, mmd2, mode_coverage,
-                             recording_metrics, reverse_kl, snapshot_metrics, w1_1d)
-from gananim.store import Recording, RecordingWriter
+from gananim.metrics import (MMD_SAMPLES, MODE_SHARE, Reference, d_between_modes, grid_divergences, js, kernel_mean, kl,
+                             metrics, mmd2, mode_coverage, reverse_kl, w1_1d)
 from gananim.targets import Ring
 
 RING = Ring(8, 0.01)
@@ -141,8 +140,8 @@ def test_d_between_modes_on_a_hand_grid():
     assert math.isnan(d_between_modes(np.ones(2), np.ones(2)))
 
 
-def _recording(tmp_path, dim: int, snapshots: list[np.ndarray]) -> Recording:
-    """A numpy-only recording: a ring (2D) or two points (1D) and the given samples, one array per snapshot."""
+def _reference(dim: int) -> Reference:
+    """A ring (2D) or two points (1D) with a real batch and a data density: what a recording fixes once."""
     rng = np.random.default_rng(7)
     if dim == 2:
         grid, modes, scales = Grid(((-1.5, 1.5), (-1.5, 1.5)), 24), RING.modes, RING.mode_scales
@@ -152,23 +151,16 @@ def _recording(tmp_path, dim: int, snapshots: list[np.ndarray]) -> Recording:
         grid, modes, scales = Grid(((-3.0, 3.0),), 60), np.array([[-1.0], [1.0]]), np.full(2, 0.1)
         real = rng.choice([-1.0, 1.0], 400)[:, None] + rng.normal(0, 0.1, (400, 1))
         density = grid.histogram(real)
-    fixed = {"latents": np.zeros((len(snapshots[0]), 1), np.float32), "latent_grid": np.zeros((4, 1), np.float32),
-             "data_samples": real.astype(np.float32), "data_density": density.astype(np.float32),
-             "modes": modes, "mode_scales": scales}
-    writer = RecordingWriter(tmp_path / f"rec{dim}", {"data_dim": dim, "latent_dim": 1, "grid": grid.to_dict()}, fixed)
-    for step, samples in enumerate(snapshots):
-        d_grid = np.full(grid.shape, 0.3, np.float32)
-        writer.append(step * 10, {"samples": samples.astype(np.float32), "density": grid.histogram(samples), "d_grid": d_grid}, {})
-    writer.close()
-    return Recording(tmp_path / f"rec{dim}")
+    return Reference(grid, data_density=density.astype(np.float32), modes=modes, scales=scales, real=real.astype(np.float32))
 
 
-def test_snapshot_metrics_2d(tmp_path):
+def test_every_metric_of_a_2d_snapshot():
     rng = np.random.default_rng(8)
+    ref = _reference(2)
     on_data = RING.sample(512, rng)
     collapsed = np.repeat(RING.modes[[2]], 512, axis=0) + rng.normal(0, 0.01, (512, 2))
-    rec = _recording(tmp_path, 2, [on_data, collapsed])
-    good, bad = snapshot_metrics(rec, 0), snapshot_metrics(rec, 1)
+    d_grid = np.full(ref.grid.shape, 0.3)
+    good, bad = (ref.measure(x, ref.grid.histogram(x), d_grid) for x in (on_data, collapsed))
     assert good["modes_captured"] == 8 and good["hq_share"] > 0.98 and good["scored_samples"] == 512
     assert bad["modes_captured"] == 1 and bad[MODE_SHARE.format(2)] > 0.98
     for name in ("kl", "reverse_kl", "js", "mmd"):
@@ -176,17 +168,39 @@ def test_snapshot_metrics_2d(tmp_path):
     assert "w1" not in good and good["d_between_modes"] == pytest.approx(0.3)
     assert abs(good["centroid_x"]) < 0.1 and bad["centroid_x"] == pytest.approx(RING.modes[2, 0], abs=0.01)
     assert good["outside_share"] == 0.0
-    more = snapshot_metrics(rec, 1, samples=RING.sample(2500, rng))  # the protocol's 2,500 samples
-    assert more["scored_samples"] == 2500 and more["modes_captured"] == 8
-    series = recording_metrics(rec)
-    np.testing.assert_array_equal(series["modes_captured"], [8, 1])
+    more = ref.measure(RING.sample(2500, rng))  # the protocol's 2,500 samples, all scored; no density, no D
+    assert more["scored_samples"] == 2500 and more["modes_captured"] == 8 and "js" not in more and "d_between_modes" not in more
+    single = metrics(collapsed, ref.grid.histogram(collapsed), d_grid, grid=ref.grid, data_density=ref.data_density,
+                     modes=ref.modes, scales=ref.scales, real=ref.real)
+    assert single == bad  # the one-snapshot function is the same measurement
 
 
-def test_snapshot_metrics_1d_has_w1_and_counts_samples_outside_the_view(tmp_path):
+def test_mmd_scores_a_fixed_subset_of_the_first_samples():
+    """MMD costs the square of the count: a snapshot's first MMD_SAMPLES samples against the first real ones."""
+    rng = np.random.default_rng(10)
+    ref = _reference(2)
+    x = np.concatenate([RING.sample(MMD_SAMPLES, rng), np.full((1500, 2), 1.4)])  # the tail, far off, is not scored
+    m = ref.measure(x)
+    assert m["mmd"] == pytest.approx(mmd2(x[:MMD_SAMPLES], ref.real[:MMD_SAMPLES], ref.bandwidths), rel=1e-9)
+    assert m["mmd"] < 0.01 < mmd2(x, ref.real, ref.bandwidths)
+    assert m["outside_share"] == 0.0 and m["hq_share"] == pytest.approx(MMD_SAMPLES / 2500, abs=0.01)  # the rest: every sample
+
+
+def test_mmd_with_the_fixed_sets_term_given_is_the_same():
+    rng = np.random.default_rng(11)
+    x, y = rng.normal(0, 1, (300, 2)), rng.normal(0.5, 1, (200, 2))
+    assert mmd2(x, y, yy=kernel_mean(y)) == pytest.approx(mmd2(x, y), rel=1e-12)
+    # the unbiased self term by brute force: mean of k over i ≠ j
+    d2 = ((y[:, None, :] - y[None, :, :]) ** 2).sum(-1)
+    k = sum(np.exp(-d2 / (2 * s * s)) for s in (0.1, 0.3, 1.0, 3.0))
+    assert kernel_mean(y) == pytest.approx((k.sum() - np.trace(k)) / (200 * 199), rel=1e-6)
+
+
+def test_every_metric_of_a_1d_snapshot_has_w1_and_counts_samples_outside_the_view():
     rng = np.random.default_rng(9)
+    ref = _reference(1)
     samples = np.concatenate([rng.normal(1.0, 0.1, 90), np.full(10, 7.0)])[:, None]
-    rec = _recording(tmp_path, 1, [samples])
-    m = snapshot_metrics(rec, 0)
+    m = ref.measure(samples, ref.grid.histogram(samples))
     assert m["modes_captured"] == 1 and m["outside_share"] == pytest.approx(0.1) and "centroid_y" not in m
-    assert m["w1"] == pytest.approx(w1_1d(samples, rec.fixed["data_samples"]))
+    assert m["w1"] == pytest.approx(w1_1d(samples, ref.real))
     assert m["w1"] > 1.0  # half the data mass (at −1) must travel 2, the outliers 6

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from gananim import encode
+from gananim.analysis import analyse
 from gananim.errors import GananimError
 from gananim.views import Frame, make_style
 from gananim.pipeline import Timeline, default_view, parse_steps, render, render_files
@@ -125,9 +126,10 @@ def test_an_existing_file_survives_a_failed_render(rec, tmp_path):
 
 def test_top_level_render_and_notebook_display(rec, tmp_path):
     import gananim
+    from gananim.notebook import video_html
 
     assert gananim.render(rec, "mapping", tmp_path / "n.mp4", size=(160, 120)) == tmp_path / "n.mp4"
-    page = rec._repr_html_()
+    page = video_html(rec)  # what IPython shows for a Recording (tests/test_notebook.py: the registration)
     assert page.startswith("<video autoplay loop muted playsinline") and "data:video/mp4;base64," in page
 
 
@@ -144,7 +146,7 @@ def diverging(tmp_path_factory):
 
 
 def test_events_caption_frames_and_slow_the_video(diverging, tmp_path):
-    (event,) = diverging.events
+    (event,) = analyse(diverging).events
     assert (event.kind, event.start, event.end) == ("divergence", 5, 9)
     frame = Frame([diverging], "surface", make_style((200, 150)))
     frame.render(2)

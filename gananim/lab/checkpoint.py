@@ -3,13 +3,12 @@ state, the config), written atomically; and the check that a resumed run has the
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 from pathlib import Path
 
 import torch
 
+from gananim import atomic
 from gananim.config import config_from_dict
 from gananim.errors import GananimError
 from gananim.lab.state import LabState
@@ -54,7 +53,7 @@ def save_checkpoint(path: Path, state: dict) -> None:
     buf = io.BytesIO()
     torch.save(state, buf)
     try:
-        _atomic_write(path, buf.getvalue())
+        atomic.write_bytes(path, buf.getvalue())  # the project's one atomic write: a full disk is already one line
     except OSError as e:
         raise GananimError(f"cannot write checkpoint {path}: {e.strerror or e}; free space or fix permissions, "
                            f"then continue with --resume") from None
@@ -116,25 +115,3 @@ def _decode_np_state(state):
             return int(state["__int__"])
         return {k: _decode_np_state(v) for k, v in state.items()}
     return state
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """The same contract as the recording's files: write a temporary name, fsync it, rename it into place,
-    fsync the folder; a reader or a killed run sees the old file or the new one, never half of one, and a
-    failed write leaves no temporary file behind."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -13,6 +13,7 @@ import math
 import numpy as np
 from manim import ValueTracker
 
+from gananim.analysis import analyse
 from gananim.errors import GananimError
 
 
@@ -51,7 +52,7 @@ class Series:
         return s[i] + (s[i + 1] - s[i]) * np.float32(w)
 
     def scalar(self, name: str, step: float) -> float:
-        v = self.rec.scalars.get(name)
+        v = analyse(self.rec).series.get(name)
         return float(np.interp(step, self.steps, v)) if v is not None else float("nan")
 
 
@@ -96,7 +97,7 @@ class Clock:
         spans = []
         pad = margin * (self.end - self.start)
         for rec in self.recs:
-            for e in rec.events:
+            for e in analyse(rec).events:
                 a, b = self.value_at_step(rec, e.start), self.value_at_step(rec, e.end)
                 spans.append((a - pad, b + pad))
         return spans

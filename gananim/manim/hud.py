@@ -7,6 +7,7 @@ import numpy as np
 from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, DashedLine, Group, Line, PMobject, Rectangle, Text, VGroup, VMobject, config
 from manim.utils.color import ManimColor
 
+from gananim.analysis import analyse
 from gananim.drawing import EVENT_COLOURS
 from gananim.manim.clock import Clock
 from gananim.manim.paint import GREY, INK, dot_px, follow
@@ -21,7 +22,7 @@ class ScalarChart(Group):
                  refs=(), y_range=None):
         super().__init__()
         self.clock = clock
-        self.lines = [(rec, rec.scalars.get(name), colour, label) for rec, name, colour, label in lines]
+        self.lines = [(rec, analyse(rec).series.get(name), colour, label) for rec, name, colour, label in lines]
         self.lines = [ln for ln in self.lines if ln[1] is not None and np.isfinite(ln[1]).any()]
         vals = np.concatenate([v[np.isfinite(v)] for _, v, _, _ in self.lines] + [np.array([r[0] for r in refs], float)]) \
             if self.lines or refs else np.array([0.0, 1.0])
@@ -121,7 +122,7 @@ class StepCounter(VGroup):
 
 
 class CaptionBar(VGroup):
-    """A bar along the bottom showing the caption of the detected event happening now (rec.events), faded in
+    """A bar along the bottom showing the caption of the detected event happening now (analyse(rec).events), faded in
     and out around it; several recordings can share it, each caption prefixed with its recording's label.
     The bar's background is in `self.static`."""
 
@@ -137,7 +138,7 @@ class CaptionBar(VGroup):
         span = clock.end - clock.start
         self.pad = fade * span
         for rec, label in sources:
-            for e in rec.events:
+            for e in analyse(rec).events:
                 text = f"{label}: {e.caption}" if label else e.caption
                 t = Text(text, font_size=font_size, color=INK)
                 if t.width > width * 0.92:

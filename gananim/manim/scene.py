@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from manim import FadeIn, FadeOut, Scene
 
+from gananim.analysis import analyse
 from gananim.errors import GananimError
 from gananim.manim.clock import Clock
 from gananim.manim.hud import CaptionBar, StepCounter, closing_card, title_card
@@ -102,7 +103,7 @@ class RecordingScene(Scene):
 
     def closing_lines(self) -> list[str]:
         lines = list(self.CLOSING)
-        events = [e for r in self.recs for e in r.events]
+        events = [e for r in self.recs for e in analyse(r).events]
         if events:
             kinds = sorted({e.kind.replace("_", " ") for e in events})
             lines.append(f"detected: {', '.join(kinds)} ({len(events)} event{'s' * (len(events) != 1)})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Patch
 
+from gananim.analysis import analyse
 from gananim.drawing import EVENT_COLOURS, LOG4
 from gananim.views.base import View, register
 
@@ -22,9 +23,9 @@ PANELS = [
 ]
 
 
-def _available(rec) -> list[tuple]:
+def _available(series: dict[str, np.ndarray]) -> list[tuple]:
     """The panels with at least one finite series in this recording."""
-    has = lambda name: name in rec.scalars and np.isfinite(rec.scalars[name]).any()  # noqa: E731
+    has = lambda name: name in series and np.isfinite(series[name]).any()  # noqa: E731
     return [(t, [row for row in series if has(row[0])], ref, log) for t, series, ref, log in PANELS
             if any(has(row[0]) for row in series)]
 
@@ -37,8 +38,9 @@ class DashboardView(View):
 
     def setup(self, ax):
         rec, s = self.rec, self.style
+        self.analysis = analyse(rec)  # recorded scalars and the metrics computed from the stored arrays
         ax.set_axis_off()
-        panels = _available(rec) or [("no scalars recorded", [], None, False)]
+        panels = _available(self.analysis.series) or [("no scalars recorded", [], None, False)]
         n, gap = len(panels), 0.06
         self.cursors, self.dots, self.labels = [], [], []
         steps = rec.steps
@@ -51,7 +53,7 @@ class DashboardView(View):
             else:
                 sub.set_xlabel("training step", fontsize=s.fs(0.8))
             for name, label, colour in series:
-                y = rec.scalars[name]
+                y = self.analysis.series[name]
                 ok = np.isfinite(y)  # series computed every K steps are NaN between: join the computed points
                 sub.plot(steps[ok], y[ok], color=colour, linewidth=1.2 * s.scale, label=label)
                 self.dots.append((sub.plot([], [], "o", color=colour, markersize=4 * s.scale)[0], y))
@@ -63,7 +65,7 @@ class DashboardView(View):
                          fontsize=s.fs(0.7), color="#555555")
             self.labels.append((sub.set_title(title, loc="left", fontsize=s.fs(0.85), color=s.text), title, series))
             self.cursors.append(sub.axvline(steps[0], color="#444444", linewidth=1.0 * s.scale))
-            for e in rec.events:  # events as shaded spans on every time axis, drawn once
+            for e in self.analysis.events:  # events as shaded spans on every time axis, drawn once
                 sub.axvspan(e.start, max(e.end, e.start + rec.manifest.get("every", 1)), color=EVENT_COLOURS.get(e.kind, "#999999"),
                             alpha=0.18, linewidth=0)
             if k == 0:
@@ -72,7 +74,7 @@ class DashboardView(View):
 
     def _event_legend(self, ax) -> None:
         """Which shaded span is which event, above the first chart on the right."""
-        kinds = list(dict.fromkeys(e.kind for e in self.rec.events))
+        kinds = list(dict.fromkeys(e.kind for e in self.analysis.events))
         if kinds:
             handles = [Patch(color=EVENT_COLOURS.get(k, "#999999"), alpha=0.35, label=k.replace("_", " ")) for k in kinds]
             ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=min(len(kinds), 2), frameon=False,
@@ -85,5 +87,5 @@ class DashboardView(View):
         for dot, y in self.dots:
             dot.set_data([step], [y[i]])
         for text, title, series in self.labels:
-            values = "   ".join(f"{label} {self.rec.scalars[name][i]:.3g}" for name, label, _ in series)
+            values = "   ".join(f"{label} {self.analysis.series[name][i]:.3g}" for name, label, _ in series)
             text.set_text(f"{title}    {values}")

@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from gananim.analysis import analyse
 from gananim.errors import GananimError
 from gananim.store import Recording
 from gananim.views.base import View, get_view, nonfinite_share
@@ -29,6 +30,7 @@ class Frame:
             raise GananimError("--dashboard works with one recording; to compare dashboards use --view dashboard with several")
         cls = get_view(view)
         self.recs, self.style = recs, style
+        self.events = [analyse(rec).events for rec in recs]
         self.views: list[View] = [cls(rec, style) for rec in recs]
         self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi, facecolor=style.background)
         self.canvas = FigureCanvasAgg(self.fig)
@@ -102,8 +104,8 @@ class Frame:
     def captions(self, step: int) -> list[str]:
         """Captions of the detected events under way at `step`, per recording (named when side by side)."""
         out = []
-        for rec, title in zip(self.recs, self.titles):
-            for e in rec.events:
+        for events, title in zip(self.events, self.titles):
+            for e in events:
                 if e.start <= step <= e.end:
                     out.append(f"{title}: {e.caption}" if len(self.recs) > 1 else e.caption)
         return out
