@@ -18,11 +18,10 @@ from pathlib import Path
 import numpy as np
 
 import gananim
-from gananim.analyze import save_events
+from gananim.analysis import analyse
 from gananim.cli import main
 from gananim.errors import GananimError
-from gananim.events import detect
-from gananim.store import RecordingWriter, save_npz
+from gananim.store import RecordingWriter
 
 FIXTURE = Path(__file__).parent / "fixtures" / "v1-2d"
 CASES = 240
@@ -52,9 +51,7 @@ def make_base(folder: Path) -> Path:
         arrays = {k: getattr(snap, k) for k in ("samples", "mapping", "d_grid", "density", "g_grad") if getattr(snap, k) is not None}
         writer.append(snap.step, arrays, snap.scalars)
     writer.close()
-    rec = gananim.load(folder)
-    save_npz(folder / "analysis.npz", {"step": rec.steps, "scalar__fuzz_extra": np.arange(len(rec), dtype=np.float64)})
-    save_events(rec.refresh(), detect(rec))
+    assert analyse(gananim.load(folder)).cached  # writes the analysis caches (analysis.npz, events.json) beside it
     return folder
 
 
@@ -148,7 +145,7 @@ def test_damaged_recordings_load_or_fail_in_one_line(tmp_path, capsys):
             warnings.simplefilter("ignore")  # repeated steps warn (RecordingWarning); that is an answer too
             try:
                 rec = gananim.load(case)
-                len(rec), rec.scalars, rec.events
+                len(rec), rec.scalars, analyse(rec).events
                 counts["loaded"] += 1
             except GananimError as e:
                 rec = None
@@ -184,7 +181,7 @@ def test_the_base_recording_is_whole(tmp_path):
     """The fuzz test's starting point loads fully, in three chunks, with its events and analysis."""
     rec = gananim.load(make_base(tmp_path / "base"))
     assert len(rec) == 7 and len(list((rec.path / "chunks").glob("*.npz"))) == 3
-    assert rec.scalars["fuzz_extra"].tolist() == list(range(7)) and (rec.path / "events.json").exists()
+    assert (rec.path / "analysis.npz").exists() and (rec.path / "events.json").exists()
     assert np.array_equal(rec[6].samples, gananim.load(FIXTURE)[6].samples)
 
 
