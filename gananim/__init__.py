@@ -6,9 +6,10 @@ Reading and rendering need numpy alone: torch is imported only when a Recorder i
 __version__ = "0.1.0"
 
 from gananim.errors import GananimError
+from gananim.probe_options import ProbeOptions
 from gananim.store import Recording, load
 
-__all__ = ["Recorder", "Recording", "GananimError", "load", "render", "__version__"]
+__all__ = ["Recorder", "ProbeOptions", "Recording", "GananimError", "load", "render", "__version__"]
 
 
 def __getattr__(name: str):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gananim.errors import GananimError
+from gananim.probe_options import ProbeOptions as RecordConfig  # the [record] table is the Recorder's options
 
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "sigmoid")
 LOSSES = ("minimax", "nonsaturating", "least_squares")
@@ -68,19 +69,6 @@ class TrainConfig:
 
 
 @dataclass
-class RecordConfig:
-    """What each snapshot holds and how it is stored."""
-
-    every: int = 10
-    n_samples: int = 512
-    grid_size: int = 64
-    latent_grid: int = 21
-    density_samples: int = 10_000
-    float16: bool = False
-    curvature_every: int = 0  # game-Jacobian (and, for small models, Hessian) eigenvalues every K steps; 0 = off
-
-
-@dataclass
 class Config:
     """One experiment: the target, the models, the training and the recording."""
 
@@ -103,7 +91,6 @@ class Config:
         """Check values that types alone don't catch; raise GananimError naming the key."""
         checks = [
             (self.steps >= 0, "steps must be >= 0"),
-            (self.record.every >= 1, "record.every must be >= 1"),
             (self.latent.dim >= 1, "latent.dim must be >= 1"),
             (self.latent.prior in PRIORS, f"latent.prior must be one of {PRIORS}"),
             (self.latent.low < self.latent.high, "latent.low must be < latent.high"),
@@ -121,9 +108,7 @@ class Config:
              f"train.unroll_steps needs method 'gan' (it unrolls the discriminator); got method {self.train.method!r}"),
             (self.train.pack == 1 or self.train.method == "gan",
              f"train.pack needs method 'gan' (it packs the discriminator's inputs); got method {self.train.method!r}"),
-            (self.record.grid_size >= 4 and self.record.latent_grid >= 2, "record.grid_size >= 4 and record.latent_grid >= 2"),
-            (self.record.n_samples >= 1 and self.record.density_samples >= 1, "record.n_samples and record.density_samples must be >= 1"),
-            (self.record.curvature_every >= 0, "record.curvature_every must be >= 0 (0 = off)"),
+            *self.record.checks("record."),
         ]
         for model, where in ((self.generator, "generator"), (self.discriminator, "discriminator")):
             checks += [

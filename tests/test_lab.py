@@ -12,7 +12,8 @@ from torch import nn
 
 from gananim.config import Config, LatentConfig, ModelConfig
 from gananim.errors import GananimError
-from gananim.lab import losses, models, presets, train
+from gananim import objectives as losses
+from gananim.lab import models, presets, train
 from gananim.lab.train import load_checkpoint, noise_std, run
 from gananim.store import load
 from synthetic import shrunk

@@ -12,7 +12,8 @@ from torch import nn
 
 from gananim.config import Config, LatentConfig, ModelConfig, OptimConfig, config_from_dict
 from gananim.errors import GananimError
-from gananim.lab import losses, presets, train
+from gananim import objectives as losses
+from gananim.lab import presets, train
 from gananim.lab.models import PackedProbe, build_discriminator, pack_samples
 from gananim.lab.train import fit, load_checkpoint, run, save_checkpoint
 from gananim.store import load
