@@ -12,8 +12,10 @@ so that background load on the machine falls on all of them alike; each figure i
                    and Adam settings, in the same BCE loop
   <preset> every=10  ... recorded with the preset's own [record] options (`probes=cfg.record`), every=10
 
-Each timed run builds fresh models from the same seed; the clock covers the training steps and the
+Each timed run builds fresh models from the same seed; the clocks cover the training steps and the
 Recorder's `close()` (its last flush), not building the Recorder (a one-off start-up cost, printed apart).
+Two clocks: wall time, and this process's CPU time (steadier when other programs share the cores; with
+--threads 1 it is the work done, whatever the load).
 Bytes per snapshot: the recording's snapshot chunks on disk / snapshots (the one-off manifest and fixed arrays apart).
 --phases also times one toy snapshot and the store's flushes (each rewrites the growing open chunk).
 """
@@ -21,6 +23,7 @@ Bytes per snapshot: the recording's snapshot chunks on disk / snapshots (the one
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -67,8 +70,8 @@ class Loop:
         return Recorder(path, G, D, data=self.target, every=every, probes=c.record, latent_dim=c.latent.dim,
                         prior=c.latent.prior, prior_range=(c.latent.low, c.latent.high), view_box=c.view_box, seed=c.seed)
 
-    def run(self, steps: int, every: int | None, path: Path | None) -> tuple[float, float]:
-        """(seconds for the steps and the final close, seconds to build the Recorder)."""
+    def run(self, steps: int, every: int | None, path: Path | None) -> tuple[float, float, float]:
+        """(wall seconds and CPU seconds for the steps and the final close, wall seconds to build the Recorder)."""
         G, D = self.models()
         c = self.config
         batch = c.train.batch_size if c else 512
@@ -85,7 +88,7 @@ class Loop:
 
         t0 = time.perf_counter()
         rec = self.recorder(path, G, D, every) if every else None
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         for step in range(steps):
             for _ in range(d_steps):
                 real = torch.as_tensor(self.target.sample(batch, np_rng), dtype=torch.float32)
@@ -102,7 +105,7 @@ class Loop:
                 rec.step(step, d_loss=d_loss, g_loss=g_loss)
         if rec is not None:
             rec.close()
-        return time.perf_counter() - t1, t1 - t0
+        return time.perf_counter() - t1, time.process_time() - c1, t1 - t0
 
 
 def snapshot_bytes(path: Path) -> tuple[int, float]:
@@ -143,7 +146,10 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--phases", action="store_true", help="also time one snapshot and the store's flushes")
     ap.add_argument("--no-presets", action="store_true")
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default); 1 is steadiest on a busy machine")
     args = ap.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
 
     toy = Loop("toy")
     variants = [(toy, None), (toy, 10), (toy, 50)]
@@ -151,30 +157,34 @@ def main() -> None:
         for name in PRESETS:
             preset = Loop(name, load_preset(name))
             variants += [(preset, None), (preset, 10)]
-    times: dict[tuple[str, int | None], list[float]] = {(loop.name, every): [] for loop, every in variants}
-    starts: dict[tuple[str, int | None], list[float]] = {k: [] for k in times}
+    wall: dict[tuple[str, int | None], list[float]] = {(loop.name, every): [] for loop, every in variants}
+    cpu = {k: [] for k in wall}
+    starts = {k: [] for k in wall}
     sizes: dict[tuple[str, int | None], tuple[int, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(args.repeats):
             for loop, every in variants:
                 steps = args.steps if loop.config is None else args.preset_steps
                 path = Path(tmp) / f"{loop.name}-{every}-{r}" if every else None
-                secs, start = loop.run(steps, every, path)
-                times[loop.name, every].append(secs / steps)
+                w, c, start = loop.run(steps, every, path)
+                wall[loop.name, every].append(w / steps)
+                cpu[loop.name, every].append(c / steps)
                 starts[loop.name, every].append(start)
                 if path is not None and r == 0:
                     sizes[loop.name, every] = snapshot_bytes(path)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; median of {args.repeats} interleaved repeats; "
-          f"toy {args.steps} steps, presets {args.preset_steps} steps")
-    print(f"{'variant':<22}{'s/step':>10}{'overhead':>10}{'start-up s':>12}{'snapshots':>11}{'bytes/snapshot':>16}")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f}; median of {args.repeats} interleaved repeats; toy {args.steps} steps, presets {args.preset_steps}")
+    print(f"{'variant':<22}{'wall s/step':>12}{'overhead':>10}{'CPU s/step':>12}{'overhead':>10}{'start-up s':>12}"
+          f"{'snapshots':>11}{'bytes/snapshot':>16}")
     for loop, every in variants:
-        t = statistics.median(times[loop.name, every])
-        base = statistics.median(times[loop.name, None])
+        med = {name: statistics.median(d[loop.name, every]) for name, d in (("wall", wall), ("cpu", cpu))}
+        base = {name: statistics.median(d[loop.name, None]) for name, d in (("wall", wall), ("cpu", cpu))}
+        over = {k: f"{100 * (med[k] / base[k] - 1):+.1f} %" if every else "-" for k in med}
         label = f"{loop.name} " + (f"every={every}" if every else "plain")
-        over = f"{100 * (t / base - 1):+.1f} %" if every else "-"
         start = f"{statistics.median(starts[loop.name, every]):.2f}" if every else "-"
         n, size = sizes.get((loop.name, every), (0, 0.0))
-        print(f"{label:<22}{t:>10.5f}{over:>10}{start:>12}{(n or '-'):>11}{(f'{size:,.0f}' if n else '-'):>16}")
+        print(f"{label:<22}{med['wall']:>12.5f}{over['wall']:>10}{med['cpu']:>12.5f}{over['cpu']:>10}{start:>12}"
+              f"{(n or '-'):>11}{(f'{size:,.0f}' if n else '-'):>16}")
     if args.phases:
         phases(args.repeats)
 
