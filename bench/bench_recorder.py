@@ -49,8 +49,8 @@ PRESETS = ("two-points", "ring8")
 class Loop:
     """One training set-up: builds seeded models and runs `steps` BCE-GAN iterations, optionally recorded."""
 
-    def __init__(self, name: str, config: Config | None = None):
-        self.name, self.config = name, config
+    def __init__(self, name: str, config: Config | None = None, probes: ProbeOptions | None = None):
+        self.name, self.config, self.probes = name, config, probes
         self.target = make_target(config.target if config else RING)
 
     def models(self) -> tuple[nn.Module, nn.Module]:
@@ -64,8 +64,8 @@ class Loop:
                 build_discriminator(self.config.discriminator, dim))
 
     def recorder(self, path: Path, G: nn.Module, D: nn.Module, every: int) -> Recorder:
-        if self.config is None:  # the README's usage: every default
-            return Recorder(path, G, D, data=self.target, every=every)
+        if self.config is None:  # the README's usage: the default options unless --probe changes some
+            return Recorder(path, G, D, data=self.target, every=every, probes=self.probes)
         c = self.config
         return Recorder(path, G, D, data=self.target, every=every, probes=c.record, latent_dim=c.latent.dim,
                         prior=c.latent.prior, prior_range=(c.latent.low, c.latent.high), view_box=c.view_box, seed=c.seed)
@@ -147,11 +147,16 @@ def main() -> None:
     ap.add_argument("--phases", action="store_true", help="also time one snapshot and the store's flushes")
     ap.add_argument("--no-presets", action="store_true")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default); 1 is steadiest on a busy machine")
+    ap.add_argument("--probe", action="append", default=[], metavar="KEY=VALUE",
+                    help="change one of the toy Recorder's ProbeOptions (repeatable), e.g. --probe density_samples=2500")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    changes = {k: type(getattr(ProbeOptions(), k))(v) for k, v in (p.split("=", 1) for p in args.probe)}
+    if changes:
+        print("toy Recorder options changed:", changes)
 
-    toy = Loop("toy")
+    toy = Loop("toy", probes=ProbeOptions(**changes))
     variants = [(toy, None), (toy, 10), (toy, 50)]
     if not args.no_presets:
         for name in PRESETS:

@@ -28,7 +28,7 @@ from gananim.errors import GananimError
 from gananim.fixed import Prior, resolve_data
 from gananim.grid import Grid
 from gananim.probe_options import ProbeOptions
-from gananim.probes import (as_logits, check_d_output, check_module, grad_norm, infer_d_output, infer_latent_dim, norm,
+from gananim.probes import (as_logits, check_d_output, check_module, grad_norm, infer_d_output, infer_latent_dim,
                             placement, probing, to_host, trainable)
 from gananim.store import RecordingWriter
 
@@ -114,12 +114,14 @@ class Recorder:
         self._latents = self._on_g(fixed["latents"])
         self._real = self._on_d(fixed["data_samples"]) if "data_samples" in fixed else None
         self._grid_points = self._on_d(self.grid.points())
-        # everything G computes without gradients, in one call: the mapping's latent grid, then the density
-        # batch's fixed latents beyond the stored samples (which are the batch's first rows)
+        # everything G computes without gradients, in one call: the mapping's latent grid, then the density batch,
+        # whose first rows are the stored samples' latents and the rest fixed latents of its own
         self._n_mapping = len(fixed["latent_grid"])
         self._density_samples = opts.density_samples
         extra = self.prior.sample(max(0, opts.density_samples - len(self._latents)), seed + 3)
-        self._nograd_z = torch.cat([self._on_g(fixed["latent_grid"]), extra.to(self.device, self.dtype)])
+        self._nograd_z = torch.cat([self._on_g(fixed["latent_grid"]), self._latents, extra.to(self.device, self.dtype)])
+        # the gradient norms (and the curvature) take balanced batches: the real batch and as many stored latents
+        self._n_grad = min(len(self._latents), len(self._real) if self._real is not None else opts.real_samples)
         self._n_params = sum(p.numel() for m in (self.G, self.D) if m is not None for _, p in trainable(m))
         self._purge_step = purge_step if resume else None
         self._purge_pending = resume
@@ -232,60 +234,39 @@ class Recorder:
         """Everything one snapshot holds, computed without touching training state; one copy to the host."""
         with probing(self.G, self.D):
             with torch.no_grad():
-                rest = self._gen(self._nograd_z)  # latent grid, then the density batch beyond the stored samples
-            with torch.set_grad_enabled(self.D is not None):
-                fake = self._gen(self._latents)  # the stored samples; the graph serves G's gradient norm
-            samples = fake.detach()
-            out = {"samples": samples, "mapping": rest[: self._n_mapping],
-                   "density_batch": torch.cat([samples, rest[self._n_mapping:]])[: self._density_samples],
+                out_g = self._gen(self._nograd_z)
+            m, n = self._n_mapping, len(self._latents)
+            samples = out_g[m: m + n]
+            out = {"samples": samples, "mapping": out_g[:m], "density_batch": out_g[m: m + self._density_samples],
                    "nonfinite_share": 1 - torch.isfinite(samples).all(dim=1).float().mean()}
             if self.D is not None:
-                out |= self._probe_discriminator(fake)
+                out |= self._probe_discriminator(samples)
         host = to_host(out)
         arrays = {"density": self.grid.histogram(host.pop("density_batch"))}
         arrays |= {name: host.pop(name) for name in ARRAYS if name in host}
         return arrays, {name: float(v) for name, v in host.items()}
 
-    def _probe_discriminator(self, fake: torch.Tensor) -> dict[str, torch.Tensor]:
-        """D on the grid, the generator-gradient arrows, D statistics, V(G, D) and gradient norms.
-
-        One forward of D on the samples serves them all: its graph reaches both the samples (the arrows, and
-        G's gradient through them) and D's parameters (D's gradient norm).
-        """
+    def _probe_discriminator(self, samples: torch.Tensor) -> dict[str, torch.Tensor]:
+        """D on the grid, the generator-gradient arrows, D statistics, V(G, D) and the gradient norms."""
         with torch.no_grad():
             d_grid = torch.sigmoid(self._logits(self._grid_points)).reshape(self.grid.shape)
-        x = fake.detach().to(self._d_device, self._d_dtype).requires_grad_(True)
+        x = samples.to(self._d_device, self._d_dtype).clone().requires_grad_(True)
         with torch.enable_grad():
             logits = self._logits(x)
-            out = {"d_grid": d_grid, "d_fake": torch.sigmoid(logits.detach()).mean()}
+            if logits.requires_grad:  # the arrows: ∇x log D(x) = σ(-l) ∇x l, one backward to the inputs only
+                (g_grad,) = torch.autograd.grad(logits, x, grad_outputs=torch.sigmoid(-logits.detach()))
+            else:  # D ignores its input
+                g_grad = torch.zeros_like(x)
+            logits = logits.detach()
+            out = {"d_grid": d_grid, "g_grad": g_grad, "d_fake": torch.sigmoid(logits).mean()}
+            # the gradient norms: G's loss and D's loss on the first stored latents, against the real batch
+            fake_logits = self._logits(self._gen(self._latents[: self._n_grad]).to(self._d_device, self._d_dtype))
             if self._real is not None:
                 real_logits = self._logits(self._real)
-                out |= {"d_real": torch.sigmoid(real_logits.detach()).mean(),
-                        "value": objectives.value(real_logits, logits).detach(),
-                        "d_grad_norm": grad_norm(objectives.d_loss(self.loss, real_logits, logits), self.D)}
-            if not logits.requires_grad:  # D ignores its input: no arrows, no gradient for G
-                return out | {"g_grad": torch.zeros_like(x), "g_grad_norm": torch.tensor(0.0, dtype=torch.float64)}
-            # the arrows: ∇x log D(x) = σ(-l) ∇x l, a backward of l weighted by σ(-l)
-            nonsaturating = self.loss == "nonsaturating"
-            (g_grad,) = torch.autograd.grad(logits, x, grad_outputs=torch.sigmoid(-logits.detach()), retain_graph=not nonsaturating)
-            out["g_grad"] = g_grad
-            # ∇x of G's loss: the non-saturating loss is -mean log D, so it is -g_grad / n; other losses take one more pass
-            if nonsaturating:
-                dx = -g_grad / len(x)
-            else:
-                lg = logits.detach().requires_grad_(True)
-                (w,) = torch.autograd.grad(objectives.g_loss(self.loss, lg), lg)
-                (dx,) = torch.autograd.grad(logits, x, grad_outputs=w)
-            out["g_grad_norm"] = self._g_grad_norm(fake, dx)
+                out |= {"d_real": torch.sigmoid(real_logits.detach()).mean(), "value": objectives.value(real_logits.detach(), logits),
+                        "d_grad_norm": grad_norm(objectives.d_loss(self.loss, real_logits, fake_logits), self.D)}
+            out["g_grad_norm"] = grad_norm(objectives.g_loss(self.loss, fake_logits), self.G, retain_graph=False)
         return out
-
-    def _g_grad_norm(self, fake: torch.Tensor, dx: torch.Tensor) -> torch.Tensor:
-        """‖∇θ_G L_G‖ by the chain rule: a backward through G alone, from ∇x L_G at the samples."""
-        params = [p for _, p in trainable(self.G)]
-        if not params or not fake.requires_grad:
-            return torch.tensor(math.nan, dtype=torch.float64)
-        grads = torch.autograd.grad(fake, params, grad_outputs=dx.to(fake.device, fake.dtype), allow_unused=True)
-        return norm(grads)
 
     def _curvature(self, due: bool) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         """Top game-Jacobian eigenvalues (and, for small models, every Hessian eigenvalue of V) when due, else NaN."""
@@ -295,11 +276,11 @@ class Recorder:
         game = np.full((k, 2), np.nan)
         hessian = np.full(self._n_params if exact else 0, np.nan)
         if due:
-            eigs = curvature.game_jacobian_eigs(self.G, self.D, self._latents, self._real, k=min(k, self._n_params),
+            eigs = curvature.game_jacobian_eigs(self.G, self.D, self._latents[: self._n_grad], self._real, k=min(k, self._n_params),
                                                 seed=self.seed, d_output=self.d_output)
             game[: len(eigs)] = np.stack([eigs.real, eigs.imag], axis=1)
             if exact:
-                hessian = curvature.value_hessian_eigs(self.G, self.D, self._latents, self._real, d_output=self.d_output)
+                hessian = curvature.value_hessian_eigs(self.G, self.D, self._latents[: self._n_grad], self._real, d_output=self.d_output)
         scalars = {"game_eig_abs": float(np.hypot(*game[0])), "game_eig_real_max": float(np.nanmax(game[:, 0])) if due else math.nan}
         if exact:
             scalars |= {"hessian_eig_min": float(hessian[0]), "hessian_eig_max": float(hessian[-1])}
