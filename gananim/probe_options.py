@@ -23,7 +23,8 @@ class ProbeOptions:
     grid_size: int = 64  # cells per axis of the view-box grid (D's surface, the density histogram)
     latent_grid: int = 21  # points per axis of the latent grid (the mapping's arrows)
     density_samples: int = 10_000  # generated samples histogrammed into each snapshot's density (the stored samples first)
-    real_samples: int = 512  # fixed real batch for D(real), V(G, D), D's gradient norm and the curvature
+    real_samples: int = 512  # fixed real batch for D(real) and V(G, D); the gradient norms and the curvature
+    #                          pit it against as many of the stored samples (balanced batches, as in training)
     float16: bool = False  # store snapshots in float16 (half the bytes)
     curvature_every: int = 0  # game-Jacobian (and, for small models, Hessian) eigenvalues every K steps; 0 = off
     curvature_k: int = 6  # game-Jacobian eigenvalues kept

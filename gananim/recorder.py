@@ -114,12 +114,12 @@ class Recorder:
         self._latents = self._on_g(fixed["latents"])
         self._real = self._on_d(fixed["data_samples"]) if "data_samples" in fixed else None
         self._grid_points = self._on_d(self.grid.points())
-        # everything G computes without gradients, in one call: the mapping's latent grid, then the density batch,
-        # whose first rows are the stored samples' latents and the rest fixed latents of its own
+        # the density batch is the stored samples, then fixed latents of its own (generated in one call with the
+        # mapping's latent grid): G runs once on each latent a snapshot needs
         self._n_mapping = len(fixed["latent_grid"])
         self._density_samples = opts.density_samples
         extra = self.prior.sample(max(0, opts.density_samples - len(self._latents)), seed + 3)
-        self._nograd_z = torch.cat([self._on_g(fixed["latent_grid"]), self._latents, extra.to(self.device, self.dtype)])
+        self._grid_and_extra_z = torch.cat([self._on_g(fixed["latent_grid"]), extra.to(self.device, self.dtype)])
         # the gradient norms (and the curvature) take balanced batches: the real batch and as many stored latents
         self._n_grad = min(len(self._latents), len(self._real) if self._real is not None else opts.real_samples)
         self._n_params = sum(p.numel() for m in (self.G, self.D) if m is not None for _, p in trainable(m))
@@ -234,10 +234,11 @@ class Recorder:
         """Everything one snapshot holds, computed without touching training state; one copy to the host."""
         with probing(self.G, self.D):
             with torch.no_grad():
-                out_g = self._gen(self._nograd_z)
-            m, n = self._n_mapping, len(self._latents)
-            samples = out_g[m: m + n]
-            out = {"samples": samples, "mapping": out_g[:m], "density_batch": out_g[m: m + self._density_samples],
+                samples = self._gen(self._latents)
+                rest = self._gen(self._grid_and_extra_z)
+            m = self._n_mapping
+            out = {"samples": samples, "mapping": rest[:m],
+                   "density_batch": torch.cat([samples, rest[m:]])[: self._density_samples],
                    "nonfinite_share": 1 - torch.isfinite(samples).all(dim=1).float().mean()}
             if self.D is not None:
                 out |= self._probe_discriminator(samples)
