@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import gananim  # noqa: E402
 from gananim import Recorder  # noqa: E402
 from gananim.drawing import D_RAMP, DENSITY_GAMMA, RED, BandedOverlay, density_vmax  # noqa: E402
+from gananim.probe_options import ProbeOptions  # noqa: E402
 from gananim.targets import make_target  # noqa: E402
 from gananim.views import Frame, make_style  # noqa: E402
 from gananim.views.mountains import AZIMUTH_START, ELEVATION, SWEEP, Z_LIMITS  # noqa: E402
@@ -78,8 +79,8 @@ def synthetic_recording(path: Path, snapshots: int) -> gananim.Recording:
     G, D = Known(g_circling, 2), Known(d_bumps, 2)
     D.add_module("out", nn.Sigmoid())  # tells the Recorder that D returns probabilities
     target = make_target({"kind": "ring", "n": 5, "radius": 5.0, "sigma": 1.0})
-    with Recorder(path, G, D, data=target, view_box=[(-10, 10), (-10, 10)], every=1, n_samples=256,
-                  density_samples=5000, overwrite=True) as rec:
+    with Recorder(path, G, D, data=target, view_box=[(-10, 10), (-10, 10)], every=1,
+                  probes=ProbeOptions(n_samples=256, density_samples=5000), overwrite=True) as rec:
         for step in range(snapshots):
             G.t = D.t = step / max(snapshots - 1, 1)
             rec.step(step)

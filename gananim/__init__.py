@@ -7,11 +7,12 @@ __version__ = "0.1.0"
 
 from gananim.errors import GananimError
 from gananim.notebook import register as _show_recordings_in_notebooks
+from gananim.probe_options import ProbeOptions
 from gananim.store import Recording, load
 
 _show_recordings_in_notebooks()  # in Jupyter/IPython a Recording displays as a video; elsewhere nothing happens
 
-__all__ = ["Recorder", "Recording", "GananimError", "load", "render", "__version__"]
+__all__ = ["Recorder", "ProbeOptions", "Recording", "GananimError", "load", "render", "__version__"]
 
 
 def __getattr__(name: str):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gananim.errors import GananimError
+from gananim.probe_options import ProbeOptions as RecordConfig  # the [record] table is the Recorder's options
 
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "sigmoid")
 LOSSES = ("minimax", "nonsaturating", "least_squares")
@@ -40,9 +41,6 @@ MAX_WIDTH, MAX_LAYERS, MAX_LATENT_DIM, MAX_PIECES = 8192, 32, 1024, 64
 # already takes seconds. Unrolled GAN unrolls <= 10 steps (Metz et al. 2017), each keeping a differentiable
 # copy of D; PacGAN packs 2-4 samples (Lin et al. 2018) and D's input grows with the pack.
 MAX_BATCH, MAX_INNER_STEPS, MAX_UNROLL, MAX_PACK = 65_536, 1000, 100, 64
-# Per-snapshot size and probing cost: grid_size² D values and density cells (1024² float32 = 4 MB each),
-# latent_grid² mapping arrows, n_samples stored points, density_samples generator calls.
-MAX_GRID, MAX_LATENT_GRID, MAX_SAMPLES, MAX_DENSITY_SAMPLES = 1024, 256, 100_000, 10_000_000
 
 
 @dataclass
@@ -97,19 +95,6 @@ class TrainConfig:
 
 
 @dataclass
-class RecordConfig:
-    """What each snapshot holds and how it is stored."""
-
-    every: int = 10
-    n_samples: int = 512
-    grid_size: int = 64
-    latent_grid: int = 21
-    density_samples: int = 10_000
-    float16: bool = False
-    curvature_every: int = 0  # game-Jacobian (and, for small models, Hessian) eigenvalues every K steps; 0 = off
-
-
-@dataclass
 class Config:
     """One experiment: the target, the models, the training and the recording."""
 
@@ -141,8 +126,6 @@ class Config:
             (0 <= self.seed < SEED_LIMIT, f"seed must be >= 0 and < 2**63, got {_short(self.seed)}"),
             (self.steps >= 0, "steps must be >= 0"),
             (self.steps <= MAX_STEPS, f"steps must be <= {MAX_STEPS:,}, got {_short(self.steps)}"),
-            (self.record.every >= 1, "record.every must be >= 1"),
-            (self.record.every <= MAX_STEPS, f"record.every must be <= {MAX_STEPS:,}"),
             (self.latent.dim >= 1, "latent.dim must be >= 1"),
             (self.latent.dim <= MAX_LATENT_DIM, f"latent.dim must be <= {MAX_LATENT_DIM}"),
             (self.latent.prior in PRIORS, f"latent.prior must be one of {PRIORS}"),
@@ -175,14 +158,7 @@ class Config:
              f"train.unroll_steps needs method 'gan' (it unrolls the discriminator); got method {tr.method!r}"),
             (tr.pack == 1 or tr.method == "gan",
              f"train.pack needs method 'gan' (it packs the discriminator's inputs); got method {tr.method!r}"),
-            (rec.grid_size >= 4 and rec.latent_grid >= 2, "record.grid_size >= 4 and record.latent_grid >= 2"),
-            (rec.grid_size <= MAX_GRID, f"record.grid_size must be <= {MAX_GRID}"),
-            (rec.latent_grid <= MAX_LATENT_GRID, f"record.latent_grid must be <= {MAX_LATENT_GRID}"),
-            (rec.n_samples >= 1 and rec.density_samples >= 1, "record.n_samples and record.density_samples must be >= 1"),
-            (rec.n_samples <= MAX_SAMPLES, f"record.n_samples must be <= {MAX_SAMPLES:,}"),
-            (rec.density_samples <= MAX_DENSITY_SAMPLES, f"record.density_samples must be <= {MAX_DENSITY_SAMPLES:,}"),
-            (rec.curvature_every >= 0, "record.curvature_every must be >= 0 (0 = off)"),
-            (rec.curvature_every <= MAX_STEPS, f"record.curvature_every must be <= {MAX_STEPS:,}"),
+            *rec.checks("record."),
         ]
         for model, where in ((self.generator, "generator"), (self.discriminator, "discriminator")):
             checks += [

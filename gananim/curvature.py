@@ -1,6 +1,6 @@
 """Curvature of the GAN game: eigenvalues of the Hessian of V(G, D) and of the game's Jacobian.
 
-V(G, D) = E log D(x) + E log(1 - D(G(z))) (`gananim.lab.losses.value`), on fixed batches `z` and `real`.
+V(G, D) = E log D(x) + E log(1 - D(G(z))) (`gananim.objectives.value`), on fixed batches `z` and `real`.
 θ = [θ_G, θ_D] is the flat vector of both players' trainable parameters (G's first).
 
 - `value_hessian_eigs`: the exact Hessian ∇²_θ V for SMALL models (at most `MAX_HESSIAN_PARAMS`).
@@ -25,9 +25,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from gananim import objectives
 from gananim.errors import GananimError
-from gananim.lab import losses
-from gananim.recorder import probing
+from gananim.probes import as_logits, check_d_output, probing, trainable
 
 MAX_HESSIAN_PARAMS = 2000  # the dense Hessian is n x n and costs n backward passes: keep n small
 BREAKDOWN_TOL = 1e-10  # Arnoldi: a residual this small relative to |A q| means the Krylov space is invariant
@@ -115,25 +115,10 @@ def _fresh_direction(Q: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 # --- shared torch helpers --------------------------------------------------------------------------
 
-def _check_d_output(d_output: str) -> None:
-    """Only logits or sigmoid probabilities are understood."""
-    if d_output not in ("logits", "probs"):
-        raise GananimError(f"d_output must be 'logits' or 'probs', got {d_output!r}")
-
-
 def _as_batch(x, like: torch.Tensor) -> torch.Tensor:
     """A fixed batch as a tensor on the models' device and dtype, shaped (n, dim)."""
     t = torch.as_tensor(x).to(device=like.device, dtype=like.dtype)
     return t[:, None] if t.ndim == 1 else t
-
-
-def _logits(y: torch.Tensor, d_output: str) -> torch.Tensor:
-    """The discriminator's output as logits: probabilities are clamped and inverted like the Recorder does."""
-    y = y.reshape(len(y))
-    if d_output == "probs":
-        y = y.clamp(1e-7, 1 - 1e-7)
-        return torch.log(y) - torch.log1p(-y)
-    return y
 
 
 def _game_value(generate: Callable[[torch.Tensor], torch.Tensor], discriminate: Callable[[torch.Tensor], torch.Tensor],
@@ -141,18 +126,13 @@ def _game_value(generate: Callable[[torch.Tensor], torch.Tensor], discriminate: 
     """V(G, D) on the fixed batches, from whatever G and D compute (modules or functional calls)."""
     fake = generate(z)
     fake = fake[:, None] if fake.ndim == 1 else fake
-    return losses.value(_logits(discriminate(real), d_output), _logits(discriminate(fake), d_output))
-
-
-def _trainable(model: nn.Module) -> list[tuple[str, nn.Parameter]]:
-    """The (name, parameter) pairs a player optimises: those that require grad."""
-    return [(name, p) for name, p in model.named_parameters() if p.requires_grad]
+    return objectives.value(as_logits(discriminate(real), d_output, len(real)), as_logits(discriminate(fake), d_output, len(fake)))
 
 
 def _check_players(G: nn.Module, D: nn.Module) -> None:
     """G and D must have trainable parameters and share none (θ_G and θ_D are disjoint)."""
-    g_ids = {id(p) for _, p in _trainable(G)}
-    d_ids = {id(p) for _, p in _trainable(D)}
+    g_ids = {id(p) for _, p in trainable(G)}
+    d_ids = {id(p) for _, p in trainable(D)}
     if not g_ids or not d_ids:
         raise GananimError("both the generator and the discriminator need trainable parameters (requires_grad=True)")
     if g_ids & d_ids:
@@ -163,9 +143,9 @@ def _check_players(G: nn.Module, D: nn.Module) -> None:
 
 def value_hessian(G: nn.Module, D: nn.Module, z, real, d_output: str = "logits") -> np.ndarray:
     """The exact Hessian ∇²V over θ = [θ_G, θ_D] (float64, symmetric), for models with few parameters."""
-    _check_d_output(d_output)
+    check_d_output(d_output)
     _check_players(G, D)
-    g_named, d_named = _trainable(G), _trainable(D)
+    g_named, d_named = trainable(G), trainable(D)
     n = sum(p.numel() for _, p in g_named + d_named)
     if n > MAX_HESSIAN_PARAMS:
         raise GananimError(f"the models have {n} trainable parameters, more than MAX_HESSIAN_PARAMS = {MAX_HESSIAN_PARAMS} for the "
@@ -246,9 +226,9 @@ def game_jacobian_eigs_fn(value_fn: ValueFn, params_min: Sequence[torch.Tensor],
 def game_jacobian_eigs(G: nn.Module, D: nn.Module, z, real, k: int = 6, iters: int = 30, seed: int = 0,
                        d_output: str = "logits") -> np.ndarray:
     """Top-k eigenvalues (by magnitude, complex) of the game Jacobian of V(G, D), G minimising and D maximising."""
-    _check_d_output(d_output)
+    check_d_output(d_output)
     _check_players(G, D)
-    params_g, params_d = [p for _, p in _trainable(G)], [p for _, p in _trainable(D)]
+    params_g, params_d = [p for _, p in trainable(G)], [p for _, p in trainable(D)]
     with probing(G, D):
         zb, rb = _as_batch(z, params_g[0]), _as_batch(real, params_g[0])
         return game_jacobian_eigs_fn(lambda _g, _d: _game_value(G, D, zb, rb, d_output), params_g, params_d,

@@ -7,130 +7,122 @@
 
 Probes run in eval mode, under their own seeded RNGs, with gradients taken by `torch.autograd.grad`
 (nothing lands in `.grad`), so the same seed with and without a Recorder ends with identical weights.
+A snapshot stores arrays and a few probe scalars only: metrics (mode coverage, divergences, ...) are
+computed later from the stored arrays, off the training path.
 """
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import math
+import operator
+import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
-from gananim import __version__, metrics
+from gananim import __version__, objectives
 from gananim.errors import GananimError
-from gananim.grid import Grid, as_bounds
-from gananim.lab import losses
+from gananim.fixed import Prior, resolve_data
+from gananim.grid import Grid
+from gananim.probe_options import ProbeOptions
+from gananim.probes import (as_logits, check_d_output, check_module, grad_norm, infer_d_output, infer_latent_dim,
+                            placement, probing, to_host, trainable)
 from gananim.store import RecordingWriter
-from gananim.targets import Target, target_from_samples
 
 HESSIAN_PARAMS = 200  # models this small get every eigenvalue of the exact Hessian of V (seeds/004's plots)
-LATENT_EXTENT = 2.0  # the latent grid covers [-2, 2] per axis for a standard normal: ~95% of the prior's mass
-
-
-def _to_numpy(x) -> np.ndarray:
-    """Copy a tensor (on any device) or array-like to a float64 numpy array."""
-    if isinstance(x, torch.Tensor):
-        return x.detach().to("cpu", torch.float64).numpy()
-    return np.asarray(x, dtype=np.float64)
-
-
-def _is_view_box(data) -> bool:
-    """A list/tuple of one (low, high) pair per data dimension, as opposed to an array of samples."""
-    return isinstance(data, (list, tuple)) and 1 <= len(data) <= 2 and all(
-        isinstance(p, (list, tuple)) and len(p) == 2 for p in data)
-
-
-def _infer_latent_dim(generator: nn.Module) -> int:
-    """The generator's input size, read from its first layer that declares one."""
-    for module in generator.modules():
-        if hasattr(module, "in_features"):
-            return int(module.in_features)
-    raise GananimError("cannot infer the generator's latent dimension from its layers; pass latent_dim=")
-
-
-def _infer_d_output(discriminator: nn.Module) -> str:
-    """'probs' if the discriminator's last module is a sigmoid, else 'logits'."""
-    last = list(discriminator.modules())[-1]
-    return "probs" if isinstance(last, nn.Sigmoid) else "logits"
-
-
-@contextlib.contextmanager
-def probing(*models: nn.Module | None):
-    """Eval mode and the global torch RNG forked for a probe; every submodule's training flag restored afterwards."""
-    models = [m for m in models if m is not None]
-    modes = [(m, m.training) for model in models for m in model.modules()]
-    cuda = sorted({p.device.index or 0 for model in models for p in model.parameters() if p.device.type == "cuda"})
-    try:
-        with torch.random.fork_rng(devices=cuda):
-            for model in models:
-                model.eval()
-            yield
-    finally:
-        for m, training in modes:
-            m.training = training
+ARRAYS = ("samples", "mapping", "d_grid", "g_grad")  # probe results stored as arrays; the rest are scalars
 
 
 class Recorder:
-    """Snapshots a generator/discriminator pair into a recording folder every `every` steps."""
+    """Snapshots a generator/discriminator pair into a recording folder every `every` steps.
+
+    Recorder(path, generator, discriminator=None, data=None, every=None, *, probes=None, latent_dim=None,
+             prior="normal", prior_range=(-1, 1), d_output=None, loss="nonsaturating", view_box=None,
+             overwrite=False, resume=False, purge_step=None, seed=0, config=None)
+
+    - `data`: a gananim Target, an array of real samples (n, 1) or (n, 2), or a view box (one (low, high) pair per
+      data dimension). `view_box=` overrides the box derived from a target or samples.
+    - `every`: snapshot every N steps; None takes `probes.every` (default 10).
+    - `probes`: a `ProbeOptions` (sizes, grids, float16, curvature, flushing); None = the defaults. The lab's
+      `[record]` config table is this object.
+    - The models' set-up, rarely needed: `latent_dim` (inferred from G's first layer), `prior` ("normal" or
+      "uniform" on `prior_range`), `d_output` ("logits" or "probs", inferred from D's last module) and `loss`
+      (the G/D losses behind `g_grad_norm`/`d_grad_norm`: "minimax", "nonsaturating", "least_squares").
+    - `overwrite`/`resume`/`purge_step`: replace, or continue, an existing recording; `seed` seeds the fixed
+      latents and real batch; `config` is stored in the manifest as is.
+    Models in float16/float64 are probed in their own precision; snapshots are stored as float32 (float16 if asked).
+    """
 
     def __init__(self, path: str | Path, generator: nn.Module, discriminator: nn.Module | None = None, data=None,
-                 every: int = 10, *, latent_dim: int | None = None, prior: str = "normal",
-                 prior_range: tuple[float, float] = (-1.0, 1.0), d_output: str | None = None,
-                 loss: str = "nonsaturating", view_box=None, n_samples: int = 512, grid_size: int = 64,
-                 latent_grid: int = 21, density_samples: int = 10_000, real_samples: int = 512,
-                 float16: bool = False, overwrite: bool = False, resume: bool = False,
-                 purge_step: int | None = None, seed: int = 0, config: dict | None = None,
-                 with_metrics: bool = True, curvature_every: int = 0, curvature_k: int = 6,
-                 flush_secs: float = 2.0, chunk_size: int = 64):
-        if every < 1:
-            raise GananimError(f"every must be >= 1, got {every}")
-        if prior not in ("normal", "uniform"):
-            raise GananimError(f"prior must be 'normal' or 'uniform', got {prior!r}")
-        if d_output not in (None, "logits", "probs"):
-            raise GananimError(f"d_output must be 'logits' or 'probs', got {d_output!r}")
-        self.G, self.D, self.every, self.seed, self.loss = generator, discriminator, every, seed, loss
-        self.device = next(generator.parameters()).device
-        self.latent_dim = latent_dim or _infer_latent_dim(generator)
-        self.prior, self.prior_range = prior, (float(prior_range[0]), float(prior_range[1]))
-        self.d_output = None if discriminator is None else d_output or _infer_d_output(discriminator)
-        self.density_samples = density_samples
-        self.with_metrics = with_metrics  # mode coverage, divergences, MMD... on the first 2,500 of the density batch
-        self.curvature_every, self.curvature_k = curvature_every, curvature_k  # game eigenvalues every K steps (0 = off)
-        self.target, real, box = self._resolve_data(data, view_box, real_samples)
-        latents = self._sample_latents(n_samples, torch.Generator().manual_seed(seed))
-        data_dim = self._data_dim(latents)
+                 every: int | None = None, *, probes: ProbeOptions | None = None, latent_dim: int | None = None,
+                 prior: str = "normal", prior_range: tuple[float, float] = (-1.0, 1.0), d_output: str | None = None,
+                 loss: str = "nonsaturating", view_box=None, overwrite: bool = False, resume: bool = False,
+                 purge_step: int | None = None, seed: int = 0, config: dict | None = None, **removed):
+        _refuse_removed(removed)
+        check_module(generator, "generator")
+        check_module(discriminator, "discriminator", optional=True)
+        if probes is not None and not isinstance(probes, ProbeOptions):
+            raise GananimError(f"probes must be a gananim.ProbeOptions, got {type(probes).__name__}")
+        opts = dataclasses.replace(probes or ProbeOptions()).validate()  # a copy: later edits of `probes` change nothing
+        every = opts.every if every is None else every
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise GananimError(f"every must be an integer >= 1, got {every!r}")
+        if latent_dim is not None and (isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1):
+            raise GananimError(f"latent_dim must be a positive integer (the generator's input size), got {latent_dim!r}")
+        if loss not in objectives.LOSSES:
+            raise GananimError(f"loss must be one of {', '.join(objectives.LOSSES)}, got {loss!r}")
+        if d_output is not None:
+            check_d_output(d_output)
+        if opts.curvature_every and discriminator is not None and not (trainable(generator) and trainable(discriminator)):
+            raise GananimError("curvature needs trainable parameters in both the generator and the discriminator; set curvature_every=0")
+        self.G, self.D, self.every, self.seed, self.loss, self.options = generator, discriminator, every, seed, loss, opts
+        self.device, self.dtype = placement(generator)  # probes run in the models' own device and precision
+        self._d_device, self._d_dtype = placement(discriminator) if discriminator is not None else (self.device, self.dtype)
+        self.latent_dim = latent_dim or infer_latent_dim(generator)
+        self.prior = Prior(self.latent_dim, prior, float(prior_range[0]), float(prior_range[1]))
+        self.d_output = None if discriminator is None else d_output or infer_d_output(discriminator)
+        self.target, real, box = resolve_data(data, view_box, opts.real_samples, seed)
+        latents = self.prior.sample(opts.n_samples, seed)
+        data_dim = self._data_dim(latents, explicit=latent_dim is not None)
         if box is None:
             raise GananimError("cannot tell the view box: pass data= a gananim target, an array of real samples, or one (low, high) pair per data dimension")
         if len(box) != data_dim:
             raise GananimError(f"the view box has {len(box)} dimension(s) but the generator outputs {data_dim}")
-        self.grid = Grid(box, grid_size)
-        plane, coords, grid_z = self._latent_grid(latent_grid)
-        fixed = {"latents": latents.numpy().astype(np.float32), "latent_grid": grid_z.numpy().astype(np.float32),
-                 "latent_grid_coords": coords.astype(np.float32)}
+        self.grid = Grid(box, opts.grid_size)
+        self._check_discriminator(data_dim)
+        plane, coords, grid_z = self.prior.grid(opts.latent_grid, seed + 2)
+        fixed = {"latents": latents.numpy(), "latent_grid": grid_z, "latent_grid_coords": coords.astype(np.float32)}
         if plane is not None:
-            fixed["latent_plane"] = plane.numpy().astype(np.float32)
+            fixed["latent_plane"] = plane.astype(np.float32)
         if real is not None:
             fixed["data_samples"] = real.astype(np.float32)
         if self.target is not None:
             fixed |= {"data_density": self.target.density(self.grid).astype(np.float32),
                       "modes": np.asarray(self.target.modes, np.float64), "mode_scales": np.asarray(self.target.mode_scales, np.float64)}
-        manifest = {"data_dim": data_dim, "latent_dim": self.latent_dim, "prior": prior, "prior_range": list(self.prior_range),
-                    "n_samples": n_samples, "grid": self.grid.to_dict(), "latent_grid_shape": [latent_grid] * coords.shape[1],
-                    "latent_extent": self._latent_extent(), "d_output": self.d_output, "loss": loss, "every": every,
-                    "density_samples": density_samples, "seed": seed, "has_discriminator": discriminator is not None,
+        manifest = {"data_dim": data_dim, "latent_dim": self.latent_dim, "prior": prior, "prior_range": [self.prior.low, self.prior.high],
+                    "n_samples": opts.n_samples, "grid": self.grid.to_dict(), "latent_grid_shape": [opts.latent_grid] * coords.shape[1],
+                    "latent_extent": self.prior.extent, "d_output": self.d_output, "loss": loss, "every": every,
+                    "density_samples": opts.density_samples, "seed": seed, "has_discriminator": discriminator is not None,
                     "target": self.target.to_config() if self.target is not None else None, "config": config,
                     "gananim_version": __version__, "torch_version": torch.__version__}
-        self.writer = RecordingWriter(path, manifest, fixed, overwrite=overwrite, resume=resume, float16=float16,
-                                      flush_secs=flush_secs, chunk_size=chunk_size)
+        self.writer = RecordingWriter(path, manifest, fixed, overwrite=overwrite, resume=resume, float16=opts.float16,
+                                      flush_secs=opts.flush_secs, chunk_size=opts.chunk_size)
         fixed = self.writer.fixed  # a resumed recording keeps its own latents and grids
-        self._latents = torch.as_tensor(fixed["latents"]).to(self.device)
-        self._latent_grid = torch.as_tensor(fixed["latent_grid"]).to(self.device)
-        self._real = torch.as_tensor(fixed["data_samples"]).to(self.device) if "data_samples" in fixed else None
-        self._grid_points = torch.as_tensor(self.grid.points(), dtype=torch.float32).to(self.device)
-        self._density_z = self._density_latents()
+        self._latents = self._on_g(fixed["latents"])
+        self._real = self._on_d(fixed["data_samples"]) if "data_samples" in fixed else None
+        self._grid_points = self._on_d(self.grid.points())
+        # the density batch is the stored samples, then fixed latents of its own (generated in one call with the
+        # mapping's latent grid): G runs once on each latent a snapshot needs
+        self._n_mapping = len(fixed["latent_grid"])
+        self._density_samples = opts.density_samples
+        extra = self.prior.sample(max(0, opts.density_samples - len(self._latents)), seed + 3)
+        self._grid_and_extra_z = torch.cat([self._on_g(fixed["latent_grid"]), extra.to(self.device, self.dtype)])
+        # the gradient norms (and the curvature) take balanced batches: the real batch and as many stored latents
+        self._n_grad = min(len(self._latents), len(self._real) if self._real is not None else opts.real_samples)
+        self._n_params = sum(p.numel() for m in (self.G, self.D) if m is not None for _, p in trainable(m))
         self._purge_step = purge_step if resume else None
         self._purge_pending = resume
         self._last_seen: int | None = None
@@ -138,89 +130,83 @@ class Recorder:
         self._last_snapshot: int | None = None
         self._hook = None
         self._count = 0
+        self._closed = False
 
     # --- set-up helpers -------------------------------------------------------------------------
 
-    def _resolve_data(self, data, view_box, n_real: int) -> tuple[Target | None, np.ndarray | None, tuple | None]:
-        """Turn `data` (target, samples or view box) into a target, a fixed real batch and a view box."""
-        target, box = None, None
-        if isinstance(data, Target):
-            target = data
-        elif data is not None and _is_view_box(data):
-            box = as_bounds(data)
-        elif data is not None:
-            samples = _to_numpy(data)
-            if samples.ndim == 1:
-                samples = samples[:, None]
-            if samples.ndim != 2 or samples.shape[1] not in (1, 2) or len(samples) < 2:
-                raise GananimError(f"data samples must have shape (n, 1) or (n, 2) with n >= 2, got {samples.shape}: gananim records 1D or 2D data")
-            if not np.isfinite(samples).all():
-                raise GananimError("data samples contain NaN or inf; remove them before recording")
-            target = target_from_samples(samples)
-        if view_box is not None:
-            box = as_bounds(view_box)
-        if target is None:
-            return None, None, box
-        real = target.sample(n_real, np.random.default_rng([self.seed, 1]))
-        return target, real, box or as_bounds(target.view_box())
+    def _on_g(self, x) -> torch.Tensor:
+        """A fixed batch on the generator's device, in its precision."""
+        return torch.as_tensor(np.asarray(x)).to(self.device, self.dtype)
 
-    def _latent_extent(self) -> tuple[float, float]:
-        """The latent range the grid covers: [-2, 2] for a normal prior, the prior's range for a uniform one."""
-        return (-LATENT_EXTENT, LATENT_EXTENT) if self.prior == "normal" else self.prior_range
+    def _on_d(self, x) -> torch.Tensor:
+        """A fixed batch on the discriminator's device, in its precision."""
+        return torch.as_tensor(np.asarray(x)).to(self._d_device, self._d_dtype)
 
-    def _sample_latents(self, n: int, gen: torch.Generator) -> torch.Tensor:
-        """Draw latents from the prior with a private generator (the global RNG stays untouched)."""
-        if self.prior == "normal":
-            return torch.randn(n, self.latent_dim, generator=gen)
-        lo, hi = self.prior_range
-        return lo + (hi - lo) * torch.rand(n, self.latent_dim, generator=gen)
-
-    def _latent_grid(self, n: int) -> tuple[torch.Tensor | None, np.ndarray, torch.Tensor]:
-        """The arrows' tails: a line (1D), a square grid (2D) or a grid on a random 2D plane (higher)."""
-        lo, hi = self._latent_extent()
-        axis = np.linspace(lo, hi, n)
-        if self.latent_dim == 1:
-            return None, axis[:, None], torch.as_tensor(axis[:, None], dtype=torch.float32)
-        xx, yy = np.meshgrid(axis, axis)
-        coords = np.stack([xx.ravel(), yy.ravel()], axis=1)
-        if self.latent_dim == 2:
-            return None, coords, torch.as_tensor(coords, dtype=torch.float32)
-        gen = torch.Generator().manual_seed(self.seed + 2)
-        plane = torch.linalg.qr(torch.randn(self.latent_dim, 2, generator=gen)).Q.T.contiguous()  # (2, latent_dim), orthonormal rows
-        return plane, coords, torch.as_tensor(coords, dtype=torch.float32) @ plane
-
-    def _data_dim(self, latents: torch.Tensor) -> int:
+    def _data_dim(self, latents: torch.Tensor, explicit: bool) -> int:
         """Run the generator once to learn its output dimension, which must be 1 or 2."""
         with probing(self.G), torch.no_grad():
             try:
-                out = self.G(latents[:2].to(self.device))
+                out = self.G(latents[:2].to(self.device, self.dtype))
             except RuntimeError as e:
-                raise GananimError(f"the generator rejected latents of dimension {self.latent_dim} ({str(e).splitlines()[0]}); pass latent_dim=") from None
+                hint = "check latent_dim=" if explicit else "pass latent_dim="
+                raise GananimError(f"the generator rejected latents of dimension {self.latent_dim} ({str(e).splitlines()[0]}); {hint}") from None
         shape = tuple(out.shape)
         if len(shape) == 1 or (len(shape) == 2 and shape[1] in (1, 2)):
             return 1 if len(shape) == 1 else shape[1]
         raise GananimError(f"the generator outputs shape {shape}; gananim records 1D or 2D data: (n,), (n, 1) or (n, 2)")
 
+    def _check_discriminator(self, data_dim: int) -> None:
+        """Run D once on two grid points: it must take (n, data_dim) samples and return one score per sample."""
+        if self.D is None:
+            return
+        with probing(self.D), torch.no_grad():
+            try:
+                out = self.D(self._on_d(self.grid.points()[:2]))
+            except RuntimeError as e:
+                raise GananimError(f"the discriminator rejected samples of shape (2, {data_dim}) ({str(e).splitlines()[0]}); "
+                                   "D must take the generator's output") from None
+            as_logits(out, self.d_output, 2)
+
     # --- recording ------------------------------------------------------------------------------
 
     def step(self, step: int, **scalars) -> bool:
         """Call once per training step: snapshots when step % every == 0, else only a clock check."""
+        step = self._check_step(step, repeat_ok=False)
         self._last_seen, self._last_scalars = step, scalars
         if step % self.every:
             self.writer.maybe_flush()
             return False
-        self.snapshot(step, **scalars)
+        self._snapshot(step, scalars)
         return True
 
     def snapshot(self, step: int, **scalars) -> None:
         """Record one snapshot at `step` now, whatever `every` says."""
+        self._snapshot(self._check_step(step, repeat_ok=True), scalars)
+
+    def _check_step(self, step, repeat_ok: bool) -> int:
+        """Steps are integers that never go back (a snapshot's step, never repeated); the Recorder must be open."""
+        if self._closed:
+            raise GananimError("this Recorder is closed; to record more, open the folder again with Recorder(..., resume=True)")
+        try:
+            step = operator.index(step)
+        except TypeError:
+            raise GananimError(f"step must be an integer, got {step!r}") from None
+        last = self._last_seen
+        if last is not None and (step < last or (step == last and not repeat_ok)):
+            raise GananimError(f"step {step} came after step {last}: steps must increase; pass your loop's step counter "
+                               "(a new run goes to a new folder, or overwrite=True)")
+        if self._last_snapshot is not None and step <= self._last_snapshot:
+            raise GananimError(f"step {step} is already recorded (the last snapshot is step {self._last_snapshot}); steps must increase")
+        return step
+
+    def _snapshot(self, step: int, scalars: dict) -> None:
         if self._purge_pending:
             self.writer.purge_from(step if self._purge_step is None else self._purge_step)
             self._purge_pending = False
         values = {k: self._scalar(k, v) for k, v in scalars.items()}
         arrays, probed = self._probe()
-        if self.curvature_every and self.D is not None and self._real is not None:
-            curv_arrays, curv_scalars = self._curvature(step % self.curvature_every == 0)
+        if self.options.curvature_every and self.D is not None and self._real is not None:
+            curv_arrays, curv_scalars = self._curvature(step % self.options.curvature_every == 0)
             arrays |= curv_arrays
             probed |= curv_scalars
         self.writer.append(step, arrays, probed | values)
@@ -235,95 +221,71 @@ class Recorder:
         except (TypeError, ValueError, RuntimeError):
             raise GananimError(f"scalar {name!r} must be a number or a one-element tensor, got {type(value).__name__}") from None
 
-    def _out(self, x: torch.Tensor) -> torch.Tensor:
+    def _gen(self, z: torch.Tensor) -> torch.Tensor:
         """The generator's output as (n, data_dim)."""
-        y = self.G(x)
+        y = self.G(z)
         return y[:, None] if y.ndim == 1 else y
 
     def _logits(self, x: torch.Tensor) -> torch.Tensor:
-        """The discriminator's output as logits, whichever it returns."""
-        y = self.D(x).reshape(len(x))
-        if self.d_output == "probs":
-            y = y.clamp(1e-7, 1 - 1e-7)
-            return torch.log(y) - torch.log1p(-y)
-        return y
+        """The discriminator's output as (n,) logits, whichever it returns."""
+        return as_logits(self.D(x), self.d_output, len(x))
 
     def _probe(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-        """Everything one snapshot holds, computed without touching training state."""
+        """Everything one snapshot holds, computed without touching training state; one copy to the host."""
         with probing(self.G, self.D):
             with torch.no_grad():
-                samples = self._out(self._latents)
-                mapping = self._out(self._latent_grid)
-                batch = self._density_batch()
-            arrays = {"samples": _to_numpy(samples), "mapping": _to_numpy(mapping), "density": self.grid.histogram(batch)}
-            scalars = {"nonfinite_share": float(1 - torch.isfinite(samples).all(dim=1).float().mean())}
+                samples = self._gen(self._latents)
+                rest = self._gen(self._grid_and_extra_z)
+            m = self._n_mapping
+            out = {"samples": samples, "mapping": rest[:m],
+                   "density_batch": torch.cat([samples, rest[m:]])[: self._density_samples],
+                   "nonfinite_share": 1 - torch.isfinite(samples).all(dim=1).float().mean()}
             if self.D is not None:
-                d_arrays, d_scalars = self._probe_discriminator(samples)
-                arrays |= d_arrays
-                scalars |= d_scalars
-        if self.with_metrics:
-            fixed = self.writer.fixed
-            scalars |= metrics.metrics(batch[:metrics.PROTOCOL_SAMPLES], arrays["density"], arrays.get("d_grid"),
-                                       grid=self.grid, data_density=fixed.get("data_density"), modes=fixed.get("modes"),
-                                       scales=fixed.get("mode_scales"), real=fixed.get("data_samples"))
-        return arrays, scalars
+                out |= self._probe_discriminator(samples)
+        host = to_host(out)
+        arrays = {"density": self.grid.histogram(host.pop("density_batch"))}
+        arrays |= {name: host.pop(name) for name in ARRAYS if name in host}
+        return arrays, {name: float(v) for name, v in host.items()}
 
-    def _density_latents(self) -> list[torch.Tensor]:
-        """The density batch's fixed latents, drawn once in chunks of 8192 and kept on the models' device."""
-        gen = torch.Generator().manual_seed(self.seed + 3)
-        sizes = [min(8192, self.density_samples - start) for start in range(0, self.density_samples, 8192)]
-        return [self._sample_latents(n, gen).to(self.device) for n in sizes]
-
-    def _density_batch(self) -> np.ndarray:
-        """A large generated batch from fixed latents (the same every snapshot, so density changes are real)."""
-        return np.concatenate([_to_numpy(self._out(z)) for z in self._density_z])
-
-    def _probe_discriminator(self, samples: torch.Tensor) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-        """D on the grid, the generator-gradient arrows, D statistics, V(G, D) and gradient norms."""
+    def _probe_discriminator(self, samples: torch.Tensor) -> dict[str, torch.Tensor]:
+        """D on the grid, the generator-gradient arrows, D statistics, V(G, D) and the gradient norms."""
         with torch.no_grad():
             d_grid = torch.sigmoid(self._logits(self._grid_points)).reshape(self.grid.shape)
-        x = samples.detach().clone().requires_grad_(True)
+        x = samples.to(self._d_device, self._d_dtype).clone().requires_grad_(True)
         with torch.enable_grad():
-            fake_logits = self._logits(x)
-            (g_grad,) = torch.autograd.grad(nn.functional.logsigmoid(fake_logits).sum(), x)
-            fake = self._out(self._latents)
-            fake_logits = self._logits(fake)
-            scalars = {"d_fake": torch.sigmoid(fake_logits).mean().item(),
-                       "g_grad_norm": self._grad_norm(losses.g_loss(self.loss, fake_logits), self.G)}
+            logits = self._logits(x)
+            if logits.requires_grad:  # the arrows: ∇x log D(x) = σ(-l) ∇x l, one backward to the inputs only
+                (g_grad,) = torch.autograd.grad(logits, x, grad_outputs=torch.sigmoid(-logits.detach()))
+            else:  # D ignores its input
+                g_grad = torch.zeros_like(x)
+            logits = logits.detach()
+            out = {"d_grid": d_grid, "g_grad": g_grad, "d_fake": torch.sigmoid(logits).mean()}
+            # the gradient norms: G's loss and D's loss on the first stored latents, against the real batch
+            fake_logits = self._logits(self._gen(self._latents[: self._n_grad]).to(self._d_device, self._d_dtype))
             if self._real is not None:
                 real_logits = self._logits(self._real)
-                scalars |= {"d_real": torch.sigmoid(real_logits).mean().item(),
-                            "value": losses.value(real_logits, fake_logits).item(),
-                            "d_grad_norm": self._grad_norm(losses.d_loss(self.loss, real_logits, self._logits(fake.detach())), self.D)}
-        return {"d_grid": _to_numpy(d_grid), "g_grad": _to_numpy(g_grad)}, scalars
+                out |= {"d_real": torch.sigmoid(real_logits.detach()).mean(), "value": objectives.value(real_logits.detach(), logits),
+                        "d_grad_norm": grad_norm(objectives.d_loss(self.loss, real_logits, fake_logits), self.D)}
+            out["g_grad_norm"] = grad_norm(objectives.g_loss(self.loss, fake_logits), self.G, retain_graph=False)
+        return out
 
     def _curvature(self, due: bool) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         """Top game-Jacobian eigenvalues (and, for small models, every Hessian eigenvalue of V) when due, else NaN."""
-        from gananim import curvature
+        from gananim import curvature  # numpy eigensolvers and torch.func: loaded only when asked for
 
-        n_params = sum(p.numel() for m in (self.G, self.D) for p in m.parameters() if p.requires_grad)
-        exact = n_params <= HESSIAN_PARAMS
-        game = np.full((self.curvature_k, 2), np.nan)
-        hessian = np.full(n_params if exact else 0, np.nan)
+        k, exact = self.options.curvature_k, self._n_params <= HESSIAN_PARAMS
+        game = np.full((k, 2), np.nan)
+        hessian = np.full(self._n_params if exact else 0, np.nan)
         if due:
-            eigs = curvature.game_jacobian_eigs(self.G, self.D, self._latents, self._real, k=min(self.curvature_k, n_params),
+            eigs = curvature.game_jacobian_eigs(self.G, self.D, self._latents[: self._n_grad], self._real, k=min(k, self._n_params),
                                                 seed=self.seed, d_output=self.d_output)
             game[: len(eigs)] = np.stack([eigs.real, eigs.imag], axis=1)
             if exact:
-                hessian = curvature.value_hessian_eigs(self.G, self.D, self._latents, self._real, d_output=self.d_output)
+                hessian = curvature.value_hessian_eigs(self.G, self.D, self._latents[: self._n_grad], self._real, d_output=self.d_output)
         scalars = {"game_eig_abs": float(np.hypot(*game[0])), "game_eig_real_max": float(np.nanmax(game[:, 0])) if due else math.nan}
         if exact:
             scalars |= {"hessian_eig_min": float(hessian[0]), "hessian_eig_max": float(hessian[-1])}
         return {"game_eigs": game, **({"hessian_eigs": hessian} if exact else {})}, scalars
-
-    @staticmethod
-    def _grad_norm(loss: torch.Tensor, model: nn.Module) -> float:
-        """L2 norm of d(loss)/d(params) by autograd.grad: nothing accumulates in `.grad`."""
-        params = [p for p in model.parameters() if p.requires_grad]
-        if not params or not loss.requires_grad:
-            return math.nan
-        grads = torch.autograd.grad(loss, params, allow_unused=True, retain_graph=True)
-        return float(torch.sqrt(sum((g.double() ** 2).sum() for g in grads if g is not None)))
 
     # --- hooks and life cycle ---------------------------------------------------------------------
 
@@ -359,10 +321,13 @@ class Recorder:
         self.writer.flush()
 
     def close(self, final_snapshot: bool = True) -> None:
-        """Detach, take a last snapshot of the last step seen, and flush."""
+        """Detach, take a last snapshot of the last step seen, and flush. Closing twice does nothing more."""
+        if self._closed:
+            return
         self.detach()
         if final_snapshot and self._last_seen is not None and self._last_seen != self._last_snapshot:
             self.snapshot(self._last_seen, **self._last_scalars)
+        self._closed = True
         self.writer.close()
 
     def __enter__(self) -> "Recorder":
@@ -370,3 +335,16 @@ class Recorder:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.close(final_snapshot=exc_type is None)
+
+
+def _refuse_removed(kwargs: dict) -> None:
+    """Arguments older gananim took: with_metrics is ignored with a warning, probe sizes moved into ProbeOptions."""
+    for name in kwargs:
+        if name == "with_metrics":
+            warnings.warn("Recorder(with_metrics=...) is ignored: metrics are now computed from the stored arrays after "
+                          "recording (gananim analyze), never during training", FutureWarning, stacklevel=3)
+        elif name in ProbeOptions.names():
+            raise GananimError(f"Recorder({name}=...) moved into the probe options: "
+                               f"Recorder(..., probes=gananim.ProbeOptions({name}=...))")
+        else:
+            raise GananimError(f"Recorder() got an unknown argument {name}=; see help(gananim.Recorder)")

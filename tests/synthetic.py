@@ -9,6 +9,7 @@ from torch import nn
 
 import gananim
 from gananim import Recorder
+from gananim.probe_options import ProbeOptions
 
 Fn = Callable[[torch.Tensor, float], torch.Tensor]
 TINY = dict(n_samples=64, grid_size=16, latent_grid=7, density_samples=2000, real_samples=64)
@@ -44,7 +45,8 @@ def record_known(path, g: Fn, d: Fn | None, latent_dim: int, data, data_dim: int
     """Record `steps + 1` snapshots (t = 0 … 1) of known functions; `scalars(step)` adds per-step scalars."""
     G = Known(g, latent_dim)
     D = Known(d, data_dim) if d else None
-    with Recorder(path, G, D, data=data, every=every, **(TINY | kw)) as rec:
+    options = ProbeOptions(**(TINY | {k: kw.pop(k) for k in list(kw) if k in ProbeOptions.names()}))
+    with Recorder(path, G, D, data=data, every=every, probes=options, **kw) as rec:
         for step in range(steps + 1):
             G.t = step / max(steps, 1)
             if D is not None:

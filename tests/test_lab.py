@@ -13,7 +13,8 @@ from torch import nn
 
 from gananim.config import Config, LatentConfig, ModelConfig
 from gananim.errors import GananimError
-from gananim.lab import losses, models, presets, train
+from gananim import objectives as losses
+from gananim.lab import models, presets, train
 from gananim.lab.checkpoint import load_checkpoint, save_checkpoint
 from gananim.lab.game import noise_std
 from gananim.lab.state import LabState

@@ -12,7 +12,8 @@ from torch import nn
 
 from gananim.config import Config, LatentConfig, ModelConfig, OptimConfig, config_from_dict
 from gananim.errors import GananimError
-from gananim.lab import game, losses, presets, train
+from gananim import objectives as losses
+from gananim.lab import game, presets, train
 from gananim.lab.checkpoint import capture, load_checkpoint, restore, save_checkpoint
 from gananim.lab.models import PackedProbe, build_discriminator, pack_samples
 from gananim.lab.state import LabState

@@ -1,5 +1,6 @@
 """The Recorder: snapshot contents on known generators, untouched training, hooks, resume, crash safety."""
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -13,12 +14,12 @@ import torch
 from torch import nn
 
 import gananim
-from gananim import Recorder
+from gananim import ProbeOptions, Recorder, objectives
 from gananim.errors import GananimError
 from gananim.targets import make_target
 
 RING = {"kind": "ring", "n": 8, "radius": 1.0, "sigma": 0.05}
-SMALL = dict(n_samples=16, grid_size=8, latent_grid=5, density_samples=500, real_samples=64)
+SMALL = ProbeOptions(n_samples=16, grid_size=8, latent_grid=5, density_samples=500, real_samples=64)
 
 
 class Affine(nn.Module):
@@ -42,7 +43,7 @@ def mlp(i, o, *extra):
 def test_snapshot_of_a_known_generator(tmp_path):
     G = Affine([0.5, 2.0], [1.0, -1.0])
     D = mlp(2, 1)
-    with Recorder(tmp_path / "r", G, D, data=make_target(RING), every=5, **SMALL) as rec:
+    with Recorder(tmp_path / "r", G, D, data=make_target(RING), every=5, probes=SMALL) as rec:
         for step in range(11):
             rec.step(step, d_loss=torch.tensor(0.25), g_loss=step)
     r = gananim.load(tmp_path / "r")
@@ -64,7 +65,7 @@ def test_snapshot_of_a_known_generator(tmp_path):
 def test_density_is_the_histogram_of_the_generated_batch(tmp_path):
     """A generator that sends everything to one point puts all density in that point's cell."""
     G = Affine([0.0, 0.0], [0.3, 0.3])
-    with Recorder(tmp_path / "r", G, data=[(-1, 1), (-1, 1)], **SMALL) as rec:
+    with Recorder(tmp_path / "r", G, data=[(-1, 1), (-1, 1)], probes=SMALL) as rec:
         rec.step(0)
     snap = gananim.load(tmp_path / "r")[0]
     cell = 2 / 8
@@ -79,7 +80,7 @@ def test_d_grid_holds_probabilities_for_logit_and_sigmoid_discriminators(tmp_pat
         w.weight.fill_(2.0)
         w.bias.fill_(-1.0)
     for name, D, expect in (("logits", w, "logits"), ("probs", nn.Sequential(w, nn.Sigmoid()), "probs")):
-        with Recorder(tmp_path / name, G, D, data=[(-3, 3)], **SMALL) as rec:
+        with Recorder(tmp_path / name, G, D, data=[(-3, 3)], probes=SMALL) as rec:
             rec.step(0)
         r = gananim.load(tmp_path / name)
         assert r.manifest["d_output"] == expect
@@ -90,7 +91,7 @@ def test_d_grid_holds_probabilities_for_logit_and_sigmoid_discriminators(tmp_pat
 @pytest.mark.parametrize("latent_dim", [1, 2, 15])
 def test_latent_dimensions(tmp_path, latent_dim):
     G = mlp(latent_dim, 2)
-    with Recorder(tmp_path / "r", G, mlp(2, 1), data=make_target(RING), **SMALL) as rec:
+    with Recorder(tmp_path / "r", G, mlp(2, 1), data=make_target(RING), probes=SMALL) as rec:
         rec.step(0)
     r = gananim.load(tmp_path / "r")
     assert r.latents.shape == (16, latent_dim)
@@ -104,12 +105,12 @@ def test_latent_dimensions(tmp_path, latent_dim):
 
 def test_data_as_samples_or_view_box(tmp_path):
     real = np.random.default_rng(0).normal(3, 0.5, size=(400, 1))
-    with Recorder(tmp_path / "a", mlp(1, 1), mlp(1, 1), data=real, **SMALL) as rec:
+    with Recorder(tmp_path / "a", mlp(1, 1), mlp(1, 1), data=real, probes=SMALL) as rec:
         rec.step(0)
     a = gananim.load(tmp_path / "a")
     (lo, hi), = a.view_box
     assert lo < 2 and hi > 4 and "d_real" in a.scalars
-    with Recorder(tmp_path / "b", mlp(1, 2), mlp(2, 1), data=[(-1.5, 2.5), (-1, 1.5)], **SMALL) as rec:
+    with Recorder(tmp_path / "b", mlp(1, 2), mlp(2, 1), data=[(-1.5, 2.5), (-1, 1.5)], probes=SMALL) as rec:
         rec.step(0)
     b = gananim.load(tmp_path / "b")
     assert b.view_box == ((-1.5, 2.5), (-1.0, 1.5)) and "d_real" not in b.scalars and "d_fake" in b.scalars
@@ -124,20 +125,21 @@ def test_data_as_samples_or_view_box(tmp_path):
 ])
 def test_unsupported_set_ups_get_clear_errors(tmp_path, G, data, match):
     with pytest.raises(GananimError, match=match):
-        Recorder(tmp_path / "r", G(), data=data, **SMALL)
+        Recorder(tmp_path / "r", G(), data=data, probes=SMALL)
     assert not (tmp_path / "r").exists()
 
 
-def train(recorder_path=None, steps=30, bn=True):
-    """A tiny GAN loop with dropout and batch norm; optionally recorded. Returns the final weights."""
+def train(recorder_path=None, steps=30, loss="nonsaturating", sigmoid_d=False, curvature_every=0):
+    """A tiny GAN loop with dropout and batch norm; optionally recorded. Returns the final weights and the next RNG draw."""
     torch.manual_seed(0)
     G = nn.Sequential(nn.Linear(2, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.2), nn.Linear(16, 2))
-    D = nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.2), nn.Dropout(0.2), nn.Linear(16, 1))
+    D = nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.2), nn.Dropout(0.2), nn.Linear(16, 1), *([nn.Sigmoid()] if sigmoid_d else []))
     D.eval()  # a user's odd choice of modes must survive recording too
     target = make_target(RING)
     opt_g, opt_d = torch.optim.Adam(G.parameters(), 1e-3), torch.optim.Adam(D.parameters(), 1e-3)
-    bce = nn.BCEWithLogitsLoss()
-    rec = Recorder(recorder_path, G, D, data=target, every=3, **SMALL) if recorder_path else None
+    bce = nn.BCELoss() if sigmoid_d else nn.BCEWithLogitsLoss()
+    probes = dataclasses.replace(SMALL, curvature_every=curvature_every)
+    rec = Recorder(recorder_path, G, D, data=target, every=3, loss=loss, probes=probes) if recorder_path else None
     for step in range(steps):
         real = torch.as_tensor(target.sample(32, np.random.default_rng(step)), dtype=torch.float32)
         fake = G(torch.randn(32, 2))
@@ -153,12 +155,46 @@ def train(recorder_path=None, steps=30, bn=True):
     return [p.detach().clone() for p in (*G.parameters(), *D.parameters())] + [G[1].running_mean.clone()], torch.rand(3)
 
 
-def test_recording_does_not_change_training(tmp_path):
-    plain_weights, plain_rng = train()
-    rec_weights, rec_rng = train(tmp_path / "r")
+@pytest.mark.parametrize("loss, sigmoid_d, curvature_every", [
+    ("nonsaturating", False, 0),
+    ("minimax", True, 0),  # D returns probabilities
+    ("least_squares", False, 6),  # and the curvature probes (exact Hessian: 179 parameters)
+])
+def test_recording_does_not_change_training(tmp_path, loss, sigmoid_d, curvature_every):
+    plain_weights, plain_rng = train(loss=loss, sigmoid_d=sigmoid_d)
+    rec_weights, rec_rng = train(tmp_path / "r", loss=loss, sigmoid_d=sigmoid_d, curvature_every=curvature_every)
     assert all(torch.equal(a, b) for a, b in zip(plain_weights, rec_weights))
     assert torch.equal(plain_rng, rec_rng)  # the global RNG stream is where it would have been
-    assert len(gananim.load(tmp_path / "r")) == 11  # steps 0, 3, ..., 27 and the final step 29
+    r = gananim.load(tmp_path / "r")
+    assert len(r) == 11  # steps 0, 3, ..., 27 and the final step 29
+    assert np.isfinite(r.scalars["g_grad_norm"]).all() and np.isfinite(r.scalars["d_grad_norm"]).all()
+    if curvature_every:
+        assert np.isfinite(r[0].hessian_eigs).all() and np.isnan(r[1].hessian_eigs).all()
+
+
+@pytest.mark.parametrize("loss", ["nonsaturating", "minimax", "least_squares"])
+def test_gradient_probes_equal_direct_autograd(tmp_path, loss):
+    """The probes give what plain autograd gives: arrows, D(fake) and V on every stored sample; the gradient norms
+    on balanced batches (the real batch against as many of the stored samples)."""
+    torch.manual_seed(1)
+    G, D = mlp(3, 2), mlp(2, 1)
+    probes = dataclasses.replace(SMALL, n_samples=40, real_samples=24)
+    with Recorder(tmp_path / "r", G, D, data=make_target(RING), loss=loss, probes=probes) as rec:
+        rec.step(0)
+    r = gananim.load(tmp_path / "r")
+    z, real = torch.as_tensor(r.latents), torch.as_tensor(r.fixed["data_samples"])
+    fake = G(z)
+    x = fake.detach().requires_grad_(True)
+    (arrows,) = torch.autograd.grad(nn.functional.logsigmoid(D(x)).sum(), x)
+    g_grads = torch.autograd.grad(objectives.g_loss(loss, D(fake[:24]).reshape(-1)), list(G.parameters()))
+    d_grads = torch.autograd.grad(objectives.d_loss(loss, D(real).reshape(-1), D(fake[:24].detach()).reshape(-1)), list(D.parameters()))
+    s = {k: v[0] for k, v in r.scalars.items()}
+    assert r[0].g_grad.shape == (40, 2) and len(real) == 24
+    np.testing.assert_allclose(r[0].g_grad, arrows.numpy(), rtol=1e-4, atol=1e-7)
+    assert s["g_grad_norm"] == pytest.approx(float(torch.sqrt(sum((g**2).sum() for g in g_grads))), rel=1e-4)
+    assert s["d_grad_norm"] == pytest.approx(float(torch.sqrt(sum((g**2).sum() for g in d_grads))), rel=1e-4)
+    assert s["value"] == pytest.approx(objectives.value(D(real).reshape(-1), D(fake).reshape(-1)).item(), rel=1e-5)
+    assert s["d_fake"] == pytest.approx(torch.sigmoid(D(fake)).mean().item(), rel=1e-5)
 
 
 def test_attach_records_a_loop_it_cannot_edit(tmp_path):
@@ -171,7 +207,7 @@ def test_attach_records_a_loop_it_cannot_edit(tmp_path):
             (-D(G(torch.randn(8, 2))).mean()).backward()
             opt.step()
 
-    with Recorder(tmp_path / "r", G, D, data=make_target(RING), every=4, **SMALL).attach(opt):
+    with Recorder(tmp_path / "r", G, D, data=make_target(RING), every=4, probes=SMALL).attach(opt):
         closed_train_method()
     assert not opt._optimizer_step_post_hooks  # leaving the block removed the hook
     assert gananim.load(tmp_path / "r").steps.tolist() == [0, 4, 8, 10]
@@ -179,11 +215,11 @@ def test_attach_records_a_loop_it_cannot_edit(tmp_path):
 
 def test_resume_drops_snapshots_at_or_after_the_resumed_step(tmp_path):
     G, D = mlp(2, 2), mlp(2, 1)
-    with Recorder(tmp_path / "r", G, D, data=make_target(RING), every=2, **SMALL) as rec:
+    with Recorder(tmp_path / "r", G, D, data=make_target(RING), every=2, probes=SMALL) as rec:
         for step in range(11):
             rec.step(step, tag=1)
     latents = gananim.load(tmp_path / "r").latents
-    with Recorder(tmp_path / "r", G, D, data=make_target(RING), every=2, resume=True, seed=5, **SMALL) as rec:
+    with Recorder(tmp_path / "r", G, D, data=make_target(RING), every=2, resume=True, seed=5, probes=SMALL) as rec:
         for step in range(6, 9):  # training resumed from its step-6 checkpoint
             rec.step(step, tag=2)
     r = gananim.load(tmp_path / "r")
@@ -193,10 +229,10 @@ def test_resume_drops_snapshots_at_or_after_the_resumed_step(tmp_path):
 
 
 def test_existing_recording_is_refused(tmp_path):
-    with Recorder(tmp_path / "r", mlp(2, 2), data=[(-1, 1), (-1, 1)], **SMALL) as rec:
+    with Recorder(tmp_path / "r", mlp(2, 2), data=[(-1, 1), (-1, 1)], probes=SMALL) as rec:
         rec.step(0)
     with pytest.raises(GananimError, match="already exists"):
-        Recorder(tmp_path / "r", mlp(2, 2), data=[(-1, 1), (-1, 1)], **SMALL)
+        Recorder(tmp_path / "r", mlp(2, 2), data=[(-1, 1), (-1, 1)], probes=SMALL)
     assert len(gananim.load(tmp_path / "r")) == 1
 
 
@@ -204,7 +240,7 @@ def test_diverged_generator_is_recorded_not_fatal(tmp_path):
     G = Affine([1.0, 1.0], [0.0, 0.0])
     with torch.no_grad():
         G.lin.bias[0] = float("nan")
-    with Recorder(tmp_path / "r", G, mlp(2, 1), data=make_target(RING), **SMALL) as rec:
+    with Recorder(tmp_path / "r", G, mlp(2, 1), data=make_target(RING), probes=SMALL) as rec:
         rec.step(0)
     r = gananim.load(tmp_path / "r")
     assert np.isnan(r[0].samples).any() and r.scalars["nonfinite_share"][0] == 1.0
@@ -214,12 +250,12 @@ def test_diverged_generator_is_recorded_not_fatal(tmp_path):
 CRASHING_LOOP = textwrap.dedent("""
     import sys, time, torch
     from torch import nn
-    from gananim import Recorder
+    from gananim import ProbeOptions, Recorder
     from gananim.targets import make_target
     G = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 2))
     D = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
     rec = Recorder(sys.argv[1], G, D, data=make_target({"kind": "ring", "n": 8, "sigma": 0.05}), every=1,
-                   n_samples=16, grid_size=8, latent_grid=5, density_samples=200, flush_secs=0.05, chunk_size=4)
+                   probes=ProbeOptions(n_samples=16, grid_size=8, latent_grid=5, density_samples=200, flush_secs=0.05, chunk_size=4))
     step = 0
     while True:
         rec.step(step, d_loss=float(step))
@@ -252,20 +288,25 @@ def test_sigkill_mid_run_leaves_a_loadable_recording(tmp_path):
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_models_on_the_gpu(tmp_path):
     G, D = mlp(2, 2).cuda(), mlp(2, 1).cuda()
-    with Recorder(tmp_path / "r", G, D, data=make_target(RING), **SMALL) as rec:
+    with Recorder(tmp_path / "r", G, D, data=make_target(RING), probes=SMALL) as rec:
         rec.step(0)
     assert gananim.load(tmp_path / "r")[0].samples.shape == (16, 2)
 
 
-def test_metrics_are_recorded_with_each_snapshot(tmp_path):
-    """A generator that puts everything on ring mode 0 captures exactly 1 mode, all of it high quality."""
-    G = Affine([0.0, 0.0], [1.0, 0.0])
-    with Recorder(tmp_path / "r", G, mlp(2, 1), data=make_target(RING), **SMALL | {"density_samples": 3000}) as rec:
-        rec.step(0)
-    s = {k: v[0] for k, v in gananim.load(tmp_path / "r").scalars.items()}
-    assert s["scored_samples"] == 2500 and s["modes_captured"] == 1 and s["hq_share"] == 1.0
-    assert s["mode_share_0"] == 1.0 and s["mode_share_3"] == 0.0
-    assert s["js"] > 0.5 and s["outside_share"] == 0.0 and s["centroid_x"] == pytest.approx(1.0)
+def test_snapshots_hold_probes_not_metrics(tmp_path):
+    """Metrics are computed after the fact from the stored arrays: training pays only for the probes."""
+    with Recorder(tmp_path / "r", mlp(2, 2), mlp(2, 1), data=make_target(RING), probes=SMALL) as rec:
+        rec.step(0, d_loss=1.0)
+    r = gananim.load(tmp_path / "r")
+    assert set(r.scalars) == {"d_loss", "d_real", "d_fake", "value", "g_grad_norm", "d_grad_norm", "nonfinite_share"}
+    assert r[0].samples.shape == (16, 2) and r.manifest["n_samples"] == 16
+
+
+def test_default_sample_count_is_the_protocols():
+    """The VEEGAN/PacGAN protocol scores 2,500 samples: the default stores that many, so the metric is recomputable."""
+    from gananim.metrics import PROTOCOL_SAMPLES
+
+    assert ProbeOptions().n_samples == PROTOCOL_SAMPLES
 
 
 def test_curvature_every_k_steps(tmp_path):
@@ -274,8 +315,8 @@ def test_curvature_every_k_steps(tmp_path):
 
     G, D = nn.Linear(1, 1), nn.Linear(1, 1)
     target = make_target({"kind": "gaussian", "mean": [5.0], "sigma": 1.0})
-    with Recorder(tmp_path / "r", G, D, data=target, every=1, prior="uniform", curvature_every=2, curvature_k=3,
-                  **SMALL) as rec:
+    with Recorder(tmp_path / "r", G, D, data=target, every=1, prior="uniform",
+                  probes=dataclasses.replace(SMALL, curvature_every=2, curvature_k=3)) as rec:
         for step in range(4):
             rec.step(step)
     r = gananim.load(tmp_path / "r")
@@ -284,3 +325,120 @@ def test_curvature_every_k_steps(tmp_path):
     assert r[0].game_eigs.shape == (3,) and np.isfinite(r[0].game_eigs).all()
     assert np.isnan(r[1].game_eigs).all() and np.isnan(r[1].hessian_eigs).all()  # step 1: not due
     assert r.scalars["hessian_eig_min"][2] == pytest.approx(expect[0], rel=1e-4)
+
+
+# --- issue 8: misuses of the Recorder API end in one clear GananimError ---------------------------------------
+
+class Doubler(nn.Module):
+    """A generator without parameters: G(z) = 2z."""
+
+    def forward(self, z):
+        return 2 * z
+
+
+class TwoScores(nn.Module):
+    """A discriminator that returns two numbers per sample."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(2, 2)
+
+    def forward(self, x):
+        return self.lin(x)
+
+
+def test_generator_without_parameters_is_recorded(tmp_path):
+    """next(G.parameters()) used to raise StopIteration; the device now comes from buffers, else the CPU."""
+    with Recorder(tmp_path / "r", Doubler(), mlp(2, 1), data=make_target(RING), latent_dim=2, probes=SMALL) as rec:
+        rec.step(0)
+    r = gananim.load(tmp_path / "r")
+    np.testing.assert_allclose(r[0].samples, 2 * r.latents, atol=1e-6)
+    assert np.isnan(r.scalars["g_grad_norm"][0]) and np.isfinite(r.scalars["d_grad_norm"][0])
+    with pytest.raises(GananimError, match="pass latent_dim="):
+        Recorder(tmp_path / "s", Doubler(), data=make_target(RING), probes=SMALL)
+
+
+@pytest.mark.parametrize("make, kwargs, match", [
+    (lambda: (mlp(2, 2), None), {"latent_dim": -1}, r"latent_dim must be a positive integer .* got -1"),
+    (lambda: (mlp(2, 2), None), {"latent_dim": 0}, r"latent_dim must be a positive integer .* got 0"),
+    (lambda: (mlp(2, 2), TwoScores()), {}, r"returned shape \(2, 2\) .* one score per sample, \(2,\) or \(2, 1\)"),
+    (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, density_samples=0)}, "density_samples must be an integer >= 1"),
+    (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, grid_size=0)}, "grid_size must be an integer >= 4"),
+    (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, flush_secs=float("nan"))}, "flush_secs must be a finite"),
+    (lambda: (mlp(2, 2), None), {"every": 0}, "every must be an integer >= 1"),
+    (lambda: (mlp(2, 2), None), {"loss": "wasserstein"}, "loss must be one of"),
+    (lambda: (mlp(2, 2), None), {"n_samples": 16}, r"probes=gananim.ProbeOptions\(n_samples=...\)"),
+    (lambda: (mlp(2, 2), None), {"evry": 5}, "unknown argument evry="),
+    (lambda: (mlp(2, 2), None), {"probes": {"n_samples": 16}}, "probes must be a gananim.ProbeOptions"),
+    (lambda: (lambda z: z, None), {}, "generator must be a torch.nn.Module, got function"),
+])
+def test_bad_recorder_arguments(tmp_path, make, kwargs, match):
+    G, D = make()
+    kwargs = {"probes": SMALL} | kwargs
+    with pytest.raises(GananimError, match=match):
+        Recorder(tmp_path / "r", G, D, data=make_target(RING), **kwargs)
+    assert not (tmp_path / "r").exists()  # refused before anything is written
+
+
+def test_three_dimensional_view_box_says_what_is_supported(tmp_path):
+    """Three (low, high) pairs were taken as three samples ("the points do not spread in every dimension")."""
+    for box in ([(-1, 1), (-1, 1), (-1, 1)], None):
+        with pytest.raises(GananimError, match=r"^gananim records 1D or 2D data \(got a 3-dimensional view box\)$"):
+            Recorder(tmp_path / "r", mlp(2, 2), data=box or make_target(RING), view_box=None if box else [(-1, 1)] * 3, probes=SMALL)
+    assert not (tmp_path / "r").exists()
+
+
+def test_step_after_close_is_refused(tmp_path):
+    rec = Recorder(tmp_path / "r", mlp(2, 2), data=[(-1, 1), (-1, 1)], every=1, probes=SMALL)
+    rec.step(0)
+    rec.close()
+    for call in (lambda: rec.step(1), lambda: rec.snapshot(1)):
+        with pytest.raises(GananimError, match="Recorder is closed; .*resume=True"):
+            call()
+    rec.close()  # closing again is harmless
+    assert gananim.load(tmp_path / "r").steps.tolist() == [0]
+
+
+@pytest.mark.parametrize("steps, match", [
+    ([0, 5, 3], r"^step 3 came after step 5: steps must increase"),  # a snapshot-free step going back
+    ([0, 1, 1], r"^step 1 came after step 1: steps must increase"),
+    ([10, 0], r"^step 0 came after step 10: steps must increase"),  # a snapshot step going back
+])
+def test_steps_going_backwards_are_refused(tmp_path, steps, match):
+    with Recorder(tmp_path / "r", mlp(2, 2), data=[(-1, 1), (-1, 1)], every=2, probes=SMALL) as rec:
+        for step in steps[:-1]:
+            rec.step(step)
+        with pytest.raises(GananimError, match=match):
+            rec.step(steps[-1])
+    assert gananim.load(tmp_path / "r").steps.tolist() == sorted({s for s in steps[:-1] if s % 2 == 0} | {steps[-2]})
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float16])
+def test_models_are_probed_in_their_own_precision(tmp_path, dtype):
+    """float64 and float16 models got a misleading "pass latent_dim=" hint; they are probed as they are."""
+    G, D = Affine([0.5, 2.0], [1.0, -1.0]).to(dtype), mlp(2, 1).to(dtype)
+    with Recorder(tmp_path / "r", G, D, data=make_target(RING), every=1, probes=SMALL) as rec:
+        rec.step(0)
+        rec.step(1)
+    r = gananim.load(tmp_path / "r")
+    assert r[0].samples.dtype == np.float32 and r.latents.dtype == np.float32
+    np.testing.assert_allclose(r[1].samples, r.latents * [0.5, 2.0] + [1.0, -1.0], atol=1e-2 if dtype == torch.float16 else 1e-6)
+    for name in ("d_real", "d_fake", "value", "g_grad_norm", "d_grad_norm"):
+        assert np.isfinite(r.scalars[name]).all(), name
+    assert ((r[0].d_grid > 0) & (r[0].d_grid < 1)).all() and np.isfinite(r[0].g_grad).all()
+
+
+def test_with_metrics_is_ignored_with_a_warning(tmp_path):
+    with pytest.warns(FutureWarning, match="with_metrics=.* is ignored"):
+        Recorder(tmp_path / "r", mlp(2, 2), data=[(-1, 1), (-1, 1)], with_metrics=False, probes=SMALL).close()
+
+
+def test_every_argument_wins_over_the_options(tmp_path):
+    with Recorder(tmp_path / "r", mlp(2, 2), data=[(-1, 1), (-1, 1)], every=2, probes=dataclasses.replace(SMALL, every=3)) as rec:
+        for step in range(5):
+            rec.step(step)
+    assert gananim.load(tmp_path / "r").steps.tolist() == [0, 2, 4]
+    with Recorder(tmp_path / "s", mlp(2, 2), data=[(-1, 1), (-1, 1)], probes=dataclasses.replace(SMALL, every=3)) as rec:
+        for step in range(5):
+            rec.step(step)
+    assert gananim.load(tmp_path / "s").steps.tolist() == [0, 3, 4]

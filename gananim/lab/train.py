@@ -79,13 +79,10 @@ def run(config: Config, out: Path | str, *, overwrite: bool = False, resume: boo
         every = config.record.every
         rec = Recorder(
             # a packed D is probed point by point through PackedProbe (each point repeated m times)
-            out, lab.generator, lab.probe_discriminator, data=target, every=every,
+            out, lab.generator, lab.probe_discriminator, data=target, probes=config.record,
             latent_dim=config.latent.dim, prior=config.latent.prior, prior_range=(config.latent.low, config.latent.high),
             d_output="logits" if lab.discriminator is not None else None, loss=config.train.loss,
-            view_box=config.view_box, n_samples=config.record.n_samples, grid_size=config.record.grid_size,
-            latent_grid=config.record.latent_grid, density_samples=config.record.density_samples,
-            float16=config.record.float16, seed=config.seed, config=config.to_dict(),
-            curvature_every=config.record.curvature_every, overwrite=overwrite, resume=ckpt is not None,
+            view_box=config.view_box, seed=config.seed, config=config.to_dict(), overwrite=overwrite, resume=ckpt is not None,
             # a snapshot at an off-grid checkpoint step exists only as the earlier run's final one: drop it
             purge_step=None if ckpt is None else (start + 1 if start % every == 0 else start),
         )

@@ -1,4 +1,6 @@
-"""GAN losses as pure functions of the discriminator's LOGITS, plus the MMD used by `mmd`.
+"""The training objectives: the GAN game's losses and value V(G, D) as pure functions of the discriminator's
+LOGITS, and the MMD (the lab's `mmd` baseline). Used by the lab's training loop and by the probes alike,
+so they live outside the toy lab.
 
 With D(x) = sigmoid(l): log D = logsigmoid(l) = -softplus(-l) and log(1 - D) = -softplus(l),
 which stay finite where D saturates at 0 or 1.

@@ -1,0 +1,198 @@
+"""What recording costs a training loop: seconds per step with and without a Recorder, and bytes per snapshot.
+
+    python bench/bench_recorder.py [--steps 500] [--preset-steps 100] [--repeats 3] [--phases]
+
+Variants (issue 9 item 1), all in this one process, interleaved (repeat 1 of every variant, then repeat 2, ...)
+so that background load on the machine falls on all of them alike; each figure is the median of --repeats:
+
+  toy plain        ring of 8 Gaussians, G and D 2x128 ReLU MLPs, batch 512, Adam 1e-3, BCEWithLogitsLoss
+  toy every=10     the same loop with the default Recorder (`Recorder(path, G, D, data=target, every=10)`)
+  toy every=50     ... and every=50
+  <preset> plain   the preset's models (the lab's model builders), target, latent prior, batch size, d/g steps
+                   and Adam settings, in the same BCE loop
+  <preset> every=10  ... recorded with the preset's own [record] options (`probes=cfg.record`), every=10
+
+Each timed run builds fresh models from the same seed; the clocks cover the training steps and the
+Recorder's `close()` (its last flush), not building the Recorder (a one-off start-up cost, printed apart).
+Two clocks: wall time, and this process's CPU time (steadier when other programs share the cores; with
+--threads 1 it is the work done, whatever the load).
+Bytes per snapshot: the recording's snapshot chunks on disk / snapshots (the one-off manifest and fixed arrays apart).
+--phases also times one toy snapshot and the store's flushes (each rewrites the growing open chunk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from gananim import ProbeOptions, Recorder  # noqa: E402
+from gananim.config import Config  # noqa: E402
+from gananim.lab.models import build_discriminator, build_generator, sample_latent  # noqa: E402
+from gananim.lab.presets import load_preset  # noqa: E402
+from gananim.targets import make_target  # noqa: E402
+
+RING = {"kind": "ring", "n": 8, "radius": 2.0, "sigma": 0.02}
+PRESETS = ("two-points", "ring8")
+
+
+class Loop:
+    """One training set-up: builds seeded models and runs `steps` BCE-GAN iterations, optionally recorded."""
+
+    def __init__(self, name: str, config: Config | None = None, probes: ProbeOptions | None = None):
+        self.name, self.config, self.probes = name, config, probes
+        self.target = make_target(config.target if config else RING)
+
+    def models(self) -> tuple[nn.Module, nn.Module]:
+        torch.manual_seed(0)
+        if self.config is None:
+            G = nn.Sequential(nn.Linear(2, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 2))
+            D = nn.Sequential(nn.Linear(2, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 1))
+            return G, D
+        dim = len(self.target.view_box())
+        return (build_generator(self.config.generator, self.config.latent.dim, dim),
+                build_discriminator(self.config.discriminator, dim))
+
+    def recorder(self, path: Path, G: nn.Module, D: nn.Module, every: int) -> Recorder:
+        if self.config is None:  # the README's usage: the default options unless --probe changes some
+            return Recorder(path, G, D, data=self.target, every=every, probes=self.probes)
+        c = self.config
+        return Recorder(path, G, D, data=self.target, every=every, probes=c.record, latent_dim=c.latent.dim,
+                        prior=c.latent.prior, prior_range=(c.latent.low, c.latent.high), view_box=c.view_box, seed=c.seed)
+
+    def run(self, steps: int, every: int | None, path: Path | None) -> tuple[float, float, float]:
+        """(wall seconds and CPU seconds for the steps and the final close, wall seconds to build the Recorder)."""
+        G, D = self.models()
+        c = self.config
+        batch = c.train.batch_size if c else 512
+        d_steps, g_steps = (c.train.d_steps, c.train.g_steps) if c else (1, 1)
+        adam = {"lr": c.train.g_optimizer.lr, "betas": tuple(c.train.g_optimizer.betas)} if c else {"lr": 1e-3}
+        opt_g, opt_d = torch.optim.Adam(G.parameters(), **adam), torch.optim.Adam(D.parameters(), **adam)
+        bce = nn.BCEWithLogitsLoss()
+        np_rng, gen = np.random.default_rng(0), torch.Generator().manual_seed(0)
+        latent = c.latent if c else None
+        ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
+
+        def noise():
+            return sample_latent(batch, latent, gen) if latent else torch.randn(batch, 2, generator=gen)
+
+        t0 = time.perf_counter()
+        rec = self.recorder(path, G, D, every) if every else None
+        t1, c1 = time.perf_counter(), time.process_time()
+        for step in range(steps):
+            for _ in range(d_steps):
+                real = torch.as_tensor(self.target.sample(batch, np_rng), dtype=torch.float32)
+                d_loss = bce(D(real), ones) + bce(D(G(noise()).detach()), zeros)
+                opt_d.zero_grad()
+                d_loss.backward()
+                opt_d.step()
+            for _ in range(g_steps):
+                g_loss = bce(D(G(noise())), ones)
+                opt_g.zero_grad()
+                g_loss.backward()
+                opt_g.step()
+            if rec is not None:
+                rec.step(step, d_loss=d_loss, g_loss=g_loss)
+        if rec is not None:
+            rec.close()
+        return time.perf_counter() - t1, time.process_time() - c1, t1 - t0
+
+
+def snapshot_bytes(path: Path) -> tuple[int, float]:
+    """(snapshots, bytes of snapshot chunks per snapshot) of a recording on disk."""
+    from gananim import load
+
+    n = len(load(path))
+    return n, sum(f.stat().st_size for f in (path / "chunks").glob("*.npz")) / max(n, 1)
+
+
+def phases(repeats: int) -> None:
+    """One snapshot of the toy models (probes + buffering), and the store's flush as the open chunk grows."""
+    loop = Loop("toy")
+    G, D = loop.models()
+    snaps, flushes = [], {}
+    with tempfile.TemporaryDirectory() as tmp:
+        rec = Recorder(Path(tmp) / "r", G, D, data=loop.target, every=1, probes=ProbeOptions(flush_secs=1e9))
+        chunk = rec.options.chunk_size
+        for step in range(chunk - 1):  # the chunk never fills: each flush rewrites all of it
+            t0 = time.perf_counter()
+            rec.step(step)
+            snaps.append(time.perf_counter() - t0)
+            if step + 1 in (1, 8, 32, chunk - 1):
+                t0 = time.perf_counter()
+                rec.flush()
+                flushes[step + 1] = time.perf_counter() - t0
+        rec.close()
+    print(f"one toy snapshot (probes + buffering, default options): median {statistics.median(snaps[1:]) * 1e3:.1f} ms "
+          f"over {len(snaps) - 1}")
+    print("store flush (rewrite of the open chunk, fsync): " +
+          ", ".join(f"{k} snapshots {t * 1e3:.0f} ms" for k, t in flushes.items()))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=500, help="training steps per toy run")
+    ap.add_argument("--preset-steps", type=int, default=100, help="training steps per preset run")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--phases", action="store_true", help="also time one snapshot and the store's flushes")
+    ap.add_argument("--no-presets", action="store_true")
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default); 1 is steadiest on a busy machine")
+    ap.add_argument("--probe", action="append", default=[], metavar="KEY=VALUE",
+                    help="change one of the toy Recorder's ProbeOptions (repeatable), e.g. --probe density_samples=2500")
+    args = ap.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    changes = {k: type(getattr(ProbeOptions(), k))(v) for k, v in (p.split("=", 1) for p in args.probe)}
+    if changes:
+        print("toy Recorder options changed:", changes)
+
+    toy = Loop("toy", probes=ProbeOptions(**changes))
+    variants = [(toy, None), (toy, 10), (toy, 50)]
+    if not args.no_presets:
+        for name in PRESETS:
+            preset = Loop(name, load_preset(name))
+            variants += [(preset, None), (preset, 10)]
+    wall: dict[tuple[str, int | None], list[float]] = {(loop.name, every): [] for loop, every in variants}
+    cpu = {k: [] for k in wall}
+    starts = {k: [] for k in wall}
+    sizes: dict[tuple[str, int | None], tuple[int, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(args.repeats):
+            for loop, every in variants:
+                steps = args.steps if loop.config is None else args.preset_steps
+                path = Path(tmp) / f"{loop.name}-{every}-{r}" if every else None
+                w, c, start = loop.run(steps, every, path)
+                wall[loop.name, every].append(w / steps)
+                cpu[loop.name, every].append(c / steps)
+                starts[loop.name, every].append(start)
+                if path is not None and r == 0:
+                    sizes[loop.name, every] = snapshot_bytes(path)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f}; median of {args.repeats} interleaved repeats; toy {args.steps} steps, presets {args.preset_steps}")
+    print(f"{'variant':<22}{'wall s/step':>12}{'overhead':>10}{'CPU s/step':>12}{'overhead':>10}{'start-up s':>12}"
+          f"{'snapshots':>11}{'bytes/snapshot':>16}")
+    for loop, every in variants:
+        med = {name: statistics.median(d[loop.name, every]) for name, d in (("wall", wall), ("cpu", cpu))}
+        base = {name: statistics.median(d[loop.name, None]) for name, d in (("wall", wall), ("cpu", cpu))}
+        over = {k: f"{100 * (med[k] / base[k] - 1):+.1f} %" if every else "-" for k in med}
+        label = f"{loop.name} " + (f"every={every}" if every else "plain")
+        start = f"{statistics.median(starts[loop.name, every]):.2f}" if every else "-"
+        n, size = sizes.get((loop.name, every), (0, 0.0))
+        print(f"{label:<22}{med['wall']:>12.5f}{over['wall']:>10}{med['cpu']:>12.5f}{over['cpu']:>10}{start:>12}"
+              f"{(n or '-'):>11}{(f'{size:,.0f}' if n else '-'):>16}")
+    if args.phases:
+        phases(args.repeats)
+
+
+if __name__ == "__main__":
+    main()

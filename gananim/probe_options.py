@@ -1,0 +1,65 @@
+"""What each snapshot holds and how it is stored: the Recorder's options, and the lab's `[record]` table.
+
+Torch-free on purpose: configs are read (and validated) by commands that never train.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+from gananim.errors import GananimError
+
+
+# Upper bounds: far beyond any sensible recording, they refuse typos before they exhaust memory or time.
+# Per snapshot: grid_size² D values and density cells (1024² float32 = 4 MB each), latent_grid² mapping arrows,
+# n_samples stored points, density_samples generator calls; a schedule of a billion steps is weeks of CPU.
+MAX = {"every": 10**9, "n_samples": 100_000, "grid_size": 1024, "latent_grid": 256, "density_samples": 10_000_000,
+       "real_samples": 100_000, "curvature_every": 10**9, "curvature_k": 64, "chunk_size": 4096}
+
+
+@dataclass
+class ProbeOptions:
+    """The probes' sizes, grids and schedule, and the store's precision and flushing.
+
+    `Recorder(..., probes=ProbeOptions(n_samples=512))`; the lab's `[record]` table is this object.
+    """
+
+    every: int = 10  # snapshot every N steps (a Recorder's own `every=` argument wins)
+    n_samples: int = 2_500  # fixed latents whose samples (and gradient arrows) every snapshot stores: the VEEGAN/PacGAN protocol's count
+    grid_size: int = 64  # cells per axis of the view-box grid (D's surface, the density histogram)
+    latent_grid: int = 21  # points per axis of the latent grid (the mapping's arrows)
+    density_samples: int = 10_000  # generated samples histogrammed into each snapshot's density (the stored samples first)
+    real_samples: int = 512  # fixed real batch for D(real) and V(G, D); the gradient norms and the curvature
+    #                          pit it against as many of the stored samples (balanced batches, as in training)
+    float16: bool = False  # store snapshots in float16 (half the bytes)
+    curvature_every: int = 0  # game-Jacobian (and, for small models, Hessian) eigenvalues every K steps; 0 = off
+    curvature_k: int = 6  # game-Jacobian eigenvalues kept
+    flush_secs: float = 2.0  # the newest snapshot reaches the disk within this many seconds
+    chunk_size: int = 64  # snapshots per chunk file
+
+    def checks(self, where: str = "") -> list[tuple[bool, str]]:
+        """(holds, message) for every rule, each message naming the key as `where` + field name."""
+        ints = {"every": 1, "n_samples": 1, "grid_size": 4, "latent_grid": 2, "density_samples": 1, "real_samples": 1,
+                "curvature_every": 0, "curvature_k": 1, "chunk_size": 1}
+        out = []
+        for name, low in ints.items():
+            value = getattr(self, name)
+            ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= MAX[name]
+            out.append((ok, f"{where}{name} must be an integer from {low}{' (0 = off)' if low == 0 else ''} to {MAX[name]:,}, got {value!r}"))
+        secs = self.flush_secs
+        out.append((isinstance(secs, (int, float)) and not isinstance(secs, bool) and math.isfinite(secs) and secs >= 0,
+                    f"{where}flush_secs must be a finite number >= 0, got {secs!r}"))
+        out.append((isinstance(self.float16, bool), f"{where}float16 must be true or false, got {self.float16!r}"))
+        return out
+
+    def validate(self, where: str = "") -> "ProbeOptions":
+        """Raise a one-line GananimError at the first rule broken; return self."""
+        for ok, message in self.checks(where):
+            if not ok:
+                raise GananimError(message)
+        return self
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))

@@ -1,0 +1,136 @@
+"""Looking at models without touching their training: the torch helpers the Recorder and the curvature share.
+
+A probe runs the models in eval mode under a forked global RNG (`probing`), reads D's output as logits
+whatever it returns (`as_logits`), takes gradients with `torch.autograd.grad` (nothing lands in `.grad`)
+and copies results to the host once (`to_host`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+import numpy as np
+import torch
+from torch import nn
+
+from gananim.errors import GananimError
+
+D_OUTPUTS = ("logits", "probs")
+PROB_EPS = 1e-7  # probabilities are clamped to [eps, 1 - eps] before inverting the sigmoid: finite logits
+
+
+def check_d_output(d_output) -> str:
+    """Only logits or sigmoid probabilities are understood."""
+    if d_output not in D_OUTPUTS:
+        raise GananimError(f"d_output must be 'logits' or 'probs', got {d_output!r}")
+    return d_output
+
+
+def check_module(model, who: str, optional: bool = False) -> None:
+    """The Recorder reads layers, parameters and modes: models must be torch modules."""
+    if optional and model is None:
+        return
+    if not isinstance(model, nn.Module):
+        raise GananimError(f"the {who} must be a torch.nn.Module, got {type(model).__name__}")
+
+
+def placement(model: nn.Module) -> tuple[torch.device, torch.dtype]:
+    """Where and in which precision a model computes: its first floating parameter, else buffer, else CPU float32."""
+    for t in (*model.parameters(), *model.buffers()):
+        if t.is_floating_point():
+            return t.device, t.dtype
+    return torch.device("cpu"), torch.float32
+
+
+def trainable(model: nn.Module) -> list[tuple[str, nn.Parameter]]:
+    """The (name, parameter) pairs a player optimises: those that require grad."""
+    return [(name, p) for name, p in model.named_parameters() if p.requires_grad]
+
+
+def infer_latent_dim(generator: nn.Module) -> int:
+    """The generator's input size, read from its first layer that declares one."""
+    for module in generator.modules():
+        if hasattr(module, "in_features"):
+            return int(module.in_features)
+    raise GananimError("cannot infer the generator's latent dimension from its layers; pass latent_dim=")
+
+
+def infer_d_output(discriminator: nn.Module) -> str:
+    """'probs' if the discriminator's last module is a sigmoid, else 'logits'."""
+    last = list(discriminator.modules())[-1]
+    return "probs" if isinstance(last, nn.Sigmoid) else "logits"
+
+
+@contextlib.contextmanager
+def probing(*models: nn.Module | None):
+    """Eval mode and the global torch RNG forked for a probe; every submodule's training flag restored afterwards."""
+    models = [m for m in models if m is not None]
+    modes = [(m, m.training) for model in models for m in model.modules()]
+    cuda = sorted({t.device.index or 0 for model in models for t in (*model.parameters(), *model.buffers())
+                   if t.device.type == "cuda"})
+    try:
+        with torch.random.fork_rng(devices=cuda):
+            for model in models:
+                model.eval()
+            yield
+    finally:
+        for m, training in modes:
+            m.training = training
+
+
+def as_logits(y: torch.Tensor, d_output: str, n: int | None = None) -> torch.Tensor:
+    """The discriminator's output for n inputs as (n,) logits: probabilities are clamped and inverted.
+
+    D must return one score per sample, shaped (n,) or (n, 1). Half precision is widened to float32
+    first: 1 - 1e-7 rounds to 1 in float16, where the logit would be infinite.
+    """
+    n = len(y) if n is None else n
+    if tuple(y.shape) not in ((n,), (n, 1)):
+        raise GananimError(f"the discriminator returned shape {tuple(y.shape)} for {n} inputs; "
+                           f"D must return one score per sample, ({n},) or ({n}, 1)")
+    y = y.reshape(n)
+    if y.dtype in (torch.float16, torch.bfloat16):
+        y = y.float()
+    if d_output == "probs":
+        y = y.clamp(PROB_EPS, 1 - PROB_EPS)
+        return torch.log(y) - torch.log1p(-y)
+    return y
+
+
+def grad_norm(loss: torch.Tensor, model: nn.Module, retain_graph: bool = True) -> torch.Tensor:
+    """L2 norm of d(loss)/d(params) by autograd.grad (nothing accumulates in `.grad`), as a float64 tensor; NaN if none."""
+    params = [p for _, p in trainable(model)]
+    if not params or not loss.requires_grad:
+        return torch.tensor(math.nan, dtype=torch.float64)
+    grads = torch.autograd.grad(loss, params, allow_unused=True, retain_graph=retain_graph)
+    return norm(grads)
+
+
+def norm(tensors) -> torch.Tensor:
+    """The L2 norm of several tensors taken together (None entries skipped), as a float64 tensor."""
+    present = [t for t in tensors if t is not None]
+    if not present:
+        return torch.tensor(0.0, dtype=torch.float64)
+    return torch.sqrt(sum((t.double() ** 2).sum() for t in present))
+
+
+def to_numpy(x) -> np.ndarray:
+    """Copy a tensor (on any device) or array-like to a float64 numpy array."""
+    if isinstance(x, torch.Tensor):
+        return x.detach().to("cpu", torch.float64).numpy()
+    return np.asarray(x, dtype=np.float64)
+
+
+def to_host(tensors: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
+    """Several tensors to float64 numpy arrays in ONE device-to-host copy (one sync on a GPU), shapes kept."""
+    if not tensors:
+        return {}
+    device = next(iter(tensors.values())).device
+    flat = torch.cat([t.detach().reshape(-1).to(device=device, dtype=torch.float64) for t in tensors.values()])
+    host = flat.to("cpu").numpy()
+    out, start = {}, 0
+    for name, t in tensors.items():
+        out[name] = host[start: start + t.numel()].reshape(t.shape)
+        start += t.numel()
+    return out
