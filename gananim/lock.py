@@ -105,4 +105,13 @@ class WriterLock:
         self.release()
 
 
-__all__ = ["LOCK", "WriterLock"]
+def being_written(folder: Path) -> bool:
+    """Whether a writer holds `folder`'s lock right now (readers never need the lock; this only tells)."""
+    try:
+        WriterLock(folder).check()
+    except GananimError:
+        return True
+    return False
+
+
+__all__ = ["LOCK", "WriterLock", "being_written"]

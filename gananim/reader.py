@@ -8,6 +8,7 @@ are replaced whole (gananim.atomic), so a recording can be read while it is bein
 from __future__ import annotations
 
 import json
+import time
 import tokenize
 import warnings
 import zipfile
@@ -20,7 +21,23 @@ import numpy as np
 from gananim.errors import GananimError
 from gananim.grid import Grid
 from gananim.layout import FIXED, FORMAT, MANIFEST, SCALAR_PREFIX, VERSION, chunk_files
+from gananim.lock import being_written
 from gananim.validate import check_chunk, check_fixed, check_manifest, check_steps
+
+
+# A writer creates the manifest first (so that a run stopped at once leaves a folder --overwrite may replace) and
+# fixed.npz right after: a reader that arrives in between waits this long for it rather than calling it damaged.
+CREATING_SECS = 2.0
+
+
+def _appears(file: Path, secs: float) -> bool:
+    """Whether `file` exists now or within `secs` seconds."""
+    deadline = time.monotonic() + secs
+    while not file.exists():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 class RecordingWarning(UserWarning):
@@ -122,7 +139,7 @@ class Recording:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.manifest = _read_manifest(self.path)
-        if not (self.path / FIXED).exists():
+        if not (self.path / FIXED).exists() and not (being_written(self.path) and _appears(self.path / FIXED, CREATING_SECS)):
             raise GananimError(f"recording {self.path} is damaged: {FIXED} is missing; re-record it")
         self.fixed = load_npz(self.path / FIXED)
         self.grid = Grid.from_dict(self.manifest["grid"])

@@ -217,7 +217,7 @@ def test_config_not_utf8(tmp_path, capsys):
     (["--seed", "99999999999999999999"], ["seed must be >= 0 and < 2**63"]),
     (["--seed", "-1"], ["seed must be >= 0"]),
     (["--steps", "99999999999999"], ["steps must be <="]),
-    (["--every", "99999999999999"], ["record.every must be <="]),
+    (["--every", "99999999999999"], ["record.every must be an integer from 1 to 1,000,000,000"]),
 ])
 def test_bad_overrides_leave_nothing_on_disk(tmp_path, capsys, tiny_config, override, words):
     out_dir = tmp_path / "run"
