@@ -36,7 +36,7 @@ class Collapse(RecordingScene):
             if said:
                 lines.append(said)
             lines += happenings(f, ("collapse", "mode_hop"), limit=1)
-        k = [f.get("modes_captured") for f in facts]
+        k = [f.last_value("modes_captured") for f in facts]  # what the chart ends on
         moot = any(f.windows_overlap for f in facts)
         if all(np.isfinite(k)) and not moot:
             if round(k[1]) > round(k[0]):
@@ -51,15 +51,21 @@ class Collapse(RecordingScene):
         recs = self.recs
         clock = Clock(recs)
         names = self.names()
-        lines = []
+        counts, shares = [], []
         for rec, x, name, colour in zip(recs, (-3.5, 3.5), names, COLOURS):
-            plane = Plane(rec.view_box, center=(x, 0.85, 0), height=4.9)
+            plane = Plane(rec.view_box, center=(x, 1.0, 0), height=4.6)
             self.add(DSurface(rec, plane, clock), *on_top(plane.box(), modes_marker(rec, plane, numbered=True)))
             self.add(Text(name, font_size=24, color=INK, weight="BOLD").move_to((x, 3.7, 0)))
-            lines.append((rec, "modes_captured", colour, name))
-        chart = ScalarChart(lines, clock, center=(0.9, -2.5, 0), width=8.5, height=0.95, title="modes captured")
-        self.add(chart.static, chart)
-        self.counter(clock, (-6.9, -2.5, 0))
+            counts.append((rec, "modes_captured", colour, name))
+            shares.append((rec, "hq_share", colour, ""))
+        n = max(max(len(r.modes) for r in recs), 1)
+        # the count never alone: beside it the share of samples that count at all (issue 10, item 4)
+        captured = ScalarChart(counts, clock, center=(-3.1, -2.55, 0), width=5.6, height=0.8, title=f"modes captured, of {n}",
+                               y_range=(0, n))
+        share = ScalarChart(shares, clock, center=(3.8, -2.55, 0), width=5.6, height=0.8,
+                            title="share of samples within 3σ of a mode", y_range=(0, 1))
+        self.add(captured.static, captured, share.static, share)
+        self.counter(clock, (-6.9, 3.7, 0))
         self.captions(clock, labels=names)
         return clock
 

@@ -49,9 +49,13 @@ class ModeHopping(RecordingScene):
         arrows = MappingArrows(rec, small, clock, head=0.06, stroke_width=1.2)
         self.add(small.box(), modes_marker(rec, small, size=0.05), arrows, *on_top(arrows.outside))
         self.add(Text("the mapping z ↦ G(z)", font_size=18, color=INK).next_to(small.box()[0], UP, buff=0.08))
-        chart = ScalarChart([(rec, "modes_captured", "#b2182b", "")], clock, center=(4.3, -1.75, 0), width=4.6, height=1.7,
-                            title="modes captured")
-        self.add(chart.static, chart)
+        # the count never alone: beside it the share of samples that count at all (issue 10, item 4)
+        n = max(len(rec.modes), 1)
+        captured = ScalarChart([(rec, "modes_captured", "#b2182b", "")], clock, center=(4.3, -1.25, 0), width=4.6, height=0.7,
+                               title=f"modes captured, of {n}", y_range=(0, n))
+        share = ScalarChart([(rec, "hq_share", "#555555", "")], clock, center=(4.3, -2.55, 0), width=4.6, height=0.7,
+                            title="share of samples within 3σ of a mode", y_range=(0, 1))
+        self.add(captured.static, captured, share.static, share)
         self.counter(clock, (2.2, 3.65, 0))
         self.captions(clock)
         return clock

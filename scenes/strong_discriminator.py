@@ -14,7 +14,7 @@ from gananim.manim.words import at_optimum, crawls, fmt, gradient, verdict
 
 class StrongDiscriminator(RecordingScene):
     NEEDS = Needs(count=2, data_dim=1, discriminator=True, example="strong-d noisy")
-    TITLE = "A discriminator that is too strong"
+    TITLE = "When the discriminator is too strong"
     INTRO = ("Green: D(x), from 0 (fake) to 1 (real); blue: the data; red: where G puts its samples.",
              "Below: the objective V(G, D) against its optimum −2 log 2, where D = ½ everywhere.")
 

@@ -17,9 +17,13 @@ class TransformMethod(RecordingScene):
     NEEDS = Needs(count=2, data_dim=1, discriminator=False, example="inverse-cdf gauss-1d")
     TITLE = "The inverse transform method"
     SUBTITLE = "and what a GAN's generator learns instead"
-    INTRO = ("Left: uniform z pushed through the inverse CDF of the data: the exact transform.",
-             "Right: a generator trained against a discriminator.",
-             "Where arrows bunch up, mass piles up: the slope of the map is the density.")
+    INTRO = ("Where arrows bunch up, mass piles up: the slope of the map is the density.",)
+
+    def intro(self) -> list[str]:
+        said = {" (exact transform)": ": uniform z pushed through the inverse CDF of the data, the exact transform",
+                " (trained)": ": a generator trained against a discriminator", "": ""}
+        return [f"{side}: {name}{said[_kind(rec)]}." for side, name, rec in zip(("Left", "Right"), self.names(), self.recs)] \
+            + list(self.INTRO)
 
     def findings(self) -> list[str]:
         lines = []

@@ -462,7 +462,7 @@ def test_scene_cards_follow_the_recordings(recs, games):
     assert any("no mode hop was detected" in line for line in closing) and not any("moved between" in line for line in closing)
 
     _, _, closing = cards("collapse", [recs["hop"], recs["fix"]])
-    k = [Facts.of(r).get("modes_captured") for r in (recs["hop"], recs["fix"])]
+    k = [Facts.of(r).last_value("modes_captured") for r in (recs["hop"], recs["fix"])]
     assert k[0] != k[1]
     assert any(line.startswith("fix ends with " + ("more" if k[1] > k[0] else "fewer")) for line in closing)
 
