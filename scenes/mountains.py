@@ -1,5 +1,5 @@
 """D's decision surface as mountains: height = D(x), the generated density painted red on it, the camera
-slowly orbiting (seeds/003, video 3).
+slowly orbiting (seeds/003, video 3). The closing card gives this recording's numbers (gananim.manim.words).
 
     gananim scene scenes/mountains.py runs/ring8
 """
@@ -8,6 +8,7 @@ from manim import Text
 
 from gananim.manim.blocks import INK, Clock, Mountains
 from gananim.manim.scene import Needs, RecordingScene
+from gananim.manim.words import d_relief, happenings, modes, verdict
 
 
 class MountainsScene(RecordingScene):
@@ -15,11 +16,15 @@ class MountainsScene(RecordingScene):
     TITLE = "The discriminator's mountains"
     SUBTITLE = "D(x) as a landscape, the generator's samples as red paint"
     INTRO = ("Height is D(x): mountains where D says 'real', valleys where it says 'fake'.",
-             "The generated density is painted red; crosses mark the data's modes.",
-             "The generator climbs the slopes; D keeps moving the mountains.")
-    CLOSING = ("Where the red settles, D flattens toward ½:",
-               "a mountain that shrinks is a mode D has forgotten.")
+             "The generated density is painted red; crosses mark the data's modes, numbered as the captions name them.",
+             "The generator is pushed uphill, toward what D calls real; D reshapes the landscape as it learns.")
+    CLOSING = ("Reading it: a mountain that shrinks is a region D stops calling real.",)
     TRAIN_SECONDS = 24.0
+
+    def findings(self) -> list[str]:
+        f = self.facts()[0]
+        lines = [line for line in (d_relief(self.recs[0]), verdict(f) if "value" in f.final else None, modes(f)) if line]
+        return lines + happenings(f, ("mode_hop", "collapse", "vanishing_gradient", "divergence"), limit=2)
 
     def layout(self) -> Clock:
         rec = self.recs[0]

@@ -8,14 +8,18 @@ a 720p frame costs a few milliseconds of numpy and one cairo pass. Where each li
     clock       Series (a recording's arrays at fractional steps), Clock (the step a frame shows, slow motion)
     paint       fonts and inks, one updater per block, straight-line paths
     plane       Plane (data → scene coordinates), DSurface (D and the density as one image), modes_marker
-    points      SampleCloud (G's samples), MappingArrows (z → G(z))
+    points      SampleCloud (G's samples), MappingArrows (z → G(z)), each kept inside its panel, `outside` counting
+                what it left out
+    digits      Digits (a number redrawn per frame without text layout), OutsideCount
     goodfellow  Goodfellow1D (Goodfellow et al. 2014, Fig. 1, moving)
     mountains   Mountains (D as a 3D landscape, camera orbiting)
     hud         ScalarChart, StepCounter, CaptionBar, title_card, closing_card
+    words       the cards' sentences from a recording's events and final metrics (Facts, verdict, crawls, ...)
 """
 
 from gananim.drawing import D_GREEN, DATA_BLUE, GENERATED_RED, LOG4
 from gananim.manim.clock import Clock, Series, series
+from gananim.manim.digits import Digits, OutsideCount
 from gananim.manim.goodfellow import Goodfellow1D
 from gananim.manim.hud import CaptionBar, ScalarChart, StepCounter, closing_card, title_card
 from gananim.manim.mountains import Mountains
@@ -24,5 +28,5 @@ from gananim.manim.plane import DSurface, Plane, mapping_box, modes_marker
 from gananim.manim.points import MappingArrows, SampleCloud
 
 __all__ = ["Series", "series", "Clock", "Plane", "DSurface", "SampleCloud", "MappingArrows", "Goodfellow1D", "ScalarChart",
-           "StepCounter", "CaptionBar", "Mountains", "mapping_box", "modes_marker", "on_top", "follow", "title_card",
-           "closing_card", "LOG4", "INK", "GREY", "DATA_BLUE", "GENERATED_RED", "D_GREEN"]
+           "StepCounter", "Digits", "OutsideCount", "CaptionBar", "Mountains", "mapping_box", "modes_marker", "on_top", "follow",
+           "title_card", "closing_card", "LOG4", "INK", "GREY", "DATA_BLUE", "GENERATED_RED", "D_GREEN"]

@@ -4,13 +4,13 @@ and generated densities, and D on its own 0..1 scale (the `goodfellow-1d` view's
 from __future__ import annotations
 
 import numpy as np
-from manim import LEFT, ORIGIN, RIGHT, UP, DashedLine, Group, Line, PMobject, Rectangle, Text, VGroup, VMobject
+from manim import LEFT, ORIGIN, RIGHT, UP, WHITE, DashedLine, Group, Line, PMobject, Rectangle, Text, VGroup, VMobject
 
 from gananim.drawing import (D_GREEN, DATA_BLUE, GENERATED_RED, HEADROOM, density_peak, latent_line, num, prior_label, z_extent,
                              z_positions)
 from gananim.errors import GananimError
 from gananim.manim.clock import Clock, series
-from gananim.manim.paint import GREY, INK, dot_px, follow, set_arrows
+from gananim.manim.paint import GREY, INK, dot_px, follow, on_top, set_arrows
 
 PROBES = 60  # snapshots read to fix the density scale: fewer than the view reads, a scene starts faster
 
@@ -19,7 +19,8 @@ class Goodfellow1D(Group):
     """Goodfellow et al. 2014, Fig. 1, moving: z line below, arrows up to G(z) on the x line, data density (blue),
     generated density (red histogram), D (green, 0..1 with a dashed ½).
 
-    Static parts are in `self.static` (add them to the scene separately, so they are drawn once)."""
+    Static parts are in `self.static` (add them to the scene separately, so they are drawn once); the x tick labels,
+    on white chips, are in `self.overlay`, to add after the block: the arrows pass under them, never over them."""
 
     def __init__(self, rec, clock: Clock, center=ORIGIN, width: float = 11.0, height: float = 5.2, show_d: bool = True):
         super().__init__()
@@ -44,8 +45,13 @@ class Goodfellow1D(Group):
         static = Group()
         static.add(Line([X(x0), self.base, 0], [X(x1), self.base, 0], color=INK, stroke_width=2.5))
         static.add(Text("x", font_size=22, color=INK, slant="ITALIC").next_to([X(x1), self.base, 0], UP + LEFT, buff=0.08))
+        ticks = VGroup()
         for xv in np.linspace(x0, x1, 5):
-            static.add(Text(num(xv), font_size=14, color=GREY).move_to([X(xv), self.base - 0.18, 0]))
+            label = Text(num(xv), font_size=14, color=GREY).move_to([X(xv), self.base - 0.18, 0])
+            chip = Rectangle(width=label.width + 0.1, height=label.height + 0.08, fill_color=WHITE, fill_opacity=0.9,
+                             stroke_width=0).move_to(label)
+            ticks.add(chip, label)
+        self.overlay = on_top(ticks)[0]
         if data is not None:
             pts = np.column_stack([[X(x) for x in centres], self.base + data * self.dscale, np.zeros(len(centres))])
             poly = VMobject(stroke_color=DATA_BLUE, stroke_width=3, fill_color=DATA_BLUE, fill_opacity=0.18)

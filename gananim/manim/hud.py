@@ -3,6 +3,8 @@ the caption bar of detected events, and the title and closing cards."""
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, DashedLine, Group, Line, PMobject, Rectangle, Text, VGroup, VMobject, config
 from manim.utils.color import ManimColor
@@ -10,6 +12,7 @@ from manim.utils.color import ManimColor
 from gananim.analysis import analyse
 from gananim.drawing import EVENT_COLOURS
 from gananim.manim.clock import Clock
+from gananim.manim.digits import Digits
 from gananim.manim.paint import GREY, INK, dot_px, follow
 
 
@@ -80,25 +83,15 @@ class ScalarChart(Group):
             self.dots.points = np.array(dots)
 
 
-class StepCounter(VGroup):
-    """'step 1234', redrawn by copying digit outlines into fixed slots: no text is laid out per frame."""
+class StepCounter(Digits):
+    """'step 1234', redrawn by copying digit outlines into fixed slots: no text is laid out per frame. The label
+    is static (`self.label`: add it to the scene separately)."""
 
     def __init__(self, clock: Clock, rec=None, font_size: float = 24, color=INK, max_step: int | None = None, label: str = "step"):
-        super().__init__()
-        self.clock, self.rec = clock, rec or clock.recs[0]
-        glyphs = Text("0123456789", font_size=font_size, color=color)
-        self.digit_pts = []
-        for g in glyphs.submobjects:
-            p = g.points.copy()
-            p[:, 0] -= g.get_center()[0]
-            p[:, 1] -= glyphs.get_bottom()[1]  # digits sit on the baseline
-            self.digit_pts.append(p)
-        self.advance = max(g.width for g in glyphs.submobjects) * 1.15
-        self.label = Text(label, font_size=font_size, color=color)
         top = int(max_step if max_step is not None else max(r.steps[-1] for r in clock.recs))
-        self.n = len(str(max(top, 1)))
-        self.slots = VGroup(*[VMobject(fill_color=color, fill_opacity=1, stroke_width=0) for _ in range(self.n)])
-        self.add(self.slots)
+        super().__init__(top, font_size=font_size, color=color)
+        self.clock, self.rec = clock, rec or clock.recs[0]
+        self.label = Text(label, font_size=font_size, color=color)
         self.label.move_to(ORIGIN)
         self.origin = self.label.get_right() + RIGHT * 0.15
         self.origin[1] = self.label.submobjects[0].get_bottom()[1]  # the baseline: the bottom of the label's first letter
@@ -113,17 +106,13 @@ class StepCounter(VGroup):
         return self
 
     def show(self) -> None:
-        text = str(int(round(self.clock.step_for(self.rec)))).rjust(self.n)
-        for k, (slot, ch) in enumerate(zip(self.slots, text)):
-            if ch == " ":
-                slot.points = np.zeros((0, 3))
-            else:
-                slot.points = self.digit_pts[int(ch)] + self.origin + np.array([(k + 0.5) * self.advance, 0, 0])
+        self.write(int(round(self.clock.step_for(self.rec))))
 
 
 class CaptionBar(VGroup):
     """A bar along the bottom showing the caption of the detected event happening now (analyse(rec).events), faded in
-    and out around it; several recordings can share it, each caption prefixed with its recording's label.
+    and out around it; several recordings can share it, each caption prefixed with its recording's label. Between
+    events it says so in grey ("no event at this step", or "no event detected in this run"), never an empty band.
     The bar's background is in `self.static`."""
 
     def __init__(self, sources, clock: Clock, width: float | None = None, height: float = 0.62, font_size: float = 22,
@@ -148,6 +137,8 @@ class CaptionBar(VGroup):
                 a, b = clock.value_at_step(rec, e.start), clock.value_at_step(rec, e.end)
                 self.items.append((a, b, item))
         self.items.sort(key=lambda it: it[0])
+        quiet = "no event at this step" if self.items else "no event detected in this run"
+        self.quiet = Text(quiet, font_size=font_size * 0.8, color=GREY, slant="ITALIC").move_to([0, y, 0])
         self.holder = VGroup()
         self.add(self.holder)
         follow(self, lambda m: m.show())
@@ -165,12 +156,37 @@ class CaptionBar(VGroup):
         return item, max(0.0, alpha)
 
     def show(self) -> None:
+        """The event's caption at its opacity; the quiet line in its place as it fades out (they cross-fade)."""
         item, alpha = self.active(self.clock.tracker.get_value())
-        if item is None:
-            self.holder.submobjects = []
-            return
-        item.set_opacity(alpha)
-        self.holder.submobjects = [item]
+        self.quiet.set_opacity(1.0 - alpha)
+        shown = [self.quiet] if alpha < 1.0 else []
+        if item is not None and alpha > 0:
+            item.set_opacity(alpha)
+            shown.append(item)
+        self.holder.submobjects = shown
+
+
+WRAP = 74  # characters per card line: longer lines wrap rather than shrink the whole card
+
+
+def _wrapped(lines, font_size: float, bullet: bool = False) -> list[VGroup]:
+    """Each line as a block of wrapped rows: centred, or bulleted with continuation rows under the text."""
+    out = []
+    for line in lines:
+        rows = [Text(part, font_size=font_size, color=INK) for part in textwrap.wrap(line, WRAP) or [" "]]
+        block = VGroup(*rows).arrange(DOWN, buff=0.1, aligned_edge=LEFT if bullet else ORIGIN)
+        if bullet:
+            block = VGroup(Text("•", font_size=font_size, color=GREY).next_to(rows[0], LEFT, buff=0.15), *rows)
+        out.append(block)
+    return out
+
+
+def _fit(card: VGroup) -> VGroup:
+    if card.width > config.frame_width * 0.9:
+        card.scale_to_fit_width(config.frame_width * 0.9)
+    if card.height > config.frame_height * 0.9:
+        card.scale_to_fit_height(config.frame_height * 0.9)
+    return card
 
 
 def title_card(title: str, subtitle: str = "", lines=()) -> VGroup:
@@ -178,20 +194,17 @@ def title_card(title: str, subtitle: str = "", lines=()) -> VGroup:
     parts = [Text(title, font_size=54, color=INK, weight="BOLD")]
     if subtitle:
         parts.append(Text(subtitle, font_size=28, color=GREY))
-    for line in lines:
-        parts.append(Text(line, font_size=24, color=INK))
-    card = VGroup(*parts).arrange(DOWN, buff=0.35)
-    if card.width > config.frame_width * 0.9:
-        card.scale_to_fit_width(config.frame_width * 0.9)
-    return card
+    body = _wrapped(lines, 24)
+    if body:
+        parts.append(VGroup(*body).arrange(DOWN, buff=0.24))
+    return _fit(VGroup(*parts).arrange(DOWN, buff=0.35))
 
 
 def closing_card(heading: str, lines=(), footer: str = "made with gananim") -> VGroup:
+    """A heading, the lines (wrapped, left-aligned: they are sentences with numbers), a small footer."""
     parts = [Text(heading, font_size=40, color=INK, weight="BOLD")]
-    for line in lines:
-        parts.append(Text(line, font_size=24, color=INK))
+    body = _wrapped(lines, 24, bullet=True)
+    if body:
+        parts.append(VGroup(*body).arrange(DOWN, buff=0.28, aligned_edge=LEFT))
     parts.append(Text(footer, font_size=18, color=GREY))
-    card = VGroup(*parts).arrange(DOWN, buff=0.3)
-    if card.width > config.frame_width * 0.9:
-        card.scale_to_fit_width(config.frame_width * 0.9)
-    return card
+    return _fit(VGroup(*parts).arrange(DOWN, buff=0.35))

@@ -105,6 +105,7 @@ class Mountains(ImageMobject):
             ctx.fill_preserve()
             ctx.stroke()
         self._modes(ctx, d, az)
+        self._axis(ctx, az)
         self.surface.flush()
         buf = np.ndarray((self.ph, self.surface.get_stride() // 4, 4), np.uint8, self.surface.get_data())[:, :self.pw]
         self.pixel_array[..., 0] = buf[..., 2]
@@ -112,29 +113,47 @@ class Mountains(ImageMobject):
         self.pixel_array[..., 2] = buf[..., 0]
 
     def _floor(self, ctx, az) -> None:
-        """The floor's outline and a D axis 0..1 at the back corner."""
+        """The floor's outline (under the surface)."""
         a = self.aspect
         corners = np.array([[-1, -a], [1, -a], [1, a], [-1, a]], float)
-        sx, sy, depth = self.project(corners[:, 0], corners[:, 1], np.zeros(4), az)
+        sx, sy, _ = self.project(corners[:, 0], corners[:, 1], np.zeros(4), az)
         ctx.set_source_rgb(0.55, 0.55, 0.55)
         ctx.set_line_width(1.2)
         ctx.move_to(sx[0], sy[0])
         for k in (1, 2, 3, 0):
             ctx.line_to(sx[k], sy[k])
         ctx.stroke()
-        back = int(np.argmax(depth))
-        cx, cy = corners[back]
-        tx, ty, _ = self.project(np.array([cx, cx]), np.array([cy, cy]), np.array([0.0, 2 * self.z_aspect]), az)
-        ctx.move_to(tx[0], ty[0])
-        ctx.line_to(tx[1], ty[1])
+
+    def axis(self, az: float) -> tuple[float, np.ndarray]:
+        """Where the D axis stands at azimuth az: its screen x and the screen y of D = 0, ½, 1. It stands just left of
+        the floor's leftmost corner on screen, its 0 at that corner's height: the projection's screen x does not
+        depend on height, so no part of the surface lies left of that corner, and the axis is never covered."""
+        a = self.aspect
+        corners = np.array([[-1, -a], [1, -a], [1, a], [-1, a]], float)
+        sx, _, _ = self.project(corners[:, 0], corners[:, 1], np.zeros(4), az)
+        cx, cy = corners[int(np.argmin(sx))]
+        px, py, _ = self.project(np.full(3, cx), np.full(3, cy), np.array([0.0, 0.5, 1.0]) * 2 * self.z_aspect, az)
+        return float(px[0]) - self.ph * 0.012, py
+
+    def _axis(self, ctx, az) -> None:
+        """The D axis 0..1 with ticks, labels centred on them to its left (drawn after the surface)."""
+        x, py = self.axis(az)
+        tick = self.ph * 0.012
+        ctx.set_source_rgb(0.45, 0.45, 0.45)
+        ctx.set_line_width(1.2)
+        ctx.move_to(x, py[0])
+        ctx.line_to(x, py[2])
+        for y in py:
+            ctx.move_to(x - tick, y)
+            ctx.line_to(x, y)
         ctx.stroke()
         ctx.set_font_size(max(9, self.ph * 0.03))
-        for val, label in ((0, "0"), (0.5, "1/2"), (1, "1")):
-            px, py, _ = self.project(np.array([cx]), np.array([cy]), np.array([val * 2 * self.z_aspect]), az)
-            ctx.move_to(px[0] - self.ph * 0.05, py[0] + 4)
+        for y, label in zip(py, ("0", "1/2", "1")):
+            xb, yb, w, h, _, _ = ctx.text_extents(label)
+            ctx.move_to(x - tick - 3 - w - xb, y - yb - h / 2)  # right-aligned, centred on its tick
             ctx.show_text(label)
-        px, py, _ = self.project(np.array([cx]), np.array([cy]), np.array([2 * self.z_aspect]), az)
-        ctx.move_to(px[0] - self.ph * 0.04, py[0] - self.ph * 0.03)
+        xb, yb, w, h, _, _ = ctx.text_extents("D(x)")
+        ctx.move_to(x - w / 2 - xb, py[2] - tick - h - yb)
         ctx.show_text("D(x)")
 
     def _modes(self, ctx, d, az) -> None:
@@ -156,3 +175,7 @@ class Mountains(ImageMobject):
             ctx.move_to(x - r, y + r)
             ctx.line_to(x + r, y - r)
         ctx.stroke()
+        ctx.set_font_size(max(9, self.ph * 0.026))
+        for k, (x, y) in enumerate(zip(sx, sy)):  # numbered as the captions name them
+            ctx.move_to(x + 1.3 * r, y - 1.3 * r)
+            ctx.show_text(str(k))

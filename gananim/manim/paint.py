@@ -55,8 +55,12 @@ def set_segments(mob: VMobject, a: np.ndarray, b: np.ndarray) -> None:
     mob.points = pts.reshape(-1, 3)
 
 
-def set_arrows(mob: VMobject, t: np.ndarray, h: np.ndarray, head: float) -> None:
-    """Arrows t[k] → h[k]: the shafts first, then two barbs each, as straight subpaths (vectorised)."""
+def set_arrows(mob: VMobject, t: np.ndarray, h: np.ndarray, head: float, tips: np.ndarray | None = None) -> None:
+    """Arrows t[k] → h[k]: the shafts first, then two barbs each (only where tips[k], if given), as straight subpaths
+    (vectorised)."""
+    if tips is not None:
+        shafts_a, shafts_b = t, h
+        t, h = t[tips], h[tips]
     v = h - t
     length = np.linalg.norm(v, axis=1, keepdims=True)
     u = np.divide(v, length, out=np.zeros_like(v), where=length > 1e-9)
@@ -64,4 +68,25 @@ def set_arrows(mob: VMobject, t: np.ndarray, h: np.ndarray, head: float) -> None
     hl = np.minimum(0.4 * length, head)
     wing_a = h - hl * (0.9 * u + 0.45 * n)
     wing_b = h - hl * (0.9 * u - 0.45 * n)
-    set_segments(mob, np.concatenate([t, h, h]), np.concatenate([h, wing_a, wing_b]))
+    if tips is None:
+        shafts_a, shafts_b = t, h
+    set_segments(mob, np.concatenate([shafts_a, h, h]), np.concatenate([shafts_b, wing_a, wing_b]))
+
+
+def clip_segments(a: np.ndarray, b: np.ndarray, box) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Segments a[k] → b[k] clipped to box = (x0, x1, y0, y1) (Liang–Barsky, vectorised): the clipped ends, whether
+    any part is inside, and whether b itself is inside (an arrow keeps its head only then)."""
+    x0, x1, y0, y1 = box
+    d = b - a
+    lo, hi = np.zeros(len(a)), np.ones(len(a))
+    keep = np.ones(len(a), dtype=bool)
+    for p, q in ((-d[:, 0], a[:, 0] - x0), (d[:, 0], x1 - a[:, 0]), (-d[:, 1], a[:, 1] - y0), (d[:, 1], y1 - a[:, 1])):
+        flat = np.abs(p) < 1e-12
+        keep &= ~(flat & (q < 0))  # parallel to this edge and outside it
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(flat, 0.0, q / np.where(flat, 1.0, p))
+        lo = np.where(~flat & (p < 0), np.maximum(lo, r), lo)
+        hi = np.where(~flat & (p > 0), np.minimum(hi, r), hi)
+    keep &= lo <= hi
+    inside = (b[:, 0] >= x0) & (b[:, 0] <= x1) & (b[:, 1] >= y0) & (b[:, 1] <= y1)
+    return a + lo[:, None] * d, a + hi[:, None] * d, keep, inside

@@ -28,6 +28,20 @@ class Plane:
         out[:, 1] = self.center[1] + (xy[:, 1] - (self.y0 + self.y1) / 2) * self.scale
         return out
 
+    def bounds(self) -> tuple[float, float, float, float]:
+        """The panel's edges in scene coordinates: (left, right, bottom, top)."""
+        cx, cy = self.center[0], self.center[1]
+        return cx - self.width / 2, cx + self.width / 2, cy - self.height / 2, cy + self.height / 2
+
+    def inside(self, pts: np.ndarray) -> np.ndarray:
+        """Which scene points lie in the panel."""
+        x0, x1, y0, y1 = self.bounds()
+        return (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
+
+    def below(self, gap: float = 0.42) -> np.ndarray:
+        """A point centred under the panel, clear of its corner coordinates: where a panel's note goes."""
+        return np.array([self.center[0], self.center[1] - self.height / 2 - gap, 0.0])
+
     def box(self, stroke=GREY) -> VGroup:
         """The frame around the plane with its corner coordinates (static)."""
         rect = Rectangle(width=self.width, height=self.height, stroke_color=stroke, stroke_width=1.5).move_to(self.center)
@@ -52,13 +66,23 @@ def mapping_box(rec) -> tuple[tuple[float, float], tuple[float, float]]:
     return (min(x0, float(t[:, 0].min())), max(x1, float(t[:, 0].max()))), (min(y0, float(t[:, 1].min())), max(y1, float(t[:, 1].max())))
 
 
-def modes_marker(rec, plane: Plane, size: float = 0.09, color=INK) -> VMobject:
-    """The data modes as small crosses: ONE VMobject, static."""
+def modes_marker(rec, plane: Plane, size: float = 0.09, color=INK, numbered: bool = False):
+    """The data modes as small crosses: ONE VMobject, static. numbered: each cross with its number beside it (the
+    number captions use: mode 0 is the recording's first mode), pushed away from the modes' middle; a VGroup."""
     m = VMobject(stroke_color=color, stroke_width=2.5)
     pts = plane.to_scene(rec.modes) if len(rec.modes) else np.zeros((0, 3))
     arms = np.array([[1, 1, 0], [1, -1, 0]]) * size  # the two strokes of each cross
     set_segments(m, (pts[:, None] - arms).reshape(-1, 3), (pts[:, None] + arms).reshape(-1, 3))
-    return m
+    if not numbered:
+        return m
+    labels = VGroup()
+    middle = pts.mean(axis=0) if len(pts) else ORIGIN
+    for k, p in enumerate(pts):
+        away = p - middle
+        norm = np.linalg.norm(away)
+        away = away / norm if norm > 1e-6 else (UP + RIGHT) / np.sqrt(2)
+        labels.add(Text(str(k), font_size=15, color=color).move_to(p + away * size * 2.6))
+    return VGroup(m, labels)
 
 
 class DSurface(ImageMobject):

@@ -1,4 +1,7 @@
-"""The generator on the data plane: its fixed samples G(z_k) as a point cloud, and the mapping z → G(z) as arrows."""
+"""The generator on the data plane: its fixed samples G(z_k) as a point cloud, and the mapping z → G(z) as arrows.
+
+Both stay inside their panel: samples outside it are not drawn, arrows are cut at its edge (and lose their head),
+and each block's `outside` (add it to the scene) says under the panel how many it left out, while any are."""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ from manim.utils.color import ManimColor
 
 from gananim.drawing import GENERATED_RED, grid_colours, grid_hue, latent_tails
 from gananim.manim.clock import Clock, series
-from gananim.manim.paint import dot_px, follow, set_arrows
+from gananim.manim.digits import OutsideCount
+from gananim.manim.paint import clip_segments, dot_px, follow, set_arrows
 from gananim.manim.plane import Plane
 
 
@@ -21,13 +25,17 @@ class SampleCloud(PMobject):
         n = len(self.series.stack("samples")[0])
         self.points = np.zeros((n, 3))
         self.rgbas = np.tile(np.append(ManimColor(color).to_rgb(), opacity), (n, 1))
+        self.n_outside = 0
         follow(self, lambda m: m.show(clock.step_for(rec)))
+        self.outside = OutsideCount(lambda: self.n_outside, n, "samples", plane.below())
 
     def show(self, step: float) -> None:
         xy = self.series.at("samples", step)[:, :2]
         pts = self.plane.to_scene(xy)
         bad = ~np.isfinite(pts).all(axis=1)
-        pts[bad] = 1e3  # off screen
+        out = ~bad & ~self.plane.inside(np.nan_to_num(pts))
+        self.n_outside = int(out.sum())
+        pts[bad | out] = 1e3  # off screen
         self.points = pts
 
 
@@ -47,11 +55,16 @@ class MappingArrows(VGroup):
         for idx in self.members:
             rgb = colours[idx].mean(axis=0)
             self.add(VMobject(stroke_color=ManimColor(rgb), stroke_width=stroke_width, stroke_opacity=opacity))
+        self.n_outside = 0
         follow(self, lambda m: m.show(clock.step_for(rec)))
+        self.outside = OutsideCount(lambda: self.n_outside, len(self.tails), "arrow heads", plane.below())
 
     def show(self, step: float) -> None:
         heads = self.plane.to_scene(self.series.at("mapping", step)[:, :2])
         bad = ~np.isfinite(heads).all(axis=1)
         heads[bad] = self.tails[bad]
+        a, b, keep, inside = clip_segments(self.tails, heads, self.plane.bounds())
+        self.n_outside = int((~inside & ~bad).sum())
         for mob, idx in zip(self.submobjects, self.members):
-            set_arrows(mob, self.tails[idx], heads[idx], self.head)
+            shown = idx[keep[idx]]
+            set_arrows(mob, a[shown], b[shown], self.head, tips=inside[shown])

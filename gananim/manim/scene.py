@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from manim import FadeIn, FadeOut, Scene
 
-from gananim.analysis import analyse
 from gananim.errors import GananimError
 from gananim.manim.clock import Clock
 from gananim.manim.hud import CaptionBar, StepCounter, closing_card, title_card
+from gananim.manim.words import Facts, happenings, verdict
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,11 @@ def describe_rec(rec) -> str:
 
 
 class RecordingScene(Scene):
-    """Subclasses set NEEDS, TITLE, SUBTITLE, INTRO lines, CLOSING lines, and implement `layout()` (add the
-    building blocks for self.recs and return their Clock)."""
+    """Subclasses set NEEDS, TITLE, and implement `layout()` (add the building blocks for self.recs and return
+    their Clock). The cards' words: SUBTITLE, INTRO and CLOSING hold only fixed explanation (what the viewer is
+    looking at); every claim about what happened comes from the recordings (`findings()`, built with
+    gananim.manim.words from their events and final metrics), so no card contradicts a chart. Override
+    `subtitle()`, `intro()` or `findings()` to say more about the recordings."""
 
     NEEDS = Needs()
     TITLE = "gananim"
@@ -85,8 +88,37 @@ class RecordingScene(Scene):
         self.add(c.label, c)
         return c
 
+    def names(self) -> list[str]:
+        """A label per recording: its preset's name, else its folder's; left/right where those are the same."""
+        found = [(r.manifest.get("config") or {}).get("name") or r.path.name for r in self.recs]
+        if len(set(found)) < len(found):
+            found = [r.path.name for r in self.recs]
+        if len(set(found)) < len(found):
+            found = [f"{n} ({side})" for n, side in zip(found, ("left", "right", "third", "fourth"))]
+        return found
+
+    def facts(self) -> list[Facts]:
+        if getattr(self, "_facts", None) is None or len(self._facts) != len(self.recs):
+            self._facts = [Facts.of(r, n) for r, n in zip(self.recs, self.names())]
+        return self._facts
+
+    def subtitle(self) -> str:
+        return self.SUBTITLE
+
+    def intro(self) -> list[str]:
+        return list(self.INTRO)
+
+    def findings(self) -> list[str]:
+        """What the recordings show, from their numbers: where each game ended and what was detected on the way."""
+        lines = []
+        for f in self.facts():
+            if "value" in f.final:
+                lines.append(verdict(f))
+            lines += happenings(f, ("mode_hop", "collapse", "sway", "vanishing_gradient", "divergence"))
+        return lines
+
     def construct(self) -> None:
-        card = title_card(self.TITLE, self.SUBTITLE, self.INTRO)
+        card = title_card(self.TITLE, self.subtitle(), self.intro())
         self.play(FadeIn(card), run_time=self.FADE)
         self.wait(self.TITLE_SECONDS)
         self.play(FadeOut(card), run_time=self.FADE)
@@ -102,9 +134,4 @@ class RecordingScene(Scene):
         self.wait(self.END_SECONDS)
 
     def closing_lines(self) -> list[str]:
-        lines = list(self.CLOSING)
-        events = [e for r in self.recs for e in analyse(r).events]
-        if events:
-            kinds = sorted({e.kind.replace("_", " ") for e in events})
-            lines.append(f"detected: {', '.join(kinds)} ({len(events)} event{'s' * (len(events) != 1)})")
-        return lines
+        return list(self.CLOSING) + self.findings()
