@@ -65,6 +65,9 @@ class TrainConfig:
     unroll_steps: int = 0  # Unrolled GAN (Metz et al. 2017): G's loss against D after k differentiable D steps; 0 = off
     unroll_optimizer: str = "sgd"  # the unrolled D steps: "sgd" (D's lr) or "adam" (D's Adam update and moments, as in the paper)
     pack: int = 1  # PacGAN (Lin et al. 2018): D judges packs of m samples (input m x data dim); 1 = off
+    # seeds/004's gan.py protocol (its claims were made under it): a finite data set and one latent batch per game
+    fixed_real: int = 0  # N > 0: N real points drawn once for the whole run, every real batch taken from them; 0 = fresh data
+    fixed_z_per_game: bool = False  # one latent batch per iteration for all its D steps (G steps still draw fresh ones)
 
 
 @dataclass
@@ -114,6 +117,7 @@ class Config:
             (self.train.instance_noise >= 0, "train.instance_noise must be >= 0"),
             (self.train.unroll_steps >= 0, "train.unroll_steps must be >= 0 (0 = off)"),
             (self.train.pack >= 1, "train.pack must be >= 1 (1 = off)"),
+            (self.train.fixed_real >= 0, "train.fixed_real must be >= 0 (0 = a fresh real batch every update)"),
             (self.train.unroll_optimizer in ("sgd", "adam"), "train.unroll_optimizer must be 'sgd' or 'adam'"),
             (self.train.unroll_optimizer != "adam" or self.train.d_optimizer.name == "adam",
              "train.unroll_optimizer 'adam' unrolls D's own Adam: it needs train.d_optimizer.name = 'adam'"),
