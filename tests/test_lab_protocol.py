@@ -114,6 +114,10 @@ def test_fixed_real_is_validated():
         config_from_dict({"train": {"fixed_real": -1}})
     with pytest.raises(GananimError, match="fixed_z_per_game' must be true or false"):
         config_from_dict({"train": {"fixed_z_per_game": 1}})
+    with pytest.raises(GananimError, match="fixed_z_per_game needs method 'gan'"):
+        config_from_dict({"train": {"method": "mmd", "fixed_z_per_game": True}})
+    with pytest.raises(GananimError, match="'transform' uses no data"):
+        config_from_dict({"train": {"method": "transform", "fixed_real": 10}})
 
 
 def test_seed004_presets_follow_gan_py():

@@ -74,7 +74,7 @@ class LabState:
         # seeds/004's gan.py draws its data once ("x = self.data.sample(10)" before the games): a finite data set
         # a strong D can separate for good, which fresh batches never let it do
         self.dataset: torch.Tensor | None = None
-        if tr.fixed_real > 0 and self.method != "transform":
+        if tr.fixed_real > 0:
             self.dataset = self.real(tr.fixed_real)
 
     @property
