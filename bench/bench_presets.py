@@ -112,7 +112,8 @@ def main(argv=None) -> int:
         for f in as_completed(futures):
             r = f.result()
             times[f"{r['name']}@{r['seed']}"] = r
-            times_file.write_text(json.dumps(times, indent=1))
+            on_disk = json.loads(times_file.read_text()) if times_file.exists() else {}  # another bench may share OUT
+            times_file.write_text(json.dumps(on_disk | {f"{r['name']}@{r['seed']}": r}, indent=1))
             print(f"  [{time.perf_counter() - t0:6.0f} s] {r['name']} seed {r['seed']}: {r['steps']} steps, "
                   f"{r['cpu_s']:.0f} s CPU, {r['wall_s']:.0f} s wall", flush=True)
 

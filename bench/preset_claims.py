@@ -48,6 +48,8 @@ FOLD_TOL = 0.1  # gauss-1d: a mapping folds when it runs back by more than 0.1 (
 FOLD_SHARE = 0.5  # ...in at least half of the snapshots after the warm-up
 NEAR_DATA = 1.0  # gauss-1d stays on the data: the samples' mean within 1 sigma of the data's (median after the warm-up)...
 W1_SETTLED = 0.1  # ...but never settles: W1 to the data above this in every snapshot after the warm-up
+CELL_SHARE = 0.01  # grid25: a mode's cell (the points nearest it) is reached when it holds >= 1% of the samples...
+GRID_HQ_MAX = 0.25  # ...and the samples have not sharpened while fewer than 25% are high quality (papers: 94.8%)
 ICDF_KS = 0.03  # inverse-cdf: the final samples' KS distance to N(0, 1) at most this (2,500 samples: ~0.017 typical)
 ICDF_MAP = 1e-3  # inverse-cdf: the final mapping equals the exact inverse CDF to this (float32 storage)
 
@@ -355,10 +357,13 @@ def _fix(name: str):
 
 def grid25(runs: Runs) -> Verdict:
     recs = runs["grid25"]
-    modes, hq = _coverage(recs)
     n = len(recs[0].modes)
-    return Verdict(f"partial coverage at a CPU budget: some but not all {n} modes captured (3σ protocol)",
-                   _seeds_text(recs), bool(0 < modes.min() and modes.max() < n))
+    cells = [int((_nearest_shares(r[-1].samples, r.modes) >= CELL_SHARE).sum()) for r in recs]
+    _, hq = _coverage(recs)
+    ok = min(cells) >= n / 2 and hq.max() < GRID_HQ_MAX
+    return Verdict(f"at this budget the samples spread over the grid (≥ {n // 2 + 1} of the {n} modes' cells hold ≥ "
+                   f"{CELL_SHARE:.0%} of them) without sharpening (< {GRID_HQ_MAX:.0%} high quality)",
+                   f"{', '.join(map(str, cells))} cells; {_seeds_text(recs)}", bool(ok))
 
 
 CLAIMS = {
