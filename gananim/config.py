@@ -92,6 +92,9 @@ class TrainConfig:
     unroll_steps: int = 0  # Unrolled GAN (Metz et al. 2017): G's loss against D after k differentiable D steps; 0 = off
     unroll_optimizer: str = "sgd"  # the unrolled D steps: "sgd" (D's lr) or "adam" (D's Adam update and moments, as in the paper)
     pack: int = 1  # PacGAN (Lin et al. 2018): D judges packs of m samples (input m x data dim); 1 = off
+    # seeds/004's gan.py protocol (its claims were made under it): a finite data set and one latent batch per game
+    fixed_real: int = 0  # N > 0: N real points drawn once for the whole run, every real batch taken from them; 0 = fresh data
+    fixed_z_per_game: bool = False  # one latent batch per iteration for all its D steps (G steps still draw fresh ones)
 
 
 @dataclass
@@ -158,6 +161,11 @@ class Config:
              f"train.unroll_steps needs method 'gan' (it unrolls the discriminator); got method {tr.method!r}"),
             (tr.pack == 1 or tr.method == "gan",
              f"train.pack needs method 'gan' (it packs the discriminator's inputs); got method {tr.method!r}"),
+            (0 <= tr.fixed_real <= MAX_BATCH, f"train.fixed_real must be 0 (a fresh real batch every update) to {MAX_BATCH:,}"),
+            (tr.fixed_real == 0 or tr.method != "transform",
+             "train.fixed_real needs a trained method: 'transform' uses no data; set it to 0"),
+            (not tr.fixed_z_per_game or tr.method == "gan",
+             f"train.fixed_z_per_game needs method 'gan' (it fixes the D steps' latents); got method {tr.method!r}"),
             *rec.checks("record."),
         ]
         for model, where in ((self.generator, "generator"), (self.discriminator, "discriminator")):

@@ -1,5 +1,9 @@
 """Method "gan": one iteration is d_steps D updates, then g_steps G updates, each on a fresh batch.
 
+seeds/004's protocol (gan.py): train.fixed_real = N takes every real batch from N points drawn once
+(state.py); train.fixed_z_per_game draws ONE latent batch per iteration ("game") for all its D steps,
+while each G step still draws its own.
+
 Instance noise (train.instance_noise, optionally annealed) blurs what D sees. PacGAN (train.pack = m,
 Lin et al. 2018): D judges packs of m samples (input m x data dim), all real or all generated; a batch
 is batch_size packs. Unrolled GAN (train.unroll_steps = k, Metz et al. 2017): G's loss is scored
@@ -33,9 +37,10 @@ def gan_step(lab: LabState, step: int) -> dict[str, float]:
     opt_g, opt_d = lab.optimizers["generator"], lab.optimizers["discriminator"]
     n = tr.batch_size * lab.pack  # batch_size packs of m samples (m = 1: plain samples)
     sigma = noise_std(step, tr.instance_noise, tr.noise_anneal_steps)
+    game_z = lab.latents(n) if tr.fixed_z_per_game else None
     for _ in range(tr.d_steps):
         real = pack_samples(lab.real(n), lab.pack)
-        z = lab.latents(n)
+        z = lab.latents(n) if game_z is None else game_z
         with torch.no_grad():
             fake = pack_samples(G(z), lab.pack)
         loss_d = losses.d_loss(tr.loss, D(lab.noisy(real, sigma)), D(lab.noisy(fake, sigma)))

@@ -3,7 +3,9 @@ batches those RNGs draw (real samples, latents, instance noise). A checkpoint sa
 
 Determinism: a torch.Generator (latents, instance noise, the VAE's reparameterisation) and a numpy
 Generator (real samples), both seeded from `config.seed` on the lab's own stream, and
-torch.manual_seed(seed) right before the models are built (the weight init).
+torch.manual_seed(seed) right before the models are built (the weight init). With train.fixed_real = N
+the N real points are the numpy Generator's first draw, made here: a resumed run draws the same ones
+before its checkpoint's RNG states are put back, so it needs no copy of them.
 """
 
 from __future__ import annotations
@@ -69,6 +71,11 @@ class LabState:
             self.optimizers["encoder"] = build_optimizer(self.models["encoder"].parameters(), tr.d_optimizer, "train.d_optimizer")
         for model in self.models.values():
             model.train()
+        # seeds/004's gan.py draws its data once ("x = self.data.sample(10)" before the games): a finite data set
+        # a strong D can separate for good, which fresh batches never let it do
+        self.dataset: torch.Tensor | None = None
+        if tr.fixed_real > 0:
+            self.dataset = self.real(tr.fixed_real)
 
     @property
     def generator(self) -> nn.Module:
@@ -88,8 +95,13 @@ class LabState:
         return PackedProbe(D, self.pack)
 
     def real(self, n: int) -> torch.Tensor:
-        """n fresh real samples (n, dim) from the target."""
-        return torch.from_numpy(self.target.sample(n, self.np_rng)).to(torch.float32)
+        """n real samples (n, dim): fresh from the target, or from the fixed data set (train.fixed_real = N):
+        all N of them when n == N, in their order, else n of them drawn with replacement."""
+        if self.dataset is None:
+            return torch.from_numpy(self.target.sample(n, self.np_rng)).to(torch.float32)
+        if n == len(self.dataset):
+            return self.dataset
+        return self.dataset[torch.from_numpy(self.np_rng.integers(0, len(self.dataset), n))]
 
     def latents(self, n: int) -> torch.Tensor:
         """n fresh latents from the config's prior."""

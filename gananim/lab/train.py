@@ -32,6 +32,11 @@ from gananim.lab.state import LabState
 from gananim.targets import make_target
 
 CHECKPOINT_SECS = 5.0  # wall time between periodic checkpoints
+# torch intra-op threads while the lab trains and records: the lab's matrices are small, and a second thread's
+# hand-offs cost more than it saves when the cores are shared (two-points: 6x slower in wall time with 2 threads
+# than with 1 on the 2-core dev machine under load, circle 12x; the widest, ring8-unrolled and five-clusters, ran
+# only 1.2x faster with 2)
+LAB_THREADS = 1
 STEPS = {"gan": game.gan_step, "mmd": baselines.mmd_step, "vae": baselines.vae_step, "transform": baselines.transform_step}
 NUMERICAL = re.compile(r"\b(overflow|nan|nans|inf|infs|infinite|infinity)\b", re.IGNORECASE)
 
@@ -71,7 +76,7 @@ def run(config: Config, out: Path | str, *, overwrite: bool = False, resume: boo
         if ckpt is None:
             overwrite = _start_over(out, config)  # True: replace this run's partial recording
 
-    with _deterministic_algorithms():
+    with _deterministic_algorithms(), _torch_threads(LAB_THREADS):
         lab = LabState(config, target)
         start = restore(lab, ckpt) if ckpt is not None else 0
         if start >= config.steps and ckpt is not None:
@@ -114,7 +119,7 @@ def fit(config: Config, progress: Progress | None = None) -> LabState:
     config.validate()
     target = make_target(config.target)
     check_config(config, target)
-    with _deterministic_algorithms():
+    with _deterministic_algorithms(), _torch_threads(LAB_THREADS):
         lab = LabState(config, target)
         for step in range(1, config.steps + 1):
             with numbers_checked(lab, step):
@@ -188,6 +193,17 @@ def _start_over(out: Path, config: Config) -> bool:
                            f"but its {CHECKPOINT} is gone; use --overwrite to train it again")
     log.warning(f"nothing to resume in {out}: the run stopped before its first checkpoint; starting over from step 0")
     return True
+
+
+@contextlib.contextmanager
+def _torch_threads(n: int):
+    """Run with n torch intra-op threads; restore the caller's count after."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 @contextlib.contextmanager
