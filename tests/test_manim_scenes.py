@@ -463,8 +463,9 @@ def test_scene_cards_follow_the_recordings(recs, games):
 
     _, _, closing = cards("collapse", [recs["hop"], recs["fix"]])
     k = [Facts.of(r).last_value("modes_captured") for r in (recs["hop"], recs["fix"])]
-    assert k[0] != k[1]
-    assert any(line.startswith("fix ends with " + ("more" if k[1] > k[0] else "fewer")) for line in closing)
+    said = ("fix ends with more" if round(k[1]) > round(k[0]) else "fix ends with fewer" if round(k[1]) < round(k[0])
+            else "Both end with the same number")  # the card follows the counts the charts end on, whichever they are
+    assert sum(line.startswith(said) for line in closing) == 1
 
     _, _, closing = cards("swaying", [recs["nod"]])
     assert any("no regular swaying" in line for line in closing)
