@@ -1,0 +1,82 @@
+"""`density`: the generated density (red patches) and the samples over the data density (light purple).
+
+The view for any generator, with or without a discriminator (a VAE's decoder, an MMD generator): it draws only
+what every recording has, so `gananim render runs/circle runs/vae-circle` compares a GAN with a VAE on the same
+picture, as seeds/000 does (the GAN's samples sharp on the circle, the VAE's blurred around it).
+
+The interior is one bitmap per frame: the data density's light purple (fixed for the video, made once per pixel
+size) with the generated density laid over it in red at opacity (density / vmax) ** DENSITY_GAMMA, the `surface`
+view's red on the `DATA_TINT` ramp the manim scenes use where there is no D. The fixed samples are dark red dots
+on top, so single samples show where the density is thin.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from gananim.drawing import DATA_TINT_COLOURS, DATA_TINT_RAMP, DENSITY_GAMMA, RED, BandedOverlay, Upsampler, density_vmax
+from gananim.views.base import View, finite_rows, register
+from gananim.views.surface import mark_modes
+from gananim.views.tween import Tweening
+
+TINT_LEVELS = 32     # the data density's shades of purple
+DOT = "#6b0d0d"      # a darker red than the density's, so dots show on the red patches
+
+
+def inside(samples: np.ndarray, box) -> np.ndarray:
+    """Finite samples inside a 2D view box."""
+    (x0, x1), (y0, y1) = box
+    with np.errstate(invalid="ignore"):
+        return finite_rows(samples) & (samples[:, 0] >= x0) & (samples[:, 0] <= x1) & (samples[:, 1] >= y0) & (samples[:, 1] <= y1)
+
+
+@register
+class DensityView(Tweening, View):
+    """Data density (light purple), generated density (red) and the fixed samples (dots); modes marked."""
+
+    name = "density"
+    data_dims = (2,)
+
+    def setup(self, ax):
+        rec, s = self.rec, self.style
+        self.raster_ax = ax
+        self.colours = BandedOverlay(DATA_TINT_RAMP, TINT_LEVELS, RED, DENSITY_GAMMA)
+        self.vmax = density_vmax(rec)
+        data = rec.data_density
+        positive = data[data > 0] if data is not None else np.zeros(0)
+        # the data's shades on the same robust scale the generated density uses: equal densities, equal depth
+        self.data = data / float(np.quantile(positive, 0.99)) if len(positive) else np.zeros(rec.grid.shape)
+        self.sized: dict[tuple[int, int], tuple[Upsampler, np.ndarray]] = {}
+        self.frame_box(ax)
+        self.dots = ax.scatter(np.zeros(0), np.zeros(0), s=max(2.2 * s.scale, 1.6) ** 2, color=DOT, edgecolors="none",
+                               alpha=0.75, zorder=4)
+        self.outside = ax.text(0.0, 1.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.8), color="#8a1c1c")
+        tint = DATA_TINT_COLOURS[-1]
+        handles = [Patch(facecolor=tint, edgecolor="#9e8ab8", linewidth=0.8 * s.scale),
+                   Patch(facecolor=RED, alpha=0.7, edgecolor="none"),
+                   Line2D([], [], marker="o", linestyle="none", color=DOT, markersize=2.6 * s.scale)]
+        labels = ["data density", "generated density", f"{len(rec.latents)} samples G(z)"]
+        # below the axes: the interior is repainted every frame, and above it a compare puts the panel's title
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.05), ncol=3, frameon=False,
+                  fontsize=s.fs(0.75), handlelength=1.2, columnspacing=1.0, borderaxespad=0)
+        moving = [self.dots, self.outside]
+        if len(rec.modes):
+            moving.insert(0, mark_modes(ax, rec, s))
+        return moving
+
+    def draw(self, snap, at: float) -> None:
+        self.snap = snap
+        shown = inside(snap.samples, self.rec.view_box)
+        self.dots.set_offsets(snap.samples[shown])
+        out = int((finite_rows(snap.samples) & ~shown).sum())
+        self.outside.set_text(f"{out} of {len(snap.samples)} samples outside the view" if out else "")
+
+    def raster(self, height: int, width: int) -> np.ndarray:
+        """The data's purple with the generated density in red over it, packed RGBA, top row first."""
+        if (height, width) not in self.sized:
+            up = Upsampler(self.rec.grid.shape, (height, width))
+            self.sized[(height, width)] = (up, up(self.data[::-1]))
+        up, base = self.sized[(height, width)]
+        return self.colours.packed(base, up(self.snap.density[::-1] / self.vmax))
