@@ -16,12 +16,15 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from gananim.drawing import DATA_TINT_COLOURS, DATA_TINT_RAMP, DENSITY_GAMMA, RED, BandedOverlay, Upsampler, density_vmax
+from gananim.drawing import DENSITY_GAMMA, RED, BandedOverlay, Ramp, Upsampler, density_vmax
 from gananim.views.base import View, finite_rows, register
 from gananim.views.surface import mark_modes
 from gananim.views.tween import Tweening
 
 TINT_LEVELS = 32     # the data density's shades of purple
+# white to a mid purple (D's "real" purple, lighter): the reference every sample is judged against, visible
+# but light enough that red over it still reads as red
+DATA_TINT = Ramp(("#ffffff", "#e4daef", "#b8a2d2"))
 DOT = "#6b0d0d"      # a darker red than the density's, so dots show on the red patches
 
 
@@ -42,18 +45,18 @@ class DensityView(Tweening, View):
     def setup(self, ax):
         rec, s = self.rec, self.style
         self.raster_ax = ax
-        self.colours = BandedOverlay(DATA_TINT_RAMP, TINT_LEVELS, RED, DENSITY_GAMMA)
+        self.colours = BandedOverlay(DATA_TINT, TINT_LEVELS, RED, DENSITY_GAMMA)
         self.vmax = density_vmax(rec)
         data = rec.data_density
         positive = data[data > 0] if data is not None else np.zeros(0)
-        # the data's shades on the same robust scale the generated density uses: equal densities, equal depth
-        self.data = data / float(np.quantile(positive, 0.99)) if len(positive) else np.zeros(rec.grid.shape)
+        # the data's shades on the generated density's scale and gamma: thin data mass shows as thin red does
+        self.data = np.clip(data / self.vmax, 0, 1) ** DENSITY_GAMMA if len(positive) else np.zeros(rec.grid.shape)
         self.sized: dict[tuple[int, int], tuple[Upsampler, np.ndarray]] = {}
         self.frame_box(ax)
         self.dots = ax.scatter(np.zeros(0), np.zeros(0), s=max(2.2 * s.scale, 1.6) ** 2, color=DOT, edgecolors="none",
                                alpha=0.75, zorder=4)
         self.outside = ax.text(0.0, 1.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.8), color="#8a1c1c")
-        tint = DATA_TINT_COLOURS[-1]
+        tint = DATA_TINT.colours[1]
         handles = [Patch(facecolor=tint, edgecolor="#9e8ab8", linewidth=0.8 * s.scale),
                    Patch(facecolor=RED, alpha=0.7, edgecolor="none"),
                    Line2D([], [], marker="o", linestyle="none", color=DOT, markersize=2.6 * s.scale)]

@@ -147,6 +147,7 @@ class GoodfellowView(Tweening, View):
         return u, v
 
     def draw(self, snap, at: float) -> None:
+        self.snap = snap
         density = np.clip(np.nan_to_num(snap.density, nan=0.0, posinf=0.0, neginf=0.0), 0, None)
         _, ys = step_outline(self.edges, density)
         self.outline.set_ydata(ys)

@@ -23,6 +23,7 @@ from gananim.views.gradients import ARROW, MAX_LENGTH, GradientsView
 
 ROWS = 40      # samples in the strip (evenly spread over the fixed samples ordered by z)
 STRIP = 0.85   # the strip's height against the density band's
+TICK_GAP = 0.1  # share of the strip left empty under the x line for its tick labels
 
 
 class LineGradients(GradientsView):
@@ -43,7 +44,8 @@ class LineGradients(GradientsView):
         z = rec.latents[:, 0].astype(float)
         order = np.argsort(z, kind="stable")
         self.idx = order[np.unique(np.linspace(0, len(z) - 1, min(len(z), ROWS)).round().astype(int))]
-        self.rows = -band * (np.arange(len(self.idx)) + 0.5) / len(self.idx)
+        gap = TICK_GAP * band  # the x line's tick labels sit in this gap, above the first row
+        self.rows = -gap - (band - gap) * (np.arange(len(self.idx)) + 0.5) / len(self.idx)
         self.rows = self.rows[::-1]  # the lowest z at the bottom of the strip
         ax.set_xlim(x0, x1)
         ax.set_ylim(-band, top)

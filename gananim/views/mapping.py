@@ -22,7 +22,7 @@ from gananim.views.surface import image_extent
 from gananim.views.style import density_cmap
 from gananim.views.tween import Tweening
 
-MAX_SAMPLE_ARROWS = 300  # latent dim > 2: arrows for this many of the fixed samples at most (evenly chosen)
+MAX_SAMPLE_ARROWS = 200  # latent dim > 2: arrows for this many of the fixed samples at most (evenly chosen)
 
 
 def sample_tails(rec) -> tuple[np.ndarray, np.ndarray]:
@@ -51,12 +51,12 @@ class MappingView(Tweening, View):
         if self.projected:
             self.idx, self.tails = sample_tails(rec)
             colours = grid_colours(self.tails)
-            ax.set_xlabel(f"z ∈ ℝ^{rec.manifest['latent_dim']} (projected on a plane) ↦ G(z): {len(self.idx)} of the samples",
-                          fontsize=s.fs(0.9))
+            self.ax_label = f"z ({rec.manifest['latent_dim']}-D, projected on a plane) ↦ G(z), {len(self.idx)} of the samples"
         else:
             self.idx, self.tails = None, latent_tails(rec)
             colours = grid_colours(rec.fixed["latent_grid_coords"])
-            ax.set_xlabel("z ↦ G(z)", fontsize=s.fs(0.9))
+            self.ax_label = "z ↦ G(z)"
+        ax.set_xlabel(self.ax_label, fontsize=s.fs(0.9))
         u, v = self._uv(rec[0])
         self.quiver = ax.quiver(self.tails[:, 0], self.tails[:, 1], u, v, color=colours,
                                 angles="xy", scale_units="xy", scale=1, width=0.0016 * s.scale, headwidth=4, headlength=5,

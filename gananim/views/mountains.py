@@ -102,6 +102,7 @@ class MountainsView(Tweening, View):
         return AZIMUTH_START + SWEEP * (at / (n - 1) if n > 1 else 0.0)
 
     def draw(self, snap, at: float) -> None:
+        self.snap = snap
         d = np.asarray(snap.d_grid, np.float64)
         bad = ~np.isfinite(d)
         d = np.where(bad, 0.0, d)
