@@ -17,15 +17,42 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from gananim.drawing import DENSITY_GAMMA, RED, BandedOverlay, Ramp, Upsampler, density_vmax
+from gananim.errors import GananimError
+from gananim.grid import Grid
+from gananim.targets import make_target
 from gananim.views.base import View, finite_rows, register
 from gananim.views.surface import mark_modes
 from gananim.views.tween import Tweening
 
 TINT_LEVELS = 32     # the data density's shades of purple
+FINE = 4             # the data density is drawn on a grid this many times finer than the recording's
 # white to a mid purple (D's "real" purple, lighter): the reference every sample is judged against, visible
 # but light enough that red over it still reads as red
 DATA_TINT = Ramp(("#ffffff", "#e4daef", "#b8a2d2"))
 DOT = "#6b0d0d"      # a darker red than the density's, so dots show on the red patches
+
+
+def smooth(grid: np.ndarray) -> np.ndarray:
+    """A grid blurred by about 1.2 cells (binomial 1-6-15-20-15-6-1 along each axis)."""
+    kernel = np.array([1.0, 6.0, 15.0, 20.0, 15.0, 6.0, 1.0]) / 64
+    out = np.apply_along_axis(np.convolve, 0, np.asarray(grid, float), kernel, mode="same")
+    return np.apply_along_axis(np.convolve, 1, out, kernel, mode="same")
+
+
+def display_density(rec) -> np.ndarray | None:
+    """The data density to draw: the target's own on a FINE times finer grid where the manifest can rebuild it,
+    else the recorded grid's; blurred by about a cell of that grid. For display only (metrics use the stored grid).
+
+    A thin target (the circle) has its mass in the cells the curve crosses: on the recording's grid each arc
+    within one row or column of cells is drawn flat, and the ring comes out an octagon. Finer and blurred, it is round.
+    """
+    data, cfg = rec.data_density, rec.manifest.get("target")
+    if cfg:
+        try:
+            data = make_target(cfg).density(Grid(rec.grid.bounds, rec.grid.size * FINE))
+        except (GananimError, OSError, ValueError):  # e.g. a target read from a file that is gone: the stored grid
+            pass
+    return None if data is None else smooth(data)
 
 
 def inside(samples: np.ndarray, box) -> np.ndarray:
@@ -47,11 +74,13 @@ class DensityView(Tweening, View):
         self.raster_ax = ax
         self.colours = BandedOverlay(DATA_TINT, TINT_LEVELS, RED, DENSITY_GAMMA)
         self.vmax = density_vmax(rec)
-        data = rec.data_density
+        data = display_density(rec)
         positive = data[data > 0] if data is not None else np.zeros(0)
-        # the data's shades on the generated density's scale and gamma: thin data mass shows as thin red does
-        self.data = np.clip(data / self.vmax, 0, 1) ** DENSITY_GAMMA if len(positive) else np.zeros(rec.grid.shape)
-        self.sized: dict[tuple[int, int], tuple[Upsampler, np.ndarray]] = {}
+        # the data's shades with the red's gamma (thin mass shows as thin red does), on their own robust scale:
+        # the data is the shape to match, and a thin target's blurred peak is far below the generated scale's
+        ref = float(np.quantile(positive, 0.99)) if len(positive) else 1.0
+        self.data = np.clip(data / ref, 0, 1) ** DENSITY_GAMMA if len(positive) else np.zeros(rec.grid.shape)
+        self.sized: dict[tuple[int, int], tuple[Upsampler, np.ndarray]] = {}  # per pixel size: density resizer, data image
         self.frame_box(ax)
         self.dots = ax.scatter(np.zeros(0), np.zeros(0), s=max(2.2 * s.scale, 1.6) ** 2, color=DOT, edgecolors="none",
                                alpha=0.75, zorder=4)
@@ -80,6 +109,6 @@ class DensityView(Tweening, View):
         """The data's purple with the generated density in red over it, packed RGBA, top row first."""
         if (height, width) not in self.sized:
             up = Upsampler(self.rec.grid.shape, (height, width))
-            self.sized[(height, width)] = (up, up(self.data[::-1]))
+            self.sized[(height, width)] = (up, Upsampler(self.data.shape, (height, width))(self.data[::-1]))
         up, base = self.sized[(height, width)]
         return self.colours.packed(base, up(self.snap.density[::-1] / self.vmax))

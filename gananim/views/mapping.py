@@ -18,11 +18,12 @@ import numpy as np
 
 from gananim.drawing import grid_colours, latent_tails
 from gananim.views.base import View, register
+from gananim.views.density import display_density
 from gananim.views.surface import image_extent
 from gananim.views.style import density_cmap
 from gananim.views.tween import Tweening
 
-MAX_SAMPLE_ARROWS = 200  # latent dim > 2: arrows for this many of the fixed samples at most (evenly chosen)
+MAX_SAMPLE_ARROWS = 100  # latent dim > 2: arrows for this many of the fixed samples at most (more is a tangle)
 
 
 def sample_tails(rec) -> tuple[np.ndarray, np.ndarray]:
@@ -44,9 +45,10 @@ class MappingView(Tweening, View):
 
     def setup(self, ax):
         rec, s = self.rec, self.style
-        if rec.data_density is not None:
-            ax.imshow(rec.data_density, origin="lower", extent=image_extent(rec), cmap=density_cmap((0.42, 0.24, 0.6)),
-                      interpolation="bilinear", vmin=0, vmax=float(np.quantile(rec.data_density[rec.data_density > 0], 0.99)))
+        data = display_density(rec)  # a thin target drawn round, not as the cells it crosses
+        if data is not None:
+            ax.imshow(data, origin="lower", extent=image_extent(rec), cmap=density_cmap((0.42, 0.24, 0.6)),
+                      interpolation="bilinear", vmin=0, vmax=float(np.quantile(data[data > 0], 0.99)))
         self.projected = rec.manifest["latent_dim"] > 2
         if self.projected:
             self.idx, self.tails = sample_tails(rec)
@@ -62,7 +64,11 @@ class MappingView(Tweening, View):
                                 angles="xy", scale_units="xy", scale=1, width=0.0016 * s.scale, headwidth=4, headlength=5,
                                 alpha=0.6, zorder=3)
         self.frame_box(ax)
-        return [self.quiver]
+        if not self.projected:
+            return [self.quiver]
+        # the heads as dots in the arrows' colours: where each z lands reads even where the arrows tangle
+        self.heads_dots = ax.scatter(*self.heads(rec[0]).T, s=(2.4 * s.scale) ** 2, c=colours, edgecolors="none", zorder=4)
+        return [self.quiver, self.heads_dots]
 
     def heads(self, snap) -> np.ndarray:
         """Where the arrows end: G at the latent grid, or (latent dim > 2) the drawn samples themselves."""
@@ -76,3 +82,5 @@ class MappingView(Tweening, View):
 
     def draw(self, snap, at: float) -> None:
         self.quiver.set_UVC(*self._uv(snap))
+        if self.projected:
+            self.heads_dots.set_offsets(self.heads(snap))
