@@ -134,8 +134,9 @@ class GradientsView(Tweening, View):
         ax.add_collection(self.arrows, autolim=False)
         self.dots = ax.scatter(np.zeros(0), np.zeros(0), s=max(3.6 * s.scale, 2.4) ** 2, color=s.generated, edgecolors="white",
                                linewidths=0.4 * s.scale, zorder=5)
-        self.outside = ax.text(0.0, 1.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.8), color="#8a1c1c")
-        self.mean = ax.text(1.0, -0.01, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text)
+        # above the axes on the left (the scale is on the right); the outside count inside, over the backdrop
+        self.mean = ax.text(0.0, 1.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.8), color=s.text)
+        self.outside = ax.text(0.01, 0.99, "", transform=ax.transAxes, ha="left", va="top", fontsize=s.fs(0.8), color="#8a1c1c")
         moving = [self.arrows, self.dots, self.outside, self.mean]
         if len(rec.modes):
             moving.insert(0, mark_modes(ax, rec, s))
