@@ -45,6 +45,30 @@ def step_outline(edges: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.
     return np.repeat(edges, 2)[1:-1], ys
 
 
+def room_for_right_labels(ax, style, ems: float = 2.2) -> None:
+    """Pull the axes' right edge in by a few ems, so a right-hand D axis keeps its tick labels inside the frame."""
+    pos = ax.get_position()
+    cut = ems * style.fs(0.8) * style.dpi / 72 / ax.figure.bbox.width
+    ax.set_position([pos.x0, pos.y0, pos.width - cut, pos.height])
+
+
+def peak_mark(ax, style):
+    """The label that marks a generated density peak cut off by the top of the band (moving, hidden at first)."""
+    return ax.text(0, 0, "", ha="center", va="top", fontsize=style.fs(0.75), color=style.generated, visible=False,
+                   bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.8), zorder=7)
+
+
+def show_peak(mark, centres: np.ndarray, density: np.ndarray, top: float, at: float) -> None:
+    """Show how high the generated density rises where it leaves the band (whose top is fixed for the video), on
+    the spike at height `at` (below the legend, which lives at the top)."""
+    k = int(np.argmax(density))
+    over = density[k] > top
+    mark.set_visible(bool(over))
+    if over:
+        mark.set_position((centres[k], at))
+        mark.set_text(f"▲ {density[k]:.3g}")
+
+
 @register
 class GoodfellowView(Tweening, View):
     """z line below, arrows up to G(z), data (blue) / generated (red) densities and D (green) above the x line."""
@@ -56,6 +80,8 @@ class GoodfellowView(Tweening, View):
         rec, s = self.rec, self.style
         self.ax = ax
         (x0, x1), = rec.view_box
+        if rec.manifest.get("has_discriminator"):
+            room_for_right_labels(ax, s)
         self.edges = rec.grid.edges[0]
         centres = rec.grid.axes[0]
         data = rec.data_density
@@ -109,7 +135,9 @@ class GoodfellowView(Tweening, View):
         self.quiver = ax.quiver(self.tails, np.full_like(self.tails, self.z_y), u, v, angles="xy", scale_units="xy", scale=1,
                                 units="dots", width=max(1.0, 1.1 * s.scale), headwidth=4.5, headlength=6, headaxislength=5.5,
                                 minlength=0, color=ARROW, alpha=0.75, zorder=5)
-        moving = [self.fill, self.outline, self.quiver]
+        self.top = top
+        self.peak_label = peak_mark(ax, s)
+        moving = [self.fill, self.outline, self.quiver, self.peak_label]
 
         if self.has_d:
             twin = self.twin = ax.twinx()
@@ -153,6 +181,7 @@ class GoodfellowView(Tweening, View):
         self.outline.set_ydata(ys)
         xs = self.outline_x
         self.fill.set_xy(np.column_stack([np.r_[xs[0], xs, xs[-1]], np.r_[0.0, np.repeat(density, 2), 0.0]]))
+        show_peak(self.peak_label, self.rec.grid.axes[0], density, self.top, self.peak)
         self.quiver.set_UVC(*self._uv(snap))
         if self.has_d:
             self.d_line.set_ydata(snap.d_grid)

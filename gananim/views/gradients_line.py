@@ -16,9 +16,10 @@ import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import blended_transform_factory
 
 from gananim.drawing import HEADROOM, density_peak
-from gananim.views.goodfellow import step_outline
+from gananim.views.goodfellow import peak_mark, room_for_right_labels, show_peak, step_outline
 from gananim.views.gradients import ARROW, MAX_LENGTH, GradientsView
 
 ROWS = 40      # samples in the strip (evenly spread over the fixed samples ordered by z)
@@ -33,6 +34,7 @@ class LineGradients(GradientsView):
         rec, s = self.rec, self.style
         self.ax = ax
         (x0, x1), = rec.view_box
+        room_for_right_labels(ax, s)
         self.width = x1 - x0
         self.edges = rec.grid.edges[0]
         centres = rec.grid.axes[0]
@@ -54,7 +56,8 @@ class LineGradients(GradientsView):
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         ax.spines["bottom"].set_linewidth(1.4 * s.scale)
-        ax.text(x0, -band, " samples by z ↑", ha="left", va="bottom", fontsize=s.fs(0.75), color="#555555")
+        ax.text(-0.005, -band / 2, "samples, by z →", transform=blended_transform_factory(ax.transAxes, ax.transData),
+                rotation=90, ha="right", va="center", fontsize=s.fs(0.75), color="#555555")
 
         # --- static context: the data density and D's ½ line -------------------------------------------
         handles, labels = [], []
@@ -95,7 +98,9 @@ class LineGradients(GradientsView):
                                linewidths=0.3 * s.scale, zorder=6)
         self.mean = ax.text(1.0, -0.01, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text)
         self.outside = ax.text(0.0, -0.01, "", transform=ax.transAxes, ha="left", va="top", fontsize=s.fs(0.8), color="#8a1c1c")
-        return [self.outline, self.d_line, self.quiver, self.dots, self.mean, self.outside]
+        self.top = top
+        self.peak_label = peak_mark(ax, s)
+        return [self.outline, self.d_line, self.quiver, self.dots, self.mean, self.outside, self.peak_label]
 
     def _visible(self, samples: np.ndarray) -> np.ndarray:
         """Finite samples inside the x range."""
@@ -108,6 +113,7 @@ class LineGradients(GradientsView):
         self.snap, self.at = snap, at
         density = np.clip(np.nan_to_num(snap.density, nan=0.0, posinf=0.0, neginf=0.0), 0, None)
         self.outline.set_ydata(step_outline(self.edges, density)[1])
+        show_peak(self.peak_label, self.rec.grid.axes[0], density, self.top, self.peak)
         self.d_line.set_ydata(snap.d_grid)
         keep, p = self.pushes(snap)
         u = np.zeros(len(snap.samples))

@@ -67,7 +67,8 @@ class MappingView(Tweening, View):
         if not self.projected:
             return [self.quiver]
         # the heads as dots in the arrows' colours: where each z lands reads even where the arrows tangle
-        self.heads_dots = ax.scatter(*self.heads(rec[0]).T, s=(2.4 * s.scale) ** 2, c=colours, edgecolors="none", zorder=4)
+        self.heads_dots = ax.scatter(*self.heads(rec[0]).T, s=(3.4 * s.scale) ** 2, c=colours, edgecolors="white",
+                                     linewidths=0.5 * s.scale, zorder=4)
         return [self.quiver, self.heads_dots]
 
     def heads(self, snap) -> np.ndarray:
