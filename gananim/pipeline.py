@@ -17,11 +17,17 @@ from gananim.views import Frame, make_style
 VIDEO_SUFFIXES = (".mp4", ".webm", ".gif")
 
 
-def default_view(rec: Recording) -> str:
-    """The headline view for a recording: goodfellow-1d for 1D data, surface with a D, else mapping."""
-    if rec.manifest["data_dim"] == 1:
+def default_view(recs: Recording | list[Recording]) -> str:
+    """The headline view that every recording given can show (compare draws one view for all, side by side).
+
+    1D data: goodfellow-1d (it draws D where there is one). 2D: surface when every recording has a
+    discriminator, else density for all of them: a GAN beside a VAE or an MMD generator is then compared on what
+    both have, samples and generated density over the data density (seeds/000 compares them that way).
+    """
+    recs = recs if isinstance(recs, (list, tuple)) else [recs]
+    if any(r.manifest["data_dim"] == 1 for r in recs):
         return "goodfellow-1d"
-    return "surface" if rec.manifest.get("has_discriminator") else "mapping"
+    return "surface" if all(r.manifest.get("has_discriminator") for r in recs) else "density"
 
 
 def parse_steps(text: str | None) -> tuple[int | None, int | None]:
@@ -53,34 +59,58 @@ def chosen_steps(recs: list[Recording], frame: Frame, steps: str | None) -> np.n
 
 
 MAX_VIDEO_SECONDS = 3600  # gananim makes clips to watch and embed: a longer video means a typo in --speed/--duration/--slowmo
+# The default length: one snapshot per frame at PACE snapshots a second, clamped to MIN..MAX seconds, so a short
+# recording still plays long enough to follow and a long one stays a clip (its frames then skip snapshots).
+PACE, MIN_SECONDS, MAX_SECONDS = 30.0, 8.0, 20.0
+
+
+def default_seconds(snapshots: int) -> float:
+    """The default video length for a recording of this many snapshots (before --speed and --slowmo)."""
+    return float(np.clip(snapshots / PACE, MIN_SECONDS, MAX_SECONDS))
 
 
 @dataclass
 class Timeline:
-    """Which training step each video frame shows: one per snapshot, stretched by speed or duration."""
+    """Which training step each video frame shows: snapshot steps (held), or steps between them (blended)."""
 
-    steps: np.ndarray
+    steps: np.ndarray  # float: a frame between two snapshots shows a fractional training step
     fps: float
 
     @classmethod
     def make(cls, snapshot_steps: np.ndarray, fps: float, speed: float = 1.0, duration: float | None = None,
-             slow: list[tuple[int, int]] = (), slowmo: float = 1.0) -> "Timeline":
-        """Frames over the snapshots; steps inside a `slow` span are shown `slowmo` times as long."""
-        if len(snapshot_steps) == 0:
+             slow: list[tuple[int, int]] = (), slowmo: float = 1.0, tween: bool = False) -> "Timeline":
+        """Frames over the snapshots for `duration` seconds (default: `default_seconds`, divided by `speed`);
+        steps inside a `slow` span are shown `slowmo` times as long.
+
+        Held (tween=False), each frame shows a recorded snapshot's step, each snapshot for an equal share of time.
+        Blended (tween=True), the first frame shows the first snapshot, the last frame the last, and the frames
+        between move evenly through the gaps between snapshots, at fractional steps the views blend.
+        """
+        n = len(snapshot_steps)
+        if n == 0:
             raise GananimError("no snapshots in the chosen step range")
         if fps <= 0 or speed <= 0 or slowmo < 1 or (duration is not None and duration <= 0):
             raise GananimError("--fps, --speed and --duration must be positive, --slowmo at least 1")
-        weight = np.ones(len(snapshot_steps))
+        steps = np.asarray(snapshot_steps, dtype=float)
+        weight = np.ones(n)
         for start, end in slow:
-            weight[(snapshot_steps >= start) & (snapshot_steps <= end)] = slowmo
-        clock = np.concatenate([[0], np.cumsum(weight)])  # each snapshot's share of screen time
-        frames = duration * fps if duration else clock[-1] / speed
+            weight[(steps >= start) & (steps <= end)] = slowmo
+        seconds = duration if duration else default_seconds(n) * weight.mean() / speed
+        frames = seconds * fps
         if not frames / fps <= MAX_VIDEO_SECONDS:  # also catches inf and nan
             raise GananimError(f"the video would last {frames / fps:,.0f} s; at most {MAX_VIDEO_SECONDS:,} s: "
                                f"raise --speed or lower --duration or --slowmo")
-        n = round(frames)
-        at = (np.arange(max(n, 1)) + 0.5) * clock[-1] / max(n, 1)
-        return cls(snapshot_steps[np.searchsorted(clock, at, side="right") - 1], fps)
+        count = max(round(frames), 1)
+        if not tween or n == 1:
+            clock = np.concatenate([[0], np.cumsum(weight)])  # each snapshot's share of screen time
+            at = (np.arange(count) + 0.5) * clock[-1] / count
+            return cls(steps[np.searchsorted(clock, at, side="right") - 1], fps)
+        gaps = np.maximum(weight[:-1], weight[1:])  # a gap touching a slowed snapshot is slowed too
+        clock = np.concatenate([[0], np.cumsum(gaps)])
+        at = np.linspace(0, clock[-1], count) if count > 1 else np.zeros(1)
+        j = np.minimum(np.searchsorted(clock, at, side="right") - 1, n - 2)
+        u = np.clip((at - clock[j]) / gaps[j], 0, 1)
+        return cls(steps[j] + (steps[j + 1] - steps[j]) * u, fps)
 
     def seconds(self, start: int, end: int) -> tuple[float, float] | None:
         """When the frames showing steps start..end play, in seconds; None if none of them does."""
@@ -96,7 +126,7 @@ def frames(frame: Frame, timeline: Timeline, progress: Callable[[int], None] | N
     last_step, last = None, None
     for k, step in enumerate(timeline.steps):
         if step != last_step:
-            last_step, last = step, frame.render_rgba(int(step))
+            last_step, last = step, frame.render_rgba(float(step))
         yield last
         if progress:
             progress(k + 1)
@@ -115,12 +145,13 @@ def render_files(runs, view: str | None = None, out: str | Path | None = None, *
            progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """Render one view of 1–4 recordings to a video file (.mp4/.webm/.gif) or, with embed, a web folder."""
     recs = [r if isinstance(r, Recording) else load(r) for r in (runs if isinstance(runs, (list, tuple)) else [runs])]
-    view = default_view(recs[0]) if view in (None, "compare") else view  # compare = several runs, their default view
+    view = default_view(recs) if view in (None, "compare") else view  # compare = several runs, a view all can show
     style = make_style(size)
     frame = Frame(recs, view, style, titles=titles, title=title, dashboard=dashboard)
     events = [e for r in frame.events for e in r]
+    tween = any(getattr(v, "tweens", False) for v in frame.views)  # else every frame shows a recorded snapshot
     timeline = Timeline.make(chosen_steps(recs, frame, steps), fps, speed, duration,
-                             slow=[(e.start, e.end) for e in events], slowmo=slowmo)
+                             slow=[(e.start, e.end) for e in events], slowmo=slowmo, tween=tween)
     target = output_target(recs[0], view, out, embed)
     tick = (lambda k: progress(k, len(timeline))) if progress else None
     if embed or target.suffix == "":

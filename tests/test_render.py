@@ -11,7 +11,7 @@ from gananim import encode
 from gananim.analysis import analyse
 from gananim.errors import GananimError
 from gananim.views import Frame, make_style
-from gananim.pipeline import Timeline, default_view, parse_steps, render, render_files
+from gananim.pipeline import Timeline, default_seconds, default_view, parse_steps, render, render_files
 from media import faststart_ok
 from synthetic import record_known
 
@@ -25,7 +25,7 @@ def rec(tmp_path_factory):
 
 
 def test_mp4_is_web_ready(rec, tmp_path):
-    out = render(rec, "surface", tmp_path / "a.mp4", size=(160, 120), fps=10)
+    out = render(rec, "surface", tmp_path / "a.mp4", size=(160, 120), fps=10, duration=1)
     assert out == tmp_path / "a.mp4"
     info = encode.probe(out)
     assert (info["codec"], info["pix_fmt"], info["width"], info["height"]) == ("h264", "yuv420p", 160, 120)
@@ -34,17 +34,40 @@ def test_mp4_is_web_ready(rec, tmp_path):
 
 
 def test_step_range_speed_and_duration_set_the_frame_count(rec, tmp_path):
-    assert encode.probe(render(rec, "mapping", tmp_path / "b.webm", size=(160, 120), steps="2:5"))["nb_frames"] == 4
-    assert encode.probe(render(rec, "mapping", tmp_path / "c.mp4", size=(160, 120), speed=2))["nb_frames"] == 5
+    info = encode.probe(render(rec, "mapping", tmp_path / "b.webm", size=(160, 120), steps="2:5", fps=4))
+    assert info["nb_frames"] == 32 and info["duration"] == pytest.approx(8.0, abs=0.3)  # 4 snapshots: the 8 s floor
+    assert encode.probe(render(rec, "surface", tmp_path / "c.mp4", size=(160, 120), fps=4, speed=2))["nb_frames"] == 16
     info = encode.probe(render(rec, "mapping", tmp_path / "d.mp4", size=(160, 120), duration=2, fps=12))
     assert info["nb_frames"] == 24 and info["duration"] == pytest.approx(2.0, abs=0.1)
 
 
-def test_timeline_maps_frames_to_snapshots():
+@pytest.mark.parametrize("snapshots, seconds", [(2, 8.0), (240, 8.0), (300, 10.0), (450, 15.0), (600, 20.0), (5000, 20.0)])
+def test_default_duration_adapts_to_the_recording(snapshots, seconds):
+    """One snapshot per frame at 30 a second, within 8-20 s; --fps keeps the length, --speed divides it."""
+    assert default_seconds(snapshots) == seconds
+    steps = np.arange(snapshots) * 5
+    for tween in (False, True):
+        assert len(Timeline.make(steps, 30, tween=tween)) == round(30 * seconds)
+        assert len(Timeline.make(steps, 60, tween=tween)) == round(60 * seconds)
+        assert len(Timeline.make(steps, 30, speed=2, tween=tween)) == round(15 * seconds)
+        assert len(Timeline.make(steps, 30, duration=3, tween=tween)) == 90
+
+
+def test_held_timeline_shows_each_snapshot_for_an_equal_share():
     steps = np.arange(0, 100, 10)
-    assert Timeline.make(steps, 30).steps.tolist() == steps.tolist()
-    slow = Timeline.make(steps, 30, speed=0.5)
-    assert len(slow) == 20 and slow.steps[0] == 0 and slow.steps[-1] == 90 and np.all(np.diff(slow.steps) >= 0)
+    held = Timeline.make(steps, 30)  # 10 snapshots: 8 s, 240 frames, 24 per snapshot
+    assert len(held) == 240 and np.all(np.diff(held.steps) >= 0)
+    assert [int(np.sum(held.steps == s)) for s in steps] == [24] * 10
+    assert Timeline.make(steps, 1, duration=10).steps.tolist() == steps.tolist()
+
+
+def test_blended_timeline_moves_evenly_through_the_gaps():
+    tl = Timeline.make(np.array([0, 10, 20]), 10, duration=0.5, tween=True)
+    assert tl.steps.tolist() == [0, 5, 10, 15, 20]  # first and last frame on the first and last snapshot
+    # a slowed snapshot slows the gaps it touches: gaps 0-10, 10-20, 20-30 take 1, 3, 3 units of time
+    slow = Timeline.make(np.array([0, 10, 20, 30]), 1, duration=8, slow=[(20, 30)], slowmo=3, tween=True)
+    np.testing.assert_allclose(slow.steps, [0, 10, 10 + 10 / 3, 10 + 20 / 3, 20, 20 + 10 / 3, 20 + 20 / 3, 30])
+    assert Timeline.make(np.array([7]), 10, tween=True).steps.tolist() == [7] * 80  # one snapshot: held
     assert parse_steps("10:") == (10, None) and parse_steps(":20") == (None, 20) and parse_steps(None) == (None, None)
     for bad in ("a:b", "5", "9:3", ":"):
         with pytest.raises(GananimError):
@@ -153,14 +176,15 @@ def test_events_caption_frames_and_slow_the_video(diverging, tmp_path):
     assert not frame.caption.get_visible()
     frame.render(6)
     assert frame.caption.get_visible() and frame.caption.get_text().startswith("divergence: 50% of samples are NaN/inf")
-    slow = Timeline.make(diverging.steps, 10, slow=[(5, 9)], slowmo=3)
-    assert len(slow) == 5 + 15 and np.sum(slow.steps == 7) == 3 and np.sum(slow.steps == 2) == 1
-    out = render(diverging, "surface", tmp_path / "s.mp4", size=(160, 120), slowmo=3)
-    assert encode.probe(out)["nb_frames"] == 20
+    slow = Timeline.make(diverging.steps, 10, slow=[(5, 9)], slowmo=3)  # 8 s x 2 (half the snapshots 3x as long)
+    assert len(slow) == 160 and np.sum(slow.steps == 7) == 24 and np.sum(slow.steps == 2) == 8
+    out = render(diverging, "surface", tmp_path / "s.mp4", size=(160, 120), fps=1, slowmo=3)
+    assert encode.probe(out)["nb_frames"] == 16
 
 
 def test_embed_gets_webvtt_chapters_at_events(diverging, tmp_path):
-    written = render_files(diverging, "surface", tmp_path / "web", size=(160, 120), fps=10, embed=True, slowmo=2)
+    written = render_files(diverging, "surface", tmp_path / "web", size=(160, 120), fps=10, embed=True, slowmo=2,
+                           duration=1.5)
     vtt = tmp_path / "web" / "div-surface-chapters.vtt"
     assert vtt in written
     text = vtt.read_text()

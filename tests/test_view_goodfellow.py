@@ -148,3 +148,26 @@ def test_a_2d_recording_is_refused(tmp_path):
     rec = record_known(tmp_path / "2d", lambda z, t: z, lambda x, t: x[:, 0], 2, [(-2.0, 2.0), (-2.0, 2.0)])
     with pytest.raises(GananimError, match="draws 1D data"):
         Frame([rec], "goodfellow-1d", CONTROL)
+
+
+@pytest.mark.parametrize("view", ["goodfellow-1d", "gradients"])
+def test_a_spike_above_the_band_is_marked_with_its_height(tmp_path, view):
+    rec = record_known(tmp_path / "spike", lambda z, t: 5.0 + (0.5 - 0.49 * t) * z, d_step, 1, DATA, **ONE_D)
+    frame = Frame([rec], view, BIG)
+    frame.render(0)  # G(z) on [4.5, 5.5]: a density of about 1, inside the band (scaled to hold the usual peaks)
+    mark = frame.views[0].peak_label
+    top = frame.axes[0].get_ylim()[1]
+    assert rec[0].density.max() < top and not mark.get_visible()
+    frame.render(int(rec.steps[-1]))  # G(z) on [4.99, 5.01]: all in one bin, far above the band
+    last = rec[-1].density.max()
+    assert last > top and mark.get_visible() and mark.get_text() == f"▲ {last:.3g}"
+    assert mark.get_position()[0] == pytest.approx(rec.grid.axes[0][np.argmax(rec[-1].density)])
+
+
+def test_the_d_axis_labels_stay_inside_the_frame(known):
+    frame = Frame([known], "goodfellow-1d", BIG)
+    frame.render(0)
+    renderer = frame.canvas.get_renderer()
+    twin = frame.views[0].twin
+    right = max(t.get_window_extent(renderer).x1 for t in twin.get_yticklabels() if t.get_text())
+    assert right <= BIG.width - 2

@@ -61,6 +61,13 @@ class View:
         """Move the artists to snapshot i."""
         raise NotImplementedError
 
+    def show(self, step: float) -> int:
+        """Move the artists to a training step and return the snapshot index shown; between two snapshots the
+        one before is held (views that blend neighbouring snapshots mix in gananim.views.tween.Tweening)."""
+        i = self.rec.index_at(step)
+        self.update(i)
+        return i
+
     raster_ax: Axes | None = None  # set by views that paint their axes' interior as one bitmap
 
     def raster(self, height: int, width: int) -> np.ndarray:

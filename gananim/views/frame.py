@@ -79,18 +79,17 @@ class Frame:
         hi = steps[-1] if stop is None else stop
         return steps[(steps >= lo) & (steps <= hi)]
 
-    def render(self, step: int) -> np.ndarray:
+    def render(self, step: float) -> np.ndarray:
         """The frame at a training step, as uint8 (height, width, 3)."""
         return np.ascontiguousarray(self.render_rgba(step)[..., :3])
 
-    def render_rgba(self, step: int) -> np.ndarray:
+    def render_rgba(self, step: float) -> np.ndarray:
         """The frame at a training step as the canvas's own RGBA buffer: no copy, valid until the next render."""
         bad = 0.0
         for v in self.views:
-            i = v.rec.index_at(step)
-            v.update(i)
+            i = v.show(step)
             bad = max(bad, nonfinite_share(v.rec[i]))
-        self.counter.set_text(f"step {step:,}")
+        self.counter.set_text(f"step {step:,.0f}")  # a step between snapshots (a blended frame) is fractional
         captions = self.captions(step)
         self.caption.set_text("   ·   ".join(captions))
         self.caption.set_visible(bool(captions))

@@ -21,6 +21,7 @@ from matplotlib.transforms import offset_copy
 
 from gananim.drawing import HEADROOM, INSET, LOG4, density_peak, latent_line, num, prior_label, z_extent, z_positions
 from gananim.views.base import View, register
+from gananim.views.tween import Tweening
 
 BAND = 0.62        # height of the arrow band below the x line, as a share of the density band's height
 Z_LEVEL = 0.80     # the z line's depth in the arrow band (its lower 20% holds the z labels)
@@ -44,8 +45,32 @@ def step_outline(edges: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.
     return np.repeat(edges, 2)[1:-1], ys
 
 
+def room_for_right_labels(ax, style, ems: float = 2.2) -> None:
+    """Pull the axes' right edge in by a few ems, so a right-hand D axis keeps its tick labels inside the frame."""
+    pos = ax.get_position()
+    cut = ems * style.fs(0.8) * style.dpi / 72 / ax.figure.bbox.width
+    ax.set_position([pos.x0, pos.y0, pos.width - cut, pos.height])
+
+
+def peak_mark(ax, style):
+    """The label that marks a generated density peak cut off by the top of the band (moving, hidden at first)."""
+    return ax.text(0, 0, "", ha="center", va="top", fontsize=style.fs(0.75), color=style.generated, visible=False,
+                   bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.8), zorder=7)
+
+
+def show_peak(mark, centres: np.ndarray, density: np.ndarray, top: float, at: float) -> None:
+    """Show how high the generated density rises where it leaves the band (whose top is fixed for the video), on
+    the spike at height `at` (below the legend, which lives at the top)."""
+    k = int(np.argmax(density))
+    over = density[k] > top
+    mark.set_visible(bool(over))
+    if over:
+        mark.set_position((centres[k], at))
+        mark.set_text(f"▲ {density[k]:.3g}")
+
+
 @register
-class GoodfellowView(View):
+class GoodfellowView(Tweening, View):
     """z line below, arrows up to G(z), data (blue) / generated (red) densities and D (green) above the x line."""
 
     name = "goodfellow-1d"
@@ -55,6 +80,8 @@ class GoodfellowView(View):
         rec, s = self.rec, self.style
         self.ax = ax
         (x0, x1), = rec.view_box
+        if rec.manifest.get("has_discriminator"):
+            room_for_right_labels(ax, s)
         self.edges = rec.grid.edges[0]
         centres = rec.grid.axes[0]
         data = rec.data_density
@@ -104,11 +131,13 @@ class GoodfellowView(View):
         (self.outline,) = ax.plot(xs, ys, color=s.generated, linewidth=1.5 * s.scale, zorder=4)
         handles.append(Patch(facecolor=to_rgba(s.generated, 0.28), edgecolor=s.generated, linewidth=1.2 * s.scale))
         labels.append("G(z) density")
-        u, v = self._uv(0)
+        u, v = self._uv(rec[0])
         self.quiver = ax.quiver(self.tails, np.full_like(self.tails, self.z_y), u, v, angles="xy", scale_units="xy", scale=1,
                                 units="dots", width=max(1.0, 1.1 * s.scale), headwidth=4.5, headlength=6, headaxislength=5.5,
                                 minlength=0, color=ARROW, alpha=0.75, zorder=5)
-        moving = [self.fill, self.outline, self.quiver]
+        self.top = top
+        self.peak_label = peak_mark(ax, s)
+        moving = [self.fill, self.outline, self.quiver, self.peak_label]
 
         if self.has_d:
             twin = self.twin = ax.twinx()
@@ -138,23 +167,24 @@ class GoodfellowView(View):
             moving.append(self.value_text)
         return moving
 
-    def _uv(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+    def _uv(self, snap) -> tuple[np.ndarray, np.ndarray]:
         """Arrow vectors from each z to (G(z), 0); NaN/inf heads become masked (not drawn)."""
-        g = self.rec[i].mapping[self.line_idx, 0].astype(float)
+        g = snap.mapping[self.line_idx, 0].astype(float)
         u = np.ma.masked_invalid(g - self.tails)
         v = np.ma.array(np.full(len(g), -self.z_y), mask=np.ma.getmaskarray(u))
         return u, v
 
-    def update(self, i: int) -> None:
-        snap = self.rec[i]
+    def draw(self, snap, at: float) -> None:
+        self.snap = snap
         density = np.clip(np.nan_to_num(snap.density, nan=0.0, posinf=0.0, neginf=0.0), 0, None)
         _, ys = step_outline(self.edges, density)
         self.outline.set_ydata(ys)
         xs = self.outline_x
         self.fill.set_xy(np.column_stack([np.r_[xs[0], xs, xs[-1]], np.r_[0.0, np.repeat(density, 2), 0.0]]))
-        self.quiver.set_UVC(*self._uv(i))
+        show_peak(self.peak_label, self.rec.grid.axes[0], density, self.top, self.peak)
+        self.quiver.set_UVC(*self._uv(snap))
         if self.has_d:
             self.d_line.set_ydata(snap.d_grid)
         if self.value_text is not None:
-            v = self.values[i]
+            v = snap.scalars.get("value", np.nan)
             self.value_text.set_text(f"V(G, D) = {v:.3f}".replace("-", "−") if np.isfinite(v) else "")

@@ -1,12 +1,15 @@
-"""`gradients`: GAN Lab's "generator gradients": each fixed sample with an arrow along ∇ₓ log D(x), over a faint D.
+"""`gradients`: GAN Lab's "generator gradients": each fixed sample with an arrow where G's loss pushes it, over a faint D.
 
-The arrow at a sample x points where D rises fastest: where the discriminator pushes that generated point.
+The arrow at a sample x is −∇ₓ of the generator's loss at x, i.e. the way gradient descent moves that sample:
+∇ₓ log D(x) for the non-saturating loss (the recording's `g_grad`), and for the minimax loss −∇ₓ log(1 − D(x))
+= D / (1 − D) · ∇ₓ log D(x), which vanishes where D(x) ≈ 0: the vanishing gradient of a too-strong D (seeds/004).
+D at a sample is read off the recorded D grid (interpolated in logit space, exact for a logistic D in 1D).
 Lengths keep their ratios, on ONE scale for the whole video (the 95th-percentile arrow over all snapshots is
 TARGET of the view's width), so vanishing gradients look short and a gradient that grows really grows; only
-outliers longer than MAX_LENGTH are cut to it.
+outliers longer than MAX_LENGTH are cut to it. The mean length is printed each frame, in x units per unit of loss.
 
-The arrows are polygons computed in data coordinates (the axes have equal aspect, so shapes are not
-distorted): one PolyCollection for all of them, rebuilt with numpy each frame.
+2D: arrows are polygons computed in data coordinates (the axes have equal aspect, so shapes are not
+distorted): one PolyCollection for all of them, rebuilt with numpy each frame. 1D: see gradients_line.py.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from gananim.drawing import D_RAMP, Upsampler, probe_indices
 from gananim.views.base import View, finite_rows, register
 from gananim.views.surface import D_BANDS, mark_modes
+from gananim.views.tween import Tweening
 
 TARGET = 0.08        # the 95th-percentile arrow is this share of the view's width
 MAX_LENGTH = 0.20    # no arrow is drawn longer than this share of the width
@@ -47,6 +51,39 @@ def arrow_polygons(tails: np.ndarray, vectors: np.ndarray, shaft: float, head_w:
     return np.stack([x, y], axis=2)
 
 
+LOSS_LABELS = {"nonsaturating": "∇ₓ log D(x)", "minimax": "−∇ₓ log(1 − D(x))", "least_squares": "−∇ₓ ½(l(x) − 1)²"}
+SATURATED = 1e-6  # D within this of 0 or 1 is taken as that far from it (a float32 D grid stores 1.0 beyond l ≈ 17)
+
+
+def d_at(rec, snap, x: np.ndarray) -> np.ndarray:
+    """D at points x (n, dim), interpolated on the recorded D grid in logit space (NaN D counts as ½)."""
+    d = np.clip(np.nan_to_num(snap.d_grid.astype(float), nan=0.5), SATURATED, 1 - SATURATED)
+    logit = np.log(d) - np.log1p(-d)
+    if rec.manifest["data_dim"] == 1:
+        at = np.interp(x[:, 0], rec.grid.axes[0], logit)
+    else:  # bilinear between the four grid cells around each point (points beyond the outer cells: clamped)
+        fx, fy = (np.interp(x[:, k], c, np.arange(len(c))) for k, c in enumerate(rec.grid.axes))
+        x0, y0 = np.minimum(fx.astype(int), logit.shape[1] - 2), np.minimum(fy.astype(int), logit.shape[0] - 2)
+        wx, wy = fx - x0, fy - y0
+        top = logit[y0, x0] * (1 - wx) + logit[y0, x0 + 1] * wx
+        bottom = logit[y0 + 1, x0] * (1 - wx) + logit[y0 + 1, x0 + 1] * wx
+        at = top * (1 - wy) + bottom * wy
+    return 1 / (1 + np.exp(-at))
+
+
+def push(rec, snap, keep: np.ndarray) -> np.ndarray:
+    """−∇ₓ (G's loss) at the kept samples, from the recorded ∇ₓ log D and the loss the recording names."""
+    grad = snap.g_grad[keep].astype(float)
+    loss = rec.manifest.get("loss", "nonsaturating")
+    if loss == "nonsaturating" or not len(grad):
+        return grad
+    d = np.clip(d_at(rec, snap, snap.samples[keep].astype(float)), SATURATED, 1 - SATURATED)
+    if loss == "minimax":  # −∇ log(1 − D) = D ∇l and ∇ log D = (1 − D) ∇l
+        return grad * (d / (1 - d))[:, None]
+    logit = np.log(d) - np.log1p(-d)  # least squares on the raw output l: −∇ ½(l − 1)² = (1 − l) ∇l
+    return grad * ((1 - logit) / (1 - d))[:, None]
+
+
 def faint_colours(levels: int = D_BANDS) -> np.ndarray:
     """D's band colours mixed toward white, (levels, 3) floats."""
     base = D_RAMP((np.arange(levels) + 0.5) / levels)
@@ -54,12 +91,20 @@ def faint_colours(levels: int = D_BANDS) -> np.ndarray:
 
 
 @register
-class GradientsView(View):
-    """Fixed samples (red dots) with arrows along the generator's gradient ∇ₓ log D, over a faint D and the modes."""
+class GradientsView(Tweening, View):
+    """Fixed samples (red dots) with arrows where G's loss pushes them, over a faint D and the modes (2D);
+    for 1D data an instance is a `gradients_line.LineGradients` (same name, same arrows, along the x line)."""
 
     name = "gradients"
-    data_dims = (2,)
+    data_dims = (1, 2)
     needs_discriminator = True
+
+    def __new__(cls, rec, style):
+        if cls is GradientsView and rec.manifest.get("data_dim") == 1:
+            from gananim.views.gradients_line import LineGradients  # imported here: that module builds on this one
+
+            cls = LineGradients
+        return super().__new__(cls)
 
     def setup(self, ax):
         rec, s = self.rec, self.style
@@ -84,27 +129,34 @@ class GradientsView(View):
         self.sizes = (max(SHAFT * w, 1.0 / px), max(HEAD_WIDTH * w, 4.0 / px), max(HEAD_LENGTH * w, 5.0 / px))
 
         self.gain = self._gain()
-        ax.set_title(f"arrows: ∇ₓ log D(x) × {self.gain:.3g}", loc="right", fontsize=s.fs(0.8), color=s.text)
+        ax.set_title(f"arrows: {self.label} × {self.gain:.3g}", loc="right", fontsize=s.fs(0.8), color=s.text)
         self.arrows = PolyCollection(np.zeros((0, 7, 2)), closed=True, facecolors=ARROW, edgecolors="none", alpha=0.8, zorder=4)
         ax.add_collection(self.arrows, autolim=False)
         self.dots = ax.scatter(np.zeros(0), np.zeros(0), s=max(3.6 * s.scale, 2.4) ** 2, color=s.generated, edgecolors="white",
                                linewidths=0.4 * s.scale, zorder=5)
-        self.outside = ax.text(0.0, 1.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.8), color="#8a1c1c")
-        moving = [self.arrows, self.dots, self.outside]
+        # above the axes on the left (the scale is on the right); the outside count inside, over the backdrop
+        self.mean = ax.text(0.0, 1.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.8), color=s.text)
+        self.outside = ax.text(0.01, 0.99, "", transform=ax.transAxes, ha="left", va="top", fontsize=s.fs(0.8), color="#8a1c1c")
+        moving = [self.arrows, self.dots, self.outside, self.mean]
         if len(rec.modes):
             moving.insert(0, mark_modes(ax, rec, s))
         self.ax = ax
         return moving
 
+    @property
+    def label(self) -> str:
+        """What the arrows are, by the loss the recording names."""
+        return LOSS_LABELS.get(self.rec.manifest.get("loss"), LOSS_LABELS["nonsaturating"])
+
     def _gain(self) -> float:
-        """Data units of arrow per unit of ∇ log D, fixed for the whole video from the 95th percentile of all lengths."""
+        """Data units of arrow per unit of push, fixed for the whole video from the 95th percentile of all lengths."""
         lengths = []
         for i in probe_indices(len(self.rec)):
             snap = self.rec[i]
             if snap.g_grad is None:
                 continue
             keep = self._visible(snap.samples) & finite_rows(snap.g_grad)
-            lengths.append(np.hypot(*snap.g_grad[keep].T.astype(float)))
+            lengths.append(np.linalg.norm(push(self.rec, snap, keep), axis=1))
         lengths = np.concatenate(lengths) if lengths else np.zeros(0)
         p95 = float(np.quantile(lengths, 0.95)) if len(lengths) else 0.0
         return TARGET * self.width / p95 if p95 > 0 else 0.0
@@ -115,31 +167,41 @@ class GradientsView(View):
         with np.errstate(invalid="ignore"):
             return finite_rows(samples) & (samples[:, 0] >= x0) & (samples[:, 0] <= x1) & (samples[:, 1] >= y0) & (samples[:, 1] <= y1)
 
+    def pushes(self, snap) -> tuple[np.ndarray, np.ndarray]:
+        """(keep, push): the samples with an arrow (visible, finite gradient) and their unscaled pushes."""
+        keep = self._visible(snap.samples)
+        if snap.g_grad is None:
+            return keep, np.zeros((int(keep.sum()), snap.samples.shape[1]))
+        keep &= finite_rows(snap.g_grad)
+        return keep, push(self.rec, snap, keep)
+
     def vectors(self, snap) -> tuple[np.ndarray, np.ndarray]:
         """The drawn arrows' tails and vectors (data units) for a snapshot: visible samples with finite gradients."""
-        keep = self._visible(snap.samples)
-        if snap.g_grad is not None:
-            keep &= finite_rows(snap.g_grad)
-            vec = snap.g_grad[keep].astype(float) * self.gain
-        else:
-            vec = np.zeros((int(keep.sum()), 2))
-        length = np.hypot(vec[:, 0], vec[:, 1])
+        keep, vec = self.pushes(snap)
+        vec = vec * self.gain
+        length = np.linalg.norm(vec, axis=1)
         cap = MAX_LENGTH * self.width
         vec *= np.where(length > cap, cap / np.where(length > 0, length, 1), 1.0)[:, None]
         return snap.samples[keep].astype(float), vec
 
-    def update(self, i: int) -> None:
-        snap = self.snap = self.rec[i]
+    def mean_text(self, snap) -> str:
+        """The mean push at the shown samples, in numbers: vanishing shows here even where arrows are all short."""
+        _, p = self.pushes(snap)
+        return f"mean |{self.label}| = {np.linalg.norm(p, axis=1).mean():.2g}" if len(p) else ""
+
+    def draw(self, snap, at: float) -> None:
+        self.snap, self.at = snap, at
         visible = self._visible(snap.samples)
         self.dots.set_offsets(snap.samples[visible])
         tails, vec = self.vectors(snap)
         self.arrows.set_verts(arrow_polygons(tails, vec, *self.sizes))
+        self.mean.set_text(self.mean_text(snap))
         out = int((finite_rows(snap.samples) & ~visible).sum())
         self.outside.set_text(f"{out} of {len(snap.samples)} samples outside the view" if out else "")
 
     def raster(self, height: int, width: int) -> np.ndarray:
         """D's faint bands at the axes' pixel size, top row first (kept while the snapshot and size stay the same)."""
-        key = (self.snap.step, height, width)
+        key = (self.at, height, width)
         if self._raster is not None and self._raster[0] == key:
             return self._raster[1]
         up = self.upsamplers.get((height, width)) or self.upsamplers.setdefault((height, width), Upsampler(self.rec.grid.shape, (height, width)))

@@ -15,6 +15,7 @@ from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
 from gananim.drawing import D_RAMP, DENSITY_GAMMA, ELEVATION, RED, BandedOverlay, Mesh, density_vmax, face_shading
 from gananim.views.base import View, register
+from gananim.views.tween import Tweening
 
 AZIMUTH_START = -115.0
 ZOOM = 1.15
@@ -33,7 +34,7 @@ Z_LIMITS = (0.0, 1.0)
 
 
 @register
-class MountainsView(View):
+class MountainsView(Tweening, View):
     """D's decision surface as mountains (purple = real, white = fake), generated density as red patches on it."""
 
     name = "mountains"
@@ -95,13 +96,13 @@ class MountainsView(View):
         self.update(0)
         return artists
 
-    def azimuth(self, i: int) -> float:
-        """The camera's azimuth at snapshot i: one slow sweep over the whole recording (pure in i)."""
+    def azimuth(self, at: float) -> float:
+        """The camera's azimuth at (fractional) snapshot index `at`: one slow sweep over the whole recording (pure in at)."""
         n = len(self.rec)
-        return AZIMUTH_START + SWEEP * (i / (n - 1) if n > 1 else 0.0)
+        return AZIMUTH_START + SWEEP * (at / (n - 1) if n > 1 else 0.0)
 
-    def update(self, i: int) -> None:
-        snap = self.rec[i]
+    def draw(self, snap, at: float) -> None:
+        self.snap = snap
         d = np.asarray(snap.d_grid, np.float64)
         bad = ~np.isfinite(d)
         d = np.where(bad, 0.0, d)
@@ -120,7 +121,7 @@ class MountainsView(View):
         if self.modes_at is not None:
             (fy, fx), m = self.modes_at, self.rec.modes
             self.markers.set_data_3d(m[:, 0], m[:, 1], _bilinear(d, fy, fx) + 0.01)
-        self.ax.view_init(ELEVATION, self.azimuth(i))
+        self.ax.view_init(ELEVATION, self.azimuth(at))
 
 
 def _bilinear(g: np.ndarray, fy: np.ndarray, fx: np.ndarray) -> np.ndarray:
