@@ -67,6 +67,27 @@ def test_analysed_mode_coverage_is_mode_coverage_of_the_stored_samples(rec):
     assert (rec.path / SERIES_FILE).exists() and (rec.path / EVENTS_FILE).exists() and a.cached
 
 
+def test_the_analysis_says_whether_the_protocol_applies_and_scores_the_data_itself(rec, tmp_path):
+    a = analyse(rec)
+    assert a.protocol.applies and a.protocol.reason == ""  # ring8's 3σ windows: 0.3% of the view
+    real = rec.fixed["data_samples"]
+    core = mode_coverage(real, rec.modes, rec.mode_scales, k_sigma=1.0)  # the reference: the stored real samples
+    assert a.data["core_share"] == core.hq_share and 0.3 < a.data["core_share"] < 0.5  # ≈ 1 − e^(−1/2) in 2D
+    assert a.data["hq_share"] == mode_coverage(real, rec.modes, rec.mode_scales).hq_share
+    for i in (0, 15):
+        snap_core = mode_coverage(rec[i].samples, rec.modes, rec.mode_scales, k_sigma=1.0)
+        assert a.series["core_share"][i] == snap_core.hq_share and a.series["core_share_4"][i] == snap_core.per_mode[4]
+    # the same ring with σ 0.3 in the same view: 3σ windows of neighbours 0.77 apart overlap
+    wide = Ring(8, 0.3)
+    writer = RecordingWriter(tmp_path / "wide", {"data_dim": 2, "latent_dim": 1, "grid": GRID.to_dict()},
+                             {"latents": np.zeros((4, 1), np.float32), "latent_grid": np.zeros((4, 1), np.float32),
+                              "modes": wide.modes, "mode_scales": wide.mode_scales})
+    writer.append(0, {"samples": np.zeros((4, 2), np.float32), "density": np.zeros(GRID.shape, np.float32)}, {})
+    writer.close()
+    fit = analyse(load(tmp_path / "wide")).protocol
+    assert not fit.applies and fit.reason == "3σ windows overlap" and analyse(load(tmp_path / "wide")).data == {}
+
+
 def test_events_come_from_the_series_of_the_stored_arrays(rec):
     kinds = {e.kind: e for e in analyse(rec).events}
     assert kinds["collapse"].start == 10 * EVERY and kinds["collapse"].caption == "mode collapse: 1 of 8 modes captured"
