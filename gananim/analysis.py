@@ -165,7 +165,8 @@ def _events(rec: Recording, series: dict[str, np.ndarray], prints: np.ndarray) -
             return [Event.from_dict(e) for e in data["events"]], True
     except (OSError, ValueError, KeyError, TypeError, AttributeError, GananimError):
         pass  # no cache, an old one or a damaged one: detect again
-    found = detect_events(rec.steps, series, n_modes=len(rec.modes) or None, view_size=metrics.view_size(rec.grid))
+    found = detect_events(rec.steps, series, n_modes=len(rec.modes) or None, view_size=metrics.view_size(rec.grid),
+                          modes=rec.modes if len(rec.modes) else None)
     text = json.dumps({"stamp": STAMP, "recording": key, "events": [e.to_dict() for e in found]}, indent=2)
     return found, _write(file, lambda f: f.write(text.encode()))
 

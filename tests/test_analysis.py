@@ -90,7 +90,9 @@ def test_the_analysis_says_whether_the_protocol_applies_and_scores_the_data_itse
 
 def test_events_come_from_the_series_of_the_stored_arrays(rec):
     kinds = {e.kind: e for e in analyse(rec).events}
-    assert kinds["collapse"].start == 10 * EVERY and kinds["collapse"].caption == "mode collapse: 1 of 8 modes captured"
+    hq = mode_coverage(rec[12].samples, rec.modes, rec.mode_scales).hq_share  # one collapsed snapshot: ≈ 99% (3σ in 2D)
+    assert kinds["collapse"].start == 10 * EVERY and kinds["collapse"].caption.startswith("mode collapse: 1 of 8 modes captured (")
+    assert kinds["collapse"].caption.endswith(" of samples high quality)") and abs(int(kinds["collapse"].caption.split("(")[1][:2]) - 100 * hq) <= 2
     assert (kinds["divergence"].start, kinds["divergence"].end) == (15 * EVERY, 15 * EVERY)
 
 
