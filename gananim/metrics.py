@@ -37,6 +37,9 @@ CORE_SIGMA = 1.0  # the alternative where the protocol does not apply: samples w
 MMD_BANDWIDTHS = (0.1, 0.3, 1.0, 3.0)  # Gaussian kernel widths (data units) when no view box sets the scale
 MMD_BANDWIDTH_FRACTIONS = (0.01, 0.03, 0.1, 0.3)  # kernel widths as fractions of the view box's largest side
 MMD_SAMPLES = 1_000  # generated and real samples MMD scores: the first ones, the same subset every snapshot
+DEFINITE_RTOL = 1e-6  # an eigenvalue within this × the largest |λ| of 0 counts as 0 when naming a Hessian's definiteness
+# (the Hessian is computed in float64: round-off is ~1e-15 relative; seeds/004's λmax ≈ −0.001 beside λmin ≈ −20 is
+# 5e-5 of it, clearly negative)
 CHUNK = 1 << 17  # most pairwise entries (sample × mode, sample × sample) held at once: a block this size stays in
 # the CPU cache, which makes MMD several times faster than one big matrix
 
@@ -134,6 +137,24 @@ def protocol_fit(modes, scales, bounds, k_sigma: float = K_SIGMA, max_share: flo
     reason = (f"{k_sigma:g}σ windows overlap" if overlap else
               f"{k_sigma:g}σ windows cover {share:.0%} of the view" if share > max_share else "")
     return ProtocolFit(applies=not reason, overlap=overlap, view_share=share, reason=reason)
+
+
+def definiteness(eig_min: float, eig_max: float, rtol: float = DEFINITE_RTOL) -> str:
+    """A symmetric matrix's definiteness from its extreme eigenvalues' signs: "negative definite", "positive
+    definite", "indefinite" (a saddle), "negative/positive semidefinite" or "zero"; "" where either is not finite.
+    An eigenvalue within rtol × max(|λmin|, |λmax|) of 0 counts as 0."""
+    if not (np.isfinite(eig_min) and np.isfinite(eig_max)):
+        return ""
+    eig_min, eig_max = float(eig_min), float(eig_max)
+    tol = rtol * max(abs(eig_min), abs(eig_max))
+    low, high = (eig_min > tol) - (eig_min < -tol), (eig_max > tol) - (eig_max < -tol)  # signs, 0 within tol
+    if low < 0 < high:
+        return "indefinite"
+    if high < 0:
+        return "negative definite"
+    if low > 0:
+        return "positive definite"
+    return {(-1, 0): "negative semidefinite", (0, 1): "positive semidefinite"}.get((low, high), "zero")
 
 
 def _distribution(p, eps: float) -> np.ndarray:

@@ -10,7 +10,7 @@ import pytest
 from gananim.errors import GananimError
 from gananim.grid import Grid
 from gananim.metrics import (CORE_SHARE, MMD_SAMPLES, MODE_SHARE, Reference, d_between_modes, grid_divergences, js,
-                             kernel_mean, kl, metrics, mmd2, mode_coverage, protocol_fit, reverse_kl, w1_1d)
+                             definiteness, kernel_mean, kl, metrics, mmd2, mode_coverage, protocol_fit, reverse_kl, w1_1d)
 from gananim.targets import Mixture, Ring
 
 RING = Ring(8, 0.01)
@@ -248,3 +248,12 @@ def test_data_from_a_gaussian_mixture_has_its_known_core_share():
     two_d = mode_coverage(RING.sample(40_000, rng), RING.modes, RING.mode_scales, k_sigma=1.0)
     assert two_d.hq_share == pytest.approx(1 - math.exp(-0.5), abs=0.01)
     np.testing.assert_allclose(two_d.per_mode, two_d.hq_share / 8, atol=0.01)
+
+
+@pytest.mark.parametrize("low, high, name", [
+    (-20.0, -0.001, "negative definite"),  # seeds/004's strong D: λmax ≈ −0.001 beside λmin ≈ −20 still counts
+    (-16.9, 0.121, "indefinite"), (0.5, 3.0, "positive definite"),
+    (-20.0, 1e-6, "negative semidefinite"),  # 1e-6 is within 1e-6 × 20 of 0
+    (0.0, 2.0, "positive semidefinite"), (0.0, 0.0, "zero"), (float("nan"), 1.0, "")])
+def test_definiteness_from_the_extreme_eigenvalues(low, high, name):
+    assert definiteness(low, high) == name

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from gananim.analysis import analyse
 from gananim.errors import GananimError
@@ -17,6 +18,10 @@ from gananim.views.base import View, get_view, nonfinite_share
 from gananim.views.style import Style
 
 HEADER = 0.085  # share of the frame height taken by the title bar
+TOP, BOTTOM = 1 - HEADER - 0.05, 0.08  # the panels' row, as shares of the frame height
+MARGIN = 0.012  # share of the frame width kept clear at either side
+GUTTER = 0.02  # share of the frame width between one panel's labels and the next one's
+DASH_LEFT = 0.66  # where the dashboard beside a single view starts
 
 
 class Frame:
@@ -44,11 +49,10 @@ class Frame:
     def _build(self, titles: list[str], title: str | None, dashboard: bool) -> list:
         """Lay out the panels and the title bar; return the moving artists."""
         s, fig = self.style, self.fig
-        right = 0.6 if dashboard else 0.98
-        grid = fig.add_gridspec(1, len(self.views), left=0.05, right=right, top=1 - HEADER - 0.05, bottom=0.08, wspace=0.18)
-        animated, self.axes = [], []
+        animated, self.axes, self.ended, groups = [], [], [], []
         for k, v in enumerate(self.views):
-            ax = fig.add_subplot(grid[0, k], projection=v.projection)
+            before = set(fig.axes)
+            ax = fig.add_axes([0.05, BOTTOM, 0.9 / len(self.views), TOP - BOTTOM], projection=v.projection)
             self.axes.append(ax)
             ax.tick_params(labelsize=s.fs(0.8))
             animated += v.setup(ax)
@@ -56,10 +60,20 @@ class Frame:
                 animated += list(ax.spines.values())
             if len(self.views) > 1:
                 ax.set_title(titles[k], fontsize=s.fs(1.1), color=s.text)
+            groups.append([ax] + [a for a in fig.axes if a not in before and a is not ax])  # with its twins
+            # a run that ended before the others: its panel keeps its last snapshot, marked as such
+            self.ended.append(ax.add_artist(Text(0.985, 0.985, "", transform=ax.transAxes, ha="right", va="top",
+                                                 fontsize=s.fs(0.9), color="white", weight="bold", zorder=20, visible=False,
+                                                 bbox=dict(boxstyle="round,pad=0.3", facecolor="#444444", alpha=0.85,
+                                                           edgecolor="none"))))
+        right = 1 - MARGIN
         if dashboard:
             dash = get_view("dashboard")(self.recs[0], s)
-            animated += dash.setup(fig.add_axes([0.66, 0.08, 0.32, 1 - HEADER - 0.13]))
+            host = fig.add_axes([DASH_LEFT, BOTTOM, 1 - MARGIN - DASH_LEFT, 1 - HEADER - 0.03 - BOTTOM])
+            animated += dash.setup(host)
             self.views.append(dash)
+            right = host.get_tightbbox(self.canvas.get_renderer()).x0 / s.width - GUTTER
+        arrange(groups, self.canvas.get_renderer(), MARGIN, right, BOTTOM, TOP)
         heading = fig.text(0.012, 1 - HEADER / 2, title or " · ".join(dict.fromkeys(titles)), va="center",
                            fontsize=s.fs(1.4), weight="bold", color=s.text)
         after_title = heading.get_window_extent(self.canvas.get_renderer()).x1 / s.width + 0.015
@@ -70,7 +84,7 @@ class Frame:
         self.caption = fig.text(after_title, 1 - HEADER / 2, "", ha="left", va="center", fontsize=s.fs(1.05), color=s.text,
                                 bbox=dict(boxstyle="round,pad=0.3", facecolor="#fff3d6", edgecolor="none"))
         fig.add_artist(_rule(HEADER))
-        return animated + [self.counter, self.warning, self.caption]
+        return animated + self.ended + [self.counter, self.warning, self.caption]
 
     def steps(self, start: int | None = None, stop: int | None = None) -> np.ndarray:
         """The frames' training steps: every recorded step of any recording, within [start, stop]."""
@@ -90,6 +104,10 @@ class Frame:
             i = v.rec.index_at(step)
             v.update(i)
             bad = max(bad, nonfinite_share(v.rec[i]))
+        for v, mark in zip(self.views, self.ended):
+            last = int(v.rec.steps[-1])
+            mark.set_visible(step > last)
+            mark.set_text(f"ended at step {last:,}")
         self.counter.set_text(f"step {step:,}")
         captions = self.captions(step)
         self.caption.set_text("   ·   ".join(captions))
@@ -146,6 +164,47 @@ def _paste(buffer: np.ndarray, ax, view: View) -> None:
         buffer.view(np.uint32)[top:bottom, x0:x1, 0] = image
     else:
         buffer[top:bottom, x0:x1, :3] = image
+
+
+def arrange(groups: list[list], renderer, left: float, right: float, bottom: float, top: float) -> None:
+    """Place panels side by side in [left, right] × [bottom, top] (frame shares) so that no panel's labels, colour bar
+    or title reach into the next panel or past the frame: each panel's overhang beyond its axes is measured (twice:
+    a colour bar's width follows its panel's), panels drawn at equal aspect keep it, the rest share the width."""
+    fig = groups[0][0].figure
+    width, height = fig.bbox.width, fig.bbox.height
+    gutter = GUTTER * width
+    for _ in range(2):
+        overhang = []
+        for group in groups:
+            box = group[0].get_window_extent(renderer)
+            tight = [a.get_tightbbox(renderer) for a in group]
+            x0 = min(t.x0 for t in tight if t is not None)
+            x1 = max(t.x1 for t in tight if t is not None)
+            overhang.append((max(box.x0 - x0, 0.0), max(x1 - box.x1, 0.0)))
+        room = (right - left) * width - sum(a + b for a, b in overhang) - gutter * (len(groups) - 1)
+        tall = (top - bottom) * height
+        aspects = [_aspect(g[0]) for g in groups]
+        if all(a is not None for a in aspects):  # all at equal aspect: as tall as fits, the row centred
+            widths = [tall / a for a in aspects]
+            scale = min(1.0, room / sum(widths))
+            widths = [w * scale for w in widths]
+        else:
+            widths = [room / len(groups)] * len(groups)
+        spare = (room - sum(widths)) / (len(groups) + 1)
+        x = left * width + spare
+        for group, w, a, (lo, hi) in zip(groups, widths, aspects, overhang):
+            h = min(tall, w * a) if a is not None else tall
+            y = bottom * height + (tall - h) / 2
+            group[0].set_position([(x + lo) / width, y / height, w / width, h / height])
+            x += lo + w + hi + gutter + spare
+
+
+def _aspect(ax) -> float | None:
+    """Height over width of an axes drawn at equal aspect (a 2D view of a data box), None for one that fills its cell."""
+    if ax.name != "rectilinear" or ax.get_aspect() == "auto":
+        return None
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    return abs(y1 - y0) / abs(x1 - x0) * float(ax.get_aspect())
 
 
 def _rule(y: float):

@@ -1,16 +1,26 @@
-"""`surface`: the generated density (red patches) over D's decision surface (purple = real, white = fake)."""
+"""`surface`: the generated density (red patches) over D's decision surface (purple = real, white = fake).
+
+Beside the plot, its legend: D's colour bar, the generated density's scale (a ▲ over it lights up while the
+density's peak exceeds the scale's top, so a spike clipped to plain red is never silent) and what the marks are.
+The data modes are × marks numbered 0…K−1 in the recording's order: the numbers the dashboard's bars and the event
+captions use. A target whose support is a curve (the circle) is drawn as its exact outline instead.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.cm import ScalarMappable
-from matplotlib.colors import BoundaryNorm
+from matplotlib.colors import BoundaryNorm, Normalize
+from matplotlib.transforms import offset_copy
 
-from gananim.drawing import D_RAMP, DENSITY_GAMMA, RED, BandedOverlay, Upsampler, density_vmax
+from gananim.drawing import (D_RAMP, DENSITY_GAMMA, RED, BandedOverlay, Upsampler, data_outline, density_vmax,
+                             mode_label_offsets, peak_ratio)
 from gananim.views.base import View, register
-from gananim.views.style import D_CMAP
+from gananim.views.style import D_CMAP, density_cmap
 
 D_BANDS = 10  # D drawn in bands, like a contour plot, but composed as one image: far cheaper per frame
+LABEL_OFFSET = 7.0  # points between a mode's × and its number
+KEY_X, KEY_W = 1.03, 0.035  # the legend column's colour bars, in axes units
 
 
 def image_extent(rec) -> tuple[float, float, float, float]:
@@ -25,9 +35,31 @@ def mark_modes(ax, rec, style):
                       color=style.mode_marker, zorder=5)
 
 
+def label_modes(ax, rec, style) -> list:
+    """Each mode's number beside its × mark, set away from the modes' centre (moving, like the marks: drawn over
+    the bitmap each frame). Too many modes to number legibly (over 64) get none."""
+    modes = rec.modes
+    if not 0 < len(modes) <= 64 or modes.shape[1] != 2:
+        return []
+    size = style.fs(0.8 if len(modes) <= 12 else 0.62)
+    labels = []
+    for k, ((x, y), (dx, dy)) in enumerate(zip(modes, mode_label_offsets(modes))):
+        at = offset_copy(ax.transData, ax.figure, x=LABEL_OFFSET * dx * style.scale, y=LABEL_OFFSET * dy * style.scale,
+                         units="points")
+        labels.append(ax.text(x, y, str(k), transform=at, ha="center", va="center", fontsize=size, color=style.mode_marker,
+                              weight="bold", zorder=6, clip_on=True))
+    return labels
+
+
+def outline_data(ax, rec, style) -> list:
+    """The data's exact outline where its support is a curve (drawing.data_outline), as moving lines."""
+    return [ax.plot(line[:, 0], line[:, 1], color="#1b1b1b", linewidth=0.9 * style.scale, linestyle=(0, (4, 3)), alpha=0.7,
+                    zorder=5)[0] for line in data_outline(rec)]
+
+
 @register
 class SurfaceView(View):
-    """D as a banded purple/white image, generated density as red patches over it, data modes marked."""
+    """D as a banded purple/white image, generated density as red patches over it, data modes marked and numbered."""
 
     name = "surface"
     data_dims = (2,)
@@ -40,14 +72,41 @@ class SurfaceView(View):
         self.upsamplers: dict[tuple[int, int], Upsampler] = {}
         self.raster_ax = ax
         scale = ax.figure.colorbar(ScalarMappable(BoundaryNorm(np.linspace(0, 1, D_BANDS + 1), D_CMAP.N), D_CMAP),
-                                   cax=ax.inset_axes([1.03, 0, 0.035, 1]), ticks=[0, 0.5, 1])
-        scale.ax.set_yticklabels(["fake 0", "½", "real 1"], fontsize=s.fs(0.8))
-        scale.set_label("D(x)", fontsize=s.fs(0.9))
+                                   cax=ax.inset_axes([KEY_X, 0.5, KEY_W, 0.5]), ticks=[0, 0.5, 1])
+        scale.ax.set_yticklabels(["fake 0", "½", "real 1"], fontsize=s.fs(0.75))
+        scale.ax.set_title("D(x)", fontsize=s.fs(0.8), loc="left", pad=3)
+        moving = self._density_key(ax)
         self.frame_box(ax)
-        return [mark_modes(ax, rec, s)] if len(rec.modes) else []
+        outline = outline_data(ax, rec, s)
+        if outline:
+            ax.text(KEY_X, 0.0, "┄ data", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72), color=s.text)
+        if len(rec.modes):
+            ax.text(KEY_X, 0.0, "× data\n   modes", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72),
+                    color=s.text, linespacing=1.0)
+            moving = [mark_modes(ax, rec, s), *label_modes(ax, rec, s)] + moving
+        return outline + moving
+
+    def _density_key(self, ax) -> list:
+        """The generated density's colour scale (transparent to red, over white) and its clipping mark."""
+        s = self.style
+        key = ax.figure.colorbar(ScalarMappable(Normalize(0, 1), density_cmap()), cax=ax.inset_axes([KEY_X, 0.12, KEY_W, 0.24]),
+                                 ticks=[0, 1])
+        key.ax.set_yticklabels(["0", ""], fontsize=s.fs(0.7))
+        ax.text(KEY_X, 0.385, "G(z)\ndensity", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72),
+                color=s.text, linespacing=1.0)
+        # the scale's top, moving: "top", or "▲ top ×12" in red while the density's peak is over it (clipped to plain red)
+        tick = offset_copy(ax.transAxes, ax.figure, x=3.5 * s.scale + s.fs(0.7) * 0.35, units="points")
+        self.clip = ax.text(KEY_X + KEY_W, 0.36, "", transform=tick, ha="left", va="center", fontsize=s.fs(0.7), zorder=6,
+                            clip_on=False)
+        return [self.clip]
 
     def update(self, i: int) -> None:
         self.snap = self.rec[i]
+        ratio = peak_ratio(self.snap.density, self.vmax)
+        clipped = ratio > 1
+        self.clip.set_text(f"▲ top ×{ratio:.2g}" if clipped else "top")
+        self.clip.set_color(self.style.generated if clipped else self.style.text)
+        self.clip.set_weight("bold" if clipped else "normal")
 
     def raster(self, height: int, width: int) -> np.ndarray:
         """D's bands with the generated density blended over them in red, top row first."""
