@@ -157,8 +157,9 @@ def _mode_hop(shares: np.ndarray, names: list[str], th: Thresholds) -> list[Span
         for _, _, _, dst in members:
             if dst != path[-1]:
                 path.append(dst)
-        then = "".join(f", then to {names[m]}" for m in path[2:])
-        out.append((members[0][0], max(h[1] for h in members), f"mode hop: mass moves from {names[path[0]]} to {names[path[1]]}{then}"))
+        named = [names[m] if m not in path[:j] else f"mode {m}" for j, m in enumerate(path)]  # a place only once
+        then = "".join(f", then to {n}" for n in named[2:])
+        out.append((members[0][0], max(h[1] for h in members), f"mode hop: mass moves from {named[0]} to {named[1]}{then}"))
     return out
 
 

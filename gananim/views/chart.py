@@ -18,10 +18,12 @@ def num(v: float) -> str:
 
 
 def share(v: float) -> str:
-    """A share in percent with two significant digits ("12%", "1.4%", "0.04%"), never a misleading "0%" for a few."""
+    """A share in percent: whole percents from 10%, one decimal from 1%, two significant digits below ("0.84%"), so
+    a handful of samples never reads as "0%"."""
     if not np.isfinite(v):
         return "—"
-    return f"{100 * v:.2g}%" if v > 0 else "0%"
+    pct = 100 * v
+    return f"{pct:.0f}%" if pct >= 9.95 else f"{pct:.1f}%" if pct >= 0.995 else f"{pct:.2g}%" if pct > 0 else "0%"
 
 
 def held_index(y: np.ndarray) -> np.ndarray:

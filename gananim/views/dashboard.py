@@ -52,6 +52,21 @@ def _available(series: dict[str, np.ndarray], rec) -> list:
     return out
 
 
+REF_TOP = 0.7  # a reference line sits no higher than this share of its chart, so its label stays inside
+
+
+def _room_for(ax, ref: float) -> None:
+    """Widen the y limits (in the axis' own scale: linear, log, symlog) so the reference line and its label sit
+    inside the chart, between 5% and REF_TOP of its height."""
+    scale = ax.yaxis.get_transform()
+    lo, hi, at = scale.transform(np.array([*ax.get_ylim(), ref]))
+    if at > lo + REF_TOP * (hi - lo):
+        hi = lo + (at - lo) / REF_TOP
+    if at < lo + 0.05 * (hi - lo):
+        lo = at - 0.05 / 0.95 * (hi - at)
+    ax.set_ylim(*scale.inverted().transform(np.array([lo, hi])))
+
+
 def _gappy(y: np.ndarray) -> bool:
     """A series computed only every few snapshots: NaN somewhere after its first value (not only before it)."""
     ok = np.isfinite(y)
@@ -77,6 +92,7 @@ class SeriesPanel:
         elif scale == "symlog":
             symlog_axis(sub, np.concatenate([r[2] for r in self.rows]))
         if ref is not None:
+            _room_for(sub, ref[0])
             sub.axhline(ref[0], color="#777777", linestyle="--", linewidth=0.8 * s.scale)
             sub.text(0.99, ref[0], ref[1], transform=sub.get_yaxis_transform(), ha="right", va="bottom",
                      fontsize=s.fs(0.7), color="#555555")
@@ -127,7 +143,7 @@ class DashboardView(View):
         specs = _available(self.analysis.series, rec)
         kinds = list(dict.fromkeys(e.kind for e in self.analysis.events))
         top = 1 - (LEGEND_ROW if kinds else 0.0)
-        weights = [1.35 if spec == "modes" else 1.0 for spec in specs] or [1.0]
+        weights = [1.9 if spec == "modes" else 1.0 for spec in specs] or [1.0]  # the modes panel: a chart and bars
         unit = (top - GAP * len(weights) - 0.07) / sum(weights)  # 0.07: the last chart's step labels
         self.panels, self.charts, y = [], [], top
         for spec, weight in zip(specs, weights):
@@ -151,6 +167,10 @@ class DashboardView(View):
             ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 1.0), ncol=len(kinds), frameon=False,
                       fontsize=s.fs(0.7), handlelength=0.9, columnspacing=0.8, borderaxespad=0.0)
         return [a for p in self.panels for a in p.artists()]
+
+    def share_steps(self, first: int, last: int) -> None:
+        for sub in self.charts:
+            sub.set_xlim(first, max(last, first + 1))
 
     def chart(self, rect):
         """A time chart in the host's rect (host axes coordinates), sharing the steps axis with the others."""

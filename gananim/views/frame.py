@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from gananim.analysis import analyse
@@ -22,6 +23,7 @@ TOP, BOTTOM = 1 - HEADER - 0.05, 0.08  # the panels' row, as shares of the frame
 MARGIN = 0.012  # share of the frame width kept clear at either side
 GUTTER = 0.02  # share of the frame width between one panel's labels and the next one's
 DASH_LEFT = 0.66  # where the dashboard beside a single view starts
+CHAR_EM = 0.62  # a caption's widest average glyph width, in em (DejaVu Sans averages about 0.55 on captions)
 
 
 class Frame:
@@ -58,14 +60,13 @@ class Frame:
             animated += v.setup(ax)
             if v.raster_ax is not None:  # the bitmap covers the frame of the axes: draw the spines again on top
                 animated += list(ax.spines.values())
-            if len(self.views) > 1:
-                ax.set_title(titles[k], fontsize=s.fs(1.1), color=s.text)
             groups.append([ax] + [a for a in fig.axes if a not in before and a is not ax])  # with its twins
-            # a run that ended before the others: its panel keeps its last snapshot, marked as such
-            self.ended.append(ax.add_artist(Text(0.985, 0.985, "", transform=ax.transAxes, ha="right", va="top",
-                                                 fontsize=s.fs(0.9), color="white", weight="bold", zorder=20, visible=False,
-                                                 bbox=dict(boxstyle="round,pad=0.3", facecolor="#444444", alpha=0.85,
-                                                           edgecolor="none"))))
+            if len(self.views) > 1:
+                self.ended.append(self._ended_mark(ax, titles[k]))
+        if len(self.views) > 1:  # side by side, every step axis spans all the runs' steps
+            first, last = min(int(r.steps[0]) for r in self.recs), max(int(r.steps[-1]) for r in self.recs)
+            for v in self.views:
+                v.share_steps(first, last)
         right = 1 - MARGIN
         if dashboard:
             dash = get_view("dashboard")(self.recs[0], s)
@@ -80,11 +81,28 @@ class Frame:
         self.counter = fig.text(0.988, 1 - HEADER / 2, "", ha="right", va="center", fontsize=s.fs(1.3),
                                 family="monospace", color=s.text)
         self.warning = fig.text(0.5, 0.015, "", ha="center", va="bottom", fontsize=s.fs(1.0), color="#b00020", weight="bold")
-        # event captions start right after the title, so a long title and a long caption never overlap
+        # event captions start right after the title, so a long title and a long caption never overlap; they end
+        # before the step counter's widest text, cut to a length whose glyphs fit (no text measured per frame)
         self.caption = fig.text(after_title, 1 - HEADER / 2, "", ha="left", va="center", fontsize=s.fs(1.05), color=s.text,
                                 bbox=dict(boxstyle="round,pad=0.3", facecolor="#fff3d6", edgecolor="none"))
+        self.counter.set_text(f"step {max(int(r.steps[-1]) for r in self.recs):,}")
+        room = self.counter.get_window_extent(self.canvas.get_renderer()).x0 - after_title * s.width - 0.02 * s.width
+        self.caption_chars = max(int(room / (CHAR_EM * s.fs(1.05) * s.dpi / 72)), 8)
         fig.add_artist(_rule(HEADER))
-        return animated + self.ended + [self.counter, self.warning, self.caption]
+        return animated + [a for veil, mark, _, _ in self.ended for a in (veil, mark)] + [self.counter, self.warning, self.caption]
+
+    def _ended_mark(self, ax, title: str) -> tuple:
+        """A run that ended before the others keeps its last snapshot: its panel fades under a white veil and its
+        title (drawn again over the static one, on white) says so: (veil, title), shown only then."""
+        s = self.style
+        ax.set_title(title, fontsize=s.fs(1.1), color=s.text)
+        veil = ax.add_artist(Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor="white", alpha=0.45, edgecolor="none",
+                                       zorder=19, visible=False))
+        static = ax.title
+        mark = ax.add_artist(Text(*static.get_position(), "", transform=static.get_transform(), ha="center", va="baseline",
+                                  fontsize=s.fs(1.1), color="#7a0f0f", zorder=20, visible=False, clip_on=False,
+                                  bbox=dict(boxstyle="square,pad=0.25", facecolor=s.background, edgecolor="none")))
+        return veil, mark, title, static
 
     def steps(self, start: int | None = None, stop: int | None = None) -> np.ndarray:
         """The frames' training steps: every recorded step of any recording, within [start, stop]."""
@@ -104,13 +122,16 @@ class Frame:
             i = v.rec.index_at(step)
             v.update(i)
             bad = max(bad, nonfinite_share(v.rec[i]))
-        for v, mark in zip(self.views, self.ended):
+        for v, (veil, mark, title, static) in zip(self.views, self.ended):
             last = int(v.rec.steps[-1])
+            veil.set_visible(step > last)
             mark.set_visible(step > last)
-            mark.set_text(f"ended at step {last:,}")
+            mark.set_text(f"{title} · ended at step {last:,}")
+            mark.set_position(static.get_position())  # where the draw put the static title
         self.counter.set_text(f"step {step:,}")
         captions = self.captions(step)
-        self.caption.set_text("   ·   ".join(captions))
+        text = "   ·   ".join(captions)
+        self.caption.set_text(text if len(text) <= self.caption_chars else text[:self.caption_chars - 1].rstrip() + "…")
         self.caption.set_visible(bool(captions))
         self.warning.set_text(f"⚠ {bad:.0%} of generated samples are NaN/inf (diverged): not drawn" if bad else "")
         if self.blit:

@@ -18,7 +18,8 @@ from gananim.metrics import CORE_SHARE, MODE_SHARE
 from gananim.views.chart import Header, entry, share
 
 SHARE_COLOUR, CAPTURED_COLOUR, BAR_COLOUR, DATA_COLOUR = "#222222", "#8c8c8c", "#d62728", "#1f77b4"
-CHART_WIDTH, BARS = 0.6, 0.27  # the time chart's and the bars' shares of the panel's width (the bars on the right)
+CHART, BARS = 0.56, 0.3  # the time chart's and the bars' shares of the panel's height: the bars on top, full width
+# (so the chart's steps axis lines up with the other panels'), the mode numbers under them, the chart below
 MAX_LABELS = 13  # bar numbers drawn at most (every k-th mode beyond)
 
 
@@ -44,7 +45,7 @@ class ModesPanel:
         self.k_modes = k_modes
         self.data_total = a.data.get(total, np.nan)
 
-        chart = self.chart = dash.chart((x0, y0, w * CHART_WIDTH, h))
+        chart = self.chart = dash.chart((x0, y0, w, h * CHART))
         chart.plot(self.steps, 100 * self.total, color=SHARE_COLOUR, linewidth=1.2 * s.scale)
         chart.set_ylim(0, 105)
         chart.yaxis.set_major_locator(FixedLocator([0, 50, 100]))
@@ -58,14 +59,16 @@ class ModesPanel:
             twin.plot(self.steps, self.captured, color=CAPTURED_COLOUR, linewidth=1.0 * s.scale, drawstyle="steps-post")
             twin.set_ylim(0, 1.05 * k_modes)
             twin.yaxis.set_major_locator(FixedLocator([0, k_modes]))
-            twin.tick_params(labelsize=s.fs(0.65), colors=CAPTURED_COLOUR, pad=1)
+            twin.tick_params(labelsize=s.fs(0.65), colors=CAPTURED_COLOUR, direction="in", pad=-2 - s.fs(0.65))  # inside:
+            for label in twin.get_yticklabels():  # nothing sticks out past the dashboard's right edge
+                label.set_horizontalalignment("right")
             self.dots.append(twin.plot([], [], "o", color=CAPTURED_COLOUR, markersize=3.5 * s.scale)[0])
         if not self.applies:
             chart.text(0.01, 0.96, f"3σ protocol n/a: {fit.reason}", transform=chart.transAxes, ha="left", va="top",
                        fontsize=s.fs(0.62), color="#555555", style="italic",
                        bbox=dict(boxstyle="round,pad=0.15", facecolor="white", alpha=0.8, edgecolor="none"))
 
-        bars = self.bars = dash.host.inset_axes((x0 + w * (1 - BARS), y0, w * BARS, h))
+        bars = self.bars = dash.host.inset_axes((x0, y0 + h * (1 - BARS), w, h * BARS))
         self._bar_axes(bars, a.data, per, s)
         if self.applies:
             title, colours = "modes (3σ protocol)", [SHARE_COLOUR, CAPTURED_COLOUR]
@@ -97,7 +100,7 @@ class ModesPanel:
         ax.tick_params(axis="x", labelsize=s.fs(0.62), length=0, pad=1)
         ax.set_yticks([0, self.top], ["0", share(self.top)])
         ax.tick_params(axis="y", labelsize=s.fs(0.62), pad=1)
-        ax.set_xlabel("mode", fontsize=s.fs(0.62), labelpad=0)
+        ax.set_ylabel("per\nmode", fontsize=s.fs(0.62), labelpad=1, rotation=0, ha="right", va="center", linespacing=1.0)
 
     def artists(self) -> list:
         return [self.cursor, *self.dots, self.poly, *self.header.entries, self.header.title]

@@ -21,6 +21,7 @@ from gananim.views.style import D_CMAP, density_cmap
 D_BANDS = 10  # D drawn in bands, like a contour plot, but composed as one image: far cheaper per frame
 LABEL_OFFSET = 7.0  # points between a mode's × and its number
 KEY_X, KEY_W = 1.03, 0.035  # the legend column's colour bars, in axes units
+CLIP_MARK = 1.1  # the density key's top turns into "▲ top ×r" once the peak is r ≥ this times the scale's top
 
 
 def image_extent(rec) -> tuple[float, float, float, float]:
@@ -74,37 +75,40 @@ class SurfaceView(View):
         scale = ax.figure.colorbar(ScalarMappable(BoundaryNorm(np.linspace(0, 1, D_BANDS + 1), D_CMAP.N), D_CMAP),
                                    cax=ax.inset_axes([KEY_X, 0.5, KEY_W, 0.5]), ticks=[0, 0.5, 1])
         scale.ax.set_yticklabels(["fake 0", "½", "real 1"], fontsize=s.fs(0.75))
-        scale.ax.set_title("D(x)", fontsize=s.fs(0.8), loc="left", pad=3)
+        scale.ax.set_title("D(x)", fontsize=s.fs(0.8), loc="left", pad=0.6 * s.fs(0.75) + 2)  # clear of "real 1"
         moving = self._density_key(ax)
         self.frame_box(ax)
         outline = outline_data(ax, rec, s)
         if outline:
             ax.text(KEY_X, 0.0, "┄ data", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72), color=s.text)
+        self.mode_labels = label_modes(ax, rec, s) if len(rec.modes) else []
         if len(rec.modes):
             ax.text(KEY_X, 0.0, "× data\n   modes", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72),
                     color=s.text, linespacing=1.0)
-            moving = [mark_modes(ax, rec, s), *label_modes(ax, rec, s)] + moving
+            moving = [mark_modes(ax, rec, s), *self.mode_labels] + moving
         return outline + moving
 
     def _density_key(self, ax) -> list:
         """The generated density's colour scale (transparent to red, over white) and its clipping mark."""
         s = self.style
-        key = ax.figure.colorbar(ScalarMappable(Normalize(0, 1), density_cmap()), cax=ax.inset_axes([KEY_X, 0.12, KEY_W, 0.24]),
+        key = ax.figure.colorbar(ScalarMappable(Normalize(0, 1), density_cmap()), cax=ax.inset_axes([KEY_X, 0.12, KEY_W, 0.2]),
                                  ticks=[0, 1])
         key.ax.set_yticklabels(["0", ""], fontsize=s.fs(0.7))
-        ax.text(KEY_X, 0.385, "G(z)\ndensity", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72),
-                color=s.text, linespacing=1.0)
-        # the scale's top, moving: "top", or "▲ top ×12" in red while the density's peak is over it (clipped to plain red)
-        tick = offset_copy(ax.transAxes, ax.figure, x=3.5 * s.scale + s.fs(0.7) * 0.35, units="points")
-        self.clip = ax.text(KEY_X + KEY_W, 0.36, "", transform=tick, ha="left", va="center", fontsize=s.fs(0.7), zorder=6,
-                            clip_on=False)
+        # its title a line above its top label, in points, so it never meets D's bar above at any panel size
+        above = offset_copy(key.ax.transAxes, ax.figure, y=0.7 * s.fs(0.7) + 2, units="points")
+        key.ax.text(0.0, 1.0, "G(z) density", transform=above, ha="left", va="bottom", fontsize=s.fs(0.72), color=s.text)
+        # the scale's top, moving: "top", or "▲ top ×12" in red while the density's peak is over it (clipped to plain
+        # red); set to its widest now so the frame's layout leaves room for it; the first frame sets the real text
+        tick = offset_copy(key.ax.transAxes, ax.figure, x=3.5 * s.scale + s.fs(0.7) * 0.35, units="points")
+        self.clip = key.ax.text(1.0, 1.0, "▲ top ×888", transform=tick, ha="left", va="center", fontsize=s.fs(0.7), zorder=6,
+                                clip_on=False)
         return [self.clip]
 
     def update(self, i: int) -> None:
         self.snap = self.rec[i]
         ratio = peak_ratio(self.snap.density, self.vmax)
-        clipped = ratio > 1
-        self.clip.set_text(f"▲ top ×{ratio:.2g}" if clipped else "top")
+        clipped = ratio >= CLIP_MARK
+        self.clip.set_text((f"▲ top ×{ratio:.0f}" if ratio >= 9.5 else f"▲ top ×{ratio:.1f}") if clipped else "top")
         self.clip.set_color(self.style.generated if clipped else self.style.text)
         self.clip.set_weight("bold" if clipped else "normal")
 
