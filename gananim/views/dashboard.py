@@ -108,7 +108,7 @@ class SeriesPanel:
                                  color=s.text, bbox=dict(boxstyle="round,pad=0.2", facecolor="white", alpha=0.8, edgecolor="none"))
 
     def artists(self) -> list:
-        return [self.cursor, *self.dots, self.header.title, *self.header.entries] + ([self.note] if self.note else [])
+        return [self.cursor, *self.dots, *self.header.entries] + ([self.note] if self.note else [])  # the title stays
 
     def update(self, i: int) -> None:
         step = self.steps[i]

@@ -21,6 +21,8 @@ SHARE_COLOUR, CAPTURED_COLOUR, BAR_COLOUR, DATA_COLOUR = "#222222", "#8c8c8c", "
 CHART, BARS = 0.56, 0.3  # the time chart's and the bars' shares of the panel's height: the bars on top, full width
 # (so the chart's steps axis lines up with the other panels'), the mode numbers under them, the chart below
 MAX_LABELS = 13  # bar numbers drawn at most (every k-th mode beyond)
+PEAK_QUANTILE = 0.9  # the bars' scale: this quantile of the snapshots' largest share (at least twice the data's);
+# a bar over it is cut at the top and marked ▲, so one collapsed snapshot does not flatten all the others
 
 
 def shows_modes(rec, series: dict[str, np.ndarray]) -> bool:
@@ -81,7 +83,8 @@ class ModesPanel:
     def _bar_axes(self, ax, data: dict, per: str, s) -> None:
         """Bars at 0..K-1 on one scale for the whole video, the data's per-mode share as a dashed tick on each."""
         k = self.k_modes
-        peak = np.nanmax(self.per, initial=0.0)
+        tops = np.nanmax(np.nan_to_num(self.per, nan=0.0), axis=1)  # each snapshot's largest share
+        peak = float(np.quantile(tops, PEAK_QUANTILE)) if len(tops) else 0.0
         reference = np.array([data.get(per.format(m), np.nan) for m in range(k)])
         fair = np.nanmax(reference, initial=1.0 / k) if np.isfinite(reference).any() else 1.0 / k
         self.top = min(1.0, max(peak, 2 * fair)) or 1.0
@@ -92,6 +95,8 @@ class ModesPanel:
         self.corners[:, :, 0] = np.stack([left, left, right, right], axis=1)
         self.poly = PolyCollection(self.corners.copy(), facecolors=BAR_COLOUR, edgecolors="none", alpha=0.85)
         ax.add_collection(self.poly, autolim=False)
+        (self.over,) = ax.plot([], [], linestyle="none", marker="^", color=BAR_COLOUR, markersize=4 * s.scale, clip_on=False)
+        self.over.set_in_layout(False)  # empty until a bar is cut: no extent to lay out
         if np.isfinite(reference).any():
             ax.add_collection(LineCollection([[(m - 0.45, r), (m + 0.45, r)] for m, r in enumerate(reference) if np.isfinite(r)],
                                              colors=DATA_COLOUR, linestyles="--", linewidths=0.9 * s.scale))
@@ -103,15 +108,17 @@ class ModesPanel:
         ax.set_ylabel("per\nmode", fontsize=s.fs(0.62), labelpad=1, rotation=0, ha="right", va="center", linespacing=1.0)
 
     def artists(self) -> list:
-        return [self.cursor, *self.dots, self.poly, *self.header.entries, self.header.title]
+        return [self.cursor, *self.dots, self.poly, self.over, *self.header.entries]
 
     def update(self, i: int) -> None:
         step = self.steps[i]
         self.cursor.set_xdata([step, step])
         self.dots[0].set_data([step], [100 * self.total[i]])
-        heights = np.clip(np.nan_to_num(self.per[i]), 0, self.top)
-        self.corners[:, 1, 1] = self.corners[:, 2, 1] = heights
+        shares = np.nan_to_num(self.per[i])
+        self.corners[:, 1, 1] = self.corners[:, 2, 1] = np.clip(shares, 0, self.top)
         self.poly.set_verts(self.corners)
+        over = np.flatnonzero(shares > self.top)
+        self.over.set_data(over, np.full(len(over), self.top))
         if self.applies:
             captured = self.captured[i] if self.captured is not None else np.nan
             if len(self.dots) > 1:

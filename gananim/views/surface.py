@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.cm import ScalarMappable
+from matplotlib.collections import PathCollection
 from matplotlib.colors import BoundaryNorm, Normalize
-from matplotlib.transforms import offset_copy
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import Affine2D, offset_copy
 
 from gananim.drawing import (D_RAMP, DENSITY_GAMMA, RED, BandedOverlay, Upsampler, data_outline, density_vmax,
                              mode_label_offsets, peak_ratio)
@@ -36,19 +39,26 @@ def mark_modes(ax, rec, style):
                       color=style.mode_marker, zorder=5)
 
 
-def label_modes(ax, rec, style) -> list:
-    """Each mode's number beside its × mark, set away from the modes' centre (moving, like the marks: drawn over
-    the bitmap each frame). Too many modes to number legibly (over 64) get none."""
+def label_modes(ax, rec, style) -> PathCollection | None:
+    """Each mode's number beside its × mark, set away from the modes' centre: ONE collection of glyph outlines
+    (moving, like the marks: drawn over the bitmap each frame, where 25 text artists would cost a frame's time).
+    Too many modes to number legibly (over 64) get none."""
     modes = rec.modes
     if not 0 < len(modes) <= 64 or modes.shape[1] != 2:
-        return []
-    size = style.fs(0.8 if len(modes) <= 12 else 0.62)
-    labels = []
-    for k, ((x, y), (dx, dy)) in enumerate(zip(modes, mode_label_offsets(modes))):
-        at = offset_copy(ax.transData, ax.figure, x=LABEL_OFFSET * dx * style.scale, y=LABEL_OFFSET * dy * style.scale,
-                         units="points")
-        labels.append(ax.text(x, y, str(k), transform=at, ha="center", va="center", fontsize=size, color=style.mode_marker,
-                              weight="bold", zorder=6, clip_on=True))
+        return None
+    font = FontProperties(size=style.fs(0.8 if len(modes) <= 12 else 0.62), weight="bold")
+    paths = []
+    for k, (dx, dy) in enumerate(mode_label_offsets(modes)):
+        glyphs = TextPath((0, 0), str(k), prop=font)
+        box = glyphs.get_extents()
+        shift = Affine2D().translate(-(box.x0 + box.x1) / 2 + LABEL_OFFSET * style.scale * dx,
+                                     -(box.y0 + box.y1) / 2 + LABEL_OFFSET * style.scale * dy)
+        paths.append(shift.transform_path(glyphs))  # in points, centred LABEL_OFFSET points from the mode
+    labels = PathCollection(paths, offsets=modes, offset_transform=ax.transData, facecolors=style.mode_marker,
+                            edgecolors="none", zorder=6)
+    labels.set_transform(Affine2D().scale(ax.figure.dpi / 72))
+    labels.texts = [str(k) for k in range(len(modes))]  # what each outline says
+    ax.add_collection(labels, autolim=False)
     return labels
 
 
@@ -81,11 +91,11 @@ class SurfaceView(View):
         outline = outline_data(ax, rec, s)
         if outline:
             ax.text(KEY_X, 0.0, "┄ data", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72), color=s.text)
-        self.mode_labels = label_modes(ax, rec, s) if len(rec.modes) else []
+        self.mode_labels = label_modes(ax, rec, s) if len(rec.modes) else None
         if len(rec.modes):
             ax.text(KEY_X, 0.0, "× data\n   modes", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72),
                     color=s.text, linespacing=1.0)
-            moving = [mark_modes(ax, rec, s), *self.mode_labels] + moving
+            moving = [mark_modes(ax, rec, s)] + ([self.mode_labels] if self.mode_labels else []) + moving
         return outline + moving
 
     def _density_key(self, ax) -> list:
