@@ -142,7 +142,7 @@ class DashboardView(View):
         ax.set_axis_off()
         specs = _available(self.analysis.series, rec)
         kinds = list(dict.fromkeys(e.kind for e in self.analysis.events))
-        top = 1 - (LEGEND_ROW if kinds else 0.0)
+        top = 1 - LEGEND_ROW  # always: dashboards side by side keep their panels level
         weights = [1.9 if spec == "modes" else 1.0 for spec in specs] or [1.0]  # the modes panel: a chart and bars
         unit = (top - GAP * len(weights) - 0.07) / sum(weights)  # 0.07: the last chart's step labels
         self.panels, self.charts, y = [], [], top
@@ -162,7 +162,9 @@ class DashboardView(View):
             for e in self.analysis.events:  # events as shaded spans on every time axis, drawn once
                 sub.axvspan(e.start, max(e.end, e.start + rec.manifest.get("every", 1)), color=EVENT_COLOURS.get(e.kind, "#999999"),
                             alpha=0.18, linewidth=0)
-        if kinds:
+        if not kinds:
+            ax.text(0.0, 1.0, "no events detected", ha="left", va="top", fontsize=s.fs(0.7), color="#777777")
+        else:
             handles = [Patch(color=EVENT_COLOURS.get(k, "#999999"), alpha=0.35, label=k.replace("_", " ")) for k in kinds]
             ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 1.0), ncol=len(kinds), frameon=False,
                       fontsize=s.fs(0.7), handlelength=0.9, columnspacing=0.8, borderaxespad=0.0)
