@@ -9,7 +9,7 @@ from matplotlib.transforms import offset_copy
 
 SWATCH = "━"  # the line sample before each header entry: the entry's colour is its curve's colour
 ENTRY_GAP = 0.9  # em between header entries
-MIN_FONT = 0.6  # a header too wide for its panel shrinks its font down to this factor, then clips its title
+MIN_FONT = 0.6  # a header too wide for its panel shrinks its font down to this factor, then drops its title
 
 
 def num(v: float) -> str:
@@ -53,13 +53,17 @@ class Header:
 
         avail = w * host.bbox.width / px_per_pt
         factor = 1.0
-        while True:
+        while True:  # too wide for a narrow panel: a smaller font, then no title (the entries name the curves)
             fs = base * factor
             widths = [width(t, fs) for t in templates]
-            need = sum(widths) + ENTRY_GAP * fs * len(widths) + width(title, fs)
-            if need <= avail or factor <= MIN_FONT:
+            entries = sum(widths) + ENTRY_GAP * fs * len(widths)
+            if entries + width(title, fs) <= avail:
                 break
-            factor = max(MIN_FONT, factor * 0.9)
+            if factor <= MIN_FONT:
+                title = ""
+                if entries <= avail or factor <= MIN_FONT ** 2:
+                    break
+            factor *= 0.9
         lift = offset_copy(host.transAxes, fig, y=0.25 * fs, units="points")
         self.title = host.text(x0, y0 + h, title, transform=lift, ha="left", va="bottom", fontsize=fs, color=style.text,
                                clip_on=False)

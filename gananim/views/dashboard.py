@@ -166,8 +166,13 @@ class DashboardView(View):
             ax.text(0.0, 1.0, "no events detected", ha="left", va="top", fontsize=s.fs(0.7), color="#777777")
         else:
             handles = [Patch(color=EVENT_COLOURS.get(k, "#999999"), alpha=0.35, label=k.replace("_", " ")) for k in kinds]
-            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 1.0), ncol=len(kinds), frameon=False,
-                      fontsize=s.fs(0.7), handlelength=0.9, columnspacing=0.8, borderaxespad=0.0)
+            size = s.fs(0.7)
+            while True:  # one row, as wide as the dashboard at most
+                legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 1.0), ncol=len(kinds),
+                                   frameon=False, fontsize=size, handlelength=0.9, columnspacing=0.8, borderaxespad=0.0)
+                if legend.get_window_extent(ax.figure.canvas.get_renderer()).width <= ax.bbox.width or size < s.fs(0.4):
+                    break
+                size *= 0.9
         return [a for p in self.panels for a in p.artists()]
 
     def share_steps(self, first: int, last: int) -> None:

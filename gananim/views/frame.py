@@ -22,7 +22,9 @@ HEADER = 0.085  # share of the frame height taken by the title bar
 TOP, BOTTOM = 1 - HEADER - 0.05, 0.08  # the panels' row, as shares of the frame height
 MARGIN = 0.012  # share of the frame width kept clear at either side
 GUTTER = 0.02  # share of the frame width between one panel's labels and the next one's
-DASH_LEFT = 0.66  # where the dashboard beside a single view starts
+DASH_LEFT = 0.66  # where the dashboard beside a single view starts ...
+DASH_WIDTH = 300.0  # ... unless that leaves it fewer points than this (× the style's scale) ...
+DASH_MOST = 0.45  # ... but it never takes more than this share of the frame's width (a square frame)
 CHAR_EM = 0.62  # a caption's widest average glyph width, in em (DejaVu Sans averages about 0.55 on captions)
 
 
@@ -54,7 +56,9 @@ class Frame:
         animated, self.axes, self.ended, groups = [], [], [], []
         for k, v in enumerate(self.views):
             before = set(fig.axes)
-            ax = fig.add_axes([0.05, BOTTOM, 0.9 / len(self.views), TOP - BOTTOM], projection=v.projection)
+            # placed near where `arrange` puts it (a little narrower), so what a view lays out at setup still fits
+            width = (1 - 2 * MARGIN) / len(self.views) - GUTTER - 0.04
+            ax = fig.add_axes([MARGIN + 0.03 + k * (width + GUTTER + 0.04), BOTTOM, width, TOP - BOTTOM], projection=v.projection)
             self.axes.append(ax)
             ax.tick_params(labelsize=s.fs(0.8))
             animated += v.setup(ax)
@@ -70,7 +74,10 @@ class Frame:
         right = 1 - MARGIN
         if dashboard:
             dash = get_view("dashboard")(self.recs[0], s)
-            host = fig.add_axes([DASH_LEFT, BOTTOM, 1 - MARGIN - DASH_LEFT, 1 - HEADER - 0.03 - BOTTOM])
+            # at least DASH_WIDTH points wide (a square frame gives the view less), and room for the last step label
+            left = min(DASH_LEFT, max(1 - MARGIN - DASH_WIDTH * s.scale * s.dpi / 72 / s.width, 1 - DASH_MOST))
+            right = 1 - MARGIN - 1.5 * s.fs(0.7) * s.dpi / 72 / s.width
+            host = fig.add_axes([left, BOTTOM, right - left, 1 - HEADER - 0.03 - BOTTOM])
             animated += dash.setup(host)
             self.views.append(dash)
             right = host.get_tightbbox(self.canvas.get_renderer()).x0 / s.width - GUTTER

@@ -14,7 +14,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.colors import BoundaryNorm, Normalize
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextPath
-from matplotlib.transforms import Affine2D, offset_copy
+from matplotlib.transforms import Affine2D, Bbox, offset_copy
 
 from gananim.drawing import (D_RAMP, DENSITY_GAMMA, RED, BandedOverlay, Upsampler, data_outline, density_vmax,
                              mode_label_offsets, peak_ratio)
@@ -68,6 +68,34 @@ def outline_data(ax, rec, style) -> list:
                     zorder=5)[0] for line in data_outline(rec)]
 
 
+class LegendColumn:
+    """Where the legend column's two colour bars go beside a panel, worked out in pixels when the frame is drawn
+    (after its layout): D's bar on top, the density key below it with room for its title and tick labels, which
+    are sized in points, and for the marks' legend under it; at any panel size nothing runs into anything."""
+
+    def __init__(self, ax, style):
+        self.ax, self.style = ax, style
+
+    def axes(self, which: int):
+        cax = self.ax.inset_axes([KEY_X, 0.5 if which == 0 else 0.1, KEY_W, 0.4 if which == 0 else 0.2])
+        cax.set_axes_locator(lambda _, renderer: self.box(which))
+        return cax
+
+    def box(self, which: int):
+        p = self.ax.get_window_extent()
+        pt = self.ax.figure.dpi / 72
+        fs = self.style.fs
+        gap = (0.6 * fs(0.75) + 1.3 * fs(0.72) + 0.6 * fs(0.7) + 6) * pt  # "fake 0", the key's title, its "top"
+        foot = (2.6 * fs(0.72) + 0.6 * fs(0.7) + 4) * pt  # the marks' two legend lines and the key's "0"
+        d_height = max(0.5 * p.height, p.height - gap - foot - max(0.2 * p.height, 18 * pt))
+        d_height = min(d_height, 0.62 * p.height)
+        key_top = p.y1 - d_height - gap
+        key = max(key_top - (p.y0 + foot), 6 * pt)
+        x = p.x0 + KEY_X * p.width
+        bounds = (x, p.y1 - d_height, KEY_W * p.width, d_height) if which == 0 else (x, key_top - key, KEY_W * p.width, key)
+        return Bbox.from_bounds(*bounds).transformed(self.ax.figure.transSubfigure.inverted())
+
+
 @register
 class SurfaceView(View):
     """D as a banded purple/white image, generated density as red patches over it, data modes marked and numbered."""
@@ -82,11 +110,12 @@ class SurfaceView(View):
         self.vmax = density_vmax(rec)
         self.upsamplers: dict[tuple[int, int], Upsampler] = {}
         self.raster_ax = ax
+        column = LegendColumn(ax, s)
         scale = ax.figure.colorbar(ScalarMappable(BoundaryNorm(np.linspace(0, 1, D_BANDS + 1), D_CMAP.N), D_CMAP),
-                                   cax=ax.inset_axes([KEY_X, 0.5, KEY_W, 0.5]), ticks=[0, 0.5, 1])
+                                   cax=column.axes(0), ticks=[0, 0.5, 1])
         scale.ax.set_yticklabels(["fake 0", "½", "real 1"], fontsize=s.fs(0.75))
         scale.ax.set_title("D(x)", fontsize=s.fs(0.8), loc="left", pad=0.6 * s.fs(0.75) + 2)  # clear of "real 1"
-        moving = self._density_key(ax)
+        moving = self._density_key(ax, column.axes(1))
         self.frame_box(ax)
         outline = outline_data(ax, rec, s)
         if outline:
@@ -98,11 +127,10 @@ class SurfaceView(View):
             moving = [mark_modes(ax, rec, s)] + ([self.mode_labels] if self.mode_labels else []) + moving
         return outline + moving
 
-    def _density_key(self, ax) -> list:
+    def _density_key(self, ax, cax) -> list:
         """The generated density's colour scale (transparent to red, over white) and its clipping mark."""
         s = self.style
-        key = ax.figure.colorbar(ScalarMappable(Normalize(0, 1), density_cmap()), cax=ax.inset_axes([KEY_X, 0.12, KEY_W, 0.2]),
-                                 ticks=[0, 1])
+        key = ax.figure.colorbar(ScalarMappable(Normalize(0, 1), density_cmap()), cax=cax, ticks=[0, 1])
         key.ax.set_yticklabels(["0", ""], fontsize=s.fs(0.7))
         # its title a line above its top label, in points, so it never meets D's bar above at any panel size
         above = offset_copy(key.ax.transAxes, ax.figure, y=0.7 * s.fs(0.7) + 2, units="points")
