@@ -67,10 +67,9 @@ def _room_for(ax, ref: float) -> None:
     ax.set_ylim(*scale.inverted().transform(np.array([lo, hi])))
 
 
-def _gappy(y: np.ndarray) -> bool:
-    """A series computed only every few snapshots: NaN somewhere after its first value (not only before it)."""
-    ok = np.isfinite(y)
-    return bool(ok.any() and not ok[np.argmax(ok):].all())
+# Series the recorder computes only every `curvature_every` steps (NaN between): a panel holds their last value and
+# says when it was computed. Every other series is shown as it is, NaN as "—" (a diverged loss must not look alive).
+HELD = ("hessian_eig_min", "hessian_eig_max", "game_eig_abs")
 
 
 class SeriesPanel:
@@ -81,7 +80,8 @@ class SeriesPanel:
         rec, s, series = dash.rec, dash.style, dash.analysis.series
         steps = rec.steps
         self.chart = sub = dash.chart(rect)
-        self.rows = [(name, label, series[name], held_index(series[name])) for name, label, _ in rows]
+        self.rows = [(name, label, series[name], held_index(series[name]) if name in HELD else np.arange(len(steps)))
+                     for name, label, _ in rows]
         self.steps = steps
         for name, label, colour in rows:
             y = series[name]
@@ -100,7 +100,7 @@ class SeriesPanel:
         self.cursor = sub.axvline(steps[0], color="#444444", linewidth=1.0 * s.scale)
         self.header = Header(dash.host, rect, title, [c for _, _, c in rows], [widest(label, series[n]) for n, label, _ in rows],
                              s, 0.78)
-        self.held = any(_gappy(r[2]) for r in self.rows)
+        self.held = any(name in HELD for name, _, _ in rows)
         self.hessian = [n for n, _, _ in rows] == ["hessian_eig_min", "hessian_eig_max"]
         self.note = None
         if self.held or self.hessian:  # when the held values were computed, and the Hessian's definiteness
@@ -118,7 +118,7 @@ class SeriesPanel:
             k = held[i]
             at = max(at, k)
             dot.set_data(([self.steps[k]], [y[k]]) if k >= 0 else ([], []))
-            texts.append(entry(label, num(y[k]) if k >= 0 else "—"))
+            texts.append(entry(label, num(y[k]) if k >= 0 else "—"))  # num: NaN reads "—"
         self.header.set(texts)
         if self.note is not None:
             words = []
