@@ -165,10 +165,22 @@ def _events(rec: Recording, series: dict[str, np.ndarray], prints: np.ndarray) -
             return [Event.from_dict(e) for e in data["events"]], True
     except (OSError, ValueError, KeyError, TypeError, AttributeError, GananimError):
         pass  # no cache, an old one or a damaged one: detect again
-    found = detect_events(rec.steps, series, n_modes=len(rec.modes) or None, view_size=metrics.view_size(rec.grid),
-                          modes=rec.modes if len(rec.modes) else None)
+    detected_on, quality = _event_series(rec, series)
+    found = detect_events(rec.steps, detected_on, n_modes=len(rec.modes) or None, view_size=metrics.view_size(rec.grid),
+                          modes=rec.modes if len(rec.modes) else None, quality=quality)
     text = json.dumps({"stamp": STAMP, "recording": key, "events": [e.to_dict() for e in found]}, indent=2)
     return found, _write(file, lambda f: f.write(text.encode()))
+
+
+def _event_series(rec: Recording, series: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], str]:
+    """The series events are detected on, and what their `hq_share` counts: where the 3σ protocol does not apply
+    to the recording's modes, its alternative (the share within 1σ) stands in for the high-quality share, as on the
+    dashboard, so that no caption calls a diffuse cloud "high quality". Mode hops still follow the nearest-mode
+    shares: where the mass goes, whatever its quality."""
+    fit = _modes_reference(rec)[0]
+    if fit is None or fit.applies or "core_share" not in series:
+        return series, "high quality"
+    return {**series, "hq_share": series["core_share"]}, f"within {metrics.CORE_SIGMA:g}σ of a mode"
 
 
 def _read_series_cache(file: Path) -> dict[str, np.ndarray] | None:

@@ -163,7 +163,7 @@ def _mode_hop(shares: np.ndarray, names: list[str], th: Thresholds) -> list[Span
     return out
 
 
-def _collapse(captured: np.ndarray, hq_share: np.ndarray, n_modes: int, th: Thresholds) -> list[Span]:
+def _collapse(captured: np.ndarray, hq_share: np.ndarray, n_modes: int, quality: str, th: Thresholds) -> list[Span]:
     """collapse events: the high-quality samples sit on at least one but at most max(1, collapse_fraction × n_modes)
     modes, long enough; a NaN hq_share (not recorded) does not veto."""
     limit = max(1, int(th.collapse_fraction * n_modes))
@@ -174,8 +174,8 @@ def _collapse(captured: np.ndarray, hq_share: np.ndarray, n_modes: int, th: Thre
         seen = captured[lo:hi + 1][mask[lo:hi + 1]].astype(int)
         count = f"{seen.min()}" if seen.min() == seen.max() else f"{seen.min()}–{seen.max()}"
         hq = hq_share[lo:hi + 1][mask[lo:hi + 1]]  # never the count alone: how much of the mass it stands for
-        quality = f" ({_percent(np.nanmedian(hq))} of samples high quality)" if np.isfinite(hq).any() else ""
-        out.append((lo, hi, f"mode collapse: {count} of {n_modes} modes captured{quality}"))
+        share = f" ({_percent(np.nanmedian(hq))} of samples {quality})" if np.isfinite(hq).any() else ""
+        out.append((lo, hi, f"mode collapse: {count} of {n_modes} modes captured{share}"))
     return out
 
 
@@ -304,9 +304,12 @@ def _series(steps: np.ndarray, series: dict[str, np.ndarray]) -> dict[str, np.nd
 
 
 def detect_events(steps, series: dict[str, np.ndarray], *, n_modes: int | None = None, view_size: float = 1.0,
-                  modes: np.ndarray | None = None, thresholds: Thresholds = Thresholds()) -> list[Event]:
+                  modes: np.ndarray | None = None, quality: str = "high quality",
+                  thresholds: Thresholds = Thresholds()) -> list[Event]:
     """Events in per-snapshot series, sorted by start; n_modes (else the count of mode shares) and the view's
-    largest side set the collapse limit and the sway amplitude; the modes' places (K, dim) name 1D modes."""
+    largest side set the collapse limit and the sway amplitude; the modes' places (K, dim) name 1D modes; `quality`
+    says what `hq_share` counts, in captions ("high quality": within 3σ; gananim.analysis passes the 1σ
+    alternative where the 3σ protocol does not apply)."""
     steps = np.asarray(steps, dtype=np.int64).reshape(-1)
     s, th = _series(steps, series), thresholds
     missing = np.full(len(steps), np.nan)
@@ -316,7 +319,7 @@ def detect_events(steps, series: dict[str, np.ndarray], *, n_modes: int | None =
         spans["mode_hop"] = _mode_hop(shares, mode_names(shares.shape[1], modes), th)
     n_modes = n_modes or (shares.shape[1] if shares is not None else 0)
     if "modes_captured" in s and n_modes >= 2:
-        spans["collapse"] = _collapse(s["modes_captured"], s.get("hq_share", missing), n_modes, th)
+        spans["collapse"] = _collapse(s["modes_captured"], s.get("hq_share", missing), n_modes, quality, th)
     if CENTROID[0] in s:
         spans["sway"] = _sway(steps, [s[n] for n in CENTROID if n in s], view_size, th)
     if {"g_grad_norm", "d_real", "d_fake"} <= s.keys():

@@ -80,12 +80,19 @@ def test_the_analysis_says_whether_the_protocol_applies_and_scores_the_data_itse
     # the same ring with σ 0.3 in the same view: 3σ windows of neighbours 0.77 apart overlap
     wide = Ring(8, 0.3)
     writer = RecordingWriter(tmp_path / "wide", {"data_dim": 2, "latent_dim": 1, "grid": GRID.to_dict()},
-                             {"latents": np.zeros((4, 1), np.float32), "latent_grid": np.zeros((4, 1), np.float32),
+                             {"latents": np.zeros((300, 1), np.float32), "latent_grid": np.zeros((4, 1), np.float32),
                               "modes": wide.modes, "mode_scales": wide.mode_scales})
-    writer.append(0, {"samples": np.zeros((4, 2), np.float32), "density": np.zeros(GRID.shape, np.float32)}, {})
+    rng = np.random.default_rng(3)
+    for i in range(8):  # every sample near mode 2 (σ 0.1): a collapse, captioned with the 1σ share, not "high quality"
+        x = (wide.modes[[2]] + rng.normal(0, 0.1, (300, 2))).astype(np.float32)
+        writer.append(i * EVERY, {"samples": x, "density": GRID.histogram(x)}, {})
     writer.close()
-    fit = analyse(load(tmp_path / "wide")).protocol
-    assert not fit.applies and fit.reason == "3σ windows overlap" and analyse(load(tmp_path / "wide")).data == {}
+    wide_rec = load(tmp_path / "wide")
+    a = analyse(wide_rec)
+    assert not a.protocol.applies and a.protocol.reason == "3σ windows overlap" and a.data == {}
+    (collapse,) = [e for e in a.events if e.kind == "collapse"]
+    within = np.median(a.series["core_share"])  # 1 − e^(−4.5) ≈ 99% of N(0, 0.1²) lies within 0.3
+    assert collapse.caption == f"mode collapse: 1 of 8 modes captured ({within:.0%} of samples within 1σ of a mode)"
 
 
 def test_events_come_from_the_series_of_the_stored_arrays(rec):
