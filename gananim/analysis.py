@@ -4,6 +4,8 @@
     a = analyse(rec)            # Analysis(steps, series, events, analysed, cached)
     a.series["modes_captured"]  # one value per snapshot
     a.events                    # [Event(kind, start, end, caption)]
+    a.protocol                  # metrics.ProtocolFit: does the 3σ mode protocol apply to these modes in this view?
+    a.data                      # the same sample metrics of the real data (`core_share`, …): what a perfect G would score
 
 Every metric of gananim.metrics is computed here, outside training, from each snapshot's stored `samples`,
 `density` and `d_grid` and the recording's fixed arrays (data density, modes, real `data_samples`), so anyone
@@ -27,7 +29,7 @@ import json
 import weakref
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +70,8 @@ class Analysis:
     events: list[Event]
     analysed: tuple[str, ...]  # the names in `series` computed here rather than recorded
     cached: bool  # whether the caches beside the recording are current (False where they could not be written)
+    protocol: metrics.ProtocolFit | None = None  # whether the 3σ protocol applies (None: the target has no modes)
+    data: dict[str, float] = field(default_factory=dict)  # mode metrics of the stored real samples, the reference
 
 
 # One Analysis per Recording object, kept while it shows the same snapshots: refresh() gives a recording new
@@ -81,15 +85,31 @@ def analyse(rec: Recording) -> Analysis:
     if known is not None and known.steps is rec.steps:
         return known
     if not len(rec):
-        return Analysis(rec.steps, dict(rec.scalars), [], (), True)
+        return Analysis(rec.steps, dict(rec.scalars), [], (), True, *_modes_reference(rec))
     prints = _fingerprints(rec)
     computed, series_cached = _computed_series(rec, prints)
     series = _merge(rec.scalars, computed)
     found, events_cached = _events(rec, series, prints)
     analysed = tuple(n for n in computed if n not in rec.scalars or not np.isfinite(rec.scalars[n]).any())
-    result = Analysis(rec.steps, series, found, analysed, series_cached and events_cached)
+    result = Analysis(rec.steps, series, found, analysed, series_cached and events_cached, *_modes_reference(rec))
     _memo[rec] = result
     return result
+
+
+def _modes_reference(rec: Recording) -> tuple[metrics.ProtocolFit | None, dict[str, float]]:
+    """Whether the 3σ protocol applies to the recording's modes, and the real samples' mode metrics (cheap: not cached)."""
+    modes, scales = rec.modes, rec.mode_scales
+    if not len(modes) or len(scales) != len(modes):
+        return None, {}
+    fit = metrics.protocol_fit(modes, scales, rec.view_box)
+    real = rec.fixed.get("data_samples")
+    if real is None or not len(real):
+        return fit, {}
+    data = {}
+    for k_sigma, total, per in ((metrics.K_SIGMA, "hq_share", metrics.MODE_SHARE), (metrics.CORE_SIGMA, "core_share", metrics.CORE_SHARE)):
+        cov = metrics.mode_coverage(real, modes, scales, k_sigma=k_sigma)
+        data |= {total: cov.hq_share, **{per.format(k): float(v) for k, v in enumerate(cov.per_mode)}}
+    return fit, data
 
 
 def _fingerprints(rec: Recording) -> np.ndarray:
@@ -145,9 +165,22 @@ def _events(rec: Recording, series: dict[str, np.ndarray], prints: np.ndarray) -
             return [Event.from_dict(e) for e in data["events"]], True
     except (OSError, ValueError, KeyError, TypeError, AttributeError, GananimError):
         pass  # no cache, an old one or a damaged one: detect again
-    found = detect_events(rec.steps, series, n_modes=len(rec.modes) or None, view_size=metrics.view_size(rec.grid))
+    detected_on, quality = _event_series(rec, series)
+    found = detect_events(rec.steps, detected_on, n_modes=len(rec.modes) or None, view_size=metrics.view_size(rec.grid),
+                          modes=rec.modes if len(rec.modes) else None, quality=quality)
     text = json.dumps({"stamp": STAMP, "recording": key, "events": [e.to_dict() for e in found]}, indent=2)
     return found, _write(file, lambda f: f.write(text.encode()))
+
+
+def _event_series(rec: Recording, series: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], str]:
+    """The series events are detected on, and what their `hq_share` counts: where the 3σ protocol does not apply
+    to the recording's modes, its alternative (the share within 1σ) stands in for the high-quality share, as on the
+    dashboard, so that no caption calls a diffuse cloud "high quality". Mode hops still follow the nearest-mode
+    shares: where the mass goes, whatever its quality."""
+    fit = _modes_reference(rec)[0]
+    if fit is None or fit.applies or "core_share" not in series:
+        return series, "high quality"
+    return {**series, "hq_share": series["core_share"]}, f"within {metrics.CORE_SIGMA:g}σ of a mode"
 
 
 def _read_series_cache(file: Path) -> dict[str, np.ndarray] | None:

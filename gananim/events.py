@@ -6,7 +6,9 @@ gananim.analysis feeds it a recording's scalars plus the metrics of gananim.metr
 `d_real`, `d_fake`, `value`, `g_grad_norm`, `nonfinite_share` (the recorder writes these); `modes_captured`,
 `hq_share`, `js`, `mode_share_0` … `mode_share_<K-1>`, `centroid_x`, `centroid_y`, `outside_share`
 (gananim.metrics defines these). A rule whose series are absent is skipped. Every threshold is a field of
-`Thresholds`. Captions number modes from 0, in the order of the recording's modes (and of `mode_share_<k>`).
+`Thresholds`. Captions number modes from 0, in the order of the recording's modes (and of `mode_share_<k>`): the
+numbers the views draw beside the modes' × marks. Given the modes' places, 1D captions also say where each mode
+is ("mode 0 (x = −0.25)"), since a 1D figure has no room for numbers beside its modes.
 """
 
 from __future__ import annotations
@@ -137,7 +139,15 @@ def _hops(shares: np.ndarray, th: Thresholds) -> list[tuple[int, int, int, int]]
     return hops
 
 
-def _mode_hop(shares: np.ndarray, th: Thresholds) -> list[Span]:
+def mode_names(n_modes: int, modes: np.ndarray | None = None) -> list[str]:
+    """How captions name the modes: "mode k", numbered as drawn; in 1D with the places given, "mode k (x = v)"."""
+    modes = None if modes is None else np.asarray(modes, dtype=np.float64)
+    if modes is None or modes.ndim != 2 or modes.shape != (n_modes, 1):
+        return [f"mode {k}" for k in range(n_modes)]
+    return [f"mode {k} (x = {v:.3g})".replace("-", "−") for k, v in enumerate(modes[:, 0])]
+
+
+def _mode_hop(shares: np.ndarray, names: list[str], th: Thresholds) -> list[Span]:
     """mode_hop events: hops within merge_gap of each other become one, captioned with the path of the mass."""
     hops = _hops(shares, th)
     out = []
@@ -147,12 +157,13 @@ def _mode_hop(shares: np.ndarray, th: Thresholds) -> list[Span]:
         for _, _, _, dst in members:
             if dst != path[-1]:
                 path.append(dst)
-        then = "".join(f", then to mode {m}" for m in path[2:])
-        out.append((members[0][0], max(h[1] for h in members), f"mode hop: mass moves from mode {path[0]} to mode {path[1]}{then}"))
+        named = [names[m] if m not in path[:j] else f"mode {m}" for j, m in enumerate(path)]  # a place only once
+        then = "".join(f", then to {n}" for n in named[2:])
+        out.append((members[0][0], max(h[1] for h in members), f"mode hop: mass moves from {named[0]} to {named[1]}{then}"))
     return out
 
 
-def _collapse(captured: np.ndarray, hq_share: np.ndarray, n_modes: int, th: Thresholds) -> list[Span]:
+def _collapse(captured: np.ndarray, hq_share: np.ndarray, n_modes: int, quality: str, th: Thresholds) -> list[Span]:
     """collapse events: the high-quality samples sit on at least one but at most max(1, collapse_fraction × n_modes)
     modes, long enough; a NaN hq_share (not recorded) does not veto."""
     limit = max(1, int(th.collapse_fraction * n_modes))
@@ -162,7 +173,9 @@ def _collapse(captured: np.ndarray, hq_share: np.ndarray, n_modes: int, th: Thre
     for lo, hi in _runs(mask, th.merge_gap, th.collapse_snapshots):
         seen = captured[lo:hi + 1][mask[lo:hi + 1]].astype(int)
         count = f"{seen.min()}" if seen.min() == seen.max() else f"{seen.min()}–{seen.max()}"
-        out.append((lo, hi, f"mode collapse: {count} of {n_modes} modes captured"))
+        hq = hq_share[lo:hi + 1][mask[lo:hi + 1]]  # never the count alone: how much of the mass it stands for
+        share = f" ({_percent(np.nanmedian(hq))} of samples {quality})" if np.isfinite(hq).any() else ""
+        out.append((lo, hi, f"mode collapse: {count} of {n_modes} modes captured{share}"))
     return out
 
 
@@ -291,19 +304,22 @@ def _series(steps: np.ndarray, series: dict[str, np.ndarray]) -> dict[str, np.nd
 
 
 def detect_events(steps, series: dict[str, np.ndarray], *, n_modes: int | None = None, view_size: float = 1.0,
+                  modes: np.ndarray | None = None, quality: str = "high quality",
                   thresholds: Thresholds = Thresholds()) -> list[Event]:
     """Events in per-snapshot series, sorted by start; n_modes (else the count of mode shares) and the view's
-    largest side set the collapse limit and the sway amplitude."""
+    largest side set the collapse limit and the sway amplitude; the modes' places (K, dim) name 1D modes; `quality`
+    says what `hq_share` counts, in captions ("high quality": within 3σ; gananim.analysis passes the 1σ
+    alternative where the 3σ protocol does not apply)."""
     steps = np.asarray(steps, dtype=np.int64).reshape(-1)
     s, th = _series(steps, series), thresholds
     missing = np.full(len(steps), np.nan)
     spans: dict[str, list[Span]] = {}
     shares = _mode_shares(s)
     if shares is not None and shares.shape[1] >= 2:
-        spans["mode_hop"] = _mode_hop(shares, th)
+        spans["mode_hop"] = _mode_hop(shares, mode_names(shares.shape[1], modes), th)
     n_modes = n_modes or (shares.shape[1] if shares is not None else 0)
     if "modes_captured" in s and n_modes >= 2:
-        spans["collapse"] = _collapse(s["modes_captured"], s.get("hq_share", missing), n_modes, th)
+        spans["collapse"] = _collapse(s["modes_captured"], s.get("hq_share", missing), n_modes, quality, th)
     if CENTROID[0] in s:
         spans["sway"] = _sway(steps, [s[n] for n in CENTROID if n in s], view_size, th)
     if {"g_grad_norm", "d_real", "d_fake"} <= s.keys():

@@ -7,6 +7,12 @@ Published protocols followed here (design.md §4):
   many: 2,500 with the Recorder's defaults), so anyone can recompute the number from the recording.
 - Divergences on a grid: each histogram is normalised to sum to 1 before comparing (GAN Lab's "KL/JS by
   grid" counts only about a third of the true mass; normalising both sides fixes that).
+- The 3σ protocol only means something where the 3σ windows are small, separate islands in the view. Where they
+  overlap, or together cover more than WINDOW_VIEW_SHARE of the view box (five-clusters: σ 1 at radius 5 in
+  [-10, 10]²; mixture-1d), a diffuse cloud passes as "high quality" and one stray sample "captures" a mode:
+  `protocol_fit` says so, and the stated alternative is the share of samples within CORE_SIGMA (1σ) of their
+  nearest mode, per mode and summed (`core_share`), read beside the data's own share (a Gaussian holds 68% of
+  its mass within 1σ in 1D, 39% in 2D).
 - MMD scores the first MMD_SAMPLES (1,000) samples against the first 1,000 real ones: a fixed subset (the same
   latents every snapshot, themselves i.i.d. draws), because its cost grows with the square of the count.
 """
@@ -24,13 +30,21 @@ PROTOCOL_SAMPLES = 2_500  # generator samples the VEEGAN/PacGAN protocol scores
 K_SIGMA = 3.0  # a sample within K_SIGMA·σ of its nearest mode is high quality
 EPS = 1e-10  # smoothing added to every cell of a normalised histogram before renormalising (keeps KL finite)
 EMPTY_FRACTION = 1e-3  # a grid cell is "between modes" where the data density is below this × its maximum
+WINDOW_VIEW_SHARE = 0.1  # the 3σ protocol applies only where the windows cover at most this share of the view box:
+# beyond it a sample thrown at random into the view passes as high quality more than one time in ten
+WINDOW_RESOLUTION = 1024  # points per axis on which the windows' share of the view is measured
+CORE_SIGMA = 1.0  # the alternative where the protocol does not apply: samples within 1σ of their nearest mode
 MMD_BANDWIDTHS = (0.1, 0.3, 1.0, 3.0)  # Gaussian kernel widths (data units) when no view box sets the scale
 MMD_BANDWIDTH_FRACTIONS = (0.01, 0.03, 0.1, 0.3)  # kernel widths as fractions of the view box's largest side
 MMD_SAMPLES = 1_000  # generated and real samples MMD scores: the first ones, the same subset every snapshot
+DEFINITE_RTOL = 1e-6  # an eigenvalue within this × the largest |λ| of 0 counts as 0 when naming a Hessian's definiteness
+# (the Hessian is computed in float64: round-off is ~1e-15 relative; seeds/004's λmax ≈ −0.001 beside λmin ≈ −20 is
+# 5e-5 of it, clearly negative)
 CHUNK = 1 << 17  # most pairwise entries (sample × mode, sample × sample) held at once: a block this size stays in
 # the CPU cache, which makes MMD several times faster than one big matrix
 
 MODE_SHARE = "mode_share_{}"  # scalar name of mode k's share: samples that are high quality and nearest mode k
+CORE_SHARE = "core_share_{}"  # scalar name of mode k's share of samples within CORE_SIGMA of it (and nearest it)
 CENTROID = ("centroid_x", "centroid_y")  # scalar names of the finite samples' mean, per axis
 
 
@@ -87,6 +101,60 @@ def mode_coverage(samples, modes, scales, k_sigma: float = K_SIGMA, chunk: int =
     if not n:
         return ModeCoverage(captured=0, hq_share=float("nan"), per_mode=np.full(len(modes), np.nan))
     return ModeCoverage(captured=int((counts > 0).sum()), hq_share=float(counts.sum() / n), per_mode=counts / n)
+
+
+@dataclass
+class ProtocolFit:
+    """Whether the 3σ mode protocol means something for these modes in this view box, and if not, why."""
+
+    applies: bool
+    overlap: bool  # some two windows overlap: mass between those modes passes as high quality for either
+    view_share: float  # share of the view box inside at least one window
+    reason: str  # "" where it applies, else one phrase: "3σ windows overlap", "3σ windows cover 54% of the view"
+
+
+def protocol_fit(modes, scales, bounds, k_sigma: float = K_SIGMA, max_share: float = WINDOW_VIEW_SHARE,
+                 resolution: int = WINDOW_RESOLUTION) -> ProtocolFit:
+    """The rule: the protocol applies where no two k_sigma windows overlap (‖mᵢ − mⱼ‖ ≥ k(σᵢ + σⱼ)) and together
+    they cover at most max_share of the view box (measured on a resolution-per-axis grid of cell centres)."""
+    modes = _rows(modes, "modes")
+    scales = np.asarray(scales, dtype=np.float64).reshape(-1)
+    if len(modes) == 0 or len(scales) != len(modes) or len(bounds) != modes.shape[1]:
+        raise GananimError(f"the protocol needs modes, one scale per mode and a view box of their dimension; got {len(modes)} "
+                           f"modes, {len(scales)} scales, a {len(bounds)}D box")
+    radius = k_sigma * scales
+    d2 = _sq_dists(modes, modes)
+    reach = np.add.outer(radius, radius) ** 2
+    overlap = bool((d2 < reach)[~np.eye(len(modes), dtype=bool)].any())
+    axes = [lo + (np.arange(resolution) + 0.5) * (hi - lo) / resolution for lo, hi in bounds]
+    inside = np.zeros((resolution,) * len(axes), dtype=bool)
+    for m, r in zip(modes, radius):  # each window marks only the grid block around it
+        cut = [slice(*np.searchsorted(a, [c - r, c + r])) for a, c in zip(axes, m)]
+        dist2 = sum(np.square(a[s] - c).reshape([-1 if k == j else 1 for j in range(len(axes))])
+                    for k, (a, s, c) in enumerate(zip(axes, cut, m)))
+        inside[tuple(cut)] |= dist2 <= r * r
+    share = float(inside.mean())
+    reason = (f"{k_sigma:g}σ windows overlap" if overlap else
+              f"{k_sigma:g}σ windows cover {share:.0%} of the view" if share > max_share else "")
+    return ProtocolFit(applies=not reason, overlap=overlap, view_share=share, reason=reason)
+
+
+def definiteness(eig_min: float, eig_max: float, rtol: float = DEFINITE_RTOL) -> str:
+    """A symmetric matrix's definiteness from its extreme eigenvalues' signs: "negative definite", "positive
+    definite", "indefinite" (a saddle), "negative/positive semidefinite" or "zero"; "" where either is not finite.
+    An eigenvalue within rtol × max(|λmin|, |λmax|) of 0 counts as 0."""
+    if not (np.isfinite(eig_min) and np.isfinite(eig_max)):
+        return ""
+    eig_min, eig_max = float(eig_min), float(eig_max)
+    tol = rtol * max(abs(eig_min), abs(eig_max))
+    low, high = (eig_min > tol) - (eig_min < -tol), (eig_max > tol) - (eig_max < -tol)  # signs, 0 within tol
+    if low < 0 < high:
+        return "indefinite"
+    if high < 0:
+        return "negative definite"
+    if low > 0:
+        return "positive definite"
+    return {(-1, 0): "negative semidefinite", (0, 1): "positive semidefinite"}.get((low, high), "zero")
 
 
 def _distribution(p, eps: float) -> np.ndarray:
@@ -254,6 +322,8 @@ class Reference:
             cov = mode_coverage(x, self.modes, self.scales)
             out |= {"modes_captured": float(cov.captured), "hq_share": cov.hq_share}
             out |= {MODE_SHARE.format(k): float(s) for k, s in enumerate(cov.per_mode)}
+            core = mode_coverage(x, self.modes, self.scales, k_sigma=CORE_SIGMA)
+            out |= {"core_share": core.hq_share, **{CORE_SHARE.format(k): float(s) for k, s in enumerate(core.per_mode)}}
         if self.data_density is not None and density is not None:
             out |= grid_divergences(self.data_density, density)
         if self.data_density is not None and d_grid is not None:

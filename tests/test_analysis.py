@@ -67,9 +67,39 @@ def test_analysed_mode_coverage_is_mode_coverage_of_the_stored_samples(rec):
     assert (rec.path / SERIES_FILE).exists() and (rec.path / EVENTS_FILE).exists() and a.cached
 
 
+def test_the_analysis_says_whether_the_protocol_applies_and_scores_the_data_itself(rec, tmp_path):
+    a = analyse(rec)
+    assert a.protocol.applies and a.protocol.reason == ""  # ring8's 3σ windows: 0.3% of the view
+    real = rec.fixed["data_samples"]
+    core = mode_coverage(real, rec.modes, rec.mode_scales, k_sigma=1.0)  # the reference: the stored real samples
+    assert a.data["core_share"] == core.hq_share and 0.3 < a.data["core_share"] < 0.5  # ≈ 1 − e^(−1/2) in 2D
+    assert a.data["hq_share"] == mode_coverage(real, rec.modes, rec.mode_scales).hq_share
+    for i in (0, 15):
+        snap_core = mode_coverage(rec[i].samples, rec.modes, rec.mode_scales, k_sigma=1.0)
+        assert a.series["core_share"][i] == snap_core.hq_share and a.series["core_share_4"][i] == snap_core.per_mode[4]
+    # the same ring with σ 0.3 in the same view: 3σ windows of neighbours 0.77 apart overlap
+    wide = Ring(8, 0.3)
+    writer = RecordingWriter(tmp_path / "wide", {"data_dim": 2, "latent_dim": 1, "grid": GRID.to_dict()},
+                             {"latents": np.zeros((300, 1), np.float32), "latent_grid": np.zeros((4, 1), np.float32),
+                              "modes": wide.modes, "mode_scales": wide.mode_scales})
+    rng = np.random.default_rng(3)
+    for i in range(8):  # every sample near mode 2 (σ 0.1): a collapse, captioned with the 1σ share, not "high quality"
+        x = (wide.modes[[2]] + rng.normal(0, 0.1, (300, 2))).astype(np.float32)
+        writer.append(i * EVERY, {"samples": x, "density": GRID.histogram(x)}, {})
+    writer.close()
+    wide_rec = load(tmp_path / "wide")
+    a = analyse(wide_rec)
+    assert not a.protocol.applies and a.protocol.reason == "3σ windows overlap" and a.data == {}
+    (collapse,) = [e for e in a.events if e.kind == "collapse"]
+    within = np.median(a.series["core_share"])  # 1 − e^(−4.5) ≈ 99% of N(0, 0.1²) lies within 0.3
+    assert collapse.caption == f"mode collapse: 1 of 8 modes captured ({within:.0%} of samples within 1σ of a mode)"
+
+
 def test_events_come_from_the_series_of_the_stored_arrays(rec):
     kinds = {e.kind: e for e in analyse(rec).events}
-    assert kinds["collapse"].start == 10 * EVERY and kinds["collapse"].caption == "mode collapse: 1 of 8 modes captured"
+    hq = mode_coverage(rec[12].samples, rec.modes, rec.mode_scales).hq_share  # one collapsed snapshot: ≈ 99% (3σ in 2D)
+    assert kinds["collapse"].start == 10 * EVERY and kinds["collapse"].caption.startswith("mode collapse: 1 of 8 modes captured (")
+    assert kinds["collapse"].caption.endswith(" of samples high quality)") and abs(int(kinds["collapse"].caption.split("(")[1][:2]) - 100 * hq) <= 2
     assert (kinds["divergence"].start, kinds["divergence"].end) == (15 * EVERY, 15 * EVERY)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gananim.events import KINDS, OPTIMUM_VALUE, Event, Thresholds, detect_events, timeline
+from gananim.events import KINDS, OPTIMUM_VALUE, Event, Thresholds, detect_events, mode_names, timeline
 from gananim.metrics import MODE_SHARE
 
 T = 400  # snapshots per synthetic run
@@ -217,7 +217,7 @@ def test_captions_name_the_modes_counts_and_period():
     s["centroid_x"][50:110] += 0.5 * np.sin(2 * np.pi * np.arange(60) / 12)
     captions = {e.kind: e.caption for e in detect_events(STEPS, s, n_modes=N_MODES, view_size=VIEW)}
     assert captions["mode_hop"] == "mode hop: mass moves from mode 2 to mode 5"
-    assert captions["collapse"] == "mode collapse: 1 of 8 modes captured"
+    assert captions["collapse"] == f"mode collapse: 1 of 8 modes captured ({np.median(s['hq_share'][200:220]):.0%} of samples high quality)"
     assert captions["sway"] == f"sway: samples swing back and forth (period ≈ {12 * EVERY} steps)"
 
 
@@ -260,3 +260,16 @@ def test_vanishing_gradient_when_d_is_confident_from_the_start():
               "g_grad_norm": np.where(confident, 0.03, 1.2)}
     (event,) = detect_events(steps, series)
     assert (event.kind, event.start, event.end) == ("vanishing_gradient", 0, 395)
+
+
+def test_captions_name_modes_by_the_numbers_drawn_and_place_them_in_1d():
+    """Mode k is the recording's k-th mode, the number drawn beside its × mark; a 1D caption also says where it is."""
+    shares = np.zeros((40, 3))
+    shares[:20, 2], shares[20:, 0] = 0.9, 0.9
+    series = {MODE_SHARE.format(k): shares[:, k] for k in range(3)}
+    steps = np.arange(40) * 10
+    (hop,) = detect_events(steps, series)
+    assert hop.caption == "mode hop: mass moves from mode 2 to mode 0" and (hop.start, hop.end) == (190, 200)
+    (hop,) = detect_events(steps, series, modes=np.array([[-0.25], [0.75], [1.75]]))
+    assert hop.caption == "mode hop: mass moves from mode 2 (x = 1.75) to mode 0 (x = −0.25)"
+    assert mode_names(2, np.array([[1.0, 0.0], [0.0, 1.0]])) == ["mode 0", "mode 1"]  # 2D: the plot numbers them

@@ -9,9 +9,9 @@ import pytest
 
 from gananim.errors import GananimError
 from gananim.grid import Grid
-from gananim.metrics import (MMD_SAMPLES, MODE_SHARE, Reference, d_between_modes, grid_divergences, js, kernel_mean, kl,
-                             metrics, mmd2, mode_coverage, reverse_kl, w1_1d)
-from gananim.targets import Ring
+from gananim.metrics import (CORE_SHARE, MMD_SAMPLES, MODE_SHARE, Reference, d_between_modes, grid_divergences, js,
+                             definiteness, kernel_mean, kl, metrics, mmd2, mode_coverage, protocol_fit, reverse_kl, w1_1d)
+from gananim.targets import Mixture, Ring
 
 RING = Ring(8, 0.01)
 
@@ -204,3 +204,56 @@ def test_every_metric_of_a_1d_snapshot_has_w1_and_counts_samples_outside_the_vie
     assert m["modes_captured"] == 1 and m["outside_share"] == pytest.approx(0.1) and "centroid_y" not in m
     assert m["w1"] == pytest.approx(w1_1d(samples, ref.real))
     assert m["w1"] > 1.0  # half the data mass (at −1) must travel 2, the outliers 6
+
+
+def test_the_protocol_applies_to_small_separate_windows_only():
+    """The rule, on the presets' targets, against shares worked out by hand."""
+    ring = protocol_fit(RING.modes, RING.mode_scales, [(-1.5, 1.5), (-1.5, 1.5)])
+    assert ring.applies and not ring.overlap and ring.reason == ""
+    assert ring.view_share == pytest.approx(8 * math.pi * 0.03**2 / 9, rel=0.02)  # eight disks of radius 3σ = 0.03
+    # five-clusters: σ 1 at radius 5; neighbours 2·5·sin 36° = 5.88 apart < 3σ + 3σ = 6, so the windows overlap
+    five = Ring(5, 1.0, radius=5.0)
+    fit = protocol_fit(five.modes, five.mode_scales, [(-10.0, 10.0), (-10.0, 10.0)])
+    assert not fit.applies and fit.overlap and fit.reason == "3σ windows overlap"
+    # mixture-1d: σ 0.15 at −0.25, 0.75, 1.75 (1 apart > 0.9: separate) in [−1.5, 3.5]: three windows 0.9 long = 54%
+    mix = protocol_fit([[-0.25], [0.75], [1.75]], [0.15] * 3, [(-1.5, 3.5)])
+    assert not mix.overlap and mix.view_share == pytest.approx(2.7 / 5, abs=1e-3)
+    assert not mix.applies and mix.reason == "3σ windows cover 54% of the view"
+    # a window cut by the view's edge counts only inside: one mode at 0, σ 1, view [0, 10] → 3 / 10
+    assert protocol_fit([[0.0]], [1.0], [(0.0, 10.0)]).view_share == pytest.approx(0.3, abs=1e-3)
+
+
+def test_core_shares_count_samples_within_one_sigma_by_hand():
+    """The alternative where the protocol does not apply: per-mode share within 1σ of the nearest mode, and its sum."""
+    grid = Grid(((-5.0, 15.0), (-5.0, 5.0)), 10)
+    ref = Reference(grid, modes=np.array([[0.0, 0.0], [10.0, 0.0]]), scales=np.array([1.0, 2.0]))
+    samples = np.array([[0.5, 0.5],    # 0.71 from mode 0: within 1σ (1)
+                        [0.0, 1.5],    # 1.5 from mode 0: within 3σ, not 1σ
+                        [8.5, 0.0],    # 1.5 from mode 1 (σ 2): within 1σ
+                        [11.0, 1.9],   # 2.15 from mode 1: within 3σ, not 1σ
+                        [5.0, 0.0],    # 5 from both: neither
+                        [np.nan, 0.0]])  # NaN: counts in the total, in no share
+    m = ref.measure(samples)
+    assert m[CORE_SHARE.format(0)] == pytest.approx(1 / 6) and m[CORE_SHARE.format(1)] == pytest.approx(1 / 6)
+    assert m["core_share"] == pytest.approx(2 / 6)
+    assert m["hq_share"] == pytest.approx(4 / 6) and m["modes_captured"] == 2
+
+
+def test_data_from_a_gaussian_mixture_has_its_known_core_share():
+    """Within 1σ a Gaussian holds erf(1/√2) = 68.3% of its mass in 1D and 1 − e^(−1/2) = 39.3% in 2D."""
+    rng = np.random.default_rng(12)
+    mix = Mixture([[-0.25], [0.75], [1.75]], 0.15)
+    one_d = mode_coverage(mix.sample(40_000, rng), mix.modes, mix.mode_scales, k_sigma=1.0)
+    assert one_d.hq_share == pytest.approx(math.erf(1 / math.sqrt(2)), abs=0.01)
+    two_d = mode_coverage(RING.sample(40_000, rng), RING.modes, RING.mode_scales, k_sigma=1.0)
+    assert two_d.hq_share == pytest.approx(1 - math.exp(-0.5), abs=0.01)
+    np.testing.assert_allclose(two_d.per_mode, two_d.hq_share / 8, atol=0.01)
+
+
+@pytest.mark.parametrize("low, high, name", [
+    (-20.0, -0.001, "negative definite"),  # seeds/004's strong D: λmax ≈ −0.001 beside λmin ≈ −20 still counts
+    (-16.9, 0.121, "indefinite"), (0.5, 3.0, "positive definite"),
+    (-20.0, 1e-6, "negative semidefinite"),  # 1e-6 is within 1e-6 × 20 of 0
+    (0.0, 2.0, "positive semidefinite"), (0.0, 0.0, "zero"), (float("nan"), 1.0, "")])
+def test_definiteness_from_the_extreme_eigenvalues(low, high, name):
+    assert definiteness(low, high) == name

@@ -6,8 +6,13 @@ import numpy as np
 import pytest
 import torch
 
+from matplotlib.axes import Axes
+from matplotlib.text import Text
+
 from gananim.errors import GananimError
+from gananim.targets import Ring
 from gananim.views import Frame, make_style, render_frame
+from gananim.views.modes import ModesPanel
 from synthetic import record_known
 
 BOX = [(-4.0, 4.0), (-4.0, 4.0)]
@@ -67,11 +72,14 @@ def test_dashboard_plots_scalars_with_a_cursor(moving, assert_frame):
     frame = Frame([moving], "dashboard", make_style((320, 240)))
     frame.render(2)
     dash = frame.views[0]
-    assert all(c.get_xdata()[0] == 2 for c in dash.cursors)
-    titles = [t.get_text() for t, _, _ in dash.labels]
-    assert titles[0].startswith("losses") and "D loss 3" in titles[0] and "G loss 1.8" in titles[0]
-    assert any(t.startswith("discriminator") for t in titles)  # D(fake) only: a view box has no real data
-    assert not any(t.startswith("value") for t in titles)
+    assert all(p.cursor.get_xdata()[0] == 2 for p in dash.panels)
+    titles = [p.header.title.get_text() for p in dash.panels]
+    losses = dash.panels[0]
+    assert titles[0] == "losses" and [e.get_text() for e in losses.header.entries] == ["━ D loss 3", "━ G loss 1.8"]
+    # the header is the legend: each entry in its curve's colour
+    assert [e.get_color() for e in losses.header.entries] == [line.get_color() for line in losses.chart.get_lines()[:2]]
+    assert "discriminator" in titles  # D(fake) only: a view box has no real data
+    assert "value V(G, D)" not in titles and "modes" not in " ".join(titles)  # no value recorded, no modes
     assert_frame("dashboard-mid", render_frame(moving, 2, "dashboard", SMALL))
 
 
@@ -146,3 +154,153 @@ def test_drawing_helpers_import_without_matplotlib():
     code = "import sys, gananim.drawing; print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+# --------------------------------------------------------------------------- dashboard and frames that read at a glance
+
+RING = Ring(8, 0.01)  # mode k at angle 2πk/8: mode 3 at (−0.71, 0.71)
+
+
+def onto_mode_3(z, t):
+    """A blob at the centre (no sample within 3σ of a mode) that lands on mode 3 for the last snapshots."""
+    return 0.1 * z if t < 0.5 else torch.tensor(RING.modes[3], dtype=torch.float32) + 0.003 * z
+
+
+def curvature(step):
+    """The Hessian's extreme eigenvalues every other step (NaN between, as with curvature_every = 2): seeds/004's
+    strong D, λmax ≈ −0.001 beside λmin ≈ −20; gradient norms over ten decades."""
+    eigs = {"hessian_eig_min": -20.0, "hessian_eig_max": -0.001} if step % 2 == 0 else {}
+    return {"d_loss": 1.0, "g_loss": 0.5, "g_grad_norm": 10.0 ** (2 - 2.5 * step), "d_grad_norm": 1.0, **eigs}
+
+
+@pytest.fixture(scope="module")
+def ring(tmp_path_factory):
+    return record_known(tmp_path_factory.mktemp("r") / "ring", onto_mode_3, left_is_real, 2, RING, scalars=curvature)
+
+
+def texts_on(frame: Frame) -> list[tuple[str, object]]:
+    """Every text the frame draws, with its box in pixels: tick labels only where their tick is within the axis."""
+    renderer = frame.canvas.get_renderer()
+    ticks, out = set(), []
+    for ax in frame.fig.findobj(Axes):
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                ticks |= {tick.label1, tick.label2}
+                for label in (tick.label1, tick.label2):
+                    if ax.axison and label.get_visible() and tick.get_visible() and label.get_text() and lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                        out.append((label.get_text(), label.get_window_extent(renderer)))
+    for text in frame.fig.findobj(Text):
+        if text not in ticks and text.get_visible() and text.get_text().strip():
+            out.append((text.get_text(), text.get_window_extent(renderer)))
+    return out
+
+
+def assert_no_overlaps(frame: Frame) -> None:
+    """No two texts of a frame overlap (by more than a pixel) and every text lies inside it."""
+    found = texts_on(frame)
+    for k, (a, box_a) in enumerate(found):
+        assert box_a.x0 >= -1 and box_a.x1 <= frame.style.width + 1 and box_a.y0 >= -1, f"{a!r} leaves the frame: {box_a}"
+        for b, box_b in found[k + 1:]:
+            overlap = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0), min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+            assert min(overlap) <= 1, f"{a!r} overlaps {b!r}"
+
+
+def test_modes_panel_shows_the_count_beside_the_shares_and_numbers_bars_like_the_marks(ring):
+    frame = Frame([ring], "surface", make_style("720p"), dashboard=True)
+    frame.render(4)
+    panel = next(p for p in frame.views[1].panels if isinstance(p, ModesPanel))
+    assert panel.header.title.get_text() == "modes (3σ protocol)"
+    assert [e.get_text() for e in panel.header.entries] == ["━ high quality 100%", "━ captured 1 of 8"]
+    np.testing.assert_allclose(panel.corners[:, 1, 1], np.eye(8)[3])  # all high-quality mass on mode 3
+    assert [t.get_text() for t in panel.bars.get_xticklabels()] == [str(k) for k in range(8)]
+    frame.render(0)  # the blob at the centre: nothing within 3σ of a mode
+    assert [e.get_text() for e in panel.header.entries] == ["━ high quality 0%", "━ captured 0 of 8"]
+    # the surface numbers each × mark as the bars and the captions do: number k next to mode k
+    labels = frame.views[0].mode_labels
+    assert labels.texts == [str(k) for k in range(8)]
+    at = frame.axes[0].transData.transform(RING.modes)
+    for k, path in enumerate(labels.get_paths()):  # each number's outline, placed in pixels beside its mode
+        box = path.get_extents(labels.get_transform())
+        centre = at[k] + [(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2]
+        assert np.argmin(np.hypot(*(at - centre).T)) == k and 5 < np.hypot(*(at[k] - centre)) < 20
+    assert_no_overlaps(frame)
+
+
+def test_modes_panel_says_when_the_protocol_does_not_apply(tmp_path):
+    """five-clusters: σ 1 at radius 5 in [−10, 10]²: the 3σ windows overlap; within 1σ against the data's own 39%."""
+    five = Ring(5, 1.0, radius=5.0)
+    rec = record_known(tmp_path / "five", lambda z, t: 1.5 * z, left_is_real, 2, five, view_box=[(-10.0, 10.0), (-10.0, 10.0)])
+    frame = Frame([rec], "dashboard", make_style("720p"))
+    frame.render(4)
+    panel = next(p for p in frame.views[0].panels if isinstance(p, ModesPanel))
+    assert panel.header.title.get_text() == "modes, within 1σ"
+    within, data = (e.get_text() for e in panel.header.entries)
+    assert within.startswith("━ within 1σ ") and data.startswith("━ data ")
+    assert 25 <= float(data.split()[-1].rstrip("%")) <= 55  # 1 − e^(−1/2) = 39% of a 2D Gaussian, from 64 real samples
+    notes = [t.get_text() for t in panel.chart.texts]
+    assert "3σ protocol n/a: 3σ windows overlap" in notes
+    assert_no_overlaps(frame)
+
+
+def test_curvature_is_held_between_computations_with_its_step_and_definiteness(ring):
+    frame = Frame([ring], "dashboard", make_style("720p"))
+    dash = frame.views[0]
+    hessian = next(p for p in dash.panels if getattr(p, "hessian", False))
+    for step in (2, 3):  # computed at 2, held at 3: never "nan"
+        frame.render(step)
+        assert [e.get_text() for e in hessian.header.entries] == ["━ λmin −20", "━ λmax −0.001"]
+        assert hessian.note.get_text() == "negative definite · computed at step 2"
+    # symlog: −0.001 sits visibly below 0 (and +0.1 would sit visibly above), beside −20
+    chart = hessian.chart
+    assert chart.get_yscale() == "symlog"
+    y = lambda v: chart.transData.transform((0, v))[1]  # noqa: E731
+    assert y(0) - y(-0.001) > 3 and y(0.1) - y(0) > 3 and y(-0.001) > y(-20)
+    # the gradient norms span ten decades: at most three labelled ticks, none overlapping
+    norms = next(p for p in dash.panels if p.header.title.get_text() == "gradient norms")
+    lo, hi = norms.chart.get_ylim()
+    shown = [t for t in norms.chart.get_yticks() if lo <= t <= hi]
+    assert norms.chart.get_yscale() == "log" and 2 <= len(shown) <= 3
+    assert_no_overlaps(frame)
+
+
+def test_three_way_compare_keeps_every_panel_and_colour_bar_apart_and_marks_a_run_that_ended(tmp_path, moving):
+    short = record_known(tmp_path / "short", shift, left_is_real, 2, BOX, steps=2)
+    frame = Frame([moving, short, moving], "surface", make_style("720p"), titles=["a", "short", "c"])
+    frame.render(2)
+    mark = frame.ended[1][1]
+    assert not mark.get_visible()
+    frame.render(4)
+    assert mark.get_visible() and mark.get_text() == "short · ended at step 2" and not frame.ended[0][1].get_visible()
+    renderer = frame.canvas.get_renderer()
+    boxes = [ax.get_tightbbox(renderer) for ax in frame.axes]  # each panel with its colour bars and labels
+    for left, right in zip(boxes, boxes[1:]):
+        assert left.x1 < right.x0
+    assert boxes[0].x0 >= 0 and boxes[-1].x1 <= frame.style.width
+    frame.render(2)
+    assert_no_overlaps(frame)
+
+
+def test_surface_marks_a_density_peak_over_its_colour_scale(moving):
+    frame = Frame([moving], "surface", SMALL)
+    view = frame.views[0]
+    frame.render(0)
+    view.vmax = 1e9  # nothing reaches the top: the key just says "top"
+    frame.render(1)
+    assert view.clip.get_text() == "top"
+    view.vmax = float(np.max(moving[1].density)) / 3  # the peak is 3× the scale's top: clipped, and said so
+    frame.render(1)
+    assert view.clip.get_text() == "▲ top ×3.0"
+
+
+def test_circle_is_outlined_exactly(tmp_path):
+    from gananim.drawing import data_outline
+    from gananim.targets import make_target
+
+    rec = record_known(tmp_path / "circle", lambda z, t: 0.5 * z, left_is_real, 2, make_target({"kind": "circle", "radius": 1.0}))
+    (line,) = data_outline(rec)
+    np.testing.assert_allclose(np.hypot(line[:, 0], line[:, 1]), 1.0)
+    assert len(line) > 500  # smooth at any size, not a grid's polygon
+    frame = Frame([rec], "surface", make_style("720p"))
+    frame.render(0)
+    assert_no_overlaps(frame)

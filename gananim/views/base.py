@@ -68,6 +68,9 @@ class View:
         self.update(i)
         return i
 
+    def share_steps(self, first: int, last: int) -> None:
+        """Views with a training-step axis (the dashboard) span first..last: side by side, runs line up on step."""
+
     raster_ax: Axes | None = None  # set by views that paint their axes' interior as one bitmap
 
     def raster(self, height: int, width: int) -> np.ndarray:

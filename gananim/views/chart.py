@@ -1,0 +1,117 @@
+"""Pieces of the dashboard's small charts: a header that is the panel's legend and value readout, held values of
+series computed only every few steps, and axis scales that keep their tick labels apart."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter, NullLocator
+from matplotlib.transforms import offset_copy
+
+SWATCH = "━"  # the line sample before each header entry: the entry's colour is its curve's colour
+ENTRY_GAP = 0.9  # em between header entries
+MIN_FONT = 0.6  # a header too wide for its panel shrinks its font down to this factor, then drops its title
+
+
+def num(v: float) -> str:
+    """A value as a header shows it: three significant digits and a true minus sign; "—" where not finite."""
+    return f"{v:.3g}".replace("-", "−") if np.isfinite(v) else "—"
+
+
+def share(v: float) -> str:
+    """A share in percent: whole percents from 10%, one decimal from 1%, two significant digits below ("0.84%"), so
+    a handful of samples never reads as "0%"."""
+    if not np.isfinite(v):
+        return "—"
+    pct = 100 * v
+    return f"{pct:.0f}%" if pct >= 9.95 else f"{pct:.1f}%" if pct >= 0.995 else f"{pct:.2g}%" if pct > 0 else "0%"
+
+
+def held_index(y: np.ndarray) -> np.ndarray:
+    """For each snapshot, the index of the newest finite value at or before it (-1 before the first): a series
+    computed every K steps (NaN between) holds its last value instead of flickering to NaN."""
+    idx = np.where(np.isfinite(y), np.arange(len(y)), -1)
+    return np.maximum.accumulate(idx) if len(idx) else idx
+
+
+class Header:
+    """One line above a panel: its title on the left, then one entry per series, right-aligned, as "━ label value"
+    in the series' colour. Each entry's place is fixed from the widest text it will ever show (`templates`), so
+    only set_text runs per frame and entries never run into each other or the title."""
+
+    def __init__(self, host, rect, title: str, colours: list[str], templates: list[str], style, size: float):
+        x0, y0, w, h = rect
+        fig = host.figure
+        renderer = fig.canvas.get_renderer()
+        px_per_pt = fig.dpi / 72
+        base = style.fs(size)
+
+        def width(text: str, fs: float) -> float:  # in points
+            probe = fig.text(0, 0, text, fontsize=fs)
+            wide = probe.get_window_extent(renderer).width / px_per_pt
+            probe.remove()
+            return wide
+
+        avail = w * host.bbox.width / px_per_pt
+        factor = 1.0
+        while True:  # too wide for a narrow panel: a smaller font, then no title (the entries name the curves)
+            fs = base * factor
+            widths = [width(t, fs) for t in templates]
+            entries = sum(widths) + ENTRY_GAP * fs * len(widths)
+            if entries + width(title, fs) <= avail:
+                break
+            if factor <= MIN_FONT:
+                title = ""
+                if entries <= avail or factor <= MIN_FONT ** 2:
+                    break
+            factor *= 0.9
+        lift = offset_copy(host.transAxes, fig, y=0.25 * fs, units="points")
+        self.title = host.text(x0, y0 + h, title, transform=lift, ha="left", va="bottom", fontsize=fs, color=style.text,
+                               clip_on=False)
+        self.entries, right = [], 0.0
+        for colour, wide in reversed(list(zip(colours, widths))):
+            at = offset_copy(host.transAxes, fig, x=-right, y=0.25 * fs, units="points")
+            self.entries.insert(0, host.text(x0 + w, y0 + h, "", transform=at, ha="right", va="bottom", fontsize=fs,
+                                             color=colour))
+            right += wide + ENTRY_GAP * fs
+
+    def set(self, texts: list[str]) -> None:
+        for entry, text in zip(self.entries, texts):
+            entry.set_text(text)
+
+
+def entry(label: str, value: str) -> str:
+    return f"{SWATCH} {label} {value}"
+
+
+def widest(label: str, values) -> str:
+    """The widest header entry a series will show (digits as 8s, the widest figure), to reserve its place."""
+    texts = {num(v) for v in values} | {"—"}
+    longest = max(texts, key=len)
+    return entry(label, "".join("8" if ch.isdigit() else ch for ch in longest))
+
+
+def log_axis(ax) -> None:
+    """A log y axis with at most three labelled decades and no minor labels: labels that never pile up."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=3))
+    ax.yaxis.set_minor_locator(LogLocator(base=10, subs=np.arange(2, 10) * 0.1, numticks=12))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def symlog_axis(ax, values: np.ndarray) -> float:
+    """A symlog y axis for eigenvalues: logarithmic beyond a linear band around 0 four decades below the largest |λ|,
+    so −0.001 and +0.1 beside −20 sit clearly on either side of 0; ticks at 0 and one power of ten per side.
+    Returns the linear band's half-width."""
+    finite = np.abs(values[np.isfinite(values)])
+    top = float(finite.max()) if len(finite) and finite.max() > 0 else 1.0
+    linthresh = 10.0 ** np.floor(np.log10(top * 1e-4))
+    ax.set_yscale("symlog", linthresh=linthresh, linscale=0.5)
+    ticks = [0.0]
+    for side in (-1, 1):
+        reach = values[np.isfinite(values) & (side * values > linthresh)]
+        if len(reach):
+            ticks.append(side * 10.0 ** np.floor(np.log10(np.abs(reach).max())))
+    ax.yaxis.set_major_locator(FixedLocator(sorted(ticks)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: "0" if v == 0 else num(v)))
+    ax.yaxis.set_minor_locator(NullLocator())
+    return linthresh
