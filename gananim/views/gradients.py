@@ -99,11 +99,11 @@ class GradientsView(Tweening, View):
     data_dims = (1, 2)
     needs_discriminator = True
 
-    def __new__(cls, rec, style):
-        if cls is GradientsView and rec.manifest.get("data_dim") == 1:
-            from gananim.views.gradients_line import LineGradients  # imported here: that module builds on this one
+    line_form: type | None = None  # the 1D form; gradients_line.py (which builds on this class) registers itself here
 
-            cls = LineGradients
+    def __new__(cls, rec, style):
+        if cls is GradientsView and rec.manifest.get("data_dim") == 1 and cls.line_form is not None:
+            cls = cls.line_form
         return super().__new__(cls)
 
     def setup(self, ax):

@@ -126,3 +126,6 @@ class LineGradients(GradientsView):
         self.mean.set_text(self.mean_text(snap))
         out = int((np.isfinite(snap.samples[:, 0]) & ~self._visible(snap.samples)).sum())
         self.outside.set_text(f"{out} of {len(snap.samples)} samples outside the view" if out else "")
+
+
+GradientsView.line_form = LineGradients  # `gradients` on a 1D recording draws this form
