@@ -52,6 +52,23 @@ def room_for_right_labels(ax, style, ems: float = 2.2) -> None:
     ax.set_position([pos.x0, pos.y0, pos.width - cut, pos.height])
 
 
+def d_axis(ax, s, low: float, high: float, xs: tuple[float, float], centres, half_zorder: float = 2):
+    """D's own axis on the right (0, ½, 1 in D's colour) spanning low..high, the dashed ½ line, and D's curve
+    (empty, filled per frame); returns (twin axes, D's line)."""
+    twin = ax.twinx()
+    twin.set_ylim(low, high)  # D = 0 on the x line, D = 1 level with the density scale's peak
+    twin.set_yticks([0, 0.5, 1], ["0", "½", "1"])
+    twin.tick_params(labelsize=s.fs(0.8), colors=s.discriminator)
+    twin.spines["right"].set_bounds(0, 1)
+    twin.spines["right"].set_color(s.discriminator)
+    for side in ("top", "left", "bottom"):
+        twin.spines[side].set_visible(False)
+    twin.plot(list(xs), [0.5, 0.5], color=s.discriminator, alpha=0.55, linestyle=(0, (5, 4)), linewidth=1.0 * s.scale,
+              zorder=half_zorder)
+    (line,) = twin.plot(centres, np.full(len(centres), np.nan), color=s.discriminator, linewidth=1.8 * s.scale, zorder=6)
+    return twin, line
+
+
 def peak_mark(ax, style):
     """The label that marks a generated density peak cut off by the top of the band (moving, hidden at first)."""
     return ax.text(0, 0, "", ha="center", va="top", fontsize=style.fs(0.75), color=style.generated, visible=False,
@@ -140,16 +157,7 @@ class GoodfellowView(Tweening, View):
         moving = [self.fill, self.outline, self.quiver, self.peak_label]
 
         if self.has_d:
-            twin = self.twin = ax.twinx()
-            twin.set_ylim(-band / self.peak, top / self.peak)  # D = 0 on the x line, D = 1 level with the density scale's peak
-            twin.set_yticks([0, 0.5, 1], ["0", "½", "1"])
-            twin.tick_params(labelsize=s.fs(0.8), colors=s.discriminator)
-            twin.spines["right"].set_bounds(0, 1)
-            twin.spines["right"].set_color(s.discriminator)
-            for side in ("top", "left", "bottom"):
-                twin.spines[side].set_visible(False)
-            twin.plot([x0, x1], [0.5, 0.5], color=s.discriminator, alpha=0.55, linestyle=(0, (5, 4)), linewidth=1.0 * s.scale, zorder=1)
-            (self.d_line,) = twin.plot(centres, np.full(len(centres), np.nan), color=s.discriminator, linewidth=1.8 * s.scale, zorder=6)
+            self.twin, self.d_line = d_axis(ax, s, -band / self.peak, top / self.peak, (x0, x1), centres, half_zorder=1)
             handles.append(Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale))
             labels.append("D(x)")
             moving.append(self.d_line)

@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from gananim.drawing import HEADROOM, density_peak
-from gananim.views.goodfellow import peak_mark, room_for_right_labels, show_peak, step_outline
+from gananim.views.goodfellow import d_axis, peak_mark, room_for_right_labels, show_peak, step_outline
 from gananim.views.gradients import ARROW, MAX_LENGTH, GradientsView
 
 ROWS = 40      # samples in the strip (evenly spread over the fixed samples ordered by z)
@@ -70,16 +70,7 @@ class LineGradients(GradientsView):
         (self.outline,) = ax.plot(xs, ys, color=s.generated, linewidth=1.2 * s.scale, alpha=0.8, zorder=3)
         handles.append(Line2D([], [], color=s.generated, linewidth=1.2 * s.scale))
         labels.append("G(z) density")
-        twin = ax.twinx()
-        twin.set_ylim(-band / self.peak, top / self.peak)  # D = 0 on the x line, D = 1 level with the density peak
-        twin.set_yticks([0, 0.5, 1], ["0", "½", "1"])
-        twin.tick_params(labelsize=s.fs(0.8), colors=s.discriminator)
-        twin.spines["right"].set_bounds(0, 1)
-        twin.spines["right"].set_color(s.discriminator)
-        for side in ("top", "left", "bottom"):
-            twin.spines[side].set_visible(False)
-        twin.plot([x0, x1], [0.5, 0.5], color=s.discriminator, alpha=0.55, linestyle=(0, (5, 4)), linewidth=1.0 * s.scale)
-        (self.d_line,) = twin.plot(centres, np.full(len(centres), np.nan), color=s.discriminator, linewidth=1.8 * s.scale, zorder=6)
+        _, self.d_line = d_axis(ax, s, -band / self.peak, top / self.peak, (x0, x1), centres)
         handles.append(Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale))
         labels.append("D(x)")
         handles.append(Line2D([], [], color=ARROW, marker=">", markersize=4 * s.scale, linewidth=1.0 * s.scale))
