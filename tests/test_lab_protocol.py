@@ -110,7 +110,7 @@ def test_protocol_resumes_bit_identically(tmp_path, monkeypatch):
 
 
 def test_fixed_real_is_validated():
-    with pytest.raises(GananimError, match="train.fixed_real must be 0 \(a fresh real batch every update\) to 65,536"):
+    with pytest.raises(GananimError, match=r"train.fixed_real must be 0 \(a fresh real batch every update\) to 65,536"):
         config_from_dict({"train": {"fixed_real": -1}})
     with pytest.raises(GananimError, match="fixed_z_per_game' must be true or false"):
         config_from_dict({"train": {"fixed_z_per_game": 1}})
