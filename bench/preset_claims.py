@@ -38,7 +38,8 @@ BIN_RANGE = (0.5, 1.5)  # ...between half and 1.5x its fair share 1/16 (a chi-sq
 KUIPER_MAX = 0.1  # ...and Kuiper's statistic (the KS distance for angles: rotation-free) to the uniform is at most this
 BLUR_RATIO = 2.0  # vae-circle is blurrier: its radial spread at least twice circle's
 DOMINANT = 0.5  # four-points: a point "holds" the samples when at least half are nearest to it
-HOPS_MIN, PLACES_MIN = 3, 3  # four-points hops: the holding point changes >= 3 times among >= 3 points (seeds/000)
+HOPS_MIN, PLACES_MIN = 3, 3  # four-points hops: the holding point changes >= 3 times among >= 3 points (seeds/000)...
+QUARTER_TOL = 0.1  # ...or it converges: each point holds 0.25 +- this of the high-quality samples (and HQ_MIN of all are)
 HELD, LOST = 0.5, 0.25  # a cluster is held while its share within 1 sigma is >= 0.5x the data's there, lost once it is
 # < 0.25x (hysteresis: noise around one threshold is not a hop); the 3-sigma protocol does not apply to five-clusters
 # (its 3-sigma windows cover most of the view) nor to mixture-1d (they span the whole data range)
@@ -213,9 +214,9 @@ def four_points(runs: Runs) -> Verdict:
     places = len(set(holder))
     cov = mode_coverage(rec[-1].samples, rec.modes, rec.mode_scales)
     split = cov.per_mode / cov.hq_share if cov.hq_share > 0 else np.zeros(len(rec.modes))
-    converged = bool((np.abs(split - 0.25) <= 0.1).all() and cov.hq_share >= HQ_MIN)
+    converged = bool((np.abs(split - 0.25) <= QUARTER_TOL).all() and cov.hq_share >= HQ_MIN)
     ok = converged or (hops >= HOPS_MIN and places >= PLACES_MIN)
-    return Verdict(f"converges (each point 0.25 ± 0.1, ≥ {HQ_MIN:.0%} HQ) or hops: the point holding ≥ {DOMINANT:.0%} "
+    return Verdict(f"converges (each point 0.25 ± {QUARTER_TOL}, ≥ {HQ_MIN:.0%} HQ) or hops: the point holding ≥ {DOMINANT:.0%} "
                    f"of the samples changes ≥ {HOPS_MIN}× among ≥ {PLACES_MIN} points",
                    f"{'converged' if converged else 'not converged'}; {hops} hops among {places} points", ok)
 
