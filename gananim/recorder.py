@@ -119,14 +119,14 @@ class Recorder:
         self._latents = self._on_g(fixed["latents"])
         self._real = self._on_d(fixed["data_samples"]) if "data_samples" in fixed else None
         self._grid_points = self._on_d(self.grid.points())
-        # G runs once per snapshot on each latent it needs, in one no-grad call: the stored latents after the
-        # gradient batch, the mapping's latent grid and, only if density_samples > n_samples, extra density latents
+        # G runs once per snapshot on each latent it needs: on the gradient batch (the first stored latents) with
+        # its graph, and in one no-grad call on the other stored latents, the mapping's latent grid and, only if
+        # density_samples > n_samples, extra density latents
         n = len(self._latents)
         self._n_mapping = len(fixed["latent_grid"])
         self._density_samples = opts.density_samples
         extra = self.prior.sample(max(0, opts.density_samples - n), seed + 3)
-        # the gradient norms' G forward keeps its graph and gives the first stored samples: no latent runs twice
-        self._n_grad = min(self._n_grad, n, len(self._real)) if self._real is not None else min(self._n_grad, n)
+        self._n_grad = min(self._n_grad, n, len(self._real) if self._real is not None else n)  # a resumed recording's
         self._nograd_z = torch.cat([self._latents[self._n_grad:], self._on_g(fixed["latent_grid"]), extra.to(self.device, self.dtype)])
         # the curvature's balanced batches (off by default): the whole real batch and as many stored latents
         self._n_balanced = min(n, len(self._real) if self._real is not None else opts.real_samples)
@@ -245,10 +245,9 @@ class Recorder:
     def _probe(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         """Everything one snapshot holds, computed without touching training state; one copy to the host.
 
-        Cost (the overhead target: a few % of a training step at every=10) decides the sizes: G runs once on
-        each stored latent (the first grad_samples with a graph for the gradient norms, the rest without), the
-        density is the histogram of the stored samples (density_samples = n_samples by default: no extra G calls),
-        and D gets the grid, arrow_samples samples and the balanced gradient batches (see _probe_discriminator).
+        Sized for the overhead target (bench/bench_recorder.py): G runs once on each latent (the gradient batch
+        with its graph, the rest in one no-grad call); the density is the histogram of the stored samples
+        (density_samples = n_samples by default: no G call of its own, and recomputable from what is stored).
         """
         k, n, m = self._n_grad, len(self._latents), self._n_mapping
         with probing(self.G, self.D):
@@ -270,15 +269,15 @@ class Recorder:
     def _probe_discriminator(self, head: torch.Tensor, samples: torch.Tensor) -> dict[str, torch.Tensor]:
         """D on the grid, the generator-gradient arrows, D statistics, V(G, D) and the gradient norms.
 
-        D sees the first max(grad_samples, arrow_samples) stored samples (512 by default), in two batches: the
-        gradient batch (`head`, still on G's graph) and the rest. That one forward serves all of these:
-        - the arrows ∇x log D(x) on the first arrow_samples: the gradients view reads them as a random subset
-          (the latents are i.i.d.); on all 2,500 the backward through D cost a third of a snapshot. The other rows
-          of g_grad are NaN (manifest `g_grad_rows`), which the view skips like a diverged sample's;
-        - d_fake and V(G, D): averages over those samples (against the whole real batch);
+        D sees the first max(grad_samples, arrow_samples) stored samples (512 by default) in two batches, the
+        gradient batch (`head`, still on G's graph) and the rest; that one forward serves:
+        - the arrows ∇x log D(x), on the first arrow_samples only: the gradients view reads them as a random subset
+          (the latents are i.i.d.), and on all 2,500 their forward and backward through D cost 5 times as much.
+          The other rows of g_grad are NaN (manifest `g_grad_rows`), which the view skips like a diverged sample's;
+        - d_fake and V(G, D): averages over those samples (V against the whole real batch);
         - the gradient norms: G's and D's losses on the first grad_samples (256) stored samples against as many
-          real ones (balanced, as in training), one backward each, no forward repeated. Half the toy loop's
-          batch: the norm's scale is the same, its sampling noise a little higher.
+          real ones (balanced, as in training; half the toy loop's batch: the norm's scale is the same, its noise a
+          little higher). D's takes one backward; G's rides on the arrows' backward (nonsaturating) or takes one.
         """
         k, a = self._n_grad, self._n_arrows
         with torch.no_grad():

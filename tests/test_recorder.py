@@ -417,6 +417,8 @@ def test_generator_without_parameters_is_recorded(tmp_path):
     (lambda: (mlp(2, 2), TwoScores()), {}, r"returned shape \(2, 2\) .* one score per sample, \(2,\) or \(2, 1\)"),
     (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, density_samples=0)}, "density_samples must be an integer from 1 to"),
     (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, grid_size=2)}, "grid_size must be an integer from 4 to"),
+    (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, arrow_samples=0)}, "arrow_samples must be an integer from 1 to"),
+    (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, grad_samples=1.5)}, "grad_samples must be an integer from 1 to"),
     (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, flush_secs=float("nan"))}, "flush_secs must be a finite"),
     (lambda: (mlp(2, 2), None), {"every": 0}, "every must be an integer >= 1"),
     (lambda: (mlp(2, 2), None), {"loss": "wasserstein"}, "loss must be one of"),
