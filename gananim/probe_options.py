@@ -15,7 +15,8 @@ from gananim.errors import GananimError
 # Per snapshot: grid_size² D values and density cells (1024² float32 = 4 MB each), latent_grid² mapping arrows,
 # n_samples stored points, density_samples generator calls; a schedule of a billion steps is weeks of CPU.
 MAX = {"every": 10**9, "n_samples": 100_000, "grid_size": 1024, "latent_grid": 256, "density_samples": 10_000_000,
-       "real_samples": 100_000, "grad_samples": 100_000, "arrow_samples": 100_000, "curvature_every": 10**9, "curvature_k": 64, "chunk_size": 4096}
+       "real_samples": 100_000, "grad_samples": 100_000, "arrow_samples": 100_000, "curvature_every": 10**9, "curvature_k": 64,
+       "chunk_size": 4096}
 
 
 # The default grid per data dimension. 2D: 32 x 32, where the 2,500 stored samples fill the density cells as densely

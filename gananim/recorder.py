@@ -289,7 +289,8 @@ class Recorder:
             logits = [self._logits(x) for x in batches]
             # nonsaturating: G's loss -mean log D(x) over the gradient batch is -1/k times the arrows' objective
             # Σ log D there, so the arrows' backward, continued into G, gives G's gradient too (× -k)
-            fused = [p for _, p in trainable(self.G)] if k and self.loss == "nonsaturating" else []
+            reaches_g = k > 0 and head.requires_grad  # else no gradient reaches G's parameters: its norm is NaN
+            fused = [p for _, p in trainable(self.G)] if reaches_g and self.loss == "nonsaturating" else []
             if logits[0].requires_grad:  # the arrows: ∇x log D(x) = σ(-l) ∇x l, one backward to the inputs (and G)
                 grads = torch.autograd.grad(logits, batches + fused, grad_outputs=[torch.sigmoid(-l.detach()) for l in logits],
                                             retain_graph=k > 0, allow_unused=True)
@@ -310,8 +311,10 @@ class Recorder:
                         "d_grad_norm": grad_norm(objectives.d_loss(self.loss, real_k, logits[0]), self.D) if k else nan}
             if fused:
                 out["g_grad_norm"] = norm(g_param_grads) / k
+            elif reaches_g:
+                out["g_grad_norm"] = grad_norm(objectives.g_loss(self.loss, logits[0]), self.G, retain_graph=False)
             else:
-                out["g_grad_norm"] = grad_norm(objectives.g_loss(self.loss, logits[0]), self.G, retain_graph=False) if k else nan
+                out["g_grad_norm"] = nan
         return out
 
     def _curvature(self, due: bool) -> tuple[dict[str, np.ndarray], dict[str, float]]:
@@ -326,7 +329,8 @@ class Recorder:
                                                 seed=self.seed, d_output=self.d_output)
             game[: len(eigs)] = np.stack([eigs.real, eigs.imag], axis=1)
             if exact:
-                hessian = curvature.value_hessian_eigs(self.G, self.D, self._latents[: self._n_balanced], self._real, d_output=self.d_output)
+                hessian = curvature.value_hessian_eigs(self.G, self.D, self._latents[: self._n_balanced], self._real,
+                                                       d_output=self.d_output)
         scalars = {"game_eig_abs": float(np.hypot(*game[0])), "game_eig_real_max": float(np.nanmax(game[:, 0])) if due else math.nan}
         if exact:
             scalars |= {"hessian_eig_min": float(hessian[0]), "hessian_eig_max": float(hessian[-1])}

@@ -189,7 +189,8 @@ def test_gradient_probes_equal_direct_autograd(tmp_path, loss):
     x = fake.detach().requires_grad_(True)
     (arrows,) = torch.autograd.grad(nn.functional.logsigmoid(D(x)).sum(), x)
     g_grads = torch.autograd.grad(objectives.g_loss(loss, D(fake[:16]).reshape(-1)), list(G.parameters()))
-    d_grads = torch.autograd.grad(objectives.d_loss(loss, D(real[:16]).reshape(-1), D(fake[:16].detach()).reshape(-1)), list(D.parameters()))
+    d_loss = objectives.d_loss(loss, D(real[:16]).reshape(-1), D(fake[:16].detach()).reshape(-1))
+    d_grads = torch.autograd.grad(d_loss, list(D.parameters()))
     s = {k: v[0] for k, v in r.scalars.items()}
     assert r[0].g_grad.shape == (40, 2) and len(real) == 24
     assert r.manifest["g_grad_rows"] == 30 and r.manifest["grad_samples"] == 16
