@@ -48,6 +48,7 @@ MANIFEST_FIELDS = {
     "chunk_size": (False, lambda v: _int(v, 1), "a whole number ≥ 1"),
     "n_samples": (False, lambda v: _int(v, 1), "a whole number ≥ 1"),
     "every": (False, lambda v: _int(v, 1), "a whole number ≥ 1"),
+    "g_grad_rows": (False, lambda v: _int(v, 0), "a whole number ≥ 0"),
     "latent_grid_shape": (False, lambda v: isinstance(v, list) and all(_int(x, 1) for x in v), "a list of whole numbers"),
     "prior": (False, lambda v: isinstance(v, str), "a string"),
     "prior_range": (False, _pair, "a [low, high] pair"),
