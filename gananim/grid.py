@@ -63,15 +63,28 @@ class Grid:
         return np.stack([xx.ravel(), yy.ravel()], axis=1)
 
     def histogram(self, samples: np.ndarray) -> np.ndarray:
-        """Density (per unit length/area) of samples on the grid; mass outside the box is dropped."""
+        """Density (per unit length/area) of samples on the grid; mass outside the box is dropped.
+
+        The same counts as np.histogram/histogram2d on `edges` (the last bin closed on the right), by index
+        arithmetic and one bincount: the Recorder histograms every snapshot, and histogram2d's general path
+        cost a tenth of a snapshot.
+        """
         samples = np.asarray(samples, dtype=np.float64).reshape(len(samples), self.dim)
         total = len(samples)
         samples = samples[np.isfinite(samples).all(axis=1)]
-        edges = self.edges
-        if self.dim == 1:
-            counts, _ = np.histogram(samples[:, 0], bins=edges[0])
-        else:  # histogram2d's first axis is its first argument: pass y first to get (ny, nx)
-            counts, _, _ = np.histogram2d(samples[:, 1], samples[:, 0], bins=[edges[1], edges[0]])
+        inside = np.ones(len(samples), dtype=bool)
+        cell = np.zeros(len(samples), dtype=np.int64)
+        all_edges = self.edges
+        for axis, (lo, hi) in reversed(list(enumerate(self.bounds))):  # y first: row-major (ny, nx)
+            x, edges = samples[:, axis], all_edges[axis]
+            inside &= (x >= lo) & (x <= hi)
+            i = np.clip(((x - lo) * (self.size / (hi - lo))).astype(np.int64), 0, self.size - 1)
+            # rounding can put a value next to an edge one bin off: correct it against the edges themselves,
+            # as numpy's histogram does for uniform bins
+            i -= x < edges[i]
+            i += (x >= edges[np.minimum(i + 1, self.size)]) & (i < self.size - 1)
+            cell = cell * self.size + i
+        counts = np.bincount(cell[inside], minlength=self.size ** self.dim).reshape(self.shape)
         return counts / max(total, 1) / self.cell_area
 
     def to_dict(self) -> dict:
