@@ -183,6 +183,11 @@ def _scalar_summary(series: np.ndarray) -> dict[str, float | None]:
             "max": float(finite.max()), "mean": float(finite.mean())}
 
 
+def _json_lines(fields: dict) -> str:
+    """One JSON object, a top-level field a line: short enough to read, every value whole for `jq .steps`."""
+    return "{\n" + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in fields.items()) + "\n}"
+
+
 @cli.command()
 @click.argument("run", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -197,10 +202,10 @@ def info(run: Path, as_json: bool) -> None:
     m = rec.manifest
     summary = {name: _scalar_summary(series) for name, series in analysis.series.items()}
     if as_json:
-        click.echo(json.dumps({"path": str(run), "snapshots": len(rec), "steps": rec.steps.tolist(),
-                               "bytes": rec.nbytes(), "manifest": m, "scalars": summary,
-                               "analysed": list(analysis.analysed),
-                               "events": [e.to_dict() for e in analysis.events]}, indent=2))
+        click.echo(_json_lines({"path": str(run), "snapshots": len(rec), "steps": rec.steps.tolist(),
+                                "bytes": rec.nbytes(), "manifest": m, "scalars": summary,
+                                "analysed": list(analysis.analysed),
+                                "events": [e.to_dict() for e in analysis.events]}))
         return
     config = m.get("config") or {}
     rows = [("recording", f"{run}  ({human_size(rec.nbytes())}, format v{m['version']}, {m.get('dtype')})"),
@@ -243,7 +248,11 @@ def _wrote(written: list[Path]) -> None:
 @click.option("--speed", type=Finite(min=0.01), default=1.0, show_default=True, help="Play faster than the default length (2 = half as long).")
 @click.option("--duration", type=Finite(min=0.1), help="Video length in seconds [default: 8-20, from the snapshot count].")
 @click.option("--dashboard", is_flag=True, help="Put the dashboard beside the view.")
-@click.option("--max-mb", type=Finite(min=0.01), help="Size budget for GIFs: met by lowering fps and size.")
+@click.option("--max-mb", type=Finite(min=0.01), help="Size budget for GIFs: met by lowering fps and size [--embed: 3].")
+@click.option("--crf", multiple=True, metavar="N|FORMAT=N",
+              help="Video quality, lower is better and larger: MP4 0-51 [20], WebM 0-63 [33]; N sets both, mp4=N one.")
+@click.option("--preset", metavar="NAME", help="Encoding speed, x264's names ultrafast..veryslow (slower: smaller) [veryfast].")
+@click.option("--controls", is_flag=True, help="--embed: show the browser's play/pause bar in the snippet.")
 @click.option("--title", help="Title on every frame [default: the experiment's name].")
 @click.option("--slowmo", type=Finite(min=1), is_flag=False, flag_value=3.0, default=1.0,
               help="Slow down around detected events: each snapshot shown FACTOR times as long [flag alone: 3].")
@@ -251,8 +260,8 @@ def _wrote(written: list[Path]) -> None:
 @click.option("--scene", "scene_file", hidden=True)
 @click.option("--quality", hidden=True)
 @on_interrupt(NO_VIDEO)
-def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashboard, max_mb, title, slowmo, scene_file,
-           quality) -> None:
+def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashboard, max_mb, crf, preset, controls, title,
+           slowmo, scene_file, quality) -> None:
     """Render RUN (or 2–4 RUNs side by side) to web-ready video."""
     if scene_file is not None or quality is not None:
         argv = ["gananim", "scene", scene_file or "scenes/NAME.py", *map(str, runs), *(["--quality", quality] if quality else [])]
@@ -264,8 +273,14 @@ def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashb
     with LazyProgress(*render_columns()) as progress:
         written = render_runs(recs, view, out, size=size, fps=fps, steps=step_range, speed=speed, duration=duration,
                               embed=embed, dashboard=dashboard, max_mb=max_mb, title=title, slowmo=slowmo,
-                              progress=progress.update)
+                              crf=crf, preset=preset, controls=controls, announce=_announce, progress=progress.update)
     _wrote(written)
+
+
+def _announce(target: Path, frames: int, fps: float) -> None:
+    """Say where the render goes before the first frame is drawn (a bare `render` writes into ./renders/)."""
+    into = f"into {target}{'/' if target.suffix == '' else ''}"
+    say(f"rendering {frames:,} frames ({frames / fps:.1f} s at {fps:g} fps) {into}")
 
 
 @cli.command(short_help="Render a manim explainer scene of RUN(s).")
@@ -294,9 +309,6 @@ def scene(script, runs, quality, out, embed, max_mb) -> None:
     _wrote(written)
 
 
-DEMO_GIF_MB = 4.0  # a GIF for a blog post: a few MB at most
-
-
 @cli.command()
 @click.option("--steps", type=click.IntRange(min=1), help="Training steps [default: the preset's].")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("renders"), show_default=True, help="Folder for the videos.")
@@ -314,7 +326,7 @@ def demo(steps, out) -> None:
     path = _train_with_progress(cfg, run_dir, overwrite=True, resume=False, again="run `gananim demo` again to start over")
     _print_summary(path)
     with LazyProgress(*render_columns()) as progress:
-        written = render_runs(path, None, out / f"{cfg.name}", embed=True, dashboard=True, max_mb=DEMO_GIF_MB,
+        written = render_runs(path, None, out / f"{cfg.name}", embed=True, dashboard=True, announce=_announce,
                               progress=progress.update)
     _wrote(written)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,9 +142,16 @@ def render(runs, view: str | None = None, out: str | Path | None = None, **optio
 def render_files(runs, view: str | None = None, out: str | Path | None = None, *, size: str | tuple[int, int] = "720p",
            fps: float = 30, steps: str | None = None, speed: float = 1.0, duration: float | None = None,
            embed: bool = False, dashboard: bool = False, max_mb: float | None = None, title: str | None = None,
-           titles: list[str] | None = None, slowmo: float = 1.0,
+           titles: list[str] | None = None, slowmo: float = 1.0, crf=None, preset: str | None = None,
+           controls: bool = False, announce: Callable[[Path, int, float], None] | None = None,
            progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """Render one view of 1–4 recordings to a video file (.mp4/.webm/.gif) or, with embed, a web folder."""
+    """Render one view of 1–4 recordings to a video file (.mp4/.webm/.gif) or, with embed, a web folder.
+
+    `crf` (N, "FORMAT=N" or a list of them) and `preset` (an x264 preset name) set the MP4/WebM encoders
+    (see gananim.encode.quality); `max_mb` is the GIF's budget (default for an embed: encode.EMBED_GIF_MB);
+    `controls` gives the embed's <video> the browser's controls; `announce(target, frames, fps)` is called
+    once the target is known and checked, before the first frame is drawn.
+    """
     recs = [r if isinstance(r, Recording) else load(r) for r in (runs if isinstance(runs, (list, tuple)) else [runs])]
     view = default_view(recs) if view in (None, "compare") else view  # compare = several runs, a view all can show
     style = make_style(size)
@@ -152,20 +160,47 @@ def render_files(runs, view: str | None = None, out: str | Path | None = None, *
     tween = any(getattr(v, "tweens", False) for v in frame.views)  # else every frame shows a recorded snapshot
     timeline = Timeline.make(chosen_steps(recs, frame, steps), fps, speed, duration,
                              slow=[(e.start, e.end) for e in events], slowmo=slowmo, tween=tween)
+    planned = _output_path(recs[0], view, out, embed)
+    web = embed or planned.suffix == ""
+    if controls and not web:
+        raise GananimError(f"--controls is for --embed (the HTML snippet); {planned.name} is a plain video file")
+    options = encode.encoder_options(EMBED_FORMATS if web else [planned.suffix], crf, preset)  # checked before any file
     target = output_target(recs[0], view, out, embed)
+    if announce:
+        announce(target, len(timeline), fps)
     tick = (lambda k: progress(k, len(timeline))) if progress else None
-    if embed or target.suffix == "":
+    if web:
         name = f"{file_name(recs[0])}-{view}"
-        tracks = [(_write_chapters(target / f"{name}-chapters.vtt", events, timeline), "chapters")] if events else None
+        tracks = [(target / f"{name}-captions.vtt", "captions"), (target / f"{name}-chapters.vtt", "chapters")] if events else []
         written = encode.write_embed(lambda: frames(frame, timeline, tick), target, name, fps, (style.width, style.height),
-                                     formats=("webm", "mp4", "gif"), gif_max_mb=max_mb, channels=4, tracks=tracks)
-        return list(written.values()) + [t for t, _ in tracks or []]
-    return [_write_file(frame, timeline, target, style, max_mb, tick)]
+                                     formats=EMBED_FORMATS, channels=4, tracks=tracks, options=options,
+                                     gif_max_mb=encode.EMBED_GIF_MB if max_mb is None else max_mb,
+                                     poster=poster_frame(events, timeline), controls=controls)
+        for path, kind in tracks:  # written once the videos are: a failed render leaves no stray captions
+            _write_vtt(path, (captions_vtt if kind == "captions" else chapters_vtt)(events, timeline))
+        return list(written.values()) + [t for t, _ in tracks]
+    return [_write_file(frame, timeline, target, style, max_mb, tick, options.get(target.suffix.lstrip("."), {}))]
 
 
-def _write_file(frame: Frame, timeline: Timeline, path: Path, style, max_mb: float | None, tick) -> Path:
+EMBED_FORMATS = ("webm", "mp4", "gif")
+
+
+def poster_frame(events: list, timeline: Timeline) -> int:
+    """The frame the embed's poster shows: the middle of the first event on screen, else the middle of the clip.
+
+    The poster is what a reader sees before the video plays (or instead, where autoplay is off): the last
+    frame is the end of the story; the first event is the moment the clip is about.
+    """
+    for e in sorted(events, key=lambda e: (e.start, e.end)):
+        shown = np.flatnonzero((timeline.steps >= e.start) & (timeline.steps <= e.end))
+        if len(shown):
+            return int(shown[len(shown) // 2])
+    return len(timeline) // 2
+
+
+def _write_file(frame: Frame, timeline: Timeline, path: Path, style, max_mb: float | None, tick, options: dict) -> Path:
     """One video file; a GIF over its size budget is remade at a lower fps and size, never refused."""
-    with encode.writer_for(path, timeline.fps, (style.width, style.height), channels=4) as writer:
+    with encode.writer_for(path, timeline.fps, (style.width, style.height), channels=4, **options) as writer:
         for img in frames(frame, timeline, tick):
             writer.grab_frame(img)
     written = writer.finish()
@@ -174,21 +209,51 @@ def _write_file(frame: Frame, timeline: Timeline, path: Path, style, max_mb: flo
     return written
 
 
-def chapters_vtt(events: list, timeline: Timeline) -> str:
-    """WebVTT chapters, one cue per event while the video shows it, captioned like the frames."""
-    def stamp(t: float) -> str:
-        return f"{int(t // 3600):02d}:{int(t % 3600 // 60):02d}:{t % 60:06.3f}"
+def _stamp(t: float) -> str:
+    return f"{int(t // 3600):02d}:{int(t % 3600 // 60):02d}:{t % 60:06.3f}"
 
+
+def _cues(events: list, timeline: Timeline, text: Callable, min_seconds: float = 0.0) -> str:
+    """WebVTT, one cue per event while the video shows it (an event outside the chosen steps has none).
+
+    `min_seconds` keeps a short event's cue up long enough to read, until the next cue or the clip's end.
+    """
+    shown = [(e, span) for e in sorted(events, key=lambda e: e.start) if (span := timeline.seconds(e.start, e.end))]
+    clip = len(timeline) / timeline.fps
     cues = ["WEBVTT", ""]
-    for k, e in enumerate(sorted(events, key=lambda e: e.start)):
-        span = timeline.seconds(e.start, e.end)
-        if span:
-            cues += [str(k + 1), f"{stamp(span[0])} --> {stamp(span[1])}", e.caption, ""]
+    for k, (e, (start, end)) in enumerate(shown):
+        later = shown[k + 1][1][0] if k + 1 < len(shown) else clip
+        end = max(end, min(start + min_seconds, max(later, end), clip))
+        # cue text is HTML-like (& and < are markup) and ends at a blank line: escaped, on one line
+        line = html.escape(" ".join(text(e).split()), quote=False)
+        cues += [str(k + 1), f"{_stamp(start)} --> {_stamp(end)}", line, ""]
     return "\n".join(cues)
 
 
-def _write_chapters(path: Path, events: list, timeline: Timeline) -> Path:
-    atomic.atomic_write(path, lambda f: f.write(chapters_vtt(events, timeline).encode("utf-8")))
+def chapters_vtt(events: list, timeline: Timeline) -> str:
+    """WebVTT chapters, one cue per event while the video shows it, captioned like the frames."""
+    return _cues(events, timeline, lambda e: e.caption)
+
+
+def captions_vtt(events: list, timeline: Timeline) -> str:
+    """WebVTT captions, shown over the video while each event plays: the steps, then the frames' caption.
+
+    Browsers draw a captions track (the snippet makes it the default one) and never a chapters track;
+    as text, the captions also reach readers the frames' pixels don't (screen readers, search). A cue
+    stays up at least CAPTION_SECONDS (an event can pass in a few frames), unless the next one starts.
+    """
+    def text(e) -> str:
+        steps = f"step {e.start:,}" if e.start == e.end else f"steps {e.start:,}–{e.end:,}"
+        return f"{steps}: {e.caption}"
+
+    return _cues(events, timeline, text, CAPTION_SECONDS)
+
+
+CAPTION_SECONDS = 2.5  # time to read a caption of about ten words
+
+
+def _write_vtt(path: Path, text: str) -> Path:
+    atomic.atomic_write(path, lambda f: f.write(text.encode("utf-8")))
     return path
 
 

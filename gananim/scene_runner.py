@@ -202,7 +202,8 @@ def render_scene(runs, scene_file, out=None, *, quality: str = "medium", embed: 
 
     if embed or target.suffix == "":
         written = encode.write_embed(counted, target, f"{file_name(recs[0])}-{view}", fps, (width, height),
-                                     formats=("webm", "mp4", "gif"), gif_max_mb=max_mb, channels=4)
+                                     formats=("webm", "mp4", "gif"), channels=4,
+                                     gif_max_mb=encode.EMBED_GIF_MB if max_mb is None else max_mb)
         return list(written.values())
     with encode.writer_for(target, fps, (width, height), channels=4) as writer:
         for frame in counted():

@@ -1,6 +1,7 @@
 """The `gananim` command: happy paths end to end, and user mistakes as one line with exit code 2."""
 
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -341,3 +342,62 @@ def test_resume_without_a_checkpoint_prints_a_note(tmp_path, capsys, monkeypatch
     assert code == 0, err
     notes = [line for line in err.splitlines() if line.startswith("note:")]
     assert notes == [f"note: nothing to resume in {out} (no checkpoint.pt): starting from step 0"]
+
+
+# --------------------------------------------------------------------------- issue 12: output for pipes and shells
+
+def test_info_json_is_one_line_per_field(tmp_path, capsys, steps_0_to_4):
+    """`info --json` was 336 lines for 151 snapshots (a step a line); now a top-level field a line, still one JSON value."""
+    code, out, err = run(capsys, "info", str(steps_0_to_4.path), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    lines = out.strip().splitlines()
+    assert lines[0] == "{" and lines[-1] == "}" and len(lines) == len(data) + 2
+    for line, key in zip(lines[1:-1], data):
+        assert line.startswith(f'  "{key}": ') and json.loads(line.split(": ", 1)[1].rstrip(",")) == data[key]
+    assert data["steps"] == steps_0_to_4.steps.tolist() and len(steps_0_to_4.steps) > 2
+
+
+def test_render_says_where_it_writes_before_it_starts(tmp_path, capsys, steps_0_to_4, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    seen = []
+    from gananim import pipeline
+
+    real_frames = pipeline.frames
+
+    def frames(*args, **kwargs):  # what was printed by the time the first frame is drawn
+        seen.append(capsys.readouterr().out)
+        yield from real_frames(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "frames", frames)
+    code, out, err = run(capsys, "render", str(steps_0_to_4.path), "--view", "surface", "--size", "160x120",
+                         "--duration", "1", "--fps", "10")
+    assert code == 0, err
+    target = "renders/r-surface.mp4"
+    assert seen and f"rendering 10 frames (1.0 s at 10 fps) into {target}" in seen[0]
+    assert (tmp_path / target).is_file() and f"wrote {target}" in out
+
+
+@pytest.mark.parametrize("shell, marker", [("bash", "complete -o nosort -F"), ("zsh", "#compdef gananim"),
+                                           ("fish", "complete --no-files --command gananim")])
+def test_shell_completion_script_is_produced(shell, marker):
+    """The README's `eval "$(_GANANIM_COMPLETE=bash_source gananim)"`: click writes the script for each shell."""
+    env = {**os.environ, "_GANANIM_COMPLETE": f"{shell}_source"}
+    done = subprocess.run([sys.executable, "-c", "import sys; from gananim.cli import main; sys.exit(main())"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert marker in done.stdout and "_GANANIM_COMPLETE" in done.stdout
+
+
+def test_shell_completion_completes_commands_and_options():
+    """What the script asks at a TAB: `gananim ren<TAB>` → render, `gananim render --cr<TAB>` → --crf."""
+    def complete(words: str) -> list[str]:
+        env = {**os.environ, "_GANANIM_COMPLETE": "bash_complete", "COMP_WORDS": words,
+               "COMP_CWORD": str(len(words.split()) - 1)}
+        done = subprocess.run([sys.executable, "-c", "import sys; from gananim.cli import main; sys.exit(main())"],
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return [ln.split(",", 1)[1] for ln in done.stdout.splitlines()]
+
+    assert complete("gananim ren") == ["render"]
+    assert complete("gananim render --cr") == ["--crf"]

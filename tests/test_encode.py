@@ -244,14 +244,22 @@ def test_write_embed_writes_everything_and_a_valid_snippet(tmp_path):
 
 
 def test_embed_snippet_orders_sources_quotes_paths_and_adds_tracks(tmp_path):
+    tracks = [(tmp_path / "x.vtt", "chapters"), (tmp_path / "c.vtt", "captions")]
     snippet = embed_snippet(tmp_path / "my clip-poster.png", [tmp_path / "v" / "x.mp4", tmp_path / "v" / "x.webm"],
-                            640, 360, tracks=[(tmp_path / "x.vtt", "chapters")], base=tmp_path)
+                            640, 360, tracks=tracks, base=tmp_path)
     p = Collect()
     p.feed(snippet)
     tags = dict((t, a) for t, a in p.tags)
     assert tags["video"]["poster"] == "my%20clip-poster.png"
+    assert "controls" not in tags["video"]
     assert [a["src"] for t, a in p.tags if t == "source"] == ["v/x.webm", "v/x.mp4"]
-    assert tags["track"] == {"kind": "chapters", "src": "x.vtt", "srclang": "en", "label": "Chapters", "default": None}
+    # the captions track is the one shown (default), wherever it is listed; browsers never draw chapters
+    assert [a for t, a in p.tags if t == "track"] == [
+        {"kind": "chapters", "src": "x.vtt", "srclang": "en", "label": "Chapters"},
+        {"kind": "captions", "src": "c.vtt", "srclang": "en", "label": "Captions", "default": None}]
+    p = Collect()
+    p.feed(embed_snippet(tmp_path / "p.png", [tmp_path / "x.webm"], 640, 360, controls=True))
+    assert "controls" in p.tags[0][1]
     with pytest.raises(GananimError):
         embed_snippet(tmp_path / "p.png", [tmp_path / "x.gif"], 10, 10)
     with pytest.raises(GananimError):

@@ -11,7 +11,8 @@ from gananim import encode
 from gananim.analysis import analyse
 from gananim.errors import GananimError
 from gananim.views import Frame, make_style
-from gananim.pipeline import Timeline, default_seconds, default_view, parse_steps, render, render_files
+from gananim.pipeline import (CAPTION_SECONDS, Timeline, captions_vtt, chapters_vtt, default_seconds, default_view,
+                              parse_steps, render, render_files)
 from media import faststart_ok
 from synthetic import record_known
 
@@ -182,14 +183,52 @@ def test_events_caption_frames_and_slow_the_video(diverging, tmp_path):
     assert encode.probe(out)["nb_frames"] == 16
 
 
-def test_embed_gets_webvtt_chapters_at_events(diverging, tmp_path):
+def vtt_cues(text: str) -> list[tuple[float, float, str]]:
+    """(start s, end s, text) of each cue of a WebVTT file: a header, then blocks split by blank lines."""
+    blocks = text.strip().split("\n\n")
+    assert blocks[0] == "WEBVTT"
+    secs = lambda t: sum(float(x) * 60 ** i for i, x in enumerate(reversed(t.split(":"))))  # noqa: E731
+    cues = []
+    for block in blocks[1:]:
+        lines = block.split("\n")
+        timing = next(k for k, ln in enumerate(lines) if "-->" in ln)
+        start, end = (secs(t.strip()) for t in lines[timing].split("-->"))
+        cues.append((start, end, "\n".join(lines[timing + 1:])))
+    return cues
+
+
+def test_embed_gets_captions_chapters_and_an_event_poster(diverging, tmp_path):
     written = render_files(diverging, "surface", tmp_path / "web", size=(160, 120), fps=10, embed=True, slowmo=2,
                            duration=1.5)
-    vtt = tmp_path / "web" / "div-surface-chapters.vtt"
-    assert vtt in written
-    text = vtt.read_text()
-    assert text.startswith("WEBVTT") and "00:00:00.500 --> 00:00:01.500" in text and "divergence: 50%" in text
+    web = tmp_path / "web"
+    chapters, captions = web / "div-surface-chapters.vtt", web / "div-surface-captions.vtt"
+    assert chapters in written and captions in written
+    # the event (steps 5-9) plays from 0.5 s to the end (1.5 s): a chapter for its span, a caption naming its steps
+    assert vtt_cues(chapters.read_text()) == [(0.5, 1.5, analyse(diverging).events[0].caption)]
+    ((start, end, text),) = vtt_cues(captions.read_text())
+    assert (start, end) == (0.5, 1.5) and text.startswith("steps 5–9: divergence: 50%")
     parser = Sources()
-    parser.feed((tmp_path / "web" / "div-surface.html").read_text())
-    track = [a for t, a in parser.tags if t == "track"]
-    assert track and track[0]["kind"] == "chapters" and track[0]["src"] == "div-surface-chapters.vtt"
+    parser.feed((web / "div-surface.html").read_text())
+    tracks = [a for t, a in parser.tags if t == "track"]
+    assert [(a["kind"], a["src"], "default" in a) for a in tracks] == [
+        ("captions", "div-surface-captions.vtt", True), ("chapters", "div-surface-chapters.vtt", False)]
+    # the poster: the middle of the event (frames 5-14 show steps 5-9; frame 10 shows step 7), not the last frame
+    from PIL import Image
+
+    poster = np.asarray(Image.open(web / "div-surface-poster.png").convert("RGB"))
+    frame = Frame([diverging], "surface", make_style((160, 120)))
+    assert np.array_equal(poster, frame.render_rgba(7.0)[..., :3])
+    assert not np.array_equal(poster, frame.render_rgba(9.0)[..., :3])
+
+
+def test_captions_stay_up_long_enough_to_read():
+    """A short event's caption stays CAPTION_SECONDS, cut at the next caption and at the clip's end; text escaped."""
+    from gananim.events import Event
+
+    timeline = Timeline.make(np.arange(0, 100, 10), 10, duration=10)  # a snapshot a second
+    events = [Event("collapse", 10, 10, "a <b> & c"), Event("sway", 30, 30, "second"), Event("sway", 90, 90, "last")]
+    cues = vtt_cues(captions_vtt(events, timeline))
+    assert CAPTION_SECONDS > 2  # the first cue is then cut at the second, the last at the clip's end
+    assert cues == [(1.0, 3.0, "step 10: a &lt;b&gt; &amp; c"), (3.0, 3.0 + CAPTION_SECONDS, "step 30: second"),
+                    (9.0, 10.0, "step 90: last")]
+    assert [c[:2] for c in vtt_cues(chapters_vtt(events, timeline))] == [(1.0, 2.0), (3.0, 4.0), (9.0, 10.0)]

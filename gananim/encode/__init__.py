@@ -7,16 +7,19 @@ One job a module:
     writers.py  the writer registry; the streaming FrameWriter; MP4 and WebM (yuv420p, +faststart, colour tags)
     gif.py      the palette GIF writer (two streaming passes) and fit_gif for a size budget
     web.py      poster PNG, <video> snippet, write_embed (every format from one pass over the frames)
+    quality.py  --crf and --preset turned into each video writer's options
 
 Importing this package registers every writer (mp4, webm, gif) in WRITERS.
 """
 
 from gananim.encode.ffmpeg import ffmpeg_for, probe
 from gananim.encode.gif import GIFWriter, fit_gif
-from gananim.encode.web import embed_snippet, write_embed, write_poster
+from gananim.encode.quality import encoder_options
+from gananim.encode.web import EMBED_GIF, EMBED_GIF_MB, embed_snippet, write_embed, write_poster
 from gananim.encode.writers import WRITERS, FrameWriter, MP4Writer, WebMWriter, even_size, register, writer_for
 
 __all__ = [
     "FrameWriter", "MP4Writer", "WebMWriter", "GIFWriter", "WRITERS", "writer_for", "even_size",
     "write_poster", "embed_snippet", "write_embed", "fit_gif", "probe", "ffmpeg_for", "register",
+    "encoder_options", "EMBED_GIF", "EMBED_GIF_MB",
 ]

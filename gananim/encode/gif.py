@@ -69,21 +69,29 @@ class GIFWriter(FrameWriter):
     graph (split + palettegen + paletteuse): no spool file, but ffmpeg keeps every frame until
     the palette is done (measured: 450 MB for 100 frames, 1.2 GB for 300); fine for short small
     clips. Both give byte-identical GIFs at about the same speed (~35 fps at 720p).
-    fps above 50 are lowered to 50 (browsers slow faster GIFs down).
+    fps above 50 are lowered to 50 (browsers slow faster GIFs down). Options `max_fps` and `max_width`
+    make the GIF at a lower frame rate and a smaller width (aspect kept) than the frames given:
+    the spool keeps every frame at full size, the palette passes drop and scale them.
     """
 
     suffix = ".gif"
     encoder = "gif"
     muxer = "gif"
     even = False
-    defaults = {"dither": "bayer", "max_colors": 256, "palette": "spool", "extra_args": ()}
+    defaults = {"dither": "bayer", "max_colors": 256, "palette": "spool", "max_fps": None, "max_width": None,
+                "extra_args": ()}
+
+    def _head(self) -> list[str]:
+        """Drop frames to `max_fps` and scale down to `max_width` (never up: a GIF at most the frames' size)."""
+        width = self.opts["max_width"]
+        return _gif_head(self.fps, self.opts["max_fps"], int(width) if width and int(width) < self.size[0] else None)
 
     def _output_args(self) -> list[str]:
         o = self.opts
         if o["palette"] not in ("spool", "graph"):
             raise GananimError(f"GIF palette must be 'spool' or 'graph', got {o['palette']!r}")
         if o["palette"] == "graph":
-            graph = _gif_filter(_gif_head(self.fps), dither=o["dither"], max_colors=o["max_colors"])
+            graph = _gif_filter(self._head(), dither=o["dither"], max_colors=o["max_colors"])
             return ["-vf", graph, "-loop", "0", *map(str, o["extra_args"])]
         return ["-c:v", "png", "-compression_level", "1"]
 
@@ -101,7 +109,7 @@ class GIFWriter(FrameWriter):
         palette = reserve_temp(self.path, "palette")
         self._scratch.append(palette)
         o = self.opts
-        _gif_two_pass(self._exe, self._scratch[0], self._tmp, palette, _gif_head(self.fps), o["dither"],
+        _gif_two_pass(self._exe, self._scratch[0], self._tmp, palette, self._head(), o["dither"],
                       o["max_colors"], self.path)
 
 
