@@ -86,12 +86,12 @@ class AutomaticGAN(pl.LightningModule):
         return torch.optim.Adam(self.parameters(), 1e-3)
 
 
-def run_fit(module, callback, epochs: int, **trainer_options):
+def run_fit(module, callback, epochs: int, ckpt_path=None, **trainer_options):
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.as_tensor(REAL)), batch_size=8)
-    trainer = pl.Trainer(max_epochs=epochs, callbacks=[callback], logger=False, enable_checkpointing=False,
-                         enable_progress_bar=False, enable_model_summary=False, accelerator="cpu", devices=1,
-                         **trainer_options)
-    trainer.fit(module, loader)
+    options = dict(logger=False, enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False,
+                   accelerator="cpu", devices=1)
+    trainer = pl.Trainer(max_epochs=epochs, callbacks=[callback], **{**options, **trainer_options})
+    trainer.fit(module, loader, ckpt_path=ckpt_path)
     return trainer
 
 
@@ -139,6 +139,16 @@ def test_named_models_and_discriminator_none(tmp_path):
     run_fit(ManualGAN(names=("netG", "netD")), callback, epochs=1)
     rec = gananim.load(tmp_path / "g-only")
     assert rec.steps.tolist() == [0, 2, 4] and rec.manifest["has_discriminator"] is False
+
+
+def test_a_resumed_fit_continues_the_clock(tmp_path):
+    callback = RecorderCallback(tmp_path / "run", data=REAL, every=3, probes=SMALL)
+    trainer = run_fit(ManualGAN(), callback, epochs=1, enable_checkpointing=True, default_root_dir=tmp_path)  # 4 G updates
+    (checkpoint,) = Path(trainer.checkpoint_callback.dirpath).glob("*.ckpt")
+    resumed = RecorderCallback(tmp_path / "run", data=REAL, every=3, probes=SMALL, resume=True)
+    run_fit(ManualGAN(), resumed, epochs=2, ckpt_path=checkpoint)  # 4 more
+    assert resumed.generator_updates == 8
+    assert gananim.load(tmp_path / "run").steps.tolist() == [0, 3, 4, 6, 8]
 
 
 def test_mistakes_are_one_line(tmp_path):
