@@ -1,4 +1,4 @@
-"""The `gananim` command: record, presets, info, render, scene, analyze, demo. User mistakes print one line and exit 2."""
+"""The `gananim` command: record, presets, info, render, scene, analyze, export, demo. User mistakes print one line and exit 2."""
 
 from __future__ import annotations
 
@@ -350,6 +350,31 @@ def analyze(run: Path) -> None:
     say(f"{len(analysis.events)} events" + (":" if analysis.events else ""))
     for line in timeline(analysis.events):
         say(line)
+
+
+@cli.command("export")
+@click.argument("run", type=click.Path(path_type=Path))
+@click.option("--tensorboard", "tensorboard_dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="Write TensorBoard event files into DIR/NAME: scalars, events, the clip as a GIF.")
+@click.option("--wandb", "to_wandb", is_flag=True, help="Log to Weights & Biases: scalars, the clip as a wandb.Video.")
+@click.option("--project", help="wandb project [default: gananim].")
+@click.option("--name", help="wandb run name [default: the experiment's name].")
+@click.option("--overwrite", is_flag=True, help="Replace this recording's earlier TensorBoard event files.")
+@click.option("--view", help="The clip's view, as for `gananim render` [default: by data and D].")
+@click.option("--size", default="640x360", show_default=True, help="The clip's size: 720p, square or WIDTHxHEIGHT.")
+@click.option("--fps", type=Finite(min=1, max=60), default=15, show_default=True)
+@click.option("--duration", type=Finite(min=0.1), help="The clip's length in seconds [default: 8-20, from the snapshot count].")
+@click.option("--dashboard", is_flag=True, help="Put the dashboard beside the view.")
+@on_interrupt("interrupted: the export may be incomplete; run it again (with --overwrite for --tensorboard)")
+def export_run(run, tensorboard_dir, to_wandb, project, name, overwrite, view, size, fps, duration, dashboard) -> None:
+    """Export RUN's scalars, events and rendered clip to TensorBoard and/or Weights & Biases."""
+    from gananim.export import export
+
+    with LazyProgress(*render_columns()) as progress:
+        done = export(run, tensorboard=tensorboard_dir, wandb=to_wandb, project=project, name=name, overwrite=overwrite,
+                      view=view, size=size, fps=fps, duration=duration, dashboard=dashboard, progress=progress.update)
+    for line in done:
+        say(f"exported to {line}")
 
 
 NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2 raises it for a bare command
