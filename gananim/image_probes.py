@@ -23,7 +23,7 @@ from gananim.image_classifier import UserClassifier, class_freq, is_builtin
 from gananim.image_fixed import fit_pca, latent_batches, plane_grid, project, real_batch, real_samples, value_range
 from gananim.images import to_float, to_uint8
 from gananim.probe_options import ProbeOptions
-from gananim.probes import Players, as_logits, grad_norm, probing, to_host
+from gananim.probes import Players, as_logits, probing, to_host, total_norm, trainable
 
 
 class ImageProber:
@@ -52,7 +52,7 @@ class ImageProber:
             entry, arrays = self._classifier(classifier, real, labels, len(x))
             fixed |= arrays
         self.fixed = fixed
-        self._n_grad = min(opts.grad_samples, n, n_real) if players.has_gradient_batch() else 0
+        self._n_grad = min(opts.image_grad_samples, n, n_real) if players.has_gradient_batch() else 0
         self.manifest = {"kind": "images", "version": 2, "sample_shape": list(sample_shape), "is_image": self.is_image,
                          "latent_shape": list(latent_shape), "value_range": list(self.value_range),
                          "n_samples": n, "n_real": n_real, "grid": self.grid.to_dict(), "d_bins": opts.d_bins,
@@ -156,8 +156,8 @@ class ImageProber:
             with torch.enable_grad():
                 both = p.logits(torch.cat([on_d(head), self.real[:k]]))
                 fake_k, real_k = both[:k], both[k:]
-                out["d_grad_norm"] = grad_norm(objectives.d_loss(p.loss, real_k, fake_k), p.D)
-                out["g_grad_norm"] = grad_norm(objectives.g_loss(p.loss, fake_k), p.G, retain_graph=False) if head.requires_grad else nan
+                out["d_grad_norm"] = _grad_norm(objectives.d_loss(p.loss, real_k, fake_k), p.D, retain_graph=True)
+                out["g_grad_norm"] = _grad_norm(objectives.g_loss(p.loss, fake_k), p.G, retain_graph=False) if head.requires_grad else nan
             fake_logits = torch.cat([fake_k.detach(), rest[: len(fake) - k]])
             real_logits = torch.cat([real_k.detach(), rest[len(fake) - k:]])
         else:
@@ -201,6 +201,14 @@ class ImageProber:
     def _hist(self, d: np.ndarray) -> np.ndarray:
         """Shares of the samples per D-score bin (NaN scores fall in none)."""
         return (np.histogram(d[np.isfinite(d)], self._edges)[0] / max(len(d), 1)).astype(np.float32)
+
+
+def _grad_norm(loss: torch.Tensor, model, retain_graph: bool) -> torch.Tensor:
+    """L2 norm of d(loss)/d(params) by autograd.grad (nothing lands in `.grad`), float64; NaN if there is none."""
+    params = [q for _, q in trainable(model)]
+    if not params or not loss.requires_grad:
+        return torch.tensor(math.nan, dtype=torch.float64)
+    return total_norm(torch.autograd.grad(loss, params, allow_unused=True, retain_graph=retain_graph))
 
 
 def _sigmoid(logits: np.ndarray) -> np.ndarray:

@@ -131,6 +131,16 @@ def norm(tensors) -> torch.Tensor:
     return torch.sqrt(sum((t.double() ** 2).sum() for t in present))
 
 
+def total_norm(tensors) -> torch.Tensor:
+    """The L2 norm of several tensors taken together (None entries skipped), as a float64 tensor: each tensor's norm
+    in its own precision in one fused call (what torch's clip_grad_norm_ does), combined in float64. Dozens of times
+    faster than `norm` on a CPU, where per-parameter casts dominate a small model's probe."""
+    present = [t for t in tensors if t is not None]
+    if not present:
+        return torch.tensor(0.0, dtype=torch.float64)
+    return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(present)).double())
+
+
 def to_numpy(x) -> np.ndarray:
     """Copy a tensor (on any device) or array-like to a float64 numpy array."""
     if isinstance(x, torch.Tensor):
