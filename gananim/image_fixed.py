@@ -52,7 +52,7 @@ def real_samples(data, sample_shape: tuple[int, ...]) -> np.ndarray:
         if math.prod(have) != math.prod(sample_shape) or len(have) == 3:
             raise GananimError(f"the data's samples have shape {have} but the generator outputs {sample_shape}; "
                                "pass real data shaped like the generator's output")
-        x = x.reshape(len(x), *sample_shape)  # flat data for an image generator: the same numbers, laid out as images
+    x = x.reshape(len(x), *sample_shape)  # (n, H, W) as one grey channel; flat data for an image generator laid out as images
     if not np.isfinite(x).all():
         raise GananimError("data samples contain NaN or inf; remove them before recording")
     return x
