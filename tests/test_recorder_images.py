@@ -322,3 +322,22 @@ def test_image_models_on_the_gpu(tmp_path):
     x = torch.as_tensor(blobs(60)[0]).cuda()
     r = record(tmp_path / "r", mlp_g().cuda(), mlp_d().cuda(), x, steps=1, classifier=BlobClassifier().cuda())
     assert r[0].samples.dtype == np.uint8 and np.isfinite(r.scalars["d_grad_norm"]).all()
+
+
+def test_v2_images_fixture_keeps_loading(tmp_path):
+    """tests/fixtures/v2-images: the first images recording the Recorder wrote (never rewrite it; see its README)."""
+    import shutil
+    from pathlib import Path
+
+    from gananim.analysis import analyse
+
+    shutil.copytree(Path(__file__).parent / "fixtures" / "v2-images", tmp_path / "v2")  # analysis caches: not beside the fixture
+    r = gananim.load(tmp_path / "v2")
+    assert (r.kind, r.sample_shape, r.is_image, r.value_range, r.steps.tolist()) == ("images", (1, 8, 8), True, (-1.0, 1.0),
+                                                                                      [0, 20, 40, 60, 80, 100])
+    assert r.manifest["version"] == 2 and r.manifest["classifier"]["source"] == "user"
+    for snap in r:
+        assert snap.samples.shape == (48, 1, 8, 8) and snap.samples.dtype == np.uint8
+        assert snap.images.shape == (16, 1, 8, 8) and snap.interp.shape == (3, 6, 1, 8, 8)
+        assert snap.class_logits.shape == (48, 4) and snap.d_hist_real.sum() == pytest.approx(1, abs=1e-6)
+    assert len(analyse(r).steps) == len(r)
