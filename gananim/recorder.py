@@ -5,6 +5,9 @@
             ...                                   # your own D and G updates
             rec.step(step, d_loss=d_loss, g_loss=g_loss)
 
+The same three lines record an image GAN: `Recorder("runs/digits", G, D, data=images, every=10)` with `images`
+the real batch (n, C, H, W) (or (n, H, W), or vectors (n, d)) as an array or tensor.
+
 Probes run in eval mode, under their own seeded RNGs, with gradients taken by `torch.autograd.grad`
 (nothing lands in `.grad`), so the same seed with and without a Recorder ends with identical weights.
 A snapshot stores arrays and a few probe scalars only: metrics (mode coverage, divergences, ...) are
@@ -41,15 +44,25 @@ class Recorder:
     """Snapshots a generator/discriminator pair into a recording folder every `every` steps.
 
     Recorder(path, generator, discriminator=None, data=None, every=None, *, probes=None, latent_dim=None,
-             prior="normal", prior_range=(-1, 1), d_output=None, loss="nonsaturating", view_box=None,
-             overwrite=False, resume=False, purge_step=None, seed=0, config=None)
+             latent_shape=None, prior="normal", prior_range=(-1, 1), d_output=None, loss="nonsaturating",
+             view_box=None, classifier=None, labels=None, overwrite=False, resume=False, purge_step=None, seed=0,
+             config=None)
 
+    The generator's output decides the recording's kind. 1D/2D samples, (n,), (n, 1) or (n, 2), make a "points"
+    recording (gananim.point_probes):
     - `data`: a gananim Target, an array of real samples (n, 1) or (n, 2), or a view box (one (low, high) pair per
       data dimension). `view_box=` overrides the box derived from a target or samples.
+    Anything larger, images (n, H, W) / (n, C, H, W) with C = 1 or 3 and vectors (n, d), makes an "images" recording
+    (gananim.image_probes: the fixed-latent sample grid, latent paths, a PCA plane, per-sample D scores):
+    - `data`: the real samples (array or tensor, any device), shaped like the generator's output;
+    - `classifier`: optional, for class coverage: a torch module or callable returning (n, K) logits of samples
+      shaped like G's output (run at each snapshot), or a built-in numpy classifier (gananim.image_classifier);
+      `labels`: the real data's classes (n,), else its class frequencies are the classifier's on the real batch.
     - `every`: snapshot every N steps; None takes `probes.every` (default 10).
     - `probes`: a `ProbeOptions` (sizes, grids, float16, curvature, flushing); None = the defaults. The lab's
       `[record]` config table is this object.
-    - The models' set-up, rarely needed: `latent_dim` (inferred from G's first layer), `prior` ("normal" or
+    - The models' set-up, rarely needed: `latent_dim` or `latent_shape` (inferred from G's first layer: a Linear's
+      in_features, a ConvTranspose2d's in_channels as (z, 1, 1), an Unflatten's size), `prior` ("normal" or
       "uniform" on `prior_range`), `d_output` ("logits" or "probs", inferred from D's last module) and `loss`
       (the G/D losses behind `g_grad_norm`/`d_grad_norm`: "minimax", "nonsaturating", "least_squares").
     - `overwrite`/`resume`/`purge_step`: replace, or continue, an existing recording; `seed` seeds the fixed

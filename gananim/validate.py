@@ -152,6 +152,18 @@ def check_image_fixed(fixed: dict, manifest: dict, file: Path) -> None:
     if manifest.get("is_image", len(shape) == 3):
         _expect(fixed, "grid_latents", (manifest.get("n_images"), *latent), file, required=True)
         _expect(fixed, "interp_latents", (*(manifest.get("interp_shape") or [None, None]), *latent), file)
+        _levels(fixed, ("data_samples",), file)
+    classes = (manifest.get("classifier") or {}).get("classes")
+    _expect(fixed, "data_class_freq", (classes,), file)
+    _expect(fixed, "real_features", (len(fixed["data_samples"]), None), file)
+
+
+def _levels(arrays: dict, names: tuple[str, ...], file: Path) -> None:
+    """Pictures are stored as uint8 levels on the value range (gananim.images): any other dtype would be misread."""
+    for name in names:
+        if name in arrays and arrays[name].dtype != np.uint8:
+            raise GananimError(f"recording file {file} is damaged: its {name!r} array is {arrays[name].dtype}, an images "
+                               "recording stores pictures as uint8; re-record, or delete that file to keep the rest")
 
 
 def check_image_chunk(chunk: dict, manifest: dict, grid_shape: tuple, fixed: dict, file: Path) -> None:
@@ -167,8 +179,9 @@ def check_image_chunk(chunk: dict, manifest: dict, grid_shape: tuple, fixed: dic
     bins = len(fixed["d_edges"]) - 1 if "d_edges" in fixed else None
     _expect(chunk, "d_hist_fake", (k, bins), file)
     _expect(chunk, "d_hist_real", (k, bins), file)
-    _expect(chunk, "class_logits", (k, n, None), file)
+    _expect(chunk, "class_logits", (k, n, (manifest.get("classifier") or {}).get("classes")), file)
     _expect(chunk, "nonfinite", (k, n), file)
+    _levels(chunk, ("samples", "images", "interp") if manifest.get("is_image", len(shape) == 3) else ("images", "interp"), file)
 
 
 def check_steps(steps: np.ndarray, scalars: dict, file: Path) -> None:

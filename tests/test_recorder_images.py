@@ -341,3 +341,17 @@ def test_v2_images_fixture_keeps_loading(tmp_path):
         assert snap.images.shape == (16, 1, 8, 8) and snap.interp.shape == (3, 6, 1, 8, 8)
         assert snap.class_logits.shape == (48, 4) and snap.d_hist_real.sum() == pytest.approx(1, abs=1e-6)
     assert len(analyse(r).steps) == len(r)
+
+
+def test_reader_refuses_pictures_not_stored_as_levels(tmp_path):
+    """A hand-edited chunk whose samples became float would be misread as levels: one line naming the file."""
+    import shutil
+    from pathlib import Path
+
+    shutil.copytree(Path(__file__).parent / "fixtures" / "v2-images", tmp_path / "v2")
+    chunk_file = tmp_path / "v2" / "chunks" / "000000.npz"
+    with np.load(chunk_file) as c:
+        chunk = dict(c)
+    np.savez(chunk_file, **(chunk | {"samples": chunk["samples"].astype(np.float32)}))
+    with pytest.raises(GananimError, match=r"000000.npz is damaged: its 'samples' array is float32.*uint8"):
+        gananim.load(tmp_path / "v2")[0]
