@@ -104,8 +104,7 @@ class ImageProber:
         self.real = p.on_d(real.reshape(len(real), *self.g_shape))
         self._mean, self._components = fixed["pca_mean"], fixed["pca_components"]
         self._edges = fixed["d_edges"]
-        n, k = len(self.latents), min(self._n_grad, len(fixed["latents"]), len(real))
-        self._n_grad = k
+        k = self._n_grad = min(self._n_grad, len(fixed["latents"]), len(real))
         rest = [self.latents[k:]]
         self._n_grid = 0
         if self.is_image:
@@ -117,7 +116,6 @@ class ImageProber:
             self._interp_shape = fixed["interp_latents"].shape[:2]
             rest.append(p.on_g(fixed["interp_latents"].reshape(-1, *fixed["latents"].shape[1:])))
         self._nograd_z = torch.cat(rest)
-        self.n_balanced = min(n, len(real))
 
     def probe(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         """Everything one snapshot holds, computed without touching training state; one copy to the host."""
