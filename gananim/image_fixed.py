@@ -74,7 +74,8 @@ def fit_pca(x: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
     if len(flat) > PCA_ROWS:
         flat = flat[np.sort(np.random.default_rng([seed, 7]).choice(len(flat), PCA_ROWS, replace=False))]
     mean = flat.mean(axis=0)
-    _, _, vt = np.linalg.svd(flat - mean, full_matrices=False)
+    # torch's SVD, not numpy's: numpy's BLAS threads would spin on after it, taking CPU from the training loop
+    vt = torch.linalg.svd(torch.from_numpy(flat - mean), full_matrices=False).Vh.numpy()
     components = np.zeros((2, flat.shape[1]))
     components[: len(vt[:2])] = vt[:2]
     signs = np.sign(components[np.arange(2), np.abs(components).argmax(axis=1)])
@@ -82,8 +83,9 @@ def fit_pca(x: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def project(x: np.ndarray, mean: np.ndarray, components: np.ndarray) -> np.ndarray:
-    """Samples (n, ...) on the PCA plane: (n, 2) float64."""
-    return (x.reshape(len(x), -1).astype(np.float64) - mean) @ components.T
+    """Samples (n, ...) on the PCA plane: (n, 2) float64 (in torch, for the reason fit_pca gives)."""
+    flat = torch.from_numpy(x.reshape(len(x), -1).astype(np.float64) - mean)
+    return (flat @ torch.from_numpy(np.ascontiguousarray(components.T))).numpy()
 
 
 def plane_grid(proj: np.ndarray) -> Grid:

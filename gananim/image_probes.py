@@ -102,7 +102,9 @@ class ImageProber:
         real = fixed["data_samples"]
         real = to_float(real, self.value_range) if real.dtype == np.uint8 else real.astype(np.float32)
         self.real = p.on_d(real.reshape(len(real), *self.g_shape))
-        self._mean, self._components = fixed["pca_mean"], fixed["pca_components"]
+        # the projection runs in torch, in float64 on G's device: numpy's BLAS would start threads of its own (which
+        # spin, burning CPU time on a core the training loop needs) where torch keeps to the user's thread count
+        self._mean, self._components = (torch.as_tensor(fixed[k], dtype=torch.float64, device=p.device) for k in ("pca_mean", "pca_components"))
         self._edges = fixed["d_edges"]
         k = self._n_grad = min(self._n_grad, len(fixed["latents"]), len(real))
         rest = [self.latents[k:]]
@@ -127,7 +129,8 @@ class ImageProber:
                 head = p.G(self.latents[:k]) if k else rest[:0]  # the gradient batch, with its graph
             self._check_output(head if k else rest)
             fake = torch.cat([head.detach(), rest[: n - k]])
-            out = {"fake": fake, "rest": rest[n - k:]}
+            proj = (fake.reshape(n, -1).double() - self._mean) @ self._components.T
+            out = {"fake": fake, "rest": rest[n - k:], "proj": proj}
             if p.D is not None:
                 out |= self._probe_discriminator(head, fake)
             if self.classifier is not None:
@@ -168,7 +171,7 @@ class ImageProber:
         n, shape = len(host["fake"]), self.sample_shape
         fake = host.pop("fake").reshape(n, *shape)
         bad = ~np.isfinite(fake.reshape(n, -1)).all(axis=1)
-        proj = project(fake, self._mean, self._components)
+        proj = host.pop("proj")
         proj[bad] = np.nan
         arrays = {"samples": self._store(fake, bad), "nonfinite": bad.astype(np.uint8), "proj": proj.astype(np.float32),
                   "density": self.grid.histogram(proj)}
