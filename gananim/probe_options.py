@@ -46,12 +46,13 @@ class ProbeOptions:
     grad_samples: int = 256  # the gradient norms' balanced batches: the first N stored samples against N real ones
     arrow_samples: int = 512  # ∇x log D arrows (g_grad) for the first N stored samples; the other rows are NaN
     # images recordings (samples of more than 2 numbers: images and vectors; the issue-11 format): sized so that a
-    # snapshot costs at most ~5 % of the digits loop's time at every=10 (bench/bench_recorder.py)
+    # snapshot costs ~5 % of the digits loop's time at every=10 (bench/bench_recorder.py --only-digits --phases:
+    # 2.0 ms against a 3.9 ms step on one thread); the spec's 256 samples / 256 real cost twice that
     image_samples: int = 128  # generated samples stored per snapshot (their projection, D score, class)
     image_real: int = 128  # the fixed real batch (D's score on it, the projection's reference)
-    image_grad_samples: int = 32  # the gradient norms' balanced batches: the first N stored samples against N real
-    #                               ones (a quarter of the digits loop's batch: small batches cost a backward's fixed
-    #                               overhead, and the norm's scale does not depend on the batch size)
+    image_grad_samples: int = 16  # the gradient norms' balanced batches: the first N stored samples against N real
+    #                               ones (an eighth of the digits loop's batch: the norm's scale does not depend on the
+    #                               batch size, its noise does; 32 costs 0.3 ms more per snapshot, +0.7 % at every=10)
     n_images: int = 64  # the fixed-latent sample grid: the first n_images of the stored samples' latents
     interp_paths: int = 4  # latent paths, each a straight line between two fixed prior draws ...
     interp_points: int = 8  # ... with this many points
