@@ -1,6 +1,7 @@
 """What recording costs a training loop: seconds per step with and without a Recorder, and bytes per snapshot.
 
-    python bench/bench_recorder.py [--steps 500] [--preset-steps 100] [--repeats 3] [--phases]
+    python bench/bench_recorder.py [--steps 500] [--preset-steps 100] [--digits-steps 300] [--repeats 3] [--phases]
+    python bench/bench_recorder.py --only-digits --threads 1      # the images recorder's overhead alone
 
 Variants (issue 9 item 1), all in this one process, interleaved (repeat 1 of every variant, then repeat 2, ...)
 so that background load on the machine falls on all of them alike; each figure is the median of --repeats:
@@ -11,6 +12,8 @@ so that background load on the machine falls on all of them alike; each figure i
   <preset> plain   the preset's models (the lab's model builders), target, latent prior, batch size, d/g steps
                    and Adam settings, in the same BCE loop
   <preset> every=10  ... recorded with the preset's own [record] options (`probes=cfg.record`), every=10
+  digits plain     8x8 digits, MLP GAN, batch 128 (DigitsLoop: the digits preset's loop, issue 11)
+  digits every=10  ... with the default Recorder (images snapshots), every=10; and every=50
 
 Each timed run builds fresh models from the same seed; the clocks cover the training steps and the
 Recorder's `close()` (its last flush), not building the Recorder (a one-off start-up cost, printed apart).
@@ -110,6 +113,53 @@ class Loop:
         return time.perf_counter() - t1, time.process_time() - c1, t1 - t0
 
 
+class DigitsLoop:
+    """The digits loop (issue 11): scikit-learn's 8x8 digits on [-1, 1], an MLP GAN (G z=32 -> 256 -> 256 -> 64 tanh
+    shaped (1, 8, 8), D 64 -> 256 -> 256 -> 1 LeakyReLU), batch 128, Adam 2e-4 (0.5, 0.999), BCE; recorded with the
+    default Recorder (`Recorder(path, G, D, data=images, every=every)`), i.e. the default images-snapshot sizes."""
+
+    name, config, batch, latent = "digits", None, 128, 32
+
+    def __init__(self, probes: ProbeOptions | None = None):
+        from sklearn.datasets import load_digits
+
+        self.images = torch.as_tensor(load_digits().images[:, None] / 8.0 - 1.0, dtype=torch.float32)  # grey 0..16
+        self.probes = probes
+
+    def models(self) -> tuple[nn.Module, nn.Module]:
+        torch.manual_seed(0)
+        G = nn.Sequential(nn.Linear(self.latent, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 64), nn.Tanh(),
+                          nn.Unflatten(1, (1, 8, 8)))
+        D = nn.Sequential(nn.Flatten(), nn.Linear(64, 256), nn.LeakyReLU(0.2), nn.Linear(256, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1))
+        return G, D
+
+    def run(self, steps: int, every: int | None, path: Path | None) -> tuple[float, float, float]:
+        """(wall seconds and CPU seconds for the steps and the final close, wall seconds to build the Recorder)."""
+        G, D = self.models()
+        opt_g, opt_d = (torch.optim.Adam(m.parameters(), lr=2e-4, betas=(0.5, 0.999)) for m in (G, D))
+        bce = nn.BCEWithLogitsLoss()
+        gen = torch.Generator().manual_seed(0)
+        ones, zeros = torch.ones(self.batch, 1), torch.zeros(self.batch, 1)
+        t0 = time.perf_counter()
+        rec = Recorder(path, G, D, data=self.images, every=every, probes=self.probes) if every else None
+        t1, c1 = time.perf_counter(), time.process_time()
+        for step in range(steps):
+            real = self.images[torch.randint(len(self.images), (self.batch,), generator=gen)]
+            d_loss = bce(D(real), ones) + bce(D(G(torch.randn(self.batch, self.latent, generator=gen)).detach()), zeros)
+            opt_d.zero_grad()
+            d_loss.backward()
+            opt_d.step()
+            g_loss = bce(D(G(torch.randn(self.batch, self.latent, generator=gen))), ones)
+            opt_g.zero_grad()
+            g_loss.backward()
+            opt_g.step()
+            if rec is not None:
+                rec.step(step, d_loss=d_loss, g_loss=g_loss)
+        if rec is not None:
+            rec.close()
+        return time.perf_counter() - t1, time.process_time() - c1, t1 - t0
+
+
 def snapshot_bytes(path: Path) -> tuple[int, float]:
     """(snapshots, bytes of snapshot chunks per snapshot) of a recording on disk."""
     from gananim import load
@@ -150,6 +200,26 @@ def phases(probes: ProbeOptions, plain_cpu: float | None) -> None:
           ", ".join(f"{k} snapshots {w * 1e3:.0f} / {c * 1e3:.0f} ms" for k, (w, c) in flushes.items()))
 
 
+def digits_phase(loop: DigitsLoop, plain_cpu: float | None, n: int = 30) -> None:
+    """One digits snapshot, timed back to back (median of n, CPU and wall), and the overhead it implies."""
+    G, D = loop.models()
+    cpu, wall = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        rec = Recorder(Path(tmp) / "r", G, D, data=loop.images, every=1,
+                       probes=dataclasses.replace(loop.probes or ProbeOptions(), flush_secs=1e9))
+        for step in range(n + 1):
+            t0, c0 = time.perf_counter(), time.process_time()
+            rec.step(step)
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+        rec.close()
+    snap_cpu = statistics.median(cpu[1:])
+    print(f"one digits snapshot (probes + buffering): median CPU {snap_cpu * 1e3:.2f} ms, wall "
+          f"{statistics.median(wall[1:]) * 1e3:.2f} ms, over {n}")
+    if plain_cpu:
+        print("  implied CPU overhead: " + ", ".join(f"every={k} {100 * snap_cpu / (k * plain_cpu):+.1f} %" for k in (10, 50)))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=500, help="training steps per toy run")
@@ -157,6 +227,8 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--phases", action="store_true", help="also time one snapshot and the store's flushes")
     ap.add_argument("--no-presets", action="store_true")
+    ap.add_argument("--digits-steps", type=int, default=300, help="training steps per digits run (0: no digits loop)")
+    ap.add_argument("--only-digits", action="store_true", help="the digits loop alone (no toy loop, no presets)")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default); 1 is steadiest on a busy machine")
     ap.add_argument("--probe", action="append", default=[], metavar="KEY=VALUE",
                     help="change one of the toy Recorder's ProbeOptions (repeatable), e.g. --probe grid_size=64")
@@ -168,8 +240,11 @@ def main() -> None:
         print("toy Recorder options changed:", changes)
 
     toy = Loop("toy", probes=ProbeOptions(**changes))
-    variants = [(toy, None), (toy, 10), (toy, 50)]
-    if not args.no_presets:
+    variants = [] if args.only_digits else [(toy, None), (toy, 10), (toy, 50)]
+    if args.digits_steps:
+        digits = DigitsLoop(ProbeOptions(**changes))
+        variants += [(digits, None), (digits, 10), (digits, 50)]
+    if not args.no_presets and not args.only_digits:
         for name in PRESETS:
             preset = Loop(name, load_preset(name))
             variants += [(preset, None), (preset, 10)]
@@ -180,7 +255,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(args.repeats):
             for loop, every in variants:
-                steps = args.steps if loop.config is None else args.preset_steps
+                steps = args.digits_steps if loop.name == "digits" else args.steps if loop.config is None else args.preset_steps
                 path = Path(tmp) / f"{loop.name}-{every}-{r}" if every else None
                 w, c, start = loop.run(steps, every, path)
                 wall[loop.name, every].append(w / steps)
@@ -189,7 +264,7 @@ def main() -> None:
                 if path is not None and r == 0:
                     sizes[loop.name, every] = snapshot_bytes(path)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), {os.cpu_count()} cores, load average "
-          f"{os.getloadavg()[0]:.1f}; median of {args.repeats} interleaved repeats; toy {args.steps} steps, presets {args.preset_steps}")
+          f"{os.getloadavg()[0]:.1f}; median of {args.repeats} interleaved repeats; toy {args.steps} steps, presets {args.preset_steps}, digits {args.digits_steps}")
     print(f"{'variant':<22}{'wall s/step':>12}{'overhead':>10}{'CPU s/step':>12}{'overhead':>10}{'start-up s':>12}"
           f"{'snapshots':>11}{'bytes/snapshot':>16}")
     for loop, every in variants:
@@ -201,8 +276,10 @@ def main() -> None:
         n, size = sizes.get((loop.name, every), (0, 0.0))
         print(f"{label:<22}{med['wall']:>12.5f}{over['wall']:>10}{med['cpu']:>12.5f}{over['cpu']:>10}{start:>12}"
               f"{(n or '-'):>11}{(f'{size:,.0f}' if n else '-'):>16}")
-    if args.phases:
+    if args.phases and not args.only_digits:
         phases(toy.probes, statistics.median(cpu["toy", None]))
+    if args.phases and args.digits_steps:
+        digits_phase(digits, statistics.median(cpu["digits", None]))
 
 
 if __name__ == "__main__":
