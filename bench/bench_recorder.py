@@ -17,12 +17,14 @@ Recorder's `close()` (its last flush), not building the Recorder (a one-off star
 Two clocks: wall time, and this process's CPU time (steadier when other programs share the cores; with
 --threads 1 it is the work done, whatever the load).
 Bytes per snapshot: the recording's snapshot chunks on disk / snapshots (the one-off manifest and fixed arrays apart).
---phases also times one toy snapshot and the store's flushes (each rewrites the growing open chunk).
+--phases also times one toy snapshot (and the overhead it implies) and the store's flushes (each rewrites the
+growing open chunk).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import statistics
 import sys
@@ -116,27 +118,36 @@ def snapshot_bytes(path: Path) -> tuple[int, float]:
     return n, sum(f.stat().st_size for f in (path / "chunks").glob("*.npz")) / max(n, 1)
 
 
-def phases(repeats: int) -> None:
-    """One snapshot of the toy models (probes + buffering), and the store's flush as the open chunk grows."""
+def phases(probes: ProbeOptions, plain_cpu: float | None) -> None:
+    """One snapshot of the toy models (probes + buffering), and the store's flush as the open chunk grows.
+
+    Snapshots are timed back to back (median of a chunk's worth), CPU and wall; `plain_cpu` (the plain toy loop's
+    CPU seconds per step) turns one snapshot into the overhead it implies at every=10 and every=50: a steadier
+    figure than the difference of two whole runs on a busy machine."""
     loop = Loop("toy")
     G, D = loop.models()
-    snaps, flushes = [], {}
+    cpu, wall, flushes = [], [], {}
     with tempfile.TemporaryDirectory() as tmp:
-        rec = Recorder(Path(tmp) / "r", G, D, data=loop.target, every=1, probes=ProbeOptions(flush_secs=1e9))
+        rec = Recorder(Path(tmp) / "r", G, D, data=loop.target, every=1,
+                       probes=dataclasses.replace(probes, flush_secs=1e9))
         chunk = rec.options.chunk_size
         for step in range(chunk - 1):  # the chunk never fills: each flush rewrites all of it
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             rec.step(step)
-            snaps.append(time.perf_counter() - t0)
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
             if step + 1 in (1, 8, 32, chunk - 1):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 rec.flush()
-                flushes[step + 1] = time.perf_counter() - t0
+                flushes[step + 1] = (time.perf_counter() - t0, time.process_time() - c0)
         rec.close()
-    print(f"one toy snapshot (probes + buffering, default options): median {statistics.median(snaps[1:]) * 1e3:.1f} ms "
-          f"over {len(snaps) - 1}")
-    print("store flush (rewrite of the open chunk, fsync): " +
-          ", ".join(f"{k} snapshots {t * 1e3:.0f} ms" for k, t in flushes.items()))
+    snap_cpu = statistics.median(cpu[1:])
+    print(f"one toy snapshot (probes + buffering): median CPU {snap_cpu * 1e3:.2f} ms, wall "
+          f"{statistics.median(wall[1:]) * 1e3:.2f} ms, over {len(cpu) - 1}")
+    if plain_cpu:
+        print("  implied CPU overhead: " + ", ".join(f"every={k} {100 * snap_cpu / (k * plain_cpu):+.1f} %" for k in (10, 50)))
+    print("store flush (rewrite of the open chunk, fsync), wall / CPU: " +
+          ", ".join(f"{k} snapshots {w * 1e3:.0f} / {c * 1e3:.0f} ms" for k, (w, c) in flushes.items()))
 
 
 def main() -> None:
@@ -148,7 +159,7 @@ def main() -> None:
     ap.add_argument("--no-presets", action="store_true")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default); 1 is steadiest on a busy machine")
     ap.add_argument("--probe", action="append", default=[], metavar="KEY=VALUE",
-                    help="change one of the toy Recorder's ProbeOptions (repeatable), e.g. --probe density_samples=2500")
+                    help="change one of the toy Recorder's ProbeOptions (repeatable), e.g. --probe grid_size=64")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -191,7 +202,7 @@ def main() -> None:
         print(f"{label:<22}{med['wall']:>12.5f}{over['wall']:>10}{med['cpu']:>12.5f}{over['cpu']:>10}{start:>12}"
               f"{(n or '-'):>11}{(f'{size:,.0f}' if n else '-'):>16}")
     if args.phases:
-        phases(args.repeats)
+        phases(toy.probes, statistics.median(cpu["toy", None]))
 
 
 if __name__ == "__main__":

@@ -1,18 +1,22 @@
 """What a recording fixes when it starts: the real batch and view box from the user's `data`, and the
-generator's input side (the prior, its fixed latent batches and the latent grid the mapping's arrows start from).
+generator's input side (the prior, its fixed latent batches and the latent grid the mapping's arrows start from);
+and, for a recording being resumed, the view grid it already has.
 
 Every draw comes from a private seeded generator: the global RNGs, and so training, stay untouched.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 
 from gananim.errors import GananimError
 from gananim.grid import Bounds, as_bounds
+from gananim.layout import MANIFEST
 from gananim.probes import to_numpy
 from gananim.targets import Target, target_from_samples
 
@@ -102,3 +106,11 @@ def bounds(box) -> Bounds:
     if isinstance(box, (list, tuple, np.ndarray)) and len(box) > 2:
         raise GananimError(f"gananim records 1D or 2D data (got a {len(box)}-dimensional view box)")
     return as_bounds(box)
+
+
+def stored_grid_size(path) -> int | None:
+    """The grid size of the recording at `path`, if there is one (a damaged one: the writer says what is wrong)."""
+    try:
+        return int(json.loads((Path(path) / MANIFEST).read_text(encoding="utf-8"))["grid"]["size"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

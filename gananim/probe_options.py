@@ -15,7 +15,14 @@ from gananim.errors import GananimError
 # Per snapshot: grid_size² D values and density cells (1024² float32 = 4 MB each), latent_grid² mapping arrows,
 # n_samples stored points, density_samples generator calls; a schedule of a billion steps is weeks of CPU.
 MAX = {"every": 10**9, "n_samples": 100_000, "grid_size": 1024, "latent_grid": 256, "density_samples": 10_000_000,
-       "real_samples": 100_000, "curvature_every": 10**9, "curvature_k": 64, "chunk_size": 4096}
+       "real_samples": 100_000, "grad_samples": 100_000, "arrow_samples": 100_000, "curvature_every": 10**9, "curvature_k": 64,
+       "chunk_size": 4096}
+
+
+# The default grid per data dimension. 2D: 32 x 32, where the 2,500 stored samples fill the density cells as densely
+# as 10,000 extra samples filled 64 x 64 (on 64 x 64 they turn into speckle), and D's grid costs a quarter of 64 x 64
+# (the views upsample both; D's surface looked the same on ring8 and five-clusters). 1D: 64 cells cost nothing.
+GRID_BY_DIM = {1: 64, 2: 32}
 
 
 @dataclass
@@ -27,11 +34,16 @@ class ProbeOptions:
 
     every: int = 10  # snapshot every N steps (a Recorder's own `every=` argument wins)
     n_samples: int = 2_500  # fixed latents whose samples (and gradient arrows) every snapshot stores: the VEEGAN/PacGAN protocol's count
-    grid_size: int = 64  # cells per axis of the view-box grid (D's surface, the density histogram)
+    grid_size: int = 0  # cells per axis of the view-box grid (D's surface, the density histogram); 0 = by the data's
+    #                     dimension (GRID_BY_DIM)
     latent_grid: int = 21  # points per axis of the latent grid (the mapping's arrows)
-    density_samples: int = 10_000  # generated samples histogrammed into each snapshot's density (the stored samples first)
-    real_samples: int = 512  # fixed real batch for D(real) and V(G, D); the gradient norms and the curvature
-    #                          pit it against as many of the stored samples (balanced batches, as in training)
+    density_samples: int = 2_500  # generated samples histogrammed into each snapshot's density: the stored samples
+    #                               (first) and, past n_samples, extra latents at extra G calls. = n_samples keeps
+    #                               the density recomputable from the stored samples and costs no G call of its own
+    real_samples: int = 512  # fixed real batch for D(real) and V(G, D); the curvature pits it against as many of the
+    #                          stored samples (balanced batches, as in training)
+    grad_samples: int = 256  # the gradient norms' balanced batches: the first N stored samples against N real ones
+    arrow_samples: int = 512  # ∇x log D arrows (g_grad) for the first N stored samples; the other rows are NaN
     float16: bool = False  # store snapshots in float16 (half the bytes)
     curvature_every: int = 0  # game-Jacobian (and, for small models, Hessian) eigenvalues every K steps; 0 = off
     curvature_k: int = 6  # game-Jacobian eigenvalues kept
@@ -40,13 +52,16 @@ class ProbeOptions:
 
     def checks(self, where: str = "") -> list[tuple[bool, str]]:
         """(holds, message) for every rule, each message naming the key as `where` + field name."""
-        ints = {"every": 1, "n_samples": 1, "grid_size": 4, "latent_grid": 2, "density_samples": 1, "real_samples": 1,
-                "curvature_every": 0, "curvature_k": 1, "chunk_size": 1}
+        ints = {"every": 1, "n_samples": 1, "latent_grid": 2, "density_samples": 1, "real_samples": 1,
+                "grad_samples": 1, "arrow_samples": 1, "curvature_every": 0, "curvature_k": 1, "chunk_size": 1}
         out = []
         for name, low in ints.items():
             value = getattr(self, name)
             ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= MAX[name]
             out.append((ok, f"{where}{name} must be an integer from {low}{' (0 = off)' if low == 0 else ''} to {MAX[name]:,}, got {value!r}"))
+        size = self.grid_size
+        out.append((isinstance(size, int) and not isinstance(size, bool) and (size == 0 or 4 <= size <= MAX["grid_size"]),
+                    f"{where}grid_size must be an integer from 4 to {MAX['grid_size']:,} (or 0: by the data's dimension), got {size!r}"))
         secs = self.flush_secs
         out.append((isinstance(secs, (int, float)) and not isinstance(secs, bool) and math.isfinite(secs) and secs >= 0,
                     f"{where}flush_secs must be a finite number >= 0, got {secs!r}"))
@@ -59,6 +74,10 @@ class ProbeOptions:
             if not ok:
                 raise GananimError(message)
         return self
+
+    def grid_cells(self, dim: int) -> int:
+        """Cells per axis of the grid for data of dimension `dim`."""
+        return self.grid_size or GRID_BY_DIM[dim]
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

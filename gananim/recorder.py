@@ -25,11 +25,11 @@ from torch import nn
 
 from gananim import __version__, objectives
 from gananim.errors import GananimError
-from gananim.fixed import Prior, resolve_data
+from gananim.fixed import Prior, resolve_data, stored_grid_size
 from gananim.grid import Grid
 from gananim.probe_options import ProbeOptions
 from gananim.probes import (as_logits, check_d_output, check_module, grad_norm, infer_d_output, infer_latent_dim,
-                            placement, probing, to_host, trainable)
+                            norm, placement, probing, to_host, trainable)
 from gananim.store import RecordingWriter
 
 HESSIAN_PARAMS = 200  # models this small get every eigenvalue of the exact Hessian of V (seeds/004's plots)
@@ -91,7 +91,8 @@ class Recorder:
             raise GananimError("cannot tell the view box: pass data= a gananim target, an array of real samples, or one (low, high) pair per data dimension")
         if len(box) != data_dim:
             raise GananimError(f"the view box has {len(box)} dimension(s) but the generator outputs {data_dim}")
-        self.grid = Grid(box, opts.grid_size)
+        # grid_size 0 (the default): by the data's dimension, but a resumed recording keeps the grid it has
+        self.grid = Grid(box, opts.grid_size or (resume and stored_grid_size(path)) or opts.grid_cells(data_dim))
         self._check_discriminator(data_dim)
         plane, coords, grid_z = self.prior.grid(opts.latent_grid, seed + 2)
         fixed = {"latents": latents.numpy(), "latent_grid": grid_z, "latent_grid_coords": coords.astype(np.float32)}
@@ -102,10 +103,14 @@ class Recorder:
         if self.target is not None:
             fixed |= {"data_density": self.target.density(self.grid).astype(np.float32),
                       "modes": np.asarray(self.target.modes, np.float64), "mode_scales": np.asarray(self.target.mode_scales, np.float64)}
+        # sizes of the gradient batch and of the arrows (stored in the manifest: g_grad's rows past g_grad_rows are NaN)
+        self._n_grad = min(opts.n_samples, opts.real_samples, opts.grad_samples) if self._has_gradient_batch() else 0
+        self._n_arrows = min(opts.n_samples, opts.arrow_samples) if discriminator is not None else 0
         manifest = {"data_dim": data_dim, "latent_dim": self.latent_dim, "prior": prior, "prior_range": [self.prior.low, self.prior.high],
                     "n_samples": opts.n_samples, "grid": self.grid.to_dict(), "latent_grid_shape": [opts.latent_grid] * coords.shape[1],
                     "latent_extent": self.prior.extent, "d_output": self.d_output, "loss": loss, "every": every,
-                    "density_samples": opts.density_samples, "seed": seed, "has_discriminator": discriminator is not None,
+                    "density_samples": opts.density_samples, "g_grad_rows": self._n_arrows,
+                    "grad_samples": self._n_grad, "seed": seed, "has_discriminator": discriminator is not None,
                     "target": self.target.to_config() if self.target is not None else None, "config": config,
                     "gananim_version": __version__, "torch_version": torch.__version__}
         self.writer = RecordingWriter(path, manifest, fixed, overwrite=overwrite, resume=resume, float16=opts.float16,
@@ -114,14 +119,17 @@ class Recorder:
         self._latents = self._on_g(fixed["latents"])
         self._real = self._on_d(fixed["data_samples"]) if "data_samples" in fixed else None
         self._grid_points = self._on_d(self.grid.points())
-        # the density batch is the stored samples, then fixed latents of its own (generated in one call with the
-        # mapping's latent grid): G runs once on each latent a snapshot needs
+        # G runs once per snapshot on each latent it needs: on the gradient batch (the first stored latents) with
+        # its graph, and in one no-grad call on the other stored latents, the mapping's latent grid and, only if
+        # density_samples > n_samples, extra density latents
+        n = len(self._latents)
         self._n_mapping = len(fixed["latent_grid"])
         self._density_samples = opts.density_samples
-        extra = self.prior.sample(max(0, opts.density_samples - len(self._latents)), seed + 3)
-        self._grid_and_extra_z = torch.cat([self._on_g(fixed["latent_grid"]), extra.to(self.device, self.dtype)])
-        # the gradient norms (and the curvature) take balanced batches: the real batch and as many stored latents
-        self._n_grad = min(len(self._latents), len(self._real) if self._real is not None else opts.real_samples)
+        extra = self.prior.sample(max(0, opts.density_samples - n), seed + 3)
+        self._n_grad = min(self._n_grad, n, len(self._real) if self._real is not None else n)  # a resumed recording's
+        self._nograd_z = torch.cat([self._latents[self._n_grad:], self._on_g(fixed["latent_grid"]), extra.to(self.device, self.dtype)])
+        # the curvature's balanced batches (off by default): the whole real batch and as many stored latents
+        self._n_balanced = min(n, len(self._real) if self._real is not None else opts.real_samples)
         self._n_params = sum(p.numel() for m in (self.G, self.D) if m is not None for _, p in trainable(m))
         self._purge_step = purge_step if resume else None
         self._purge_pending = resume
@@ -230,43 +238,83 @@ class Recorder:
         """The discriminator's output as (n,) logits, whichever it returns."""
         return as_logits(self.D(x), self.d_output, len(x))
 
+    def _has_gradient_batch(self) -> bool:
+        """The gradient norms need a discriminator and parameters to differentiate."""
+        return self.D is not None and bool(trainable(self.G) or trainable(self.D))
+
     def _probe(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-        """Everything one snapshot holds, computed without touching training state; one copy to the host."""
+        """Everything one snapshot holds, computed without touching training state; one copy to the host.
+
+        Sized for the overhead target (bench/bench_recorder.py): G runs once on each latent (the gradient batch
+        with its graph, the rest in one no-grad call); the density is the histogram of the stored samples
+        (density_samples = n_samples by default: no G call of its own, and recomputable from what is stored).
+        """
+        k, n, m = self._n_grad, len(self._latents), self._n_mapping
         with probing(self.G, self.D):
             with torch.no_grad():
-                samples = self._gen(self._latents)
-                rest = self._gen(self._grid_and_extra_z)
-            m = self._n_mapping
-            out = {"samples": samples, "mapping": rest[:m],
-                   "density_batch": torch.cat([samples, rest[m:]])[: self._density_samples],
+                rest = self._gen(self._nograd_z)
+            with torch.enable_grad():
+                head = self._gen(self._latents[:k]) if k else rest[:0]  # the gradient batch, with its graph
+            samples = torch.cat([head.detach(), rest[: n - k]])
+            out = {"samples": samples, "mapping": rest[n - k: n - k + m],
+                   "density_batch": torch.cat([samples, rest[n - k + m:]])[: self._density_samples],
                    "nonfinite_share": 1 - torch.isfinite(samples).all(dim=1).float().mean()}
             if self.D is not None:
-                out |= self._probe_discriminator(samples)
+                out |= self._probe_discriminator(head, samples)
         host = to_host(out)
         arrays = {"density": self.grid.histogram(host.pop("density_batch"))}
         arrays |= {name: host.pop(name) for name in ARRAYS if name in host}
         return arrays, {name: float(v) for name, v in host.items()}
 
-    def _probe_discriminator(self, samples: torch.Tensor) -> dict[str, torch.Tensor]:
-        """D on the grid, the generator-gradient arrows, D statistics, V(G, D) and the gradient norms."""
+    def _probe_discriminator(self, head: torch.Tensor, samples: torch.Tensor) -> dict[str, torch.Tensor]:
+        """D on the grid, the generator-gradient arrows, D statistics, V(G, D) and the gradient norms.
+
+        D sees the first max(grad_samples, arrow_samples) stored samples (512 by default) in two batches, the
+        gradient batch (`head`, still on G's graph) and the rest; that one forward serves:
+        - the arrows ∇x log D(x), on the first arrow_samples only: the gradients view reads them as a random subset
+          (the latents are i.i.d.), and on all 2,500 their forward and backward through D cost 5 times as much.
+          The other rows of g_grad are NaN (manifest `g_grad_rows`), which the view skips like a diverged sample's;
+        - d_fake and V(G, D): averages over those samples (V against the whole real batch);
+        - the gradient norms: G's and D's losses on the first grad_samples (256) stored samples against as many
+          real ones (balanced, as in training; half the toy loop's batch: the norm's scale is the same, its noise a
+          little higher). D's takes one backward; G's rides on the arrows' backward (nonsaturating) or takes one.
+        """
+        k, a = self._n_grad, self._n_arrows
         with torch.no_grad():
             d_grid = torch.sigmoid(self._logits(self._grid_points)).reshape(self.grid.shape)
-        x = samples.to(self._d_device, self._d_dtype).clone().requires_grad_(True)
         with torch.enable_grad():
-            logits = self._logits(x)
-            if logits.requires_grad:  # the arrows: ∇x log D(x) = σ(-l) ∇x l, one backward to the inputs only
-                (g_grad,) = torch.autograd.grad(logits, x, grad_outputs=torch.sigmoid(-logits.detach()))
-            else:  # D ignores its input
-                g_grad = torch.zeros_like(x)
-            logits = logits.detach()
-            out = {"d_grid": d_grid, "g_grad": g_grad, "d_fake": torch.sigmoid(logits).mean()}
-            # the gradient norms: G's loss and D's loss on the first stored latents, against the real batch
-            fake_logits = self._logits(self._gen(self._latents[: self._n_grad]).to(self._d_device, self._d_dtype))
+            batches = [head.to(self._d_device, self._d_dtype), samples[k: max(k, a)].to(self._d_device, self._d_dtype)]
+            # leaves to differentiate to where G's graph does not reach (the rest, or a G without parameters)
+            batches = [x if x.requires_grad else x.detach().requires_grad_(True) for x in batches if len(x)]
+            logits = [self._logits(x) for x in batches]
+            # nonsaturating: G's loss -mean log D(x) over the gradient batch is -1/k times the arrows' objective
+            # Σ log D there, so the arrows' backward, continued into G, gives G's gradient too (× -k)
+            reaches_g = k > 0 and head.requires_grad  # else no gradient reaches G's parameters: its norm is NaN
+            fused = [p for _, p in trainable(self.G)] if reaches_g and self.loss == "nonsaturating" else []
+            if logits[0].requires_grad:  # the arrows: ∇x log D(x) = σ(-l) ∇x l, one backward to the inputs (and G)
+                grads = torch.autograd.grad(logits, batches + fused, grad_outputs=[torch.sigmoid(-l.detach()) for l in logits],
+                                            retain_graph=k > 0, allow_unused=True)
+            else:  # D ignores its input and has no parameters
+                grads = [None] * (len(batches) + len(fused))
+            grads, g_param_grads = grads[: len(batches)], grads[len(batches):]
+            arrows = torch.cat([torch.zeros_like(x) if g is None else g for g, x in zip(grads, batches)]).detach()
+            g_grad = torch.cat([arrows[:a], arrows.new_full((len(samples) - a, arrows.shape[1]), math.nan)])
+            fake = torch.cat([l.detach() for l in logits])
+            out = {"d_grid": d_grid, "g_grad": g_grad, "d_fake": torch.sigmoid(fake).mean()}
+            nan = torch.tensor(math.nan, dtype=torch.float64)
             if self._real is not None:
-                real_logits = self._logits(self._real)
-                out |= {"d_real": torch.sigmoid(real_logits.detach()).mean(), "value": objectives.value(real_logits.detach(), logits),
-                        "d_grad_norm": grad_norm(objectives.d_loss(self.loss, real_logits, fake_logits), self.D)}
-            out["g_grad_norm"] = grad_norm(objectives.g_loss(self.loss, fake_logits), self.G, retain_graph=False)
+                real_k = self._logits(self._real[:k]) if k else None
+                with torch.no_grad():
+                    real_rest = self._logits(self._real[k:]) if k < len(self._real) else None
+                real = torch.cat([r.detach() for r in (real_k, real_rest) if r is not None])
+                out |= {"d_real": torch.sigmoid(real).mean(), "value": objectives.value(real, fake),
+                        "d_grad_norm": grad_norm(objectives.d_loss(self.loss, real_k, logits[0]), self.D) if k else nan}
+            if fused:
+                out["g_grad_norm"] = norm(g_param_grads) / k
+            elif reaches_g:
+                out["g_grad_norm"] = grad_norm(objectives.g_loss(self.loss, logits[0]), self.G, retain_graph=False)
+            else:
+                out["g_grad_norm"] = nan
         return out
 
     def _curvature(self, due: bool) -> tuple[dict[str, np.ndarray], dict[str, float]]:
@@ -277,11 +325,12 @@ class Recorder:
         game = np.full((k, 2), np.nan)
         hessian = np.full(self._n_params if exact else 0, np.nan)
         if due:
-            eigs = curvature.game_jacobian_eigs(self.G, self.D, self._latents[: self._n_grad], self._real, k=min(k, self._n_params),
+            eigs = curvature.game_jacobian_eigs(self.G, self.D, self._latents[: self._n_balanced], self._real, k=min(k, self._n_params),
                                                 seed=self.seed, d_output=self.d_output)
             game[: len(eigs)] = np.stack([eigs.real, eigs.imag], axis=1)
             if exact:
-                hessian = curvature.value_hessian_eigs(self.G, self.D, self._latents[: self._n_grad], self._real, d_output=self.d_output)
+                hessian = curvature.value_hessian_eigs(self.G, self.D, self._latents[: self._n_balanced], self._real,
+                                                       d_output=self.d_output)
         scalars = {"game_eig_abs": float(np.hypot(*game[0])), "game_eig_real_max": float(np.nanmax(game[:, 0])) if due else math.nan}
         if exact:
             scalars |= {"hessian_eig_min": float(hessian[0]), "hessian_eig_max": float(hessian[-1])}

@@ -1,6 +1,7 @@
 """The Recorder: snapshot contents on known generators, untouched training, hooks, resume, crash safety."""
 
 import dataclasses
+import math
 import os
 import signal
 import subprocess
@@ -174,11 +175,12 @@ def test_recording_does_not_change_training(tmp_path, loss, sigmoid_d, curvature
 
 @pytest.mark.parametrize("loss", ["nonsaturating", "minimax", "least_squares"])
 def test_gradient_probes_equal_direct_autograd(tmp_path, loss):
-    """The probes give what plain autograd gives: arrows, D(fake) and V on every stored sample; the gradient norms
-    on balanced batches (the real batch against as many of the stored samples)."""
+    """The probes give what plain autograd gives: arrows on the first arrow_samples stored samples (NaN rows after),
+    D(fake) and V on those samples against the real batch, the gradient norms on balanced batches (the first
+    grad_samples stored samples against as many real ones)."""
     torch.manual_seed(1)
     G, D = mlp(3, 2), mlp(2, 1)
-    probes = dataclasses.replace(SMALL, n_samples=40, real_samples=24)
+    probes = dataclasses.replace(SMALL, n_samples=40, real_samples=24, grad_samples=16, arrow_samples=30)
     with Recorder(tmp_path / "r", G, D, data=make_target(RING), loss=loss, probes=probes) as rec:
         rec.step(0)
     r = gananim.load(tmp_path / "r")
@@ -186,15 +188,67 @@ def test_gradient_probes_equal_direct_autograd(tmp_path, loss):
     fake = G(z)
     x = fake.detach().requires_grad_(True)
     (arrows,) = torch.autograd.grad(nn.functional.logsigmoid(D(x)).sum(), x)
-    g_grads = torch.autograd.grad(objectives.g_loss(loss, D(fake[:24]).reshape(-1)), list(G.parameters()))
-    d_grads = torch.autograd.grad(objectives.d_loss(loss, D(real).reshape(-1), D(fake[:24].detach()).reshape(-1)), list(D.parameters()))
+    g_grads = torch.autograd.grad(objectives.g_loss(loss, D(fake[:16]).reshape(-1)), list(G.parameters()))
+    d_loss = objectives.d_loss(loss, D(real[:16]).reshape(-1), D(fake[:16].detach()).reshape(-1))
+    d_grads = torch.autograd.grad(d_loss, list(D.parameters()))
     s = {k: v[0] for k, v in r.scalars.items()}
     assert r[0].g_grad.shape == (40, 2) and len(real) == 24
-    np.testing.assert_allclose(r[0].g_grad, arrows.numpy(), rtol=1e-4, atol=1e-7)
+    assert r.manifest["g_grad_rows"] == 30 and r.manifest["grad_samples"] == 16
+    np.testing.assert_allclose(r[0].g_grad[:30], arrows[:30].numpy(), rtol=1e-4, atol=1e-7)
+    assert np.isnan(r[0].g_grad[30:]).all()
+    np.testing.assert_allclose(r[0].samples, fake.detach().numpy(), rtol=1e-5, atol=1e-6)  # gradient batch included
     assert s["g_grad_norm"] == pytest.approx(float(torch.sqrt(sum((g**2).sum() for g in g_grads))), rel=1e-4)
     assert s["d_grad_norm"] == pytest.approx(float(torch.sqrt(sum((g**2).sum() for g in d_grads))), rel=1e-4)
-    assert s["value"] == pytest.approx(objectives.value(D(real).reshape(-1), D(fake).reshape(-1)).item(), rel=1e-5)
-    assert s["d_fake"] == pytest.approx(torch.sigmoid(D(fake)).mean().item(), rel=1e-5)
+    assert s["value"] == pytest.approx(objectives.value(D(real).reshape(-1), D(fake[:30]).reshape(-1)).item(), rel=1e-5)
+    assert s["d_fake"] == pytest.approx(torch.sigmoid(D(fake[:30])).mean().item(), rel=1e-5)
+    assert s["d_real"] == pytest.approx(torch.sigmoid(D(real)).mean().item(), rel=1e-5)
+
+
+class Constant(nn.Module):
+    """A discriminator that ignores its input: D(x) = sigmoid(b) everywhere."""
+
+    def __init__(self):
+        super().__init__()
+        self.b = nn.Parameter(torch.tensor(0.3))
+
+    def forward(self, x):
+        return self.b.expand(len(x))
+
+
+def test_discriminator_that_ignores_its_input(tmp_path):
+    """autograd.grad to inputs D never used raised a bare RuntimeError; the arrows are zero, the norms recorded."""
+    with Recorder(tmp_path / "r", mlp(2, 2), Constant(), data=make_target(RING), probes=SMALL) as rec:
+        rec.step(0)
+    r = gananim.load(tmp_path / "r")
+    assert (r[0].g_grad == 0).all() and r.scalars["g_grad_norm"][0] == 0
+    assert r.scalars["d_grad_norm"][0] > 0 and r.scalars["d_fake"][0] == pytest.approx(1 / (1 + math.exp(-0.3)))
+
+
+def test_density_is_the_histogram_of_the_stored_samples(tmp_path):
+    """By default the density costs no generator call of its own, and anyone can recompute it from the samples."""
+    assert ProbeOptions().density_samples == ProbeOptions().n_samples
+    G = mlp(2, 2)
+    with Recorder(tmp_path / "r", G, data=make_target(RING), every=1, probes=dataclasses.replace(SMALL, density_samples=16)) as rec:
+        rec.step(0)
+    r = gananim.load(tmp_path / "r")
+    np.testing.assert_allclose(r[0].density, r.grid.histogram(r[0].samples), rtol=1e-6)
+
+
+def test_grid_size_by_data_dimension_and_kept_on_resume(tmp_path):
+    """grid_size 0 (the default): 32 x 32 in 2D, 64 in 1D; a size given wins; a resumed recording keeps its grid."""
+    opts = dataclasses.replace(SMALL, grid_size=ProbeOptions().grid_size)
+    assert opts.grid_size == 0
+    with Recorder(tmp_path / "2d", mlp(2, 2), data=make_target(RING), probes=opts) as rec:
+        rec.step(0)
+    with Recorder(tmp_path / "1d", mlp(1, 1), data=[(-1, 1)], probes=opts) as rec:
+        rec.step(0)
+    assert gananim.load(tmp_path / "2d")[0].density.shape == (32, 32) and gananim.load(tmp_path / "1d").grid.size == 64
+    with Recorder(tmp_path / "old", mlp(2, 2), mlp(2, 1), data=make_target(RING), probes=dataclasses.replace(opts, grid_size=64)) as rec:
+        rec.step(0)
+    with Recorder(tmp_path / "old", mlp(2, 2), mlp(2, 1), data=make_target(RING), probes=opts, resume=True) as rec:
+        rec.step(1)
+    r = gananim.load(tmp_path / "old")
+    assert r.steps.tolist() == [0, 1] and r[1].d_grid.shape == (64, 64)
 
 
 def test_attach_records_a_loop_it_cannot_edit(tmp_path):
@@ -363,7 +417,9 @@ def test_generator_without_parameters_is_recorded(tmp_path):
     (lambda: (mlp(2, 2), None), {"latent_dim": 0}, r"latent_dim must be a positive integer .* got 0"),
     (lambda: (mlp(2, 2), TwoScores()), {}, r"returned shape \(2, 2\) .* one score per sample, \(2,\) or \(2, 1\)"),
     (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, density_samples=0)}, "density_samples must be an integer from 1 to"),
-    (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, grid_size=0)}, "grid_size must be an integer from 4 to"),
+    (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, grid_size=2)}, "grid_size must be an integer from 4 to"),
+    (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, arrow_samples=0)}, "arrow_samples must be an integer from 1 to"),
+    (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, grad_samples=1.5)}, "grad_samples must be an integer from 1 to"),
     (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, flush_secs=float("nan"))}, "flush_secs must be a finite"),
     (lambda: (mlp(2, 2), None), {"every": 0}, "every must be an integer >= 1"),
     (lambda: (mlp(2, 2), None), {"loss": "wasserstein"}, "loss must be one of"),

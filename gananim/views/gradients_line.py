@@ -43,7 +43,9 @@ class LineGradients(GradientsView):
         self.peak = density_peak(rec)
         top = HEADROOM * self.peak
         band = STRIP * top
-        z = rec.latents[:, 0].astype(float)
+        # only the first g_grad_rows samples carry arrows (the Recorder's arrow_samples; older recordings: all)
+        rows = int(rec.manifest.get("g_grad_rows", len(rec.latents)))
+        z = rec.latents[:rows, 0].astype(float)
         order = np.argsort(z, kind="stable")
         self.idx = order[np.unique(np.linspace(0, len(z) - 1, min(len(z), ROWS)).round().astype(int))]
         gap = TICK_GAP * band  # the x line's tick labels sit in this gap, above the first row
