@@ -3,7 +3,7 @@
 
 The same Event as gananim.events (whose rules on the recorded scalars, vanishing gradients, convergence and
 divergence, apply to image recordings unchanged); these rules read the series gananim.class_metrics defines:
-`classes_captured`, `top_class`, `top_share` and `frechet`. Classes are numbered as the classifier numbers
+`classes_captured`, `top_class`, `top_share` and `class_confidence`. Classes are numbered as the classifier numbers
 them (for the digits, class k is the digit k).
 """
 
@@ -15,9 +15,11 @@ import numpy as np
 
 from gananim.events import Event
 
-FOUND_DATA = 0.5  # G has left its initial noise once the Fréchet distance is ≤ half its first snapshot's: an
-# untrained G's noise images are classified into one or two classes, which is no collapse (the image analogue of
-# gananim.events' collapse_hq: a collapse needs samples that look like the data)
+RECOGNISED = 0.9  # collapse and hops count only while the classifier recognises the samples: mean top softmax
+# probability (`class_confidence`) ≥ this. An untrained G's noise images are classified into one or two classes,
+# which is no collapse; the built-in digits classifier gives them 0.77-0.85 and real digits 0.99, of one class or all
+# (the image analogue of gananim.events' collapse_hq: a collapse needs samples that look like the data). The Fréchet
+# distance cannot tell them apart: one class of real digits is as far from all of them (22-50) as noise is (46-67)
 
 
 @dataclass(frozen=True)
@@ -41,13 +43,10 @@ def _runs(mask: np.ndarray, gap: int, min_count: int) -> list[tuple[int, int]]:
     return [(int(idx[a]), int(idx[b])) for a, b in zip(firsts, lasts) if b - a + 1 >= min_count]
 
 
-def found_data(frechet: np.ndarray) -> np.ndarray:
-    """Per snapshot, whether G has left its initial noise (FOUND_DATA); True throughout without a Fréchet series."""
-    first = frechet[np.isfinite(frechet)][:1]
-    if not len(first):
-        return np.ones(len(frechet), dtype=bool)
+def recognised(confidence: np.ndarray) -> np.ndarray:
+    """Per snapshot, whether the classifier recognises the samples (RECOGNISED); True where that is not known."""
     with np.errstate(invalid="ignore"):
-        return ~(frechet > FOUND_DATA * first[0])
+        return ~(confidence < RECOGNISED)
 
 
 def _collapse(steps, captured, ready, n_classes: int, th: ClassThresholds) -> list[Event]:
@@ -90,10 +89,10 @@ def detect_class_events(steps, series: dict[str, np.ndarray], n_classes: int,
     get = lambda name: np.asarray(series[name], dtype=np.float64) if name in series else np.full(len(steps), np.nan)  # noqa: E731
     if "classes_captured" not in series or n_classes < 2:
         return []
-    ready = found_data(get("frechet"))
+    ready = recognised(get("class_confidence"))
     events = _collapse(steps, get("classes_captured"), ready, n_classes, thresholds)
     events += _hops(steps, get("top_class"), get("top_share"), ready, thresholds)
     return sorted(events, key=lambda e: (e.start, e.end))
 
 
-__all__ = ["ClassThresholds", "FOUND_DATA", "detect_class_events", "found_data"]
+__all__ = ["ClassThresholds", "RECOGNISED", "detect_class_events", "recognised"]

@@ -54,6 +54,19 @@ def classes_captured(shares, data_freq, threshold: float = CLASS_CAPTURED) -> in
     return int(((shares > 0) & (shares >= threshold * data_freq)).sum())
 
 
+def class_confidence(logits, valid=None) -> float:
+    """Mean over the valid samples of the classifier's top softmax probability: near 1 for samples it recognises
+    (real digits: 0.99 with the built-in classifier), lower for noise (0.85 for an untrained G's grey images); the
+    premise of the Inception Score (Salimans et al. 2016): a recognisable sample has a confident p(y|x)."""
+    z = np.asarray(logits, dtype=np.float64)
+    ok = np.isfinite(z).all(axis=1) if valid is None else np.asarray(valid, dtype=bool) & np.isfinite(z).all(axis=1)
+    if not ok.any():
+        return float("nan")
+    z = z[ok] - z[ok].max(axis=1, keepdims=True)
+    p = np.exp(z)
+    return float((p.max(axis=1) / p.sum(axis=1)).mean())
+
+
 def class_kl(shares, data_freq, eps: float = CLASS_EPS) -> float:
     """KL(p_gen ‖ p_data) over classes in nats (the reverse KL of Stacked MNIST), both eps-smoothed."""
     shares = np.asarray(shares, dtype=np.float64)
@@ -106,8 +119,8 @@ def frechet_distance(features_a, features_b) -> float:
 
 def class_coverage(logits, features, data_freq, real: Gaussian, valid=None) -> dict[str, float]:
     """Every class metric of one batch, by series name: `classes_captured`, `class_share_<k>`, `class_kl`,
-    `top_class` (the class with the largest share), `top_share`, `valid_share` (finite samples) and `frechet`
-    (its features against the real Gaussian)."""
+    `top_class` (the class with the largest share), `top_share`, `class_confidence`, `valid_share` (finite
+    samples) and `frechet` (its features against the real Gaussian)."""
     z = np.asarray(logits, dtype=np.float64)
     data_freq = np.asarray(data_freq, dtype=np.float64)
     ok = np.isfinite(z).all(axis=1) if valid is None else np.asarray(valid, dtype=bool) & np.isfinite(z).all(axis=1)
@@ -117,6 +130,7 @@ def class_coverage(logits, features, data_freq, real: Gaussian, valid=None) -> d
            "class_kl": class_kl(shares, data_freq),
            "top_class": float(np.argmax(shares)) if ok.any() else float("nan"),
            "top_share": float(np.max(shares)) if ok.any() else float("nan"),
+           "class_confidence": class_confidence(z, ok),
            "valid_share": float(ok.mean()) if len(ok) else float("nan")}
     f = np.asarray(features, dtype=np.float64)
     out["frechet"] = frechet_gaussians(real, Gaussian.fit(f.reshape(len(f), -1)[ok]))
@@ -133,5 +147,30 @@ def unit_scale(samples, value_range) -> np.ndarray:
     return (x.astype(np.float64) - lo) / (hi - lo)
 
 
-__all__ = ["CLASS_CAPTURED", "CLASS_EPS", "CLASS_SHARE", "Gaussian", "class_coverage", "class_kl", "class_shares",
+
+class ClassReference:
+    """What an image recording's snapshots are measured against: the data's class frequencies, the Gaussian of the
+    real batch's features (fitted once) and either the stored built-in classifier (logits and features computed
+    here from the samples) or nothing, when each snapshot stores a user classifier's logits (they are the features)."""
+
+    def __init__(self, data_freq, real_features, value_range, classifier=None):
+        self.data_freq = np.asarray(data_freq, dtype=np.float64)
+        self.real = Gaussian.fit(real_features)
+        self.value_range, self.classifier = value_range, classifier
+
+    def measure(self, samples, nonfinite=None, logits=None) -> dict[str, float]:
+        """class_coverage of one snapshot: from its stored logits where given, else from its samples through the
+        classifier; {} where neither is there. Samples flagged in `nonfinite` get no class."""
+        valid = None if nonfinite is None else np.asarray(nonfinite).reshape(-1) == 0
+        if logits is not None:
+            features = logits = np.asarray(logits, dtype=np.float64)
+        elif self.classifier is not None and samples is not None:
+            features = self.classifier.features(unit_scale(samples, self.value_range))
+            logits = self.classifier.logits_of_features(features)
+        else:
+            return {}
+        return class_coverage(logits, features, self.data_freq, self.real, valid)
+
+
+__all__ = ["CLASS_CAPTURED", "CLASS_EPS", "CLASS_SHARE", "ClassReference", "Gaussian", "class_confidence", "class_coverage", "class_kl", "class_shares",
            "classes_captured", "frechet_distance", "frechet_gaussians", "unit_scale"]

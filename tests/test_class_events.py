@@ -9,31 +9,31 @@ from gananim.class_events import ClassThresholds, detect_class_events
 STEPS = np.arange(20) * 10
 
 
-def _series(captured, top, share, frechet=None):
+def _series(captured, top, share, confidence=None):
     out = {"classes_captured": np.asarray(captured, float), "top_class": np.asarray(top, float),
            "top_share": np.asarray(share, float)}
-    if frechet is not None:
-        out["frechet"] = np.asarray(frechet, float)
+    if confidence is not None:
+        out["class_confidence"] = np.asarray(confidence, float)
     return out
 
 
-def test_collapse_onto_few_classes_after_g_found_the_data():
+def test_collapse_onto_few_classes_the_classifier_recognises():
     captured = [1, 1, 1] + [9] * 7 + [2] * 10  # noise at the start (1 class), many classes, then 2 for 10 snapshots
-    frechet = [100, 90, 80] + [20] * 17  # below half of the first from snapshot 3 on
-    events = detect_class_events(STEPS, _series(captured, [0] * 20, [0.2] * 20, frechet), 10)
+    confidence = [0.85, 0.85, 0.85] + [0.97] * 17  # noise is not recognised
+    events = detect_class_events(STEPS, _series(captured, [0] * 20, [0.2] * 20, confidence), 10)
     assert [(e.kind, e.start, e.end) for e in events] == [("collapse", 100, 190)]
     assert events[0].caption == "mode collapse: 2 of 10 classes captured"
 
 
 def test_untrained_noise_in_one_class_is_not_a_collapse():
-    events = detect_class_events(STEPS, _series([1] * 20, [4] * 20, [1.0] * 20, [100 - i for i in range(20)]), 10)
-    assert events == []  # the Fréchet distance never halved: G has not found the data
+    events = detect_class_events(STEPS, _series([1] * 20, [4] * 20, [1.0] * 20, [0.85] * 20), 10)
+    assert events == []  # the classifier never recognised the samples
 
 
 def test_collapse_limit_is_thirty_percent_of_the_classes():
     for captured, found in ((3, True), (4, False)):
         events = detect_class_events(STEPS, _series([captured] * 20, [0] * 20, [0.2] * 20), 10)
-        assert bool(events) is found  # without a Fréchet series nothing vetoes
+        assert bool(events) is found  # without a confidence series nothing vetoes
     assert detect_class_events(STEPS, _series([3] * 4 + [9] * 16, [0] * 20, [0.2] * 20), 10) == []  # too short
 
 
