@@ -3,7 +3,7 @@
 
 The same Event as gananim.events (whose rules on the recorded scalars, vanishing gradients, convergence and
 divergence, apply to image recordings unchanged); these rules read the series gananim.class_metrics defines:
-`classes_captured`, `top_class`, `top_share` and `class_confidence`. Classes are numbered as the classifier numbers
+`classes_captured`, `top_class`, `top_share`, `class_confidence` and `frechet`. Classes are numbered as the classifier numbers
 them (for the digits, class k is the digit k).
 """
 
@@ -15,11 +15,14 @@ import numpy as np
 
 from gananim.events import Event
 
-RECOGNISED = 0.9  # collapse and hops count only while the classifier recognises the samples: mean top softmax
-# probability (`class_confidence`) ≥ this. An untrained G's noise images are classified into one or two classes,
-# which is no collapse; the built-in digits classifier gives them 0.77-0.85 and real digits 0.99, of one class or all
-# (the image analogue of gananim.events' collapse_hq: a collapse needs samples that look like the data). The Fréchet
-# distance cannot tell them apart: one class of real digits is as far from all of them (22-50) as noise is (46-67)
+# Collapse and hops count only once G has found the data: an untrained G's noise images are classified into one or
+# two classes, which is no collapse (the image analogue of gananim.events' collapse_hq). Either of two signs will do,
+# because neither alone catches every case (measured on the digits with the built-in classifier, bench/digits_claims.py):
+RECOGNISED = 0.9  # the classifier recognises the samples: mean top softmax probability (`class_confidence`) ≥ this.
+# Noise from an untrained G scores 0.80-0.86, a G collapsed onto one digit 0.97-1.0, real digits 0.99; a healthy
+# MLP GAN's blurrier digits only 0.82-0.91, so this alone would miss a collapse of blurry samples ...
+FOUND_DATA = 0.5  # ... or the Fréchet distance has fallen to ≤ this × the largest it has been (an untrained G's):
+# alone it misses collapses, one class of real digits being about as far from all of them (22-50) as noise (46-67)
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,12 @@ def _runs(mask: np.ndarray, gap: int, min_count: int) -> list[tuple[int, int]]:
     return [(int(idx[a]), int(idx[b])) for a, b in zip(firsts, lasts) if b - a + 1 >= min_count]
 
 
-def recognised(confidence: np.ndarray) -> np.ndarray:
-    """Per snapshot, whether the classifier recognises the samples (RECOGNISED); True where that is not known."""
+def found_data(confidence: np.ndarray, frechet: np.ndarray) -> np.ndarray:
+    """Per snapshot, whether G has found the data (RECOGNISED or FOUND_DATA); True where neither is known."""
+    worst = np.fmax.accumulate(frechet) if len(frechet) else frechet
     with np.errstate(invalid="ignore"):
-        return ~(confidence < RECOGNISED)
+        known = np.isfinite(confidence) | np.isfinite(frechet)
+        return ~known | (confidence >= RECOGNISED) | (frechet <= FOUND_DATA * worst)
 
 
 def _collapse(steps, captured, ready, n_classes: int, th: ClassThresholds) -> list[Event]:
@@ -89,10 +94,10 @@ def detect_class_events(steps, series: dict[str, np.ndarray], n_classes: int,
     get = lambda name: np.asarray(series[name], dtype=np.float64) if name in series else np.full(len(steps), np.nan)  # noqa: E731
     if "classes_captured" not in series or n_classes < 2:
         return []
-    ready = recognised(get("class_confidence"))
+    ready = found_data(get("class_confidence"), get("frechet"))
     events = _collapse(steps, get("classes_captured"), ready, n_classes, thresholds)
     events += _hops(steps, get("top_class"), get("top_share"), ready, thresholds)
     return sorted(events, key=lambda e: (e.start, e.end))
 
 
-__all__ = ["ClassThresholds", "RECOGNISED", "detect_class_events", "recognised"]
+__all__ = ["ClassThresholds", "FOUND_DATA", "RECOGNISED", "detect_class_events", "found_data"]

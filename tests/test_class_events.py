@@ -9,11 +9,13 @@ from gananim.class_events import ClassThresholds, detect_class_events
 STEPS = np.arange(20) * 10
 
 
-def _series(captured, top, share, confidence=None):
+def _series(captured, top, share, confidence=None, frechet=None):
     out = {"classes_captured": np.asarray(captured, float), "top_class": np.asarray(top, float),
            "top_share": np.asarray(share, float)}
     if confidence is not None:
         out["class_confidence"] = np.asarray(confidence, float)
+    if frechet is not None:
+        out["frechet"] = np.asarray(frechet, float)
     return out
 
 
@@ -25,9 +27,17 @@ def test_collapse_onto_few_classes_the_classifier_recognises():
     assert events[0].caption == "mode collapse: 2 of 10 classes captured"
 
 
+def test_blurry_collapse_counts_once_the_frechet_distance_halved():
+    captured = [1] * 3 + [2] * 17
+    confidence = [0.8] * 20  # never recognised with confidence
+    frechet = [60, 50, 40] + [25] * 17  # ≤ 30 (half the worst) from snapshot 3 on
+    events = detect_class_events(STEPS, _series(captured, [0] * 20, [0.2] * 20, confidence, frechet), 10)
+    assert [(e.kind, e.start, e.end) for e in events] == [("collapse", 30, 190)]
+
+
 def test_untrained_noise_in_one_class_is_not_a_collapse():
-    events = detect_class_events(STEPS, _series([1] * 20, [4] * 20, [1.0] * 20, [0.85] * 20), 10)
-    assert events == []  # the classifier never recognised the samples
+    events = detect_class_events(STEPS, _series([1] * 20, [4] * 20, [1.0] * 20, [0.85] * 20, [60 - i for i in range(20)]), 10)
+    assert events == []  # the classifier never recognised the samples, and their distance never halved
 
 
 def test_collapse_limit_is_thirty_percent_of_the_classes():
