@@ -16,7 +16,8 @@ from gananim.errors import GananimError
 # n_samples stored points, density_samples generator calls; a schedule of a billion steps is weeks of CPU.
 MAX = {"every": 10**9, "n_samples": 100_000, "grid_size": 1024, "latent_grid": 256, "density_samples": 10_000_000,
        "real_samples": 100_000, "grad_samples": 100_000, "arrow_samples": 100_000, "curvature_every": 10**9, "curvature_k": 64,
-       "chunk_size": 4096}
+       "chunk_size": 4096, "image_samples": 100_000, "image_real": 100_000, "n_images": 10_000, "interp_paths": 256,
+       "interp_points": 256, "d_bins": 1000}
 
 
 # The default grid per data dimension. 2D: 32 x 32, where the 2,500 stored samples fill the density cells as densely
@@ -44,6 +45,14 @@ class ProbeOptions:
     #                          stored samples (balanced batches, as in training)
     grad_samples: int = 256  # the gradient norms' balanced batches: the first N stored samples against N real ones
     arrow_samples: int = 512  # ∇x log D arrows (g_grad) for the first N stored samples; the other rows are NaN
+    # images recordings (samples of more than 2 numbers: images and vectors; the issue-11 format): sized so that a
+    # snapshot costs at most ~5 % of the digits loop's time at every=10 (bench/bench_recorder.py)
+    image_samples: int = 256  # generated samples stored per snapshot (their projection, D score, class)
+    image_real: int = 256  # the fixed real batch (D's score on it, the projection's reference)
+    n_images: int = 64  # the fixed-latent sample grid: the first n_images of the stored samples' latents
+    interp_paths: int = 4  # latent paths, each a straight line between two fixed prior draws ...
+    interp_points: int = 8  # ... with this many points
+    d_bins: int = 20  # D-score histogram bins on [0, 1]
     float16: bool = False  # store snapshots in float16 (half the bytes)
     curvature_every: int = 0  # game-Jacobian (and, for small models, Hessian) eigenvalues every K steps; 0 = off
     curvature_k: int = 6  # game-Jacobian eigenvalues kept
@@ -53,7 +62,8 @@ class ProbeOptions:
     def checks(self, where: str = "") -> list[tuple[bool, str]]:
         """(holds, message) for every rule, each message naming the key as `where` + field name."""
         ints = {"every": 1, "n_samples": 1, "latent_grid": 2, "density_samples": 1, "real_samples": 1,
-                "grad_samples": 1, "arrow_samples": 1, "curvature_every": 0, "curvature_k": 1, "chunk_size": 1}
+                "grad_samples": 1, "arrow_samples": 1, "curvature_every": 0, "curvature_k": 1, "chunk_size": 1,
+                "image_samples": 2, "image_real": 2, "n_images": 1, "interp_paths": 1, "interp_points": 2, "d_bins": 1}
         out = []
         for name, low in ints.items():
             value = getattr(self, name)

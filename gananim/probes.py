@@ -56,6 +56,22 @@ def infer_latent_dim(generator: nn.Module) -> int:
     raise GananimError("cannot infer the generator's latent dimension from its layers; pass latent_dim=")
 
 
+def infer_latent_shape(generator: nn.Module) -> tuple[int, ...]:
+    """The generator's input shape per sample, read from its first layer that tells it.
+
+    A Linear (or anything with `in_features`) takes (in_features,); a transposed or plain convolution first (DCGAN)
+    takes (in_channels, 1, 1); an Unflatten first takes the flat vector it unflattens."""
+    for module in generator.modules():
+        if isinstance(module, nn.Unflatten) and isinstance(module.unflattened_size, (tuple, list)):
+            return (math.prod(int(s) for s in module.unflattened_size),)
+        if hasattr(module, "in_features"):
+            return (int(module.in_features),)
+        if isinstance(module, (nn.ConvTranspose2d, nn.Conv2d)):
+            return (int(module.in_channels), 1, 1)
+    raise GananimError("cannot infer the generator's latent shape from its layers; pass latent_dim= (a flat latent) "
+                       "or latent_shape= (e.g. latent_shape=(100, 1, 1))")
+
+
 def infer_d_output(discriminator: nn.Module) -> str:
     """'probs' if the discriminator's last module is a sigmoid, else 'logits'."""
     last = list(discriminator.modules())[-1]
@@ -134,3 +150,28 @@ def to_host(tensors: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
         out[name] = host[start: start + t.numel()].reshape(t.shape)
         start += t.numel()
     return out
+
+
+class Players:
+    """The generator and discriminator as probes see them: where each computes, D's output kind and the loss."""
+
+    def __init__(self, G: nn.Module, D: nn.Module | None, d_output: str | None, loss: str):
+        self.G, self.D, self.d_output, self.loss = G, D, d_output, loss
+        self.device, self.dtype = placement(G)  # probes run in the models' own device and precision
+        self.d_device, self.d_dtype = placement(D) if D is not None else (self.device, self.dtype)
+
+    def on_g(self, x) -> torch.Tensor:
+        """A fixed batch on the generator's device, in its precision."""
+        return torch.as_tensor(np.asarray(x)).to(self.device, self.dtype)
+
+    def on_d(self, x) -> torch.Tensor:
+        """A fixed batch on the discriminator's device, in its precision."""
+        return torch.as_tensor(np.asarray(x)).to(self.d_device, self.d_dtype)
+
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        """The discriminator's output as (n,) logits, whichever it returns."""
+        return as_logits(self.D(x), self.d_output, len(x))
+
+    def has_gradient_batch(self) -> bool:
+        """The gradient norms need a discriminator and parameters to differentiate."""
+        return self.D is not None and bool(trainable(self.G) or trainable(self.D))

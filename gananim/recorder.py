@@ -25,15 +25,16 @@ from torch import nn
 
 from gananim import __version__, objectives
 from gananim.errors import GananimError
-from gananim.fixed import Prior, resolve_data, stored_grid_size
-from gananim.grid import Grid
+from gananim.fixed import Prior, is_view_box
+from gananim.image_fixed import sample_shape_of
+from gananim.image_probes import ImageProber
+from gananim.point_probes import PointProber
 from gananim.probe_options import ProbeOptions
-from gananim.probes import (as_logits, check_d_output, check_module, grad_norm, infer_d_output, infer_latent_dim,
-                            norm, placement, probing, to_host, trainable)
+from gananim.probes import Players, check_d_output, check_module, infer_d_output, infer_latent_shape, probing, trainable
 from gananim.store import RecordingWriter
+from gananim.targets import Target
 
 HESSIAN_PARAMS = 200  # models this small get every eigenvalue of the exact Hessian of V (seeds/004's plots)
-ARRAYS = ("samples", "mapping", "d_grid", "g_grad")  # probe results stored as arrays; the rest are scalars
 
 
 class Recorder:
@@ -58,9 +59,10 @@ class Recorder:
 
     def __init__(self, path: str | Path, generator: nn.Module, discriminator: nn.Module | None = None, data=None,
                  every: int | None = None, *, probes: ProbeOptions | None = None, latent_dim: int | None = None,
-                 prior: str = "normal", prior_range: tuple[float, float] = (-1.0, 1.0), d_output: str | None = None,
-                 loss: str = "nonsaturating", view_box=None, overwrite: bool = False, resume: bool = False,
-                 purge_step: int | None = None, seed: int = 0, config: dict | None = None, **removed):
+                 latent_shape=None, prior: str = "normal", prior_range: tuple[float, float] = (-1.0, 1.0),
+                 d_output: str | None = None, loss: str = "nonsaturating", view_box=None, classifier=None, labels=None,
+                 overwrite: bool = False, resume: bool = False, purge_step: int | None = None, seed: int = 0,
+                 config: dict | None = None, **removed):
         _refuse_removed(removed)
         check_module(generator, "generator")
         check_module(discriminator, "discriminator", optional=True)
@@ -79,57 +81,22 @@ class Recorder:
         if opts.curvature_every and discriminator is not None and not (trainable(generator) and trainable(discriminator)):
             raise GananimError("curvature needs trainable parameters in both the generator and the discriminator; set curvature_every=0")
         self.G, self.D, self.every, self.seed, self.loss, self.options = generator, discriminator, every, seed, loss, opts
-        self.device, self.dtype = placement(generator)  # probes run in the models' own device and precision
-        self._d_device, self._d_dtype = placement(discriminator) if discriminator is not None else (self.device, self.dtype)
-        self.latent_dim = latent_dim or infer_latent_dim(generator)
-        self.prior = Prior(self.latent_dim, prior, float(prior_range[0]), float(prior_range[1]))
         self.d_output = None if discriminator is None else d_output or infer_d_output(discriminator)
-        self.target, real, box = resolve_data(data, view_box, opts.real_samples, seed)
-        latents = self.prior.sample(opts.n_samples, seed)
-        data_dim = self._data_dim(latents, explicit=latent_dim is not None)
-        if box is None:
-            raise GananimError("cannot tell the view box: pass data= a gananim target, an array of real samples, or one (low, high) pair per data dimension")
-        if len(box) != data_dim:
-            raise GananimError(f"the view box has {len(box)} dimension(s) but the generator outputs {data_dim}")
-        # grid_size 0 (the default): by the data's dimension, but a resumed recording keeps the grid it has
-        self.grid = Grid(box, opts.grid_size or (resume and stored_grid_size(path)) or opts.grid_cells(data_dim))
-        self._check_discriminator(data_dim)
-        plane, coords, grid_z = self.prior.grid(opts.latent_grid, seed + 2)
-        fixed = {"latents": latents.numpy(), "latent_grid": grid_z, "latent_grid_coords": coords.astype(np.float32)}
-        if plane is not None:
-            fixed["latent_plane"] = plane.astype(np.float32)
-        if real is not None:
-            fixed["data_samples"] = real.astype(np.float32)
-        if self.target is not None:
-            fixed |= {"data_density": self.target.density(self.grid).astype(np.float32),
-                      "modes": np.asarray(self.target.modes, np.float64), "mode_scales": np.asarray(self.target.mode_scales, np.float64)}
-        # sizes of the gradient batch and of the arrows (stored in the manifest: g_grad's rows past g_grad_rows are NaN)
-        self._n_grad = min(opts.n_samples, opts.real_samples, opts.grad_samples) if self._has_gradient_batch() else 0
-        self._n_arrows = min(opts.n_samples, opts.arrow_samples) if discriminator is not None else 0
-        manifest = {"data_dim": data_dim, "latent_dim": self.latent_dim, "prior": prior, "prior_range": [self.prior.low, self.prior.high],
-                    "n_samples": opts.n_samples, "grid": self.grid.to_dict(), "latent_grid_shape": [opts.latent_grid] * coords.shape[1],
-                    "latent_extent": self.prior.extent, "d_output": self.d_output, "loss": loss, "every": every,
-                    "density_samples": opts.density_samples, "g_grad_rows": self._n_arrows,
-                    "grad_samples": self._n_grad, "seed": seed, "has_discriminator": discriminator is not None,
-                    "target": self.target.to_config() if self.target is not None else None, "config": config,
-                    "gananim_version": __version__, "torch_version": torch.__version__}
-        self.writer = RecordingWriter(path, manifest, fixed, overwrite=overwrite, resume=resume, float16=opts.float16,
+        self.players = Players(generator, discriminator, self.d_output, loss)
+        self.device, self.dtype = self.players.device, self.players.dtype
+        shape = _latent_shape(latent_dim, latent_shape) or infer_latent_shape(generator)
+        self.latent_dim = math.prod(shape)
+        self.prior = Prior(self.latent_dim, prior, float(prior_range[0]), float(prior_range[1]))
+        g_shape = self._output_shape(shape, explicit=latent_dim is not None or latent_shape is not None)
+        self.prober = self._prober(g_shape, shape, data, view_box, classifier, labels, resume, path)
+        manifest = {"latent_dim": self.latent_dim, "prior": prior, "prior_range": [self.prior.low, self.prior.high],
+                    "d_output": self.d_output, "loss": loss, "every": every, "seed": seed,
+                    "has_discriminator": discriminator is not None, "config": config,
+                    "gananim_version": __version__, "torch_version": torch.__version__} | self.prober.manifest
+        self.writer = RecordingWriter(path, manifest, self.prober.fixed, overwrite=overwrite, resume=resume, float16=opts.float16,
                                       flush_secs=opts.flush_secs, chunk_size=opts.chunk_size)
-        fixed = self.writer.fixed  # a resumed recording keeps its own latents and grids
-        self._latents = self._on_g(fixed["latents"])
-        self._real = self._on_d(fixed["data_samples"]) if "data_samples" in fixed else None
-        self._grid_points = self._on_d(self.grid.points())
-        # G runs once per snapshot on each latent it needs: on the gradient batch (the first stored latents) with
-        # its graph, and in one no-grad call on the other stored latents, the mapping's latent grid and, only if
-        # density_samples > n_samples, extra density latents
-        n = len(self._latents)
-        self._n_mapping = len(fixed["latent_grid"])
-        self._density_samples = opts.density_samples
-        extra = self.prior.sample(max(0, opts.density_samples - n), seed + 3)
-        self._n_grad = min(self._n_grad, n, len(self._real) if self._real is not None else n)  # a resumed recording's
-        self._nograd_z = torch.cat([self._latents[self._n_grad:], self._on_g(fixed["latent_grid"]), extra.to(self.device, self.dtype)])
-        # the curvature's balanced batches (off by default): the whole real batch and as many stored latents
-        self._n_balanced = min(n, len(self._real) if self._real is not None else opts.real_samples)
+        self.prober.bind(self.writer.fixed, self.writer.manifest, seed)  # a resumed recording keeps its own fixed arrays
+        self.grid = self.prober.grid
         self._n_params = sum(p.numel() for m in (self.G, self.D) if m is not None for _, p in trainable(m))
         self._purge_step = purge_step if resume else None
         self._purge_pending = resume
@@ -142,38 +109,45 @@ class Recorder:
 
     # --- set-up helpers -------------------------------------------------------------------------
 
-    def _on_g(self, x) -> torch.Tensor:
-        """A fixed batch on the generator's device, in its precision."""
-        return torch.as_tensor(np.asarray(x)).to(self.device, self.dtype)
-
-    def _on_d(self, x) -> torch.Tensor:
-        """A fixed batch on the discriminator's device, in its precision."""
-        return torch.as_tensor(np.asarray(x)).to(self._d_device, self._d_dtype)
-
-    def _data_dim(self, latents: torch.Tensor, explicit: bool) -> int:
-        """Run the generator once to learn its output dimension, which must be 1 or 2."""
+    def _output_shape(self, latent_shape: tuple[int, ...], explicit: bool) -> tuple[int, ...]:
+        """Run the generator once on two latents to learn the shape of one sample it outputs."""
+        z = self.prior.sample(2, self.seed).reshape(2, *latent_shape)
         with probing(self.G), torch.no_grad():
             try:
-                out = self.G(latents[:2].to(self.device, self.dtype))
+                out = self.G(z.to(self.device, self.dtype))
             except RuntimeError as e:
-                hint = "check latent_dim=" if explicit else "pass latent_dim="
-                raise GananimError(f"the generator rejected latents of dimension {self.latent_dim} ({str(e).splitlines()[0]}); {hint}") from None
-        shape = tuple(out.shape)
-        if len(shape) == 1 or (len(shape) == 2 and shape[1] in (1, 2)):
-            return 1 if len(shape) == 1 else shape[1]
-        raise GananimError(f"the generator outputs shape {shape}; gananim records 1D or 2D data: (n,), (n, 1) or (n, 2)")
+                what = f"dimension {latent_shape[0]}" if len(latent_shape) == 1 else f"shape {latent_shape}"
+                hint = "check latent_dim= / latent_shape=" if explicit else "pass latent_dim= (or latent_shape=, e.g. (100, 1, 1))"
+                raise GananimError(f"the generator rejected latents of {what} ({str(e).splitlines()[0]}); {hint}") from None
+        if not isinstance(out, torch.Tensor) or out.ndim == 0 or len(out) != 2:
+            got = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+            raise GananimError(f"the generator returned {got} for 2 latents; it must return one sample per latent, shaped (n, ...)")
+        return tuple(out.shape[1:])
 
-    def _check_discriminator(self, data_dim: int) -> None:
-        """Run D once on two grid points: it must take (n, data_dim) samples and return one score per sample."""
-        if self.D is None:
-            return
-        with probing(self.D), torch.no_grad():
-            try:
-                out = self.D(self._on_d(self.grid.points()[:2]))
-            except RuntimeError as e:
-                raise GananimError(f"the discriminator rejected samples of shape (2, {data_dim}) ({str(e).splitlines()[0]}); "
-                                   "D must take the generator's output") from None
-            as_logits(out, self.d_output, 2)
+    def _prober(self, g_shape, latent_shape, data, view_box, classifier, labels, resume, path):
+        """The points prober for 1D/2D samples (today's recordings), the images prober for anything larger."""
+        opts = self.options
+        if len(g_shape) == 0 or (len(g_shape) == 1 and g_shape[0] in (1, 2)):
+            data_dim = g_shape[0] if g_shape else 1
+            per = _per_sample(data)
+            if per is not None and math.prod(per) != data_dim and math.prod(per) > 2:
+                raise GananimError(f"the data's samples have shape {per} but the generator outputs {data_dim} number(s) per "
+                                   "sample; pass real data shaped like the generator's output")
+            if len(latent_shape) != 1:
+                raise GananimError(f"a generator of 1D or 2D samples takes flat latents (n, latent_dim), not {latent_shape}; pass latent_dim=")
+            if classifier is not None or labels is not None:
+                raise GananimError("classifier= and labels= are for recordings of images or vectors; 1D and 2D recordings measure mode coverage")
+            return PointProber(self.players, self.prior, opts, data, view_box, self.seed, data_dim, resume, path)
+        sample_shape = sample_shape_of(g_shape, "the generator's output")
+        if data is None or isinstance(data, Target) or is_view_box(data) or view_box is not None:
+            raise GananimError(f"the generator outputs samples of shape {g_shape}: targets and view boxes are for 1D or 2D data; "
+                               "pass data= an array or tensor of real samples shaped like the generator's output")
+        if opts.curvature_every:
+            raise GananimError("the curvature probes are for 1D and 2D recordings; set curvature_every=0")
+        if labels is not None and classifier is None:
+            raise GananimError("labels= give the data's class frequencies to a classifier: pass classifier= too")
+        return ImageProber(self.players, self.prior, latent_shape, opts, data, sample_shape, g_shape, self.seed,
+                           classifier=classifier, labels=labels)
 
     # --- recording ------------------------------------------------------------------------------
 
@@ -212,8 +186,8 @@ class Recorder:
             self.writer.purge_from(step if self._purge_step is None else self._purge_step)
             self._purge_pending = False
         values = {k: self._scalar(k, v) for k, v in scalars.items()}
-        arrays, probed = self._probe()
-        if self.options.curvature_every and self.D is not None and self._real is not None:
+        arrays, probed = self.prober.probe()
+        if self.options.curvature_every and self.D is not None and self.prober.real is not None:
             curv_arrays, curv_scalars = self._curvature(step % self.options.curvature_every == 0)
             arrays |= curv_arrays
             probed |= curv_scalars
@@ -229,94 +203,6 @@ class Recorder:
         except (TypeError, ValueError, RuntimeError):
             raise GananimError(f"scalar {name!r} must be a number or a one-element tensor, got {type(value).__name__}") from None
 
-    def _gen(self, z: torch.Tensor) -> torch.Tensor:
-        """The generator's output as (n, data_dim)."""
-        y = self.G(z)
-        return y[:, None] if y.ndim == 1 else y
-
-    def _logits(self, x: torch.Tensor) -> torch.Tensor:
-        """The discriminator's output as (n,) logits, whichever it returns."""
-        return as_logits(self.D(x), self.d_output, len(x))
-
-    def _has_gradient_batch(self) -> bool:
-        """The gradient norms need a discriminator and parameters to differentiate."""
-        return self.D is not None and bool(trainable(self.G) or trainable(self.D))
-
-    def _probe(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-        """Everything one snapshot holds, computed without touching training state; one copy to the host.
-
-        Sized for the overhead target (bench/bench_recorder.py): G runs once on each latent (the gradient batch
-        with its graph, the rest in one no-grad call); the density is the histogram of the stored samples
-        (density_samples = n_samples by default: no G call of its own, and recomputable from what is stored).
-        """
-        k, n, m = self._n_grad, len(self._latents), self._n_mapping
-        with probing(self.G, self.D):
-            with torch.no_grad():
-                rest = self._gen(self._nograd_z)
-            with torch.enable_grad():
-                head = self._gen(self._latents[:k]) if k else rest[:0]  # the gradient batch, with its graph
-            samples = torch.cat([head.detach(), rest[: n - k]])
-            out = {"samples": samples, "mapping": rest[n - k: n - k + m],
-                   "density_batch": torch.cat([samples, rest[n - k + m:]])[: self._density_samples],
-                   "nonfinite_share": 1 - torch.isfinite(samples).all(dim=1).float().mean()}
-            if self.D is not None:
-                out |= self._probe_discriminator(head, samples)
-        host = to_host(out)
-        arrays = {"density": self.grid.histogram(host.pop("density_batch"))}
-        arrays |= {name: host.pop(name) for name in ARRAYS if name in host}
-        return arrays, {name: float(v) for name, v in host.items()}
-
-    def _probe_discriminator(self, head: torch.Tensor, samples: torch.Tensor) -> dict[str, torch.Tensor]:
-        """D on the grid, the generator-gradient arrows, D statistics, V(G, D) and the gradient norms.
-
-        D sees the first max(grad_samples, arrow_samples) stored samples (512 by default) in two batches, the
-        gradient batch (`head`, still on G's graph) and the rest; that one forward serves:
-        - the arrows ∇x log D(x), on the first arrow_samples only: the gradients view reads them as a random subset
-          (the latents are i.i.d.), and on all 2,500 their forward and backward through D cost 5 times as much.
-          The other rows of g_grad are NaN (manifest `g_grad_rows`), which the view skips like a diverged sample's;
-        - d_fake and V(G, D): averages over those samples (V against the whole real batch);
-        - the gradient norms: G's and D's losses on the first grad_samples (256) stored samples against as many
-          real ones (balanced, as in training; half the toy loop's batch: the norm's scale is the same, its noise a
-          little higher). D's takes one backward; G's rides on the arrows' backward (nonsaturating) or takes one.
-        """
-        k, a = self._n_grad, self._n_arrows
-        with torch.no_grad():
-            d_grid = torch.sigmoid(self._logits(self._grid_points)).reshape(self.grid.shape)
-        with torch.enable_grad():
-            batches = [head.to(self._d_device, self._d_dtype), samples[k: max(k, a)].to(self._d_device, self._d_dtype)]
-            # leaves to differentiate to where G's graph does not reach (the rest, or a G without parameters)
-            batches = [x if x.requires_grad else x.detach().requires_grad_(True) for x in batches if len(x)]
-            logits = [self._logits(x) for x in batches]
-            # nonsaturating: G's loss -mean log D(x) over the gradient batch is -1/k times the arrows' objective
-            # Σ log D there, so the arrows' backward, continued into G, gives G's gradient too (× -k)
-            reaches_g = k > 0 and head.requires_grad  # else no gradient reaches G's parameters: its norm is NaN
-            fused = [p for _, p in trainable(self.G)] if reaches_g and self.loss == "nonsaturating" else []
-            if logits[0].requires_grad:  # the arrows: ∇x log D(x) = σ(-l) ∇x l, one backward to the inputs (and G)
-                grads = torch.autograd.grad(logits, batches + fused, grad_outputs=[torch.sigmoid(-l.detach()) for l in logits],
-                                            retain_graph=k > 0, allow_unused=True)
-            else:  # D ignores its input and has no parameters
-                grads = [None] * (len(batches) + len(fused))
-            grads, g_param_grads = grads[: len(batches)], grads[len(batches):]
-            arrows = torch.cat([torch.zeros_like(x) if g is None else g for g, x in zip(grads, batches)]).detach()
-            g_grad = torch.cat([arrows[:a], arrows.new_full((len(samples) - a, arrows.shape[1]), math.nan)])
-            fake = torch.cat([l.detach() for l in logits])
-            out = {"d_grid": d_grid, "g_grad": g_grad, "d_fake": torch.sigmoid(fake).mean()}
-            nan = torch.tensor(math.nan, dtype=torch.float64)
-            if self._real is not None:
-                real_k = self._logits(self._real[:k]) if k else None
-                with torch.no_grad():
-                    real_rest = self._logits(self._real[k:]) if k < len(self._real) else None
-                real = torch.cat([r.detach() for r in (real_k, real_rest) if r is not None])
-                out |= {"d_real": torch.sigmoid(real).mean(), "value": objectives.value(real, fake),
-                        "d_grad_norm": grad_norm(objectives.d_loss(self.loss, real_k, logits[0]), self.D) if k else nan}
-            if fused:
-                out["g_grad_norm"] = norm(g_param_grads) / k
-            elif reaches_g:
-                out["g_grad_norm"] = grad_norm(objectives.g_loss(self.loss, logits[0]), self.G, retain_graph=False)
-            else:
-                out["g_grad_norm"] = nan
-        return out
-
     def _curvature(self, due: bool) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         """Top game-Jacobian eigenvalues (and, for small models, every Hessian eigenvalue of V) when due, else NaN."""
         from gananim import curvature  # numpy eigensolvers and torch.func: loaded only when asked for
@@ -325,11 +211,11 @@ class Recorder:
         game = np.full((k, 2), np.nan)
         hessian = np.full(self._n_params if exact else 0, np.nan)
         if due:
-            eigs = curvature.game_jacobian_eigs(self.G, self.D, self._latents[: self._n_balanced], self._real, k=min(k, self._n_params),
+            eigs = curvature.game_jacobian_eigs(self.G, self.D, self.prober.latents[: self.prober.n_balanced], self.prober.real, k=min(k, self._n_params),
                                                 seed=self.seed, d_output=self.d_output)
             game[: len(eigs)] = np.stack([eigs.real, eigs.imag], axis=1)
             if exact:
-                hessian = curvature.value_hessian_eigs(self.G, self.D, self._latents[: self._n_balanced], self._real,
+                hessian = curvature.value_hessian_eigs(self.G, self.D, self.prober.latents[: self.prober.n_balanced], self.prober.real,
                                                        d_output=self.d_output)
         scalars = {"game_eig_abs": float(np.hypot(*game[0])), "game_eig_real_max": float(np.nanmax(game[:, 0])) if due else math.nan}
         if exact:
@@ -384,6 +270,29 @@ class Recorder:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.close(final_snapshot=exc_type is None)
+
+
+def _latent_shape(latent_dim: int | None, latent_shape) -> tuple[int, ...] | None:
+    """The latent shape the user gave (latent_dim= is a flat one), or None to infer it from the generator."""
+    if latent_shape is None:
+        return None if latent_dim is None else (latent_dim,)
+    try:
+        shape = tuple(operator.index(s) for s in latent_shape)
+    except TypeError:
+        shape = ()
+    if not shape or min(shape) < 1:
+        raise GananimError(f"latent_shape must be a tuple of positive integers (one latent's shape, e.g. (100, 1, 1)), got {latent_shape!r}")
+    if latent_dim is not None and latent_dim != math.prod(shape):
+        raise GananimError(f"latent_dim={latent_dim} and latent_shape={shape} disagree: pass one of them")
+    return shape
+
+
+def _per_sample(data) -> tuple[int, ...] | None:
+    """The shape of one sample of array or tensor data, None for a target, a view box or nothing."""
+    if data is None or isinstance(data, Target) or is_view_box(data):
+        return None
+    shape = tuple(data.shape) if hasattr(data, "shape") else np.shape(data)
+    return shape[1:] or (1,) if len(shape) >= 1 else None
 
 
 def _refuse_removed(kwargs: dict) -> None:

@@ -22,6 +22,7 @@ from gananim.layout import (ANALYSIS, CHUNKS, EVENTS, FIXED, FORMAT, IMAGE_ARRAY
                             VERSION, chunk_files, contents, foreign, replace_refusal)
 from gananim.lock import WriterLock
 from gananim.reader import Recording, RecordingWarning, Snapshot, load, load_npz  # readers import them from here too
+from gananim.validate import kind
 
 
 def save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
@@ -140,7 +141,10 @@ class RecordingWriter:
 
     def _check_compatible(self, manifest: dict) -> None:
         """A resumed recording must have the same shapes as the run continuing it."""
-        for key in ("data_dim", "latent_dim", "n_samples", "grid", "latent_grid_shape"):
+        if kind(self.manifest) != kind(manifest):
+            raise GananimError(f"cannot resume {self.path}: it records {kind(self.manifest)}, this run's generator makes {kind(manifest)}; use --overwrite to start afresh")
+        for key in ("data_dim", "latent_dim", "n_samples", "grid", "latent_grid_shape", "sample_shape", "latent_shape", "n_real",
+                    "n_images", "interp_shape", "d_bins"):
             if key in manifest and self.manifest.get(key) != manifest[key]:
                 raise GananimError(f"cannot resume {self.path}: its {key} is {self.manifest.get(key)!r}, this run's is {manifest[key]!r}; use --overwrite to start afresh")
 

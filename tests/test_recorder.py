@@ -121,7 +121,7 @@ def test_data_as_samples_or_view_box(tmp_path):
     (lambda: mlp(2, 3), [(-1, 1), (-1, 1)], "1D or 2D"),
     (lambda: mlp(2, 2), [(-1, 1)], "view box has 1 dimension"),
     (lambda: mlp(2, 2), None, "view box"),
-    (lambda: mlp(2, 2), np.zeros((10, 3)), "1D or 2D"),
+    (lambda: mlp(2, 2), np.zeros((10, 3)), r"data.s samples have shape \(3,\) but the generator outputs 2"),  # 3 numbers each: disagree
     (lambda: mlp(2, 2), [(1, -1), (0, 1)], "low < high"),
 ])
 def test_unsupported_set_ups_get_clear_errors(tmp_path, G, data, match):

@@ -1,0 +1,208 @@
+"""What a snapshot of high-dimensional data holds (images (C, H, W) and vectors of more than 2 numbers): the
+generator on fixed latents (the stored samples, the sample grid, the latent paths), every sample and the fixed real
+batch on a fixed PCA plane, D's score for each, D-score histograms, the gradient norms, and a user classifier's
+logits. The images prober the Recorder drives; the format is the issue-11 spec (/work/spec11.md).
+
+One snapshot is one no-grad generator call on all fixed latents but the gradient batch, one generator call with
+its graph on that batch, one discriminator call with its graph (the gradient batch and as many real samples), one
+no-grad discriminator call on the rest, two backward passes (D's loss into D, G's loss into G), one copy to the host.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from gananim import objectives
+from gananim.errors import GananimError
+from gananim.fixed import Prior
+from gananim.grid import Grid
+from gananim.image_classifier import UserClassifier, class_freq, is_builtin
+from gananim.image_fixed import fit_pca, latent_batches, plane_grid, project, real_batch, real_samples, value_range
+from gananim.images import to_float, to_uint8
+from gananim.probe_options import ProbeOptions
+from gananim.probes import Players, as_logits, grad_norm, probing, to_host
+
+
+class ImageProber:
+    """Probes a GAN whose samples are images or vectors; `sample_shape` is (C, H, W) or (d,), `g_shape` G's own."""
+
+    kind = "images"
+
+    def __init__(self, players: Players, prior: Prior, latent_shape: tuple[int, ...], opts: ProbeOptions, data,
+                 sample_shape: tuple[int, ...], g_shape: tuple[int, ...], seed: int, classifier=None, labels=None):
+        self.players, self.options, self.sample_shape, self.g_shape = players, opts, sample_shape, g_shape
+        self.is_image = len(sample_shape) == 3
+        x = real_samples(data, sample_shape)
+        self.value_range = value_range(x)
+        self._quantise = self.is_image  # images are stored as uint8 on the value range; vectors as float32
+        n, n_real = opts.image_samples, opts.image_real
+        mean, components = fit_pca(x, seed)
+        stored_real, real = real_batch(x, n_real, seed, self.value_range if self.is_image else None)
+        self.grid = plane_grid(project(x, mean, components))
+        interp = (opts.interp_paths, opts.interp_points) if self.is_image else None
+        fixed = latent_batches(prior, latent_shape, n, opts.n_images, interp, seed)
+        fixed |= {"data_samples": stored_real, "pca_mean": mean, "pca_components": components,
+                  "real_proj": project(real, mean, components).astype(np.float32), "d_edges": np.linspace(0, 1, opts.d_bins + 1)}
+        self._check_discriminator(real[:2].reshape(2, *g_shape))
+        self.classifier, entry = None, None
+        if classifier is not None:
+            entry, arrays = self._classifier(classifier, real, labels, len(x))
+            fixed |= arrays
+        self.fixed = fixed
+        self._n_grad = min(opts.grad_samples, n, n_real) if players.has_gradient_batch() else 0
+        self.manifest = {"kind": "images", "version": 2, "sample_shape": list(sample_shape), "is_image": self.is_image,
+                         "latent_shape": list(latent_shape), "value_range": list(self.value_range),
+                         "n_samples": n, "n_real": n_real, "grid": self.grid.to_dict(), "d_bins": opts.d_bins,
+                         "classifier": entry, "grad_samples": self._n_grad}
+        if self.is_image:
+            self.manifest |= {"n_images": opts.n_images, "interp_shape": list(interp)}
+
+    def _check_discriminator(self, real: np.ndarray) -> None:
+        """Run D once on two real samples shaped like G's output: it must return one score per sample."""
+        p = self.players
+        if p.D is None:
+            return
+        with probing(p.D), torch.no_grad():
+            try:
+                out = p.D(p.on_d(real))
+            except RuntimeError as e:
+                raise GananimError(f"the discriminator rejected samples of shape {(2, *self.g_shape)} ({str(e).splitlines()[0]}); "
+                                   "D must take the generator's output") from None
+            as_logits(out, p.d_output, 2)
+
+    def _classifier(self, classifier, real: np.ndarray, labels, n_data: int) -> tuple[dict, dict[str, np.ndarray]]:
+        """The manifest entry and fixed arrays of the classifier: real features and class frequencies (+ weights)."""
+        if is_builtin(classifier):
+            x01 = self._to01(real)
+            features, logits = np.asarray(classifier.features(x01)), np.asarray(classifier.logits(x01))
+            arrays = {k: np.asarray(v) for k, v in classifier.fixed_arrays().items()}
+            entry = dict(classifier.manifest_entry())
+        else:
+            self.classifier = UserClassifier(classifier, self.players.device, self.players.dtype)
+            logits = self.classifier(self.players.on_g(real.reshape(len(real), *self.g_shape))).double().cpu().numpy()
+            features, arrays, entry = logits, {}, None
+        classes = logits.shape[1]
+        freq = class_freq(labels, classes, n_data, logits.argmax(axis=1))
+        arrays |= {"data_class_freq": freq, "real_features": features.astype(np.float32)}
+        return entry or self.classifier.manifest_entry(), arrays
+
+    def _to01(self, x: np.ndarray) -> np.ndarray:
+        """Samples scaled from the value range to [0, 1] (the built-in classifiers' input)."""
+        lo, hi = self.value_range
+        return (x - lo) / (hi - lo)
+
+    def bind(self, fixed: dict[str, np.ndarray], manifest: dict, seed: int) -> None:
+        """The fixed batches on the models' devices (a resumed recording keeps its own latents, real batch and plane)."""
+        p = self.players
+        self.value_range, self.grid = tuple(manifest["value_range"]), Grid.from_dict(manifest["grid"])
+        self.latents = p.on_g(fixed["latents"])
+        real = fixed["data_samples"]
+        real = to_float(real, self.value_range) if real.dtype == np.uint8 else real.astype(np.float32)
+        self.real = p.on_d(real.reshape(len(real), *self.g_shape))
+        self._mean, self._components = fixed["pca_mean"], fixed["pca_components"]
+        self._edges = fixed["d_edges"]
+        n, k = len(self.latents), min(self._n_grad, len(fixed["latents"]), len(real))
+        self._n_grad = k
+        rest = [self.latents[k:]]
+        self._n_grid = 0
+        if self.is_image:
+            shared = np.array_equal(fixed["grid_latents"], fixed["latents"][: len(fixed["grid_latents"])])
+            self._n_images = len(fixed["grid_latents"])
+            if not shared:  # more grid images than stored samples: their own latents, in the same call
+                rest.append(p.on_g(fixed["grid_latents"]))
+                self._n_grid = self._n_images
+            self._interp_shape = fixed["interp_latents"].shape[:2]
+            rest.append(p.on_g(fixed["interp_latents"].reshape(-1, *fixed["latents"].shape[1:])))
+        self._nograd_z = torch.cat(rest)
+        self.n_balanced = min(n, len(real))
+
+    def probe(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+        """Everything one snapshot holds, computed without touching training state; one copy to the host."""
+        p, k, n = self.players, self._n_grad, len(self.latents)
+        with probing(p.G, p.D, self.classifier.module if self.classifier else None):
+            with torch.no_grad():
+                rest = p.G(self._nograd_z)
+            with torch.enable_grad():
+                head = p.G(self.latents[:k]) if k else rest[:0]  # the gradient batch, with its graph
+            self._check_output(head if k else rest)
+            fake = torch.cat([head.detach(), rest[: n - k]])
+            out = {"fake": fake, "rest": rest[n - k:]}
+            if p.D is not None:
+                out |= self._probe_discriminator(head, fake)
+            if self.classifier is not None:
+                out["class_logits"] = self.classifier(fake)
+        return self._arrays(to_host(out))
+
+    def _check_output(self, y: torch.Tensor) -> None:
+        if tuple(y.shape[1:]) != self.g_shape:
+            raise GananimError(f"the generator's output changed shape: {tuple(y.shape[1:])} per sample, was {self.g_shape}")
+
+    def _probe_discriminator(self, head: torch.Tensor, fake: torch.Tensor) -> dict[str, torch.Tensor]:
+        """D's logits on every stored sample and real sample, V(G, D), and the gradient norms on balanced batches.
+
+        The gradient batch (the first grad_samples stored samples, on G's graph) and as many real samples go through D
+        in one call with the graph; all the others in one no-grad call."""
+        p, k = self.players, self._n_grad
+        nan = torch.tensor(math.nan, dtype=torch.float64)
+        on_d = lambda x: x.to(p.d_device, p.d_dtype)  # noqa: E731
+        others = torch.cat([on_d(fake[k:]), self.real[k:]])
+        with torch.no_grad():
+            rest = p.logits(others) if len(others) else others.new_zeros(0)
+        out = {}
+        if k:
+            with torch.enable_grad():
+                both = p.logits(torch.cat([on_d(head), self.real[:k]]))
+                fake_k, real_k = both[:k], both[k:]
+                out["d_grad_norm"] = grad_norm(objectives.d_loss(p.loss, real_k, fake_k), p.D)
+                out["g_grad_norm"] = grad_norm(objectives.g_loss(p.loss, fake_k), p.G, retain_graph=False) if head.requires_grad else nan
+            fake_logits = torch.cat([fake_k.detach(), rest[: len(fake) - k]])
+            real_logits = torch.cat([real_k.detach(), rest[len(fake) - k:]])
+        else:
+            fake_logits, real_logits = rest[: len(fake)], rest[len(fake):]
+            out |= {"d_grad_norm": nan, "g_grad_norm": nan}
+        return out | {"fake_logits": fake_logits, "real_logits": real_logits, "value": objectives.value(real_logits, fake_logits)}
+
+    def _arrays(self, host: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+        """Host arrays → the stored snapshot (uint8 images, projection, density, per-sample D, histograms) and scalars."""
+        n, shape = len(host["fake"]), self.sample_shape
+        fake = host.pop("fake").reshape(n, *shape)
+        bad = ~np.isfinite(fake.reshape(n, -1)).all(axis=1)
+        proj = project(fake, self._mean, self._components)
+        proj[bad] = np.nan
+        arrays = {"samples": self._store(fake, bad), "nonfinite": bad.astype(np.uint8), "proj": proj.astype(np.float32),
+                  "density": self.grid.histogram(proj)}
+        scalars = {"nonfinite_share": float(bad.mean())}
+        rest = host.pop("rest")
+        if self.is_image:
+            grid = rest[: self._n_grid].reshape(-1, *shape) if self._n_grid else fake[: self._n_images]
+            paths = rest[self._n_grid:].reshape(-1, *shape)
+            arrays["images"] = self._store(grid, ~np.isfinite(grid.reshape(len(grid), -1)).all(axis=1))
+            arrays["interp"] = self._store(paths, ~np.isfinite(paths.reshape(len(paths), -1)).all(axis=1)).reshape(*self._interp_shape, *shape)
+        if "fake_logits" in host:
+            d_fake, d_real = _sigmoid(host.pop("fake_logits")), _sigmoid(host.pop("real_logits"))
+            arrays |= {"d_fake": d_fake.astype(np.float32), "d_real": d_real.astype(np.float32),
+                       "d_hist_fake": self._hist(d_fake), "d_hist_real": self._hist(d_real)}
+            scalars |= {"d_fake": float(d_fake.mean()), "d_real": float(d_real.mean())}
+        if "class_logits" in host:
+            arrays["class_logits"] = host.pop("class_logits").astype(np.float32)
+        return arrays, scalars | {name: float(v) for name, v in host.items()}
+
+    def _store(self, x: np.ndarray, bad: np.ndarray) -> np.ndarray:
+        """uint8 on the value range for images, a non-finite sample all zeros (flagged apart); float32 for vectors."""
+        if not self._quantise:
+            return x.astype(np.float32)
+        u8 = to_uint8(x, self.value_range)
+        u8[bad] = 0
+        return u8
+
+    def _hist(self, d: np.ndarray) -> np.ndarray:
+        """Shares of the samples per D-score bin (NaN scores fall in none)."""
+        return (np.histogram(d[np.isfinite(d)], self._edges)[0] / max(len(d), 1)).astype(np.float32)
+
+
+def _sigmoid(logits: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-logits))
