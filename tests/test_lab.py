@@ -26,7 +26,7 @@ from synthetic import shrunk
 LOG2 = math.log(2.0)
 PRESET_NAMES = {"two-points", "four-points", "circle", "vae-circle", "gauss-1d", "mixture-1d", "five-clusters",
                 "goodfellow-1d", "strong-d", "strong-g", "noisy", "mmd", "inverse-cdf", "ring8", "grid25",
-                "ring8-unrolled", "ring8-pac"}
+                "ring8-unrolled", "ring8-pac", "digits", "digits-dcgan", "digits-collapse"}
 
 
 @pytest.fixture(autouse=True, scope="module")
