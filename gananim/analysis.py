@@ -207,7 +207,11 @@ def _event_series(rec: Recording, series: dict[str, np.ndarray]) -> tuple[dict[s
     """The series events are detected on, and what their `hq_share` counts: where the 3σ protocol does not apply
     to the recording's modes, its alternative (the share within 1σ) stands in for the high-quality share, as on the
     dashboard, so that no caption calls a diffuse cloud "high quality". Mode hops still follow the nearest-mode
-    shares: where the mass goes, whatever its quality."""
+    shares: where the mass goes, whatever its quality. An images recording has no JS on a grid: the reverse KL over
+    classes stands in for it in the convergence rule's "G near the data" veto (both in nats), so that a D at ½
+    beside a G collapsed onto one digit (digits-collapse) is not called converged."""
+    if rec.kind == "images":
+        return ({**series, "js": series["class_kl"]} if "class_kl" in series else series), "high quality"
     fit = _modes_reference(rec)[0]
     if fit is None or fit.applies or "core_share" not in series:
         return series, "high quality"

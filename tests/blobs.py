@@ -34,11 +34,12 @@ def quadrant_classifier() -> MLPClassifierWeights:
     return MLPClassifierWeights(w0, np.zeros(4), np.eye(4), np.zeros(4), accuracy=1.0, name="quadrants")
 
 
-def write_blob_recording(path, snapshots, *, user: bool = False, n_real: int = 40, nonfinite=None):
+def write_blob_recording(path, snapshots, *, user: bool = False, n_real: int = 40, nonfinite=None, scalars=None):
     """An images recording (spec11) of 4×4 blob images written with numpy alone: snapshot i's generated samples
     are blobs of the classes `snapshots[i]`. With the built-in classifier's format (the quadrant classifier's
     weights in fixed.npz), or, with `user`, each snapshot storing a user classifier's `class_logits`.
-    `nonfinite` {snapshot: [indices]} flags those samples non-finite (stored as zeros)."""
+    `nonfinite` {snapshot: [indices]} flags those samples non-finite (stored as zeros); `scalars` are recorded with
+    every snapshot (default D(real) 0.6, D(fake) 0.4)."""
     from gananim.grid import Grid
     from gananim.store import RecordingWriter, load
 
@@ -72,7 +73,7 @@ def write_blob_recording(path, snapshots, *, user: bool = False, n_real: int = 4
             arrays = {"samples": samples, "density": grid.histogram(proj), "nonfinite": bad}
             if user:  # a user classifier's logits, as the Recorder stores them (here: the quadrant sums, shifted)
                 arrays["class_logits"] = (clf.logits(samples / 255.0) + 0.5).astype(np.float32)
-            writer.append(i * 10, arrays, {"d_real": 0.6, "d_fake": 0.4})
+            writer.append(i * 10, arrays, scalars or {"d_real": 0.6, "d_fake": 0.4})
     finally:
         writer.close()
     return load(path)

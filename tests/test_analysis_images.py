@@ -81,3 +81,14 @@ def test_images_recording_without_classifier_gets_no_class_series(tmp_path):
     w.close()
     a = analyse(load(tmp_path / "plain"))
     assert "classes_captured" not in a.series and a.data == {} and a.protocol is None
+
+
+def test_a_collapsed_g_beside_a_d_at_one_half_is_not_converged(tmp_path):
+    """digits-collapse's first analysis said "converged: D ≈ ½" over a G stuck on one class: for images the class KL
+    vetoes convergence as JS does for points."""
+    optimum = {"d_real": 0.5, "d_fake": 0.5, "value": -2 * np.log(2)}
+    collapsed = write_blob_recording(tmp_path / "c", [NOISE] + [[2] * 16] * 8, scalars=optimum)
+    kinds = {e.kind for e in analyse(collapsed).events}
+    assert "collapse" in kinds and "convergence" not in kinds
+    healthy = write_blob_recording(tmp_path / "h", [NOISE] + [SPREAD] * 8, scalars=optimum)
+    assert "convergence" in {e.kind for e in analyse(healthy).events}
