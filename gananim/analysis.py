@@ -9,7 +9,10 @@
 
 Every metric of gananim.metrics is computed here, outside training, from each snapshot's stored `samples`,
 `density` and `d_grid` and the recording's fixed arrays (data density, modes, real `data_samples`), so anyone
-can recompute any number from the recording. Scalars the training loop recorded win over computed ones of the
+can recompute any number from the recording. An images recording (spec: issue 11) is measured by class coverage
+instead (gananim.class_metrics: classes captured, class shares, reverse KL, Fréchet distance) from its stored
+samples and the classifier stored with it, and gets collapse and mode-hop events on its class shares
+(gananim.class_events). Scalars the training loop recorded win over computed ones of the
 same name (recordings of gananim 0.1.0 measured their metrics live: those values are kept).
 
 Two cache files live beside the chunks; the recording itself is never touched:
@@ -34,8 +37,10 @@ from pathlib import Path
 
 import numpy as np
 
-from gananim import metrics
+from gananim import class_metrics, metrics
 from gananim.atomic import atomic_write
+from gananim.class_events import detect_class_events
+from gananim.classifier import MLPClassifierWeights
 from gananim.errors import GananimError
 from gananim.events import Event, detect_events
 from gananim.store import Recording
@@ -47,11 +52,11 @@ PREFIX = "series__"  # a computed series' key in analysis.npz
 
 def _code_stamp() -> str:
     """A digest of the source of the code that computes series and events: any change to it recomputes caches."""
-    from gananim import events
+    from gananim import class_events, classifier, events
 
     digest = hashlib.sha1()
     try:
-        for file in (metrics.__file__, events.__file__, __file__):
+        for file in (metrics.__file__, events.__file__, class_metrics.__file__, class_events.__file__, classifier.__file__, __file__):
             digest.update(Path(file).read_bytes())
     except (OSError, TypeError):  # no readable source (a frozen install): the release stands for the code
         return importlib.metadata.version("gananim")
@@ -97,7 +102,15 @@ def analyse(rec: Recording) -> Analysis:
 
 
 def _modes_reference(rec: Recording) -> tuple[metrics.ProtocolFit | None, dict[str, float]]:
-    """Whether the 3σ protocol applies to the recording's modes, and the real samples' mode metrics (cheap: not cached)."""
+    """Whether the 3σ protocol applies to the recording's modes, and the real samples' mode metrics (cheap: not cached);
+    for an images recording no protocol, and the class metrics of its fixed real batch."""
+    if rec.kind == "images":
+        ref = _class_reference(rec)
+        real = rec.fixed.get("data_samples")
+        if ref is None or real is None:
+            return None, {}
+        logits = rec.fixed["real_features"] if ref.classifier is None else None  # a user classifier: its logits
+        return None, ref.measure(real, None, logits)
     modes, scales = rec.modes, rec.mode_scales
     if not len(modes) or len(scales) != len(modes):
         return None, {}
@@ -110,6 +123,17 @@ def _modes_reference(rec: Recording) -> tuple[metrics.ProtocolFit | None, dict[s
         cov = metrics.mode_coverage(real, modes, scales, k_sigma=k_sigma)
         data |= {total: cov.hq_share, **{per.format(k): float(v) for k, v in enumerate(cov.per_mode)}}
     return fit, data
+
+
+def _class_reference(rec: Recording) -> class_metrics.ClassReference | None:
+    """What class coverage measures an images recording against (spec: the manifest's `classifier`, fixed.npz's
+    data_class_freq, real_features and, for the built-in classifier, its weights); None without a classifier."""
+    info = rec.manifest.get("classifier")
+    freq, real = rec.fixed.get("data_class_freq"), rec.fixed.get("real_features")
+    if not isinstance(info, dict) or freq is None or real is None:
+        return None
+    weights = MLPClassifierWeights.from_fixed(rec.fixed, name=str(info.get("name", "")), accuracy=info.get("accuracy"))
+    return class_metrics.ClassReference(freq, real, rec.value_range, weights)
 
 
 def _fingerprints(rec: Recording) -> np.ndarray:
@@ -142,8 +166,10 @@ def _measure(rec: Recording, start: int) -> list[dict[str, float]]:
     """gananim.metrics of snapshots start.. of a recording, from their stored arrays."""
     if start >= len(rec):
         return []
-    if rec.kind == "images":  # the 1D/2D sample metrics do not apply; image metrics (class coverage) come from cls
-        return [{} for _ in range(start, len(rec))]
+    if rec.kind == "images":  # the 1D/2D sample metrics do not apply: class coverage, where a classifier is known
+        ref = _class_reference(rec)
+        snaps = (rec[i] for i in range(start, len(rec)))
+        return [{} if ref is None else ref.measure(s.samples, s.nonfinite, s.class_logits) for s in snaps]
     ref = metrics.Reference(rec.grid, data_density=rec.data_density, modes=rec.modes, scales=rec.mode_scales,
                             real=rec.fixed.get("data_samples"))
     return [ref.measure(snap.samples, snap.density, snap.d_grid) for snap in (rec[i] for i in range(start, len(rec)))]
@@ -170,6 +196,9 @@ def _events(rec: Recording, series: dict[str, np.ndarray], prints: np.ndarray) -
     detected_on, quality = _event_series(rec, series)
     found = detect_events(rec.steps, detected_on, n_modes=len(rec.modes) or None, view_size=metrics.view_size(rec.grid),
                           modes=rec.modes if len(rec.modes) else None, quality=quality)
+    if rec.kind == "images":  # collapse and hops on the class shares; the scalar rules above apply unchanged
+        classes = sum(1 for n in series if n.startswith(class_metrics.CLASS_SHARE.format("")))
+        found = sorted(found + detect_class_events(rec.steps, series, classes), key=lambda e: (e.start, e.end))
     text = json.dumps({"stamp": STAMP, "recording": key, "events": [e.to_dict() for e in found]}, indent=2)
     return found, _write(file, lambda f: f.write(text.encode()))
 
@@ -178,7 +207,11 @@ def _event_series(rec: Recording, series: dict[str, np.ndarray]) -> tuple[dict[s
     """The series events are detected on, and what their `hq_share` counts: where the 3σ protocol does not apply
     to the recording's modes, its alternative (the share within 1σ) stands in for the high-quality share, as on the
     dashboard, so that no caption calls a diffuse cloud "high quality". Mode hops still follow the nearest-mode
-    shares: where the mass goes, whatever its quality."""
+    shares: where the mass goes, whatever its quality. An images recording has no JS on a grid: the reverse KL over
+    classes stands in for it in the convergence rule's "G near the data" veto (both in nats), so that a D at ½
+    beside a G collapsed onto one digit (digits-collapse) is not called converged."""
+    if rec.kind == "images":
+        return ({**series, "js": series["class_kl"]} if "class_kl" in series else series), "high quality"
     fit = _modes_reference(rec)[0]
     if fit is None or fit.applies or "core_share" not in series:
         return series, "high quality"

@@ -57,7 +57,7 @@ class LatentConfig:
 class ModelConfig:
     """An MLP (or a single linear layer, kind = "linear") built from sizes and an activation."""
 
-    kind: str = "mlp"
+    kind: str = "mlp"  # "mlp", "linear", or "conv" (image data only: gananim.lab.image_models)
     hidden: list[int] = field(default_factory=lambda: [64, 64])
     activation: str = "leaky_relu"
     batch_norm: bool = False
@@ -170,7 +170,7 @@ class Config:
         ]
         for model, where in ((self.generator, "generator"), (self.discriminator, "discriminator")):
             checks += [
-                (model.kind in ("mlp", "linear"), f"{where}.kind must be 'mlp' or 'linear'"),
+                (model.kind in ("mlp", "linear", "conv"), f"{where}.kind must be 'mlp', 'linear' or 'conv' (image data)"),
                 (model.activation in ACTIVATIONS, f"{where}.activation must be one of {ACTIVATIONS}"),
                 (all(h >= 1 for h in model.hidden), f"{where}.hidden sizes must be >= 1"),
                 (all(h <= MAX_WIDTH for h in model.hidden), f"{where}.hidden sizes must be <= {MAX_WIDTH}"),

@@ -6,6 +6,7 @@ import numpy as np
 
 from gananim.config import Config
 from gananim.errors import GananimError
+from gananim.lab.image_data import ImageData
 from gananim.targets import Target
 
 
@@ -20,9 +21,15 @@ def gaussian_params(target_cfg: dict) -> tuple[float, float] | None:
     return float(mean[0]), float(sigma[0])
 
 
-def check_config(config: Config, target: Target) -> None:
+def check_config(config: Config, target: Target | ImageData) -> None:
     """Reject configs the lab cannot run, with one-line GananimErrors (beyond Config.validate)."""
     name, tr = config.name, config.train
+    if isinstance(target, ImageData):
+        return _check_images(config, target)
+    for model, where in ((config.generator, "generator"), (config.discriminator, "discriminator")):
+        if model.kind == "conv":
+            raise GananimError(f"invalid config '{name}': {where}.kind 'conv' needs image data (target kind \"digits\"); "
+                               f"use 'mlp' for 1D/2D targets")
     if config.seed < 0:
         raise GananimError(f"invalid config '{name}': seed must be >= 0")
     if tr.noise_anneal_steps < 0:
@@ -44,3 +51,22 @@ def check_config(config: Config, target: Target) -> None:
         raise GananimError(f"invalid config '{name}': method 'mmd' needs train.mmd_bandwidths, a list of kernel widths > 0")
     if tr.method == "vae" and tr.vae_beta < 0:
         raise GananimError(f"invalid config '{name}': train.vae_beta must be >= 0")
+
+
+def _check_images(config: Config, data: ImageData) -> None:
+    """What the lab trains on images: method "gan" with plain (unpacked, not unrolled) D, no view box."""
+    name, tr, kind = config.name, config.train, config.target.get("kind")
+    refusals = [
+        (tr.method != "gan", f"method {tr.method!r} is for 1D/2D targets; image data (target kind {kind!r}) trains method 'gan'"),
+        (tr.pack != 1, f"train.pack is for 1D/2D targets; set it to 1 for image data (target kind {kind!r})"),
+        (tr.unroll_steps != 0, f"train.unroll_steps is for 1D/2D targets; set it to 0 for image data (target kind {kind!r})"),
+        (config.view_box is not None, f"view_box is for 1D/2D targets; remove it for image data (target kind {kind!r})"),
+        (any(m.kind == "linear" for m in (config.generator, config.discriminator)),
+         "model kind 'linear' is for 1D/2D targets; use 'mlp' or 'conv' for image data"),
+        ((config.generator.kind == "conv") != (config.discriminator.kind == "conv"),
+         "give generator and discriminator the same kind ('mlp' or 'conv') for image data"),
+        (config.generator.batch_norm and tr.batch_size < 2, "batch norm needs train.batch_size >= 2"),
+    ]
+    for refused, message in refusals:
+        if refused:
+            raise GananimError(f"invalid config '{name}': {message}")

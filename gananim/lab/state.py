@@ -17,6 +17,8 @@ from torch import nn
 from gananim.config import Config, OptimConfig
 from gananim.errors import GananimError
 from gananim.lab.checks import gaussian_params
+from gananim.lab.image_data import ImageData
+from gananim.lab.image_models import build_image_discriminator, build_image_generator
 from gananim.lab.models import (
     InverseCdfMorph,
     PackedProbe,
@@ -46,10 +48,14 @@ def build_optimizer(params, opt: OptimConfig, where: str) -> torch.optim.Optimiz
 class LabState:
     """The models, optimisers and RNGs of one run (method "gan", "mmd", "vae" or "transform")."""
 
-    def __init__(self, config: Config, target: Target):
+    def __init__(self, config: Config, target: Target | ImageData):
         self.config, self.target = config, target
         self.method = config.train.method
-        dim, latent, tr = target.dim, config.latent, config.train
+        latent, tr = config.latent, config.train
+        images = isinstance(target, ImageData)  # image data: method "gan" only (gananim.lab.checks)
+        dim = None if images else target.dim
+        # a conv G takes its latents as (n, z, 1, 1) (DCGAN): the shape the Recorder infers from its ConvTranspose2d
+        self.latent_shape = (latent.dim, 1, 1) if images and config.generator.kind == "conv" else (latent.dim,)
         self.torch_gen = torch.Generator().manual_seed(int(np.random.SeedSequence([config.seed, LAB_STREAM]).generate_state(1, np.uint64)[0] >> 1))
         self.np_rng = np.random.default_rng(np.random.SeedSequence([config.seed, LAB_STREAM, 1]))
         torch.manual_seed(config.seed)  # weight init
@@ -58,13 +64,17 @@ class LabState:
         if self.method == "transform":
             mean, sigma = gaussian_params(config.target)
             self.models["generator"] = InverseCdfMorph(mean, sigma, latent.low, latent.high)
+        elif images:
+            self.models["generator"] = build_image_generator(config.generator, latent.dim, target.shape)
+            self.optimizers["generator"] = build_optimizer(self.models["generator"].parameters(), tr.g_optimizer, "train.g_optimizer")
         else:
             self.models["generator"] = build_generator(config.generator, latent.dim, dim)
             self.optimizers["generator"] = build_optimizer(self.models["generator"].parameters(), tr.g_optimizer, "train.g_optimizer")
         self.pack = tr.pack if self.method == "gan" else 1
         self.unroll_steps = tr.unroll_steps if self.method == "gan" else 0
         if self.method == "gan":
-            self.models["discriminator"] = build_discriminator(config.discriminator, dim, pack=self.pack)
+            self.models["discriminator"] = (build_image_discriminator(config.discriminator, target.shape) if images
+                                            else build_discriminator(config.discriminator, dim, pack=self.pack))
             self.optimizers["discriminator"] = build_optimizer(self.models["discriminator"].parameters(), tr.d_optimizer, "train.d_optimizer")
         elif self.method == "vae":
             self.models["encoder"] = build_encoder(config.discriminator, dim, latent.dim)
@@ -104,8 +114,8 @@ class LabState:
         return self.dataset[torch.from_numpy(self.np_rng.integers(0, len(self.dataset), n))]
 
     def latents(self, n: int) -> torch.Tensor:
-        """n fresh latents from the config's prior."""
-        return sample_latent(n, self.config.latent, self.torch_gen)
+        """n fresh latents from the config's prior, shaped (n, *latent_shape)."""
+        return sample_latent(n, self.config.latent, self.torch_gen).reshape(n, *self.latent_shape)
 
     def noisy(self, x: torch.Tensor, sigma: float) -> torch.Tensor:
         """x plus Gaussian instance noise of standard deviation sigma (x itself when sigma is 0)."""

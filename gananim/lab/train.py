@@ -28,8 +28,8 @@ from gananim.errors import GananimError
 from gananim.lab import baselines, game
 from gananim.lab.checkpoint import CHECKPOINT, capture, config_difference, load_checkpoint, restore, save_checkpoint
 from gananim.lab.checks import check_config
+from gananim.lab.image_data import ImageData, make_data
 from gananim.lab.state import LabState
-from gananim.targets import make_target
 
 CHECKPOINT_SECS = 5.0  # wall time between periodic checkpoints
 # torch intra-op threads while the lab trains and records: the lab's matrices are small, and a second thread's
@@ -67,7 +67,7 @@ def run(config: Config, out: Path | str, *, overwrite: bool = False, resume: boo
     if overwrite and resume:
         raise GananimError("choose one of --overwrite (start afresh) and --resume (continue)")
     out = Path(out)
-    target = make_target(config.target)
+    target = make_data(config.target)
     check_config(config, target)
     ckpt_path = out / CHECKPOINT
     ckpt = None
@@ -84,10 +84,10 @@ def run(config: Config, out: Path | str, *, overwrite: bool = False, resume: boo
         every = config.record.every
         rec = Recorder(
             # a packed D is probed point by point through PackedProbe (each point repeated m times)
-            out, lab.generator, lab.probe_discriminator, data=target, probes=config.record,
-            latent_dim=config.latent.dim, prior=config.latent.prior, prior_range=(config.latent.low, config.latent.high),
+            out, lab.generator, lab.probe_discriminator, probes=config.record, **_data_args(config, target),
+            latent_shape=lab.latent_shape, prior=config.latent.prior, prior_range=(config.latent.low, config.latent.high),
             d_output="logits" if lab.discriminator is not None else None, loss=config.train.loss,
-            view_box=config.view_box, seed=config.seed, config=config.to_dict(), overwrite=overwrite, resume=ckpt is not None,
+            seed=config.seed, config=config.to_dict(), overwrite=overwrite, resume=ckpt is not None,
             # a snapshot at an off-grid checkpoint step exists only as the earlier run's final one: drop it
             purge_step=None if ckpt is None else (start + 1 if start % every == 0 else start),
         )
@@ -112,12 +112,22 @@ def run(config: Config, out: Path | str, *, overwrite: bool = False, resume: boo
     return Path(rec.path)
 
 
+def _data_args(config: Config, target) -> dict:
+    """What the Recorder is told about the data: a 1D/2D target and its view box, or the real images with their
+    labels and the built-in classifier behind class coverage (trained at first use, then cached)."""
+    if not isinstance(target, ImageData):
+        return {"data": target, "view_box": config.view_box}
+    from gananim.classifier import digits_classifier
+
+    return {"data": target.images, "labels": target.labels, "classifier": digits_classifier()}
+
+
 def fit(config: Config, progress: Progress | None = None) -> LabState:
     """Train `config` for config.steps iterations WITHOUT recording (no Recorder, no checkpoint) and
     return the lab state (its models, optimisers and RNGs). The weights equal those `run` ends with:
     the Recorder never touches training state. For benchmarks (bench/bench_modes.py) and tests."""
     config.validate()
-    target = make_target(config.target)
+    target = make_data(config.target)
     check_config(config, target)
     with _deterministic_algorithms(), _torch_threads(LAB_THREADS):
         lab = LabState(config, target)
