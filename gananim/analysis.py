@@ -142,6 +142,8 @@ def _measure(rec: Recording, start: int) -> list[dict[str, float]]:
     """gananim.metrics of snapshots start.. of a recording, from their stored arrays."""
     if start >= len(rec):
         return []
+    if rec.kind == "images":  # the 1D/2D sample metrics do not apply; image metrics (class coverage) come from cls
+        return [{} for _ in range(start, len(rec))]
     ref = metrics.Reference(rec.grid, data_density=rec.data_density, modes=rec.modes, scales=rec.mode_scales,
                             real=rec.fixed.get("data_samples"))
     return [ref.measure(snap.samples, snap.density, snap.d_grid) for snap in (rec[i] for i in range(start, len(rec)))]

@@ -17,7 +17,8 @@ from pathlib import Path
 from gananim.lock import LOCK
 
 FORMAT = "gananim-recording"
-VERSION = 1
+VERSION = 2  # the newest format read and written: 2 adds "kind" ("points" | "images"); points recordings still write 1
+KINDS = ("points", "images")
 MANIFEST = "manifest.json"
 FIXED = "fixed.npz"
 CHUNKS = "chunks"
@@ -25,6 +26,8 @@ ANALYSIS = "analysis.npz"
 EVENTS = "events.json"
 SCALAR_PREFIX = "scalar__"
 SNAPSHOT_ARRAYS = ("samples", "mapping", "d_grid", "density", "g_grad", "game_eigs", "hessian_eigs")
+# an images recording's snapshot arrays besides samples and density (see gananim.reader.Snapshot)
+IMAGE_ARRAYS = ("images", "interp", "proj", "d_fake", "d_real", "d_hist_fake", "d_hist_real", "class_logits", "nonfinite")
 CHUNK_NAME = re.compile(r"[0-9]{6}\.npz")
 
 # Every file gananim writes in a recording folder (glob patterns relative to it; "checkpoint.pt" is the lab's,
@@ -86,5 +89,5 @@ def replace_refusal(path: Path) -> str | None:
     return None
 
 
-__all__ = ["ANALYSIS", "CHUNKS", "EVENTS", "FIXED", "FORMAT", "GANANIM_FILES", "MANIFEST", "SCALAR_PREFIX", "SNAPSHOT_ARRAYS",
-           "VERSION", "chunk_files", "contents", "foreign", "replace_refusal"]
+__all__ = ["ANALYSIS", "CHUNKS", "EVENTS", "FIXED", "FORMAT", "GANANIM_FILES", "IMAGE_ARRAYS", "KINDS", "MANIFEST", "SCALAR_PREFIX",
+           "SNAPSHOT_ARRAYS", "VERSION", "chunk_files", "contents", "foreign", "replace_refusal"]

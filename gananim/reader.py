@@ -22,7 +22,7 @@ from gananim.errors import GananimError
 from gananim.grid import Grid
 from gananim.layout import FIXED, FORMAT, MANIFEST, SCALAR_PREFIX, VERSION, chunk_files
 from gananim.lock import being_written
-from gananim.validate import check_chunk, check_fixed, check_manifest, check_steps
+from gananim.validate import check_chunk, check_fixed, check_image_chunk, check_image_fixed, check_manifest, check_steps, kind
 
 
 # A writer creates the manifest first (so that a run stopped at once leaves a folder --overwrite may replace) and
@@ -122,6 +122,16 @@ class Snapshot:
     game_eigs: np.ndarray | None = None  # (k,) complex: top eigenvalues of the game's Jacobian; NaN where not computed
     hessian_eigs: np.ndarray | None = None  # every eigenvalue of the Hessian of V (small models), ascending
     scalars: dict[str, float] = field(default_factory=dict)
+    # images recordings only (samples, images and interp stay uint8 there: gananim.images.to_float reads them)
+    images: np.ndarray | None = None  # (n_images, C, H, W): G on the fixed grid latents
+    interp: np.ndarray | None = None  # (paths, points, C, H, W): G along fixed latent paths
+    proj: np.ndarray | None = None  # (n_samples, 2): the samples on the PCA plane, NaN for non-finite ones
+    d_fake_each: np.ndarray | None = None  # (n_samples,) D's probability per stored sample
+    d_real_each: np.ndarray | None = None  # (n_real,) D's probability per fixed real sample
+    d_hist_fake: np.ndarray | None = None  # (d_bins,) shares per bin of d_fake_each
+    d_hist_real: np.ndarray | None = None
+    class_logits: np.ndarray | None = None  # (n_samples, K): a user classifier's logits
+    nonfinite: np.ndarray | None = None  # (n_samples,) uint8: 1 where G's output was NaN/inf (stored as zeros)
 
 
 class Recording:
@@ -143,7 +153,10 @@ class Recording:
             raise GananimError(f"recording {self.path} is damaged: {FIXED} is missing; re-record it")
         self.fixed = load_npz(self.path / FIXED)
         self.grid = Grid.from_dict(self.manifest["grid"])
-        check_fixed(self.fixed, self.manifest, self.grid.shape, self.path / FIXED)
+        if self.kind == "images":
+            check_image_fixed(self.fixed, self.manifest, self.path / FIXED)
+        else:
+            check_fixed(self.fixed, self.manifest, self.grid.shape, self.path / FIXED)
         self.problems: list[str] = []
         self._cache: tuple[int, dict] | None = None
         self.refresh()
@@ -187,7 +200,10 @@ class Recording:
             chunk = load_npz(self._files[i])
             if "step" not in chunk:  # the file changed since refresh() read it
                 raise GananimError(f"recording file {self._files[i]} is damaged: it has no 'step' array; re-record, or delete that file to keep the rest")
-            check_chunk(chunk, self.manifest, self.grid.shape, len(self.latents), len(self.latent_grid), self._files[i])
+            if self.kind == "images":
+                check_image_chunk(chunk, self.manifest, self.grid.shape, self.fixed, self._files[i])
+            else:
+                check_chunk(chunk, self.manifest, self.grid.shape, len(self.latents), len(self.latent_grid), self._files[i])
             self._cache = (i, chunk)
         return self._cache[1]
 
@@ -206,12 +222,21 @@ class Recording:
         """Snapshot i read from its (cached) chunk."""
         ci, j = self._offsets[i]
         chunk = self._chunk(ci)
-        get = lambda name: _read_only(chunk[name][j].astype(np.float32)) if name in chunk else None  # noqa: E731
+        def get(name):  # float arrays as float32; integer ones (uint8 images) as stored
+            if name not in chunk:
+                return None
+            a = chunk[name][j]
+            return _read_only(a if a.dtype.kind in "iub" else a.astype(np.float32))
+
         game = get("game_eigs")
+        images = {"images": get("images"), "interp": get("interp"), "proj": get("proj"), "d_fake_each": get("d_fake"),
+                  "d_real_each": get("d_real"), "d_hist_fake": get("d_hist_fake"), "d_hist_real": get("d_hist_real"),
+                  "class_logits": get("class_logits"), "nonfinite": get("nonfinite")} if self.kind == "images" else {}
         return Snapshot(step=int(chunk["step"][j]), samples=get("samples"), mapping=get("mapping"), d_grid=get("d_grid"),
                         density=get("density"), g_grad=get("g_grad"), hessian_eigs=get("hessian_eigs"),
                         game_eigs=None if game is None else game[:, 0] + 1j * game[:, 1],
-                        scalars={k[len(SCALAR_PREFIX):]: float(v[j]) for k, v in chunk.items() if k.startswith(SCALAR_PREFIX)})
+                        scalars={k[len(SCALAR_PREFIX):]: float(v[j]) for k, v in chunk.items() if k.startswith(SCALAR_PREFIX)},
+                        **images)
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
@@ -219,6 +244,27 @@ class Recording:
     def index_at(self, step: int) -> int:
         """Index of the newest snapshot at or before `step` (to synchronise recordings on training step)."""
         return max(int(np.searchsorted(self.steps, step, side="right")) - 1, 0)
+
+    @property
+    def kind(self) -> str:
+        """"points" (1D/2D samples; every v1 recording) or "images" (images and vectors of more than 2 numbers)."""
+        return kind(self.manifest)
+
+    @property
+    def sample_shape(self) -> tuple[int, ...]:
+        """One sample's shape: (data_dim,) for points, [C, H, W] or [d] for images recordings."""
+        return tuple(self.manifest["sample_shape"]) if self.kind == "images" else (self.manifest["data_dim"],)
+
+    @property
+    def is_image(self) -> bool:
+        """Whether samples are pictures (C, H, W), as opposed to points or flat vectors."""
+        return self.kind == "images" and bool(self.manifest.get("is_image", len(self.sample_shape) == 3))
+
+    @property
+    def value_range(self) -> tuple[float, float] | None:
+        """The data's value range of an images recording (uint8 levels map onto it), None for points."""
+        vr = self.manifest.get("value_range")
+        return (float(vr[0]), float(vr[1])) if self.kind == "images" else None
 
     @property
     def latents(self) -> np.ndarray:
@@ -234,7 +280,7 @@ class Recording:
 
     @property
     def modes(self) -> np.ndarray:
-        return self.fixed.get("modes", np.zeros((0, self.manifest["data_dim"])))
+        return self.fixed.get("modes", np.zeros((0, self.manifest.get("data_dim", 2))))  # images: none (on the plane)
 
     @property
     def mode_scales(self) -> np.ndarray:

@@ -18,8 +18,8 @@ import numpy as np
 
 from gananim import atomic
 from gananim.errors import GananimError
-from gananim.layout import (ANALYSIS, CHUNKS, EVENTS, FIXED, FORMAT, MANIFEST, SCALAR_PREFIX, SNAPSHOT_ARRAYS, VERSION,
-                            chunk_files, contents, foreign, replace_refusal)
+from gananim.layout import (ANALYSIS, CHUNKS, EVENTS, FIXED, FORMAT, IMAGE_ARRAYS, MANIFEST, SCALAR_PREFIX, SNAPSHOT_ARRAYS,
+                            VERSION, chunk_files, contents, foreign, replace_refusal)
 from gananim.lock import WriterLock
 from gananim.reader import Recording, RecordingWarning, Snapshot, load, load_npz  # readers import them from here too
 
@@ -39,9 +39,10 @@ def save_json(path: Path, data) -> None:
 def _stack_chunk(snaps: list[dict], dtype: np.dtype) -> dict[str, np.ndarray]:
     """Stack buffered snapshots into one chunk's arrays; scalars missing from a snapshot become NaN."""
     out: dict[str, np.ndarray] = {"step": np.array([s["step"] for s in snaps], dtype=np.int64)}
-    for name in SNAPSHOT_ARRAYS:
+    for name in SNAPSHOT_ARRAYS + IMAGE_ARRAYS:
         if name in snaps[0]["arrays"]:
-            out[name] = np.stack([s["arrays"][name] for s in snaps]).astype(dtype)
+            stacked = np.stack([s["arrays"][name] for s in snaps])
+            out[name] = stacked if stacked.dtype.kind in "iub" else stacked.astype(dtype)  # uint8 images stay uint8
     names = sorted({k for s in snaps for k in s["scalars"]})
     for name in names:
         out[SCALAR_PREFIX + name] = np.array([s["scalars"].get(name, np.nan) for s in snaps], dtype=np.float64)
@@ -105,7 +106,8 @@ class RecordingWriter:
         if overwrite:
             for entry in contents(self.path):
                 shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
-        self.manifest = {"format": FORMAT, "version": VERSION, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        version = VERSION if manifest.get("kind", "points") != "points" else 1  # points recordings stay readable by 0.1
+        self.manifest = {"format": FORMAT, "version": version, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                          "dtype": self.dtype.name, "chunk_size": self.chunk_size, **manifest}
         self.fixed = fixed
         # the manifest first: a run stopped at any later point leaves a folder that --overwrite may replace

@@ -60,16 +60,49 @@ MANIFEST_FIELDS = {
 }
 
 
+def _shape(v) -> bool:
+    """[d] for flat vectors or [C, H, W] with C 1 or 3 for images."""
+    return isinstance(v, list) and all(_int(x, 1) for x in v) and (len(v) == 1 or (len(v) == 3 and v[0] in (1, 3)))
+
+
+# An images recording (manifest "kind": "images", format version 2) has its own required fields: the samples'
+# shape and value range instead of data_dim, and the grid lies on the PCA plane (always 2D). Spec: issue 11.
+IMAGE_FIELDS = {
+    "sample_shape": (True, _shape, "[d] or [C, H, W] with C 1 or 3"),
+    "value_range": (True, lambda v: _pair(v) and v[0] < v[1], "a [low, high] pair with low < high"),
+    "is_image": (False, lambda v: isinstance(v, bool), "true or false"),
+    "latent_shape": (False, lambda v: isinstance(v, list) and len(v) >= 1 and all(_int(x, 1) for x in v), "a list of whole numbers"),
+    "n_real": (False, lambda v: _int(v, 1), "a whole number ≥ 1"),
+    "n_images": (False, lambda v: _int(v, 1), "a whole number ≥ 1"),
+    "interp_shape": (False, lambda v: isinstance(v, list) and len(v) == 2 and all(_int(x, 1) for x in v), "[paths, points]"),
+    "d_bins": (False, lambda v: _int(v, 1), "a whole number ≥ 1"),
+    "classifier": (False, _optional(lambda v: isinstance(v, dict) and _int(v.get("classes"), 1)), 'an object with "classes"'),
+}
+
+
+def kind(manifest: dict) -> str:
+    """"points" (also a manifest without "kind": every v1 recording) or "images"."""
+    return manifest.get("kind", "points")
+
+
 def check_manifest(manifest: dict, file: Path) -> None:
     """Every field the reader relies on is present (if required) and of the right type."""
-    for key, (required, check, what) in MANIFEST_FIELDS.items():
+    if kind(manifest) not in ("points", "images"):
+        raise GananimError(f"{file} is damaged: its 'kind' field must be \"points\" or \"images\", not {_short(manifest['kind'])}")
+    if kind(manifest) == "images":
+        return _check_fields(manifest, file, {k: v for k, v in MANIFEST_FIELDS.items() if k != "data_dim"} | IMAGE_FIELDS, 2)
+    _check_fields(manifest, file, MANIFEST_FIELDS, manifest.get("data_dim"))
+
+
+def _check_fields(manifest: dict, file: Path, fields: dict, dim) -> None:
+    for key, (required, check, what) in fields.items():
         if key not in manifest:
             if required:
                 raise GananimError(f"{file} is damaged: it has no {key!r} field; the recording cannot be read")
         elif not check(manifest[key]):
             raise GananimError(f"{file} is damaged: its {key!r} field must be {what}, not {_short(manifest[key])}")
-    if len(manifest["grid"]["bounds"]) != manifest["data_dim"]:
-        raise GananimError(f"{file} is damaged: its grid has {len(manifest['grid']['bounds'])} dimension(s) but data_dim is {manifest['data_dim']}")
+    if len(manifest["grid"]["bounds"]) != dim:
+        raise GananimError(f"{file} is damaged: its grid has {len(manifest['grid']['bounds'])} dimension(s) but data_dim is {dim}")
 
 
 def _short(v) -> str:
@@ -106,6 +139,37 @@ def check_fixed(fixed: dict, manifest: dict, grid_shape: tuple, file: Path) -> N
     _expect(fixed, "mode_scales", (len(fixed["modes"]) if "modes" in fixed else None,), file)
 
 
+def check_image_fixed(fixed: dict, manifest: dict, file: Path) -> None:
+    """fixed.npz of an images recording: fixed latents, the real batch and the PCA plane, sized as the manifest says."""
+    shape, latent = tuple(manifest["sample_shape"]), tuple(manifest.get("latent_shape") or [manifest["latent_dim"]])
+    _expect(fixed, "latents", (manifest.get("n_samples"), *latent), file, required=True)
+    _expect(fixed, "data_samples", (manifest.get("n_real"), *shape), file, required=True)
+    _expect(fixed, "pca_mean", (int(np.prod(shape)),), file, required=True)
+    _expect(fixed, "pca_components", (2, int(np.prod(shape))), file, required=True)
+    _expect(fixed, "real_proj", (len(fixed["data_samples"]), 2), file, required=True)
+    _expect(fixed, "d_edges", (None,), file)
+    if manifest.get("is_image", len(shape) == 3):
+        _expect(fixed, "grid_latents", (manifest.get("n_images"), *latent), file, required=True)
+        _expect(fixed, "interp_latents", (*(manifest.get("interp_shape") or [None, None]), *latent), file)
+
+
+def check_image_chunk(chunk: dict, manifest: dict, grid_shape: tuple, fixed: dict, file: Path) -> None:
+    """Every snapshot array of an images recording's chunk has one entry per step, shaped as the manifest says."""
+    k, shape, n = len(chunk["step"]), tuple(manifest["sample_shape"]), len(fixed["latents"])
+    _expect(chunk, "samples", (k, n, *shape), file, required=True)
+    _expect(chunk, "density", (k, *grid_shape), file, required=True)
+    _expect(chunk, "images", (k, len(fixed["grid_latents"]) if "grid_latents" in fixed else None, *shape), file)
+    _expect(chunk, "interp", (k, None, None, *shape), file)
+    _expect(chunk, "proj", (k, n, 2), file)
+    _expect(chunk, "d_fake", (k, n), file)
+    _expect(chunk, "d_real", (k, len(fixed["data_samples"])), file)
+    bins = len(fixed["d_edges"]) - 1 if "d_edges" in fixed else None
+    _expect(chunk, "d_hist_fake", (k, bins), file)
+    _expect(chunk, "d_hist_real", (k, bins), file)
+    _expect(chunk, "class_logits", (k, n, None), file)
+    _expect(chunk, "nonfinite", (k, n), file)
+
+
 def check_steps(steps: np.ndarray, scalars: dict, file: Path) -> None:
     """A chunk's `step` is a 1-D integer array; each scalar series has one value per step."""
     if steps.ndim != 1 or steps.dtype.kind not in "iu":
@@ -127,4 +191,5 @@ def check_chunk(chunk: dict, manifest: dict, grid_shape: tuple, n_latents: int, 
     _expect(chunk, "hessian_eigs", (k, None), file)
 
 
-__all__ = ["MANIFEST_FIELDS", "check_chunk", "check_fixed", "check_manifest", "check_steps"]
+__all__ = ["IMAGE_FIELDS", "MANIFEST_FIELDS", "check_chunk", "check_fixed", "check_image_chunk", "check_image_fixed",
+           "check_manifest", "check_steps", "kind"]
