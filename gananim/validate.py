@@ -168,6 +168,8 @@ def check_image_chunk(chunk: dict, manifest: dict, grid_shape: tuple, fixed: dic
     _expect(chunk, "d_hist_real", (k, bins), file)
     _expect(chunk, "class_logits", (k, n, None), file)
     _expect(chunk, "nonfinite", (k, n), file)
+    _expect(chunk, "images_nonfinite", (k, chunk["images"].shape[1] if "images" in chunk else None), file)
+    _expect(chunk, "interp_nonfinite", (k, *(chunk["interp"].shape[1:3] if "interp" in chunk else (None, None))), file)
 
 
 def check_steps(steps: np.ndarray, scalars: dict, file: Path) -> None:
