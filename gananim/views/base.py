@@ -39,6 +39,15 @@ class View:
     projection: ClassVar[str | None] = None
     blit: ClassVar[bool] = True  # False when the whole axes changes every frame (a turning 3D camera)
 
+    variants: ClassVar[dict[str, type["View"]]] = {}  # kind → the class drawing it under this view's name (a view
+    # with variants defines its own dict: this one stays empty)
+    beside: bool = False  # set before setup when drawn beside another view (--dashboard): a compact layout
+
+    @classmethod
+    def variant(cls, rec: Recording) -> type["View"]:
+        """The class that draws this view for this recording's kind (the dashboard of an images recording)."""
+        return cls.variants.get(rec.kind, cls)
+
     def __init__(self, rec: Recording, style: Style):
         self.check(rec)
         self.rec, self.style = rec, style

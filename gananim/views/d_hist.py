@@ -11,7 +11,7 @@ import numpy as np
 
 from gananim.drawing import DATA_BLUE, RED
 from gananim.views.base import View, register
-from gananim.views.chart import num
+from gananim.views.chart import Header, entry, num
 
 FAKE = tuple(RED)
 
@@ -50,10 +50,10 @@ class DHistView(View):
         ax.set_ylabel("share of the batch", fontsize=s.fs(0.75), labelpad=2)
         ax.tick_params(labelsize=s.fs(0.7))
         ax.text(0.5, 0.99, "½", transform=ax.get_xaxis_transform(), ha="left", va="top", fontsize=s.fs(0.7), color="#555555")
-        kw = dict(transform=ax.transAxes, va="bottom", fontsize=s.fs(0.75))
-        self.real_text = ax.text(0.0, 1.01, "", ha="left", color=DATA_BLUE, **kw)
-        self.fake_text = ax.text(1.0, 1.01, "", ha="right", color=FAKE, **kw)
-        return [self.real, self.real_line, self.fake, self.fake_line, self.real_text, self.fake_text]
+        # the means above the axes, shrinking to fit a narrow panel (a dashboard's, side by side)
+        self.header = Header(ax, (0.0, 0.0, 1.0, 1.0), "mean D(x)", [DATA_BLUE, FAKE], [entry("real", "0.888"), entry("G(z)", "0.888")],
+                             s, 0.78)
+        return [self.real, self.real_line, self.fake, self.fake_line, *self.header.entries]
 
     def update(self, i: int) -> None:
         snap = self.rec[i]
@@ -61,8 +61,7 @@ class DHistView(View):
         for fill, line, values in ((self.real, self.real_line, real), (self.fake, self.fake_line, fake)):
             fill.set_data(values)
             line.set_data(values)
-        self.real_text.set_text(f"━ {len(snap.d_real_each) if snap.d_real_each is not None else ''} real · mean D {num(self._mean(snap, 'real', real))}")
-        self.fake_text.set_text(f"━ {len(snap.d_fake_each) if snap.d_fake_each is not None else ''} G(z) · mean D {num(self._mean(snap, 'fake', fake))}")
+        self.header.set([entry("real", num(self._mean(snap, "real", real))), entry("G(z)", num(self._mean(snap, "fake", fake)))])
 
     def _mean(self, snap, which: str, values: np.ndarray) -> float:
         each = getattr(snap, f"d_{which}_each")
