@@ -128,3 +128,21 @@ def test_render_mp4_compare_and_embed(rec, vectors, tmp_path):
     assert "divergence" in (tmp_path / "web" / "blobs-dashboard-chapters.vtt").read_text()  # captioned like the frames
     frame = Frame([rec], "grid", CONTROL)
     assert frame.captions(int(rec.steps[1])) and not frame.captions(int(rec.steps[0]))
+
+
+def test_digits_collapse_scene(rec, tmp_path, assert_frame):
+    """The images scene draws the grid and the class bars; a points recording is refused in one line."""
+    pytest.importorskip("manim")
+    from pathlib import Path
+
+    from gananim.scene_runner import check_recordings, load_scene, render_stills
+
+    cls = load_scene(Path(__file__).parent.parent / "scenes" / "digits_collapse.py")
+    points = record_known(tmp_path / "pts", lambda z, t: z, lambda x, t: x[:, 0], 2, [(-2.0, 2.0), (-2.0, 2.0)])
+    with pytest.raises(GananimError, match=r"needs one recording of images with a discriminator .*; got .*\(2D, with"):
+        check_recordings(cls, [points])
+    chosen = check_recordings(cls, [rec])
+    share = (cls.TITLE_SECONDS + 2 * cls.FADE + cls.TRAIN_SECONDS * 0.5) / cls.seconds()
+    mid, last = render_stills(cls, chosen, 256, 144, 2, at=(share, 1.0))
+    assert_frame("scene_digits_collapse-mid", mid, mean_tol=3.0, bad_share=0.02)
+    assert_frame("scene_digits_collapse-last", last, mean_tol=3.0, bad_share=0.02)
