@@ -180,8 +180,12 @@ class ImageProber:
         if self.is_image:
             grid = rest[: self._n_grid].reshape(-1, *shape) if self._n_grid else fake[: self._n_images]
             paths = rest[self._n_grid:].reshape(-1, *shape)
-            arrays["images"] = self._store(grid, ~np.isfinite(grid.reshape(len(grid), -1)).all(axis=1))
-            arrays["interp"] = self._store(paths, ~np.isfinite(paths.reshape(len(paths), -1)).all(axis=1)).reshape(*self._interp_shape, *shape)
+            grid_bad = ~np.isfinite(grid.reshape(len(grid), -1)).all(axis=1)
+            paths_bad = ~np.isfinite(paths.reshape(len(paths), -1)).all(axis=1)
+            # flagged apart, as for the samples: a zeroed image is otherwise a black one (the views cross them out)
+            arrays |= {"images": self._store(grid, grid_bad), "images_nonfinite": grid_bad.astype(np.uint8),
+                       "interp": self._store(paths, paths_bad).reshape(*self._interp_shape, *shape),
+                       "interp_nonfinite": paths_bad.astype(np.uint8).reshape(self._interp_shape)}
         if "fake_logits" in host:
             d_fake, d_real = _sigmoid(host.pop("fake_logits")), _sigmoid(host.pop("real_logits"))
             arrays |= {"d_fake": d_fake.astype(np.float32), "d_real": d_real.astype(np.float32),

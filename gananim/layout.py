@@ -27,7 +27,8 @@ EVENTS = "events.json"
 SCALAR_PREFIX = "scalar__"
 SNAPSHOT_ARRAYS = ("samples", "mapping", "d_grid", "density", "g_grad", "game_eigs", "hessian_eigs")
 # an images recording's snapshot arrays besides samples and density (see gananim.reader.Snapshot)
-IMAGE_ARRAYS = ("images", "interp", "proj", "d_fake", "d_real", "d_hist_fake", "d_hist_real", "class_logits", "nonfinite")
+IMAGE_ARRAYS = ("images", "interp", "proj", "d_fake", "d_real", "d_hist_fake", "d_hist_real", "class_logits", "nonfinite",
+                "images_nonfinite", "interp_nonfinite")
 CHUNK_NAME = re.compile(r"[0-9]{6}\.npz")
 
 # Every file gananim writes in a recording folder (glob patterns relative to it; "checkpoint.pt" is the lab's,

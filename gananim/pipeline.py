@@ -21,11 +21,16 @@ VIDEO_SUFFIXES = (".mp4", ".webm", ".gif")
 def default_view(recs: Recording | list[Recording]) -> str:
     """The headline view that every recording given can show (compare draws one view for all, side by side).
 
-    1D data: goodfellow-1d (it draws D where there is one). 2D: surface when every recording has a
+    Images recordings: grid (projection for flat vectors). 1D data: goodfellow-1d (it draws D where there is one). 2D: surface when every recording has a
     discriminator, else density for all of them: a GAN beside a VAE or an MMD generator is then compared on what
     both have, samples and generated density over the data density (seeds/000 compares them that way).
     """
     recs = recs if isinstance(recs, (list, tuple)) else [recs]
+    kinds = {r.kind for r in recs}
+    if len(kinds) > 1:
+        raise GananimError("cannot draw images recordings and 1D/2D points recordings side by side: no view shows both; render them apart")
+    if kinds == {"images"}:  # vectors (no pictures) are shown by their projection
+        return "grid" if all(r.is_image for r in recs) else "projection"
     if any(r.manifest["data_dim"] == 1 for r in recs):
         return "goodfellow-1d"
     return "surface" if all(r.manifest.get("has_discriminator") for r in recs) else "density"

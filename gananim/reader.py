@@ -132,6 +132,8 @@ class Snapshot:
     d_hist_real: np.ndarray | None = None
     class_logits: np.ndarray | None = None  # (n_samples, K): a user classifier's logits
     nonfinite: np.ndarray | None = None  # (n_samples,) uint8: 1 where G's output was NaN/inf (stored as zeros)
+    images_nonfinite: np.ndarray | None = None  # (n_images,) uint8: the same for `images`
+    interp_nonfinite: np.ndarray | None = None  # (paths, points) uint8: the same for `interp`
 
 
 class Recording:
@@ -231,7 +233,8 @@ class Recording:
         game = get("game_eigs")
         images = {"images": get("images"), "interp": get("interp"), "proj": get("proj"), "d_fake_each": get("d_fake"),
                   "d_real_each": get("d_real"), "d_hist_fake": get("d_hist_fake"), "d_hist_real": get("d_hist_real"),
-                  "class_logits": get("class_logits"), "nonfinite": get("nonfinite")} if self.kind == "images" else {}
+                  "class_logits": get("class_logits"), "nonfinite": get("nonfinite"),
+                  "images_nonfinite": get("images_nonfinite"), "interp_nonfinite": get("interp_nonfinite")} if self.kind == "images" else {}
         return Snapshot(step=int(chunk["step"][j]), samples=get("samples"), mapping=get("mapping"), d_grid=get("d_grid"),
                         density=get("density"), g_grad=get("g_grad"), hessian_eigs=get("hessian_eigs"),
                         game_eigs=None if game is None else game[:, 0] + 1j * game[:, 1],

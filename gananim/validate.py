@@ -181,6 +181,8 @@ def check_image_chunk(chunk: dict, manifest: dict, grid_shape: tuple, fixed: dic
     _expect(chunk, "d_hist_real", (k, bins), file)
     _expect(chunk, "class_logits", (k, n, (manifest.get("classifier") or {}).get("classes")), file)
     _expect(chunk, "nonfinite", (k, n), file)
+    _expect(chunk, "images_nonfinite", (k, chunk["images"].shape[1] if "images" in chunk else None), file)
+    _expect(chunk, "interp_nonfinite", (k, *(chunk["interp"].shape[1:3] if "interp" in chunk else (None, None))), file)
     _levels(chunk, ("samples", "images", "interp") if manifest.get("is_image", len(shape) == 3) else ("images", "interp"), file)
 
 

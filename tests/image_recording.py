@@ -145,7 +145,12 @@ def write_image_recording(path: str | Path, *, snapshots: int = 6, every: int = 
                       "d_hist_fake": (np.histogram(d_fake[ok], edges)[0] / n_samples).astype(np.float32),
                       "d_hist_real": (np.histogram(d_real, edges)[0] / n_real).astype(np.float32), "nonfinite": bad}
             if is_image:
-                arrays |= {"images": store(generate(grid_latents, t, channels)),
+                images = store(generate(grid_latents, t, channels))
+                images_bad = np.zeros(n_images, np.uint8)
+                for j in (nonfinite or {}).get(i, []):  # the same latent indices diverge in the grid
+                    if j < n_images:
+                        images[j], images_bad[j] = 0, 1
+                arrays |= {"images": images, "images_nonfinite": images_bad,
                            "interp": store(generate(interp_latents.reshape(-1, LATENT), t, channels)).reshape(*interp_shape, *shape)}
             share = np.bincount(classes(latents[ok], t), minlength=4) / max(ok.sum(), 1)
             d_r, d_f = float(d_real.mean()), float(np.nanmean(d_fake))

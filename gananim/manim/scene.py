@@ -21,17 +21,24 @@ class Needs:
     data_dim: int = 2
     discriminator: bool = True
     example: str = "ring8"  # a preset that fits, for the error message
+    kind: str = "points"  # "images": recordings of images (data_dim is then not asked)
+
+    def fits(self, rec) -> bool:
+        if rec.kind != self.kind or (self.discriminator and not rec.manifest.get("has_discriminator")):
+            return False
+        return rec.is_image if self.kind == "images" else rec.manifest["data_dim"] == self.data_dim
 
     def describe(self) -> str:
         n = "one recording" if self.count == 1 else f"{self.count} recordings"
-        d = f"of {self.data_dim}D data" + (" with a discriminator" if self.discriminator else "")
+        d = ("of images" if self.kind == "images" else f"of {self.data_dim}D data") + (" with a discriminator" if self.discriminator else "")
         ex = " ".join(f"runs/{e}" for e in self.example.split())
         return f"{n} {d} (e.g. `gananim record {self.example.split()[0]}` then RUN = {ex})"
 
 
 def describe_rec(rec) -> str:
     m = rec.manifest
-    return f"{rec.path} ({m['data_dim']}D, {'with' if m.get('has_discriminator') else 'without'} a discriminator, {len(rec)} snapshots)"
+    what = f"{'x'.join(map(str, rec.sample_shape))} images" if rec.kind == "images" else f"{m['data_dim']}D"
+    return f"{rec.path} ({what}, {'with' if m.get('has_discriminator') else 'without'} a discriminator, {len(rec)} snapshots)"
 
 
 class RecordingScene(Scene):
@@ -63,8 +70,7 @@ class RecordingScene(Scene):
         if len(recs) != need.count:
             raise GananimError(f"scene {name} needs {need.describe()}; got {len(recs)} recording{'s' * (len(recs) != 1)}")
         for rec in recs:
-            m = rec.manifest
-            if m["data_dim"] != need.data_dim or (need.discriminator and not m.get("has_discriminator")):
+            if not need.fits(rec):
                 raise GananimError(f"scene {name} needs {need.describe()}; got {describe_rec(rec)}")
             if len(rec) < 2:
                 raise GananimError(f"scene {name} needs a recording with at least 2 snapshots; {rec.path} has {len(rec)}")

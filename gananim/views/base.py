@@ -32,18 +32,47 @@ class View:
     """Draws one recording into one axes; subclasses set `name` and implement setup/update."""
 
     name: ClassVar[str] = ""
+    kinds: ClassVar[tuple[str, ...]] = ("points",)  # recording kinds drawn: "points" (1D/2D), "images"
+    pictures: ClassVar[bool] = False  # draws samples as pictures: not for images recordings of flat vectors
     data_dims: ClassVar[tuple[int, ...]] = (1, 2)
     needs_discriminator: ClassVar[bool] = False
     projection: ClassVar[str | None] = None
     blit: ClassVar[bool] = True  # False when the whole axes changes every frame (a turning 3D camera)
+
+    variants: ClassVar[dict[str, type["View"]]] = {}  # kind → the class drawing it under this view's name (a view
+    # with variants defines its own dict: this one stays empty)
+    beside: bool = False  # set before setup when drawn beside another view (--dashboard): a compact layout
+
+    @classmethod
+    def variant(cls, rec: Recording) -> type["View"]:
+        """The class that draws this view for this recording's kind (the dashboard of an images recording)."""
+        return cls.variants.get(rec.kind, cls)
 
     def __init__(self, rec: Recording, style: Style):
         self.check(rec)
         self.rec, self.style = rec, style
 
     @classmethod
+    def shows(cls, rec: Recording) -> bool:
+        """Whether this view can draw this kind of recording (its data, its discriminator)."""
+        if rec.kind not in cls.kinds:
+            return False
+        if rec.kind == "images":
+            return (rec.is_image or not cls.pictures) and (rec.manifest.get("has_discriminator") or not cls.needs_discriminator)
+        return rec.manifest["data_dim"] in cls.data_dims and (rec.manifest.get("has_discriminator") or not cls.needs_discriminator)
+
+    @classmethod
     def check(cls, rec: Recording) -> None:
-        """Refuse recordings this view can't draw, with a line saying why."""
+        """Refuse recordings this view can't draw, with a line saying why (and, across kinds, which views can)."""
+        if rec.kind not in cls.kinds or (rec.kind == "images" and not cls.shows(rec)):
+            what = (f"{'x'.join(map(str, rec.sample_shape))} images" if rec.is_image else
+                    f"vectors of {rec.sample_shape[0]} numbers" if rec.kind == "images" else f"{rec.manifest['data_dim']}D points")
+            can = ", ".join(sorted(n for n, v in VIEWS.items() if v.shows(rec)))
+            raise GananimError(f"view {cls.name!r} cannot draw {rec.path}, a recording of {what}; views that can: {can}")
+        if rec.kind == "images":
+            if not len(rec):
+                raise GananimError(f"{rec.path} has no snapshots yet")
+            return
         dim = rec.manifest["data_dim"]
         if dim not in cls.data_dims:
             want = " or ".join(f"{d}D" for d in cls.data_dims)
@@ -92,5 +121,7 @@ def finite_rows(a: np.ndarray) -> np.ndarray:
 
 
 def nonfinite_share(snapshot) -> float:
-    """Share of the fixed samples that are NaN/inf in a snapshot."""
+    """Share of the fixed samples that are NaN/inf in a snapshot (images recordings flag them: uint8 holds no NaN)."""
+    if snapshot.nonfinite is not None:
+        return float(np.mean(snapshot.nonfinite))
     return float(1 - finite_rows(snapshot.samples).mean())
