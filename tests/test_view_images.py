@@ -123,9 +123,10 @@ def test_render_mp4_compare_and_embed(rec, vectors, tmp_path):
     assert decode_frames(side).shape == (4, 240, 480, 3)
     written = render_files(rec, "dashboard", tmp_path / "web", size=(320, 240), fps=4, duration=1, embed=True)
     names = sorted(p.name for p in written)
-    assert names == ["blobs-dashboard-chapters.vtt", "blobs-dashboard-poster.png", "blobs-dashboard.gif", "blobs-dashboard.html",
+    assert names == ["blobs-dashboard-captions.vtt", "blobs-dashboard-chapters.vtt", "blobs-dashboard-poster.png", "blobs-dashboard.gif", "blobs-dashboard.html",
                      "blobs-dashboard.mp4", "blobs-dashboard.webm"]
     assert "divergence" in (tmp_path / "web" / "blobs-dashboard-chapters.vtt").read_text()  # captioned like the frames
+    assert "divergence" in (tmp_path / "web" / "blobs-dashboard-captions.vtt").read_text()
     frame = Frame([rec], "grid", CONTROL)
     assert frame.captions(int(rec.steps[1])) and not frame.captions(int(rec.steps[0]))
 
