@@ -114,29 +114,34 @@ class Loop:
 
 
 class DigitsLoop:
-    """The digits loop (issue 11): scikit-learn's 8x8 digits on [-1, 1], an MLP GAN (G z=32 -> 256 -> 256 -> 64 tanh
-    shaped (1, 8, 8), D 64 -> 256 -> 256 -> 1 LeakyReLU), batch 128, Adam 2e-4 (0.5, 0.999), BCE; recorded with the
-    default Recorder (`Recorder(path, G, D, data=images, every=every)`), i.e. the default images-snapshot sizes."""
+    """The digits preset's loop (issue 11): scikit-learn's 8x8 digits on [-1, 1], the preset's own models (the lab's
+    builders: MLP G 32 -> 128 -> 256 -> 64 tanh shaped (1, 8, 8), D 64 -> 256 -> 128 -> 1, LeakyReLU), batch size and
+    Adam settings, in a plain BCE loop; recorded with the default Recorder (`Recorder(path, G, D, data=images,
+    every=every)`), i.e. the default images-snapshot sizes, as a user's own digits loop would be."""
 
-    name, config, batch, latent = "digits", None, 128, 32
+    name = "digits"
 
     def __init__(self, probes: ProbeOptions | None = None):
-        from sklearn.datasets import load_digits
+        from gananim.lab.image_data import make_data
 
-        self.images = torch.as_tensor(load_digits().images[:, None] / 8.0 - 1.0, dtype=torch.float32)  # grey 0..16
+        self.config = load_preset("digits")
+        self.images = torch.as_tensor(make_data(self.config.target).images)
+        self.batch, self.latent = self.config.train.batch_size, self.config.latent.dim
         self.probes = probes
 
     def models(self) -> tuple[nn.Module, nn.Module]:
+        from gananim.lab.image_models import build_image_discriminator, build_image_generator
+
         torch.manual_seed(0)
-        G = nn.Sequential(nn.Linear(self.latent, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 64), nn.Tanh(),
-                          nn.Unflatten(1, (1, 8, 8)))
-        D = nn.Sequential(nn.Flatten(), nn.Linear(64, 256), nn.LeakyReLU(0.2), nn.Linear(256, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1))
-        return G, D
+        shape = tuple(self.images.shape[1:])
+        return (build_image_generator(self.config.generator, self.latent, shape),
+                build_image_discriminator(self.config.discriminator, shape))
 
     def run(self, steps: int, every: int | None, path: Path | None) -> tuple[float, float, float]:
         """(wall seconds and CPU seconds for the steps and the final close, wall seconds to build the Recorder)."""
         G, D = self.models()
-        opt_g, opt_d = (torch.optim.Adam(m.parameters(), lr=2e-4, betas=(0.5, 0.999)) for m in (G, D))
+        opt_g, opt_d = (torch.optim.Adam(m.parameters(), lr=o.lr, betas=tuple(o.betas))
+                        for m, o in ((G, self.config.train.g_optimizer), (D, self.config.train.d_optimizer)))
         bce = nn.BCEWithLogitsLoss()
         gen = torch.Generator().manual_seed(0)
         ones, zeros = torch.ones(self.batch, 1), torch.zeros(self.batch, 1)
