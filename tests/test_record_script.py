@@ -85,6 +85,7 @@ def test_lightning_script(tmp_path, capsys):
     assert code == 0 and "trained 64" in out, err  # Lightning's global_step counts both optimizers
     r = gananim.load(tmp_path / "r")
     assert r.steps.tolist() == [0, 8, 16, 24, 32]  # 32 generator updates
+    assert np.isfinite(r.scalars["g_loss"][1:]).all() and np.isfinite(r.scalars["d_loss"][1:]).all()  # manual_backward's
     found = r.manifest["config"]["script"]["found"]
     assert found["generator"].endswith("generator (Sequential)") and found["discriminator"].endswith("discriminator (Sequential)")
 
@@ -132,3 +133,11 @@ def test_names_pick_one_of_several_pairs(tmp_path, capsys):
 ])
 def test_command_mistakes(capsys, argv, words):
     one_line_error(*run(capsys, *argv)[::2], *words)
+
+
+def test_python_dash_m_runs_a_module_from_the_working_directory(tmp_path, capsys, monkeypatch):
+    (tmp_path / "mygan.py").write_text((SCRIPTS / "plain_loop.py").read_text())
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "record", "--every", "2", "--", "python", "-m", "mygan", "--steps", "4")
+    assert code == 0 and "argv ['--steps', '4']" in out, err
+    assert gananim.load(tmp_path / "runs" / "mygan").steps.tolist() == [0, 2, 4]
