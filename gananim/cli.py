@@ -97,7 +97,7 @@ def _resume_command(preset, config_file, out: Path, steps, every, seed, float16)
 
 
 @cli.command()
-@click.argument("preset", required=False)
+@click.argument("preset", nargs=-1)  # a preset name, or after `--` a script and its arguments
 @click.option("--config", "config_file", type=str, help="A TOML config file (copy one with `gananim presets --show NAME`).")
 @click.option("--steps", type=click.IntRange(min=0), help="Training steps (overrides the config).")
 @click.option("--every", type=click.IntRange(min=1), help="Snapshot every K steps (overrides the config).")
@@ -106,10 +106,25 @@ def _resume_command(preset, config_file, out: Path, steps, every, seed, float16)
 @click.option("--overwrite", is_flag=True, help="Replace an existing recording.")
 @click.option("--resume", is_flag=True, help="Continue an existing recording from its checkpoint.")
 @click.option("--float16", is_flag=True, help="Store snapshot arrays as float16 (half the size).")
+@click.option("--data", "data_file", metavar="FILE", help="Script: real samples (.npy/.npz) [default: the batches D is shown].")
+@click.option("--view-box", metavar="LO,HI[,LO,HI]", help="Script: the view box of 1D/2D data, instead of --data.")
+@click.option("--generator", metavar="NAME", help="Script: the generator's attribute path or class name [default: found].")
+@click.option("--discriminator", metavar="NAME", help="Script: the discriminator's attribute path or class name.")
 @on_interrupt("interrupted before training started: nothing was written")
-def record(preset, config_file, steps, every, seed, out, overwrite, resume, float16) -> None:
-    """Train a toy GAN from PRESET or --config FILE and record it."""
-    cfg = _resolve_config(preset, config_file)
+def record(preset, config_file, steps, every, seed, out, overwrite, resume, float16, **script) -> int | None:
+    """Train a toy GAN from PRESET or --config FILE and record it; or record your script: -- python train.py ARGS."""
+    from gananim.script.runner import default_out, is_command
+
+    if is_command(preset) or any(script.values()):
+        if config_file or steps is not None or resume or not is_command(preset):
+            raise GananimError("--config, --steps and --resume are for presets, --data, --view-box, --generator and "
+                               "--discriminator for scripts: gananim record [OPTIONS] -- python train.py ARGS")
+        _precheck_out(out or default_out(list(preset)), overwrite, False)
+        from gananim.script.record import record_script
+
+        return record_script(list(preset), out, every, seed=seed, float16=float16, overwrite=overwrite, **script,
+                             say=lambda line: shout(line, label=None))
+    cfg = _resolve_config(preset[0] if preset else None, config_file)
     if steps is not None:
         cfg.steps = steps
     if every is not None:
@@ -120,7 +135,7 @@ def record(preset, config_file, steps, every, seed, out, overwrite, resume, floa
     cfg.validate()  # the overrides too: a refused value leaves nothing on disk
     out = out or Path("runs") / cfg.name
     _precheck_out(out, overwrite, resume)
-    again = _resume_command(preset, config_file, out, steps, every, seed, float16)
+    again = _resume_command(preset[0] if preset else None, config_file, out, steps, every, seed, float16)
     path = _train_with_progress(cfg, out, overwrite=overwrite, resume=resume, again=f"continue with `{again}`")
     _print_summary(path)
 
@@ -384,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI; user errors become one line on stderr and exit code 2, Ctrl-C says how to go on."""
     notes_to_terminal()
     try:
-        cli.main(args=argv, prog_name="gananim", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="gananim", standalone_mode=False)
     except GananimError as e:
         shout(str(e))
         return 2
@@ -400,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     except (click.exceptions.Abort, KeyboardInterrupt):  # Ctrl-C outside any command (while parsing the options)
         shout("interrupted before any command ran: nothing was written", label=None)
         return 130
-    return 0
+    return code if isinstance(code, int) else 0  # `record -- script` ends with the script's exit code
 
 
 if __name__ == "__main__":
