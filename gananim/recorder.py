@@ -191,11 +191,11 @@ class Recorder:
             self._snapshot(step, self._log(step, merged(scalars, named)))
 
     def _log(self, step: int, scalars: dict) -> dict:
-        """Keep this step's scalars, after dropping the logged values a resumed run logs again (from its first step)."""
-        if self._purge_dense_pending:
-            self.writer.dense.purge_from(step if self._purge_step is None else self._purge_step)
-            self._purge_dense_pending = False
+        """Keep this step's scalars, after dropping the values a resumed run logs again (from the first step it logs)."""
         if scalars:
+            if self._purge_dense_pending:
+                self.writer.dense.purge_from(step if self._purge_step is None else self._purge_step)
+                self._purge_dense_pending = False
             self.writer.add_scalars(step, {k: held(k, v) for k, v in scalars.items()})
         return scalars
 
