@@ -225,3 +225,30 @@ def test_sigkill_keeps_every_flushed_value(tmp_path):
         proc.wait()
     steps, values = gananim.load(path).dense["d_loss"]
     assert len(steps) >= seen and steps.tolist() == list(range(len(steps))) and values.tolist() == steps.tolist()
+
+
+def test_dashboard_draws_every_logged_value_under_the_snapshots(tmp_path):
+    from gananim.views import Frame, make_style
+
+    with recorder(tmp_path / "r", every=5) as rec:
+        for step in range(21):
+            rec.step(step, d_loss=float(np.sin(step)), g_loss=1.0)  # g_loss: the same at every step
+    frame = Frame([gananim.load(tmp_path / "r")], "dashboard", make_style((320, 240)))
+    frame.render(5)  # the snapshot at step 5
+    losses = frame.views[0].panels[0]
+    thin, d_line, g_line, *_ = losses.chart.get_lines()
+    assert thin.get_xdata().tolist() == list(range(21)) and np.allclose(thin.get_ydata(), np.sin(np.arange(21)))
+    assert thin.get_color() == d_line.get_color() and thin.get_linewidth() < d_line.get_linewidth()
+    assert d_line.get_xdata().tolist() == [0, 5, 10, 15, 20]
+    assert [e.get_text() for e in losses.header.entries] == [f"━ D loss {np.sin(5):.3g}".replace("-", "−"), "━ G loss 1"]
+
+
+def test_a_long_dense_series_is_thinned_for_drawing_keeping_its_spikes():
+    from gananim.views.chart import thinned
+
+    steps = np.arange(100_000)
+    values = np.random.default_rng(0).normal(size=len(steps)).astype(np.float32)
+    values[54_321], values[77_777], values[3] = 40.0, -30.0, np.nan
+    x, y = thinned(steps, values, n=1000)
+    assert len(x) == 2000 and (np.diff(x) > 0).all()
+    assert y.max() == 40.0 and y.min() == -30.0 and x[np.argmax(y)] == 54_321 and np.isfinite(y).all()
