@@ -28,13 +28,13 @@ import torch
 from torch import nn
 
 from gananim import __version__, objectives
+from gananim.distributed import rank, unwrap
 from gananim.errors import GananimError
 from gananim.fixed import Prior, is_view_box
 from gananim.image_fixed import sample_shape_of
 from gananim.image_probes import ImageProber
 from gananim.point_probes import PointProber
 from gananim.probe_options import ProbeOptions
-from gananim.distributed import rank, unwrap
 from gananim.probes import Players, check_d_output, check_module, infer_d_output, infer_latent_shape, probing, trainable
 from gananim.scalars import held, merged, to_floats
 from gananim.store import RecordingWriter
@@ -191,10 +191,11 @@ class Recorder:
             self._snapshot(step, self._log(step, merged(scalars, named)))
 
     def _log(self, step: int, scalars: dict) -> dict:
-        """Keep this step's scalars, after dropping the values a resumed run logs again (from the first step it logs)."""
+        """Keep this step's scalars, after dropping the values a resumed run logs again: from the first step it logs,
+        whatever purge_step says (the lab's purge_step drops an off-grid final snapshot, not the losses logged there)."""
         if scalars:
             if self._purge_dense_pending:
-                self.writer.dense.purge_from(step if self._purge_step is None else self._purge_step)
+                self.writer.dense.purge_from(step)
                 self._purge_dense_pending = False
             self.writer.add_scalars(step, {k: held(k, v) for k, v in scalars.items()})
         return scalars
