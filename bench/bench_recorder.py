@@ -20,8 +20,8 @@ Recorder's `close()` (its last flush), not building the Recorder (a one-off star
 Two clocks: wall time, and this process's CPU time (steadier when other programs share the cores; with
 --threads 1 it is the work done, whatever the load).
 Bytes per snapshot: the recording's snapshot chunks on disk / snapshots (the one-off manifest and fixed arrays apart).
---phases also times one toy snapshot (and the overhead it implies) and the store's flushes (each rewrites the
-growing open chunk).
+--phases also times one toy snapshot (and the overhead it implies), the store's flushes (each rewrites the
+growing open chunk), and a step that is not a snapshot, with and without scalars (kept in the dense series).
 """
 
 from __future__ import annotations
@@ -205,6 +205,35 @@ def phases(probes: ProbeOptions, plain_cpu: float | None) -> None:
           ", ".join(f"{k} snapshots {w * 1e3:.0f} / {c * 1e3:.0f} ms" for k, (w, c) in flushes.items()))
 
 
+def step_phase(n: int = 20000) -> None:
+    """A step that is not a snapshot, with and without two loss tensors (kept in the dense series), and the flush
+    that writes those series: per call, CPU and wall, medians of runs of 1,000 calls."""
+    loop = Loop("toy")
+    G, D = loop.models()
+    d_loss, g_loss = torch.tensor(0.7, requires_grad=True) * 1.0, torch.tensor(1.3, requires_grad=True) * 1.0
+    with tempfile.TemporaryDirectory() as tmp:
+        rec = Recorder(Path(tmp) / "r", G, D, data=loop.target, every=10 ** 9, probes=ProbeOptions(flush_secs=1e9))
+        rec.step(0)
+        step = 1
+        for label, scalars in (("no scalars", {}), ("d_loss, g_loss tensors", {"d_loss": d_loss, "g_loss": g_loss})):
+            cpu, wall = [], []
+            for _ in range(n // 1000):
+                t0, c0 = time.perf_counter(), time.process_time()
+                for _ in range(1000):
+                    rec.step(step, **scalars)
+                    step += 1
+                wall.append((time.perf_counter() - t0) / 1000)
+                cpu.append((time.process_time() - c0) / 1000)
+            print(f"a step that is not a snapshot, {label}: median CPU {statistics.median(cpu) * 1e6:.2f} µs, "
+                  f"wall {statistics.median(wall) * 1e6:.2f} µs per call")
+        t0 = time.perf_counter()
+        rec.flush()  # the dense series of those calls: one file rewrite per 4,096 steps
+        print(f"flushing {n:,} steps of 2 dense series: {(time.perf_counter() - t0) * 1e3:.0f} ms wall "
+              f"({(time.perf_counter() - t0) / n * 1e6:.2f} µs per step); on disk "
+              f"{sum(f.stat().st_size for f in (Path(tmp) / 'r' / 'dense').glob('*.npz')) / n:.1f} bytes per step")
+        rec.close()
+
+
 def digits_phase(loop: DigitsLoop, plain_cpu: float | None, n: int = 30) -> None:
     """One digits snapshot, timed back to back (median of n, CPU and wall), and the overhead it implies."""
     G, D = loop.models()
@@ -283,6 +312,7 @@ def main() -> None:
               f"{(n or '-'):>11}{(f'{size:,.0f}' if n else '-'):>16}")
     if args.phases and not args.only_digits:
         phases(toy.probes, statistics.median(cpu["toy", None]))
+        step_phase()
     if args.phases and args.digits_steps:
         digits_phase(digits, statistics.median(cpu["digits", None]))
 

@@ -3,9 +3,9 @@
     gananim export runs/ring8 --tensorboard tb/        # then: tensorboard --logdir tb
     gananim export runs/ring8 --wandb --project gans   # WANDB_MODE=offline logs locally, for `wandb sync` later
 
-Scalars: every series `analyse(rec)` gives, one point per snapshot at its training step: the recorded ones (the
-losses, the probes' d_real, d_fake, ...) under their own names, the metrics computed from the stored arrays under
-`gananim/`. Non-finite points (a loss not logged at step 0, a metric the view box leaves undefined) are left out:
+Scalars: what the loop logged (the losses, ...) at every step it logged them (`Recording.dense`), else at each
+snapshot; every other series `analyse(rec)` gives, one point per snapshot at its training step: the probes' d_real,
+d_fake, ... under their own names, the metrics computed from the stored arrays under `gananim/`. Non-finite points (a loss not logged at step 0, a metric the view box leaves undefined) are left out:
 both tools would draw them as spikes or gaps.
 The clip is the video `gananim render` makes, rendered once as MP4. TensorBoard gets it as an animated GIF in an
 image summary, which its Images tab plays (its own add_video needs moviepy; this needs nothing more); wandb gets the
@@ -33,13 +33,17 @@ GIF_MB = 3.0  # TensorBoard keeps the GIF inside its event file: a few MB at mos
 
 
 def series(rec: Recording) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Every scalar series by tag: (steps, values), finite points only; computed metrics under `gananim/`."""
+    """Every scalar series by tag: (steps, values), finite points only; a logged scalar at every step it was logged,
+    computed metrics under `gananim/`."""
     analysis = analyse(rec)
+    found = {f"gananim/{name}" if name in analysis.analysed else name: (analysis.steps, values)
+             for name, values in analysis.series.items()}
+    found |= {name: (steps, values.astype(np.float64)) for name, (steps, values) in rec.dense.items()}  # they win
     out = {}
-    for name, values in analysis.series.items():
+    for tag, (steps, values) in found.items():
         keep = np.isfinite(values)
         if keep.any():
-            out[f"gananim/{name}" if name in analysis.analysed else name] = (analysis.steps[keep], values[keep])
+            out[tag] = (steps[keep], values[keep])
     return out
 
 

@@ -3,6 +3,7 @@
     manifest.json       format version, config, target, view box, grid, latent set-up (written once)
     fixed.npz           arrays fixed for the whole run: latents, latent grid, data density, modes
     chunks/000000.npz   up to `chunk_size` snapshots stacked along axis 0, plus `step` and `scalar__*`
+    dense/000000.npz    every logged scalar at every step: `step__NAME` and `value__NAME` per name (gananim.dense)
     analysis.npz        scalars `gananim analyze` computed after the fact (the chunks are never rewritten)
     events.json         the events `gananim analyze` detected
     .writer.lock        held by the one process writing the recording (gananim.lock)
@@ -22,9 +23,11 @@ KINDS = ("points", "images")
 MANIFEST = "manifest.json"
 FIXED = "fixed.npz"
 CHUNKS = "chunks"
+DENSE = "dense"
 ANALYSIS = "analysis.npz"
 EVENTS = "events.json"
 SCALAR_PREFIX = "scalar__"
+DENSE_STEP, DENSE_VALUE = "step__", "value__"  # a dense file's key prefixes: the steps and the values of one name
 SNAPSHOT_ARRAYS = ("samples", "mapping", "d_grid", "density", "g_grad", "game_eigs", "hessian_eigs")
 # an images recording's snapshot arrays besides samples and density (see gananim.reader.Snapshot)
 IMAGE_ARRAYS = ("images", "interp", "proj", "d_fake", "d_real", "d_hist_fake", "d_hist_real", "class_logits", "nonfinite",
@@ -35,13 +38,15 @@ CHUNK_NAME = re.compile(r"[0-9]{6}\.npz")
 # written beside the recording). `overwrite=True` replaces only a folder that holds nothing else, so a file a
 # new version writes into the recording must be added here. The temporaries `.NAME.tmp` and
 # `.NAME.XXXXXXXX.tmp` of these count as gananim's too: a killed writer leaves them.
-GANANIM_FILES = (MANIFEST, FIXED, ANALYSIS, EVENTS, LOCK, "checkpoint.pt", f"{CHUNKS}/[0-9][0-9][0-9][0-9][0-9][0-9].npz")
+GANANIM_FILES = (MANIFEST, FIXED, ANALYSIS, EVENTS, LOCK, "checkpoint.pt", f"{CHUNKS}/[0-9][0-9][0-9][0-9][0-9][0-9].npz",
+                 f"{DENSE}/[0-9][0-9][0-9][0-9][0-9][0-9].npz")
+FOLDERS = (CHUNKS, DENSE)  # the sub-folders gananim writes
 _TEMPORARY = re.compile(r"\.(?P<name>.+?)(\.[0-9a-f]{8})?\.tmp")
 
 
-def chunk_files(path: Path) -> list[Path]:
-    """The chunk files, in order (only names NNNNNN.npz: anything else in chunks/ is not a chunk)."""
-    return sorted(p for p in (path / CHUNKS).glob("*.npz") if CHUNK_NAME.fullmatch(p.name))
+def chunk_files(path: Path, folder: str = CHUNKS) -> list[Path]:
+    """The chunk files of `folder` (chunks/ or dense/), in order (only names NNNNNN.npz: anything else is not a chunk)."""
+    return sorted(p for p in (path / folder).glob("*.npz") if CHUNK_NAME.fullmatch(p.name))
 
 
 def _owned(rel: str) -> bool:
@@ -60,8 +65,8 @@ def foreign(path: Path) -> list[str]:
 
     found = []
     for entry in sorted(path.iterdir()):
-        if entry.name == CHUNKS and entry.is_dir() and not entry.is_symlink():
-            found += [f"{CHUNKS}/{e.name}" for e in sorted(entry.iterdir()) if not (plain_file(e) and _owned(f"{CHUNKS}/{e.name}"))]
+        if entry.name in FOLDERS and entry.is_dir() and not entry.is_symlink():
+            found += [f"{entry.name}/{e.name}" for e in sorted(entry.iterdir()) if not (plain_file(e) and _owned(f"{entry.name}/{e.name}"))]
         elif not (plain_file(entry) and _owned(entry.name)):
             found.append(entry.name + ("/" if entry.is_dir() else ""))
     return found
@@ -90,5 +95,5 @@ def replace_refusal(path: Path) -> str | None:
     return None
 
 
-__all__ = ["ANALYSIS", "CHUNKS", "EVENTS", "FIXED", "FORMAT", "GANANIM_FILES", "IMAGE_ARRAYS", "KINDS", "MANIFEST", "SCALAR_PREFIX",
+__all__ = ["ANALYSIS", "CHUNKS", "DENSE", "DENSE_STEP", "DENSE_VALUE", "EVENTS", "FIXED", "FORMAT", "GANANIM_FILES", "IMAGE_ARRAYS", "KINDS", "MANIFEST", "SCALAR_PREFIX",
            "SNAPSHOT_ARRAYS", "VERSION", "chunk_files", "contents", "foreign", "replace_refusal"]

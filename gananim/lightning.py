@@ -10,10 +10,11 @@ counted by a hook on the optimizer that holds the generator's parameters, so man
 D steps per G step), automatic optimisation (one optimizer) and gradient accumulation all count alike. Step 0,
 the models before any update, is recorded when training starts.
 
-A snapshot is taken when its batch ends, once what the module logged with `self.log` in that batch is in
-`trainer.callback_metrics`: those values become the snapshot's scalars. (A second generator update in the same
-batch takes the pending snapshot first, just before it changes the weights.) Under several processes only
-global rank 0 records; the others' callbacks do nothing.
+Each generator update is passed to the Recorder when its batch ends, once what the module logged with `self.log`
+in that batch is in `trainer.callback_metrics`: every update's values are kept (`Recording.dense`) and a snapshot's
+are its scalars. They stay tensors until the Recorder's flush (gananim.scalars): reading a CUDA tensor per update
+would wait for the device each time. (A second generator update in the same batch is passed first, just before
+it changes the weights.) Under several processes only global rank 0 records; the others' callbacks do nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from gananim.extras import require, require_torch
 
 require_torch()
 pl = require("lightning.pytorch", "lightning", "gananim.lightning", also=("pytorch_lightning",))
+
+import torch  # noqa: E402
 
 from gananim.recorder import Recorder  # noqa: E402  (after the checks: one line, not a traceback, if either is missing)
 
@@ -110,7 +113,7 @@ class RecorderCallback(pl.Callback):
             return
         self._record_pending()
         if self.generator_updates % self.recorder.every:  # the last update, with what was logged last
-            self.recorder.snapshot(self.generator_updates, **self._logged())
+            self.recorder.snapshot(self.generator_updates, self._logged())
         self._close(final_snapshot=False)
 
     def on_exception(self, trainer, pl_module, exception) -> None:
@@ -138,23 +141,19 @@ class RecorderCallback(pl.Callback):
         if not self._pending or self.recorder is None:
             return
         self._pending = False
-        n = self.generator_updates
-        # the logged values are read (a device sync each) only for the steps that are snapshots
-        self.recorder.step(n, **(self._logged() if n % self.recorder.every == 0 else {}))
+        self.recorder.step(self.generator_updates, self._logged())
 
-    def _logged(self) -> dict[str, float]:
-        """What the module logged with self.log, as floats: `x` for a value logged on step and epoch, not its
-        `x_step`/`x_epoch` copies; "step" is the Recorder's own clock, never a scalar."""
+    def _logged(self) -> dict:
+        """What the module logged with self.log, as one-element tensors or numbers (read at the Recorder's flush):
+        `x` for a value logged on step and epoch, not its `x_step`/`x_epoch` copies; a metric named `step` too."""
         metrics = self._trainer.callback_metrics
         out = {}
         for name, value in metrics.items():
             base, _, suffix = name.rpartition("_")
-            if name == "step" or (suffix in ("step", "epoch") and base in metrics):
+            if suffix in ("step", "epoch") and base in metrics:
                 continue
-            try:
-                out[name] = float(value)
-            except (TypeError, ValueError, RuntimeError):  # not a single number: nothing to plot
-                continue
+            if isinstance(value, torch.Tensor) and value.numel() == 1 or isinstance(value, (int, float)):
+                out[name] = value  # anything else is not a single number: nothing to plot
         return out
 
     def _close(self, final_snapshot: bool) -> None:

@@ -15,12 +15,13 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from gananim.errors import GananimError
 from gananim.grid import Grid
-from gananim.layout import FIXED, FORMAT, MANIFEST, SCALAR_PREFIX, VERSION, chunk_files
+from gananim.layout import DENSE, DENSE_STEP, DENSE_VALUE, FIXED, FORMAT, MANIFEST, SCALAR_PREFIX, VERSION, chunk_files
 from gananim.lock import being_written
 from gananim.validate import check_chunk, check_fixed, check_image_chunk, check_image_fixed, check_manifest, check_steps, kind
 
@@ -101,6 +102,32 @@ def _rising(step: np.ndarray, last: int | None) -> np.ndarray:
         if last is not None:
             keep &= step > last
     return keep
+
+
+def _read_dense(path: Path, problem: Callable[[str], None]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """name -> (steps int64, values float32) over every dense file, read-only; steps that repeat or go back are left
+    out (the first kept), said through `problem`. A damaged file is a one-line GananimError naming it."""
+    parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+    for file in chunk_files(path, DENSE):
+        chunk = load_npz(file)
+        for key, steps in chunk.items():
+            if not key.startswith(DENSE_STEP):
+                continue
+            name = key[len(DENSE_STEP):]
+            values = chunk.get(DENSE_VALUE + name)
+            if values is None or steps.ndim != 1 or steps.shape != values.shape or steps.dtype.kind not in "iu" \
+                    or values.dtype.kind != "f":
+                raise GananimError(f"recording file {file} is damaged: its series {name!r} has no matching steps and values; "
+                                   "delete that file to keep the rest")
+            parts.setdefault(name, []).append((steps.astype(np.int64), values.astype(np.float32)))
+    out = {}
+    for name, pieces in sorted(parts.items()):
+        steps, values = np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces])
+        keep = _rising(steps, None)
+        if not keep.all():
+            problem(f"the dense series {name!r} repeats or goes back in steps: {int((~keep).sum())} value(s) left out, the first of each step kept")
+        out[name] = (_read_only(steps[keep]), _read_only(values[keep]))
+    return out
 
 
 def _read_only(a: np.ndarray) -> np.ndarray:
@@ -188,6 +215,7 @@ class Recording:
         names = sorted({n for s in scalars for n in s})
         self.scalars = {n: np.concatenate([s.get(n, np.full(len(st), np.nan)) for s, st in zip(scalars, steps)]) for n in names}
         self._last = None
+        self._dense = None
         return self
 
     def _problem(self, message: str) -> None:
@@ -208,6 +236,14 @@ class Recording:
                 check_chunk(chunk, self.manifest, self.grid.shape, len(self.latents), len(self.latent_grid), self._files[i])
             self._cache = (i, chunk)
         return self._cache[1]
+
+    @property
+    def dense(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Every scalar the loop logged, at every step it logged it (not only at snapshots): name -> (steps, values),
+        int64 and float32; {} for a recording made before gananim kept them. Read at first use after refresh()."""
+        if self._dense is None:
+            self._dense = _read_dense(self.path, self._problem)
+        return self._dense
 
     def __len__(self) -> int:
         return len(self._offsets)

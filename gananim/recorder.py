@@ -3,7 +3,7 @@
     with Recorder("runs/ring8", generator=G, discriminator=D, data=target, every=10) as rec:
         for step in range(n):
             ...                                   # your own D and G updates
-            rec.step(step, d_loss=d_loss, g_loss=g_loss)
+            rec.step(step, d_loss=d_loss, g_loss=g_loss)   # every step's losses kept; a snapshot every 10
 
 The same three lines record an image GAN: `Recorder("runs/digits", G, D, data=images, every=10)` with `images`
 the real batch (n, C, H, W) (or (n, H, W), or vectors (n, d)) as an array or tensor.
@@ -11,7 +11,8 @@ the real batch (n, C, H, W) (or (n, H, W), or vectors (n, d)) as an array or ten
 Probes run in eval mode, under their own seeded RNGs, with gradients taken by `torch.autograd.grad`
 (nothing lands in `.grad`), so the same seed with and without a Recorder ends with identical weights.
 A snapshot stores arrays and a few probe scalars only: metrics (mode coverage, divergences, ...) are
-computed later from the stored arrays, off the training path.
+computed later from the stored arrays, off the training path. Under torch.distributed only rank 0 records
+(gananim.distributed).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import torch
 from torch import nn
 
 from gananim import __version__, objectives
+from gananim.distributed import rank, unwrap
 from gananim.errors import GananimError
 from gananim.fixed import Prior, is_view_box
 from gananim.image_fixed import sample_shape_of
@@ -34,6 +36,7 @@ from gananim.image_probes import ImageProber
 from gananim.point_probes import PointProber
 from gananim.probe_options import ProbeOptions
 from gananim.probes import Players, check_d_output, check_module, infer_d_output, infer_latent_shape, probing, trainable
+from gananim.scalars import held, merged, to_floats
 from gananim.store import RecordingWriter
 from gananim.targets import Target
 
@@ -77,6 +80,7 @@ class Recorder:
                  overwrite: bool = False, resume: bool = False, purge_step: int | None = None, seed: int = 0,
                  config: dict | None = None, **removed):
         _refuse_removed(removed)
+        generator, discriminator = unwrap(generator), unwrap(discriminator)  # DDP, torch.compile: probe the plain modules
         check_module(generator, "generator")
         check_module(discriminator, "discriminator", optional=True)
         if probes is not None and not isinstance(probes, ProbeOptions):
@@ -85,6 +89,10 @@ class Recorder:
         every = opts.every if every is None else every
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise GananimError(f"every must be an integer >= 1, got {every!r}")
+        self.every, self.options, self._path, self.writer = every, opts, Path(path), None
+        self._hook, self._closed, self._scalars_fn = None, False, None
+        if rank() != 0:  # one recording per run, rank 0's: another rank's Recorder does nothing (no probes, no files)
+            return
         if latent_dim is not None and (isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1):
             raise GananimError(f"latent_dim must be a positive integer (the generator's input size), got {latent_dim!r}")
         if loss not in objectives.LOSSES:
@@ -93,7 +101,7 @@ class Recorder:
             check_d_output(d_output)
         if opts.curvature_every and discriminator is not None and not (trainable(generator) and trainable(discriminator)):
             raise GananimError("curvature needs trainable parameters in both the generator and the discriminator; set curvature_every=0")
-        self.G, self.D, self.every, self.seed, self.loss, self.options = generator, discriminator, every, seed, loss, opts
+        self.G, self.D, self.seed, self.loss = generator, discriminator, seed, loss
         self.d_output = None if discriminator is None else d_output or infer_d_output(discriminator)
         self.players = Players(generator, discriminator, self.d_output, loss)
         self.device, self.dtype = self.players.device, self.players.dtype
@@ -107,18 +115,16 @@ class Recorder:
                     "has_discriminator": discriminator is not None, "config": config,
                     "gananim_version": __version__, "torch_version": torch.__version__} | self.prober.manifest
         self.writer = RecordingWriter(path, manifest, self.prober.fixed, overwrite=overwrite, resume=resume, float16=opts.float16,
-                                      flush_secs=opts.flush_secs, chunk_size=opts.chunk_size)
+                                      flush_secs=opts.flush_secs, chunk_size=opts.chunk_size, convert=to_floats)
         self.prober.bind(self.writer.fixed, self.writer.manifest, seed)  # a resumed recording keeps its own fixed arrays
         self.grid = self.prober.grid
         self._n_params = sum(p.numel() for m in (self.G, self.D) if m is not None for _, p in trainable(m))
         self._purge_step = purge_step if resume else None
-        self._purge_pending = resume
+        self._purge_pending = self._purge_dense_pending = resume
         self._last_seen: int | None = None
         self._last_scalars: dict = {}
         self._last_snapshot: int | None = None
-        self._hook = None
         self._count = 0
-        self._closed = False
 
     # --- set-up helpers -------------------------------------------------------------------------
 
@@ -164,9 +170,13 @@ class Recorder:
 
     # --- recording ------------------------------------------------------------------------------
 
-    def step(self, step: int, **scalars) -> bool:
-        """Call once per training step: snapshots when step % every == 0, else only a clock check."""
+    def step(self, step: int, scalars: dict | None = None, **named) -> bool:
+        """Call once per training step with its scalars (keywords, or a dict: `scalars={"step": ...}`): every call's
+        are kept (`Recording.dense`); snapshots when step % every == 0, else only a clock check."""
+        if self.writer is None:  # another rank's
+            return False
         step = self._check_step(step, repeat_ok=False)
+        scalars = self._log(step, merged(scalars, named))
         self._last_seen, self._last_scalars = step, scalars
         if step % self.every:
             self.writer.maybe_flush()
@@ -174,9 +184,21 @@ class Recorder:
         self._snapshot(step, scalars)
         return True
 
-    def snapshot(self, step: int, **scalars) -> None:
+    def snapshot(self, step: int, scalars: dict | None = None, **named) -> None:
         """Record one snapshot at `step` now, whatever `every` says."""
-        self._snapshot(self._check_step(step, repeat_ok=True), scalars)
+        if self.writer is not None:
+            step = self._check_step(step, repeat_ok=True)
+            self._snapshot(step, self._log(step, merged(scalars, named)))
+
+    def _log(self, step: int, scalars: dict) -> dict:
+        """Keep this step's scalars, after dropping the values a resumed run logs again: from the first step it logs,
+        whatever purge_step says (the lab's purge_step drops an off-grid final snapshot, not the losses logged there)."""
+        if scalars:
+            if self._purge_dense_pending:
+                self.writer.dense.purge_from(step)
+                self._purge_dense_pending = False
+            self.writer.add_scalars(step, {k: held(k, v) for k, v in scalars.items()})
+        return scalars
 
     def _check_step(self, step, repeat_ok: bool) -> int:
         """Steps are integers that never go back (a snapshot's step, never repeated); the Recorder must be open."""
@@ -195,7 +217,7 @@ class Recorder:
         return step
 
     def _snapshot(self, step: int, scalars: dict) -> None:
-        if self._purge_pending:
+        if self._purge_pending:  # a resumed run drops the snapshots it records again (from its first one)
             self.writer.purge_from(step if self._purge_step is None else self._purge_step)
             self._purge_pending = False
         values = {k: self._scalar(k, v) for k, v in scalars.items()}
@@ -237,10 +259,16 @@ class Recorder:
 
     # --- hooks and life cycle ---------------------------------------------------------------------
 
-    def attach(self, optimizer: torch.optim.Optimizer, start: int = 0) -> "Recorder":
-        """Count each generator-optimizer step as a training step, for loops you can't edit."""
+    def attach(self, optimizer: torch.optim.Optimizer, start: int = 0, scalars=None) -> "Recorder":
+        """Count each generator-optimizer step as a training step, for loops you can't edit; `scalars`: a function
+        returning a dict of scalars, called after each of those steps (e.g. `lambda: {"g_loss": trainer.g_loss}`)."""
+        if scalars is not None and not callable(scalars):
+            raise GananimError(f"attach(scalars=...) takes a function returning a dict of scalars, e.g. "
+                               f"lambda: {{'g_loss': trainer.g_loss}}; got {type(scalars).__name__}")
         self.detach()
-        self._count = start
+        if self.writer is None:  # another rank's
+            return self
+        self._count, self._scalars_fn = start, scalars
         if self._last_snapshot is None:
             self.step(start)
         self._hook = optimizer.register_step_post_hook(self._on_optimizer_step)
@@ -248,7 +276,7 @@ class Recorder:
 
     def _on_optimizer_step(self, optimizer, args, kwargs) -> None:
         self._count += 1
-        self.step(self._count)
+        self.step(self._count, self._scalars_fn() if self._scalars_fn is not None else None)
 
     def detach(self) -> None:
         """Remove the optimizer hook, if any."""
@@ -258,23 +286,27 @@ class Recorder:
 
     @property
     def last_flushed_step(self) -> int | None:
-        """The newest step safely on disk."""
-        return self.writer.last_flushed_step
+        """The newest snapshot step safely on disk (None on ranks other than 0)."""
+        return None if self.writer is None else self.writer.last_flushed_step
 
     @property
     def path(self) -> Path:
-        return self.writer.path
+        return self._path
 
     def flush(self) -> None:
-        self.writer.flush()
+        if self.writer is not None:
+            self.writer.flush()
 
     def close(self, final_snapshot: bool = True) -> None:
         """Detach, take a last snapshot of the last step seen, and flush. Closing twice does nothing more."""
         if self._closed:
             return
         self.detach()
+        if self.writer is None:
+            self._closed = True
+            return
         if final_snapshot and self._last_seen is not None and self._last_seen != self._last_snapshot:
-            self.snapshot(self._last_seen, **self._last_scalars)
+            self.snapshot(self._last_seen, self._last_scalars)
         self._closed = True
         self.writer.close()
 

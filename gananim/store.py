@@ -13,10 +13,12 @@ import json
 import shutil
 import time
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from gananim import atomic
+from gananim.dense import DenseWriter
 from gananim.errors import GananimError
 from gananim.layout import (ANALYSIS, CHUNKS, EVENTS, FIXED, FORMAT, IMAGE_ARRAYS, MANIFEST, SCALAR_PREFIX, SNAPSHOT_ARRAYS,
                             VERSION, chunk_files, contents, foreign, replace_refusal)
@@ -54,7 +56,8 @@ class RecordingWriter:
     """Appends snapshots to a recording folder, flushing whole files atomically; holds the folder's writer lock."""
 
     def __init__(self, path: str | Path, manifest: dict, fixed: dict[str, np.ndarray], *, overwrite: bool = False,
-                 resume: bool = False, float16: bool = False, chunk_size: int = 64, flush_secs: float = 2.0):
+                 resume: bool = False, float16: bool = False, chunk_size: int = 64, flush_secs: float = 2.0,
+                 convert: Callable[[list], np.ndarray] | None = None):
         self.path = Path(path)
         self.chunk_size = chunk_size
         self.flush_secs = flush_secs
@@ -81,6 +84,7 @@ class RecordingWriter:
         except BaseException:
             self._lock.release()
             raise
+        self.dense = DenseWriter(self.path, convert)  # every call's scalars; `convert` reads the values it was given
 
     def _check_folder(self, overwrite: bool, resume: bool, locked: bool = False) -> None:
         """Refuse to touch an existing recording unless told to; never touch a folder that isn't one."""
@@ -164,6 +168,10 @@ class RecordingWriter:
                 file.unlink()
         self._set_position()
 
+    def add_scalars(self, step: int, scalars: dict) -> None:
+        """Keep one training step's logged scalars in the dense series (written at the next flush)."""
+        self.dense.add(step, scalars)
+
     def append(self, step: int, arrays: dict[str, np.ndarray], scalars: dict[str, float]) -> None:
         """Buffer one snapshot; flush when the chunk is full or the last flush is older than flush_secs."""
         if self._closed:
@@ -180,7 +188,7 @@ class RecordingWriter:
 
     def maybe_flush(self) -> None:
         """Flush if the newest unflushed snapshot has waited longer than flush_secs: cheap to call every step."""
-        if self._dirty and time.monotonic() - self._last_flush >= self.flush_secs:
+        if (self._dirty or self.dense.dirty) and time.monotonic() - self._last_flush >= self.flush_secs:
             self.flush()
 
     def flush(self) -> None:
@@ -195,6 +203,7 @@ class RecordingWriter:
         if len(self._open) >= self.chunk_size:
             self._open = []
             self._chunk_index += 1
+        self.dense.flush()
         self._last_flush = time.monotonic()
 
     def close(self) -> None:

@@ -76,6 +76,19 @@ def test_tensorboard_export_reads_back_with_tensorboards_reader(recording, tmp_p
     assert b"mode_hop" in events.tensor_proto.string_val[0] and events.step == 60
 
 
+def test_logged_scalars_are_exported_at_every_step_they_were_logged(recording, tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    (recording / "dense").mkdir()  # what a Recorder writes for `rec.step(step, d_loss=...)` on steps 1..60
+    steps = np.arange(1, 61)
+    np.savez_compressed(recording / "dense" / "000000.npz", step__d_loss=steps, value__d_loss=(steps / 64).astype(np.float32))
+    done = gananim("export", recording, "--tensorboard", tmp_path / "tb", *CLIP, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    acc = EventAccumulator(str(tmp_path / "tb" / "v1-2d"), size_guidance={"scalars": 0}).Reload()
+    assert [(e.step, e.value) for e in acc.Scalars("d_loss")] == [(s, s / 64) for s in range(1, 61)]
+    assert [e.step for e in acc.Scalars("d_real")] == load(recording).steps.tolist()  # probes: at the snapshots
+
+
 def test_tensorboard_export_again_needs_overwrite(recording, tmp_path):
     tb = tmp_path / "tb"
     assert gananim("export", recording, "--tensorboard", tb, *CLIP, "--duration", "0.5", cwd=tmp_path).returncode == 0

@@ -76,6 +76,9 @@ def assert_same_recording(pa, pb) -> None:
     assert ra.scalars.keys() == rb.scalars.keys()
     for k in ra.scalars:
         assert np.array_equal(ra.scalars[k], rb.scalars[k], equal_nan=True), k
+    assert ra.dense.keys() == rb.dense.keys() and ra.dense and not rb.problems  # every step's losses, once each
+    for k, (steps, values) in ra.dense.items():
+        assert np.array_equal(steps, rb.dense[k][0]) and np.array_equal(values, rb.dense[k][1], equal_nan=True), k
     for sa, sb in zip(ra, rb):
         for field in ("samples", "mapping", "d_grid", "density", "g_grad"):
             va, vb = getattr(sa, field), getattr(sb, field)

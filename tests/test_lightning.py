@@ -108,6 +108,11 @@ def test_manual_optimisation_counts_generator_updates(tmp_path):
     assert "d_real" in rec.scalars  # the Recorder's own probes too: D was found
     # the snapshot at 5 shows G after its 5th update: G's weights changed between snapshots
     assert not np.allclose(rec[1].samples, rec[2].samples)
+    # every generator update's logged values are kept, not only the snapshots'
+    for name in ("d_loss", "g_loss"):
+        steps, values = rec.dense[name]
+        assert steps.tolist() == list(range(1, 13)) and np.isfinite(values).all()
+    assert np.allclose(rec.dense["g_loss"][1][[4, 9]], rec.scalars["g_loss"][[1, 2]])  # the snapshots' own values
 
 
 def test_automatic_optimisation_and_every_from_the_probes(tmp_path):
@@ -129,6 +134,23 @@ def test_several_generator_updates_in_one_batch(tmp_path):
     assert np.isfinite(rec.scalars["g_loss"][1:]).all()
 
 
+class LogsStep(ManualGAN):
+    """Logs a metric named `step` (the Recorder's clock used to drop it)."""
+
+    def training_step(self, batch, batch_idx):
+        super().training_step(batch, batch_idx)
+        self.log("step", 10.0 * batch_idx)
+
+
+def test_a_metric_named_step_is_kept(tmp_path):
+    callback = RecorderCallback(tmp_path / "run", data=REAL, every=2, probes=SMALL)
+    run_fit(LogsStep(), callback, epochs=1)  # 8 batches, a G update after batches 1, 3, 5, 7
+    rec = gananim.load(tmp_path / "run")
+    assert rec.dense["step"][0].tolist() == [1, 2, 3, 4]
+    assert rec.dense["step"][1].tolist() == [10.0, 30.0, 50.0, 70.0]
+    assert rec.scalars["step"][1:].tolist() == [30.0, 70.0]  # snapshots at updates 2 and 4
+
+
 def test_named_models_and_discriminator_none(tmp_path):
     callback = RecorderCallback(tmp_path / "named", data=REAL, every=3, generator="netG", discriminator="netD",
                                 probes=SMALL)
@@ -148,7 +170,9 @@ def test_a_resumed_fit_continues_the_clock(tmp_path):
     resumed = RecorderCallback(tmp_path / "run", data=REAL, every=3, probes=SMALL, resume=True)
     run_fit(ManualGAN(), resumed, epochs=2, ckpt_path=checkpoint)  # 4 more
     assert resumed.generator_updates == 8
-    assert gananim.load(tmp_path / "run").steps.tolist() == [0, 3, 4, 6, 8]
+    rec = gananim.load(tmp_path / "run")
+    assert rec.steps.tolist() == [0, 3, 4, 6, 8]
+    assert rec.dense["g_loss"][0].tolist() == list(range(1, 9)) and not rec.problems  # update 4 logged once
 
 
 def test_mistakes_are_one_line(tmp_path):

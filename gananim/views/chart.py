@@ -1,5 +1,6 @@
 """Pieces of the dashboard's small charts: a header that is the panel's legend and value readout, held values of
-series computed only every few steps, and axis scales that keep their tick labels apart."""
+series computed only every few steps, dense series thinned for drawing, and axis scales that keep their tick
+labels apart."""
 
 from __future__ import annotations
 
@@ -31,6 +32,24 @@ def held_index(y: np.ndarray) -> np.ndarray:
     computed every K steps (NaN between) holds its last value instead of flickering to NaN."""
     idx = np.where(np.isfinite(y), np.arange(len(y)), -1)
     return np.maximum.accumulate(idx) if len(idx) else idx
+
+
+def thinned(steps: np.ndarray, values: np.ndarray, n: int = 1500) -> tuple[np.ndarray, np.ndarray]:
+    """A dense series (a value per training step) cut to about 2n points for a chart a few hundred pixels wide:
+    the lowest and the highest value of each of n runs of steps, in step order, so the band a noisy loss spans and
+    its spikes stay visible. Non-finite values are left out (a NaN would break the line)."""
+    ok = np.isfinite(values)
+    steps, values = steps[ok], values[ok]
+    if len(steps) <= 2 * n:
+        return steps, values
+    edges = np.linspace(0, len(steps), n + 1).astype(int)
+    lo = np.minimum.reduceat(values, edges[:-1])
+    hi = np.maximum.reduceat(values, edges[:-1])
+    at_lo = np.array([a + np.argmin(values[a:b]) for a, b in zip(edges[:-1], edges[1:])])
+    at_hi = np.array([a + np.argmax(values[a:b]) for a, b in zip(edges[:-1], edges[1:])])
+    first = at_lo <= at_hi  # each run's two points in the order they were logged
+    order = np.stack([np.where(first, at_lo, at_hi), np.where(first, at_hi, at_lo)], axis=1).ravel()
+    return steps[order], values[order]
 
 
 class Header:

@@ -5,7 +5,9 @@ colour (colours mean different things in different panels, so each panel names i
 every few steps (the eigenvalues, every `curvature_every`) are NaN between: the panel holds the last computed value
 and says at which step it was computed. The Hessian panel names the definiteness of ∇²V from its extreme
 eigenvalues (metrics.definiteness: |λ| ≤ 1e-6 · max |λ| counts as 0) on a symlog axis, so λmax ≈ −0.001 and +0.1
-sit on either side of 0. The modes panel (views.modes) never shows a count alone.
+sit on either side of 0. The modes panel (views.modes) never shows a count alone. A scalar the loop logged between
+snapshots (`Recording.dense`, e.g. the losses at every step) is drawn as a thin line of every value under the
+snapshots' line; the cursor's dot and readout stay the snapshot's.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from gananim.analysis import analyse
 from gananim.drawing import EVENT_COLOURS, LOG4
 from gananim.metrics import definiteness
 from gananim.views.base import View, register
-from gananim.views.chart import Header, entry, held_index, log_axis, num, symlog_axis, widest
+from gananim.views.chart import Header, entry, held_index, log_axis, num, symlog_axis, thinned, widest
 from gananim.views.modes import ModesPanel, shows_modes
 
 G_RED, D_PURPLE, DATA_BLUE, GREY = "#d62728", "#6a3d9a", "#1f77b4", "#444444"
@@ -86,6 +88,9 @@ class SeriesPanel:
         for name, label, colour in rows:
             y = series[name]
             ok = np.isfinite(y)  # series computed every K steps are NaN between: join the computed points
+            dense = rec.dense.get(name)
+            if dense is not None and len(dense[0]) > ok.sum():  # logged between snapshots too: every value, thin, below
+                sub.plot(*thinned(*dense), color=colour, linewidth=0.5 * s.scale, alpha=0.45)
             sub.plot(steps[ok], y[ok], color=colour, linewidth=1.2 * s.scale, label=label)
         if scale == "log":
             log_axis(sub)
