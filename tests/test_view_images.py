@@ -123,9 +123,10 @@ def test_render_mp4_compare_and_embed(rec, vectors, tmp_path):
     assert decode_frames(side).shape == (4, 240, 480, 3)
     written = render_files(rec, "dashboard", tmp_path / "web", size=(320, 240), fps=4, duration=1, embed=True)
     names = sorted(p.name for p in written)
-    assert names == ["blobs-dashboard-chapters.vtt", "blobs-dashboard-poster.png", "blobs-dashboard.gif", "blobs-dashboard.html",
+    assert names == ["blobs-dashboard-captions.vtt", "blobs-dashboard-chapters.vtt", "blobs-dashboard-poster.png", "blobs-dashboard.gif", "blobs-dashboard.html",
                      "blobs-dashboard.mp4", "blobs-dashboard.webm"]
-    assert "divergence" in (tmp_path / "web" / "blobs-dashboard-chapters.vtt").read_text()  # captioned like the frames
+    for vtt in ("captions", "chapters"):  # captioned like the frames
+        assert "divergence" in (tmp_path / "web" / f"blobs-dashboard-{vtt}.vtt").read_text()
     frame = Frame([rec], "grid", CONTROL)
     assert frame.captions(int(rec.steps[1])) and not frame.captions(int(rec.steps[0]))
 
@@ -146,3 +147,12 @@ def test_digits_collapse_scene(rec, tmp_path, assert_frame):
     mid, last = render_stills(cls, chosen, 256, 144, 2, at=(share, 1.0))
     assert_frame("scene_digits_collapse-mid", mid, mean_tol=3.0, bad_share=0.02)
     assert_frame("scene_digits_collapse-last", last, mean_tol=3.0, bad_share=0.02)
+
+
+def test_a_captured_class_with_a_few_samples_shows_a_visible_bar(rec):
+    """digits at step 2,720: class 7 held 2 of 128 samples (1.6%, captured) but its bar on a linear 0-100% axis was
+    2 pixels tall, read as empty under "captured 10 of 10". On the square-root axis it reaches a tenth of the panel."""
+    frame = Frame([rec], "dashboard", make_style((960, 540)))
+    bars = next(p for p in frame.views[0].panels if hasattr(p, "poly"))
+    height = lambda v: bars.ax.transAxes.inverted().transform(bars.ax.transData.transform((0, v)))[1]  # noqa: E731
+    assert height(2 / 128) > 0.1 and height(0) == pytest.approx(0) and height(bars.top) == pytest.approx(1)
