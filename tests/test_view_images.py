@@ -73,7 +73,7 @@ def test_grid_shows_the_snapshot_images_and_crosses_out_nonfinite_ones(rec):
     np.testing.assert_array_equal(shown, mosaic(rec[1].images, 8, 8, 1, rec[1].images_nonfinite))
     assert tuple(shown[0, 1]) == BAD_RGB and tuple(shown[0, 0]) == BAD_MARK  # tile 0: pale red, crossed
     assert view.note.get_text() == "2 NaN/inf, crossed out"
-    assert "2% of generated samples are NaN/inf" in frame.warning.get_text()
+    assert frame.warning.get_text() == "⚠ 2% of generated samples are NaN/inf (diverged): crossed out"  # was "not drawn"
     frame.render(int(rec.steps[-1]))
     grey = np.asarray(view.image.get_array())[:8, :8]
     np.testing.assert_array_equal(grey[..., 0], rec[-1].images[0, 0])  # grey levels as stored, light = high
@@ -156,3 +156,11 @@ def test_a_captured_class_with_a_few_samples_shows_a_visible_bar(rec):
     bars = next(p for p in frame.views[0].panels if hasattr(p, "poly"))
     height = lambda v: bars.ax.transAxes.inverted().transform(bars.ax.transData.transform((0, v)))[1]  # noqa: E731
     assert height(2 / 128) > 0.1 and height(0) == pytest.approx(0) and height(bars.top) == pytest.approx(1)
+
+
+@pytest.mark.parametrize("view, drawn", [("interp", "crossed out"), ("projection", "not drawn"),
+                                         ("dashboard", "crossed out in the grid, not drawn on the plane")])
+def test_the_frames_nonfinite_warning_says_what_the_view_does_with_them(rec, view, drawn):
+    frame = Frame([rec], view, CONTROL)
+    frame.render(int(rec.steps[1]))
+    assert frame.warning.get_text().endswith(f"(diverged): {drawn}")

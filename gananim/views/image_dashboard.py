@@ -100,6 +100,8 @@ class ImageDashboardView(DashboardView):
 
     def setup(self, ax):
         rec, s = self.rec, self.style
+        if rec.is_image and not self.beside:
+            self.nonfinite_drawn = "crossed out in the grid, not drawn on the plane"
         self.analysis = analyse(rec)
         self.host = ax
         ax.set_axis_off()
