@@ -164,3 +164,21 @@ def test_the_frames_nonfinite_warning_says_what_the_view_does_with_them(rec, vie
     frame = Frame([rec], view, CONTROL)
     frame.render(int(rec.steps[1]))
     assert frame.warning.get_text().endswith(f"(diverged): {drawn}")
+
+
+def test_digits_collapse_scene_closing_card_dates_its_events(tmp_path):
+    """digits-collapse's two collapses have one caption: the closing card listed the same line twice, undated."""
+    pytest.importorskip("manim")
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from gananim.analysis import analyse
+    from gananim.scene_runner import load_scene
+
+    cls = load_scene(Path(__file__).parent.parent / "scenes" / "digits_collapse.py")
+    rec = write_image_recording(tmp_path / "blobs", snapshots=4, nonfinite=BAD)
+    events = [e for e in analyse(rec).events if e.kind in ("collapse", "mode_hop", "divergence")]
+    assert events  # the NaN samples at snapshot 1: a divergence
+    lines = cls.findings(SimpleNamespace(recs=[rec]))
+    assert f"Step {events[0].start}: {events[0].caption}." in lines or \
+        f"Steps {events[0].start}–{events[0].end}: {events[0].caption}." in lines
