@@ -60,7 +60,9 @@ def _collapse(steps, captured, ready, n_classes: int, th: ClassThresholds) -> li
         mask = (captured >= 1) & (captured <= limit) & ready
     out = []
     for lo, hi in _runs(mask, th.merge_gap, th.collapse_snapshots):
-        seen = captured[lo:hi + 1][mask[lo:hi + 1]].astype(int)
+        # the count of every snapshot the caption is shown over, bridged ones too: it must agree with each frame's
+        span = captured[lo:hi + 1]
+        seen = span[np.isfinite(span)].astype(int)
         count = f"{seen.min()}" if seen.min() == seen.max() else f"{seen.min()}–{seen.max()}"
         out.append(Event("collapse", int(steps[lo]), int(steps[hi]), f"mode collapse: {count} of {n_classes} classes captured"))
     return out
@@ -82,7 +84,7 @@ def _hops(steps, top, share, ready, th: ClassThresholds) -> list[Event]:
         if t + th.hop_persist <= len(top) and strong[window].all() and (top[window] == cls).all():
             if last >= 0:
                 out.append(Event("mode_hop", int(steps[last_t]), int(steps[t]),
-                                 f"mode hop: most samples move from class {last} to class {cls} ({share[t]:.0%} of samples)"))
+                                 f"mode hop: class {cls} takes over from class {last} ({share[t]:.0%} of the samples)"))
             last, last_t = cls, t
     return out
 

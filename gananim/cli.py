@@ -50,6 +50,8 @@ class Finite(click.FloatRange):
 
 
 NOTHING_WRITTEN = "interrupted: nothing was written"
+VIEW_HELP = ("1D/2D points: goodfellow-1d, mapping, surface, density, mountains, gradients; images: grid, interp, projection, "
+             "d-hist; either: dashboard [default: by the recording: grid for images].")
 NO_VIDEO = "interrupted: no video was written (video files appear only once complete)"
 
 
@@ -217,21 +219,15 @@ def info(run: Path, as_json: bool) -> None:
     m = rec.manifest
     summary = {name: _scalar_summary(series) for name, series in analysis.series.items()}
     if as_json:
-        click.echo(_json_lines({"path": str(run), "snapshots": len(rec), "steps": rec.steps.tolist(),
+        click.echo(_json_lines({"path": str(run), "kind": rec.kind, "snapshots": len(rec), "steps": rec.steps.tolist(),
                                 "bytes": rec.nbytes(), "manifest": m, "scalars": summary,
                                 "analysed": list(analysis.analysed),
                                 "events": [e.to_dict() for e in analysis.events]}))
         return
-    config = m.get("config") or {}
-    rows = [("recording", f"{run}  ({human_size(rec.nbytes())}, format v{m['version']}, {m.get('dtype')})"),
-            ("experiment", f"{config.get('name', '(user loop)')}: {config.get('description', '')}".rstrip(": ")),
-            ("target", json.dumps(m.get("target")) if m.get("target") else "(view box only)"),
-            ("data", f"{m['data_dim']}D, view box {[list(b) for b in rec.view_box]}, grid {m['grid']['size']} per axis"),
-            ("latent", f"{m['latent_dim']}D {m.get('prior', '?')}, {m.get('n_samples', '?')} fixed samples, grid {m.get('latent_grid_shape', '?')}"),
-            ("discriminator", f"outputs {m.get('d_output')}" if m.get("has_discriminator") else "none"),
-            ("snapshots", f"{len(rec)}, steps {rec.steps[0]}–{rec.steps[-1]} every {m.get('every', '?')}" if len(rec) else "0")]
+    from gananim.summary import describe
+
     table = Table(box=None, show_header=False, pad_edge=False)
-    for key, value in rows:  # values hold paths and manifest strings: Text keeps them literal
+    for key, value in describe(rec, run):  # values hold paths and manifest strings: Text keeps them literal
         table.add_row(Text(key, style="bold"), Text(value, overflow="fold"))  # fold: long paths wrap, never cut
     console.print(table)
     scalars = Table(title="scalars", title_justify="left")
@@ -254,7 +250,7 @@ def _wrote(written: list[Path]) -> None:
 
 @cli.command()
 @click.argument("runs", nargs=-1, required=True, metavar="RUN...", type=click.Path(path_type=Path))
-@click.option("--view", help="goodfellow-1d, mapping, surface, density, mountains, dashboard, gradients [default: by data and D].")
+@click.option("--view", help=VIEW_HELP)
 @click.option("--out", type=click.Path(path_type=Path), help="FILE.mp4|.webm|.gif, or a folder for all web formats.")
 @click.option("--embed", is_flag=True, help="Write WebM, MP4, GIF, a poster and an HTML snippet into a folder.")
 @click.option("--size", default="720p", show_default=True, help="720p, 1080p, square or WIDTHxHEIGHT (at most 7680x4320).")

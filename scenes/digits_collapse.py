@@ -15,7 +15,7 @@ from gananim.analysis import analyse
 from gananim.manim.blocks import DATA_BLUE, GENERATED_RED, INK, Clock, ScalarChart
 from gananim.manim.paint import GREY, follow
 from gananim.manim.scene import Needs, RecordingScene
-from gananim.manim.words import fmt
+from gananim.manim.words import fmt, span
 from gananim.tiles import layout, mosaic
 
 PIXELS = 4  # each image pixel becomes PIXELS x PIXELS before manim scales the picture (nearest, so sharp squares)
@@ -118,7 +118,7 @@ class DigitsCollapse(RecordingScene):
             lines.append(f"At the end class {top} takes {shares[-1, top]:.0%} of the generated images (the data: "
                          f"{1 / k:.0%} each on average).")
         events = [e for e in analyse(rec).events if e.kind in ("collapse", "mode_hop", "divergence")]
-        lines += [e.caption for e in events[:2]]
+        lines += [f"{span(e).capitalize()}: {e.caption}." for e in events[:2]]  # two collapses can share a caption
         d_real, d_fake = (analyse(rec).series.get(n) for n in ("d_real", "d_fake"))
         if d_real is not None and d_fake is not None:
             lines.append(f"At the end D(real) {fmt(d_real[-1], 2)}, D(fake) {fmt(d_fake[-1], 2)}.")

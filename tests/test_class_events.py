@@ -27,6 +27,16 @@ def test_collapse_onto_few_classes_the_classifier_recognises():
     assert events[0].caption == "mode collapse: 2 of 10 classes captured"
 
 
+def test_collapse_caption_counts_every_snapshot_it_is_shown_over():
+    """digits-collapse: a snapshot inside the event with 2 classes captured but not yet 'recognised' (bridged into the
+    span) made the caption say "1 of 10" over a frame whose class bars said "captured 2 of 10"."""
+    captured = [1] * 3 + [9] * 3 + [1] * 4 + [2] + [1] * 9
+    confidence = [0.85] * 3 + [0.97] * 7 + [0.85] + [0.97] * 9  # snapshot 10 (2 classes) not recognised: not flagged
+    events = detect_class_events(STEPS, _series(captured, [0] * 20, [0.9] * 20, confidence), 10)
+    assert [(e.kind, e.start, e.end) for e in events] == [("collapse", 60, 190)]
+    assert events[0].caption == "mode collapse: 1–2 of 10 classes captured"
+
+
 def test_blurry_collapse_counts_once_the_frechet_distance_halved():
     captured = [1] * 3 + [2] * 17
     confidence = [0.8] * 20  # never recognised with confidence
@@ -52,7 +62,7 @@ def test_mode_hop_when_a_new_class_takes_over_and_holds():
     share = [0.6] * 20
     events = detect_class_events(STEPS, _series([5] * 20, top, share), 10)
     assert [(e.kind, e.start, e.end) for e in events] == [("mode_hop", 110, 120)]
-    assert events[0].caption == "mode hop: most samples move from class 3 to class 7 (60% of samples)"
+    assert events[0].caption == "mode hop: class 7 takes over from class 3 (60% of the samples)"
 
 
 def test_no_hop_when_the_top_class_is_weak():

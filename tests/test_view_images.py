@@ -73,7 +73,7 @@ def test_grid_shows_the_snapshot_images_and_crosses_out_nonfinite_ones(rec):
     np.testing.assert_array_equal(shown, mosaic(rec[1].images, 8, 8, 1, rec[1].images_nonfinite))
     assert tuple(shown[0, 1]) == BAD_RGB and tuple(shown[0, 0]) == BAD_MARK  # tile 0: pale red, crossed
     assert view.note.get_text() == "2 NaN/inf, crossed out"
-    assert "2% of generated samples are NaN/inf" in frame.warning.get_text()
+    assert frame.warning.get_text() == "⚠ 2% of generated samples are NaN/inf (diverged): crossed out"  # was "not drawn"
     frame.render(int(rec.steps[-1]))
     grey = np.asarray(view.image.get_array())[:8, :8]
     np.testing.assert_array_equal(grey[..., 0], rec[-1].images[0, 0])  # grey levels as stored, light = high
@@ -125,8 +125,8 @@ def test_render_mp4_compare_and_embed(rec, vectors, tmp_path):
     names = sorted(p.name for p in written)
     assert names == ["blobs-dashboard-captions.vtt", "blobs-dashboard-chapters.vtt", "blobs-dashboard-poster.png", "blobs-dashboard.gif", "blobs-dashboard.html",
                      "blobs-dashboard.mp4", "blobs-dashboard.webm"]
-    assert "divergence" in (tmp_path / "web" / "blobs-dashboard-chapters.vtt").read_text()  # captioned like the frames
-    assert "divergence" in (tmp_path / "web" / "blobs-dashboard-captions.vtt").read_text()
+    for vtt in ("captions", "chapters"):  # captioned like the frames
+        assert "divergence" in (tmp_path / "web" / f"blobs-dashboard-{vtt}.vtt").read_text()
     frame = Frame([rec], "grid", CONTROL)
     assert frame.captions(int(rec.steps[1])) and not frame.captions(int(rec.steps[0]))
 
@@ -147,3 +147,38 @@ def test_digits_collapse_scene(rec, tmp_path, assert_frame):
     mid, last = render_stills(cls, chosen, 256, 144, 2, at=(share, 1.0))
     assert_frame("scene_digits_collapse-mid", mid, mean_tol=3.0, bad_share=0.02)
     assert_frame("scene_digits_collapse-last", last, mean_tol=3.0, bad_share=0.02)
+
+
+def test_a_captured_class_with_a_few_samples_shows_a_visible_bar(rec):
+    """digits at step 2,720: class 7 held 2 of 128 samples (1.6%, captured) but its bar on a linear 0-100% axis was
+    2 pixels tall, read as empty under "captured 10 of 10". On the square-root axis it reaches a tenth of the panel."""
+    frame = Frame([rec], "dashboard", make_style((960, 540)))
+    bars = next(p for p in frame.views[0].panels if hasattr(p, "poly"))
+    height = lambda v: bars.ax.transAxes.inverted().transform(bars.ax.transData.transform((0, v)))[1]  # noqa: E731
+    assert height(2 / 128) > 0.1 and height(0) == pytest.approx(0) and height(bars.top) == pytest.approx(1)
+
+
+@pytest.mark.parametrize("view, drawn", [("interp", "crossed out"), ("projection", "not drawn"),
+                                         ("dashboard", "crossed out in the grid, not drawn on the plane")])
+def test_the_frames_nonfinite_warning_says_what_the_view_does_with_them(rec, view, drawn):
+    frame = Frame([rec], view, CONTROL)
+    frame.render(int(rec.steps[1]))
+    assert frame.warning.get_text().endswith(f"(diverged): {drawn}")
+
+
+def test_digits_collapse_scene_closing_card_dates_its_events(tmp_path):
+    """digits-collapse's two collapses have one caption: the closing card listed the same line twice, undated."""
+    pytest.importorskip("manim")
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from gananim.analysis import analyse
+    from gananim.scene_runner import load_scene
+
+    cls = load_scene(Path(__file__).parent.parent / "scenes" / "digits_collapse.py")
+    rec = write_image_recording(tmp_path / "blobs", snapshots=4, nonfinite=BAD)
+    events = [e for e in analyse(rec).events if e.kind in ("collapse", "mode_hop", "divergence")]
+    assert events  # the NaN samples at snapshot 1: a divergence
+    lines = cls.findings(SimpleNamespace(recs=[rec]))
+    assert f"Step {events[0].start}: {events[0].caption}." in lines or \
+        f"Steps {events[0].start}–{events[0].end}: {events[0].caption}." in lines

@@ -38,6 +38,7 @@ class View:
     needs_discriminator: ClassVar[bool] = False
     projection: ClassVar[str | None] = None
     blit: ClassVar[bool] = True  # False when the whole axes changes every frame (a turning 3D camera)
+    nonfinite_drawn: ClassVar[str] = "not drawn"  # what the frame's warning says this view does with NaN/inf samples
 
     variants: ClassVar[dict[str, type["View"]]] = {}  # kind → the class drawing it under this view's name (a view
     # with variants defines its own dict: this one stays empty)

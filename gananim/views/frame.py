@@ -140,7 +140,8 @@ class Frame:
         text = "   ·   ".join(captions)
         self.caption.set_text(text if len(text) <= self.caption_chars else text[:self.caption_chars - 1].rstrip() + "…")
         self.caption.set_visible(bool(captions))
-        self.warning.set_text(f"⚠ {bad:.0%} of generated samples are NaN/inf (diverged): not drawn" if bad else "")
+        drawn = self.views[0].nonfinite_drawn  # the main view's (a grid crosses them out; uint8 images hold no NaN)
+        self.warning.set_text(f"⚠ {bad:.0%} of generated samples are NaN/inf (diverged): {drawn}" if bad else "")
         if self.blit:
             self._draw_blit()
         else:

@@ -35,6 +35,7 @@ class GridView(View):
     name = "grid"
     kinds = ("images",)
     pictures = True
+    nonfinite_drawn = "crossed out"
 
     def setup(self, ax):
         rec, s = self.rec, self.style

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.ticker import NullLocator
 
 from gananim.analysis import analyse
 from gananim.drawing import EVENT_COLOURS
@@ -36,7 +37,10 @@ def class_count(series: dict) -> int:
 
 class ClassPanel:
     """Each class's share of the generated samples as a bar, the data's own share dashed over it, and how many
-    classes are captured; the bars empty one by one when G collapses."""
+    classes are captured; the bars empty one by one when G collapses.
+
+    The share axis is a square-root scale (a rootogram, Tukey 1977): on a linear one that reaches 100% for a collapsed
+    G, a class captured with 2 of 128 samples was a bar 2 pixels tall that read as empty beside "captured 10 of 10"."""
 
     def __init__(self, dash, rect):
         rec, s, series = dash.rec, dash.style, dash.analysis.series
@@ -49,6 +53,7 @@ class ClassPanel:
         finite = np.nan_to_num(self.shares, nan=0.0)
         self.top = min(1.0, max(float(finite.max()) if finite.size else 0.0, 2 * float(self.data.max()))) or 1.0
         ax.set_xlim(-0.6, self.k - 0.4)
+        ax.set_yscale("function", functions=(lambda v: np.sqrt(np.clip(v, 0, None)), np.square))
         ax.set_ylim(0, self.top)
         left, right = np.arange(self.k) - 0.36, np.arange(self.k) + 0.36
         self.corners = np.zeros((self.k, 4, 2))
@@ -59,7 +64,9 @@ class ClassPanel:
                                          linestyles="--", linewidths=0.9 * s.scale))
         ax.set_xticks(range(self.k), [str(c) for c in range(self.k)])
         ax.tick_params(axis="x", labelsize=s.fs(0.62), length=0, pad=1)
-        ax.set_yticks([0, self.top], ["0", share(self.top)])
+        ticks = [0, *[t for t in (0.1,) if t < 0.5 * self.top], self.top]  # a fair share of 10 classes, where it fits
+        ax.set_yticks(ticks, ["0", *map(share, ticks[1:])])
+        ax.yaxis.set_minor_locator(NullLocator())
         ax.tick_params(axis="y", labelsize=s.fs(0.62), pad=1)
         ax.text(0.99, 0.97, "- - the data's share", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.6),
                 color=DATA_COLOUR)
@@ -93,6 +100,8 @@ class ImageDashboardView(DashboardView):
 
     def setup(self, ax):
         rec, s = self.rec, self.style
+        if rec.is_image and not self.beside:
+            self.nonfinite_drawn = "crossed out in the grid, not drawn on the plane"
         self.analysis = analyse(rec)
         self.host = ax
         ax.set_axis_off()

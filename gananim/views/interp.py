@@ -21,6 +21,7 @@ class InterpView(View):
     name = "interp"
     kinds = ("images",)
     pictures = True
+    nonfinite_drawn = "crossed out"
 
     def setup(self, ax):
         rec, s = self.rec, self.style
