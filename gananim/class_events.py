@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gananim.events import Event
+from gananim.events import Event, flag_runs
 
 # Collapse and hops count only once G has found the data: an untrained G's noise images are classified into one or
 # two classes, which is no collapse (the image analogue of gananim.events' collapse_hq). Either of two signs will do,
@@ -36,16 +36,6 @@ class ClassThresholds:
     hop_persist: int = 2  # ... and stays top for this many snapshots (a one-snapshot flicker is noise)
 
 
-def _runs(mask: np.ndarray, gap: int, min_count: int) -> list[tuple[int, int]]:
-    """Spans of flagged snapshots, bridging gaps of ≤ gap, that hold ≥ min_count flagged snapshots."""
-    idx = np.flatnonzero(mask)
-    if not len(idx):
-        return []
-    breaks = np.flatnonzero(np.diff(idx) > gap + 1)
-    firsts, lasts = np.r_[0, breaks + 1], np.r_[breaks, len(idx) - 1]
-    return [(int(idx[a]), int(idx[b])) for a, b in zip(firsts, lasts) if b - a + 1 >= min_count]
-
-
 def found_data(confidence: np.ndarray, frechet: np.ndarray) -> np.ndarray:
     """Per snapshot, whether G has found the data (RECOGNISED or FOUND_DATA); True where neither is known."""
     worst = np.fmax.accumulate(frechet) if len(frechet) else frechet
@@ -59,7 +49,7 @@ def _collapse(steps, captured, ready, n_classes: int, th: ClassThresholds) -> li
     with np.errstate(invalid="ignore"):
         mask = (captured >= 1) & (captured <= limit) & ready
     out = []
-    for lo, hi in _runs(mask, th.merge_gap, th.collapse_snapshots):
+    for lo, hi in flag_runs(mask, th.merge_gap, th.collapse_snapshots):
         # the count of every snapshot the caption is shown over, bridged ones too: it must agree with each frame's
         span = captured[lo:hi + 1]
         seen = span[np.isfinite(span)].astype(int)

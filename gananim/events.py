@@ -80,7 +80,7 @@ def _percent(share: float) -> str:
     return f"{share:.0%}" if share >= 0.01 else "<1%"
 
 
-def _runs(mask: np.ndarray, gap: int, min_count: int) -> list[tuple[int, int]]:
+def flag_runs(mask: np.ndarray, gap: int, min_count: int) -> list[tuple[int, int]]:
     """Spans of flagged snapshots, bridging gaps of ≤ gap unflagged ones, that hold ≥ min_count flagged snapshots."""
     idx = np.flatnonzero(mask)
     if not len(idx):
@@ -170,7 +170,7 @@ def _collapse(captured: np.ndarray, hq_share: np.ndarray, n_modes: int, quality:
     with np.errstate(invalid="ignore"):
         mask = (captured >= 1) & (captured <= limit) & ~(hq_share < th.collapse_hq)
     out = []
-    for lo, hi in _runs(mask, th.merge_gap, th.collapse_snapshots):
+    for lo, hi in flag_runs(mask, th.merge_gap, th.collapse_snapshots):
         seen = captured[lo:hi + 1][mask[lo:hi + 1]].astype(int)
         count = f"{seen.min()}" if seen.min() == seen.max() else f"{seen.min()}–{seen.max()}"
         hq = hq_share[lo:hi + 1][mask[lo:hi + 1]]  # never the count alone: how much of the mass it stands for
@@ -267,7 +267,7 @@ def _vanishing(g: np.ndarray, d_real: np.ndarray, d_fake: np.ndarray, th: Thresh
         if not low:
             healthy.append(float(value))
     return [(lo, hi, "vanishing gradients: D is confident, G barely moves")
-            for lo, hi in _runs(mask, th.merge_gap, th.vanish_snapshots)]
+            for lo, hi in flag_runs(mask, th.merge_gap, th.vanish_snapshots)]
 
 
 def _convergence(d_real: np.ndarray, d_fake: np.ndarray, value: np.ndarray, js: np.ndarray, th: Thresholds) -> list[Span]:
@@ -276,7 +276,7 @@ def _convergence(d_real: np.ndarray, d_fake: np.ndarray, value: np.ndarray, js: 
     with np.errstate(invalid="ignore"):
         mask = ((np.abs(d_real - 0.5) < th.converge_tol) & (np.abs(d_fake - 0.5) < th.converge_tol)
                 & (np.abs(value - OPTIMUM_VALUE) < th.converge_tol) & ~(js > th.converge_js))
-    return [(lo, hi, "converged: D ≈ ½ and V ≈ −2 log 2") for lo, hi in _runs(mask, th.merge_gap, th.converge_snapshots)]
+    return [(lo, hi, "converged: D ≈ ½ and V ≈ −2 log 2") for lo, hi in flag_runs(mask, th.merge_gap, th.converge_snapshots)]
 
 
 def _divergence(nonfinite: np.ndarray, outside: np.ndarray, th: Thresholds) -> list[Span]:
@@ -284,7 +284,7 @@ def _divergence(nonfinite: np.ndarray, outside: np.ndarray, th: Thresholds) -> l
     with np.errstate(invalid="ignore"):
         mask = (nonfinite > 0) | (outside > th.outside_limit)
     out = []
-    for lo, hi in _runs(mask, th.merge_gap, 1):
+    for lo, hi in flag_runs(mask, th.merge_gap, 1):
         worst = np.nanmax(nonfinite[lo:hi + 1], initial=0.0)
         caption = (f"{_percent(worst)} of samples are NaN/inf" if worst > 0
                    else f"{_percent(np.nanmax(outside[lo:hi + 1]))} of samples left the view")
