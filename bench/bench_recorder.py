@@ -3,8 +3,9 @@
     python bench/bench_recorder.py [--steps 500] [--preset-steps 100] [--digits-steps 300] [--repeats 3] [--phases]
     python bench/bench_recorder.py --only-digits --threads 1      # the images recorder's overhead alone
 
-Variants (issue 9 item 1), all in this one process, interleaved (repeat 1 of every variant, then repeat 2, ...)
-so that background load on the machine falls on all of them alike; each figure is the median of --repeats:
+Variants (issue 9 item 1), all in this one process, interleaved (repeat 1 of every variant, then repeat 2 in the
+reverse order, ...) so that background load on the machine falls on all of them alike; each figure is the median of
+--repeats, each overhead the median of the repeats' ratios to their own plain run:
 
   toy plain        ring of 8 Gaussians, G and D 2x128 ReLU MLPs, batch 512, Adam 1e-3, BCEWithLogitsLoss
   toy every=10     the same loop with the default Recorder (`Recorder(path, G, D, data=target, every=10)`)
@@ -288,7 +289,9 @@ def main() -> None:
     sizes: dict[tuple[str, int | None], tuple[int, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(args.repeats):
-            for loop, every in variants:
+            # the order reversed every other repeat: a drift in the machine's speed (warm-up, other load) falls on
+            # the variants alike instead of always on the one run last
+            for loop, every in variants if r % 2 == 0 else variants[::-1]:
                 steps = args.digits_steps if loop.name == "digits" else args.steps if loop.config is None else args.preset_steps
                 path = Path(tmp) / f"{loop.name}-{every}-{r}" if every else None
                 w, c, start = loop.run(steps, every, path)
@@ -303,8 +306,11 @@ def main() -> None:
           f"{'snapshots':>11}{'bytes/snapshot':>16}")
     for loop, every in variants:
         med = {name: statistics.median(d[loop.name, every]) for name, d in (("wall", wall), ("cpu", cpu))}
-        base = {name: statistics.median(d[loop.name, None]) for name, d in (("wall", wall), ("cpu", cpu))}
-        over = {k: f"{100 * (med[k] / base[k] - 1):+.1f} %" if every else "-" for k in med}
+        # overhead: the median over repeats of each repeat's ratio to the plain run next to it (paired: the
+        # ratio of two medians mixes the plain run's quick and slow repeats with the recorded run's)
+        paired = {name: statistics.median(a / b for a, b in zip(d[loop.name, every], d[loop.name, None]))
+                  for name, d in (("wall", wall), ("cpu", cpu))}
+        over = {k: f"{100 * (paired[k] - 1):+.1f} %" if every else "-" for k in med}
         label = f"{loop.name} " + (f"every={every}" if every else "plain")
         start = f"{statistics.median(starts[loop.name, every]):.2f}" if every else "-"
         n, size = sizes.get((loop.name, every), (0, 0.0))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,10 +72,15 @@ class Grid:
         """
         samples = np.asarray(samples, dtype=np.float64).reshape(len(samples), self.dim)
         total = len(samples)
-        samples = samples[np.isfinite(samples).all(axis=1)]
+        cell, inside = self.cells(samples[np.isfinite(samples).all(axis=1)])
+        counts = np.bincount(cell[inside], minlength=self.size ** self.dim).reshape(self.shape)
+        return counts / max(total, 1) / self.cell_area
+
+    def cells(self, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row-major cell index, inside the box) of each finite sample (n, dim); np.histogram's bins on `edges`."""
         inside = np.ones(len(samples), dtype=bool)
         cell = np.zeros(len(samples), dtype=np.int64)
-        all_edges = self.edges
+        all_edges = self._edges
         for axis, (lo, hi) in reversed(list(enumerate(self.bounds))):  # y first: row-major (ny, nx)
             x, edges = samples[:, axis], all_edges[axis]
             inside &= (x >= lo) & (x <= hi)
@@ -84,8 +90,12 @@ class Grid:
             i -= x < edges[i]
             i += (x >= edges[np.minimum(i + 1, self.size)]) & (i < self.size - 1)
             cell = cell * self.size + i
-        counts = np.bincount(cell[inside], minlength=self.size ** self.dim).reshape(self.shape)
-        return counts / max(total, 1) / self.cell_area
+        return cell, inside
+
+    @functools.cached_property
+    def _edges(self) -> list[np.ndarray]:
+        """`edges` computed once (a snapshot histograms on the same grid every time)."""
+        return self.edges
 
     def to_dict(self) -> dict:
         return {"bounds": [list(b) for b in self.bounds], "size": self.size}

@@ -105,7 +105,8 @@ class ImageProber:
         # the projection runs in torch, in float64 on G's device: numpy's BLAS would start threads of its own (which
         # spin, burning CPU time on a core the training loop needs) where torch keeps to the user's thread count
         self._mean, self._components = (torch.as_tensor(fixed[k], dtype=torch.float64, device=p.device) for k in ("pca_mean", "pca_components"))
-        self._edges = fixed["d_edges"]
+        edges = fixed["d_edges"]
+        self._d_grid = Grid(((float(edges[0]), float(edges[-1])),), len(edges) - 1)  # D scores on d_edges (uniform)
         k = self._n_grad = min(self._n_grad, len(fixed["latents"]), len(real))
         rest = [self.latents[k:]]
         self._n_grid = 0
@@ -130,7 +131,8 @@ class ImageProber:
             self._check_output(head if k else rest)
             fake = torch.cat([head.detach(), rest[: n - k]])
             proj = (fake.reshape(n, -1).double() - self._mean) @ self._components.T
-            out = {"fake": fake, "rest": rest[n - k:], "proj": proj}
+            # the stored samples, then the grid's own images and the latent paths: one array, quantised in one call
+            out = {"pixels": torch.cat([fake, rest[n - k:]]), "proj": proj}
             if p.D is not None:
                 out |= self._probe_discriminator(head, fake)
             if self.classifier is not None:
@@ -168,28 +170,28 @@ class ImageProber:
 
     def _arrays(self, host: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         """Host arrays → the stored snapshot (uint8 images, projection, density, per-sample D, histograms) and scalars."""
-        n, shape = len(host["fake"]), self.sample_shape
-        fake = host.pop("fake").reshape(n, *shape)
-        bad = ~np.isfinite(fake.reshape(n, -1)).all(axis=1)
+        shape, n = self.sample_shape, len(host["proj"])
+        pixels = host.pop("pixels").reshape(-1, *shape)
+        bad_all = ~np.isfinite(pixels.reshape(len(pixels), -1)).all(axis=1)
+        stored, flags = self._store(pixels, bad_all), bad_all.astype(np.uint8)
+        bad = bad_all[:n]
         proj = host.pop("proj")
         proj[bad] = np.nan
-        arrays = {"samples": self._store(fake, bad), "nonfinite": bad.astype(np.uint8), "proj": proj.astype(np.float32),
-                  "density": self.grid.histogram(proj)}
+        arrays = {"samples": stored[:n], "nonfinite": flags[:n], "proj": proj.astype(np.float32), "density": self.grid.histogram(proj)}
         scalars = {"nonfinite_share": float(bad.mean())}
-        rest = host.pop("rest")
         if self.is_image:
-            grid = rest[: self._n_grid].reshape(-1, *shape) if self._n_grid else fake[: self._n_images]
-            paths = rest[self._n_grid:].reshape(-1, *shape)
-            grid_bad = ~np.isfinite(grid.reshape(len(grid), -1)).all(axis=1)
-            paths_bad = ~np.isfinite(paths.reshape(len(paths), -1)).all(axis=1)
+            g, m = (n, n + self._n_grid) if self._n_grid else (0, self._n_images)
             # flagged apart, as for the samples: a zeroed image is otherwise a black one (the views cross them out)
-            arrays |= {"images": self._store(grid, grid_bad), "images_nonfinite": grid_bad.astype(np.uint8),
-                       "interp": self._store(paths, paths_bad).reshape(*self._interp_shape, *shape),
-                       "interp_nonfinite": paths_bad.astype(np.uint8).reshape(self._interp_shape)}
+            arrays |= {"images": stored[g:m], "images_nonfinite": flags[g:m],
+                       "interp": stored[n + self._n_grid:].reshape(*self._interp_shape, *shape),
+                       "interp_nonfinite": flags[n + self._n_grid:].reshape(self._interp_shape)}
         if "fake_logits" in host:
-            d_fake, d_real = _sigmoid(host.pop("fake_logits")), _sigmoid(host.pop("real_logits"))
+            n_fake = len(host["fake_logits"])
+            d = _sigmoid(np.concatenate([host.pop("fake_logits"), host.pop("real_logits")]))
+            d_fake, d_real = d[:n_fake], d[n_fake:]
+            hist = self._hist(d, n_fake)
             arrays |= {"d_fake": d_fake.astype(np.float32), "d_real": d_real.astype(np.float32),
-                       "d_hist_fake": self._hist(d_fake), "d_hist_real": self._hist(d_real)}
+                       "d_hist_fake": hist[0], "d_hist_real": hist[1]}
             scalars |= {"d_fake": float(d_fake.mean()), "d_real": float(d_real.mean())}
         if "class_logits" in host:
             arrays["class_logits"] = host.pop("class_logits").astype(np.float32)
@@ -203,9 +205,14 @@ class ImageProber:
         u8[bad] = 0
         return u8
 
-    def _hist(self, d: np.ndarray) -> np.ndarray:
-        """Shares of the samples per D-score bin (NaN scores fall in none)."""
-        return (np.histogram(d[np.isfinite(d)], self._edges)[0] / max(len(d), 1)).astype(np.float32)
+    def _hist(self, d: np.ndarray, n_fake: int) -> np.ndarray:
+        """Shares of the fake (row 0) and real (row 1) samples per D-score bin (NaN scores fall in none): np.histogram's
+        bins on d_edges, both in one bincount."""
+        bins, finite = self._d_grid.size, np.isfinite(d)
+        cell, inside = self._d_grid.cells(d[finite][:, None])
+        cell += bins * (np.flatnonzero(finite) >= n_fake)
+        counts = np.bincount(cell[inside], minlength=2 * bins).reshape(2, bins)
+        return (counts / np.array([[max(n_fake, 1)], [max(len(d) - n_fake, 1)]])).astype(np.float32)
 
 
 def _grad_norm(loss: torch.Tensor, model, retain_graph: bool) -> torch.Tensor:

@@ -17,9 +17,13 @@ def to_float(u8: np.ndarray, value_range) -> np.ndarray:
 def to_uint8(x: np.ndarray, value_range) -> np.ndarray:
     """Float values on [lo, hi] as uint8 levels (clipped; NaN becomes 0, callers flag such samples themselves)."""
     lo, hi = (float(v) for v in value_range)
-    scaled = (np.asarray(x, dtype=np.float64) - lo) / (hi - lo)
-    scaled = np.nan_to_num(scaled, nan=0.0, posinf=1.0, neginf=0.0)
-    return np.round(np.clip(scaled, 0.0, 1.0) * 255).astype(np.uint8)
+    # in place on one float64 temporary (the Recorder quantises every snapshot); clipping first sends ±inf to 1 / 0
+    scaled = np.subtract(x, lo, dtype=np.float64)
+    scaled /= hi - lo
+    np.clip(scaled, 0.0, 1.0, out=scaled)
+    np.nan_to_num(scaled, copy=False, nan=0.0)
+    scaled *= 255
+    return np.round(scaled, out=scaled).astype(np.uint8)
 
 
 __all__ = ["to_float", "to_uint8"]

@@ -83,8 +83,9 @@ def probing(*models: nn.Module | None):
     """Eval mode and the global torch RNG forked for a probe; every submodule's training flag restored afterwards."""
     models = [m for m in models if m is not None]
     modes = [(m, m.training) for model in models for m in model.modules()]
+    # the scan of every tensor's device only where CUDA exists (a CPU snapshot spent a tenth of its Python here)
     cuda = sorted({t.device.index or 0 for model in models for t in (*model.parameters(), *model.buffers())
-                   if t.device.type == "cuda"})
+                   if t.device.type == "cuda"}) if torch.cuda.is_available() else []
     try:
         with torch.random.fork_rng(devices=cuda):
             for model in models:
