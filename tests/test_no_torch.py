@@ -77,3 +77,23 @@ except gananim.GananimError as e:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 2 and all(ln.startswith("recording needs torch") and "gananim[torch]" in ln for ln in lines)
+
+
+def test_image_recordings_read_analyse_and_render_without_torch(tmp_path):
+    """An images recording (the v2 fixture, written by the Recorder) needs no torch either: its class metrics come
+    from what it stores (here a user classifier's logits; the built-in classifier's numpy weights otherwise)."""
+    run_dir = Path(shutil.copytree(FIXTURE.parent / "v2-images", tmp_path / "images"))
+    code = NO_TORCH + """import gananim
+from gananim.analysis import analyse
+rec = gananim.load(sys.argv[1])
+print(rec.kind, len(rec), sorted(k for k in analyse(rec).series if k.startswith("class") or k == "frechet")[:2])
+"""
+    done = run(code, run_dir, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split(" ", 2)[0] == "images" and "'class_kl'" in done.stdout and "'class_share_0'" in done.stdout
+    for args in (["info", run_dir], ["analyze", run_dir],
+                 ["render", run_dir, "--view", "dashboard", "--size", "320x180", "--fps", "5", "--duration", "1",
+                  "--out", tmp_path / "images.mp4"]):
+        done = run(CLI, *args, cwd=tmp_path)
+        assert done.returncode == 0, (args, done.stderr)
+    assert (tmp_path / "images.mp4").stat().st_size > 0
