@@ -86,11 +86,14 @@ def test_image_recordings_read_analyse_and_render_without_torch(tmp_path):
     code = NO_TORCH + """import gananim
 from gananim.analysis import analyse
 rec = gananim.load(sys.argv[1])
-print(rec.kind, len(rec), sorted(k for k in analyse(rec).series if k.startswith("class") or k == "frechet")[:2])
+series = analyse(rec).series
+print(rec.kind, len(rec), sorted(k for k in series if k.startswith("class") or k == "frechet"), int((series["frechet"] >= 0).sum()))
 """
     done = run(code, run_dir, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split(" ", 2)[0] == "images" and "'class_kl'" in done.stdout and "'class_share_0'" in done.stdout
+    kind, count, rest = done.stdout.split(" ", 2)
+    assert kind == "images" and all(f"'{name}'" in rest for name in ("class_kl", "class_share_0", "frechet"))
+    assert rest.split()[-1] == count  # a Fréchet distance for every snapshot
     for args in (["info", run_dir], ["analyze", run_dir],
                  ["render", run_dir, "--view", "dashboard", "--size", "320x180", "--fps", "5", "--duration", "1",
                   "--out", tmp_path / "images.mp4"]):
