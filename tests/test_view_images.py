@@ -182,3 +182,10 @@ def test_digits_collapse_scene_closing_card_dates_its_events(tmp_path):
     lines = cls.findings(SimpleNamespace(recs=[rec]))
     assert f"Step {events[0].start}: {events[0].caption}." in lines or \
         f"Steps {events[0].start}–{events[0].end}: {events[0].caption}." in lines
+
+
+def test_to_uint8_clips_to_the_range_and_sends_nan_to_zero():
+    # the Recorder quantises every snapshot with it: ±inf clip to the range's ends, NaN is level 0 (flagged apart)
+    x = np.array([np.nan, np.inf, -np.inf, -3.0, -1.0, 0.0, 1.0, 7.0, -0.0])
+    expected = np.round(np.clip(np.nan_to_num((x + 1) / 2, nan=0.0), 0, 1) * 255).astype(np.uint8)
+    assert to_uint8(x, (-1, 1)).tolist() == expected.tolist() == [0, 255, 0, 0, 0, 128, 255, 255, 128]
