@@ -84,34 +84,17 @@ class Loop:
         d_steps, g_steps = (c.train.d_steps, c.train.g_steps) if c else (1, 1)
         adam = {"lr": c.train.g_optimizer.lr, "betas": tuple(c.train.g_optimizer.betas)} if c else {"lr": 1e-3}
         opt_g, opt_d = torch.optim.Adam(G.parameters(), **adam), torch.optim.Adam(D.parameters(), **adam)
-        bce = nn.BCEWithLogitsLoss()
         np_rng, gen = np.random.default_rng(0), torch.Generator().manual_seed(0)
         latent = c.latent if c else None
-        ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
 
         def noise():
             return sample_latent(batch, latent, gen) if latent else torch.randn(batch, 2, generator=gen)
 
-        t0 = time.perf_counter()
-        rec = self.recorder(path, G, D, every) if every else None
-        t1, c1 = time.perf_counter(), time.process_time()
-        for step in range(steps):
-            for _ in range(d_steps):
-                real = torch.as_tensor(self.target.sample(batch, np_rng), dtype=torch.float32)
-                d_loss = bce(D(real), ones) + bce(D(G(noise()).detach()), zeros)
-                opt_d.zero_grad()
-                d_loss.backward()
-                opt_d.step()
-            for _ in range(g_steps):
-                g_loss = bce(D(G(noise())), ones)
-                opt_g.zero_grad()
-                g_loss.backward()
-                opt_g.step()
-            if rec is not None:
-                rec.step(step, d_loss=d_loss, g_loss=g_loss)
-        if rec is not None:
-            rec.close()
-        return time.perf_counter() - t1, time.process_time() - c1, t1 - t0
+        def real():
+            return torch.as_tensor(self.target.sample(batch, np_rng), dtype=torch.float32)
+
+        return timed_loop(steps, G, D, opt_g, opt_d, real, noise, batch,
+                          lambda: self.recorder(path, G, D, every) if every else None, d_steps, g_steps)
 
 
 class DigitsLoop:
@@ -143,27 +126,38 @@ class DigitsLoop:
         G, D = self.models()
         opt_g, opt_d = (torch.optim.Adam(m.parameters(), lr=o.lr, betas=tuple(o.betas))
                         for m, o in ((G, self.config.train.g_optimizer), (D, self.config.train.d_optimizer)))
-        bce = nn.BCEWithLogitsLoss()
         gen = torch.Generator().manual_seed(0)
-        ones, zeros = torch.ones(self.batch, 1), torch.zeros(self.batch, 1)
-        t0 = time.perf_counter()
-        rec = Recorder(path, G, D, data=self.images, every=every, probes=self.probes) if every else None
-        t1, c1 = time.perf_counter(), time.process_time()
-        for step in range(steps):
-            real = self.images[torch.randint(len(self.images), (self.batch,), generator=gen)]
-            d_loss = bce(D(real), ones) + bce(D(G(torch.randn(self.batch, self.latent, generator=gen)).detach()), zeros)
+        return timed_loop(steps, G, D, opt_g, opt_d,
+                          lambda: self.images[torch.randint(len(self.images), (self.batch,), generator=gen)],
+                          lambda: torch.randn(self.batch, self.latent, generator=gen), self.batch,
+                          lambda: Recorder(path, G, D, data=self.images, every=every, probes=self.probes) if every else None)
+
+
+def timed_loop(steps: int, G: nn.Module, D: nn.Module, opt_g, opt_d, real, noise, batch: int, recorder,
+               d_steps: int = 1, g_steps: int = 1) -> tuple[float, float, float]:
+    """`steps` BCE-GAN iterations (real() and noise() draw a batch each), recorded if recorder() gives a Recorder:
+    (wall seconds and CPU seconds for the steps and the final close, wall seconds to build the Recorder)."""
+    bce = nn.BCEWithLogitsLoss()
+    ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
+    t0 = time.perf_counter()
+    rec = recorder()
+    t1, c1 = time.perf_counter(), time.process_time()
+    for step in range(steps):
+        for _ in range(d_steps):
+            d_loss = bce(D(real()), ones) + bce(D(G(noise()).detach()), zeros)
             opt_d.zero_grad()
             d_loss.backward()
             opt_d.step()
-            g_loss = bce(D(G(torch.randn(self.batch, self.latent, generator=gen))), ones)
+        for _ in range(g_steps):
+            g_loss = bce(D(G(noise())), ones)
             opt_g.zero_grad()
             g_loss.backward()
             opt_g.step()
-            if rec is not None:
-                rec.step(step, d_loss=d_loss, g_loss=g_loss)
         if rec is not None:
-            rec.close()
-        return time.perf_counter() - t1, time.process_time() - c1, t1 - t0
+            rec.step(step, d_loss=d_loss, g_loss=g_loss)
+    if rec is not None:
+        rec.close()
+    return time.perf_counter() - t1, time.process_time() - c1, t1 - t0
 
 
 def snapshot_bytes(path: Path) -> tuple[int, float]:

@@ -159,16 +159,7 @@ class DashboardView(View):
             self.panels.append(ModesPanel(self, rect) if spec == "modes" else SeriesPanel(self, rect, spec))
         if not specs:
             ax.text(0.5, 0.5, "no scalars recorded", ha="center", va="center", fontsize=s.fs(0.9), color=s.text)
-        for k, sub in enumerate(self.charts):
-            sub.tick_params(labelsize=s.fs(0.7))
-            sub.set_xlim(rec.steps[0], max(rec.steps[-1], rec.steps[0] + 1))
-            if k < len(self.charts) - 1:
-                sub.tick_params(labelbottom=False)
-            else:
-                sub.set_xlabel("training step", fontsize=s.fs(0.8), labelpad=1)
-            for e in self.analysis.events:  # events as shaded spans on every time axis, drawn once
-                sub.axvspan(e.start, max(e.end, e.start + rec.manifest.get("every", 1)), color=EVENT_COLOURS.get(e.kind, "#999999"),
-                            alpha=0.18, linewidth=0)
+        self.finish_charts(tick_size=0.7, label_size=0.8)
         if not kinds:
             ax.text(0.0, 1.0, "no events detected", ha="left", va="top", fontsize=s.fs(0.7), color="#777777")
         else:
@@ -181,6 +172,21 @@ class DashboardView(View):
                     break
                 size *= 0.9
         return [a for p in self.panels for a in p.artists()]
+
+    def finish_charts(self, tick_size: float, label_size: float) -> None:
+        """The time axes share the recording's steps, only the last one labelled; events are shaded spans on every
+        one of them, drawn once here (setup), never per frame."""
+        rec, s = self.rec, self.style
+        for k, sub in enumerate(self.charts):
+            sub.tick_params(labelsize=s.fs(tick_size))
+            sub.set_xlim(rec.steps[0], max(rec.steps[-1], rec.steps[0] + 1))
+            if k < len(self.charts) - 1:
+                sub.tick_params(labelbottom=False)
+            else:
+                sub.set_xlabel("training step", fontsize=s.fs(label_size), labelpad=1)
+            for e in self.analysis.events:
+                sub.axvspan(e.start, max(e.end, e.start + rec.manifest.get("every", 1)), color=EVENT_COLOURS.get(e.kind, "#999999"),
+                            alpha=0.18, linewidth=0)
 
     def share_steps(self, first: int, last: int) -> None:
         for sub in self.charts:

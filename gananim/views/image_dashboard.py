@@ -12,7 +12,6 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.ticker import NullLocator
 
 from gananim.analysis import analyse
-from gananim.drawing import EVENT_COLOURS
 from gananim.views.chart import Header, entry, share
 from gananim.views.d_hist import DHistView
 from gananim.views.dashboard import GREY, PANELS, DashboardView, SeriesPanel
@@ -99,7 +98,7 @@ class ImageDashboardView(DashboardView):
     """Grid | projection over D's histograms | scalar charts and class bars; a column of the last three beside a view."""
 
     def setup(self, ax):
-        rec, s = self.rec, self.style
+        rec = self.rec
         if rec.is_image and not self.beside:
             self.nonfinite_drawn = "crossed out in the grid, not drawn on the plane"
         self.analysis = analyse(rec)
@@ -136,16 +135,7 @@ class ImageDashboardView(DashboardView):
                 self.panels.append(ClassPanel(self, rect))
             else:
                 self.panels.append(SeriesPanel(self, rect, item))
-        for k, sub in enumerate(self.charts):
-            sub.tick_params(labelsize=s.fs(0.65))
-            sub.set_xlim(rec.steps[0], max(rec.steps[-1], rec.steps[0] + 1))
-            if k < len(self.charts) - 1:
-                sub.tick_params(labelbottom=False)
-            else:
-                sub.set_xlabel("training step", fontsize=s.fs(0.7), labelpad=1)
-            for e in self.analysis.events:  # events as shaded spans on every time axis, as on the points dashboard
-                sub.axvspan(e.start, max(e.end, e.start + rec.manifest.get("every", 1)), color=EVENT_COLOURS.get(e.kind, "#999999"),
-                            alpha=0.18, linewidth=0)
+        self.finish_charts(tick_size=0.65, label_size=0.7)
         return moving + [a for p in self.panels for a in p.artists()]
 
     def _part(self, cls, rect) -> list:
