@@ -1,11 +1,12 @@
 """What recording costs a training loop: seconds per step with and without a Recorder, and bytes per snapshot.
 
-    python bench/bench_recorder.py [--steps 500] [--preset-steps 100] [--digits-steps 300] [--repeats 3] [--phases]
+    python bench/bench_recorder.py [--steps 500] [--preset-steps 100] [--digits-steps 3000] [--repeats 3] [--phases]
     python bench/bench_recorder.py --only-digits --threads 1      # the images recorder's overhead alone
 
 Variants (issue 9 item 1), all in this one process, interleaved (repeat 1 of every variant, then repeat 2 in the
-reverse order, ...) so that background load on the machine falls on all of them alike; each figure is the median of
---repeats, each overhead the median of the repeats' ratios to their own plain run:
+reverse order, ...) so that background load on the machine falls on all of them alike, each run after allocations of
+random size (`heap_shift`: the memory layout's bias becomes noise); each figure is the median of --repeats, each
+overhead the median of the repeats' ratios to their own plain run:
 
   toy plain        ring of 8 Gaussians, G and D 2x128 ReLU MLPs, batch 512, Adam 1e-3, BCEWithLogitsLoss
   toy every=10     the same loop with the default Recorder (`Recorder(path, G, D, data=target, every=10)`)
@@ -13,7 +14,9 @@ reverse order, ...) so that background load on the machine falls on all of them 
   <preset> plain   the preset's models (the lab's model builders), target, latent prior, batch size, d/g steps
                    and Adam settings, in the same BCE loop
   <preset> every=10  ... recorded with the preset's own [record] options (`probes=cfg.record`), every=10
-  digits plain     8x8 digits, MLP GAN, batch 128 (DigitsLoop: the digits preset's loop, issue 11)
+  digits plain     8x8 digits, MLP GAN, batch 256 (DigitsLoop: the digits preset's loop, issue 11), 3,000 steps
+                   as the preset trains (600-step runs measured higher and noisier: every=10 +6 to +8 %,
+                   every=50 +2.5 to +4 %)
   digits every=10  ... with the default Recorder (images snapshots), every=10; and every=50
 
 Each timed run builds fresh models from the same seed; the clocks cover the training steps and the
@@ -160,6 +163,19 @@ def timed_loop(steps: int, G: nn.Module, D: nn.Module, opt_g, opt_d, real, noise
     return time.perf_counter() - t1, time.process_time() - c1, t1 - t0
 
 
+def heap_shift(seed: int) -> list:
+    """Allocations of random number and size (seeded), held through one timed run so that each run's tensors land
+    at other addresses. Where a run's buffers fall moves a small loop's speed by up to ±2 % with no change to its
+    code (two identical plain loops measured here 4.33 and 4.25 ms/step after different unrelated allocations;
+    Mytkowicz et al., "Producing wrong data without doing anything obviously wrong!", ASPLOS 2009; Curtsinger &
+    Berger, "Stabilizer", ASPLOS 2013): the same layout every repeat would bias one variant's figure, a fresh one
+    per run turns that bias into noise the repeats' median averages out."""
+    rng = np.random.default_rng(seed)
+    return ([torch.empty(int(rng.integers(1, 1 << 15))) for _ in range(int(rng.integers(0, 64)))] +
+            [np.empty(int(rng.integers(1, 1 << 14))) for _ in range(int(rng.integers(0, 64)))] +
+            [{} for _ in range(int(rng.integers(0, 5000)))])
+
+
 def snapshot_bytes(path: Path) -> tuple[int, float]:
     """(snapshots, bytes of snapshot chunks per snapshot) of a recording on disk."""
     from gananim import load
@@ -230,23 +246,29 @@ def step_phase(n: int = 20000) -> None:
 
 
 def digits_phase(loop: DigitsLoop, plain_cpu: float | None, n: int = 30) -> None:
-    """One digits snapshot, timed back to back (median of n, CPU and wall), and the overhead it implies."""
+    """One digits snapshot timed back to back (median of n, CPU and wall), the finishing of those n (quantising,
+    histograms: done in one batch at the store's flush) per snapshot, and the overhead both imply."""
     G, D = loop.models()
     cpu, wall = [], []
     with tempfile.TemporaryDirectory() as tmp:
         rec = Recorder(Path(tmp) / "r", G, D, data=loop.images, every=1,
                        probes=dataclasses.replace(loop.probes or ProbeOptions(), flush_secs=1e9))
-        for step in range(n + 1):
+        rec.step(0)
+        rec.flush()  # the first snapshot and its first-time costs apart
+        for step in range(1, n + 1):
             t0, c0 = time.perf_counter(), time.process_time()
             rec.step(step)
             wall.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
+        c0 = time.process_time()
+        rec.flush()  # finishes the n snapshots together and writes the chunk
+        finish = (time.process_time() - c0) / n
         rec.close()
-    snap_cpu = statistics.median(cpu[1:])
+    snap_cpu = statistics.median(cpu)
     print(f"one digits snapshot (probes + buffering): median CPU {snap_cpu * 1e3:.2f} ms, wall "
-          f"{statistics.median(wall[1:]) * 1e3:.2f} ms, over {n}")
+          f"{statistics.median(wall) * 1e3:.2f} ms, over {n}; finishing and writing them: {finish * 1e3:.2f} ms CPU each")
     if plain_cpu:
-        print("  implied CPU overhead: " + ", ".join(f"every={k} {100 * snap_cpu / (k * plain_cpu):+.1f} %" for k in (10, 50)))
+        print("  implied CPU overhead: " + ", ".join(f"every={k} {100 * (snap_cpu + finish) / (k * plain_cpu):+.1f} %" for k in (10, 50)))
 
 
 def main() -> None:
@@ -256,7 +278,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--phases", action="store_true", help="also time one snapshot and the store's flushes")
     ap.add_argument("--no-presets", action="store_true")
-    ap.add_argument("--digits-steps", type=int, default=300, help="training steps per digits run (0: no digits loop)")
+    ap.add_argument("--digits-steps", type=int, default=3000, help="training steps per digits run (0: no digits loop)")
     ap.add_argument("--only-digits", action="store_true", help="the digits loop alone (no toy loop, no presets)")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default); 1 is steadiest on a busy machine")
     ap.add_argument("--probe", action="append", default=[], metavar="KEY=VALUE",
@@ -285,10 +307,12 @@ def main() -> None:
         for r in range(args.repeats):
             # the order reversed every other repeat: a drift in the machine's speed (warm-up, other load) falls on
             # the variants alike instead of always on the one run last
-            for loop, every in variants if r % 2 == 0 else variants[::-1]:
+            for i, (loop, every) in enumerate(variants if r % 2 == 0 else variants[::-1]):
                 steps = args.digits_steps if loop.name == "digits" else args.steps if loop.config is None else args.preset_steps
                 path = Path(tmp) / f"{loop.name}-{every}-{r}" if every else None
+                shift = heap_shift(1000 * r + i)  # noqa: F841 (held through the run)
                 w, c, start = loop.run(steps, every, path)
+                del shift
                 wall[loop.name, every].append(w / steps)
                 cpu[loop.name, every].append(c / steps)
                 starts[loop.name, every].append(start)

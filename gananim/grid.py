@@ -70,11 +70,20 @@ class Grid:
         arithmetic and one bincount: the Recorder histograms every snapshot, and histogram2d's general path
         cost a tenth of a snapshot.
         """
-        samples = np.asarray(samples, dtype=np.float64).reshape(len(samples), self.dim)
-        total = len(samples)
-        cell, inside = self.cells(samples[np.isfinite(samples).all(axis=1)])
-        counts = np.bincount(cell[inside], minlength=self.size ** self.dim).reshape(self.shape)
-        return counts / max(total, 1) / self.cell_area
+        samples = np.asarray(samples, dtype=np.float64)
+        return self.histograms(samples.reshape(1, len(samples), self.dim))[0]
+
+    def histograms(self, samples: np.ndarray) -> np.ndarray:
+        """`histogram` of each of k sets of n samples (k, n, dim) at once, (k, *shape): one bincount for all."""
+        samples = np.asarray(samples, dtype=np.float64)
+        k, n = samples.shape[:2]
+        flat = samples.reshape(k * n, self.dim)
+        finite = np.isfinite(flat).all(axis=1)
+        cell, inside = self.cells(flat[finite])
+        cells = self.size ** self.dim
+        cell += cells * (np.flatnonzero(finite) // max(n, 1))  # each set's cells after the previous set's
+        counts = np.bincount(cell[inside], minlength=k * cells).reshape(k, *self.shape)
+        return counts / max(n, 1) / self.cell_area
 
     def cells(self, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row-major cell index, inside the box) of each finite sample (n, dim); np.histogram's bins on `edges`."""

@@ -1,11 +1,13 @@
 """What a snapshot of high-dimensional data holds (images (C, H, W) and vectors of more than 2 numbers): the
 generator on fixed latents (the stored samples, the sample grid, the latent paths), every sample and the fixed real
 batch on a fixed PCA plane, D's score for each, D-score histograms, the gradient norms, and a user classifier's
-logits. The images prober the Recorder drives; the format is the issue-11 spec (/work/spec11.md).
+logits. The images prober the Recorder drives (the arrays are listed in gananim.layout.IMAGE_ARRAYS).
 
-One snapshot is one no-grad generator call on all fixed latents but the gradient batch, one generator call with
-its graph on that batch, one discriminator call with its graph (the gradient batch and as many real samples), one
-no-grad discriminator call on the rest, two backward passes (D's loss into D, G's loss into G), one copy to the host.
+One snapshot (`probe`) is one no-grad generator call on all fixed latents but the gradient batch, one generator
+call with its graph on that batch, one discriminator call with its graph (the gradient batch and as many real
+samples), one no-grad discriminator call on the rest, two backward passes (D's loss into D, G's loss into G), one
+copy to the host. Quantising, histograms and per-sample scores (`finish`) wait for the store's next flush and are
+done for all snapshots since the last one together.
 """
 
 from __future__ import annotations
@@ -119,9 +121,11 @@ class ImageProber:
             self._interp_shape = fixed["interp_latents"].shape[:2]
             rest.append(p.on_g(fixed["interp_latents"].reshape(-1, *fixed["latents"].shape[1:])))
         self._nograd_z = torch.cat(rest)
+        self._n_rows = k + len(self._nograd_z)  # rows of a snapshot's pixels: the stored samples, grid images, paths
 
-    def probe(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-        """Everything one snapshot holds, computed without touching training state; one copy to the host."""
+    def probe(self) -> dict[str, np.ndarray]:
+        """What one snapshot computes, without touching training state, as host arrays (one copy to the host);
+        `finish` turns a batch of them into stored snapshots."""
         p, k, n = self.players, self._n_grad, len(self.latents)
         with probing(p.G, p.D, self.classifier.module if self.classifier else None):
             with torch.no_grad():
@@ -137,7 +141,7 @@ class ImageProber:
                 out |= self._probe_discriminator(head, fake)
             if self.classifier is not None:
                 out["class_logits"] = self.classifier(fake)
-        return self._arrays(to_host(out))
+        return to_host(out)
 
     def _check_output(self, y: torch.Tensor) -> None:
         if tuple(y.shape[1:]) != self.g_shape:
@@ -168,34 +172,48 @@ class ImageProber:
             out |= {"d_grad_norm": nan, "g_grad_norm": nan}
         return out | {"fake_logits": fake_logits, "real_logits": real_logits, "value": objectives.value(real_logits, fake_logits)}
 
-    def _arrays(self, host: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-        """Host arrays → the stored snapshot (uint8 images, projection, density, per-sample D, histograms) and scalars."""
-        shape, n = self.sample_shape, len(host["proj"])
-        pixels = host.pop("pixels").reshape(-1, *shape)
-        bad_all = ~np.isfinite(pixels.reshape(len(pixels), -1)).all(axis=1)
-        stored, flags = self._store(pixels, bad_all), bad_all.astype(np.uint8)
-        bad = bad_all[:n]
-        proj = host.pop("proj")
+    @property
+    def batch_limit(self) -> int:
+        """How many probed snapshots the Recorder may hold before `finish`: as many as fit in 16 MB (its flush
+        interval usually comes first)."""
+        per_snapshot = 8 * (self._n_rows * math.prod(self.sample_shape) + 4 * len(self.latents))
+        return max(1, (16 << 20) // per_snapshot)
+
+    def finish(self, raws: list[dict[str, np.ndarray]]) -> list[tuple[dict[str, np.ndarray], dict[str, float]]]:
+        """Probed snapshots → stored ones (uint8 images, projection, density, per-sample D, histograms) and scalars.
+
+        Done for a batch at a time, off the snapshot: each step here is one numpy call for the whole batch, where one
+        snapshot at a time cost a fifth of a digits snapshot, most of it the Python and cold caches of ~40 small
+        calls made beside training (bench/bench_recorder.py --phases)."""
+        shape, k, n = self.sample_shape, len(raws), len(raws[0]["proj"])
+        pixels = np.stack([r["pixels"] for r in raws]).reshape(k, self._n_rows, -1)
+        bad_all = ~np.isfinite(pixels).all(axis=2)
+        stored, flags = self._store(pixels, bad_all).reshape(k, self._n_rows, *shape), bad_all.astype(np.uint8)
+        bad = bad_all[:, :n]
+        proj = np.stack([r["proj"] for r in raws])
         proj[bad] = np.nan
-        arrays = {"samples": stored[:n], "nonfinite": flags[:n], "proj": proj.astype(np.float32), "density": self.grid.histogram(proj)}
-        scalars = {"nonfinite_share": float(bad.mean())}
+        arrays = {"samples": stored[:, :n], "nonfinite": flags[:, :n], "proj": proj.astype(np.float32),
+                  "density": self.grid.histograms(proj)}
+        scalars = {"nonfinite_share": bad.mean(axis=1)}
         if self.is_image:
             g, m = (n, n + self._n_grid) if self._n_grid else (0, self._n_images)
             # flagged apart, as for the samples: a zeroed image is otherwise a black one (the views cross them out)
-            arrays |= {"images": stored[g:m], "images_nonfinite": flags[g:m],
-                       "interp": stored[n + self._n_grid:].reshape(*self._interp_shape, *shape),
-                       "interp_nonfinite": flags[n + self._n_grid:].reshape(self._interp_shape)}
-        if "fake_logits" in host:
-            n_fake = len(host["fake_logits"])
-            d = _sigmoid(np.concatenate([host.pop("fake_logits"), host.pop("real_logits")]))
-            d_fake, d_real = d[:n_fake], d[n_fake:]
+            arrays |= {"images": stored[:, g:m], "images_nonfinite": flags[:, g:m],
+                       "interp": stored[:, n + self._n_grid:].reshape(k, *self._interp_shape, *shape),
+                       "interp_nonfinite": flags[:, n + self._n_grid:].reshape(k, *self._interp_shape)}
+        if "fake_logits" in raws[0]:
+            n_fake = len(raws[0]["fake_logits"])
+            d = _sigmoid(np.concatenate([np.stack([r["fake_logits"] for r in raws]), np.stack([r["real_logits"] for r in raws])], axis=1))
+            d_fake, d_real = d[:, :n_fake], d[:, n_fake:]
             hist = self._hist(d, n_fake)
             arrays |= {"d_fake": d_fake.astype(np.float32), "d_real": d_real.astype(np.float32),
-                       "d_hist_fake": hist[0], "d_hist_real": hist[1]}
-            scalars |= {"d_fake": float(d_fake.mean()), "d_real": float(d_real.mean())}
-        if "class_logits" in host:
-            arrays["class_logits"] = host.pop("class_logits").astype(np.float32)
-        return arrays, scalars | {name: float(v) for name, v in host.items()}
+                       "d_hist_fake": hist[:, 0], "d_hist_real": hist[:, 1]}
+            scalars |= {"d_fake": d_fake.mean(axis=1), "d_real": d_real.mean(axis=1)}
+        if "class_logits" in raws[0]:
+            arrays["class_logits"] = np.stack([r["class_logits"] for r in raws]).astype(np.float32)
+        done = {"pixels", "proj", "fake_logits", "real_logits", "class_logits"}
+        scalars |= {name: np.array([float(r[name]) for r in raws]) for name in raws[0] if name not in done}
+        return [({name: a[i] for name, a in arrays.items()}, {name: float(v[i]) for name, v in scalars.items()}) for i in range(k)]
 
     def _store(self, x: np.ndarray, bad: np.ndarray) -> np.ndarray:
         """uint8 on the value range for images, a non-finite sample all zeros (flagged apart); float32 for vectors."""
@@ -206,13 +224,15 @@ class ImageProber:
         return u8
 
     def _hist(self, d: np.ndarray, n_fake: int) -> np.ndarray:
-        """Shares of the fake (row 0) and real (row 1) samples per D-score bin (NaN scores fall in none): np.histogram's
-        bins on d_edges, both in one bincount."""
-        bins, finite = self._d_grid.size, np.isfinite(d)
-        cell, inside = self._d_grid.cells(d[finite][:, None])
-        cell += bins * (np.flatnonzero(finite) >= n_fake)
-        counts = np.bincount(cell[inside], minlength=2 * bins).reshape(2, bins)
-        return (counts / np.array([[max(n_fake, 1)], [max(len(d) - n_fake, 1)]])).astype(np.float32)
+        """Shares of the fake (row 0) and real (row 1) samples per D-score bin (NaN scores fall in none), for each
+        snapshot of a batch d (k, n_fake + n_real) → (k, 2, bins): np.histogram's bins on d_edges, one bincount."""
+        k, width = d.shape
+        bins, flat = self._d_grid.size, d.reshape(-1)
+        finite = np.flatnonzero(np.isfinite(flat))
+        cell, inside = self._d_grid.cells(flat[finite][:, None])
+        cell += bins * (finite % width >= n_fake) + 2 * bins * (finite // width)
+        counts = np.bincount(cell[inside], minlength=2 * bins * k).reshape(k, 2, bins)
+        return (counts / np.array([[max(n_fake, 1)], [max(width - n_fake, 1)]])).astype(np.float32)
 
 
 def _grad_norm(loss: torch.Tensor, model, retain_graph: bool) -> torch.Tensor:

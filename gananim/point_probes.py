@@ -118,6 +118,13 @@ class PointProber:
         arrays |= {name: host.pop(name) for name in ARRAYS if name in host}
         return arrays, {name: float(v) for name, v in host.items()}
 
+    batch_limit = 1  # a 1D/2D snapshot is finished in `probe`: the Recorder hands it to the store at once
+
+    @staticmethod
+    def finish(raws: list[tuple[dict[str, np.ndarray], dict[str, float]]]) -> list[tuple[dict[str, np.ndarray], dict[str, float]]]:
+        """Probed snapshots as stored: `probe` already made them."""
+        return raws
+
     def _probe_discriminator(self, head: torch.Tensor, samples: torch.Tensor) -> dict[str, torch.Tensor]:
         """D on the grid, the generator-gradient arrows, D statistics, V(G, D) and the gradient norms.
 

@@ -124,6 +124,7 @@ class Recorder:
         self._last_seen: int | None = None
         self._last_scalars: dict = {}
         self._last_snapshot: int | None = None
+        self._pending: list[tuple] = []  # probed snapshots not yet finished and handed to the store
         self._count = 0
 
     # --- set-up helpers -------------------------------------------------------------------------
@@ -179,6 +180,8 @@ class Recorder:
         scalars = self._log(step, merged(scalars, named))
         self._last_seen, self._last_scalars = step, scalars
         if step % self.every:
+            if self._pending and self.writer.flush_due(pending=True):
+                self._drain()
             self.writer.maybe_flush()
             return False
         self._snapshot(step, scalars)
@@ -191,14 +194,18 @@ class Recorder:
             self._snapshot(step, self._log(step, merged(scalars, named)))
 
     def _log(self, step: int, scalars: dict) -> dict:
-        """Keep this step's scalars, after dropping the values a resumed run logs again: from the first step it logs,
+        """Keep this step's scalars (returned as kept), after dropping the values a resumed run logs again: from the first step it logs,
         whatever purge_step says (the lab's purge_step drops an off-grid final snapshot, not the losses logged there)."""
-        if scalars:
-            if self._purge_dense_pending:
-                self.writer.dense.purge_from(step)
-                self._purge_dense_pending = False
-            self.writer.add_scalars(step, {k: held(k, v) for k, v in scalars.items()})
-        return scalars
+        if not scalars:
+            return {}
+        if self._purge_dense_pending:
+            self.writer.dense.purge_from(step)
+            self._purge_dense_pending = False
+        # the values as kept (numbers, or detached copies of device tensors): the Recorder holds the last step's
+        # for its final snapshot, and holding the loop's own loss tensors would keep their graphs alive a step longer
+        kept = {k: held(k, v) for k, v in scalars.items()}
+        self.writer.add_scalars(step, kept)
+        return kept
 
     def _check_step(self, step, repeat_ok: bool) -> int:
         """Steps are integers that never go back (a snapshot's step, never repeated); the Recorder must be open."""
@@ -221,14 +228,24 @@ class Recorder:
             self.writer.purge_from(step if self._purge_step is None else self._purge_step)
             self._purge_pending = False
         values = {k: self._scalar(k, v) for k, v in scalars.items()}
-        arrays, probed = self.prober.probe()
+        probed, arrays = self.prober.probe(), {}
         if self.options.curvature_every and self.D is not None and self.prober.real is not None:
-            curv_arrays, curv_scalars = self._curvature(step % self.options.curvature_every == 0)
-            arrays |= curv_arrays
-            probed |= curv_scalars
-        self.writer.append(step, arrays, probed | values)
+            arrays, curv_scalars = self._curvature(step % self.options.curvature_every == 0)
+            values = curv_scalars | values
+        self._pending.append((step, probed, arrays, values))
         self._last_seen = step
         self._last_snapshot = step
+        if len(self._pending) >= self.prober.batch_limit or self.writer.flush_due(pending=True):
+            self._drain()
+
+    def _drain(self) -> None:
+        """Hand the probed snapshots to the store, finished together (an images snapshot's quantising and
+        histograms: one numpy call per batch instead of dozens per snapshot beside training)."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        for (step, _, arrays, values), (stored, probed) in zip(pending, self.prober.finish([p[1] for p in pending])):
+            self.writer.append(step, stored | arrays, probed | values)
 
     @staticmethod
     def _scalar(name: str, value) -> float:
@@ -294,7 +311,9 @@ class Recorder:
         return self._path
 
     def flush(self) -> None:
+        """Write every snapshot taken so far to disk now."""
         if self.writer is not None:
+            self._drain()
             self.writer.flush()
 
     def close(self, final_snapshot: bool = True) -> None:
@@ -308,7 +327,10 @@ class Recorder:
         if final_snapshot and self._last_seen is not None and self._last_seen != self._last_snapshot:
             self.snapshot(self._last_seen, self._last_scalars)
         self._closed = True
-        self.writer.close()
+        try:
+            self._drain()
+        finally:
+            self.writer.close()
 
     def __enter__(self) -> "Recorder":
         return self

@@ -186,9 +186,14 @@ class RecordingWriter:
         else:
             self.maybe_flush()
 
+    def flush_due(self, pending: bool = False) -> bool:
+        """Whether something unwritten (or, with `pending`, something the caller still holds to append) has waited
+        longer than flush_secs since the last flush: cheap to ask every step."""
+        return (pending or self._dirty or self.dense.dirty) and time.monotonic() - self._last_flush >= self.flush_secs
+
     def maybe_flush(self) -> None:
         """Flush if the newest unflushed snapshot has waited longer than flush_secs: cheap to call every step."""
-        if (self._dirty or self.dense.dirty) and time.monotonic() - self._last_flush >= self.flush_secs:
+        if self.flush_due():
             self.flush()
 
     def flush(self) -> None:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,19 @@ def test_every_call_is_kept_not_only_snapshots(tmp_path):
     assert r.scalars["d_loss"].tolist() == [0.0, 5.0, 10.0, 12.0]  # the snapshots keep their own, as before
     assert r.scalars["step"].tolist() == [0, 20, 40, 48]
     assert not r.dense["d_loss"][1].flags.writeable
+
+
+def test_the_recorder_holds_no_loss_tensor_of_the_loop(tmp_path):
+    """What a step logs is kept as numbers: the loop's loss (and through it its graph) is freed when the loop drops
+    it, as without a Recorder, and the final snapshot still has the last step's value."""
+    with recorder(tmp_path / "r", every=10) as rec:
+        for step in range(13):
+            loss = torch.tensor(0.5 * step, requires_grad=True) * 1.0
+            rec.step(step, d_loss=loss)
+            alive = weakref.ref(loss)
+            del loss
+            assert alive() is None
+    assert gananim.load(tmp_path / "r").scalars["d_loss"].tolist() == [0.0, 5.0, 6.0]
 
 
 def test_steps_that_log_nothing_or_some_names(tmp_path):

@@ -28,3 +28,17 @@ def test_histogram_matches_numpy_exactly(dim):
 def test_histogram_of_nothing_is_zero():
     grid = Grid(((-1.0, 1.0), (0.0, 2.0)), 8)
     assert grid.histogram(np.zeros((0, 2))).shape == (8, 8) and not grid.histogram(np.zeros((0, 2))).any()
+
+
+def test_histograms_of_several_sets_are_each_sets_histogram():
+    """The Recorder histograms a batch of snapshots in one call: the same numbers as one call per snapshot."""
+    rng = np.random.default_rng(3)
+    for dim in (1, 2):
+        grid = Grid(((-2.0, 1.0), (0.0, 3.0))[:dim], 17)
+        sets = rng.uniform(-3, 4, (5, 200, dim))
+        sets[1, :7] = np.nan
+        sets[3, :, 0] = rng.choice(grid.edges[0], 200)
+        both = grid.histograms(sets)
+        assert both.shape == (5, *grid.shape)
+        for k in range(5):
+            np.testing.assert_array_equal(both[k], grid.histogram(sets[k]))

@@ -2,6 +2,7 @@
 training, latent shapes, and one clear line for each bad input. The data: 8x8 images of a bright 2x2 blob at one
 of four known positions (class k = position k)."""
 
+import dataclasses
 import json
 import math
 
@@ -244,6 +245,63 @@ def test_non_finite_outputs_are_stored_as_marked_gaps(tmp_path):
     assert np.isnan(snap.proj[bad]).all() and np.isfinite(snap.proj[~bad]).all()
     assert (snap.images[bad[:12]] == 0).all()
     assert snap.scalars["nonfinite_share"] == pytest.approx(bad.mean())
+
+
+def moving_recording(path, flush_secs: float, crash: bool = False):
+    """Six snapshots of a generator whose weights change between them (NaN and inf in some samples), as a loop
+    with a fixed seed gives them; `crash` leaves the with block by an exception after the fourth."""
+    class Gaps(nn.Module):  # NaN for latents whose first entry is below `cut`, inf above 1.5
+        def __init__(self):
+            super().__init__()
+            self.g, self.cut = mlp_g(), -math.inf
+
+        def forward(self, z):
+            y = self.g(z).clone()
+            y[z[:, 0] < self.cut, 0, 0, 0] = math.nan
+            y[z[:, 0] > 1.5, 0, 3, 3] = math.inf
+            return y
+
+    torch.manual_seed(4)
+    G, D = Gaps(), mlp_d()
+    x, labels = blobs(80)
+    probes = dataclasses.replace(SMALL, flush_secs=flush_secs)
+    try:
+        with Recorder(path, G, D, data=x, every=2, probes=probes, classifier=BlobClassifier(), labels=labels) as rec:
+            for step in range(12):
+                with torch.no_grad():
+                    G.g[0].weight.add_(0.3 * torch.randn_like(G.g[0].weight))
+                G.cut = -math.inf if step % 4 == 2 else -1.0 + 0.1 * step
+                rec.step(step, d_loss=0.1 * step)
+                if crash and step == 7:
+                    raise RuntimeError("training crashed")
+    except RuntimeError:
+        pass
+    return gananim.load(path)
+
+
+def test_snapshots_finished_together_equal_snapshots_finished_one_by_one(tmp_path):
+    """The Recorder finishes image snapshots (quantising, histograms, D scores) in batches at the store's flush:
+    the stored arrays are those of finishing each snapshot alone (flush_secs=0: one at a time), bit for bit."""
+    alone, together = moving_recording(tmp_path / "alone", 0.0), moving_recording(tmp_path / "together", 1e9)
+    assert alone.steps.tolist() == together.steps.tolist() == [0, 2, 4, 6, 8, 10, 11]
+    a, b = (dict(np.load(r.path / "chunks" / "000000.npz")) for r in (alone, together))
+    assert a.keys() == b.keys() and {"samples", "images", "interp", "density", "d_hist_fake", "class_logits"} <= a.keys()
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    assert a["nonfinite"].any() and not a["nonfinite"].all()  # the batches held gaps
+
+
+def test_probed_snapshots_reach_the_disk_on_flush_and_when_training_crashes(tmp_path):
+    torch.manual_seed(0)
+    x, _ = blobs(60)
+    rec = Recorder(tmp_path / "r", mlp_g(), mlp_d(), data=x, every=1, probes=dataclasses.replace(SMALL, flush_secs=1e9))
+    for step in range(3):
+        rec.step(step)
+    rec.flush()
+    assert gananim.load(tmp_path / "r").steps.tolist() == [0, 1, 2]  # read while the run goes on
+    rec.close()
+    crashed = moving_recording(tmp_path / "crashed", 1e9, crash=True)
+    assert crashed.steps.tolist() == [0, 2, 4, 6]  # what was probed before the exception, no final snapshot
 
 
 def test_a_numpy_classifier_is_stored_with_the_recording(tmp_path):
