@@ -25,7 +25,7 @@ from gananim.image_classifier import UserClassifier, class_freq, is_builtin
 from gananim.image_fixed import fit_pca, latent_batches, plane_grid, project, real_batch, real_samples, value_range
 from gananim.images import to_float, to_uint8
 from gananim.probe_options import ProbeOptions
-from gananim.probes import Players, as_logits, probing, to_host, total_norm, trainable
+from gananim.probes import Players, ProbeMode, as_logits, probing, to_host, total_norm, trainable
 
 
 class ImageProber:
@@ -121,13 +121,14 @@ class ImageProber:
             self._interp_shape = fixed["interp_latents"].shape[:2]
             rest.append(p.on_g(fixed["interp_latents"].reshape(-1, *fixed["latents"].shape[1:])))
         self._nograd_z = torch.cat(rest)
+        self._mode = ProbeMode(p.G, p.D, self.classifier.module if self.classifier else None)
         self._n_rows = k + len(self._nograd_z)  # rows of a snapshot's pixels: the stored samples, grid images, paths
 
     def probe(self) -> dict[str, np.ndarray]:
         """What one snapshot computes, without touching training state, as host arrays (one copy to the host);
         `finish` turns a batch of them into stored snapshots."""
         p, k, n = self.players, self._n_grad, len(self.latents)
-        with probing(p.G, p.D, self.classifier.module if self.classifier else None):
+        with self._mode():
             with torch.no_grad():
                 rest = p.G(self._nograd_z)
             with torch.enable_grad():
@@ -170,7 +171,7 @@ class ImageProber:
         else:
             fake_logits, real_logits = rest[: len(fake)], rest[len(fake):]
             out |= {"d_grad_norm": nan, "g_grad_norm": nan}
-        return out | {"fake_logits": fake_logits, "real_logits": real_logits, "value": objectives.value(real_logits, fake_logits)}
+        return out | {"fake_logits": fake_logits, "real_logits": real_logits}  # V(G, D) from them in `finish`
 
     @property
     def batch_limit(self) -> int:
@@ -203,12 +204,13 @@ class ImageProber:
                        "interp_nonfinite": flags[:, n + self._n_grid:].reshape(k, *self._interp_shape)}
         if "fake_logits" in raws[0]:
             n_fake = len(raws[0]["fake_logits"])
-            d = _sigmoid(np.concatenate([np.stack([r["fake_logits"] for r in raws]), np.stack([r["real_logits"] for r in raws])], axis=1))
+            logits = np.concatenate([np.stack([r["fake_logits"] for r in raws]), np.stack([r["real_logits"] for r in raws])], axis=1)
+            d = _sigmoid(logits)
             d_fake, d_real = d[:, :n_fake], d[:, n_fake:]
             hist = self._hist(d, n_fake)
             arrays |= {"d_fake": d_fake.astype(np.float32), "d_real": d_real.astype(np.float32),
                        "d_hist_fake": hist[:, 0], "d_hist_real": hist[:, 1]}
-            scalars |= {"d_fake": d_fake.mean(axis=1), "d_real": d_real.mean(axis=1)}
+            scalars |= {"d_fake": d_fake.mean(axis=1), "d_real": d_real.mean(axis=1), "value": _value(logits, n_fake)}
         if "class_logits" in raws[0]:
             arrays["class_logits"] = np.stack([r["class_logits"] for r in raws]).astype(np.float32)
         done = {"pixels", "proj", "fake_logits", "real_logits", "class_logits"}
@@ -241,6 +243,13 @@ def _grad_norm(loss: torch.Tensor, model, retain_graph: bool) -> torch.Tensor:
     if not params or not loss.requires_grad:
         return torch.tensor(math.nan, dtype=torch.float64)
     return total_norm(torch.autograd.grad(loss, params, allow_unused=True, retain_graph=retain_graph))
+
+
+def _value(logits: np.ndarray, n_fake: int) -> np.ndarray:
+    """V(G, D) = E log D(x) + E log(1 - D(G(z))) per snapshot of (k, n_fake + n_real) logits (objectives.value in
+    numpy: log D = -softplus(-l), log(1 - D) = -softplus(l), softplus(l) = logaddexp(0, l))."""
+    with np.errstate(invalid="ignore"):  # a non-finite sample's NaN score makes V NaN, as in torch, silently
+        return -np.logaddexp(0.0, -logits[:, n_fake:]).mean(axis=1) - np.logaddexp(0.0, logits[:, :n_fake]).mean(axis=1)
 
 
 def _sigmoid(logits: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from gananim.errors import GananimError
 from gananim.fixed import Prior, resolve_data, stored_grid_size
 from gananim.grid import Grid
 from gananim.probe_options import ProbeOptions
-from gananim.probes import Players, as_logits, grad_norm, norm, probing, to_host, trainable
+from gananim.probes import Players, ProbeMode, as_logits, grad_norm, norm, probing, to_host, trainable
 
 ARRAYS = ("samples", "mapping", "d_grid", "g_grad")  # probe results stored as arrays; the rest are scalars
 
@@ -88,6 +88,7 @@ class PointProber:
         self._nograd_z = torch.cat([self.latents[self._n_grad:], p.on_g(fixed["latent_grid"]), extra.to(p.device, p.dtype)])
         # the curvature's balanced batches (off by default): the whole real batch and as many stored latents
         self.n_balanced = min(n, len(self.real) if self.real is not None else opts.real_samples)
+        self._mode = ProbeMode(p.G, p.D)
 
     def _gen(self, z: torch.Tensor) -> torch.Tensor:
         """The generator's output as (n, data_dim)."""
@@ -102,7 +103,7 @@ class PointProber:
         (density_samples = n_samples by default: no G call of its own, and recomputable from what is stored).
         """
         k, n, m = self._n_grad, len(self.latents), self._n_mapping
-        with probing(self.players.G, self.players.D):
+        with self._mode():
             with torch.no_grad():
                 rest = self._gen(self._nograd_z)
             with torch.enable_grad():

@@ -130,6 +130,7 @@ def test_the_recording_read_back_with_numpy_alone_is_what_the_models_give(tmp_pa
     np.testing.assert_allclose(chunk["class_logits"][0], logits, rtol=1e-5)
     np.testing.assert_allclose(fixed["real_features"], clf(torch.as_tensor(real)).numpy(), rtol=1e-5)
     np.testing.assert_allclose(chunk["scalar__d_fake"][0], d_fake.mean(), rtol=1e-5)
+    np.testing.assert_allclose(chunk["scalar__value"][0], np.log(d_real).mean() + np.log1p(-d_fake).mean(), rtol=1e-5)
     assert chunk["scalar__nonfinite_share"][0] == 0 and not chunk["nonfinite"][0].any()
 
 
