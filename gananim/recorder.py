@@ -176,13 +176,17 @@ class Recorder:
         are kept (`Recording.dense`); snapshots when step % every == 0, else only a clock check."""
         if self.writer is None:  # another rank's
             return False
-        step = self._check_step(step, repeat_ok=False)
-        scalars = self._log(step, merged(scalars, named))
+        # the common case first, in this frame: every Python call here costs microseconds beside a training step,
+        # whose work has just pushed this code out of the caches (a non-snapshot step measured 21 µs in a digits
+        # loop against 2.8 µs called back to back)
+        last = self._last_seen
+        if not (type(step) is int and last is not None and step > last and not self._closed):
+            step = self._check_step(step, repeat_ok=False)
+        scalars = self._log(step, named if scalars is None else merged(scalars, named))
         self._last_seen, self._last_scalars = step, scalars
         if step % self.every:
-            if self._pending and self.writer.flush_due(pending=True):
-                self._drain()
-            self.writer.maybe_flush()
+            if self.writer.flush_due(pending=bool(self._pending)):
+                self.flush()
             return False
         self._snapshot(step, scalars)
         return True
