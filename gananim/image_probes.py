@@ -123,6 +123,9 @@ class ImageProber:
         self._nograd_z = torch.cat(rest)
         self._mode = ProbeMode(p.G, p.D, self.classifier.module if self.classifier else None)
         self._n_rows = k + len(self._nograd_z)  # rows of a snapshot's pixels: the stored samples, grid images, paths
+        # how many probed snapshots the Recorder may hold before `finish`: as many as fit in 16 MB of host arrays
+        # (its flush interval usually comes first)
+        self.batch_limit = max(1, (16 << 20) // (8 * (self._n_rows * math.prod(self.sample_shape) + 4 * len(self.latents))))
 
     def probe(self) -> dict[str, np.ndarray]:
         """What one snapshot computes, without touching training state, as host arrays (one copy to the host);
@@ -172,13 +175,6 @@ class ImageProber:
             fake_logits, real_logits = rest[: len(fake)], rest[len(fake):]
             out |= {"d_grad_norm": nan, "g_grad_norm": nan}
         return out | {"fake_logits": fake_logits, "real_logits": real_logits}  # V(G, D) from them in `finish`
-
-    @property
-    def batch_limit(self) -> int:
-        """How many probed snapshots the Recorder may hold before `finish`: as many as fit in 16 MB (its flush
-        interval usually comes first)."""
-        per_snapshot = 8 * (self._n_rows * math.prod(self.sample_shape) + 4 * len(self.latents))
-        return max(1, (16 << 20) // per_snapshot)
 
     def finish(self, raws: list[dict[str, np.ndarray]]) -> list[tuple[dict[str, np.ndarray], dict[str, float]]]:
         """Probed snapshots → stored ones (uint8 images, projection, density, per-sample D, histograms) and scalars.

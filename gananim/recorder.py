@@ -198,8 +198,9 @@ class Recorder:
             self._snapshot(step, self._log(step, merged(scalars, named)))
 
     def _log(self, step: int, scalars: dict) -> dict:
-        """Keep this step's scalars (returned as kept), after dropping the values a resumed run logs again: from the first step it logs,
-        whatever purge_step says (the lab's purge_step drops an off-grid final snapshot, not the losses logged there)."""
+        """Keep this step's scalars (returned as kept), after dropping the values a resumed run logs again: from the
+        first step it logs, whatever purge_step says (the lab's purge_step drops an off-grid final snapshot, not the
+        losses logged there)."""
         if not scalars:
             return {}
         if self._purge_dense_pending:
