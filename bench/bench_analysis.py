@@ -24,11 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from gananim import metrics
+from gananim.analysis import metrics
 from gananim.analysis import analyse
-from gananim.grid import Grid
-from gananim.store import RecordingWriter, load
-from gananim.targets import Ring
+from gananim.recording.grid import Grid
+from gananim.recording.reader import load
+from gananim.recording.writer import RecordingWriter
+from gananim.kinds.points.targets import Ring
 
 RING = Ring(8, 0.01)
 

@@ -62,7 +62,7 @@ def is_complete(path: Path, name: str, seed: int) -> bool:
     """Whether `path` holds a finished recording of preset `name` at `seed` with today's config."""
     from gananim.errors import GananimError
     from gananim.lab import load_preset
-    from gananim.store import load
+    from gananim.recording.reader import load
 
     cfg = load_preset(name)
     cfg.seed = seed
@@ -117,7 +117,7 @@ def main(argv=None) -> int:
             print(f"  [{time.perf_counter() - t0:6.0f} s] {r['name']} seed {r['seed']}: {r['steps']} steps, "
                   f"{r['cpu_s']:.0f} s CPU, {r['wall_s']:.0f} s wall", flush=True)
 
-    from gananim.store import load
+    from gananim.recording.reader import load
 
     runs = {}
     for name in chosen:

@@ -2,7 +2,7 @@
 
 Each preset is recorded exactly as `gananim record NAME` records it (gananim.lab.train.run, the preset's config
 untouched) into OUT/NAME, one after the other; then each recording is read back with `gananim.load` and measured
-by `gananim.analysis.analyse`, i.e. gananim.class_metrics on the stored samples with the classifier stored in the
+by `gananim.analysis.analyse`, i.e. gananim.kinds.images.metrics on the stored samples with the classifier stored in the
 recording. One table is printed: class coverage (classes captured, reverse KL to the data's class frequencies,
 Fréchet distance of the classifier's features) at the start, middle and end of training, then each claim.
 
@@ -78,7 +78,7 @@ def main(argv=None) -> int:
     parser.add_argument("--reuse", action="store_true", help="check recordings already in OUT instead of recording")
     args = parser.parse_args(argv)
     from gananim.analysis import analyse
-    from gananim.store import load
+    from gananim.recording.reader import load
 
     out = Path(args.out)
     times = {} if args.reuse else {name: record(name, out) for name in args.only}

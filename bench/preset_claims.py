@@ -1,6 +1,6 @@
 """Each preset's seed claim as a plain rule on its recordings' stored arrays, for bench/bench_presets.py.
 
-Everything is read back with `gananim.load` and measured with numpy and `gananim.metrics`' pure functions:
+Everything is read back with `gananim.load` and measured with numpy and `gananim.analysis.metrics`' pure functions:
 the stored samples (2,500 per snapshot in every preset), the mapping, D on the grid, the Hessian's
 eigenvalues and the probe series d_real, d_fake and value. Thresholds are constants with a comment each.
 """
@@ -13,8 +13,8 @@ from statistics import NormalDist
 
 import numpy as np
 
-from gananim.metrics import mode_coverage, w1_1d
-from gananim.store import Recording
+from gananim.analysis.metrics import mode_coverage, w1_1d
+from gananim.recording.reader import Recording
 
 OPTIMUM = -2 * math.log(2)  # V(G, D*) at p_g = p_data (Goodfellow et al. 2014)
 TAIL = 0.1  # "at the end" = the last 10% of the snapshots (medians: one 10-sample game is noisy)

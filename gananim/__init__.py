@@ -6,9 +6,9 @@ Reading and rendering need numpy alone: torch is imported only when a Recorder i
 __version__ = "0.1.0"
 
 from gananim.errors import GananimError
-from gananim.notebook import register as _show_recordings_in_notebooks
-from gananim.probe_options import ProbeOptions
-from gananim.store import Recording, load
+from gananim.rendering.notebook import register as _show_recordings_in_notebooks
+from gananim.record.options import ProbeOptions
+from gananim.recording.reader import Recording, load
 
 _show_recordings_in_notebooks()  # in Jupyter/IPython a Recording displays as a video; elsewhere nothing happens
 
@@ -21,11 +21,11 @@ def __getattr__(name: str):
         from gananim.extras import require_torch
 
         require_torch()  # one line saying what to install, not a traceback from deep inside the recorder
-        from gananim.recorder import Recorder
+        from gananim.record.recorder import Recorder
 
         return Recorder
     if name == "render":
-        from gananim.pipeline import render
+        from gananim.rendering.pipeline import render
 
         return render
     raise AttributeError(f"module 'gananim' has no attribute {name!r}")

@@ -1,6 +1,6 @@
 """Mode collapse beside a remedy: two recordings of the same data (e.g. ring8 and ring8-unrolled, or ring8-pac),
 synchronised on training step, each showing D's surface with the generated density and the modes captured.
-The cards compare what the two recordings captured (gananim.manim.words), whichever way it went.
+The cards compare what the two recordings captured (gananim.rendering.manim.words), whichever way it went.
 
     gananim scene scenes/collapse.py runs/ring8 runs/ring8-unrolled
 """
@@ -8,9 +8,9 @@ The cards compare what the two recordings captured (gananim.manim.words), whiche
 import numpy as np
 from manim import Text
 
-from gananim.manim.blocks import INK, Clock, DSurface, Plane, ScalarChart, modes_marker, on_top
-from gananim.manim.scene import Needs, RecordingScene
-from gananim.manim.words import happenings, modes
+from gananim.rendering.manim.blocks import INK, Clock, DSurface, Plane, ScalarChart, modes_marker, on_top
+from gananim.rendering.manim.scene import Needs, RecordingScene
+from gananim.rendering.manim.words import happenings, modes
 
 COLOURS = ("#b2182b", "#2166ac")
 

@@ -12,11 +12,11 @@ from manim import DOWN, LEFT, UP, DashedLine, ImageMobject, Rectangle, Text, VGr
 from manim.constants import RESAMPLING_ALGORITHMS
 
 from gananim.analysis import analyse
-from gananim.manim.blocks import DATA_BLUE, GENERATED_RED, INK, Clock, ScalarChart
-from gananim.manim.paint import GREY, follow
-from gananim.manim.scene import Needs, RecordingScene
-from gananim.manim.words import fmt, span
-from gananim.tiles import layout, mosaic
+from gananim.rendering.manim.blocks import DATA_BLUE, GENERATED_RED, INK, Clock, ScalarChart
+from gananim.rendering.manim.paint import GREY, follow
+from gananim.rendering.manim.scene import Needs, RecordingScene
+from gananim.rendering.manim.words import fmt, span
+from gananim.rendering.tiles import layout, mosaic
 
 PIXELS = 4  # each image pixel becomes PIXELS x PIXELS before manim scales the picture (nearest, so sharp squares)
 

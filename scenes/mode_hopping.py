@@ -1,14 +1,14 @@
 """Mode hopping: a collapsed generator jumping from mode to mode while D chases it (four-points or ring8). The
-cards count the hops this recording shows (gananim.manim.words), none where none was detected.
+cards count the hops this recording shows (gananim.rendering.manim.words), none where none was detected.
 
     gananim scene scenes/mode_hopping.py runs/ring8 [--quality low|medium|high] [--out FILE|--embed]
 """
 
 from manim import UP, Text
 
-from gananim.manim.blocks import INK, Clock, DSurface, MappingArrows, Plane, ScalarChart, mapping_box, modes_marker, on_top
-from gananim.manim.scene import Needs, RecordingScene
-from gananim.manim.words import at_optimum, count, happenings, modes, verdict
+from gananim.rendering.manim.blocks import INK, Clock, DSurface, MappingArrows, Plane, ScalarChart, mapping_box, modes_marker, on_top
+from gananim.rendering.manim.scene import Needs, RecordingScene
+from gananim.rendering.manim.words import at_optimum, count, happenings, modes, verdict
 
 
 class ModeHopping(RecordingScene):

@@ -1,14 +1,14 @@
 """D's decision surface as mountains: height = D(x), the generated density painted red on it, the camera
-slowly orbiting (seeds/003, video 3). The closing card gives this recording's numbers (gananim.manim.words).
+slowly orbiting (seeds/003, video 3). The closing card gives this recording's numbers (gananim.rendering.manim.words).
 
     gananim scene scenes/mountains.py runs/ring8
 """
 
 from manim import Text
 
-from gananim.manim.blocks import INK, Clock, Mountains
-from gananim.manim.scene import Needs, RecordingScene
-from gananim.manim.words import d_relief, happenings, modes, verdict
+from gananim.rendering.manim.blocks import INK, Clock, Mountains
+from gananim.rendering.manim.scene import Needs, RecordingScene
+from gananim.rendering.manim.words import d_relief, happenings, modes, verdict
 
 
 class MountainsScene(RecordingScene):

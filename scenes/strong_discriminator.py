@@ -1,15 +1,15 @@
 """A discriminator too strong for its generator (strong-d) beside the same game with instance noise (noisy),
 with the objective V(G, D) against its optimum −2 log 2 (seeds/004). The cards say what these recordings did:
-"G crawls" only where D stayed confident and V stayed away from the optimum (gananim.manim.words).
+"G crawls" only where D stayed confident and V stayed away from the optimum (gananim.rendering.manim.words).
 
     gananim scene scenes/strong_discriminator.py runs/strong-d runs/noisy
 """
 
 from manim import Text
 
-from gananim.manim.blocks import DATA_BLUE, GENERATED_RED, INK, LOG4, Clock, Goodfellow1D, ScalarChart
-from gananim.manim.scene import Needs, RecordingScene
-from gananim.manim.words import at_optimum, crawls, fmt, gradient, verdict
+from gananim.rendering.manim.blocks import DATA_BLUE, GENERATED_RED, INK, LOG4, Clock, Goodfellow1D, ScalarChart
+from gananim.rendering.manim.scene import Needs, RecordingScene
+from gananim.rendering.manim.words import at_optimum, crawls, fmt, gradient, verdict
 
 
 class StrongDiscriminator(RecordingScene):

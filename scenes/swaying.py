@@ -1,5 +1,5 @@
 """Swaying: early in training the whole mapping z ↦ G(z) can swing back and forth across the data before it
-spreads out over it (seeds/003, video 1). The cards say whether this recording swayed (gananim.manim.words).
+spreads out over it (seeds/003, video 1). The cards say whether this recording swayed (gananim.rendering.manim.words).
 
     gananim scene scenes/swaying.py runs/five-clusters
 """
@@ -7,9 +7,9 @@ spreads out over it (seeds/003, video 1). The cards say whether this recording s
 from manim import UP, Text
 
 from gananim.analysis import analyse
-from gananim.manim.blocks import INK, Clock, DSurface, MappingArrows, Plane, SampleCloud, ScalarChart, mapping_box, modes_marker, on_top
-from gananim.manim.scene import Needs, RecordingScene
-from gananim.manim.words import happenings, modes, verdict
+from gananim.rendering.manim.blocks import INK, Clock, DSurface, MappingArrows, Plane, SampleCloud, ScalarChart, mapping_box, modes_marker, on_top
+from gananim.rendering.manim.scene import Needs, RecordingScene
+from gananim.rendering.manim.words import happenings, modes, verdict
 
 
 class Swaying(RecordingScene):

@@ -1,6 +1,6 @@
 """The inverse transform method (a uniform pushed through the inverse CDF becomes N(0, 1)) beside what a
 trained 1D generator learned (seeds/002, seeds/003). Recordings from presets inverse-cdf and gauss-1d; they
-are synchronised on their share of training, not on step. The closing card measures both (gananim.manim.words).
+are synchronised on their share of training, not on step. The closing card measures both (gananim.rendering.manim.words).
 
     gananim scene scenes/transform_method.py runs/inverse-cdf runs/gauss-1d
 """
@@ -8,9 +8,9 @@ are synchronised on their share of training, not on step. The closing card measu
 import numpy as np
 from manim import Text
 
-from gananim.manim.blocks import INK, Clock, Goodfellow1D, StepCounter
-from gananim.manim.scene import Needs, RecordingScene
-from gananim.manim.words import fmt, folded
+from gananim.rendering.manim.blocks import INK, Clock, Goodfellow1D, StepCounter
+from gananim.rendering.manim.scene import Needs, RecordingScene
+from gananim.rendering.manim.words import fmt, folded
 
 
 class TransformMethod(RecordingScene):

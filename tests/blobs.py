@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gananim.classifier import MLPClassifierWeights
+from gananim.kinds.images.classifier import MLPClassifierWeights
 
 SIZE = 4
 QUADRANTS = [(0, 0), (0, 2), (2, 0), (2, 2)]  # (row, column) of each class's blob
@@ -40,9 +40,10 @@ def write_blob_recording(path, snapshots, *, user: bool = False, n_real: int = 4
     weights in fixed.npz), or, with `user`, each snapshot storing a user classifier's `class_logits`.
     `nonfinite` {snapshot: [indices]} flags those samples non-finite (stored as zeros); `scalars` are recorded with
     every snapshot (default D(real) 0.6, D(fake) 0.4)."""
-    from gananim.grid import Grid
-    from gananim.store import RecordingWriter, load
+    from gananim.recording.grid import Grid
+    from gananim.recording.reader import load
 
+    from gananim.recording.writer import RecordingWriter
     clf = quadrant_classifier()
     n = len(snapshots[0])
     real = blob_images(np.arange(n_real) % 4)

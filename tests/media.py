@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gananim.encode.ffmpeg import any_ffmpeg, probe
+from gananim.rendering.encode.ffmpeg import any_ffmpeg, probe
 
 
 def faststart_ok(mp4_path) -> bool:

@@ -9,7 +9,7 @@ from torch import nn
 
 import gananim
 from gananim import Recorder
-from gananim.probe_options import ProbeOptions
+from gananim.record.options import ProbeOptions
 
 Fn = Callable[[torch.Tensor, float], torch.Tensor]
 TINY = dict(n_samples=64, grid_size=16, latent_grid=7, density_samples=2000, real_samples=64)

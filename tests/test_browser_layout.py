@@ -20,7 +20,7 @@ import pytest
 import torch
 
 from chromium import CHROMIUM, Page
-from gananim.pipeline import render_files
+from gananim.rendering.pipeline import render_files
 from synthetic import record_known
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH or at /usr/bin/chromium: browser tests skipped")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gananim.class_events import ClassThresholds, detect_class_events
+from gananim.kinds.images.events import ClassThresholds, detect_class_events
 
 STEPS = np.arange(20) * 10
 

@@ -7,7 +7,7 @@ import pytest
 import scipy.linalg
 
 from blobs import blob_images, quadrant_classifier
-from gananim.class_metrics import (CLASS_CAPTURED, Gaussian, class_coverage, class_kl, class_shares, classes_captured,
+from gananim.kinds.images.metrics import (CLASS_CAPTURED, Gaussian, class_coverage, class_kl, class_shares, classes_captured,
                                    frechet_distance, frechet_gaussians, unit_scale)
 from gananim.errors import GananimError
 

@@ -7,9 +7,9 @@ import logging
 import numpy as np
 import pytest
 
-from gananim import classifier
-from gananim.classifier import CACHE_FILE, MLPClassifierWeights, cache_dir, digits_classifier
-from gananim.datasets import load_digits
+from gananim.kinds.images import classifier
+from gananim.kinds.images.classifier import CACHE_FILE, MLPClassifierWeights, cache_dir, digits_classifier
+from gananim.kinds.images.datasets import load_digits
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,9 @@ import pytest
 import torch
 
 import gananim
-from gananim import cli, terminal
-from gananim.cli import main
+from gananim.cli import commands as cli
+from gananim.cli import terminal
+from gananim.cli.commands import main
 from gananim.lab import train
 from synthetic import record_known
 
@@ -139,7 +140,7 @@ def test_render_from_the_command_line(tmp_path, capsys):
 
 
 def test_the_installed_command_exits_2_without_traceback(tmp_path):
-    exe = [sys.executable, "-m", "gananim.cli"]
+    exe = [sys.executable, "-m", "gananim.cli.commands"]
     result = subprocess.run(exe + ["info", str(tmp_path / "missing")], capture_output=True, text=True)
     assert result.returncode == 2 and "Traceback" not in result.stderr and "does not exist" in result.stderr
 
@@ -361,7 +362,7 @@ def test_info_json_is_one_line_per_field(tmp_path, capsys, steps_0_to_4):
 def test_render_says_where_it_writes_before_it_starts(tmp_path, capsys, steps_0_to_4, monkeypatch):
     monkeypatch.chdir(tmp_path)
     seen = []
-    from gananim import pipeline
+    from gananim.rendering import pipeline
 
     real_frames = pipeline.frames
 
@@ -383,7 +384,7 @@ def test_render_says_where_it_writes_before_it_starts(tmp_path, capsys, steps_0_
 def test_shell_completion_script_is_produced(shell, marker):
     """The README's `eval "$(_GANANIM_COMPLETE=bash_source gananim)"`: click writes the script for each shell."""
     env = {**os.environ, "_GANANIM_COMPLETE": f"{shell}_source"}
-    done = subprocess.run([sys.executable, "-c", "import sys; from gananim.cli import main; sys.exit(main())"],
+    done = subprocess.run([sys.executable, "-c", "import sys; from gananim.cli.commands import main; sys.exit(main())"],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert marker in done.stdout and "_GANANIM_COMPLETE" in done.stdout
@@ -394,7 +395,7 @@ def test_shell_completion_completes_commands_and_options():
     def complete(words: str) -> list[str]:
         env = {**os.environ, "_GANANIM_COMPLETE": "bash_complete", "COMP_WORDS": words,
                "COMP_CWORD": str(len(words.split()) - 1)}
-        done = subprocess.run([sys.executable, "-c", "import sys; from gananim.cli import main; sys.exit(main())"],
+        done = subprocess.run([sys.executable, "-c", "import sys; from gananim.cli.commands import main; sys.exit(main())"],
                               capture_output=True, text=True, env=env, timeout=120)
         assert done.returncode == 0, done.stderr
         return [ln.split(",", 1)[1] for ln in done.stdout.splitlines()]

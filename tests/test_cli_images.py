@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gananim.cli import main
-from gananim.views.base import VIEWS
+from gananim.cli.commands import main
+from gananim.rendering.views.base import VIEWS
 from image_recording import write_image_recording
 
 

@@ -7,10 +7,10 @@ import pytest
 import torch
 from torch import nn
 
-from gananim.curvature import (MAX_HESSIAN_PARAMS, arnoldi_eigs, game_jacobian_eigs, game_jacobian_eigs_fn,
+from gananim.record.curvature import (MAX_HESSIAN_PARAMS, arnoldi_eigs, game_jacobian_eigs, game_jacobian_eigs_fn,
                                value_hessian, value_hessian_eigs)
 from gananim.errors import GananimError
-from gananim import objectives as losses
+from gananim.record import objectives as losses
 
 
 def assert_same_spectrum(got: np.ndarray, want: np.ndarray, atol: float) -> None:

@@ -12,7 +12,7 @@ from torch import nn
 
 import gananim
 from gananim import ProbeOptions, Recorder
-from gananim.distributed import unwrap
+from gananim.record.distributed import unwrap
 
 ROOT = Path(__file__).parents[1]
 SMALL = ProbeOptions(n_samples=16, grid_size=8, latent_grid=5, density_samples=200, real_samples=32)

@@ -19,7 +19,7 @@ from torch import nn
 import gananim
 from gananim import ProbeOptions, Recorder
 from gananim.errors import GananimError
-from gananim.scalars import held, to_floats
+from gananim.record.scalars import held, to_floats
 
 ROOT = Path(__file__).parents[1]
 SMALL = ProbeOptions(n_samples=16, grid_size=8, latent_grid=5, density_samples=200, real_samples=32)
@@ -242,7 +242,7 @@ def test_sigkill_keeps_every_flushed_value(tmp_path):
 
 
 def test_dashboard_draws_every_logged_value_under_the_snapshots(tmp_path):
-    from gananim.views import Frame, make_style
+    from gananim.rendering.views import Frame, make_style
 
     with recorder(tmp_path / "r", every=5) as rec:
         for step in range(21):
@@ -258,7 +258,7 @@ def test_dashboard_draws_every_logged_value_under_the_snapshots(tmp_path):
 
 
 def test_a_long_dense_series_is_thinned_for_drawing_keeping_its_spikes():
-    from gananim.views.chart import thinned
+    from gananim.rendering.views.chart import thinned
 
     steps = np.arange(100_000)
     values = np.random.default_rng(0).normal(size=len(steps)).astype(np.float32)

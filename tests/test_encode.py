@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-from gananim.encode import (GIFWriter, MP4Writer, WebMWriter, WRITERS, embed_snippet, even_size, fit_gif, probe,
+from gananim.rendering.encode import (GIFWriter, MP4Writer, WebMWriter, WRITERS, embed_snippet, even_size, fit_gif, probe,
                             write_embed, write_poster, writer_for)
-from gananim.encode import ffmpeg
+from gananim.rendering.encode import ffmpeg
 from gananim.errors import GananimError
 from media import decode_frames, faststart_ok
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gananim.events import KINDS, OPTIMUM_VALUE, Event, Thresholds, detect_events, mode_names, timeline
-from gananim.metrics import MODE_SHARE
+from gananim.analysis.events import KINDS, OPTIMUM_VALUE, Event, Thresholds, detect_events, mode_names, timeline
+from gananim.analysis.metrics import MODE_SHARE
 
 T = 400  # snapshots per synthetic run
 EVERY = 10  # training steps between snapshots

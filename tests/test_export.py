@@ -15,12 +15,12 @@ import pytest
 from PIL import Image
 
 from gananim.analysis import analyse
-from gananim.encode import probe
-from gananim.store import load
+from gananim.rendering.encode import probe
+from gananim.recording.reader import load
 
 ROOT = Path(__file__).parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "v1-2d"
-CLI = 'import sys; sys.modules["torch"] = None; {block}from gananim.cli import main; sys.exit(main(sys.argv[1:]))'
+CLI = 'import sys; sys.modules["torch"] = None; {block}from gananim.cli.commands import main; sys.exit(main(sys.argv[1:]))'
 CLIP = ["--size", "160x120", "--fps", "5", "--duration", "2"]
 
 

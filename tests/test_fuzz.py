@@ -19,9 +19,9 @@ import numpy as np
 
 import gananim
 from gananim.analysis import analyse
-from gananim.cli import main
+from gananim.cli.commands import main
 from gananim.errors import GananimError
-from gananim.store import RecordingWriter
+from gananim.recording.writer import RecordingWriter
 
 FIXTURE = Path(__file__).parent / "fixtures" / "v1-2d"
 CASES = 240

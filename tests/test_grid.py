@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gananim.grid import Grid
+from gananim.recording.grid import Grid
 
 
 @pytest.mark.parametrize("dim", [1, 2])

@@ -11,16 +11,16 @@ import pytest
 import torch
 from torch import nn
 
-from gananim.config import Config, LatentConfig, ModelConfig
+from gananim.lab.config import Config, LatentConfig, ModelConfig
 from gananim.errors import GananimError
-from gananim import objectives as losses
+from gananim.record import objectives as losses
 from gananim.lab import models, presets, train
 from gananim.lab.checkpoint import load_checkpoint, save_checkpoint
 from gananim.lab.game import noise_std
 from gananim.lab.state import LabState
 from gananim.lab.train import run
-from gananim.store import load
-from gananim.targets import make_target
+from gananim.recording.reader import load
+from gananim.kinds.points.targets import make_target
 from synthetic import shrunk
 
 LOG2 = math.log(2.0)

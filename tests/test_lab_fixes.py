@@ -10,17 +10,17 @@ import pytest
 import torch
 from torch import nn
 
-from gananim.config import Config, LatentConfig, ModelConfig, OptimConfig, config_from_dict
+from gananim.lab.config import Config, LatentConfig, ModelConfig, OptimConfig, config_from_dict
 from gananim.errors import GananimError
-from gananim import objectives as losses
+from gananim.record import objectives as losses
 from gananim.lab import game, presets, train
 from gananim.lab.checkpoint import capture, load_checkpoint, restore, save_checkpoint
 from gananim.lab.models import PackedProbe, build_discriminator, pack_samples
 from gananim.lab.state import LabState
 from gananim.lab.train import fit, run
 from gananim.lab.unrolled import unrolled_state
-from gananim.store import load
-from gananim.targets import make_target
+from gananim.recording.reader import load
+from gananim.kinds.points.targets import make_target
 from synthetic import shrunk
 
 

@@ -7,12 +7,12 @@ import pytest
 import torch
 
 from gananim.analysis import analyse
-from gananim.config import config_from_dict
+from gananim.lab.config import config_from_dict
 from gananim.errors import GananimError
 from gananim.lab import presets
 from gananim.lab.image_data import ImageData, make_data
 from gananim.lab.train import fit, run
-from gananim.store import load
+from gananim.recording.reader import load
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -188,7 +188,7 @@ def test_mistakes_are_one_line(tmp_path):
 
 
 def test_gananim_never_imports_lightning_and_says_what_to_install(tmp_path):
-    code = ("import sys, gananim, gananim.cli, gananim.export\n"
+    code = ("import sys, gananim, gananim.cli.commands, gananim.rendering.export\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('lightning', 'pytorch_lightning', 'tensorboard', 'wandb')))\n"
             "sys.modules['lightning'] = sys.modules['pytorch_lightning'] = None\n"
             "try:\n    from gananim.lightning import RecorderCallback\n"

@@ -19,10 +19,10 @@ pytest.importorskip("manim")
 from media import decode_frames  # noqa: E402
 from synthetic import record_known  # noqa: E402
 
-from gananim.analysis import analyse  # noqa: E402
+from gananim.analysis.analyser import analyse  # noqa: E402
 from gananim.errors import GananimError  # noqa: E402
-from gananim.events import Event  # noqa: E402
-from gananim.targets import make_target  # noqa: E402
+from gananim.analysis.events import Event  # noqa: E402
+from gananim.kinds.points.targets import make_target  # noqa: E402
 
 SCENES = Path(__file__).parent.parent / "scenes"
 RING = make_target({"kind": "ring", "n": 4, "sigma": 0.05, "radius": 1.0})
@@ -70,7 +70,7 @@ def recs(tmp_path_factory):
 def tiny_config():
     import manim
 
-    from gananim.manim.camera import FastCamera
+    from gananim.rendering.manim.camera import FastCamera
 
     settings = {"pixel_width": 160, "pixel_height": 90, "frame_width": 8.0 * 16 / 9, "frame_height": 8.0,
                 "frame_rate": 10, "background_color": "#ffffff", "disable_caching": True, "verbosity": "ERROR"}
@@ -94,7 +94,7 @@ def grab(scene, *mobs) -> np.ndarray:
 # --------------------------------------------------------------------------- building blocks
 
 def test_series_interpolates_between_snapshots(recs):
-    from gananim.manim.blocks import series
+    from gananim.rendering.manim.blocks import series
 
     s = series(recs["hop"])
     a, b = recs["hop"][2].mapping, recs["hop"][3].mapping
@@ -105,7 +105,7 @@ def test_series_interpolates_between_snapshots(recs):
 
 
 def test_clock_slows_down_around_events(recs):
-    from gananim.manim.blocks import Clock
+    from gananim.rendering.manim.blocks import Clock
 
     clock = Clock([recs["hop"]])
     rate = clock.rate_func(slowmo=4.0)
@@ -119,7 +119,7 @@ def test_clock_slows_down_around_events(recs):
 
 
 def test_surface_shows_d_and_density(recs, tiny_config):
-    from gananim.manim.blocks import Clock, DSurface, Plane
+    from gananim.rendering.manim.blocks import Clock, DSurface, Plane
 
     rec = recs["hop"]
     clock = Clock([rec])
@@ -142,7 +142,7 @@ def test_surface_shows_d_and_density(recs, tiny_config):
 
 
 def test_samples_and_arrows_follow_the_recording(recs, tiny_config):
-    from gananim.manim.blocks import Clock, MappingArrows, Plane, SampleCloud
+    from gananim.rendering.manim.blocks import Clock, MappingArrows, Plane, SampleCloud
 
     rec = recs["hop"]
     clock = Clock([rec])
@@ -163,7 +163,7 @@ def test_samples_and_arrows_follow_the_recording(recs, tiny_config):
 
 
 def test_goodfellow_1d_block(recs, tiny_config):
-    from gananim.manim.blocks import Clock, Goodfellow1D
+    from gananim.rendering.manim.blocks import Clock, Goodfellow1D
 
     rec = recs["one"]
     clock = Clock([rec])
@@ -182,7 +182,7 @@ def test_goodfellow_1d_block(recs, tiny_config):
 
 
 def test_step_counter_and_captions(recs, tiny_config):
-    from gananim.manim.blocks import CaptionBar, Clock, StepCounter
+    from gananim.rendering.manim.blocks import CaptionBar, Clock, StepCounter
 
     rec = recs["hop"]
     clock = Clock([rec])
@@ -203,7 +203,7 @@ def test_step_counter_and_captions(recs, tiny_config):
 
 
 def test_mountains_block_draws_the_surface(recs, tiny_config):
-    from gananim.manim.blocks import Clock, Mountains
+    from gananim.rendering.manim.blocks import Clock, Mountains
 
     rec = recs["hop"]
     clock = Clock([rec])
@@ -218,7 +218,7 @@ def test_arrows_and_samples_stay_in_their_panel(tmp_path, tiny_config):
     """issue 10 (swaying at 720p): arrows ran out of the plot into the title, samples out of the inset to the
     frame's edge. Now arrows are cut at the panel's edge (headless there), samples outside are not drawn, and a
     note under the panel counts what was left out."""
-    from gananim.manim.blocks import Clock, MappingArrows, Plane, SampleCloud
+    from gananim.rendering.manim.blocks import Clock, MappingArrows, Plane, SampleCloud
 
     rec = record_known(tmp_path / "far", lambda z, t: 0.3 * z + torch.tensor([1.5 * t, 0.0]), None, 2, RING, **SMALL2D)
     clock = Clock([rec])
@@ -255,7 +255,7 @@ def test_arrows_and_samples_stay_in_their_panel(tmp_path, tiny_config):
 def test_mountains_axis_stands_at_the_floor_clear_of_the_surface(recs, tiny_config):
     """issue 10: the mountains' "0" tick floated above the floor. The axis now stands beside the floor's leftmost
     corner on screen, its 0 at that corner's height, left of every point of the surface, at every azimuth."""
-    from gananim.manim.blocks import Clock, Mountains
+    from gananim.rendering.manim.blocks import Clock, Mountains
 
     rec = recs["hop"]
     m = Mountains(rec, Clock([rec]), width=8, height=6)
@@ -278,8 +278,8 @@ def test_goodfellow_tick_labels_are_not_overdrawn_by_arrows(recs):
     from manim import Scene
     from manim.renderer.cairo_renderer import CairoRenderer
 
-    from gananim.manim.blocks import Clock, Goodfellow1D
-    from gananim.manim.camera import FastCamera
+    from gananim.rendering.manim.blocks import Clock, Goodfellow1D
+    from gananim.rendering.manim.camera import FastCamera
 
     settings = {"pixel_width": 640, "pixel_height": 360, "frame_width": 8.0 * 16 / 9, "frame_height": 8.0,
                 "background_color": "#ffffff", "disable_caching": True, "verbosity": "ERROR"}
@@ -311,7 +311,7 @@ CASES = [("mode_hopping", ["hop"]), ("swaying", ["nod"]), ("collapse", ["hop", "
 
 @pytest.mark.parametrize("name,which", CASES)
 def test_scene_frames_match_controls(name, which, recs, assert_frame):
-    from gananim.scene_runner import check_recordings, load_scene, render_stills
+    from gananim.rendering.scenes import check_recordings, load_scene, render_stills
 
     cls = load_scene(SCENES / f"{name}.py")
     chosen = check_recordings(cls, [recs[k] for k in which])
@@ -324,7 +324,7 @@ def test_scene_frames_match_controls(name, which, recs, assert_frame):
 
 
 def test_scene_says_what_it_needs(recs):
-    from gananim.scene_runner import check_recordings, load_scene
+    from gananim.rendering.scenes import check_recordings, load_scene
 
     cls = load_scene(SCENES / "mode_hopping.py")
     with pytest.raises(GananimError, match="needs one recording of 2D data with a discriminator.*got 2 recordings"):
@@ -339,7 +339,7 @@ def test_scene_says_what_it_needs(recs):
 
 
 def test_missing_manim_is_one_line_with_the_fix(monkeypatch):
-    from gananim.manim import require_manim
+    from gananim.rendering.manim import require_manim
 
     monkeypatch.setitem(sys.modules, "manim", None)
     with pytest.raises(GananimError, match=r"pip install 'gananim\[scenes\]'"):
@@ -347,8 +347,8 @@ def test_missing_manim_is_one_line_with_the_fix(monkeypatch):
 
 
 def test_cli_renders_a_scene_to_mp4(recs, tmp_path, monkeypatch, capsys):
-    from gananim import scene_runner
-    from gananim.cli import main
+    from gananim.rendering import scenes as scene_runner
+    from gananim.cli.commands import main
 
     monkeypatch.setitem(scene_runner.QUALITIES, "low", (128, 72, 2))
     out = tmp_path / "mh.mp4"
@@ -365,17 +365,17 @@ def test_cli_renders_a_scene_to_mp4(recs, tmp_path, monkeypatch, capsys):
 def test_gananim_import_does_not_import_manim():
     import subprocess
 
-    code = "import sys, gananim, gananim.views, gananim.pipeline; print('manim' in sys.modules)"
+    code = "import sys, gananim, gananim.rendering.views, gananim.rendering.pipeline; print('manim' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
 
 
 def test_manim_blocks_do_not_load_matplotlib_or_the_views():
-    """The blocks share numpy helpers with the views through gananim.drawing, not by importing the views."""
+    """The blocks share numpy helpers with the views through gananim.rendering.drawing, not by importing the views."""
     import subprocess
 
-    code = ("import sys, gananim.manim.blocks, gananim.manim.scene, gananim.scene_runner; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib' or m.startswith('gananim.views')))")
+    code = ("import sys, gananim.rendering.manim.blocks, gananim.rendering.manim.scene, gananim.rendering.scenes; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib' or m.startswith('gananim.rendering.views')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 
@@ -414,7 +414,7 @@ def cards(name, recs):
     import manim
     from manim.renderer.cairo_renderer import CairoRenderer
 
-    from gananim.scene_runner import check_recordings, load_scene
+    from gananim.rendering.scenes import check_recordings, load_scene
 
     cls = load_scene(SCENES / f"{name}.py")
     with manim.tempconfig({"pixel_width": 160, "pixel_height": 90, "verbosity": "ERROR"}):
@@ -426,7 +426,7 @@ def cards(name, recs):
 def test_g_crawls_only_where_the_recording_says_so(games):
     """issue 10: the strong_discriminator scene's closing card said "G crawls" while its own V chart reached
     −2 log 2. The card now says it only where G's gradient vanished (or D stayed saturated) and V stayed away."""
-    from gananim.manim.words import Facts, at_optimum, crawls
+    from gananim.rendering.manim.words import Facts, at_optimum, crawls
 
     kinds = {k: {e.kind for e in analyse(r).events} for k, r in games.items()}
     assert "convergence" in kinds["conv"] and "vanishing_gradient" in kinds["vanish"]
@@ -453,7 +453,7 @@ def test_g_crawls_only_where_the_recording_says_so(games):
 def test_scene_cards_follow_the_recordings(recs, games):
     """Each scene's claims come from its recordings: a hop is announced only where one was detected, a
     comparison goes whichever way the numbers go, the 1D map's folds are counted."""
-    from gananim.manim.words import Facts
+    from gananim.rendering.manim.words import Facts
 
     subtitle, _, closing = cards("mode_hopping", [recs["hop"]])
     assert subtitle == "hop: 1 hop in 6 steps" and any("steps 2–3: the generator hops to mode 1" in line for line in closing)
@@ -481,7 +481,7 @@ def test_scenes_name_presets_that_exist():
     import re
 
     from gananim.lab.presets import list_presets
-    from gananim.scene_runner import load_scene
+    from gananim.rendering.scenes import load_scene
 
     known = {name for name, _ in list_presets()}
     for file in sorted(SCENES.glob("*.py")):

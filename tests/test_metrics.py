@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from gananim.errors import GananimError
-from gananim.grid import Grid
-from gananim.metrics import (CORE_SHARE, MMD_SAMPLES, MODE_SHARE, Reference, d_between_modes, grid_divergences, js,
+from gananim.recording.grid import Grid
+from gananim.analysis.metrics import (CORE_SHARE, MMD_SAMPLES, MODE_SHARE, Reference, d_between_modes, grid_divergences, js,
                              definiteness, kernel_mean, kl, metrics, mmd2, mode_coverage, protocol_fit, reverse_kl, w1_1d)
-from gananim.targets import Mixture, Ring
+from gananim.kinds.points.targets import Mixture, Ring
 
 RING = Ring(8, 0.01)
 

@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "v1-2d"
 NO_TORCH = 'import sys; sys.modules["torch"] = None; '
-CLI = NO_TORCH + "from gananim.cli import main; sys.exit(main(sys.argv[1:]))"
+CLI = NO_TORCH + "from gananim.cli.commands import main; sys.exit(main(sys.argv[1:]))"
 
 
 def run(code: str, *args, cwd: Path) -> subprocess.CompletedProcess:
@@ -41,7 +41,7 @@ def test_load_render_and_the_cli_work_without_torch(recording, tmp_path):
 rec = gananim.load(sys.argv[1])
 print(len(rec))
 print(gananim.render(rec, out=sys.argv[2], size=(160, 120), fps=10))
-print(sorted(m for m in sys.modules if m in ("gananim.recorder", "gananim.curvature") or m.startswith("gananim.lab.")))
+print(sorted(m for m in sys.modules if m in ("gananim.record.recorder", "gananim.record.curvature") or m.startswith("gananim.lab.")))
 """
     done = run(code, recording, tmp_path / "api.mp4", cwd=tmp_path)
     assert done.returncode == 0, done.stderr

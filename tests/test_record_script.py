@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import gananim
-from gananim.cli import main
+from gananim.cli.commands import main
 
 SCRIPTS = Path(__file__).parent / "scripts"
 ROOT = Path(__file__).parent.parent
@@ -40,7 +40,7 @@ def test_a_recorded_script_runs_as_it_would_plainly(tmp_path):
     """Same stdout (its argv, cwd, __name__, losses, the RNG stream after training), exit code and final weights."""
     script, args = str(SCRIPTS / "plain_loop.py"), ["--steps", "12", "--exit", "3"]
     plain = python(tmp_path, script, *args, "--save", "plain.pt")
-    recorded = python(tmp_path, "-m", "gananim.cli", "record", "--every", "3", "--out", "rec", "--",
+    recorded = python(tmp_path, "-m", "gananim.cli.commands", "record", "--every", "3", "--out", "rec", "--",
                       "python", script, *args, "--save", "recorded.pt")
     assert plain.returncode == recorded.returncode == 3, recorded.stderr
     assert recorded.stdout.replace("recorded.pt", "plain.pt") == plain.stdout and "rng" in plain.stdout and "name __main__" in plain.stdout

@@ -15,9 +15,10 @@ import torch
 from torch import nn
 
 import gananim
-from gananim import ProbeOptions, Recorder, objectives
+from gananim import ProbeOptions, Recorder
+from gananim.record import objectives
 from gananim.errors import GananimError
-from gananim.targets import make_target
+from gananim.kinds.points.targets import make_target
 
 RING = {"kind": "ring", "n": 8, "radius": 1.0, "sigma": 0.05}
 SMALL = ProbeOptions(n_samples=16, grid_size=8, latent_grid=5, density_samples=500, real_samples=64)
@@ -305,7 +306,7 @@ CRASHING_LOOP = textwrap.dedent("""
     import sys, time, torch
     from torch import nn
     from gananim import ProbeOptions, Recorder
-    from gananim.targets import make_target
+    from gananim.kinds.points.targets import make_target
     G = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 2))
     D = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
     rec = Recorder(sys.argv[1], G, D, data=make_target({"kind": "ring", "n": 8, "sigma": 0.05}), every=1,
@@ -358,14 +359,14 @@ def test_snapshots_hold_probes_not_metrics(tmp_path):
 
 def test_default_sample_count_is_the_protocols():
     """The VEEGAN/PacGAN protocol scores 2,500 samples: the default stores that many, so the metric is recomputable."""
-    from gananim.metrics import PROTOCOL_SAMPLES
+    from gananim.analysis.metrics import PROTOCOL_SAMPLES
 
     assert ProbeOptions().n_samples == PROTOCOL_SAMPLES
 
 
 def test_curvature_every_k_steps(tmp_path):
-    """The linear Goodfellow game: Hessian eigenvalues of V every 2 steps match gananim.curvature directly."""
-    from gananim import curvature
+    """The linear Goodfellow game: Hessian eigenvalues of V every 2 steps match gananim.record.curvature directly."""
+    from gananim.record import curvature
 
     G, D = nn.Linear(1, 1), nn.Linear(1, 1)
     target = make_target({"kind": "gaussian", "mean": [5.0], "sigma": 1.0})

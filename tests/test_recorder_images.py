@@ -14,8 +14,8 @@ from torch import nn
 import gananim
 from gananim import ProbeOptions, Recorder
 from gananim.errors import GananimError
-from gananim.images import to_float, to_uint8
-from gananim.targets import make_target
+from gananim.kinds.images.pixels import to_float, to_uint8
+from gananim.kinds.points.targets import make_target
 
 CORNERS = [(1, 1), (1, 5), (5, 1), (5, 5)]  # (row, col) of each class's blob
 SMALL = ProbeOptions(image_samples=24, image_real=20, image_grad_samples=8, n_images=12, interp_paths=2, interp_points=5, d_bins=10)
@@ -121,7 +121,7 @@ def test_the_recording_read_back_with_numpy_alone_is_what_the_models_give(tmp_pa
     proj = (fake.reshape(24, -1) - fixed["pca_mean"]) @ fixed["pca_components"].T
     np.testing.assert_allclose(chunk["proj"][0], proj, atol=1e-4)
     np.testing.assert_allclose(fixed["real_proj"], (real.reshape(20, -1) - fixed["pca_mean"]) @ fixed["pca_components"].T, atol=1e-4)
-    grid = gananim.grid.Grid.from_dict(manifest["grid"])
+    grid = gananim.recording.grid.Grid.from_dict(manifest["grid"])
     np.testing.assert_allclose(chunk["density"][0], grid.histogram(chunk["proj"][0]), rtol=1e-6)
     np.testing.assert_allclose(chunk["d_fake"][0], d_fake, rtol=1e-5)
     np.testing.assert_allclose(chunk["d_real"][0], d_real, rtol=1e-5)
@@ -307,7 +307,7 @@ def test_probed_snapshots_reach_the_disk_on_flush_and_when_training_crashes(tmp_
 
 def test_a_numpy_classifier_is_stored_with_the_recording(tmp_path):
     """The built-in kind: numpy weights in fixed.npz, real features and class frequencies from its argmax."""
-    class Corners:  # the interface gananim.classifier's digits classifier has
+    class Corners:  # the interface gananim.kinds.images.classifier's digits classifier has
         name, accuracy = "corners", 1.0
         w0 = BlobClassifier().masks.numpy().T.copy()
 

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 import torch
 
-from gananim import encode
+from gananim.rendering import encode
 from gananim.analysis import analyse
 from gananim.errors import GananimError
-from gananim.views import Frame, make_style
-from gananim.pipeline import (CAPTION_SECONDS, Timeline, captions_vtt, chapters_vtt, default_seconds, default_view,
+from gananim.rendering.views import Frame, make_style
+from gananim.rendering.pipeline import (CAPTION_SECONDS, Timeline, captions_vtt, chapters_vtt, default_seconds, default_view,
                               parse_steps, render, render_files)
 from media import faststart_ok
 from synthetic import record_known
@@ -150,7 +150,7 @@ def test_an_existing_file_survives_a_failed_render(rec, tmp_path):
 
 def test_top_level_render_and_notebook_display(rec, tmp_path):
     import gananim
-    from gananim.notebook import video_html
+    from gananim.rendering.notebook import video_html
 
     assert gananim.render(rec, "mapping", tmp_path / "n.mp4", size=(160, 120)) == tmp_path / "n.mp4"
     page = video_html(rec)  # what IPython shows for a Recording (tests/test_notebook.py: the registration)
@@ -223,7 +223,7 @@ def test_embed_gets_captions_chapters_and_an_event_poster(diverging, tmp_path):
 
 def test_captions_stay_up_long_enough_to_read():
     """A short event's caption stays CAPTION_SECONDS, cut at the next caption and at the clip's end; text escaped."""
-    from gananim.events import Event
+    from gananim.analysis.events import Event
 
     timeline = Timeline.make(np.arange(0, 100, 10), 10, duration=10)  # a snapshot a second
     events = [Event("collapse", 10, 10, "a <b> & c"), Event("sway", 30, 30, "second"), Event("sway", 90, 90, "last")]

@@ -14,7 +14,8 @@ import pytest
 
 import gananim
 from gananim.errors import GananimError
-from gananim.store import RecordingWriter, load
+from gananim.recording.reader import load
+from gananim.recording.writer import RecordingWriter
 from test_store import FIXED, MANIFEST, files_of, snapshot, write
 
 
@@ -91,7 +92,7 @@ def test_a_folder_holding_only_a_lock_file_counts_as_empty(tmp_path):
 HOLD = """
 import json, sys
 import numpy as np
-from gananim.store import RecordingWriter
+from gananim.recording.writer import RecordingWriter
 writer = RecordingWriter(sys.argv[1], json.loads(sys.argv[2]), {"latents": np.zeros((5, 2), np.float32),
                          "latent_grid": np.zeros((9, 2), np.float32)}, overwrite=True)
 print("holding", flush=True)
@@ -243,7 +244,7 @@ def test_resume_on_a_read_only_recording(tmp_path, monkeypatch):
 
 
 def test_analyze_on_a_read_only_recording(tmp_path, monkeypatch, capsys):
-    from gananim.cli import main
+    from gananim.cli.commands import main
 
     write(tmp_path / "r", range(3))
     read_only(monkeypatch, tmp_path / "r")
@@ -255,7 +256,7 @@ def test_analyze_on_a_read_only_recording(tmp_path, monkeypatch, capsys):
 
 def test_record_resume_on_a_read_only_recording(tmp_path, monkeypatch, capsys):
     """Through the CLI and the lab: the checkpoint reads fine, the writer cannot write."""
-    from gananim.cli import main
+    from gananim.cli.commands import main
     from gananim.lab.presets import preset_path
 
     config = tmp_path / "mine.toml"
@@ -271,10 +272,10 @@ def test_record_resume_on_a_read_only_recording(tmp_path, monkeypatch, capsys):
     assert files_of(out) == before
 
 
-# --- gananim.atomic ---------------------------------------------------------------------------------------------
+# --- gananim.recording.atomic ---------------------------------------------------------------------------------------------
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
-    from gananim.atomic import atomic_write, write_bytes
+    from gananim.recording.atomic import atomic_write, write_bytes
 
     write_bytes(tmp_path / "f", b"old")
 
@@ -291,7 +292,7 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
                                          (errno.EACCES, "read-only (no write permission)"),
                                          (errno.EROFS, "on a read-only file system"), (errno.EIO, None)])
 def test_atomic_write_explains_what_a_user_can_fix(tmp_path, monkeypatch, code, words):
-    from gananim.atomic import write_bytes
+    from gananim.recording.atomic import write_bytes
 
     def fail(*args):
         raise OSError(code, os.strerror(code))

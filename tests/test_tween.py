@@ -5,9 +5,9 @@ import pytest
 import torch
 from dataclasses import replace
 
-from gananim.pipeline import render
-from gananim.views import Frame, make_style
-from gananim.views.tween import BLENDED, blend, position
+from gananim.rendering.pipeline import render
+from gananim.rendering.views import Frame, make_style
+from gananim.rendering.views.tween import BLENDED, blend, position
 from media import decode_frames
 from synthetic import record_known
 

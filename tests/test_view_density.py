@@ -5,9 +5,9 @@ import pytest
 import torch
 
 from gananim.errors import GananimError
-from gananim.pipeline import default_view, render
-from gananim.targets import make_target
-from gananim.views import Frame, make_style, render_frame
+from gananim.rendering.pipeline import default_view, render
+from gananim.kinds.points.targets import make_target
+from gananim.rendering.views import Frame, make_style, render_frame
 from media import decode_frames
 from synthetic import record_known
 

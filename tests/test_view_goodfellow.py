@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from gananim.errors import GananimError
-from gananim.targets import make_target
-from gananim.views import Frame, make_style, render_frame
+from gananim.kinds.points.targets import make_target
+from gananim.rendering.views import Frame, make_style, render_frame
 from synthetic import record_known
 
 DATA = make_target({"kind": "gaussian", "mean": [5.0], "sigma": 1.0})  # view box [0.2, 9.8]

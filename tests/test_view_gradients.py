@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from gananim.errors import GananimError
-from gananim.views import Frame, make_style, render_frame
-from gananim.views.gradients import MAX_LENGTH, TARGET
+from gananim.rendering.views import Frame, make_style, render_frame
+from gananim.rendering.views.gradients import MAX_LENGTH, TARGET
 from synthetic import record_known
 
 BOX = [(-4.0, 4.0), (-4.0, 4.0)]

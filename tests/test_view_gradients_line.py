@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import torch
 
-from gananim.targets import make_target
-from gananim.views import Frame, make_style, render_frame
-from gananim.views.gradients import TARGET, push
-from gananim.views.gradients_line import LineGradients
+from gananim.kinds.points.targets import make_target
+from gananim.rendering.views import Frame, make_style, render_frame
+from gananim.rendering.views.gradients import TARGET, push
+from gananim.rendering.views.gradients_line import LineGradients
 from synthetic import record_known
 
 DATA = make_target({"kind": "gaussian", "mean": [2.0], "sigma": 0.5})

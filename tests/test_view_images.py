@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 
 from gananim.errors import GananimError
-from gananim.images import to_float, to_uint8
-from gananim.pipeline import default_view, render, render_files
-from gananim.store import load
-from gananim.tiles import BAD_MARK, BAD_RGB, mosaic
-from gananim.views import Frame, make_style, render_frame
+from gananim.kinds.images.pixels import to_float, to_uint8
+from gananim.rendering.pipeline import default_view, render, render_files
+from gananim.recording.reader import load
+from gananim.rendering.tiles import BAD_MARK, BAD_RGB, mosaic
+from gananim.rendering.views import Frame, make_style, render_frame
 from image_recording import LATENT, RANGE, classes, generate, write_image_recording
 from media import decode_frames
 from synthetic import record_known
@@ -136,7 +136,7 @@ def test_digits_collapse_scene(rec, tmp_path, assert_frame):
     pytest.importorskip("manim")
     from pathlib import Path
 
-    from gananim.scene_runner import check_recordings, load_scene, render_stills
+    from gananim.rendering.scenes import check_recordings, load_scene, render_stills
 
     cls = load_scene(Path(__file__).parent.parent / "scenes" / "digits_collapse.py")
     points = record_known(tmp_path / "pts", lambda z, t: z, lambda x, t: x[:, 0], 2, [(-2.0, 2.0), (-2.0, 2.0)])
@@ -173,7 +173,7 @@ def test_digits_collapse_scene_closing_card_dates_its_events(tmp_path):
     from types import SimpleNamespace
 
     from gananim.analysis import analyse
-    from gananim.scene_runner import load_scene
+    from gananim.rendering.scenes import load_scene
 
     cls = load_scene(Path(__file__).parent.parent / "scenes" / "digits_collapse.py")
     rec = write_image_recording(tmp_path / "blobs", snapshots=4, nonfinite=BAD)

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from gananim.targets import make_target
-from gananim.views import Frame, make_style, render_frame
-from gananim.views.mapping import MAX_SAMPLE_ARROWS
+from gananim.kinds.points.targets import make_target
+from gananim.rendering.views import Frame, make_style, render_frame
+from gananim.rendering.views.mapping import MAX_SAMPLE_ARROWS
 from synthetic import record_known
 
 LATENT = 15

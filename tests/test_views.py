@@ -10,9 +10,9 @@ from matplotlib.axes import Axes
 from matplotlib.text import Text
 
 from gananim.errors import GananimError
-from gananim.targets import Ring
-from gananim.views import Frame, make_style, render_frame
-from gananim.views.modes import ModesPanel
+from gananim.kinds.points.targets import Ring
+from gananim.rendering.views import Frame, make_style, render_frame
+from gananim.rendering.views.modes import ModesPanel
 from synthetic import record_known
 
 BOX = [(-4.0, 4.0), (-4.0, 4.0)]
@@ -140,7 +140,7 @@ def test_numpy_ramps_match_matplotlib_colormaps(colours):
     """The manim blocks colour D with drawing.Ramp and never load matplotlib: its colours must be matplotlib's, exactly."""
     from matplotlib.colors import LinearSegmentedColormap
 
-    from gananim import drawing
+    from gananim.rendering import drawing
 
     hexes = getattr(drawing, colours)
     values = np.concatenate([np.linspace(0, 1, 20001), (np.arange(64) + 0.5) / 64, [0.0, 1.0, -0.3, 1.7]])
@@ -151,7 +151,7 @@ def test_drawing_helpers_import_without_matplotlib():
     import subprocess
     import sys
 
-    code = "import sys, gananim.drawing; print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))"
+    code = "import sys, gananim.rendering.drawing; print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 
@@ -294,8 +294,8 @@ def test_surface_marks_a_density_peak_over_its_colour_scale(moving):
 
 
 def test_circle_is_outlined_exactly(tmp_path):
-    from gananim.drawing import data_outline
-    from gananim.targets import make_target
+    from gananim.rendering.drawing import data_outline
+    from gananim.kinds.points.targets import make_target
 
     rec = record_known(tmp_path / "circle", lambda z, t: 0.5 * z, left_is_real, 2, make_target({"kind": "circle", "radius": 1.0}))
     (line,) = data_outline(rec)

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from gananim import encode
-from gananim.encode import EMBED_GIF, EMBED_GIF_MB, encoder_options, probe, write_embed
+from gananim.rendering import encode
+from gananim.rendering.encode import EMBED_GIF, EMBED_GIF_MB, encoder_options, probe, write_embed
 from gananim.errors import GananimError
-from gananim.pipeline import render_files
+from gananim.rendering.pipeline import render_files
 from synthetic import record_known
 
 

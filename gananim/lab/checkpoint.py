@@ -8,8 +8,8 @@ from pathlib import Path
 
 import torch
 
-from gananim import atomic
-from gananim.config import config_from_dict
+from gananim.recording import atomic
+from gananim.lab.config import config_from_dict
 from gananim.errors import GananimError
 from gananim.lab.state import LabState
 

@@ -1,7 +1,7 @@
 """The lab's image data: real images a run trains on, drawn like a target's samples (numpy; torch-free).
 
     [target]
-    kind = "digits"        # scikit-learn's bundled 8×8 digits, on [-1, 1] (gananim.datasets)
+    kind = "digits"        # scikit-learn's bundled 8×8 digits, on [-1, 1] (gananim.kinds.images.datasets)
 
 An ImageData stands where a 1D/2D gananim Target stands in the lab: `sample(n, rng)` draws n images (with
 replacement), `shape` is one image's (C, H, W). It keeps the labels, so a recording of it stores the data's true
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gananim.errors import GananimError
-from gananim.targets import Target, make_target
+from gananim.kinds.points.targets import Target, make_target
 
 IMAGE_KINDS = ("digits",)
 
@@ -48,13 +48,13 @@ def is_image_config(target_cfg) -> bool:
 
 
 def make_data(target_cfg: dict) -> Target | ImageData:
-    """The run's data: image data for kind "digits", else the 1D/2D target (gananim.targets.make_target)."""
+    """The run's data: image data for kind "digits", else the 1D/2D target (gananim.kinds.points.targets.make_target)."""
     if not is_image_config(target_cfg):
         return make_target(target_cfg)
     extra = sorted(set(target_cfg) - {"kind"})
     if extra:
         raise GananimError(f"target kind {target_cfg['kind']!r} takes no other keys; remove {', '.join(extra)}")
-    from gananim.datasets import DIGITS_CLASSES, load_digits
+    from gananim.kinds.images.datasets import DIGITS_CLASSES, load_digits
 
     digits = load_digits()
     return ImageData("digits", digits.images, digits.labels, DIGITS_CLASSES)

@@ -15,7 +15,7 @@ import math
 
 from torch import nn
 
-from gananim.config import ModelConfig
+from gananim.lab.config import ModelConfig
 from gananim.errors import GananimError
 from gananim.lab.models import LEAKY_SLOPE, build_mlp
 

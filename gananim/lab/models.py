@@ -12,7 +12,7 @@ import math
 import torch
 from torch import nn
 
-from gananim.config import LatentConfig, ModelConfig
+from gananim.lab.config import LatentConfig, ModelConfig
 from gananim.errors import GananimError
 
 LEAKY_SLOPE = 0.2

@@ -8,7 +8,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from gananim.config import Config, load_config
+from gananim.lab.config import Config, load_config
 from gananim.errors import GananimError
 
 PRESET_DIR = Path(__file__).with_name("presets")

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from gananim.config import Config, OptimConfig
+from gananim.lab.config import Config, OptimConfig
 from gananim.errors import GananimError
 from gananim.lab.checks import gaussian_params
 from gananim.lab.image_data import ImageData
@@ -27,7 +27,7 @@ from gananim.lab.models import (
     build_generator,
     sample_latent,
 )
-from gananim.targets import Target
+from gananim.kinds.points.targets import Target
 
 LAB_STREAM = 0x6C6162  # "lab": keeps the training RNG streams apart from the recorder's (seeded from seed, seed+2, ...)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import torch
 
-from gananim.config import Config
+from gananim.lab.config import Config
 from gananim.errors import GananimError
 from gananim.lab import baselines, game
 from gananim.lab.checkpoint import CHECKPOINT, capture, config_difference, load_checkpoint, restore, save_checkpoint
@@ -61,7 +61,7 @@ def run(config: Config, out: Path | str, *, overwrite: bool = False, resume: boo
     `gananim.lab.train`, level WARNING). The whole config is checked and the models and optimisers
     built before anything is written.
     """
-    from gananim.recorder import Recorder  # torch side; keeps `import gananim.lab` light
+    from gananim.record.recorder import Recorder  # torch side; keeps `import gananim.lab` light
 
     config.validate()
     if overwrite and resume:
@@ -117,7 +117,7 @@ def _data_args(config: Config, target) -> dict:
     labels and the built-in classifier behind class coverage (trained at first use, then cached)."""
     if not isinstance(target, ImageData):
         return {"data": target, "view_box": config.view_box}
-    from gananim.classifier import digits_classifier
+    from gananim.kinds.images.classifier import digits_classifier
 
     return {"data": target.images, "labels": target.labels, "classifier": digits_classifier()}
 
@@ -180,7 +180,7 @@ def _start_over(out: Path, config: Config) -> bool:
     before its first checkpoint), which the new run replaces; False when OUT is empty or absent.
     Anything else in OUT is refused and left untouched.
     """
-    from gananim.store import load  # numpy side: reads the manifest and the steps, nothing else
+    from gananim.recording.reader import load  # numpy side: reads the manifest and the steps, nothing else
 
     if not out.exists() or (out.is_dir() and not any(out.iterdir())):
         log.warning(f"nothing to resume in {out} (no {CHECKPOINT}): starting from step 0")

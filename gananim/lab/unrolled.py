@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import torch
 
-from gananim import objectives as losses  # the game objectives live outside the lab
+from gananim.record import objectives as losses  # the game objectives live outside the lab
 from gananim.lab.models import pack_samples
 from gananim.lab.state import LabState
 

@@ -1,0 +1,58 @@
+"""What every `gananim` command shares: Ctrl-C notes, option types, the lines that say what was written."""
+
+from __future__ import annotations
+
+import functools
+import math
+from pathlib import Path
+
+import click
+
+from gananim.analysis.summary import human_size
+from gananim.cli.terminal import say
+
+
+class Interrupted(Exception):
+    """Ctrl-C inside a command, carrying what was (not) written and how to go on."""
+
+
+def on_interrupt(note):
+    """Turn Ctrl-C inside a command into Interrupted(note), note a string or a function of the command's options."""
+
+    def wrap(command):
+        @functools.wraps(command)
+        def run(*args, **kwargs):
+            try:
+                return command(*args, **kwargs)
+            except KeyboardInterrupt:
+                raise Interrupted(note(**kwargs) if callable(note) else note) from None
+
+        return run
+
+    return wrap
+
+
+class Finite(click.FloatRange):
+    """A FloatRange that also refuses nan and inf (click lets them through: nan compares False with any bound)."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+NOTHING_WRITTEN = "interrupted: nothing was written"
+VIEW_HELP = ("1D/2D points: goodfellow-1d, mapping, surface, density, mountains, gradients; images: grid, interp, projection, "
+             "d-hist; either: dashboard [default: by the recording: grid for images].")
+NO_VIDEO = "interrupted: no video was written (video files appear only once complete)"
+
+
+def wrote(written: list[Path]) -> None:
+    say("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
+
+
+def announce(target: Path, frames: int, fps: float) -> None:
+    """Say where the render goes before the first frame is drawn (a bare `render` writes into ./renders/)."""
+    into = f"into {target}{'/' if target.suffix == '' else ''}"
+    say(f"rendering {frames:,} frames ({frames / fps:.1f} s at {fps:g} fps) {into}")

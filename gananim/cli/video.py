@@ -1,0 +1,103 @@
+"""The `gananim` commands that write videos: render (views), scene (manim explainers), export (TensorBoard, W&B)."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import click
+
+from gananim.cli.kit import NO_VIDEO, VIEW_HELP, Finite, announce, on_interrupt, wrote
+from gananim.errors import GananimError
+from gananim.cli.terminal import LazyProgress, render_columns, say
+
+
+@click.command()
+@click.argument("runs", nargs=-1, required=True, metavar="RUN...", type=click.Path(path_type=Path))
+@click.option("--view", help=VIEW_HELP)
+@click.option("--out", type=click.Path(path_type=Path), help="FILE.mp4|.webm|.gif, or a folder for all web formats.")
+@click.option("--embed", is_flag=True, help="Write WebM, MP4, GIF, a poster and an HTML snippet into a folder.")
+@click.option("--size", default="720p", show_default=True, help="720p, 1080p, square or WIDTHxHEIGHT (at most 7680x4320).")
+@click.option("--fps", type=Finite(min=1, max=120), default=30, show_default=True)
+@click.option("--steps", "step_range", metavar="A:B", help="Only training steps A to B.")
+@click.option("--speed", type=Finite(min=0.01), default=1.0, show_default=True, help="Play faster than the default length (2 = half as long).")
+@click.option("--duration", type=Finite(min=0.1), help="Video length in seconds [default: 8-20, from the snapshot count].")
+@click.option("--dashboard", is_flag=True, help="Put the dashboard beside the view.")
+@click.option("--max-mb", type=Finite(min=0.01), help="Size budget for GIFs: met by lowering fps and size [--embed: 3].")
+@click.option("--crf", multiple=True, metavar="N|FORMAT=N",
+              help="Video quality, lower is better and larger: MP4 0-51 [20], WebM 0-63 [33]; N sets both, mp4=N one.")
+@click.option("--preset", metavar="NAME", help="Encoding speed, x264's names ultrafast..veryslow (slower: smaller) [veryfast].")
+@click.option("--controls", is_flag=True, help="--embed: show the browser's play/pause bar in the snippet.")
+@click.option("--title", help="Title on every frame [default: the experiment's name].")
+@click.option("--slowmo", type=Finite(min=1), is_flag=False, flag_value=3.0, default=1.0,
+              help="Slow down around detected events: each snapshot shown FACTOR times as long [flag alone: 3].")
+# Scenes moved to `gananim scene`; the old options stay, hidden, only to say so.
+@click.option("--scene", "scene_file", hidden=True)
+@click.option("--quality", hidden=True)
+@on_interrupt(NO_VIDEO)
+def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashboard, max_mb, crf, preset, controls, title,
+           slowmo, scene_file, quality) -> None:
+    """Render RUN (or 2–4 RUNs side by side) to web-ready video."""
+    if scene_file is not None or quality is not None:
+        argv = ["gananim", "scene", scene_file or "scenes/NAME.py", *map(str, runs), *(["--quality", quality] if quality else [])]
+        raise GananimError(f"render draws views; scenes have their own command: {shlex.join(argv)}")
+    from gananim.rendering.pipeline import render_files as render_runs
+    from gananim.recording.reader import load
+
+    recs = [load(r) for r in runs]
+    with LazyProgress(*render_columns()) as progress:
+        written = render_runs(recs, view, out, size=size, fps=fps, steps=step_range, speed=speed, duration=duration,
+                              embed=embed, dashboard=dashboard, max_mb=max_mb, title=title, slowmo=slowmo,
+                              crf=crf, preset=preset, controls=controls, announce=announce, progress=progress.update)
+    wrote(written)
+
+
+@click.command(short_help="Render a manim explainer scene of RUN(s).")
+@click.argument("script", type=click.Path(path_type=Path))
+@click.argument("runs", nargs=-1, required=True, metavar="RUN...", type=click.Path(path_type=Path))
+@click.option("--quality", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True,
+              help="480p at 15 fps, 720p at 30 or 1080p at 30.")
+@click.option("--out", type=click.Path(path_type=Path), help="FILE.mp4|.webm|.gif, or a folder for all web formats.")
+@click.option("--embed", is_flag=True, help="Write WebM, MP4, GIF, a poster and an HTML snippet into a folder.")
+@click.option("--max-mb", type=Finite(min=0.01), help="Size budget for GIFs: met by lowering fps and size.")
+@on_interrupt(NO_VIDEO)
+def scene(script, runs, quality, out, embed, max_mb) -> None:
+    """Render the manim explainer SCRIPT (e.g. scenes/mode_hopping.py) of RUN (or several RUNs).
+
+    Needs the scenes extra: pip install 'gananim[scenes]'.
+    """
+    if script.suffix != ".py":
+        raise GananimError(f"{script} is not a scene script (a .py file): the script comes first, "
+                           f"e.g. `gananim scene scenes/mode_hopping.py runs/four-points`")
+    from gananim.rendering.scenes import render_scene
+    from gananim.recording.reader import load
+
+    recs = [load(r) for r in runs]  # a wrong path is refused before manim is imported (seconds)
+    with LazyProgress(*render_columns("scene")) as progress:
+        written = render_scene(recs, script, out, quality=quality, embed=embed, max_mb=max_mb, progress=progress.update)
+    wrote(written)
+
+
+@click.command("export")
+@click.argument("run", type=click.Path(path_type=Path))
+@click.option("--tensorboard", "tensorboard_dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="Write TensorBoard event files into DIR/NAME: scalars, events, the clip as a GIF.")
+@click.option("--wandb", "to_wandb", is_flag=True, help="Log to Weights & Biases: scalars, the clip as a wandb.Video.")
+@click.option("--project", help="wandb project [default: gananim].")
+@click.option("--name", help="wandb run name [default: the experiment's name].")
+@click.option("--overwrite", is_flag=True, help="Replace this recording's earlier TensorBoard event files.")
+@click.option("--view", help="The clip's view, as for `gananim render` [default: by data and D].")
+@click.option("--size", default="640x360", show_default=True, help="The clip's size: 720p, square or WIDTHxHEIGHT.")
+@click.option("--fps", type=Finite(min=1, max=60), default=15, show_default=True)
+@click.option("--duration", type=Finite(min=0.1), help="The clip's length in seconds [default: 8-20, from the snapshot count].")
+@click.option("--dashboard", is_flag=True, help="Put the dashboard beside the view.")
+@on_interrupt("interrupted: the export may be incomplete; run it again (with --overwrite for --tensorboard)")
+def export_run(run, tensorboard_dir, to_wandb, project, name, overwrite, view, size, fps, duration, dashboard) -> None:
+    """Export RUN's scalars, events and rendered clip to TensorBoard and/or Weights & Biases."""
+    from gananim.rendering.export import export
+
+    with LazyProgress(*render_columns()) as progress:
+        done = export(run, tensorboard=tensorboard_dir, wandb=to_wandb, project=project, name=name, overwrite=overwrite,
+                      view=view, size=size, fps=fps, duration=duration, dashboard=dashboard, progress=progress.update)
+    for line in done:
+        say(f"exported to {line}")

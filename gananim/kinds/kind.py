@@ -1,0 +1,112 @@
+"""The Kind protocol: what one kind of data (points, images, ...) adds to each stage of the pipeline.
+
+A kind is one folder under gananim/kinds/ and one `Kind` subclass registered in gananim.kinds. The stages know
+only this interface: the Recorder asks each kind whether it `accepts` the generator's output and gets its prober;
+the reader checks and reads a recording's arrays through its kind; the analysis measures through it; `info` asks it
+for its rows; the renderer asks it which views draw it and which one is its headline. This module is numpy-only:
+what a kind needs from torch (its prober) or matplotlib (its views) it imports when asked for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
+
+import numpy as np
+
+if TYPE_CHECKING:  # the stages' types, for the signatures only: a kind imports none of them at module level
+    from gananim.analysis.events import Event
+    from gananim.recording.reader import Recording
+
+
+class Kind:
+    """One kind of data. Subclasses set the class attributes and implement the methods their stages use."""
+
+    name: ClassVar[str] = ""
+    version: ClassVar[int] = 2  # the format version its recordings are written with (gananim.recording.layout)
+    manifest_fields: ClassVar[dict] = {}  # its manifest fields: name -> (required, check, what it must be)
+    arrays: ClassVar[tuple[str, ...]] = ()  # the arrays a snapshot of this kind may store, besides samples/density
+    fields: ClassVar[dict[str, str]] = {}  # Snapshot attribute -> stored array, where the names differ
+    views_module: ClassVar[str | None] = None  # the module whose import registers this kind's views
+
+    # --- record (torch) -------------------------------------------------------------------------------
+
+    def accepts(self, g_shape: tuple[int, ...]) -> bool:
+        """Whether a generator whose one sample has shape `g_shape` makes a recording of this kind."""
+        return False
+
+    def prober(self, setup: Any):
+        """The object that snapshots the models (gananim.record.prober.Prober), built from a ProberSetup."""
+        raise NotImplementedError
+
+    # --- the recording on disk ------------------------------------------------------------------------
+
+    def check_fixed(self, fixed: dict, manifest: dict, grid_shape: tuple, file: Path) -> None:
+        """fixed.npz holds what the reader and the views rely on, sized as the manifest says."""
+
+    def check_chunk(self, chunk: dict, manifest: dict, grid_shape: tuple, fixed: dict, file: Path) -> None:
+        """Every snapshot array of a chunk has one entry per step, sized as the manifest says."""
+
+    def grid_dims(self, manifest: dict) -> int:
+        """How many dimensions the manifest's grid (the density's) has."""
+        return 2
+
+    def read_fields(self, get: Callable[[str], np.ndarray | None]) -> dict[str, Any]:
+        """A stored snapshot's kind-specific Snapshot attributes, read with `get(array name)` (None if absent)."""
+        return {attr: get(self.fields.get(attr, attr)) for attr in self.snapshot_attrs()}
+
+    def snapshot_attrs(self) -> tuple[str, ...]:
+        """The Snapshot attributes this kind fills (its arrays, under their Snapshot names)."""
+        stored = {v: k for k, v in self.fields.items()}
+        return tuple(stored.get(a, a) for a in self.arrays)
+
+    def sample_shape(self, manifest: dict) -> tuple[int, ...]:
+        """One sample's shape."""
+        return tuple(manifest["sample_shape"])
+
+    def is_image(self, manifest: dict) -> bool:
+        """Whether samples are pictures (C, H, W)."""
+        return False
+
+    def value_range(self, manifest: dict) -> tuple[float, float] | None:
+        """The data's value range where samples are stored as levels on it, else None."""
+        return None
+
+    def what(self, rec: Recording) -> str:
+        """A recording's data in a few words, for messages ("2D points", "8x8 images")."""
+        return f"samples of shape {'x'.join(map(str, rec.sample_shape))}"
+
+    # --- analysis -------------------------------------------------------------------------------------
+
+    def reference(self, rec: Recording) -> tuple[Any, dict[str, float]]:
+        """(whether the 3σ mode protocol applies, or None; the real data's own metrics, what a perfect G scores)."""
+        return None, {}
+
+    def measure(self, rec: Recording, start: int) -> list[dict[str, float]]:
+        """The kind's metrics of snapshots start.. from their stored arrays, one dict per snapshot."""
+        return [{} for _ in range(start, len(rec))]
+
+    def events(self, rec: Recording, series: dict[str, np.ndarray]) -> list[Event]:
+        """Every event of these series: the game's scalar rules (gananim.analysis.events) and the kind's own."""
+        from gananim.analysis.events import detect_events
+
+        return detect_events(rec.steps, series)
+
+    # --- presenting -----------------------------------------------------------------------------------
+
+    def info_rows(self, rec: Recording) -> list[tuple[str, str]]:
+        """`gananim info`'s rows about the data and the latents."""
+        return [("data", self.what(rec))]
+
+    def default_view(self, recs: list[Recording]) -> str:
+        """The headline view for these recordings of this kind (drawn side by side when several)."""
+        raise NotImplementedError
+
+    def draws(self, view: type, rec: Recording) -> str | None:
+        """None if `view` (which lists this kind) can draw `rec`, else why not, as the end of a sentence."""
+        if getattr(view, "needs_discriminator", False) and not rec.manifest.get("has_discriminator"):
+            return "needs a discriminator, and this recording was made without one"
+        return None
+
+
+__all__ = ["Kind"]

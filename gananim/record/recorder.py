@@ -1,0 +1,381 @@
+"""Recorder: snapshots any PyTorch GAN every N steps without changing its training.
+
+    with Recorder("runs/ring8", generator=G, discriminator=D, data=target, every=10) as rec:
+        for step in range(n):
+            ...                                   # your own D and G updates
+            rec.step(step, d_loss=d_loss, g_loss=g_loss)   # every step's losses kept; a snapshot every 10
+
+The same three lines record an image GAN: `Recorder("runs/digits", G, D, data=images, every=10)` with `images`
+the real batch (n, C, H, W) (or (n, H, W), or vectors (n, d)) as an array or tensor.
+
+Probes run in eval mode, under their own seeded RNGs, with gradients taken by `torch.autograd.grad`
+(nothing lands in `.grad`), so the same seed with and without a Recorder ends with identical weights.
+A snapshot stores arrays and a few probe scalars only: metrics (mode coverage, divergences, ...) are
+computed later from the stored arrays, off the training path. Under torch.distributed only rank 0 records
+(gananim.record.distributed).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import operator
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from gananim import __version__
+from gananim.record import objectives
+from gananim.record.distributed import rank, unwrap
+from gananim.errors import GananimError
+from gananim.kinds.points.data import Prior, is_view_box
+from gananim.kinds.images.data import sample_shape_of
+from gananim.kinds.images.probe import ImageProber
+from gananim.kinds.points.probe import PointProber
+from gananim.record.options import ProbeOptions
+from gananim.record.probes import Players, check_d_output, check_module, infer_d_output, infer_latent_shape, probing, trainable
+from gananim.record.scalars import held, merged, to_floats
+from gananim.recording.writer import RecordingWriter
+from gananim.kinds.points.targets import Target
+
+HESSIAN_PARAMS = 200  # models this small get every eigenvalue of the exact Hessian of V (seeds/004's plots)
+
+
+class Recorder:
+    """Snapshots a generator/discriminator pair into a recording folder every `every` steps.
+
+    Recorder(path, generator, discriminator=None, data=None, every=None, *, probes=None, latent_dim=None,
+             latent_shape=None, prior="normal", prior_range=(-1, 1), d_output=None, loss="nonsaturating",
+             view_box=None, classifier=None, labels=None, overwrite=False, resume=False, purge_step=None, seed=0,
+             config=None)
+
+    The generator's output decides the recording's kind. 1D/2D samples, (n,), (n, 1) or (n, 2), make a "points"
+    recording (gananim.kinds.points.probe):
+    - `data`: a gananim Target, an array of real samples (n, 1) or (n, 2), or a view box (one (low, high) pair per
+      data dimension). `view_box=` overrides the box derived from a target or samples.
+    Anything larger, images (n, H, W) / (n, C, H, W) with C = 1 or 3 and vectors (n, d), makes an "images" recording
+    (gananim.kinds.images.probe: the fixed-latent sample grid, latent paths, a PCA plane, per-sample D scores):
+    - `data`: the real samples (array or tensor, any device), shaped like the generator's output;
+    - `classifier`: optional, for class coverage: a torch module or callable returning (n, K) logits of samples
+      shaped like G's output (run at each snapshot), or a built-in numpy classifier (gananim.kinds.images.user_classifier);
+      `labels`: the real data's classes (n,), else its class frequencies are the classifier's on the real batch.
+    - `every`: snapshot every N steps; None takes `probes.every` (default 10).
+    - `probes`: a `ProbeOptions` (sizes, grids, float16, curvature, flushing); None = the defaults. The lab's
+      `[record]` config table is this object.
+    - The models' set-up, rarely needed: `latent_dim` or `latent_shape` (inferred from G's first layer: a Linear's
+      in_features, a ConvTranspose2d's in_channels as (z, 1, 1), an Unflatten's size), `prior` ("normal" or
+      "uniform" on `prior_range`), `d_output` ("logits" or "probs", inferred from D's last module) and `loss`
+      (the G/D losses behind `g_grad_norm`/`d_grad_norm`: "minimax", "nonsaturating", "least_squares").
+    - `overwrite`/`resume`/`purge_step`: replace, or continue, an existing recording; `seed` seeds the fixed
+      latents and real batch; `config` is stored in the manifest as is.
+    Models in float16/float64 are probed in their own precision; snapshots are stored as float32 (float16 if asked).
+    """
+
+    def __init__(self, path: str | Path, generator: nn.Module, discriminator: nn.Module | None = None, data=None,
+                 every: int | None = None, *, probes: ProbeOptions | None = None, latent_dim: int | None = None,
+                 latent_shape=None, prior: str = "normal", prior_range: tuple[float, float] = (-1.0, 1.0),
+                 d_output: str | None = None, loss: str = "nonsaturating", view_box=None, classifier=None, labels=None,
+                 overwrite: bool = False, resume: bool = False, purge_step: int | None = None, seed: int = 0,
+                 config: dict | None = None, **removed):
+        _refuse_removed(removed)
+        generator, discriminator = unwrap(generator), unwrap(discriminator)  # DDP, torch.compile: probe the plain modules
+        check_module(generator, "generator")
+        check_module(discriminator, "discriminator", optional=True)
+        if probes is not None and not isinstance(probes, ProbeOptions):
+            raise GananimError(f"probes must be a gananim.ProbeOptions, got {type(probes).__name__}")
+        opts = dataclasses.replace(probes or ProbeOptions()).validate()  # a copy: later edits of `probes` change nothing
+        every = opts.every if every is None else every
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise GananimError(f"every must be an integer >= 1, got {every!r}")
+        self.every, self.options, self._path, self.writer = every, opts, Path(path), None
+        self._hook, self._closed, self._scalars_fn = None, False, None
+        if rank() != 0:  # one recording per run, rank 0's: another rank's Recorder does nothing (no probes, no files)
+            return
+        if latent_dim is not None and (isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1):
+            raise GananimError(f"latent_dim must be a positive integer (the generator's input size), got {latent_dim!r}")
+        if loss not in objectives.LOSSES:
+            raise GananimError(f"loss must be one of {', '.join(objectives.LOSSES)}, got {loss!r}")
+        if d_output is not None:
+            check_d_output(d_output)
+        if opts.curvature_every and discriminator is not None and not (trainable(generator) and trainable(discriminator)):
+            raise GananimError("curvature needs trainable parameters in both the generator and the discriminator; set curvature_every=0")
+        self.G, self.D, self.seed, self.loss = generator, discriminator, seed, loss
+        self.d_output = None if discriminator is None else d_output or infer_d_output(discriminator)
+        self.players = Players(generator, discriminator, self.d_output, loss)
+        self.device, self.dtype = self.players.device, self.players.dtype
+        shape = _latent_shape(latent_dim, latent_shape) or infer_latent_shape(generator)
+        self.latent_dim = math.prod(shape)
+        self.prior = Prior(self.latent_dim, prior, float(prior_range[0]), float(prior_range[1]))
+        g_shape = self._output_shape(shape, explicit=latent_dim is not None or latent_shape is not None)
+        self.prober = self._prober(g_shape, shape, data, view_box, classifier, labels, resume, path)
+        manifest = {"latent_dim": self.latent_dim, "prior": prior, "prior_range": [self.prior.low, self.prior.high],
+                    "d_output": self.d_output, "loss": loss, "every": every, "seed": seed,
+                    "has_discriminator": discriminator is not None, "config": config,
+                    "gananim_version": __version__, "torch_version": torch.__version__} | self.prober.manifest
+        self.writer = RecordingWriter(path, manifest, self.prober.fixed, overwrite=overwrite, resume=resume, float16=opts.float16,
+                                      flush_secs=opts.flush_secs, chunk_size=opts.chunk_size, convert=to_floats)
+        self.prober.bind(self.writer.fixed, self.writer.manifest, seed)  # a resumed recording keeps its own fixed arrays
+        self.grid = self.prober.grid
+        self._n_params = sum(p.numel() for m in (self.G, self.D) if m is not None for _, p in trainable(m))
+        self._purge_step = purge_step if resume else None
+        self._purge_pending = self._purge_dense_pending = resume
+        self._last_seen: int | None = None
+        self._last_scalars: dict = {}
+        self._last_snapshot: int | None = None
+        self._pending: list[tuple] = []  # probed snapshots not yet finished and handed to the store
+        self._count = 0
+
+    # --- set-up helpers -------------------------------------------------------------------------
+
+    def _output_shape(self, latent_shape: tuple[int, ...], explicit: bool) -> tuple[int, ...]:
+        """Run the generator once on two latents to learn the shape of one sample it outputs."""
+        z = self.prior.sample(2, self.seed).reshape(2, *latent_shape)
+        with probing(self.G), torch.no_grad():
+            try:
+                out = self.G(z.to(self.device, self.dtype))
+            except RuntimeError as e:
+                what = f"dimension {latent_shape[0]}" if len(latent_shape) == 1 else f"shape {latent_shape}"
+                hint = "check latent_dim= / latent_shape=" if explicit else "pass latent_dim= (or latent_shape=, e.g. (100, 1, 1))"
+                raise GananimError(f"the generator rejected latents of {what} ({str(e).splitlines()[0]}); {hint}") from None
+        if not isinstance(out, torch.Tensor) or out.ndim == 0 or len(out) != 2:
+            got = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+            raise GananimError(f"the generator returned {got} for 2 latents; it must return one sample per latent, shaped (n, ...)")
+        return tuple(out.shape[1:])
+
+    def _prober(self, g_shape, latent_shape, data, view_box, classifier, labels, resume, path):
+        """The points prober for 1D/2D samples (today's recordings), the images prober for anything larger."""
+        opts = self.options
+        if len(g_shape) == 0 or (len(g_shape) == 1 and g_shape[0] in (1, 2)):
+            data_dim = g_shape[0] if g_shape else 1
+            per = _per_sample(data)
+            if per is not None and math.prod(per) != data_dim and math.prod(per) > 2:
+                raise GananimError(f"the data's samples have shape {per} but the generator outputs {data_dim} number(s) per "
+                                   "sample; pass real data shaped like the generator's output")
+            if len(latent_shape) != 1:
+                raise GananimError(f"a generator of 1D or 2D samples takes flat latents (n, latent_dim), not {latent_shape}; pass latent_dim=")
+            if classifier is not None or labels is not None:
+                raise GananimError("classifier= and labels= are for recordings of images or vectors; 1D and 2D recordings measure mode coverage")
+            return PointProber(self.players, self.prior, opts, data, view_box, self.seed, data_dim, resume, path)
+        sample_shape = sample_shape_of(g_shape, "the generator's output")
+        if data is None or isinstance(data, Target) or is_view_box(data) or view_box is not None:
+            raise GananimError(f"the generator outputs samples of shape {g_shape}: targets and view boxes are for 1D or 2D data; "
+                               "pass data= an array or tensor of real samples shaped like the generator's output")
+        if opts.curvature_every:
+            raise GananimError("the curvature probes are for 1D and 2D recordings; set curvature_every=0")
+        if labels is not None and classifier is None:
+            raise GananimError("labels= give the data's class frequencies to a classifier: pass classifier= too")
+        return ImageProber(self.players, self.prior, latent_shape, opts, data, sample_shape, g_shape, self.seed,
+                           classifier=classifier, labels=labels)
+
+    # --- recording ------------------------------------------------------------------------------
+
+    def step(self, step: int, scalars: dict | None = None, **named) -> bool:
+        """Call once per training step with its scalars (keywords, or a dict: `scalars={"step": ...}`): every call's
+        are kept (`Recording.dense`); snapshots when step % every == 0, else only a clock check."""
+        if self.writer is None:  # another rank's
+            return False
+        # the common case first, in this frame: every Python call here costs microseconds beside a training step,
+        # whose work has just pushed this code out of the caches (a non-snapshot step measured 21 µs in a digits
+        # loop against 2.8 µs called back to back)
+        last = self._last_seen
+        if not (type(step) is int and last is not None and step > last and not self._closed):
+            step = self._check_step(step, repeat_ok=False)
+        scalars = self._log(step, named if scalars is None else merged(scalars, named))
+        self._last_seen, self._last_scalars = step, scalars
+        if step % self.every:
+            if self.writer.flush_due(pending=bool(self._pending)):
+                self.flush()
+            return False
+        self._snapshot(step, scalars)
+        return True
+
+    def snapshot(self, step: int, scalars: dict | None = None, **named) -> None:
+        """Record one snapshot at `step` now, whatever `every` says."""
+        if self.writer is not None:
+            step = self._check_step(step, repeat_ok=True)
+            self._snapshot(step, self._log(step, merged(scalars, named)))
+
+    def _log(self, step: int, scalars: dict) -> dict:
+        """Keep this step's scalars (returned as kept), after dropping the values a resumed run logs again: from the
+        first step it logs, whatever purge_step says (the lab's purge_step drops an off-grid final snapshot, not the
+        losses logged there)."""
+        if not scalars:
+            return {}
+        if self._purge_dense_pending:
+            self.writer.dense.purge_from(step)
+            self._purge_dense_pending = False
+        # the values as kept (numbers, or detached copies of device tensors): the Recorder holds the last step's
+        # for its final snapshot, and holding the loop's own loss tensors would keep their graphs alive a step longer
+        kept = {k: held(k, v) for k, v in scalars.items()}
+        self.writer.add_scalars(step, kept)
+        return kept
+
+    def _check_step(self, step, repeat_ok: bool) -> int:
+        """Steps are integers that never go back (a snapshot's step, never repeated); the Recorder must be open."""
+        if self._closed:
+            raise GananimError("this Recorder is closed; to record more, open the folder again with Recorder(..., resume=True)")
+        try:
+            step = operator.index(step)
+        except TypeError:
+            raise GananimError(f"step must be an integer, got {step!r}") from None
+        last = self._last_seen
+        if last is not None and (step < last or (step == last and not repeat_ok)):
+            raise GananimError(f"step {step} came after step {last}: steps must increase; pass your loop's step counter "
+                               "(a new run goes to a new folder, or overwrite=True)")
+        if self._last_snapshot is not None and step <= self._last_snapshot:
+            raise GananimError(f"step {step} is already recorded (the last snapshot is step {self._last_snapshot}); steps must increase")
+        return step
+
+    def _snapshot(self, step: int, scalars: dict) -> None:
+        if self._purge_pending:  # a resumed run drops the snapshots it records again (from its first one)
+            self.writer.purge_from(step if self._purge_step is None else self._purge_step)
+            self._purge_pending = False
+        values = {k: self._scalar(k, v) for k, v in scalars.items()}
+        probed, arrays = self.prober.probe(), {}
+        if self.options.curvature_every and self.D is not None and self.prober.real is not None:
+            arrays, curv_scalars = self._curvature(step % self.options.curvature_every == 0)
+            values = curv_scalars | values
+        self._pending.append((step, probed, arrays, values))
+        self._last_seen = step
+        self._last_snapshot = step
+        if len(self._pending) >= self.prober.batch_limit or self.writer.flush_due(pending=True):
+            self._drain()
+
+    def _drain(self) -> None:
+        """Hand the probed snapshots to the store, finished together (an images snapshot's quantising and
+        histograms: one numpy call per batch instead of dozens per snapshot beside training)."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        for (step, _, arrays, values), (stored, probed) in zip(pending, self.prober.finish([p[1] for p in pending])):
+            self.writer.append(step, stored | arrays, probed | values)
+
+    @staticmethod
+    def _scalar(name: str, value) -> float:
+        """A user scalar as a float (tensors are read with .item())."""
+        try:
+            return float(value.item() if isinstance(value, torch.Tensor) else value)
+        except (TypeError, ValueError, RuntimeError):
+            raise GananimError(f"scalar {name!r} must be a number or a one-element tensor, got {type(value).__name__}") from None
+
+    def _curvature(self, due: bool) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+        """Top game-Jacobian eigenvalues (and, for small models, every Hessian eigenvalue of V) when due, else NaN."""
+        from gananim.record import curvature  # numpy eigensolvers and torch.func: loaded only when asked for
+
+        k, exact = self.options.curvature_k, self._n_params <= HESSIAN_PARAMS
+        game = np.full((k, 2), np.nan)
+        hessian = np.full(self._n_params if exact else 0, np.nan)
+        if due:
+            eigs = curvature.game_jacobian_eigs(self.G, self.D, self.prober.latents[: self.prober.n_balanced], self.prober.real, k=min(k, self._n_params),
+                                                seed=self.seed, d_output=self.d_output)
+            game[: len(eigs)] = np.stack([eigs.real, eigs.imag], axis=1)
+            if exact:
+                hessian = curvature.value_hessian_eigs(self.G, self.D, self.prober.latents[: self.prober.n_balanced], self.prober.real,
+                                                       d_output=self.d_output)
+        scalars = {"game_eig_abs": float(np.hypot(*game[0])), "game_eig_real_max": float(np.nanmax(game[:, 0])) if due else math.nan}
+        if exact:
+            scalars |= {"hessian_eig_min": float(hessian[0]), "hessian_eig_max": float(hessian[-1])}
+        return {"game_eigs": game, **({"hessian_eigs": hessian} if exact else {})}, scalars
+
+    # --- hooks and life cycle ---------------------------------------------------------------------
+
+    def attach(self, optimizer: torch.optim.Optimizer, start: int = 0, scalars=None) -> "Recorder":
+        """Count each generator-optimizer step as a training step, for loops you can't edit; `scalars`: a function
+        returning a dict of scalars, called after each of those steps (e.g. `lambda: {"g_loss": trainer.g_loss}`)."""
+        if scalars is not None and not callable(scalars):
+            raise GananimError(f"attach(scalars=...) takes a function returning a dict of scalars, e.g. "
+                               f"lambda: {{'g_loss': trainer.g_loss}}; got {type(scalars).__name__}")
+        self.detach()
+        if self.writer is None:  # another rank's
+            return self
+        self._count, self._scalars_fn = start, scalars
+        if self._last_snapshot is None:
+            self.step(start)
+        self._hook = optimizer.register_step_post_hook(self._on_optimizer_step)
+        return self
+
+    def _on_optimizer_step(self, optimizer, args, kwargs) -> None:
+        self._count += 1
+        self.step(self._count, self._scalars_fn() if self._scalars_fn is not None else None)
+
+    def detach(self) -> None:
+        """Remove the optimizer hook, if any."""
+        if self._hook is not None:
+            self._hook.remove()
+            self._hook = None
+
+    @property
+    def last_flushed_step(self) -> int | None:
+        """The newest snapshot step safely on disk (None on ranks other than 0)."""
+        return None if self.writer is None else self.writer.last_flushed_step
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def flush(self) -> None:
+        """Write every snapshot taken so far to disk now."""
+        if self.writer is not None:
+            self._drain()
+            self.writer.flush()
+
+    def close(self, final_snapshot: bool = True) -> None:
+        """Detach, take a last snapshot of the last step seen, and flush. Closing twice does nothing more."""
+        if self._closed:
+            return
+        self.detach()
+        if self.writer is None:
+            self._closed = True
+            return
+        if final_snapshot and self._last_seen is not None and self._last_seen != self._last_snapshot:
+            self.snapshot(self._last_seen, self._last_scalars)
+        self._closed = True
+        try:
+            self._drain()
+        finally:
+            self.writer.close()
+
+    def __enter__(self) -> "Recorder":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close(final_snapshot=exc_type is None)
+
+
+def _latent_shape(latent_dim: int | None, latent_shape) -> tuple[int, ...] | None:
+    """The latent shape the user gave (latent_dim= is a flat one), or None to infer it from the generator."""
+    if latent_shape is None:
+        return None if latent_dim is None else (latent_dim,)
+    try:
+        shape = tuple(operator.index(s) for s in latent_shape)
+    except TypeError:
+        shape = ()
+    if not shape or min(shape) < 1:
+        raise GananimError(f"latent_shape must be a tuple of positive integers (one latent's shape, e.g. (100, 1, 1)), got {latent_shape!r}")
+    if latent_dim is not None and latent_dim != math.prod(shape):
+        raise GananimError(f"latent_dim={latent_dim} and latent_shape={shape} disagree: pass one of them")
+    return shape
+
+
+def _per_sample(data) -> tuple[int, ...] | None:
+    """The shape of one sample of array or tensor data, None for a target, a view box or nothing."""
+    if data is None or isinstance(data, Target) or is_view_box(data):
+        return None
+    shape = tuple(data.shape) if hasattr(data, "shape") else np.shape(data)
+    return shape[1:] or (1,) if len(shape) >= 1 else None
+
+
+def _refuse_removed(kwargs: dict) -> None:
+    """Arguments older gananim took: with_metrics is ignored with a warning, probe sizes moved into ProbeOptions."""
+    for name in kwargs:
+        if name == "with_metrics":
+            warnings.warn("Recorder(with_metrics=...) is ignored: metrics are now computed from the stored arrays after "
+                          "recording (gananim analyze), never during training", FutureWarning, stacklevel=3)
+        elif name in ProbeOptions.names():
+            raise GananimError(f"Recorder({name}=...) moved into the probe options: "
+                               f"Recorder(..., probes=gananim.ProbeOptions({name}=...))")
+        else:
+            raise GananimError(f"Recorder() got an unknown argument {name}=; see help(gananim.Recorder)")

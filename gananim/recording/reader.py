@@ -1,0 +1,348 @@
+"""Reading a recording back with numpy alone: the manifest and arrays checked once, snapshots served lazily.
+
+Every field and array the reader relies on is checked (gananim.recording.validate), so a damaged recording is a one-line
+GananimError naming the file, never a KeyError deep inside a view. Readers never take the writer's lock: files
+are replaced whole (gananim.recording.atomic), so a recording can be read while it is being written.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import tokenize
+import warnings
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from gananim.errors import GananimError
+from gananim.recording.grid import Grid
+from gananim.recording.layout import DENSE, DENSE_STEP, DENSE_VALUE, FIXED, FORMAT, MANIFEST, SCALAR_PREFIX, VERSION, chunk_files
+from gananim.recording.lock import being_written
+from gananim.recording.validate import check_chunk, check_fixed, check_image_chunk, check_image_fixed, check_manifest, check_steps, kind
+
+
+# A writer creates the manifest first (so that a run stopped at once leaves a folder --overwrite may replace) and
+# fixed.npz right after: a reader that arrives in between waits this long for it rather than calling it damaged.
+CREATING_SECS = 2.0
+
+
+def _appears(file: Path, secs: float) -> bool:
+    """Whether `file` exists now or within `secs` seconds."""
+    deadline = time.monotonic() + secs
+    while not file.exists():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+class RecordingWarning(UserWarning):
+    """A recording that loads, but only after the reader left something out (e.g. repeated steps)."""
+
+
+# What numpy and zipfile raise for a damaged .npz (found by tests/test_fuzz.py): a bad archive or header, a
+# truncated member, a flipped compression-method field (NotImplementedError, zlib.error), a header numpy cannot
+# tokenize, a shape in a damaged header too large to allocate.
+NPZ_DAMAGE = (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, NotImplementedError, zlib.error,
+              tokenize.TokenError, MemoryError)
+
+
+def load_npz(path: Path, keep=lambda name: True) -> dict[str, np.ndarray]:
+    """Read the arrays of an .npz whose names pass `keep`; a truncated or damaged file becomes a GananimError."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if not hasattr(z, "files"):  # a bare .npy under an .npz name
+                raise ValueError("not an .npz archive")
+            return {k: z[k] for k in z.files if keep(k)}
+    except PermissionError:
+        raise GananimError(f"cannot read {path}: permission denied") from None
+    except NPZ_DAMAGE as e:
+        raise GananimError(f"recording file {path} is damaged ({_one_line(e)}); re-record, or delete that file to keep the rest") from None
+
+
+def _one_line(e: BaseException) -> str:
+    """An exception as a short single line, for a message that must stay one line."""
+    text = " ".join(f"{e.__class__.__name__}: {e}".split())
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _read_manifest(path: Path) -> dict:
+    """Read a recording's manifest and check every field the reader relies on."""
+    file = path / MANIFEST
+    if not path.exists():
+        raise GananimError(f"no recording at {path}: the path does not exist")
+    if not file.exists():
+        raise GananimError(f"{path} is not a gananim recording (no {MANIFEST}); give the folder `gananim record` or a Recorder wrote")
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except PermissionError:
+        raise GananimError(f"cannot read {file}: permission denied") from None
+    except (OSError, ValueError, RecursionError) as e:
+        raise GananimError(f"{file} is damaged ({_one_line(e)}); the recording cannot be read") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise GananimError(f'{file} is not a gananim manifest (it lacks "format": "{FORMAT}")')
+    version = manifest.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        raise GananimError(f"{path} has format version {version}, newer than this gananim reads ({VERSION}); upgrade gananim")
+    check_manifest(manifest, file)
+    return manifest
+
+
+def _rising(step: np.ndarray, last: int | None) -> np.ndarray:
+    """Mask of the steps later than every step before them (and than `last`): the first of each, none going back."""
+    keep = np.ones(len(step), dtype=bool)
+    if len(step):
+        before = np.maximum.accumulate(step)[:-1]
+        keep[1:] = step[1:] > before
+        if last is not None:
+            keep &= step > last
+    return keep
+
+
+def _read_dense(path: Path, problem: Callable[[str], None]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """name -> (steps int64, values float32) over every dense file, read-only; steps that repeat or go back are left
+    out (the first kept), said through `problem`. A damaged file is a one-line GananimError naming it."""
+    parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+    for file in chunk_files(path, DENSE):
+        chunk = load_npz(file)
+        for key, steps in chunk.items():
+            if not key.startswith(DENSE_STEP):
+                continue
+            name = key[len(DENSE_STEP):]
+            values = chunk.get(DENSE_VALUE + name)
+            if values is None or steps.ndim != 1 or steps.shape != values.shape or steps.dtype.kind not in "iu" \
+                    or values.dtype.kind != "f":
+                raise GananimError(f"recording file {file} is damaged: its series {name!r} has no matching steps and values; "
+                                   "delete that file to keep the rest")
+            parts.setdefault(name, []).append((steps.astype(np.int64), values.astype(np.float32)))
+    out = {}
+    for name, pieces in sorted(parts.items()):
+        steps, values = np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces])
+        keep = _rising(steps, None)
+        if not keep.all():
+            problem(f"the dense series {name!r} repeats or goes back in steps: {int((~keep).sum())} value(s) left out, the first of each step kept")
+        out[name] = (_read_only(steps[keep]), _read_only(values[keep]))
+    return out
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    """Snapshot arrays are shared by everyone who asks for that snapshot: nobody may change them in place."""
+    a.flags.writeable = False
+    return a
+
+
+@dataclass
+class Snapshot:
+    """One recorded training step: the generator's outputs, D on the grid, and the scalars."""
+
+    step: int
+    samples: np.ndarray
+    mapping: np.ndarray
+    d_grid: np.ndarray | None
+    density: np.ndarray
+    g_grad: np.ndarray | None = None
+    game_eigs: np.ndarray | None = None  # (k,) complex: top eigenvalues of the game's Jacobian; NaN where not computed
+    hessian_eigs: np.ndarray | None = None  # every eigenvalue of the Hessian of V (small models), ascending
+    scalars: dict[str, float] = field(default_factory=dict)
+    # images recordings only (samples, images and interp stay uint8 there: gananim.kinds.images.pixels.to_float reads them)
+    images: np.ndarray | None = None  # (n_images, C, H, W): G on the fixed grid latents
+    interp: np.ndarray | None = None  # (paths, points, C, H, W): G along fixed latent paths
+    proj: np.ndarray | None = None  # (n_samples, 2): the samples on the PCA plane, NaN for non-finite ones
+    d_fake_each: np.ndarray | None = None  # (n_samples,) D's probability per stored sample
+    d_real_each: np.ndarray | None = None  # (n_real,) D's probability per fixed real sample
+    d_hist_fake: np.ndarray | None = None  # (d_bins,) shares per bin of d_fake_each
+    d_hist_real: np.ndarray | None = None
+    class_logits: np.ndarray | None = None  # (n_samples, K): a user classifier's logits
+    nonfinite: np.ndarray | None = None  # (n_samples,) uint8: 1 where G's output was NaN/inf (stored as zeros)
+    images_nonfinite: np.ndarray | None = None  # (n_images,) uint8: the same for `images`
+    interp_nonfinite: np.ndarray | None = None  # (paths, points) uint8: the same for `interp`
+
+
+class Recording:
+    """A recording read back with numpy alone; `refresh()` picks up snapshots written since it was opened.
+
+    Every field and array the reader relies on is checked (gananim.recording.validate): a damaged recording is a one-line
+    GananimError naming the file. Steps that repeat or go backwards (within a chunk or across chunks, e.g. after
+    a copy mixed two runs) are dropped, keeping the first snapshot of each step, because everything downstream
+    (index_at, the timeline, the metrics) needs strictly increasing steps and the first write is the one that was
+    recorded in order. That is said with warnings.warn(RecordingWarning), once per problem, because a library
+    call has no terminal to print to and a silent fix goes unnoticed; the same lines are kept in `problems` for
+    a caller (the CLI) to show its own way.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.manifest = _read_manifest(self.path)
+        if not (self.path / FIXED).exists() and not (being_written(self.path) and _appears(self.path / FIXED, CREATING_SECS)):
+            raise GananimError(f"recording {self.path} is damaged: {FIXED} is missing; re-record it")
+        self.fixed = load_npz(self.path / FIXED)
+        self.grid = Grid.from_dict(self.manifest["grid"])
+        if self.kind == "images":
+            check_image_fixed(self.fixed, self.manifest, self.path / FIXED)
+        else:
+            check_fixed(self.fixed, self.manifest, self.grid.shape, self.path / FIXED)
+        self.problems: list[str] = []
+        self._cache: tuple[int, dict] | None = None
+        self.refresh()
+
+    def refresh(self) -> "Recording":
+        """Re-scan the chunks (a recording can be read while it is being written)."""
+        self._files = chunk_files(self.path)
+        self._cache = None
+        steps, offsets, scalars = [], [], []
+        last = None  # the newest step kept so far
+        for i, file in enumerate(self._files):
+            chunk = load_npz(file, keep=lambda k: k == "step" or k.startswith(SCALAR_PREFIX))
+            if "step" not in chunk:
+                raise GananimError(f"recording file {file} is damaged: it has no 'step' array; re-record, or delete that file to keep the rest")
+            step = chunk.pop("step")
+            check_steps(step, chunk, file)
+            keep = _rising(step, last)
+            if not keep.all():
+                self._problem(f"{file} repeats or goes back to steps read before: {int((~keep).sum())} snapshot(s) "
+                              "left out, the first snapshot of each step kept")
+            offsets += [(i, j) for j in np.flatnonzero(keep).tolist()]
+            steps.append(step[keep])
+            scalars.append({k[len(SCALAR_PREFIX):]: v[keep] for k, v in chunk.items()})
+            last = int(step[keep][-1]) if keep.any() else last
+        self.steps = np.concatenate(steps).astype(np.int64) if steps else np.zeros(0, dtype=np.int64)
+        self._offsets = offsets
+        names = sorted({n for s in scalars for n in s})
+        self.scalars = {n: np.concatenate([s.get(n, np.full(len(st), np.nan)) for s, st in zip(scalars, steps)]) for n in names}
+        self._last = None
+        self._dense = None
+        return self
+
+    def _problem(self, message: str) -> None:
+        """Note something the reader left out, warning once however often the recording is refreshed."""
+        if message not in self.problems:
+            self.problems.append(message)
+            warnings.warn(message, RecordingWarning, stacklevel=3)
+
+    def _chunk(self, i: int) -> dict[str, np.ndarray]:
+        """One chunk's arrays (checked against the manifest), cached so that reading in order loads each chunk once."""
+        if self._cache is None or self._cache[0] != i:
+            chunk = load_npz(self._files[i])
+            if "step" not in chunk:  # the file changed since refresh() read it
+                raise GananimError(f"recording file {self._files[i]} is damaged: it has no 'step' array; re-record, or delete that file to keep the rest")
+            if self.kind == "images":
+                check_image_chunk(chunk, self.manifest, self.grid.shape, self.fixed, self._files[i])
+            else:
+                check_chunk(chunk, self.manifest, self.grid.shape, len(self.latents), len(self.latent_grid), self._files[i])
+            self._cache = (i, chunk)
+        return self._cache[1]
+
+    @property
+    def dense(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Every scalar the loop logged, at every step it logged it (not only at snapshots): name -> (steps, values),
+        int64 and float32; {} for a recording made before gananim kept them. Read at first use after refresh()."""
+        if self._dense is None:
+            self._dense = _read_dense(self.path, self._problem)
+        return self._dense
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def __getitem__(self, i: int) -> Snapshot:
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"snapshot {i} out of range: the recording has {len(self)}")
+        i %= len(self)
+        if self._last is None or self._last[0] != i:  # a frame asks for the same snapshot several times
+            self._last = (i, self._snapshot(i))
+        return self._last[1]
+
+    def _snapshot(self, i: int) -> Snapshot:
+        """Snapshot i read from its (cached) chunk."""
+        ci, j = self._offsets[i]
+        chunk = self._chunk(ci)
+        def get(name):  # float arrays as float32; integer ones (uint8 images) as stored
+            if name not in chunk:
+                return None
+            a = chunk[name][j]
+            return _read_only(a if a.dtype.kind in "iub" else a.astype(np.float32))
+
+        game = get("game_eigs")
+        images = {"images": get("images"), "interp": get("interp"), "proj": get("proj"), "d_fake_each": get("d_fake"),
+                  "d_real_each": get("d_real"), "d_hist_fake": get("d_hist_fake"), "d_hist_real": get("d_hist_real"),
+                  "class_logits": get("class_logits"), "nonfinite": get("nonfinite"),
+                  "images_nonfinite": get("images_nonfinite"), "interp_nonfinite": get("interp_nonfinite")} if self.kind == "images" else {}
+        return Snapshot(step=int(chunk["step"][j]), samples=get("samples"), mapping=get("mapping"), d_grid=get("d_grid"),
+                        density=get("density"), g_grad=get("g_grad"), hessian_eigs=get("hessian_eigs"),
+                        game_eigs=None if game is None else game[:, 0] + 1j * game[:, 1],
+                        scalars={k[len(SCALAR_PREFIX):]: float(v[j]) for k, v in chunk.items() if k.startswith(SCALAR_PREFIX)},
+                        **images)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def index_at(self, step: int) -> int:
+        """Index of the newest snapshot at or before `step` (to synchronise recordings on training step)."""
+        return max(int(np.searchsorted(self.steps, step, side="right")) - 1, 0)
+
+    @property
+    def kind(self) -> str:
+        """"points" (1D/2D samples; every v1 recording) or "images" (images and vectors of more than 2 numbers)."""
+        return kind(self.manifest)
+
+    @property
+    def sample_shape(self) -> tuple[int, ...]:
+        """One sample's shape: (data_dim,) for points, [C, H, W] or [d] for images recordings."""
+        return tuple(self.manifest["sample_shape"]) if self.kind == "images" else (self.manifest["data_dim"],)
+
+    @property
+    def is_image(self) -> bool:
+        """Whether samples are pictures (C, H, W), as opposed to points or flat vectors."""
+        return self.kind == "images" and bool(self.manifest.get("is_image", len(self.sample_shape) == 3))
+
+    @property
+    def value_range(self) -> tuple[float, float] | None:
+        """The data's value range of an images recording (uint8 levels map onto it), None for points."""
+        vr = self.manifest.get("value_range")
+        return (float(vr[0]), float(vr[1])) if self.kind == "images" else None
+
+    @property
+    def latents(self) -> np.ndarray:
+        return self.fixed["latents"]
+
+    @property
+    def latent_grid(self) -> np.ndarray:
+        return self.fixed["latent_grid"]
+
+    @property
+    def data_density(self) -> np.ndarray | None:
+        return self.fixed.get("data_density")
+
+    @property
+    def modes(self) -> np.ndarray:
+        return self.fixed.get("modes", np.zeros((0, self.manifest.get("data_dim", 2))))  # images: none (on the plane)
+
+    @property
+    def mode_scales(self) -> np.ndarray:
+        return self.fixed.get("mode_scales", np.zeros(0))
+
+    @property
+    def view_box(self) -> tuple[tuple[float, float], ...]:
+        return self.grid.bounds
+
+    def nbytes(self) -> int:
+        """Size of the recording on disk."""
+        total = 0
+        for f in self.path.rglob("*"):
+            try:
+                total += f.stat().st_size if f.is_file() else 0
+            except FileNotFoundError:  # a writer's temporary file, renamed away meanwhile
+                pass
+        return total
+
+    def __repr__(self) -> str:
+        return f"Recording({str(self.path)!r}, {len(self)} snapshots, steps {self.steps[:1].tolist()}..{self.steps[-1:].tolist()})"
+
+
+def load(path: str | Path) -> Recording:
+    """Open a recording folder for reading (numpy only)."""
+    return Recording(path)

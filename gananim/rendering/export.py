@@ -1,0 +1,158 @@
+"""Export a recording to TensorBoard or Weights & Biases: its scalar series, its events and its rendered clip.
+
+    gananim export runs/ring8 --tensorboard tb/        # then: tensorboard --logdir tb
+    gananim export runs/ring8 --wandb --project gans   # WANDB_MODE=offline logs locally, for `wandb sync` later
+
+Scalars: what the loop logged (the losses, ...) at every step it logged them (`Recording.dense`), else at each
+snapshot; every other series `analyse(rec)` gives, one point per snapshot at its training step: the probes' d_real,
+d_fake, ... under their own names, the metrics computed from the stored arrays under `gananim/`. Non-finite points (a loss not logged at step 0, a metric the view box leaves undefined) are left out:
+both tools would draw them as spikes or gaps.
+The clip is the video `gananim render` makes, rendered once as MP4. TensorBoard gets it as an animated GIF in an
+image summary, which its Images tab plays (its own add_video needs moviepy; this needs nothing more); wandb gets the
+MP4 as a wandb.Video. Torch-free, like everything downstream of the recording.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from gananim.analysis import analyse
+from gananim.rendering.encode import fit_gif
+from gananim.errors import GananimError
+from gananim.extras import require
+from gananim.rendering.pipeline import file_name, render_files
+from gananim.recording.reader import Recording, load
+
+TB_FILES = "events.out.tfevents.*"  # TensorBoard's event files: the only files --overwrite removes
+GIF_MB = 3.0  # TensorBoard keeps the GIF inside its event file: a few MB at most
+
+
+def series(rec: Recording) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every scalar series by tag: (steps, values), finite points only; a logged scalar at every step it was logged,
+    computed metrics under `gananim/`."""
+    analysis = analyse(rec)
+    found = {f"gananim/{name}" if name in analysis.analysed else name: (analysis.steps, values)
+             for name, values in analysis.series.items()}
+    found |= {name: (steps, values.astype(np.float64)) for name, (steps, values) in rec.dense.items()}  # they win
+    out = {}
+    for tag, (steps, values) in found.items():
+        keep = np.isfinite(values)
+        if keep.any():
+            out[tag] = (steps[keep], values[keep])
+    return out
+
+
+def render_clip(rec: Recording, folder: Path, progress: Callable[[int, int], None] | None = None, **render) -> Path:
+    """The recording's video as an MP4 in `folder` (`render`: view=, size=, fps=, duration=, dashboard=, ...)."""
+    return render_files([rec], render.pop("view", None), folder / f"{file_name(rec)}.mp4", progress=progress, **render)[0]
+
+
+def tensorboard_folder(logdir: str | Path, rec: Recording, overwrite: bool) -> Path:
+    """LOGDIR/NAME, TensorBoard's run for this recording; one holding event files is refused unless overwrite."""
+    folder = Path(logdir) / file_name(rec)
+    try:
+        old = sorted(folder.glob(TB_FILES)) if folder.is_dir() else []
+        if old and not overwrite:
+            raise GananimError(f"{folder} already holds TensorBoard event files (TensorBoard would mix both exports); "
+                               "add --overwrite to replace them, or choose another --tensorboard folder")
+        for file in old:
+            file.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise GananimError(f"cannot write into {folder}: a file is in the way, not a folder; choose another --tensorboard folder") from None
+    except OSError as e:
+        raise GananimError(f"cannot write to {folder}: {e.strerror or e}") from None
+    return folder
+
+
+def to_tensorboard(rec: Recording, folder: Path, gif: Path | None) -> Path:
+    """Write the scalars (one event per snapshot), the events (a text summary) and the GIF into one event file."""
+    require("tensorboard", "tensorboard", "exporting to TensorBoard")
+    from tensorboard.compat.proto import event_pb2, summary_pb2
+    from tensorboard.plugins.text.summary_v2 import text_pb
+    from tensorboard.summary.writer.event_file_writer import EventFileWriter
+
+    analysis = analyse(rec)
+    by_step: dict[int, list] = {}
+    for tag, (steps, values) in series(rec).items():
+        for step, value in zip(steps.tolist(), values.tolist()):
+            by_step.setdefault(step, []).append(summary_pb2.Summary.Value(tag=tag, simple_value=value))
+    last = int(rec.steps[-1]) if len(rec) else 0
+    extra = []
+    if analysis.events:
+        lines = [f"- steps {e.start:,}–{e.end:,}, {e.kind}: {e.caption}" for e in analysis.events]  # markdown
+        extra += text_pb("gananim/events", "\n".join(lines)).value
+    if gif is not None:
+        data = gif.read_bytes()
+        width, height = int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")  # GIF's screen size
+        extra.append(summary_pb2.Summary.Value(tag="gananim/clip", image=summary_pb2.Summary.Image(
+            width=width, height=height, colorspace=3, encoded_image_string=data)))
+    if extra:
+        by_step.setdefault(last, []).extend(extra)
+    writer = EventFileWriter(str(folder))
+    try:
+        now = time.time()
+        for step in sorted(by_step):
+            writer.add_event(event_pb2.Event(wall_time=now, step=step, summary=summary_pb2.Summary(value=by_step[step])))
+    finally:
+        writer.close()
+    return next(folder.glob(TB_FILES))  # the folder's only event file: older ones were refused or removed
+
+
+def to_wandb(rec: Recording, mp4: Path | None, *, project: str | None = None, name: str | None = None) -> str:
+    """Log the scalars (one wandb step per snapshot, at its training step) and the clip as a wandb.Video; returns
+    where the run went (its URL, or its folder in offline mode)."""
+    wandb = require("wandb", "wandb", "exporting to Weights & Biases")
+    rows: dict[int, dict] = {}
+    for tag, (steps, values) in series(rec).items():
+        for step, value in zip(steps.tolist(), values.tolist()):
+            rows.setdefault(step, {})[tag] = value
+    last = int(rec.steps[-1]) if len(rec) else 0
+    try:
+        run = wandb.init(project=project or "gananim", name=name or file_name(rec), job_type="gananim-export",
+                         config={"recording": str(rec.path), **rec.manifest})
+    except Exception as e:  # no login, no network: wandb's own errors, told in one line
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise GananimError(f"wandb could not start a run ({first}); run `wandb login`, or set WANDB_MODE=offline "
+                           "to log locally and `wandb sync` later") from None
+    try:
+        for step in sorted(rows):
+            run.log(rows[step], step=step)
+        if mp4 is not None:
+            run.log({"gananim/clip": wandb.Video(str(mp4), format="mp4")}, step=max(last, max(rows, default=0)))
+    finally:
+        run.finish()
+    if getattr(run, "offline", False):
+        folder = Path(run.dir).parent
+        return f"{folder} (offline: upload it with `wandb sync {folder}`)"
+    return str(run.url)
+
+
+def export(run: str | Path | Recording, *, tensorboard: str | Path | None = None, wandb: bool = False,
+           project: str | None = None, name: str | None = None, overwrite: bool = False, gif_mb: float = GIF_MB,
+           progress: Callable[[int, int], None] | None = None, **render) -> list[str]:
+    """Export to TensorBoard (into TENSORBOARD/NAME) and/or wandb; `render`: the clip's render options
+    (view=, size=, fps=, duration=, dashboard=, ...). Returns what was written, one line each."""
+    rec = run if isinstance(run, Recording) else load(run)
+    if tensorboard is None and not wandb:
+        raise GananimError("say where to export: --tensorboard DIR, --wandb, or both")
+    # the packages first, and the folder: a mistake is told before the render, not after it
+    if tensorboard is not None:
+        require("tensorboard", "tensorboard", "exporting to TensorBoard")
+        folder = tensorboard_folder(tensorboard, rec, overwrite)
+    if wandb:
+        require("wandb", "wandb", "exporting to Weights & Biases")
+    done = []
+    with tempfile.TemporaryDirectory(prefix="gananim-export-") as tmp:
+        mp4 = render_clip(rec, Path(tmp), progress, **render) if len(rec) else None
+        if tensorboard is not None:
+            gif = fit_gif(mp4, Path(tmp) / "clip.gif", gif_mb) if mp4 is not None else None
+            done.append(f"TensorBoard: {to_tensorboard(rec, folder, gif)} (see it: tensorboard --logdir {tensorboard})")
+        if wandb:
+            done.append(f"wandb: {to_wandb(rec, mp4, project=project, name=name)}")
+    return done

@@ -1,0 +1,71 @@
+"""`d-hist`: histograms of D's score on a real batch and on a generated batch: the discriminator's confidence story.
+
+A discriminator that wins puts the real batch near 1 and the fake one near 0 (two bumps far apart, G's gradient
+may vanish); at the game's equilibrium both pile up at ½. The bins are fixed for the recording (equal bins of D's
+probability on [0, 1]) and the y scale for the whole video, so a bar that grows has really grown.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gananim.rendering.drawing import DATA_BLUE, RED
+from gananim.rendering.views.base import View, register
+from gananim.rendering.views.chart import Header, entry, num
+
+FAKE = tuple(RED)
+
+
+def shares(snap, edges: np.ndarray, which: str) -> np.ndarray:
+    """A snapshot's shares per bin: as recorded, else counted from the per-sample scores (NaN ones left out)."""
+    stored = getattr(snap, f"d_hist_{which}")
+    if stored is not None:
+        return stored
+    each = getattr(snap, f"d_{which}_each")
+    return np.histogram(each[np.isfinite(each)], edges)[0] / max(len(each), 1)
+
+
+@register
+class DHistView(View):
+    """Shares of real (blue) and generated (red) samples per bin of D(x), with the means in the header."""
+
+    name = "d-hist"
+    kinds = ("images",)
+    needs_discriminator = True
+
+    def setup(self, ax):
+        rec, s = self.rec, self.style
+        self.edges = rec.fixed.get("d_edges", np.linspace(0, 1, rec.manifest.get("d_bins", 20) + 1))
+        picks = np.unique(np.linspace(0, len(rec) - 1, min(len(rec), 50)).astype(int))
+        top = max(float(np.max(shares(rec[int(i)], self.edges, w))) for i in picks for w in ("real", "fake"))
+        zero = np.zeros(len(self.edges) - 1)
+        self.real = ax.stairs(zero, self.edges, fill=True, color=DATA_BLUE, alpha=0.35, zorder=2)
+        self.real_line = ax.stairs(zero, self.edges, color=DATA_BLUE, linewidth=1.4 * s.scale, zorder=3)
+        self.fake = ax.stairs(zero, self.edges, fill=True, color=FAKE, alpha=0.35, zorder=2)
+        self.fake_line = ax.stairs(zero, self.edges, color=FAKE, linewidth=1.4 * s.scale, zorder=3)
+        ax.axvline(0.5, color="#777777", linestyle="--", linewidth=0.8 * s.scale, zorder=1)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.12 * top if top > 0 else 1)
+        ax.set_xlabel("D(x): D's probability that x is real", fontsize=s.fs(0.75), labelpad=2)
+        ax.set_ylabel("share of the batch", fontsize=s.fs(0.75), labelpad=2)
+        ax.tick_params(labelsize=s.fs(0.7))
+        ax.text(0.5, 0.99, "½", transform=ax.get_xaxis_transform(), ha="left", va="top", fontsize=s.fs(0.7), color="#555555")
+        # the means above the axes, shrinking to fit a narrow panel (a dashboard's, side by side)
+        self.header = Header(ax, (0.0, 0.0, 1.0, 1.0), "mean D(x)", [DATA_BLUE, FAKE], [entry("real", "0.888"), entry("G(z)", "0.888")],
+                             s, 0.78)
+        return [self.real, self.real_line, self.fake, self.fake_line, *self.header.entries]
+
+    def update(self, i: int) -> None:
+        snap = self.rec[i]
+        real, fake = shares(snap, self.edges, "real"), shares(snap, self.edges, "fake")
+        for fill, line, values in ((self.real, self.real_line, real), (self.fake, self.fake_line, fake)):
+            fill.set_data(values)
+            line.set_data(values)
+        self.header.set([entry("real", num(self._mean(snap, "real", real))), entry("G(z)", num(self._mean(snap, "fake", fake)))])
+
+    def _mean(self, snap, which: str, values: np.ndarray) -> float:
+        each = getattr(snap, f"d_{which}_each")
+        if each is not None and np.isfinite(each).any():
+            return float(np.nanmean(each))
+        centres = (self.edges[:-1] + self.edges[1:]) / 2
+        return float((values * centres).sum() / values.sum()) if values.sum() > 0 else float("nan")

@@ -1,0 +1,198 @@
+"""`goodfellow-1d`: Goodfellow et al. 2014, Fig. 1, moving (seeds/003, seeds/004).
+
+One axes, three bands from the bottom up:
+    the z line      the latent grid's points, spread affinely over the x range (the prior's extent end to end);
+    arrows          from each z up to G(z) on the x line: where they bunch up G's slope is small (mass piles
+                    up there), where they fan out it is large; crossing arrows are a non-monotone mapping;
+    the x line      with the data density (blue, static), the generator's density (red histogram) and D(x)
+                    (green) on a right-hand [0, 1] axis with a dashed line at D = ½, where D ends up at the
+                    optimum p_g = p_data.
+Every limit is fixed for the whole video (computed once in `setup`), so a peak that grows really grows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.colors import to_rgba
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Polygon
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
+
+from gananim.rendering.drawing import HEADROOM, INSET, LOG4, density_peak, latent_line, num, prior_label, z_extent, z_positions
+from gananim.rendering.views.base import View, register
+from gananim.rendering.views.tween import Tweening
+
+BAND = 0.62        # height of the arrow band below the x line, as a share of the density band's height
+Z_LEVEL = 0.80     # the z line's depth in the arrow band (its lower 20% holds the z labels)
+ARROW = "#3a3a3a"
+
+
+def step_outline(edges: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A histogram's outline: x at every edge twice, y at every bin twice.
+
+    Runs of empty bins are NaN (a gap) except for the end points that close the drop from a filled bin, so
+    the outline does not paint red over the x line where there is no generated mass.
+    """
+    ys = np.repeat(values, 2).astype(float)
+    empty = values <= 0
+    if empty.any():
+        filled = ~empty
+        left = np.r_[False, filled[:-1]]   # the bin to the left holds mass: keep this bin's left point (the drop)
+        right = np.r_[filled[1:], False]   # the bin to the right holds mass: keep this bin's right point (the rise)
+        ys[0::2][empty & ~left] = np.nan
+        ys[1::2][empty & ~right] = np.nan
+    return np.repeat(edges, 2)[1:-1], ys
+
+
+def room_for_right_labels(ax, style, ems: float = 2.2) -> None:
+    """Pull the axes' right edge in by a few ems, so a right-hand D axis keeps its tick labels inside the frame."""
+    pos = ax.get_position()
+    cut = ems * style.fs(0.8) * style.dpi / 72 / ax.figure.bbox.width
+    ax.set_position([pos.x0, pos.y0, pos.width - cut, pos.height])
+
+
+def d_axis(ax, s, low: float, high: float, xs: tuple[float, float], centres, half_zorder: float = 2):
+    """D's own axis on the right (0, ½, 1 in D's colour) spanning low..high, the dashed ½ line, and D's curve
+    (empty, filled per frame); returns (twin axes, D's line)."""
+    twin = ax.twinx()
+    twin.set_ylim(low, high)  # D = 0 on the x line, D = 1 level with the density scale's peak
+    twin.set_yticks([0, 0.5, 1], ["0", "½", "1"])
+    twin.tick_params(labelsize=s.fs(0.8), colors=s.discriminator)
+    twin.spines["right"].set_bounds(0, 1)
+    twin.spines["right"].set_color(s.discriminator)
+    for side in ("top", "left", "bottom"):
+        twin.spines[side].set_visible(False)
+    twin.plot(list(xs), [0.5, 0.5], color=s.discriminator, alpha=0.55, linestyle=(0, (5, 4)), linewidth=1.0 * s.scale,
+              zorder=half_zorder)
+    (line,) = twin.plot(centres, np.full(len(centres), np.nan), color=s.discriminator, linewidth=1.8 * s.scale, zorder=6)
+    return twin, line
+
+
+def peak_mark(ax, style):
+    """The label that marks a generated density peak cut off by the top of the band (moving, hidden at first)."""
+    return ax.text(0, 0, "", ha="center", va="top", fontsize=style.fs(0.75), color=style.generated, visible=False,
+                   bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.8), zorder=7)
+
+
+def show_peak(mark, centres: np.ndarray, density: np.ndarray, top: float, at: float) -> None:
+    """Show how high the generated density rises where it leaves the band (whose top is fixed for the video), on
+    the spike at height `at` (below the legend, which lives at the top)."""
+    k = int(np.argmax(density))
+    over = density[k] > top
+    mark.set_visible(bool(over))
+    if over:
+        mark.set_position((centres[k], at))
+        mark.set_text(f"▲ {density[k]:.3g}")
+
+
+@register
+class GoodfellowView(Tweening, View):
+    """z line below, arrows up to G(z), data (blue) / generated (red) densities and D (green) above the x line."""
+
+    name = "goodfellow-1d"
+    data_dims = (1,)
+
+    def setup(self, ax):
+        rec, s = self.rec, self.style
+        self.ax = ax
+        (x0, x1), = rec.view_box
+        if rec.manifest.get("has_discriminator"):
+            room_for_right_labels(ax, s)
+        self.edges = rec.grid.edges[0]
+        centres = rec.grid.axes[0]
+        data = rec.data_density
+        self.has_d = bool(rec.manifest.get("has_discriminator")) and rec[0].d_grid is not None
+
+        # --- fixed vertical layout: density band [0, top], arrow band [-band, 0] --------------------
+        self.peak = density_peak(rec)
+        top = HEADROOM * self.peak
+        band = BAND * top
+        self.z_y = -Z_LEVEL * band
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(-band, top)
+        ticks = [t for t in MaxNLocator(4).tick_values(0, self.peak) if 0 <= t <= top]
+        ax.set_yticks(ticks)
+        ax.spines["left"].set_bounds(0, top)
+        ax.spines["bottom"].set_position(("data", 0))  # the x axis is the x line; its ticks label x
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.spines["bottom"].set_linewidth(1.4 * s.scale)
+        ax.tick_params(axis="x", direction="inout", length=5 * s.scale, pad=1.5 * s.scale)
+        ax.text(x1, 0, "x ", ha="right", va="bottom", fontsize=s.fs(1.0), style="italic", color=s.text)
+
+        # --- static: data density, z line and its points ---------------------------------------------
+        handles, labels = [], []
+        if data is not None:
+            ax.fill_between(centres, data, color=s.data, alpha=0.18, linewidth=0, zorder=1)
+            ax.plot(centres, data, color=s.data, linewidth=1.6 * s.scale, zorder=2)
+            handles.append(Patch(facecolor=to_rgba(s.data, 0.18), edgecolor=s.data, linewidth=1.2 * s.scale))
+            labels.append("data")
+        self.line_idx, z, zname = latent_line(rec)
+        lo, hi = z_extent(rec, z)
+        self.tails = z_positions(z, lo, hi, x0, x1)
+        ax.plot([x0 + (x1 - x0) * INSET * 0.5, x1 - (x1 - x0) * INSET * 0.5], [self.z_y, self.z_y], color="#555555",
+                linewidth=1.2 * s.scale, zorder=2, solid_capstyle="butt")
+        ax.scatter(self.tails, np.full_like(self.tails, self.z_y), s=(3.2 * s.scale) ** 2, color=ARROW, zorder=3, linewidths=0)
+        label_y = self.z_y - 0.08 * band
+        for zv, xv in zip((lo, hi), z_positions([lo, hi], lo, hi, x0, x1)):  # the z line's scale: its two ends
+            ax.text(xv, label_y, num(zv), ha="center", va="top", fontsize=s.fs(0.75), color="#555555")
+        ax.text((x0 + x1) / 2, label_y, prior_label(rec) if zname == "z" else zname, ha="center", va="top",
+                fontsize=s.fs(0.8), color="#555555")
+
+        # --- moving: the generator's density (fill + outline), the arrows, D --------------------------
+        xs, ys = step_outline(self.edges, np.zeros(len(centres)))
+        self.outline_x = xs
+        self.fill = Polygon(np.zeros((len(xs) + 2, 2)), closed=True, facecolor=to_rgba(s.generated, 0.28), edgecolor="none", zorder=3)
+        ax.add_patch(self.fill)
+        (self.outline,) = ax.plot(xs, ys, color=s.generated, linewidth=1.5 * s.scale, zorder=4)
+        handles.append(Patch(facecolor=to_rgba(s.generated, 0.28), edgecolor=s.generated, linewidth=1.2 * s.scale))
+        labels.append("G(z) density")
+        u, v = self._uv(rec[0])
+        self.quiver = ax.quiver(self.tails, np.full_like(self.tails, self.z_y), u, v, angles="xy", scale_units="xy", scale=1,
+                                units="dots", width=max(1.0, 1.1 * s.scale), headwidth=4.5, headlength=6, headaxislength=5.5,
+                                minlength=0, color=ARROW, alpha=0.75, zorder=5)
+        self.top = top
+        self.peak_label = peak_mark(ax, s)
+        moving = [self.fill, self.outline, self.quiver, self.peak_label]
+
+        if self.has_d:
+            self.twin, self.d_line = d_axis(ax, s, -band / self.peak, top / self.peak, (x0, x1), centres, half_zorder=1)
+            handles.append(Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale))
+            labels.append("D(x)")
+            moving.append(self.d_line)
+
+        # legend and V(G, D) inside the headroom above D = 1, so panels side by side keep their titles clear
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, 1.0), ncol=len(labels), frameon=False,
+                  fontsize=s.fs(0.8), borderaxespad=0.3, handlelength=1.6, columnspacing=1.4)
+        self.values = rec.scalars.get("value") if self.has_d else None
+        self.value_text = None
+        if self.values is not None and np.isfinite(self.values).any():
+            # two lines: only "V(G, D) = …" is redrawn each frame (glyphs are most of a frame's cost); the optimum is static
+            self.value_text = ax.text(0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text)
+            ax.text(0.995, 0.99, f"optimum −2 log 2 = {num(round(LOG4, 3))}", ha="right", va="top", fontsize=s.fs(0.75),
+                    color="#666666", transform=offset_copy(ax.transAxes, ax.figure, y=-1.45 * s.fs(0.8), units="points"))
+            moving.append(self.value_text)
+        return moving
+
+    def _uv(self, snap) -> tuple[np.ndarray, np.ndarray]:
+        """Arrow vectors from each z to (G(z), 0); NaN/inf heads become masked (not drawn)."""
+        g = snap.mapping[self.line_idx, 0].astype(float)
+        u = np.ma.masked_invalid(g - self.tails)
+        v = np.ma.array(np.full(len(g), -self.z_y), mask=np.ma.getmaskarray(u))
+        return u, v
+
+    def draw(self, snap, at: float) -> None:
+        self.snap = snap
+        density = np.clip(np.nan_to_num(snap.density, nan=0.0, posinf=0.0, neginf=0.0), 0, None)
+        _, ys = step_outline(self.edges, density)
+        self.outline.set_ydata(ys)
+        xs = self.outline_x
+        self.fill.set_xy(np.column_stack([np.r_[xs[0], xs, xs[-1]], np.r_[0.0, np.repeat(density, 2), 0.0]]))
+        show_peak(self.peak_label, self.rec.grid.axes[0], density, self.top, self.peak)
+        self.quiver.set_UVC(*self._uv(snap))
+        if self.has_d:
+            self.d_line.set_ydata(snap.d_grid)
+        if self.value_text is not None:
+            v = snap.scalars.get("value", np.nan)
+            self.value_text.set_text(f"V(G, D) = {v:.3f}".replace("-", "−") if np.isfinite(v) else "")

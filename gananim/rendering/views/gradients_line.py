@@ -1,0 +1,124 @@
+"""`gradients` for 1D data: where G's loss pushes each sample, as arrows along the x line (seeds/004).
+
+One axes, two bands:
+    above the x line   the data density (blue), the generator's density (red outline) and D(x) (green, on a
+                       right-hand [0, 1] axis with a dashed line at ½), for context;
+    below it           a strip of ROWS fixed samples, one per row, ordered by their latent z (the lowest z at the
+                       bottom): a red dot at G(z) and a horizontal arrow along −∇ₓ of G's loss there.
+With the minimax loss and a too-strong D, D(G(z)) ≈ 0 at every sample and the arrows shrink to nothing while the
+samples sit far from the data: the vanishing gradient. The arrows' scale is fixed for the whole video (as in 2D:
+gradients.TARGET of the width for the 95th-percentile arrow), and the mean push is printed each frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.colors import to_rgba
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.transforms import blended_transform_factory
+
+from gananim.rendering.drawing import HEADROOM, density_peak
+from gananim.rendering.views.goodfellow import d_axis, peak_mark, room_for_right_labels, show_peak, step_outline
+from gananim.rendering.views.gradients import ARROW, MAX_LENGTH, GradientsView
+
+ROWS = 40      # samples in the strip (evenly spread over the fixed samples ordered by z)
+STRIP = 0.85   # the strip's height against the density band's
+TICK_GAP = 0.1  # share of the strip left empty under the x line for its tick labels
+
+
+class LineGradients(GradientsView):
+    """The 1D form of the `gradients` view (GradientsView hands 1D recordings to this class)."""
+
+    def setup(self, ax):
+        rec, s = self.rec, self.style
+        self.ax = ax
+        (x0, x1), = rec.view_box
+        room_for_right_labels(ax, s)
+        self.width = x1 - x0
+        self.edges = rec.grid.edges[0]
+        centres = rec.grid.axes[0]
+
+        # --- fixed layout: density band [0, top], sample strip [-band, 0] ---------------------------------
+        self.peak = density_peak(rec)
+        top = HEADROOM * self.peak
+        band = STRIP * top
+        # only the first g_grad_rows samples carry arrows (the Recorder's arrow_samples; older recordings: all)
+        rows = int(rec.manifest.get("g_grad_rows", len(rec.latents)))
+        z = rec.latents[:rows, 0].astype(float)
+        order = np.argsort(z, kind="stable")
+        self.idx = order[np.unique(np.linspace(0, len(z) - 1, min(len(z), ROWS)).round().astype(int))]
+        gap = TICK_GAP * band  # the x line's tick labels sit in this gap, above the first row
+        self.rows = -gap - (band - gap) * (np.arange(len(self.idx)) + 0.5) / len(self.idx)
+        self.rows = self.rows[::-1]  # the lowest z at the bottom of the strip
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(-band, top)
+        ax.set_yticks([])
+        ax.spines["bottom"].set_position(("data", 0))  # the x axis is the x line
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.spines["bottom"].set_linewidth(1.4 * s.scale)
+        ax.text(-0.005, -band / 2, "samples, by z →", transform=blended_transform_factory(ax.transAxes, ax.transData),
+                rotation=90, ha="right", va="center", fontsize=s.fs(0.75), color="#555555")
+
+        # --- static context: the data density and D's ½ line -------------------------------------------
+        handles, labels = [], []
+        if rec.data_density is not None:
+            ax.fill_between(centres, rec.data_density, color=s.data, alpha=0.18, linewidth=0, zorder=1)
+            ax.plot(centres, rec.data_density, color=s.data, linewidth=1.4 * s.scale, zorder=2)
+            handles.append(Patch(facecolor=to_rgba(s.data, 0.18), edgecolor=s.data))
+            labels.append("data")
+        xs, ys = step_outline(self.edges, np.zeros(len(centres)))
+        (self.outline,) = ax.plot(xs, ys, color=s.generated, linewidth=1.2 * s.scale, alpha=0.8, zorder=3)
+        handles.append(Line2D([], [], color=s.generated, linewidth=1.2 * s.scale))
+        labels.append("G(z) density")
+        _, self.d_line = d_axis(ax, s, -band / self.peak, top / self.peak, (x0, x1), centres)
+        handles.append(Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale))
+        labels.append("D(x)")
+        handles.append(Line2D([], [], color=ARROW, marker=">", markersize=4 * s.scale, linewidth=1.0 * s.scale))
+        labels.append("push on G(z)")
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, 1.0), ncol=len(labels), frameon=False,
+                  fontsize=s.fs(0.8), borderaxespad=0.3, handlelength=1.6, columnspacing=1.4)
+
+        # --- moving: arrows and dots on the strip ------------------------------------------------------------
+        self.gain = self._gain()
+        ax.set_title(f"arrows: {self.label} × {self.gain:.3g}", loc="right", fontsize=s.fs(0.8), color=s.text)
+        zeros = np.zeros(len(self.idx))
+        self.quiver = ax.quiver(zeros, self.rows, zeros, zeros, angles="xy", scale_units="xy", scale=1, units="dots",
+                                width=max(1.0, 1.1 * s.scale), headwidth=4.5, headlength=6, headaxislength=5.5,
+                                minlength=0, color=ARROW, alpha=0.8, zorder=5)
+        self.dots = ax.scatter(zeros, self.rows, s=max(3.0 * s.scale, 2.0) ** 2, color=s.generated, edgecolors="white",
+                               linewidths=0.3 * s.scale, zorder=6)
+        self.mean = ax.text(1.0, -0.01, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text)
+        self.outside = ax.text(0.0, -0.01, "", transform=ax.transAxes, ha="left", va="top", fontsize=s.fs(0.8), color="#8a1c1c")
+        self.top = top
+        self.peak_label = peak_mark(ax, s)
+        return [self.outline, self.d_line, self.quiver, self.dots, self.mean, self.outside, self.peak_label]
+
+    def _visible(self, samples: np.ndarray) -> np.ndarray:
+        """Finite samples inside the x range."""
+        (x0, x1), = self.rec.view_box
+        x = samples[:, 0]
+        with np.errstate(invalid="ignore"):
+            return np.isfinite(x) & (x >= x0) & (x <= x1)
+
+    def draw(self, snap, at: float) -> None:
+        self.snap, self.at = snap, at
+        density = np.clip(np.nan_to_num(snap.density, nan=0.0, posinf=0.0, neginf=0.0), 0, None)
+        self.outline.set_ydata(step_outline(self.edges, density)[1])
+        show_peak(self.peak_label, self.rec.grid.axes[0], density, self.top, self.peak)
+        self.d_line.set_ydata(snap.d_grid)
+        keep, p = self.pushes(snap)
+        u = np.zeros(len(snap.samples))
+        u[keep] = np.clip(p[:, 0] * self.gain, -MAX_LENGTH * self.width, MAX_LENGTH * self.width)
+        x = snap.samples[self.idx, 0].astype(float)
+        shown = keep[self.idx]
+        self.quiver.set_offsets(np.column_stack([np.where(shown, x, self.rec.view_box[0][0]), self.rows]))  # masked below
+        self.quiver.set_UVC(np.ma.masked_where(~shown, u[self.idx]), np.zeros(len(self.idx)))
+        self.dots.set_offsets(np.column_stack([np.where(shown, x, np.nan), self.rows]))
+        self.mean.set_text(self.mean_text(snap))
+        out = int((np.isfinite(snap.samples[:, 0]) & ~self._visible(snap.samples)).sum())
+        self.outside.set_text(f"{out} of {len(snap.samples)} samples outside the view" if out else "")
+
+
+GradientsView.line_form = LineGradients  # `gradients` on a 1D recording draws this form

@@ -1,0 +1,53 @@
+"""`interp`: G along a few fixed straight lines in latent space, one row per line, over training.
+
+Early on the rows are noise; as G learns, neighbouring latents give similar images and each row morphs smoothly
+from one kind of sample into another: the latent space organising itself (the DCGAN paper's "walking in the
+latent space"). Same pixels and crossed tiles as the `grid` view.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gananim.rendering.tiles import mosaic
+from gananim.rendering.views.base import View, register
+from gananim.rendering.views.grid import GAP, label, mosaic_axes
+
+
+@register
+class InterpView(View):
+    """One row of images per latent path, from its start z₀ (left) to its end z₁ (right)."""
+
+    name = "interp"
+    kinds = ("images",)
+    pictures = True
+    nonfinite_drawn = "crossed out"
+
+    def setup(self, ax):
+        rec, s = self.rec, self.style
+        first = rec[0].interp
+        self.paths, self.points, _, h, w = first.shape
+        width = self.points * (w + GAP) - GAP
+        height = self.paths * (h + GAP) - GAP
+        mosaic_axes(ax)
+        self.image = ax.imshow(self._picture(rec[0]), extent=(0, width, height, 0), interpolation="nearest")
+        ax.set_xlim(0, width)
+        ax.set_ylim(height, 0)
+        label(ax, 0, -0.8, "z₀", s, ha="left", va="bottom")
+        label(ax, width / 2, -0.8, f"G(z) at {self.points} points on a straight line in latent space", s, ha="center", va="bottom")
+        label(ax, width, -0.8, "z₁", s, ha="right", va="bottom")
+        for p in range(self.paths):
+            label(ax, -0.6, p * (h + GAP) + h / 2, f"path {p + 1}", s, ha="right", va="center")
+        self.note = label(ax, width, height + 0.6, "", s, ha="right", va="top", color="#b00020")
+        return [self.image, self.note]
+
+    def _picture(self, snap) -> np.ndarray:
+        flat = snap.interp.reshape(-1, *snap.interp.shape[2:])
+        bad = None if snap.interp_nonfinite is None else snap.interp_nonfinite.reshape(-1)
+        return mosaic(flat, self.paths, self.points, GAP, bad)
+
+    def update(self, i: int) -> None:
+        snap = self.rec[i]
+        self.image.set_data(self._picture(snap))
+        count = int(np.sum(snap.interp_nonfinite)) if snap.interp_nonfinite is not None else 0
+        self.note.set_text(f"{count} NaN/inf, crossed out" if count else "")

@@ -1,0 +1,87 @@
+"""`mapping`: arrows from latent points z to G(z) over the data density (seeds/003, video 1).
+
+Latent dimension 1 or 2: the tails are the recorded latent grid (drawn in the data plane at their z
+coordinates), the heads G(z) from the snapshot's `mapping`.
+
+Latent dimension > 2: the recorded grid lies on a random 2D plane through latent space, at norms up to 2√2,
+while z ~ N(0, I_d) has norm about √d (√15 ≈ 3.9 for the circle presets): the grid's images are G at latents
+the generator almost never sees, and land where no sample is (inside vae-circle's circle, its samples on it).
+Those arrows would contradict the samples, so the view draws instead the fixed samples' own latents, projected
+on the same plane (a 2D N(0, I) cloud), each with its arrow to its sample G(z): every head is a dot of the
+other views. A note on the frame says so. Projected tails that lie close may come from far-apart latents, so
+arrows cross more than in 2D; the colours (by the tail's angle and radius) still show which region goes where.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gananim.rendering.drawing import grid_colours, latent_tails
+from gananim.rendering.views.base import View, register
+from gananim.rendering.views.density import display_density
+from gananim.rendering.views.surface import image_extent
+from gananim.rendering.views.style import density_cmap
+from gananim.rendering.views.tween import Tweening
+
+MAX_SAMPLE_ARROWS = 100  # latent dim > 2: arrows for this many of the fixed samples at most (more is a tangle)
+
+
+def sample_tails(rec) -> tuple[np.ndarray, np.ndarray]:
+    """For latent dim > 2: indices of the fixed samples drawn and their latents projected on the grid's plane."""
+    latents = rec.latents.astype(float)
+    idx = np.unique(np.linspace(0, len(latents) - 1, min(len(latents), MAX_SAMPLE_ARROWS)).round().astype(int))
+    plane = rec.fixed.get("latent_plane")
+    if plane is None:  # a recording without the plane: the first two coordinates (also a 2D N(0, I) cloud)
+        return idx, latents[idx, :2]
+    return idx, latents[idx] @ plane.astype(float).T
+
+
+@register
+class MappingView(Tweening, View):
+    """Thin semi-transparent arrows z → G(z), coloured by z's place in the latent grid (or its projection)."""
+
+    name = "mapping"
+    data_dims = (2,)
+
+    def setup(self, ax):
+        rec, s = self.rec, self.style
+        data = display_density(rec)  # a thin target drawn round, not as the cells it crosses
+        if data is not None:
+            ax.imshow(data, origin="lower", extent=image_extent(rec), cmap=density_cmap((0.42, 0.24, 0.6)),
+                      interpolation="bilinear", vmin=0, vmax=float(np.quantile(data[data > 0], 0.99)))
+        self.projected = rec.manifest["latent_dim"] > 2
+        if self.projected:
+            self.idx, self.tails = sample_tails(rec)
+            colours = grid_colours(self.tails)
+            self.ax_label = f"z ({rec.manifest['latent_dim']}-D, projected on a plane) ↦ G(z), {len(self.idx)} of the samples"
+        else:
+            self.idx, self.tails = None, latent_tails(rec)
+            colours = grid_colours(rec.fixed["latent_grid_coords"])
+            self.ax_label = "z ↦ G(z)"
+        ax.set_xlabel(self.ax_label, fontsize=s.fs(0.9))
+        u, v = self._uv(rec[0])
+        self.quiver = ax.quiver(self.tails[:, 0], self.tails[:, 1], u, v, color=colours,
+                                angles="xy", scale_units="xy", scale=1, width=0.0016 * s.scale, headwidth=4, headlength=5,
+                                alpha=0.6, zorder=3)
+        self.frame_box(ax)
+        if not self.projected:
+            return [self.quiver]
+        # the heads as dots in the arrows' colours: where each z lands reads even where the arrows tangle
+        self.heads_dots = ax.scatter(*self.heads(rec[0]).T, s=(3.4 * s.scale) ** 2, c=colours, edgecolors="white",
+                                     linewidths=0.5 * s.scale, zorder=4)
+        return [self.quiver, self.heads_dots]
+
+    def heads(self, snap) -> np.ndarray:
+        """Where the arrows end: G at the latent grid, or (latent dim > 2) the drawn samples themselves."""
+        return snap.samples[self.idx] if self.projected else snap.mapping
+
+    def _uv(self, snap) -> tuple[np.ndarray, np.ndarray]:
+        """Arrow vectors head − tail; a non-finite head becomes a zero-length (invisible) arrow."""
+        d = self.heads(snap) - self.tails
+        d[~np.isfinite(d).all(axis=1)] = 0
+        return d[:, 0], d[:, 1]
+
+    def draw(self, snap, at: float) -> None:
+        self.quiver.set_UVC(*self._uv(snap))
+        if self.projected:
+            self.heads_dots.set_offsets(self.heads(snap))

@@ -1,0 +1,129 @@
+"""The dashboard's modes panel: mode coverage that can't mislead.
+
+Where the VEEGAN/PacGAN protocol applies (metrics.protocol_fit), the panel shows its two published numbers
+together, never the count alone: the high-quality share and the modes captured (of K) over training, and each
+mode's share of high-quality samples as a bar, numbered like the modes' × marks on the plots. Where it does not
+apply (3σ windows that overlap or cover much of the view), the panel says so and shows the stated alternative
+instead: the share of samples within 1σ of their nearest mode, summed and per mode, against the data's own share
+(dashed; a Gaussian holds 68% of its mass within 1σ in 1D, 39% in 2D).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.ticker import FixedLocator, FuncFormatter
+
+from gananim.analysis.metrics import CORE_SHARE, MODE_SHARE
+from gananim.rendering.views.chart import Header, entry, share
+
+SHARE_COLOUR, CAPTURED_COLOUR, BAR_COLOUR, DATA_COLOUR = "#222222", "#8c8c8c", "#d62728", "#1f77b4"
+CHART, BARS = 0.56, 0.3  # the time chart's and the bars' shares of the panel's height: the bars on top, full width
+# (so the chart's steps axis lines up with the other panels'), the mode numbers under them, the chart below
+MAX_LABELS = 13  # bar numbers drawn at most (every k-th mode beyond)
+PEAK_QUANTILE = 0.9  # the bars' scale: this quantile of the snapshots' largest share (at least twice the data's);
+# a bar over it is cut at the top and marked ▲, so one collapsed snapshot does not flatten all the others
+
+
+def shows_modes(rec, series: dict[str, np.ndarray]) -> bool:
+    """A modes panel where there are modes to tell apart (one mode has nothing to capture or hop to)."""
+    return len(rec.modes) >= 2 and MODE_SHARE.format(0) in series
+
+
+class ModesPanel:
+    """The share of samples at the modes over training (and modes captured), and per-mode shares as numbered bars."""
+
+    def __init__(self, dash, rect):
+        rec, s, a = dash.rec, dash.style, dash.analysis
+        x0, y0, w, h = rect
+        k_modes = len(rec.modes)
+        fit = a.protocol
+        self.applies = fit is None or fit.applies
+        total, per = ("hq_share", MODE_SHARE) if self.applies else ("core_share", CORE_SHARE)
+        self.steps = rec.steps
+        self.total = a.series[total]
+        self.per = np.stack([a.series[per.format(k)] for k in range(k_modes)], axis=1)
+        self.captured = a.series.get("modes_captured")
+        self.k_modes = k_modes
+        self.data_total = a.data.get(total, np.nan)
+
+        chart = self.chart = dash.chart((x0, y0, w, h * CHART))
+        chart.plot(self.steps, 100 * self.total, color=SHARE_COLOUR, linewidth=1.2 * s.scale)
+        chart.set_ylim(0, 105)
+        chart.yaxis.set_major_locator(FixedLocator([0, 50, 100]))
+        chart.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
+        if np.isfinite(self.data_total):
+            chart.axhline(100 * self.data_total, color=DATA_COLOUR, linestyle="--", linewidth=0.8 * s.scale)
+        self.dots = [chart.plot([], [], "o", color=SHARE_COLOUR, markersize=4 * s.scale)[0]]
+        self.cursor = chart.axvline(self.steps[0], color="#444444", linewidth=1.0 * s.scale)
+        if self.applies and self.captured is not None:
+            twin = chart.twinx()
+            twin.plot(self.steps, self.captured, color=CAPTURED_COLOUR, linewidth=1.0 * s.scale, drawstyle="steps-post")
+            twin.set_ylim(0, 1.05 * k_modes)
+            twin.yaxis.set_major_locator(FixedLocator([0, k_modes]))
+            twin.tick_params(labelsize=s.fs(0.65), colors=CAPTURED_COLOUR, direction="in", pad=-2 - s.fs(0.65))  # inside:
+            for label in twin.get_yticklabels():  # nothing sticks out past the dashboard's right edge
+                label.set_horizontalalignment("right")
+            self.dots.append(twin.plot([], [], "o", color=CAPTURED_COLOUR, markersize=3.5 * s.scale)[0])
+        if not self.applies:
+            chart.text(0.01, 0.96, f"3σ protocol n/a: {fit.reason}", transform=chart.transAxes, ha="left", va="top",
+                       fontsize=s.fs(0.62), color="#555555", style="italic",
+                       bbox=dict(boxstyle="round,pad=0.15", facecolor="white", alpha=0.8, edgecolor="none"))
+
+        bars = self.bars = dash.host.inset_axes((x0, y0 + h * (1 - BARS), w, h * BARS))
+        self._bar_axes(bars, a.data, per, s)
+        if self.applies:
+            title, colours = "modes (3σ protocol)", [SHARE_COLOUR, CAPTURED_COLOUR]
+            templates = [entry("high quality", "88.8%"), entry("captured", f"{k_modes} of {k_modes}")]
+        else:
+            title, colours = "modes, within 1σ", [SHARE_COLOUR, DATA_COLOUR]
+            templates = [entry("within 1σ", "88.8%"), entry("data", "88.8%")]
+        self.header = Header(dash.host, rect, title, colours, templates, s, 0.78)
+
+    def _bar_axes(self, ax, data: dict, per: str, s) -> None:
+        """Bars at 0..K-1 on one scale for the whole video, the data's per-mode share as a dashed tick on each."""
+        k = self.k_modes
+        tops = np.nanmax(np.nan_to_num(self.per, nan=0.0), axis=1)  # each snapshot's largest share
+        peak = float(np.quantile(tops, PEAK_QUANTILE)) if len(tops) else 0.0
+        reference = np.array([data.get(per.format(m), np.nan) for m in range(k)])
+        fair = np.nanmax(reference, initial=1.0 / k) if np.isfinite(reference).any() else 1.0 / k
+        self.top = min(1.0, max(peak, 2 * fair)) or 1.0
+        ax.set_xlim(-0.6, k - 0.4)
+        ax.set_ylim(0, self.top)
+        left, right = np.arange(k) - 0.36, np.arange(k) + 0.36
+        self.corners = np.zeros((k, 4, 2))
+        self.corners[:, :, 0] = np.stack([left, left, right, right], axis=1)
+        self.poly = PolyCollection(self.corners.copy(), facecolors=BAR_COLOUR, edgecolors="none", alpha=0.85)
+        ax.add_collection(self.poly, autolim=False)
+        (self.over,) = ax.plot([], [], linestyle="none", marker="^", color=BAR_COLOUR, markersize=4 * s.scale, clip_on=False)
+        self.over.set_in_layout(False)  # empty until a bar is cut: no extent to lay out
+        if np.isfinite(reference).any():
+            ax.add_collection(LineCollection([[(m - 0.45, r), (m + 0.45, r)] for m, r in enumerate(reference) if np.isfinite(r)],
+                                             colors=DATA_COLOUR, linestyles="--", linewidths=0.9 * s.scale))
+        every = int(np.ceil(k / MAX_LABELS))
+        ax.set_xticks(range(0, k, every), [str(m) for m in range(0, k, every)])  # the numbers beside the × marks
+        ax.tick_params(axis="x", labelsize=s.fs(0.62), length=0, pad=1)
+        ax.set_yticks([0, self.top], ["0", share(self.top)])
+        ax.tick_params(axis="y", labelsize=s.fs(0.62), pad=1)
+        ax.set_ylabel("per\nmode", fontsize=s.fs(0.62), labelpad=1, rotation=0, ha="right", va="center", linespacing=1.0)
+
+    def artists(self) -> list:
+        return [self.cursor, *self.dots, self.poly, self.over, *self.header.entries]
+
+    def update(self, i: int) -> None:
+        step = self.steps[i]
+        self.cursor.set_xdata([step, step])
+        self.dots[0].set_data([step], [100 * self.total[i]])
+        shares = np.nan_to_num(self.per[i])
+        self.corners[:, 1, 1] = self.corners[:, 2, 1] = np.clip(shares, 0, self.top)
+        self.poly.set_verts(self.corners)
+        over = np.flatnonzero(shares > self.top)
+        self.over.set_data(over, np.full(len(over), self.top))
+        if self.applies:
+            captured = self.captured[i] if self.captured is not None else np.nan
+            if len(self.dots) > 1:
+                self.dots[1].set_data([step], [captured])
+            count = f"{captured:.0f} of {self.k_modes}" if np.isfinite(captured) else "—"
+            self.header.set([entry("high quality", share(self.total[i])), entry("captured", count)])
+        else:
+            self.header.set([entry("within 1σ", share(self.total[i])), entry("data", share(self.data_total))])

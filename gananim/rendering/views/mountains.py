@@ -1,0 +1,143 @@
+"""`mountains`: D as a 3D surface with the generated density painted on it in red, camera slowly turning (seeds/003, video 3).
+
+Speed: the surface is ONE Poly3DCollection on a coarse mesh (at most drawing.MAX_FACES per side), built once in `setup`.
+Each frame only rewrites the faces' heights in place (`set_verts` on the same array), sets precomputed
+face colours (`set_facecolor`: D's colour, red blended in by density, a fixed light, all in numpy) and turns
+the camera (`view_init`); no `clear()`, no `plot_surface` per frame, no matplotlib shading, no antialiasing, no
+edges, three ticks per axis and no grid lines. Resampling the recording's grid onto the mesh is two small
+matrix products per quantity, precomputed in `setup`. See bench/bench_mountains.py for the speed-up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from mpl_toolkits.mplot3d.art3d import Line3DCollection
+
+from gananim.rendering.drawing import D_RAMP, DENSITY_GAMMA, ELEVATION, RED, BandedOverlay, Mesh, density_vmax, face_shading
+from gananim.rendering.views.base import View, register
+from gananim.rendering.views.tween import Tweening
+
+AZIMUTH_START = -115.0
+ZOOM = 1.15
+SWEEP = 100.0        # degrees the camera turns over the whole video (one slow sweep, not a spin)
+NAN_FACE = np.array([0.62, 0.62, 0.62])  # faces where D was NaN (a diverged discriminator): grey, at height 0
+Z_ASPECT = 0.55      # the box's height against its width
+# D's colours on the surface are the 2D `surface` view's blend (D's ramp, red over it at density ** DENSITY_GAMMA),
+# but with fine bands: coarse bands on a coarse 3D mesh turn every slope into a staircase, and height shows D already.
+COLOUR_BANDS = 64
+
+# Height is D itself on fixed z-limits [0, 1], NOT normalised per frame as in seeds/003 ("normalized for
+# convenience"): with fixed limits a peak that shrinks is a D that really forgot a cluster, and 0.5 (D gave
+# up, the game's optimum) reads as a flat plateau at mid-height. Normalising would inflate noise on a flat D
+# into mountains and hide exactly the forgetting the video is meant to show.
+Z_LIMITS = (0.0, 1.0)
+
+
+@register
+class MountainsView(Tweening, View):
+    """D's decision surface as mountains (purple = real, white = fake), generated density as red patches on it."""
+
+    name = "mountains"
+    data_dims = (2,)
+    needs_discriminator = True
+    projection = "3d"
+    blit = False  # the camera turns: the whole axes changes every frame
+
+    def setup(self, ax):
+        rec, s = self.rec, self.style
+        self.ax = ax
+        ny, nx = rec.grid.shape
+        # resampling, grid → mesh: heights at the mesh's vertices, colours over its faces
+        mesh = self.mesh = Mesh(rec.grid.shape)
+        my, mx = mesh.my, mesh.mx
+        (x0, x1), (y0, y1) = rec.view_box
+        # faces (my * mx, 4, 3): x and y fixed for good, z rewritten every frame
+        xs, ys = np.linspace(x0, x1, mx + 1), np.linspace(y0, y1, my + 1)
+        gx, gy = np.meshgrid(xs, ys)
+        self.faces = np.zeros((my * mx, 4, 3))
+        self.faces[..., 0] = gx.ravel()[mesh.corners]
+        self.faces[..., 1] = gy.ravel()[mesh.corners]
+        self.colours = BandedOverlay(D_RAMP, COLOUR_BANDS, RED, DENSITY_GAMMA)
+        # face normals are taken in the drawn box's proportions, so the light falls on slopes as the viewer sees them
+        self.box_scale = np.array([1 / (x1 - x0), 1 / (x1 - x0), Z_ASPECT / (Z_LIMITS[1] - Z_LIMITS[0])])
+        self.rgba = np.ones((my * mx, 4))
+        self.vmax = density_vmax(rec)
+        self.surface = ax.plot_surface(gx, gy, np.zeros_like(gx), rcount=my + 1, ccount=mx + 1, shade=False,
+                                       linewidth=0, antialiased=False, color="white")
+        self.surface.set_verts(self.faces)  # our own face order (row-major over the grid), kept for the whole video
+        # data modes: crosses on the surface at (x, y, D), drawn over it (a fixed draw order, no per-artist depth sort)
+        modes = rec.modes
+        self.modes_at = None
+        artists = [self.surface]
+        if len(modes):
+            fx = np.clip((modes[:, 0] - x0) / (x1 - x0) * nx - 0.5, 0, nx - 1)
+            fy = np.clip((modes[:, 1] - y0) / (y1 - y0) * ny - 0.5, 0, ny - 1)
+            self.modes_at = (fy, fx)
+            (self.markers,) = ax.plot(modes[:, 0], modes[:, 1], np.zeros(len(modes)), "x", color=s.mode_marker,
+                                      markersize=7 * s.scale, markeredgewidth=1.6 * s.scale, zorder=4)
+            artists.append(self.markers)
+        ax.computed_zorder = False  # fixed draw order floor < surface < modes, instead of per-artist depth sorting
+        self.surface.set_zorder(2)
+        ax.add_collection3d(_floor_grid(rec.view_box, s))
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_zlim(*Z_LIMITS)
+        ax.set_box_aspect((1, (y1 - y0) / (x1 - x0), Z_ASPECT), zoom=ZOOM)
+        # The axes' own decorations cost more per frame than the surface: keep three ticks per axis (the view
+        # box's ends and middle; D's 0, ½, 1), panes, and no grid lines (a static floor grid stands in for them).
+        ax.set_xticks([x0, (x0 + x1) / 2, x1])
+        ax.set_yticks([y0, (y0 + y1) / 2, y1])
+        ax.set_zticks([0, 0.5, 1], ["0", "½", "1"])
+        ax.grid(False)
+        ax.set_zlabel("D(x)", fontsize=s.fs(0.9), labelpad=0)
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+            axis.set_pane_color((0.965, 0.965, 0.965, 1.0))
+        ax.tick_params(labelsize=s.fs(0.75), pad=0)
+        self.update(0)
+        return artists
+
+    def azimuth(self, at: float) -> float:
+        """The camera's azimuth at (fractional) snapshot index `at`: one slow sweep over the whole recording (pure in at)."""
+        n = len(self.rec)
+        return AZIMUTH_START + SWEEP * (at / (n - 1) if n > 1 else 0.0)
+
+    def draw(self, snap, at: float) -> None:
+        self.snap = snap
+        d = np.asarray(snap.d_grid, np.float64)
+        bad = ~np.isfinite(d)
+        d = np.where(bad, 0.0, d)
+        density = np.nan_to_num(np.asarray(snap.density, np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+        mesh = self.mesh
+        heights = np.clip(mesh.vertices(d), *Z_LIMITS)
+        self.faces[..., 2] = heights.ravel()[mesh.corners]
+        self.surface.set_verts(self.faces)
+        face_d = mesh.faces(d)
+        face_density = mesh.faces(density) / self.vmax
+        # the light falls on the faces in the drawn box's proportions
+        self.rgba[:, :3] = self.colours(face_d, face_density) * (face_shading(self.faces * self.box_scale)[:, None] / 255.0)
+        if bad.any():
+            self.rgba[mesh.faces(bad) > 0, :3] = NAN_FACE
+        self.surface.set_facecolor(self.rgba)
+        if self.modes_at is not None:
+            (fy, fx), m = self.modes_at, self.rec.modes
+            self.markers.set_data_3d(m[:, 0], m[:, 1], _bilinear(d, fy, fx) + 0.01)
+        self.ax.view_init(ELEVATION, self.azimuth(at))
+
+
+def _bilinear(g: np.ndarray, fy: np.ndarray, fx: np.ndarray) -> np.ndarray:
+    """g at fractional cell-centre coordinates (fy, fx)."""
+    y0, x0 = np.floor(fy).astype(np.intp), np.floor(fx).astype(np.intp)
+    y1, x1 = np.minimum(y0 + 1, g.shape[0] - 1), np.minimum(x0 + 1, g.shape[1] - 1)
+    wy, wx = fy - y0, fx - x0
+    top = g[y0, x0] * (1 - wx) + g[y0, x1] * wx
+    bottom = g[y1, x0] * (1 - wx) + g[y1, x1] * wx
+    return top * (1 - wy) + bottom * wy
+
+
+def _floor_grid(view_box, style, lines: int = 5) -> Line3DCollection:
+    """Light lines across the floor (z = 0) at quarters of the view box: one static artist, cheap to draw.
+    Only the inner lines: the box's own edges are the axes' lines, which a grey line would paint over."""
+    (x0, x1), (y0, y1) = view_box
+    segments = [[(x, y0, 0), (x, y1, 0)] for x in np.linspace(x0, x1, lines)[1:-1]]
+    segments += [[(x0, y, 0), (x1, y, 0)] for y in np.linspace(y0, y1, lines)[1:-1]]
+    return Line3DCollection(segments, colors="#dcdcdc", linewidths=0.6 * style.scale, zorder=0)
