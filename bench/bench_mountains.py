@@ -43,7 +43,7 @@ from gananim.rendering.drawing import D_RAMP, DENSITY_GAMMA, RED, BandedOverlay,
 from gananim.record.options import ProbeOptions  # noqa: E402
 from gananim.kinds.points.targets import make_target  # noqa: E402
 from gananim.rendering.views import Frame, make_style  # noqa: E402
-from gananim.rendering.views.mountains import AZIMUTH_START, ELEVATION, SWEEP, Z_LIMITS  # noqa: E402
+from gananim.kinds.points.views.mountains import AZIMUTH_START, ELEVATION, SWEEP, Z_LIMITS  # noqa: E402
 
 MODES = [(5 * math.cos(a), 5 * math.sin(a)) for a in np.linspace(0, 2 * math.pi, 5, endpoint=False)]
 

@@ -3,12 +3,13 @@
 Reading and rendering need numpy alone: torch is imported only when a Recorder is used.
 """
 
-__version__ = "0.1.0"
-
+from gananim.about import version as _version
 from gananim.errors import GananimError
 from gananim.rendering.notebook import register as _show_recordings_in_notebooks
 from gananim.record.options import ProbeOptions
 from gananim.recording.reader import Recording, load
+
+__version__ = _version()  # from the package metadata (gananim.about)
 
 _show_recordings_in_notebooks()  # in Jupyter/IPython a Recording displays as a video; elsewhere nothing happens
 

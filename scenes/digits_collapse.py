@@ -95,7 +95,7 @@ class ClassBars(VGroup):
 
 
 class DigitsCollapse(RecordingScene):
-    NEEDS = Needs(count=1, kind="images", discriminator=True, example="digits-collapse")
+    NEEDS = Needs(count=1, data_dim=None, kind="images", pictures=True, discriminator=True, example="digits-collapse")
     TITLE = "Mode collapse, in pictures"
     INTRO = ("Left: the generator's images for the same 64 latent vectors at every snapshot; real images below.",
              "Right: each class's share of the generated images (red) against the data's share (dashed blue).",

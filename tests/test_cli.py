@@ -101,8 +101,7 @@ def test_existing_recording_is_refused_then_overwritten_or_resumed(tmp_path, cap
     (["record", "ring8", "--seed", "99999999999999999999"], ["seed must be >= 0 and < 2**63"]),
     (["render", "/nonexistent", "--fps", "nan"], ["--fps", "not a finite number"]),
     (["render", "/nonexistent", "--speed", "inf"], ["--speed", "not a finite number"]),
-    (["render", "runs/x", "--scene", "scenes/mode_hopping.py", "--quality", "low"],
-     ["gananim scene scenes/mode_hopping.py runs/x --quality low"]),
+    (["render", "runs/x", "--scene", "scenes/mode_hopping.py"], ["No such option '--scene'"]),
     (["scene", "runs/x", "scenes/mode_hopping.py"], ["the script comes first"]),
 ])
 def test_user_mistakes_are_one_line(capsys, argv, words):

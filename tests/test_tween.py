@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 import torch
-from dataclasses import replace
 
 from gananim.rendering.pipeline import render
 from gananim.rendering.views import Frame, make_style
@@ -56,7 +55,7 @@ def test_a_nan_in_either_snapshot_stays_nan(moving):
     a = moving[0]
     bad = a.samples.copy()
     bad[3] = np.nan
-    out = blend(a, replace(a, samples=bad), 0.5)
+    out = blend(a, a.replace(samples=bad), 0.5)
     assert np.isnan(out.samples[3]).all() and np.isfinite(np.delete(out.samples, 3, axis=0)).all()
 
 

@@ -8,7 +8,7 @@ import torch
 
 from gananim.errors import GananimError
 from gananim.rendering.views import Frame, make_style, render_frame
-from gananim.rendering.views.gradients import MAX_LENGTH, TARGET
+from gananim.kinds.points.views.gradients import MAX_LENGTH, TARGET
 from synthetic import record_known
 
 BOX = [(-4.0, 4.0), (-4.0, 4.0)]

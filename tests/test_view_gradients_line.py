@@ -6,8 +6,8 @@ import torch
 
 from gananim.kinds.points.targets import make_target
 from gananim.rendering.views import Frame, make_style, render_frame
-from gananim.rendering.views.gradients import TARGET, push
-from gananim.rendering.views.gradients_line import LineGradients
+from gananim.kinds.points.views.gradients import TARGET, push
+from gananim.kinds.points.views.gradients_line import LineGradients
 from synthetic import record_known
 
 DATA = make_target({"kind": "gaussian", "mean": [2.0], "sigma": 0.5})

@@ -140,7 +140,7 @@ def test_digits_collapse_scene(rec, tmp_path, assert_frame):
 
     cls = load_scene(Path(__file__).parent.parent / "scenes" / "digits_collapse.py")
     points = record_known(tmp_path / "pts", lambda z, t: z, lambda x, t: x[:, 0], 2, [(-2.0, 2.0), (-2.0, 2.0)])
-    with pytest.raises(GananimError, match=r"needs one recording of images with a discriminator .*; got .*\(2D, with"):
+    with pytest.raises(GananimError, match=r"needs one recording of images with a discriminator .*; got .*\(2D points, with"):
         check_recordings(cls, [points])
     chosen = check_recordings(cls, [rec])
     share = (cls.TITLE_SECONDS + 2 * cls.FADE + cls.TRAIN_SECONDS * 0.5) / cls.seconds()

@@ -6,7 +6,7 @@ import torch
 
 from gananim.kinds.points.targets import make_target
 from gananim.rendering.views import Frame, make_style, render_frame
-from gananim.rendering.views.mapping import MAX_SAMPLE_ARROWS
+from gananim.kinds.points.views.mapping import MAX_SAMPLE_ARROWS
 from synthetic import record_known
 
 LATENT = 15

@@ -9,7 +9,7 @@ import torch
 from gananim.errors import GananimError
 from gananim.kinds.points.targets import make_target
 from gananim.rendering.views import Frame, make_style, render_frame
-from gananim.rendering.views.mountains import AZIMUTH_START, ELEVATION, SWEEP
+from gananim.kinds.points.views.mountains import AZIMUTH_START, ELEVATION, SWEEP
 from synthetic import record_known
 
 TINY = make_style((160, 120))

@@ -294,7 +294,7 @@ def test_surface_marks_a_density_peak_over_its_colour_scale(moving):
 
 
 def test_circle_is_outlined_exactly(tmp_path):
-    from gananim.rendering.drawing import data_outline
+    from gananim.kinds.points.outline import data_outline
     from gananim.kinds.points.targets import make_target
 
     rec = record_known(tmp_path / "circle", lambda z, t: 0.5 * z, left_is_real, 2, make_target({"kind": "circle", "radius": 1.0}))

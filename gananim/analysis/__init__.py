@@ -9,6 +9,6 @@
     summary   the rows `gananim info` prints
 """
 
-from gananim.analysis.analyser import EVENTS_FILE, SERIES_FILE, STAMP, Analysis, analyse
+from gananim.analysis.analyser import EVENTS_FILE, SERIES_FILE, Analysis, analyse
 
-__all__ = ["EVENTS_FILE", "SERIES_FILE", "STAMP", "Analysis", "analyse"]
+__all__ = ["EVENTS_FILE", "SERIES_FILE", "Analysis", "analyse"]

@@ -37,13 +37,10 @@ from pathlib import Path
 
 import numpy as np
 
-from gananim.kinds.images import metrics as class_metrics
 from gananim.analysis import metrics
-from gananim.recording.atomic import atomic_write
-from gananim.kinds.images.events import detect_class_events
-from gananim.kinds.images.classifier import MLPClassifierWeights
+from gananim.analysis.events import Event
 from gananim.errors import GananimError
-from gananim.analysis.events import Event, detect_events
+from gananim.recording.atomic import atomic_write
 from gananim.recording.reader import Recording
 
 SERIES_FILE = "analysis.npz"
@@ -52,21 +49,28 @@ PREFIX = "series__"  # a computed series' key in analysis.npz
 
 
 def _code_stamp() -> str:
-    """A digest of the source of the code that computes series and events: any change to it recomputes caches."""
-    from gananim.kinds.images import events as class_events
-    from gananim.kinds.images import classifier
-    from gananim.analysis import events
-
+    """A digest of the source of the code that computes series and events (this folder, and each kind's analysis,
+    metrics, events and classifier modules): any change to it recomputes the caches."""
+    package = Path(__file__).parents[1]
+    files = sorted(Path(__file__).parent.glob("*.py"))
+    files += sorted(f for f in (package / "kinds").rglob("*.py") if f.stem in ("analysis", "metrics", "events", "classifier"))
     digest = hashlib.sha1()
     try:
-        for file in (metrics.__file__, events.__file__, class_metrics.__file__, class_events.__file__, classifier.__file__, __file__):
-            digest.update(Path(file).read_bytes())
-    except (OSError, TypeError):  # no readable source (a frozen install): the release stands for the code
+        for file in files:
+            digest.update(file.read_bytes())
+    except OSError:  # no readable source (a frozen install): the release stands for the code
         return importlib.metadata.version("gananim")
-    return digest.hexdigest()[:16]
+    return digest.hexdigest()[:16] if files else importlib.metadata.version("gananim")
 
 
-STAMP = _code_stamp()
+STAMP: str | None = None  # the code's stamp, computed at first use (not at import: `import gananim` stays cheap)
+
+
+def _stamp() -> str:
+    global STAMP
+    if STAMP is None:
+        STAMP = _code_stamp()
+    return STAMP
 
 
 @dataclass
@@ -93,50 +97,15 @@ def analyse(rec: Recording) -> Analysis:
     if known is not None and known.steps is rec.steps:
         return known
     if not len(rec):
-        return Analysis(rec.steps, dict(rec.scalars), [], (), True, *_modes_reference(rec))
+        return Analysis(rec.steps, dict(rec.scalars), [], (), True, *rec.kind_of.reference(rec))
     prints = _fingerprints(rec)
     computed, series_cached = _computed_series(rec, prints)
     series = _merge(rec.scalars, computed)
     found, events_cached = _events(rec, series, prints)
     analysed = tuple(n for n in computed if n not in rec.scalars or not np.isfinite(rec.scalars[n]).any())
-    result = Analysis(rec.steps, series, found, analysed, series_cached and events_cached, *_modes_reference(rec))
+    result = Analysis(rec.steps, series, found, analysed, series_cached and events_cached, *rec.kind_of.reference(rec))
     _memo[rec] = result
     return result
-
-
-def _modes_reference(rec: Recording) -> tuple[metrics.ProtocolFit | None, dict[str, float]]:
-    """Whether the 3σ protocol applies to the recording's modes, and the real samples' mode metrics (cheap: not cached);
-    for an images recording no protocol, and the class metrics of its fixed real batch."""
-    if rec.kind == "images":
-        ref = _class_reference(rec)
-        real = rec.fixed.get("data_samples")
-        if ref is None or real is None:
-            return None, {}
-        logits = rec.fixed["real_features"] if ref.classifier is None else None  # a user classifier: its logits
-        return None, ref.measure(real, None, logits)
-    modes, scales = rec.modes, rec.mode_scales
-    if not len(modes) or len(scales) != len(modes):
-        return None, {}
-    fit = metrics.protocol_fit(modes, scales, rec.view_box)
-    real = rec.fixed.get("data_samples")
-    if real is None or not len(real):
-        return fit, {}
-    data = {}
-    for k_sigma, total, per in ((metrics.K_SIGMA, "hq_share", metrics.MODE_SHARE), (metrics.CORE_SIGMA, "core_share", metrics.CORE_SHARE)):
-        cov = metrics.mode_coverage(real, modes, scales, k_sigma=k_sigma)
-        data |= {total: cov.hq_share, **{per.format(k): float(v) for k, v in enumerate(cov.per_mode)}}
-    return fit, data
-
-
-def _class_reference(rec: Recording) -> class_metrics.ClassReference | None:
-    """What class coverage measures an images recording against (spec: the manifest's `classifier`, fixed.npz's
-    data_class_freq, real_features and, for the built-in classifier, its weights); None without a classifier."""
-    info = rec.manifest.get("classifier")
-    freq, real = rec.fixed.get("data_class_freq"), rec.fixed.get("real_features")
-    if not isinstance(info, dict) or freq is None or real is None:
-        return None
-    weights = MLPClassifierWeights.from_fixed(rec.fixed, name=str(info.get("name", "")), accuracy=info.get("accuracy"))
-    return class_metrics.ClassReference(freq, real, rec.value_range, weights)
 
 
 def _fingerprints(rec: Recording) -> np.ndarray:
@@ -161,21 +130,13 @@ def _computed_series(rec: Recording, prints: np.ndarray) -> tuple[dict[str, np.n
     series = {n: np.concatenate([old.get(n, np.full(kept, np.nan)), [row.get(n, np.nan) for row in rows]]) for n in names}
     if not rows:  # every row came from the cache (which may hold more, written by a reader of the grown recording)
         return series, True
-    arrays = {"stamp": np.array(STAMP), "step": rec.steps, "fingerprint": prints, **{PREFIX + n: v for n, v in series.items()}}
+    arrays = {"stamp": np.array(_stamp()), "step": rec.steps, "fingerprint": prints, **{PREFIX + n: v for n, v in series.items()}}
     return series, _write(rec.path / SERIES_FILE, lambda f: np.savez(f, **arrays))
 
 
 def _measure(rec: Recording, start: int) -> list[dict[str, float]]:
-    """gananim.analysis.metrics of snapshots start.. of a recording, from their stored arrays."""
-    if start >= len(rec):
-        return []
-    if rec.kind == "images":  # the 1D/2D sample metrics do not apply: class coverage, where a classifier is known
-        ref = _class_reference(rec)
-        snaps = (rec[i] for i in range(start, len(rec)))
-        return [{} if ref is None else ref.measure(s.samples, s.nonfinite, s.class_logits) for s in snaps]
-    ref = metrics.Reference(rec.grid, data_density=rec.data_density, modes=rec.modes, scales=rec.mode_scales,
-                            real=rec.fixed.get("data_samples"))
-    return [ref.measure(snap.samples, snap.density, snap.d_grid) for snap in (rec[i] for i in range(start, len(rec)))]
+    """The kind's metrics of snapshots start.. of a recording, from their stored arrays."""
+    return rec.kind_of.measure(rec, start) if start < len(rec) else []
 
 
 def _merge(recorded: dict[str, np.ndarray], computed: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -192,33 +153,13 @@ def _events(rec: Recording, series: dict[str, np.ndarray], prints: np.ndarray) -
     file = rec.path / EVENTS_FILE
     try:
         data = json.loads(file.read_text())
-        if data.get("stamp") == STAMP and data.get("recording") == key:
+        if data.get("stamp") == _stamp() and data.get("recording") == key:
             return [Event.from_dict(e) for e in data["events"]], True
     except (OSError, ValueError, KeyError, TypeError, AttributeError, GananimError):
         pass  # no cache, an old one or a damaged one: detect again
-    detected_on, quality = _event_series(rec, series)
-    found = detect_events(rec.steps, detected_on, n_modes=len(rec.modes) or None, view_size=metrics.view_size(rec.grid),
-                          modes=rec.modes if len(rec.modes) else None, quality=quality)
-    if rec.kind == "images":  # collapse and hops on the class shares; the scalar rules above apply unchanged
-        classes = sum(1 for n in series if n.startswith(class_metrics.CLASS_SHARE.format("")))
-        found = sorted(found + detect_class_events(rec.steps, series, classes), key=lambda e: (e.start, e.end))
-    text = json.dumps({"stamp": STAMP, "recording": key, "events": [e.to_dict() for e in found]}, indent=2)
+    found = rec.kind_of.events(rec, series)
+    text = json.dumps({"stamp": _stamp(), "recording": key, "events": [e.to_dict() for e in found]}, indent=2)
     return found, _write(file, lambda f: f.write(text.encode()))
-
-
-def _event_series(rec: Recording, series: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], str]:
-    """The series events are detected on, and what their `hq_share` counts: where the 3σ protocol does not apply
-    to the recording's modes, its alternative (the share within 1σ) stands in for the high-quality share, as on the
-    dashboard, so that no caption calls a diffuse cloud "high quality". Mode hops still follow the nearest-mode
-    shares: where the mass goes, whatever its quality. An images recording has no JS on a grid: the reverse KL over
-    classes stands in for it in the convergence rule's "G near the data" veto (both in nats), so that a D at ½
-    beside a G collapsed onto one digit (digits-collapse) is not called converged."""
-    if rec.kind == "images":
-        return ({**series, "js": series["class_kl"]} if "class_kl" in series else series), "high quality"
-    fit = _modes_reference(rec)[0]
-    if fit is None or fit.applies or "core_share" not in series:
-        return series, "high quality"
-    return {**series, "hq_share": series["core_share"]}, f"within {metrics.CORE_SIGMA:g}σ of a mode"
 
 
 def _read_series_cache(file: Path) -> dict[str, np.ndarray] | None:
@@ -226,7 +167,7 @@ def _read_series_cache(file: Path) -> dict[str, np.ndarray] | None:
     try:
         with np.load(file, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
-        if str(arrays["stamp"]) != STAMP or len(arrays["fingerprint"]) != len(arrays["step"]):
+        if str(arrays["stamp"]) != _stamp() or len(arrays["fingerprint"]) != len(arrays["step"]):
             return None
         return arrays
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # absent, damaged, or from gananim 0.1.0

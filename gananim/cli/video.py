@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 
 import click
@@ -31,16 +30,10 @@ from gananim.cli.terminal import LazyProgress, render_columns, say
 @click.option("--title", help="Title on every frame [default: the experiment's name].")
 @click.option("--slowmo", type=Finite(min=1), is_flag=False, flag_value=3.0, default=1.0,
               help="Slow down around detected events: each snapshot shown FACTOR times as long [flag alone: 3].")
-# Scenes moved to `gananim scene`; the old options stay, hidden, only to say so.
-@click.option("--scene", "scene_file", hidden=True)
-@click.option("--quality", hidden=True)
 @on_interrupt(NO_VIDEO)
 def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashboard, max_mb, crf, preset, controls, title,
-           slowmo, scene_file, quality) -> None:
+           slowmo) -> None:
     """Render RUN (or 2–4 RUNs side by side) to web-ready video."""
-    if scene_file is not None or quality is not None:
-        argv = ["gananim", "scene", scene_file or "scenes/NAME.py", *map(str, runs), *(["--quality", quality] if quality else [])]
-        raise GananimError(f"render draws views; scenes have their own command: {shlex.join(argv)}")
     from gananim.rendering.pipeline import render_files as render_runs
     from gananim.recording.reader import load
 

@@ -7,8 +7,9 @@ Adding a kind: a folder with a `Kind` subclass (its prober, its arrays and their
 `info` rows and views), registered with `gananim.kinds.register(MyKind())`; no stage changes (README: "Adding a kind").
 """
 
-from gananim.kinds import images, points  # noqa: F401  (registration)
+# registration order matters: a kind registered later is asked first, and images takes any shape points does not
+from gananim.kinds import images, points  # noqa: F401, I001  (registration)
 from gananim.kinds.kind import Kind
-from gananim.kinds.registry import KINDS, for_output, get, name_of, of, register, unregister
+from gananim.kinds.registry import KINDS, for_output, get, name_of, of, register, snapshot_attrs, tag, unregister
 
-__all__ = ["KINDS", "Kind", "for_output", "get", "name_of", "of", "register", "unregister"]
+__all__ = ["KINDS", "Kind", "for_output", "get", "name_of", "of", "register", "snapshot_attrs", "tag", "unregister"]

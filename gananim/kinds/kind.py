@@ -19,6 +19,11 @@ if TYPE_CHECKING:  # the stages' types, for the signatures only: a kind imports 
     from gananim.recording.reader import Recording
 
 
+# What `Kind.draws` returns to refuse a view with the renderer's own message: "view X cannot draw R, a recording of
+# ...; views that can: ..." (the views that can are the renderer's to list).
+CANNOT_DRAW = "cannot draw"
+
+
 class Kind:
     """One kind of data. Subclasses set the class attributes and implement the methods their stages use."""
 
@@ -103,10 +108,10 @@ class Kind:
         raise NotImplementedError
 
     def draws(self, view: type, rec: Recording) -> str | None:
-        """None if `view` (which lists this kind) can draw `rec`, else why not, as the end of a sentence."""
+        """None if `view` (which lists this kind) can draw `rec`, else the one-line reason why not (or CANNOT_DRAW)."""
         if getattr(view, "needs_discriminator", False) and not rec.manifest.get("has_discriminator"):
-            return "needs a discriminator, and this recording was made without one"
+            return f"view {view.name!r} needs a discriminator, but {rec.path} was recorded without one"
         return None
 
 
-__all__ = ["Kind"]
+__all__ = ["CANNOT_DRAW", "Kind"]

@@ -50,4 +50,14 @@ def for_output(g_shape: tuple[int, ...]) -> Kind:
     raise GananimError(f"no kind of data records a generator whose samples have shape {g_shape}; known kinds: {', '.join(KINDS)}")
 
 
-__all__ = ["KINDS", "UNNAMED", "for_output", "get", "name_of", "of", "register", "unregister"]
+def tag(kind: Kind) -> dict:
+    """The manifest field naming a recording's kind: none for points (format 1 has no "kind")."""
+    return {} if kind.name == UNNAMED else {"kind": kind.name}
+
+
+def snapshot_attrs() -> frozenset[str]:
+    """Every Snapshot attribute some kind fills: on a snapshot of another kind they read as None."""
+    return frozenset(a for kind in KINDS.values() for a in kind.snapshot_attrs())
+
+
+__all__ = ["snapshot_attrs", "tag", "KINDS", "UNNAMED", "for_output", "get", "name_of", "of", "register", "unregister"]

@@ -33,7 +33,7 @@ import torch  # noqa: E402
 from gananim.record.recorder import Recorder  # noqa: E402  (after the checks: one line, not a traceback, if either is missing)
 
 # Recorder arguments the callback sets itself; every other Recorder option passes through.
-OWN = {"self", "path", "generator", "discriminator", "data", "every", "removed"}
+OWN = {"self", "path", "generator", "discriminator", "data", "every"}
 RECORDER_OPTIONS = frozenset(inspect.signature(Recorder).parameters) - OWN
 
 

@@ -20,26 +20,24 @@ from __future__ import annotations
 import dataclasses
 import math
 import operator
-import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
-from gananim import __version__
+from gananim import kinds
+from gananim.about import version
+from gananim.errors import GananimError
 from gananim.record import objectives
 from gananim.record.distributed import rank, unwrap
-from gananim.errors import GananimError
-from gananim.kinds.points.data import Prior, is_view_box
-from gananim.kinds.images.data import sample_shape_of
-from gananim.kinds.images.probe import ImageProber
-from gananim.kinds.points.probe import PointProber
 from gananim.record.options import ProbeOptions
+from gananim.record.prior import Prior
+from gananim.record.prober import ProberSetup
 from gananim.record.probes import Players, check_d_output, check_module, infer_d_output, infer_latent_shape, probing, trainable
 from gananim.record.scalars import held, merged, to_floats
+from gananim.recording.reader import read_manifest_quietly
 from gananim.recording.writer import RecordingWriter
-from gananim.kinds.points.targets import Target
 
 HESSIAN_PARAMS = 200  # models this small get every eigenvalue of the exact Hessian of V (seeds/004's plots)
 
@@ -79,29 +77,17 @@ class Recorder:
                  latent_shape=None, prior: str = "normal", prior_range: tuple[float, float] = (-1.0, 1.0),
                  d_output: str | None = None, loss: str = "nonsaturating", view_box=None, classifier=None, labels=None,
                  overwrite: bool = False, resume: bool = False, purge_step: int | None = None, seed: int = 0,
-                 config: dict | None = None, **removed):
-        _refuse_removed(removed)
+                 config: dict | None = None):
         generator, discriminator = unwrap(generator), unwrap(discriminator)  # DDP, torch.compile: probe the plain modules
         check_module(generator, "generator")
         check_module(discriminator, "discriminator", optional=True)
-        if probes is not None and not isinstance(probes, ProbeOptions):
-            raise GananimError(f"probes must be a gananim.ProbeOptions, got {type(probes).__name__}")
-        opts = dataclasses.replace(probes or ProbeOptions()).validate()  # a copy: later edits of `probes` change nothing
-        every = opts.every if every is None else every
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise GananimError(f"every must be an integer >= 1, got {every!r}")
-        self.every, self.options, self._path, self.writer = every, opts, Path(path), None
+        self.options = _options(probes)
+        self.every = self.options.every if every is None else _every(every)
+        self._path, self.writer = Path(path), None
         self._hook, self._closed, self._scalars_fn = None, False, None
         if rank() != 0:  # one recording per run, rank 0's: another rank's Recorder does nothing (no probes, no files)
             return
-        if latent_dim is not None and (isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1):
-            raise GananimError(f"latent_dim must be a positive integer (the generator's input size), got {latent_dim!r}")
-        if loss not in objectives.LOSSES:
-            raise GananimError(f"loss must be one of {', '.join(objectives.LOSSES)}, got {loss!r}")
-        if d_output is not None:
-            check_d_output(d_output)
-        if opts.curvature_every and discriminator is not None and not (trainable(generator) and trainable(discriminator)):
-            raise GananimError("curvature needs trainable parameters in both the generator and the discriminator; set curvature_every=0")
+        _check_models(generator, discriminator, latent_dim, loss, d_output, self.options)
         self.G, self.D, self.seed, self.loss = generator, discriminator, seed, loss
         self.d_output = None if discriminator is None else d_output or infer_d_output(discriminator)
         self.players = Players(generator, discriminator, self.d_output, loss)
@@ -110,16 +96,11 @@ class Recorder:
         self.latent_dim = math.prod(shape)
         self.prior = Prior(self.latent_dim, prior, float(prior_range[0]), float(prior_range[1]))
         g_shape = self._output_shape(shape, explicit=latent_dim is not None or latent_shape is not None)
-        self.prober = self._prober(g_shape, shape, data, view_box, classifier, labels, resume, path)
-        manifest = {"latent_dim": self.latent_dim, "prior": prior, "prior_range": [self.prior.low, self.prior.high],
-                    "d_output": self.d_output, "loss": loss, "every": every, "seed": seed,
-                    "has_discriminator": discriminator is not None, "config": config,
-                    "gananim_version": __version__, "torch_version": torch.__version__} | self.prober.manifest
-        self.writer = RecordingWriter(path, manifest, self.prober.fixed, overwrite=overwrite, resume=resume, float16=opts.float16,
-                                      flush_secs=opts.flush_secs, chunk_size=opts.chunk_size, convert=to_floats)
-        self.prober.bind(self.writer.fixed, self.writer.manifest, seed)  # a resumed recording keeps its own fixed arrays
-        self.grid = self.prober.grid
-        self._n_params = sum(p.numel() for m in (self.G, self.D) if m is not None for _, p in trainable(m))
+        setup = ProberSetup(self.players, self.prior, shape, g_shape, self.options, data, view_box, seed, classifier, labels,
+                            stored=read_manifest_quietly(path) if resume else None)
+        self.kind = kinds.for_output(g_shape)
+        self.prober = self.kind.prober(setup)
+        self._open(path, config, overwrite, resume)
         self._purge_step = purge_step if resume else None
         self._purge_pending = self._purge_dense_pending = resume
         self._last_seen: int | None = None
@@ -129,6 +110,21 @@ class Recorder:
         self._count = 0
 
     # --- set-up helpers -------------------------------------------------------------------------
+
+    def _open(self, path, config: dict | None, overwrite: bool, resume: bool) -> None:
+        """Write (or reopen) the recording: the manifest says what the run and its kind fix, then the prober binds to
+        the fixed arrays the recording really has (a resumed one keeps its own)."""
+        manifest = {"latent_dim": self.latent_dim, "prior": self.prior.family, "prior_range": [self.prior.low, self.prior.high],
+                    "d_output": self.d_output, "loss": self.loss, "every": self.every, "seed": self.seed,
+                    "has_discriminator": self.D is not None, "config": config,
+                    "gananim_version": version(), "torch_version": torch.__version__}
+        manifest |= kinds.tag(self.kind) | self.prober.manifest
+        opts = self.options
+        self.writer = RecordingWriter(path, manifest, self.prober.fixed, overwrite=overwrite, resume=resume, float16=opts.float16,
+                                      flush_secs=opts.flush_secs, chunk_size=opts.chunk_size, convert=to_floats)
+        self.prober.bind(self.writer.fixed, self.writer.manifest, self.seed)
+        self.grid = self.prober.grid
+        self._n_params = sum(p.numel() for m in (self.G, self.D) if m is not None for _, p in trainable(m))
 
     def _output_shape(self, latent_shape: tuple[int, ...], explicit: bool) -> tuple[int, ...]:
         """Run the generator once on two latents to learn the shape of one sample it outputs."""
@@ -144,31 +140,6 @@ class Recorder:
             got = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
             raise GananimError(f"the generator returned {got} for 2 latents; it must return one sample per latent, shaped (n, ...)")
         return tuple(out.shape[1:])
-
-    def _prober(self, g_shape, latent_shape, data, view_box, classifier, labels, resume, path):
-        """The points prober for 1D/2D samples (today's recordings), the images prober for anything larger."""
-        opts = self.options
-        if len(g_shape) == 0 or (len(g_shape) == 1 and g_shape[0] in (1, 2)):
-            data_dim = g_shape[0] if g_shape else 1
-            per = _per_sample(data)
-            if per is not None and math.prod(per) != data_dim and math.prod(per) > 2:
-                raise GananimError(f"the data's samples have shape {per} but the generator outputs {data_dim} number(s) per "
-                                   "sample; pass real data shaped like the generator's output")
-            if len(latent_shape) != 1:
-                raise GananimError(f"a generator of 1D or 2D samples takes flat latents (n, latent_dim), not {latent_shape}; pass latent_dim=")
-            if classifier is not None or labels is not None:
-                raise GananimError("classifier= and labels= are for recordings of images or vectors; 1D and 2D recordings measure mode coverage")
-            return PointProber(self.players, self.prior, opts, data, view_box, self.seed, data_dim, resume, path)
-        sample_shape = sample_shape_of(g_shape, "the generator's output")
-        if data is None or isinstance(data, Target) or is_view_box(data) or view_box is not None:
-            raise GananimError(f"the generator outputs samples of shape {g_shape}: targets and view boxes are for 1D or 2D data; "
-                               "pass data= an array or tensor of real samples shaped like the generator's output")
-        if opts.curvature_every:
-            raise GananimError("the curvature probes are for 1D and 2D recordings; set curvature_every=0")
-        if labels is not None and classifier is None:
-            raise GananimError("labels= give the data's class frequencies to a classifier: pass classifier= too")
-        return ImageProber(self.players, self.prior, latent_shape, opts, data, sample_shape, g_shape, self.seed,
-                           classifier=classifier, labels=labels)
 
     # --- recording ------------------------------------------------------------------------------
 
@@ -235,8 +206,9 @@ class Recorder:
             self._purge_pending = False
         values = {k: self._scalar(k, v) for k, v in scalars.items()}
         probed, arrays = self.prober.probe(), {}
-        if self.options.curvature_every and self.D is not None and self.prober.real is not None:
-            arrays, curv_scalars = self._curvature(step % self.options.curvature_every == 0)
+        batch = self.prober.curvature_batch() if self.options.curvature_every else None
+        if batch is not None:
+            arrays, curv_scalars = self._curvature(batch, step % self.options.curvature_every == 0)
             values = curv_scalars | values
         self._pending.append((step, probed, arrays, values))
         self._last_seen = step
@@ -261,7 +233,7 @@ class Recorder:
         except (TypeError, ValueError, RuntimeError):
             raise GananimError(f"scalar {name!r} must be a number or a one-element tensor, got {type(value).__name__}") from None
 
-    def _curvature(self, due: bool) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    def _curvature(self, batch, due: bool) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         """Top game-Jacobian eigenvalues (and, for small models, every Hessian eigenvalue of V) when due, else NaN."""
         from gananim.record import curvature  # numpy eigensolvers and torch.func: loaded only when asked for
 
@@ -269,12 +241,11 @@ class Recorder:
         game = np.full((k, 2), np.nan)
         hessian = np.full(self._n_params if exact else 0, np.nan)
         if due:
-            eigs = curvature.game_jacobian_eigs(self.G, self.D, self.prober.latents[: self.prober.n_balanced], self.prober.real, k=min(k, self._n_params),
-                                                seed=self.seed, d_output=self.d_output)
+            latents, real = batch
+            eigs = curvature.game_jacobian_eigs(self.G, self.D, latents, real, k=min(k, self._n_params), seed=self.seed, d_output=self.d_output)
             game[: len(eigs)] = np.stack([eigs.real, eigs.imag], axis=1)
             if exact:
-                hessian = curvature.value_hessian_eigs(self.G, self.D, self.prober.latents[: self.prober.n_balanced], self.prober.real,
-                                                       d_output=self.d_output)
+                hessian = curvature.value_hessian_eigs(self.G, self.D, latents, real, d_output=self.d_output)
         scalars = {"game_eig_abs": float(np.hypot(*game[0])), "game_eig_real_max": float(np.nanmax(game[:, 0])) if due else math.nan}
         if exact:
             scalars |= {"hessian_eig_min": float(hessian[0]), "hessian_eig_max": float(hessian[-1])}
@@ -360,22 +331,26 @@ def _latent_shape(latent_dim: int | None, latent_shape) -> tuple[int, ...] | Non
     return shape
 
 
-def _per_sample(data) -> tuple[int, ...] | None:
-    """The shape of one sample of array or tensor data, None for a target, a view box or nothing."""
-    if data is None or isinstance(data, Target) or is_view_box(data):
-        return None
-    shape = tuple(data.shape) if hasattr(data, "shape") else np.shape(data)
-    return shape[1:] or (1,) if len(shape) >= 1 else None
+def _options(probes) -> ProbeOptions:
+    """A validated copy of the user's probe options (later edits of theirs change nothing), or the defaults."""
+    if probes is not None and not isinstance(probes, ProbeOptions):
+        raise GananimError(f"probes must be a gananim.ProbeOptions, got {type(probes).__name__}")
+    return dataclasses.replace(probes or ProbeOptions()).validate()
 
 
-def _refuse_removed(kwargs: dict) -> None:
-    """Arguments older gananim took: with_metrics is ignored with a warning, probe sizes moved into ProbeOptions."""
-    for name in kwargs:
-        if name == "with_metrics":
-            warnings.warn("Recorder(with_metrics=...) is ignored: metrics are now computed from the stored arrays after "
-                          "recording (gananim analyze), never during training", FutureWarning, stacklevel=3)
-        elif name in ProbeOptions.names():
-            raise GananimError(f"Recorder({name}=...) moved into the probe options: "
-                               f"Recorder(..., probes=gananim.ProbeOptions({name}=...))")
-        else:
-            raise GananimError(f"Recorder() got an unknown argument {name}=; see help(gananim.Recorder)")
+def _every(every) -> int:
+    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        raise GananimError(f"every must be an integer >= 1, got {every!r}")
+    return every
+
+
+def _check_models(generator, discriminator, latent_dim, loss: str, d_output, opts: ProbeOptions) -> None:
+    """The models and the game as the user described them: one line for each thing that cannot be probed."""
+    if latent_dim is not None and (isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1):
+        raise GananimError(f"latent_dim must be a positive integer (the generator's input size), got {latent_dim!r}")
+    if loss not in objectives.LOSSES:
+        raise GananimError(f"loss must be one of {', '.join(objectives.LOSSES)}, got {loss!r}")
+    if d_output is not None:
+        check_d_output(d_output)
+    if opts.curvature_every and discriminator is not None and not (trainable(generator) and trainable(discriminator)):
+        raise GananimError("curvature needs trainable parameters in both the generator and the discriminator; set curvature_every=0")

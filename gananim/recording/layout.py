@@ -18,8 +18,7 @@ from pathlib import Path
 from gananim.recording.lock import LOCK
 
 FORMAT = "gananim-recording"
-VERSION = 2  # the newest format read and written: 2 adds "kind" ("points" | "images"); points recordings still write 1
-KINDS = ("points", "images")
+VERSION = 2  # the newest format read: 2 adds "kind" (gananim.kinds); each kind says which version it writes
 MANIFEST = "manifest.json"
 FIXED = "fixed.npz"
 CHUNKS = "chunks"
@@ -28,10 +27,6 @@ ANALYSIS = "analysis.npz"
 EVENTS = "events.json"
 SCALAR_PREFIX = "scalar__"
 DENSE_STEP, DENSE_VALUE = "step__", "value__"  # a dense file's key prefixes: the steps and the values of one name
-SNAPSHOT_ARRAYS = ("samples", "mapping", "d_grid", "density", "g_grad", "game_eigs", "hessian_eigs")
-# an images recording's snapshot arrays besides samples and density (see gananim.recording.reader.Snapshot)
-IMAGE_ARRAYS = ("images", "interp", "proj", "d_fake", "d_real", "d_hist_fake", "d_hist_real", "class_logits", "nonfinite",
-                "images_nonfinite", "interp_nonfinite")
 CHUNK_NAME = re.compile(r"[0-9]{6}\.npz")
 
 # Every file gananim writes in a recording folder (glob patterns relative to it; "checkpoint.pt" is the lab's,
@@ -95,5 +90,5 @@ def replace_refusal(path: Path) -> str | None:
     return None
 
 
-__all__ = ["ANALYSIS", "CHUNKS", "DENSE", "DENSE_STEP", "DENSE_VALUE", "EVENTS", "FIXED", "FORMAT", "GANANIM_FILES", "IMAGE_ARRAYS", "KINDS", "MANIFEST", "SCALAR_PREFIX",
-           "SNAPSHOT_ARRAYS", "VERSION", "chunk_files", "contents", "foreign", "replace_refusal"]
+__all__ = ["ANALYSIS", "CHUNKS", "DENSE", "DENSE_STEP", "DENSE_VALUE", "EVENTS", "FIXED", "FORMAT", "GANANIM_FILES", "MANIFEST", "SCALAR_PREFIX",
+           "VERSION", "chunk_files", "contents", "foreign", "replace_refusal"]

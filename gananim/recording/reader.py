@@ -13,17 +13,17 @@ import tokenize
 import warnings
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from gananim import kinds
 from gananim.errors import GananimError
 from gananim.recording.grid import Grid
 from gananim.recording.layout import DENSE, DENSE_STEP, DENSE_VALUE, FIXED, FORMAT, MANIFEST, SCALAR_PREFIX, VERSION, chunk_files
 from gananim.recording.lock import being_written
-from gananim.recording.validate import check_chunk, check_fixed, check_image_chunk, check_image_fixed, check_manifest, check_steps, kind
+from gananim.recording.validate import check_manifest, check_steps
 
 
 # A writer creates the manifest first (so that a run stopped at once leaves a folder --overwrite may replace) and
@@ -93,6 +93,16 @@ def _read_manifest(path: Path) -> dict:
     return manifest
 
 
+def read_manifest_quietly(path) -> dict | None:
+    """The manifest of the recording at `path` if there is a readable one, else None (a writer resuming a damaged
+    recording reads it again, loudly, under its lock)."""
+    try:
+        manifest = json.loads((Path(path) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
 def _rising(step: np.ndarray, last: int | None) -> np.ndarray:
     """Mask of the steps later than every step before them (and than `last`): the first of each, none going back."""
     keep = np.ones(len(step), dtype=bool)
@@ -136,31 +146,29 @@ def _read_only(a: np.ndarray) -> np.ndarray:
     return a
 
 
-@dataclass
 class Snapshot:
-    """One recorded training step: the generator's outputs, D on the grid, and the scalars."""
+    """One recorded training step: the samples, their density on the grid, the scalars, and the arrays its kind of
+    data stores (gananim.kinds: `mapping`, `d_grid`, `g_grad`, ... for points, `images`, `proj`, ... for images),
+    read as attributes. An array another kind stores reads as None here, so code drawing any recording may ask."""
 
-    step: int
-    samples: np.ndarray
-    mapping: np.ndarray
-    d_grid: np.ndarray | None
-    density: np.ndarray
-    g_grad: np.ndarray | None = None
-    game_eigs: np.ndarray | None = None  # (k,) complex: top eigenvalues of the game's Jacobian; NaN where not computed
-    hessian_eigs: np.ndarray | None = None  # every eigenvalue of the Hessian of V (small models), ascending
-    scalars: dict[str, float] = field(default_factory=dict)
-    # images recordings only (samples, images and interp stay uint8 there: gananim.kinds.images.pixels.to_float reads them)
-    images: np.ndarray | None = None  # (n_images, C, H, W): G on the fixed grid latents
-    interp: np.ndarray | None = None  # (paths, points, C, H, W): G along fixed latent paths
-    proj: np.ndarray | None = None  # (n_samples, 2): the samples on the PCA plane, NaN for non-finite ones
-    d_fake_each: np.ndarray | None = None  # (n_samples,) D's probability per stored sample
-    d_real_each: np.ndarray | None = None  # (n_real,) D's probability per fixed real sample
-    d_hist_fake: np.ndarray | None = None  # (d_bins,) shares per bin of d_fake_each
-    d_hist_real: np.ndarray | None = None
-    class_logits: np.ndarray | None = None  # (n_samples, K): a user classifier's logits
-    nonfinite: np.ndarray | None = None  # (n_samples,) uint8: 1 where G's output was NaN/inf (stored as zeros)
-    images_nonfinite: np.ndarray | None = None  # (n_images,) uint8: the same for `images`
-    interp_nonfinite: np.ndarray | None = None  # (paths, points) uint8: the same for `interp`
+    def __init__(self, step: int, samples: np.ndarray, density: np.ndarray, scalars: dict[str, float], arrays: dict):
+        self.step, self.samples, self.density, self.scalars, self.arrays = step, samples, density, scalars, arrays
+
+    def __getattr__(self, name: str):
+        arrays = self.__dict__.get("arrays", {})
+        if name in arrays:
+            return arrays[name]
+        if not name.startswith("_") and name in kinds.snapshot_attrs():
+            return None
+        raise AttributeError(f"a snapshot has no {name!r}")
+
+    def replace(self, **changes) -> "Snapshot":
+        """A copy with some attributes changed (arrays included), like dataclasses.replace."""
+        core = {name: changes.pop(name, getattr(self, name)) for name in ("step", "samples", "density", "scalars")}
+        return Snapshot(**core, arrays=self.arrays | changes)
+
+    def __repr__(self) -> str:
+        return f"Snapshot(step={self.step}, samples {getattr(self.samples, 'shape', None)}, arrays {sorted(self.arrays)})"
 
 
 class Recording:
@@ -182,10 +190,7 @@ class Recording:
             raise GananimError(f"recording {self.path} is damaged: {FIXED} is missing; re-record it")
         self.fixed = load_npz(self.path / FIXED)
         self.grid = Grid.from_dict(self.manifest["grid"])
-        if self.kind == "images":
-            check_image_fixed(self.fixed, self.manifest, self.path / FIXED)
-        else:
-            check_fixed(self.fixed, self.manifest, self.grid.shape, self.path / FIXED)
+        self.kind_of.check_fixed(self.fixed, self.manifest, self.grid.shape, self.path / FIXED)
         self.problems: list[str] = []
         self._cache: tuple[int, dict] | None = None
         self.refresh()
@@ -230,10 +235,7 @@ class Recording:
             chunk = load_npz(self._files[i])
             if "step" not in chunk:  # the file changed since refresh() read it
                 raise GananimError(f"recording file {self._files[i]} is damaged: it has no 'step' array; re-record, or delete that file to keep the rest")
-            if self.kind == "images":
-                check_image_chunk(chunk, self.manifest, self.grid.shape, self.fixed, self._files[i])
-            else:
-                check_chunk(chunk, self.manifest, self.grid.shape, len(self.latents), len(self.latent_grid), self._files[i])
+            self.kind_of.check_chunk(chunk, self.manifest, self.grid.shape, self.fixed, self._files[i])
             self._cache = (i, chunk)
         return self._cache[1]
 
@@ -266,16 +268,8 @@ class Recording:
             a = chunk[name][j]
             return _read_only(a if a.dtype.kind in "iub" else a.astype(np.float32))
 
-        game = get("game_eigs")
-        images = {"images": get("images"), "interp": get("interp"), "proj": get("proj"), "d_fake_each": get("d_fake"),
-                  "d_real_each": get("d_real"), "d_hist_fake": get("d_hist_fake"), "d_hist_real": get("d_hist_real"),
-                  "class_logits": get("class_logits"), "nonfinite": get("nonfinite"),
-                  "images_nonfinite": get("images_nonfinite"), "interp_nonfinite": get("interp_nonfinite")} if self.kind == "images" else {}
-        return Snapshot(step=int(chunk["step"][j]), samples=get("samples"), mapping=get("mapping"), d_grid=get("d_grid"),
-                        density=get("density"), g_grad=get("g_grad"), hessian_eigs=get("hessian_eigs"),
-                        game_eigs=None if game is None else game[:, 0] + 1j * game[:, 1],
-                        scalars={k[len(SCALAR_PREFIX):]: float(v[j]) for k, v in chunk.items() if k.startswith(SCALAR_PREFIX)},
-                        **images)
+        scalars = {k[len(SCALAR_PREFIX):]: float(v[j]) for k, v in chunk.items() if k.startswith(SCALAR_PREFIX)}
+        return Snapshot(int(chunk["step"][j]), get("samples"), get("density"), scalars, self.kind_of.read_fields(get))
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
@@ -286,24 +280,28 @@ class Recording:
 
     @property
     def kind(self) -> str:
-        """"points" (1D/2D samples; every v1 recording) or "images" (images and vectors of more than 2 numbers)."""
-        return kind(self.manifest)
+        """The name of the recording's kind of data (gananim.kinds): "points" (every v1 recording), "images", ..."""
+        return kinds.name_of(self.manifest)
+
+    @property
+    def kind_of(self) -> kinds.Kind:
+        """The recording's kind of data, which reads and checks its arrays (gananim.kinds)."""
+        return kinds.of(self.manifest)
 
     @property
     def sample_shape(self) -> tuple[int, ...]:
-        """One sample's shape: (data_dim,) for points, [C, H, W] or [d] for images recordings."""
-        return tuple(self.manifest["sample_shape"]) if self.kind == "images" else (self.manifest["data_dim"],)
+        """One sample's shape: (data_dim,) for points, (C, H, W) or (d,) for images recordings."""
+        return self.kind_of.sample_shape(self.manifest)
 
     @property
     def is_image(self) -> bool:
         """Whether samples are pictures (C, H, W), as opposed to points or flat vectors."""
-        return self.kind == "images" and bool(self.manifest.get("is_image", len(self.sample_shape) == 3))
+        return self.kind_of.is_image(self.manifest)
 
     @property
     def value_range(self) -> tuple[float, float] | None:
-        """The data's value range of an images recording (uint8 levels map onto it), None for points."""
-        vr = self.manifest.get("value_range")
-        return (float(vr[0]), float(vr[1])) if self.kind == "images" else None
+        """The data's value range where samples are stored as uint8 levels on it (images), else None."""
+        return self.kind_of.value_range(self.manifest)
 
     @property
     def latents(self) -> np.ndarray:

@@ -19,12 +19,11 @@ import numpy as np
 
 from gananim.recording import atomic
 from gananim.recording.dense import DenseWriter
+from gananim import kinds
 from gananim.errors import GananimError
-from gananim.recording.layout import (ANALYSIS, CHUNKS, EVENTS, FIXED, FORMAT, IMAGE_ARRAYS, MANIFEST, SCALAR_PREFIX, SNAPSHOT_ARRAYS,
-                            VERSION, chunk_files, contents, foreign, replace_refusal)
+from gananim.recording.layout import CHUNKS, FIXED, FORMAT, MANIFEST, SCALAR_PREFIX, chunk_files, contents, foreign, replace_refusal
 from gananim.recording.lock import WriterLock
 from gananim.recording.reader import Recording, load_npz
-from gananim.recording.validate import kind
 
 
 def save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
@@ -37,15 +36,12 @@ def save_json(path: Path, data) -> None:
     atomic.write_bytes(path, json.dumps(data, indent=2).encode())
 
 
-
-
 def _stack_chunk(snaps: list[dict], dtype: np.dtype) -> dict[str, np.ndarray]:
     """Stack buffered snapshots into one chunk's arrays; scalars missing from a snapshot become NaN."""
     out: dict[str, np.ndarray] = {"step": np.array([s["step"] for s in snaps], dtype=np.int64)}
-    for name in SNAPSHOT_ARRAYS + IMAGE_ARRAYS:
-        if name in snaps[0]["arrays"]:
-            stacked = np.stack([s["arrays"][name] for s in snaps])
-            out[name] = stacked if stacked.dtype.kind in "iub" else stacked.astype(dtype)  # uint8 images stay uint8
+    for name in snaps[0]["arrays"]:  # samples, density and the kind's arrays (gananim.kinds)
+        stacked = np.stack([s["arrays"][name] for s in snaps])
+        out[name] = stacked if stacked.dtype.kind in "iub" else stacked.astype(dtype)  # uint8 images stay uint8
     names = sorted({k for s in snaps for k in s["scalars"]})
     for name in names:
         out[SCALAR_PREFIX + name] = np.array([s["scalars"].get(name, np.nan) for s in snaps], dtype=np.float64)
@@ -111,8 +107,8 @@ class RecordingWriter:
         if overwrite:
             for entry in contents(self.path):
                 shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
-        version = VERSION if manifest.get("kind", "points") != "points" else 1  # points recordings stay readable by 0.1
-        self.manifest = {"format": FORMAT, "version": version, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        # the one place the format version is decided: the kind's (points recordings write 1, readable by gananim 0.1)
+        self.manifest = {"format": FORMAT, "version": kinds.of(manifest).version, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                          "dtype": self.dtype.name, "chunk_size": self.chunk_size, **manifest}
         self.fixed = fixed
         # the manifest first: a run stopped at any later point leaves a folder that --overwrite may replace
@@ -145,8 +141,9 @@ class RecordingWriter:
 
     def _check_compatible(self, manifest: dict) -> None:
         """A resumed recording must have the same shapes as the run continuing it."""
-        if kind(self.manifest) != kind(manifest):
-            raise GananimError(f"cannot resume {self.path}: it records {kind(self.manifest)}, this run's generator makes {kind(manifest)}; use --overwrite to start afresh")
+        have, want = kinds.name_of(self.manifest), kinds.name_of(manifest)
+        if have != want:
+            raise GananimError(f"cannot resume {self.path}: it records {have}, this run's generator makes {want}; use --overwrite to start afresh")
         for key in ("data_dim", "latent_dim", "n_samples", "grid", "latent_grid_shape", "sample_shape", "latent_shape", "n_real",
                     "n_images", "interp_shape", "d_bins"):
             if key in manifest and self.manifest.get(key) != manifest[key]:

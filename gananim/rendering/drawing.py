@@ -125,21 +125,6 @@ def density_vmax(rec) -> float:
     return float(np.quantile(positive, 0.99)) if len(positive) else 1.0
 
 
-OUTLINE_POINTS = 721  # points of an analytic outline: smooth at any frame size (a 64-cell grid's contour is a jagged polygon)
-
-
-def data_outline(rec) -> list[np.ndarray]:
-    """Smooth outlines of where the data lies, for targets whose support is a curve rather than modes: (n, 2) polylines
-    in data units from the recorded target's own parameters (a circle: its exact circle), [] for any other target."""
-    target = rec.manifest.get("target") or {}
-    if target.get("kind") == "circle" and rec.manifest.get("data_dim") == 2:
-        angle = np.linspace(0, 2 * np.pi, OUTLINE_POINTS)
-        cx, cy = target.get("center", (0.0, 0.0))
-        r = float(target["radius"])
-        return [np.stack([cx + r * np.cos(angle), cy + r * np.sin(angle)], axis=1)]
-    return []
-
-
 def peak_ratio(density: np.ndarray, vmax: float) -> float:
     """How far a density's peak exceeds the colour scale's top (peak / vmax; ≤ 1: nothing is clipped)."""
     finite = np.nan_to_num(np.asarray(density, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)

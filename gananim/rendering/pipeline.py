@@ -20,21 +20,13 @@ VIDEO_SUFFIXES = (".mp4", ".webm", ".gif")
 
 
 def default_view(recs: Recording | list[Recording]) -> str:
-    """The headline view that every recording given can show (compare draws one view for all, side by side).
-
-    Images recordings: grid (projection for flat vectors). 1D data: goodfellow-1d (it draws D where there is one). 2D: surface when every recording has a
-    discriminator, else density for all of them: a GAN beside a VAE or an MMD generator is then compared on what
-    both have, samples and generated density over the data density (seeds/000 compares them that way).
-    """
+    """The headline view that every recording given can show (compare draws one view for all, side by side): their
+    kind's (gananim.kinds), which must be one kind for all."""
     recs = recs if isinstance(recs, (list, tuple)) else [recs]
-    kinds = {r.kind for r in recs}
-    if len(kinds) > 1:
-        raise GananimError("cannot draw images recordings and 1D/2D points recordings side by side: no view shows both; render them apart")
-    if kinds == {"images"}:  # vectors (no pictures) are shown by their projection
-        return "grid" if all(r.is_image for r in recs) else "projection"
-    if any(r.manifest["data_dim"] == 1 for r in recs):
-        return "goodfellow-1d"
-    return "surface" if all(r.manifest.get("has_discriminator") for r in recs) else "density"
+    names = list(dict.fromkeys(r.kind for r in recs))
+    if len(names) > 1:
+        raise GananimError(f"cannot draw recordings of {' and '.join(names)} side by side: no view shows both; render them apart")
+    return recs[0].kind_of.default_view(recs)
 
 
 def parse_steps(text: str | None) -> tuple[int | None, int | None]:

@@ -1,0 +1,97 @@
+"""The images kind: images (C, H, W) and vectors of more than 2 numbers.
+
+    probe            ImageProber: the fixed-latent sample grid, latent paths, a PCA plane, per-sample D scores (torch)
+    data             what a recording fixes at the start: value range, real batch, PCA plane, latent batches
+    pixels           images as uint8 levels on the data's value range, and back
+    user_classifier  a user's classifier (torch) behind class coverage
+    classifier       the built-in numpy MLP classifier (the digits one), stored with the recording
+    datasets         scikit-learn's bundled 8x8 digits
+    arrays           the manifest fields and arrays a reader checks
+    metrics, events  class coverage and the events on class shares
+    analysis         what the analysis measures and detects for this kind
+    info             `gananim info`'s rows
+    views            grid, interp, projection, d-hist and the images dashboard
+"""
+
+from __future__ import annotations
+
+from gananim.kinds.kind import CANNOT_DRAW, Kind
+from gananim.kinds.registry import register
+
+
+class ImagesKind(Kind):
+    name = "images"
+    version = 2
+    arrays = ("images", "interp", "proj", "d_fake", "d_real", "d_hist_fake", "d_hist_real", "class_logits", "nonfinite",
+              "images_nonfinite", "interp_nonfinite")
+    fields = {"d_fake_each": "d_fake", "d_real_each": "d_real"}  # per-sample scores; d_fake/d_real name the means
+    views_module = "gananim.kinds.images.views"
+
+    def accepts(self, g_shape):
+        return True  # whatever the points kind does not take: vectors and images (the prober checks the shape)
+
+    def prober(self, setup):
+        from gananim.kinds.images.probe import ImageProber
+
+        return ImageProber.build(setup)
+
+    @property
+    def manifest_fields(self):
+        from gananim.kinds.images.arrays import FIELDS
+
+        return FIELDS
+
+    def check_fixed(self, fixed, manifest, grid_shape, file):
+        from gananim.kinds.images.arrays import check_fixed
+
+        check_fixed(fixed, manifest, grid_shape, file)
+
+    def check_chunk(self, chunk, manifest, grid_shape, fixed, file):
+        from gananim.kinds.images.arrays import check_chunk
+
+        check_chunk(chunk, manifest, grid_shape, fixed, file)
+
+    def is_image(self, manifest):
+        return bool(manifest.get("is_image", len(manifest["sample_shape"]) == 3))
+
+    def value_range(self, manifest):
+        lo, hi = manifest["value_range"]
+        return float(lo), float(hi)
+
+    def what(self, rec):
+        shape = rec.sample_shape
+        return f"{'x'.join(map(str, shape))} images" if rec.is_image else f"vectors of {shape[0]} numbers"
+
+    def reference(self, rec):
+        from gananim.kinds.images.analysis import reference
+
+        return reference(rec)
+
+    def measure(self, rec, start):
+        from gananim.kinds.images.analysis import measure
+
+        return measure(rec, start)
+
+    def events(self, rec, series):
+        from gananim.kinds.images.analysis import events
+
+        return events(rec, series)
+
+    def info_rows(self, rec):
+        from gananim.kinds.images.info import rows
+
+        return rows(rec)
+
+    def default_view(self, recs):
+        """The sample grid; vectors (no pictures) are shown by their projection."""
+        return "grid" if all(r.is_image for r in recs) else "projection"
+
+    def draws(self, view, rec):
+        if (getattr(view, "pictures", False) and not rec.is_image) or super().draws(view, rec):
+            return CANNOT_DRAW  # the renderer's message, listing the views that can
+        return None
+
+
+IMAGES = register(ImagesKind())
+
+__all__ = ["IMAGES", "ImagesKind"]

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from gananim.errors import GananimError
-from gananim.kinds.points.data import Prior
+from gananim.record.prior import Prior
 from gananim.recording.grid import Grid
 from gananim.kinds.images.pixels import to_float, to_uint8
 
@@ -88,7 +88,7 @@ def project(x: np.ndarray, mean: np.ndarray, components: np.ndarray) -> np.ndarr
     return (flat @ torch.from_numpy(np.ascontiguousarray(components.T))).numpy()
 
 
-def plane_grid(proj: np.ndarray) -> Grid:
+def plane_density_grid(proj: np.ndarray) -> Grid:
     """The grid of the generated density: a box around the projected real data, PLANE_MARGIN wider per side."""
     lo, hi = proj.min(axis=0), proj.max(axis=0)
     pad = np.where(hi > lo, (hi - lo) * PLANE_MARGIN, 1.0)

@@ -1,7 +1,7 @@
 """What a snapshot of high-dimensional data holds (images (C, H, W) and vectors of more than 2 numbers): the
 generator on fixed latents (the stored samples, the sample grid, the latent paths), every sample and the fixed real
 batch on a fixed PCA plane, D's score for each, D-score histograms, the gradient norms, and a user classifier's
-logits. The images prober the Recorder drives (the arrays are listed in gananim.recording.layout.IMAGE_ARRAYS).
+logits. The images prober the Recorder drives (its arrays are listed in gananim.kinds.images.ImagesKind.arrays).
 
 One snapshot (`probe`) is one no-grad generator call on all fixed latents but the gradient batch, one generator
 call with its graph on that batch, one discriminator call with its graph (the gradient batch and as many real
@@ -19,19 +19,35 @@ import torch
 
 from gananim.record import objectives
 from gananim.errors import GananimError
-from gananim.kinds.points.data import Prior
-from gananim.recording.grid import Grid
-from gananim.kinds.images.user_classifier import UserClassifier, class_freq, is_builtin
-from gananim.kinds.images.data import fit_pca, latent_batches, plane_grid, project, real_batch, real_samples, value_range
+from gananim.kinds.images.data import (fit_pca, latent_batches, plane_density_grid, project, real_batch, real_samples, sample_shape_of,
+                                       value_range)
 from gananim.kinds.images.pixels import to_float, to_uint8
+from gananim.kinds.images.user_classifier import UserClassifier, class_freq, is_builtin
+from gananim.kinds.points.data import is_view_box
+from gananim.kinds.points.targets import Target
 from gananim.record.options import ProbeOptions
+from gananim.record.prior import Prior
+from gananim.record.prober import ProberSetup
 from gananim.record.probes import Players, ProbeMode, as_logits, probing, to_host, total_norm, trainable
+from gananim.recording.grid import Grid
 
 
 class ImageProber:
     """Probes a GAN whose samples are images or vectors; `sample_shape` is (C, H, W) or (d,), `g_shape` G's own."""
 
-    kind = "images"
+    @classmethod
+    def build(cls, s: ProberSetup) -> "ImageProber":
+        """Check the user's data and options against a generator of images or vectors, then set up."""
+        sample_shape = sample_shape_of(s.g_shape, "the generator's output")
+        if s.data is None or isinstance(s.data, Target) or is_view_box(s.data) or s.view_box is not None:  # points' data
+            raise GananimError(f"the generator outputs samples of shape {s.g_shape}: targets and view boxes are for 1D or 2D data; "
+                               "pass data= an array or tensor of real samples shaped like the generator's output")
+        if s.options.curvature_every:
+            raise GananimError("the curvature probes are for 1D and 2D recordings; set curvature_every=0")
+        if s.labels is not None and s.classifier is None:
+            raise GananimError("labels= give the data's class frequencies to a classifier: pass classifier= too")
+        return cls(s.players, s.prior, s.latent_shape, s.options, s.data, sample_shape, s.g_shape, s.seed,
+                   classifier=s.classifier, labels=s.labels)
 
     def __init__(self, players: Players, prior: Prior, latent_shape: tuple[int, ...], opts: ProbeOptions, data,
                  sample_shape: tuple[int, ...], g_shape: tuple[int, ...], seed: int, classifier=None, labels=None):
@@ -43,7 +59,7 @@ class ImageProber:
         n, n_real = opts.image_samples, opts.image_real
         mean, components = fit_pca(x, seed)
         stored_real, real = real_batch(x, n_real, seed, self.value_range if self.is_image else None)
-        self.grid = plane_grid(project(x, mean, components))
+        self.grid = plane_density_grid(project(x, mean, components))
         interp = (opts.interp_paths, opts.interp_points) if self.is_image else None
         fixed = latent_batches(prior, latent_shape, n, opts.n_images, interp, seed)
         fixed |= {"data_samples": stored_real, "pca_mean": mean, "pca_components": components,
@@ -55,7 +71,7 @@ class ImageProber:
             fixed |= arrays
         self.fixed = fixed
         self._n_grad = min(opts.image_grad_samples, n, n_real) if players.has_gradient_batch() else 0
-        self.manifest = {"kind": "images", "version": 2, "sample_shape": list(sample_shape), "is_image": self.is_image,
+        self.manifest = {"sample_shape": list(sample_shape), "is_image": self.is_image,
                          "latent_shape": list(latent_shape), "value_range": list(self.value_range),
                          "n_samples": n, "n_real": n_real, "grid": self.grid.to_dict(), "d_bins": opts.d_bins,
                          "classifier": entry, "grad_samples": self._n_grad}
@@ -146,6 +162,10 @@ class ImageProber:
             if self.classifier is not None:
                 out["class_logits"] = self.classifier(fake)
         return to_host(out)
+
+    def curvature_batch(self) -> None:
+        """The curvature probes are for 1D and 2D recordings (`build` refuses curvature_every here)."""
+        return None
 
     def _check_output(self, y: torch.Tensor) -> None:
         if tuple(y.shape[1:]) != self.g_shape:

@@ -14,10 +14,13 @@ import torch
 
 from gananim.record import objectives
 from gananim.errors import GananimError
-from gananim.kinds.points.data import Prior, resolve_data, stored_grid_size
-from gananim.recording.grid import Grid
+from gananim.kinds.points.data import is_view_box, resolve_data
+from gananim.kinds.points.targets import Target
 from gananim.record.options import ProbeOptions
+from gananim.record.prior import Prior
+from gananim.record.prober import ProberSetup
 from gananim.record.probes import Players, ProbeMode, as_logits, grad_norm, norm, probing, to_host, trainable
+from gananim.recording.grid import Grid
 
 ARRAYS = ("samples", "mapping", "d_grid", "g_grad")  # probe results stored as arrays; the rest are scalars
 
@@ -25,10 +28,24 @@ ARRAYS = ("samples", "mapping", "d_grid", "g_grad")  # probe results stored as a
 class PointProber:
     """Probes a GAN whose samples are 1D or 2D points (the toy lab's and the README's recordings)."""
 
-    kind = "points"
+    @classmethod
+    def build(cls, s: ProberSetup) -> "PointProber":
+        """Check the user's data and latents against a generator of 1D/2D samples, then set up."""
+        data_dim = s.g_shape[0] if s.g_shape else 1
+        per = _per_sample(s.data)
+        if per is not None and math.prod(per) != data_dim and math.prod(per) > 2:
+            raise GananimError(f"the data's samples have shape {per} but the generator outputs {data_dim} number(s) per "
+                               "sample; pass real data shaped like the generator's output")
+        if len(s.latent_shape) != 1:
+            raise GananimError(f"a generator of 1D or 2D samples takes flat latents (n, latent_dim), not {s.latent_shape}; pass latent_dim=")
+        if s.classifier is not None or s.labels is not None:
+            raise GananimError("classifier= and labels= are for recordings of images or vectors; 1D and 2D recordings measure mode coverage")
+        # grid_size 0 (the default): by the data's dimension, but a resumed recording keeps the grid it has
+        stored_size = (s.stored or {}).get("grid", {}).get("size")
+        return cls(s.players, s.prior, s.options, s.data, s.view_box, s.seed, data_dim, stored_size)
 
     def __init__(self, players: Players, prior: Prior, opts: ProbeOptions, data, view_box, seed: int, data_dim: int,
-                 resume: bool, path):
+                 stored_grid_size: int | None = None):
         self.players, self.prior, self.options = players, prior, opts
         self.target, real, box = resolve_data(data, view_box, opts.real_samples, seed)
         latents = prior.sample(opts.n_samples, seed)
@@ -36,8 +53,7 @@ class PointProber:
             raise GananimError("cannot tell the view box: pass data= a gananim target, an array of real samples, or one (low, high) pair per data dimension")
         if len(box) != data_dim:
             raise GananimError(f"the view box has {len(box)} dimension(s) but the generator outputs {data_dim}")
-        # grid_size 0 (the default): by the data's dimension, but a resumed recording keeps the grid it has
-        self.grid = Grid(box, opts.grid_size or (resume and stored_grid_size(path)) or opts.grid_cells(data_dim))
+        self.grid = Grid(box, opts.grid_size or stored_grid_size or opts.grid_cells(data_dim))
         self._check_discriminator(data_dim)
         plane, coords, grid_z = prior.grid(opts.latent_grid, seed + 2)
         fixed = {"latents": latents.numpy(), "latent_grid": grid_z, "latent_grid_coords": coords.astype(np.float32)}
@@ -95,8 +111,8 @@ class PointProber:
         y = self.players.G(z)
         return y[:, None] if y.ndim == 1 else y
 
-    def probe(self) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-        """Everything one snapshot holds, computed without touching training state; one copy to the host.
+    def probe(self) -> dict[str, np.ndarray]:
+        """Everything one snapshot holds, computed without touching training state, as host arrays (one copy).
 
         Sized for the overhead target (bench/bench_recorder.py): G runs once on each latent (the gradient batch
         with its graph, the rest in one no-grad call); the density is the histogram of the stored samples
@@ -114,17 +130,25 @@ class PointProber:
                    "nonfinite_share": 1 - torch.isfinite(samples).all(dim=1).float().mean()}
             if self.players.D is not None:
                 out |= self._probe_discriminator(head, samples)
-        host = to_host(out)
-        arrays = {"density": self.grid.histogram(host.pop("density_batch"))}
-        arrays |= {name: host.pop(name) for name in ARRAYS if name in host}
-        return arrays, {name: float(v) for name, v in host.items()}
+        return to_host(out)
 
-    batch_limit = 1  # a 1D/2D snapshot is finished in `probe`: the Recorder hands it to the store at once
+    batch_limit = 1  # a 1D/2D snapshot is small: the Recorder finishes it and hands it to the store at once
 
-    @staticmethod
-    def finish(raws: list[tuple[dict[str, np.ndarray], dict[str, float]]]) -> list[tuple[dict[str, np.ndarray], dict[str, float]]]:
-        """Probed snapshots as stored: `probe` already made them."""
-        return raws
+    def finish(self, raws: list[dict[str, np.ndarray]]) -> list[tuple[dict[str, np.ndarray], dict[str, float]]]:
+        """Probed snapshots as stored: the density histogram of the samples, the arrays, and the scalars."""
+        out = []
+        for raw in raws:
+            host = dict(raw)
+            arrays = {"density": self.grid.histogram(host.pop("density_batch"))}
+            arrays |= {name: host.pop(name) for name in ARRAYS if name in host}
+            out.append((arrays, {name: float(v) for name, v in host.items()}))
+        return out
+
+    def curvature_batch(self) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """The curvature probes' balanced batches (as many stored latents as real samples), None without real data."""
+        if self.players.D is None or self.real is None:
+            return None
+        return self.latents[: self.n_balanced], self.real
 
     def _probe_discriminator(self, head: torch.Tensor, samples: torch.Tensor) -> dict[str, torch.Tensor]:
         """D on the grid, the generator-gradient arrows, D statistics, V(G, D) and the gradient norms.
@@ -176,3 +200,11 @@ class PointProber:
             else:
                 out["g_grad_norm"] = nan
         return out
+
+
+def _per_sample(data) -> tuple[int, ...] | None:
+    """The shape of one sample of array or tensor data, None for a target, a view box or nothing."""
+    if data is None or isinstance(data, Target) or is_view_box(data):
+        return None
+    shape = tuple(data.shape) if hasattr(data, "shape") else np.shape(data)
+    return shape[1:] or (1,) if len(shape) >= 1 else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from manim import FadeIn, FadeOut, Scene
 
+from gananim.kinds.registry import UNNAMED
 from gananim.errors import GananimError
 from gananim.rendering.manim.clock import Clock
 from gananim.rendering.manim.hud import CaptionBar, StepCounter, closing_card, title_card
@@ -15,30 +16,31 @@ from gananim.rendering.manim.words import Facts, happenings, verdict
 
 @dataclass(frozen=True)
 class Needs:
-    """What recordings a scene renders from: how many, of which data dimension, with a discriminator or not."""
+    """What recordings a scene renders from: how many, of which kind of data (gananim.kinds) and dimension, drawn
+    as pictures or not, with a discriminator or not."""
 
     count: int = 1
-    data_dim: int = 2
+    data_dim: int | None = 2  # one sample's size, for scenes of points; None: any
     discriminator: bool = True
     example: str = "ring8"  # a preset that fits, for the error message
-    kind: str = "points"  # "images": recordings of images (data_dim is then not asked)
+    kind: str = UNNAMED  # the kind of data's name (gananim.kinds): points unless named, e.g. images (data_dim=None)
+    pictures: bool = False  # samples must be pictures (C, H, W)
 
     def fits(self, rec) -> bool:
         if rec.kind != self.kind or (self.discriminator and not rec.manifest.get("has_discriminator")):
             return False
-        return rec.is_image if self.kind == "images" else rec.manifest["data_dim"] == self.data_dim
+        return (self.data_dim is None or rec.sample_shape == (self.data_dim,)) and (rec.is_image or not self.pictures)
 
     def describe(self) -> str:
         n = "one recording" if self.count == 1 else f"{self.count} recordings"
-        d = ("of images" if self.kind == "images" else f"of {self.data_dim}D data") + (" with a discriminator" if self.discriminator else "")
+        d = (f"of {self.data_dim}D data" if self.data_dim else f"of {self.kind}") + (" with a discriminator" if self.discriminator else "")
         ex = " ".join(f"runs/{e}" for e in self.example.split())
         return f"{n} {d} (e.g. `gananim record {self.example.split()[0]}` then RUN = {ex})"
 
 
 def describe_rec(rec) -> str:
     m = rec.manifest
-    what = f"{'x'.join(map(str, rec.sample_shape))} images" if rec.kind == "images" else f"{m['data_dim']}D"
-    return f"{rec.path} ({what}, {'with' if m.get('has_discriminator') else 'without'} a discriminator, {len(rec)} snapshots)"
+    return f"{rec.path} ({rec.kind_of.what(rec)}, {'with' if m.get('has_discriminator') else 'without'} a discriminator, {len(rec)} snapshots)"
 
 
 class RecordingScene(Scene):

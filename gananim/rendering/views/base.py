@@ -2,84 +2,100 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import ClassVar
 
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
+from gananim import kinds
+from gananim.kinds.kind import CANNOT_DRAW
 from gananim.errors import GananimError
 from gananim.recording.reader import Recording
 from gananim.rendering.views.style import Style
 
-VIEWS: dict[str, type["View"]] = {}
+VIEWS: dict[str, list[type["View"]]] = {}  # name -> the classes drawing it, one per kind (or one for every kind)
 
 
 def register(cls: type["View"]) -> type["View"]:
-    """Class decorator: make a view available by its name (`gananim render --view NAME`)."""
-    VIEWS[cls.name] = cls
+    """Class decorator: make a view available by its name (`gananim render --view NAME`). Kinds may each register
+    their own class under one name (the images kind's dashboard); a class for every kind (kinds None) is the fallback."""
+    VIEWS[cls.name] = [c for c in VIEWS.get(cls.name, []) if c.kinds != cls.kinds] + [cls]
     return cls
 
 
-def get_view(name: str) -> type["View"]:
-    """The view class for a name, or a one-line error listing the known views."""
+def _load_views() -> None:
+    """Import every registered kind's views (registering them): a kind added after this module loaded has its own."""
+    for kind in kinds.KINDS.values():
+        if kind.views_module:
+            importlib.import_module(kind.views_module)
+
+
+def view_names() -> list[str]:
+    """Every view's name, each kind's included."""
+    _load_views()
+    return sorted(VIEWS)
+
+
+def get_view(name: str, rec: Recording | None = None) -> type["View"]:
+    """The view class for a name (for `rec`'s kind when given), or a one-line error listing the known views."""
+    _load_views()
     if name not in VIEWS:
         raise GananimError(f"unknown view {name!r}; known views: {', '.join(sorted(VIEWS))}")
-    return VIEWS[name]
+    classes = VIEWS[name]
+    if rec is not None:
+        for cls in sorted(classes, key=lambda c: c.kinds is None):  # a kind's own class before one for every kind
+            if cls.kinds is None or rec.kind in cls.kinds:
+                return cls
+    return classes[0]
+
+
+def cannot_draw(view: type["View"], rec: Recording) -> str:
+    """The refusal of a view that does not draw this kind of recording at all: which views can."""
+    _load_views()
+    can = ", ".join(sorted(n for n in VIEWS if get_view(n, rec).shows(rec)))  # shows() builds no message: no loop
+    return f"view {view.name!r} cannot draw {rec.path}, a recording of {rec.kind_of.what(rec)}; views that can: {can}"
 
 
 class View:
     """Draws one recording into one axes; subclasses set `name` and implement setup/update."""
 
     name: ClassVar[str] = ""
-    kinds: ClassVar[tuple[str, ...]] = ("points",)  # recording kinds drawn: "points" (1D/2D), "images"
+    kinds: ClassVar[tuple[str, ...] | None] = None  # the kinds of data drawn (gananim.kinds), None for every kind
     pictures: ClassVar[bool] = False  # draws samples as pictures: not for images recordings of flat vectors
-    data_dims: ClassVar[tuple[int, ...]] = (1, 2)
+    data_dims: ClassVar[tuple[int, ...]] = (1, 2)  # points recordings: the data dimensions drawn
     needs_discriminator: ClassVar[bool] = False
     projection: ClassVar[str | None] = None
     blit: ClassVar[bool] = True  # False when the whole axes changes every frame (a turning 3D camera)
     nonfinite_drawn: ClassVar[str] = "not drawn"  # what the frame's warning says this view does with NaN/inf samples
 
-    variants: ClassVar[dict[str, type["View"]]] = {}  # kind → the class drawing it under this view's name (a view
-    # with variants defines its own dict: this one stays empty)
     beside: bool = False  # set before setup when drawn beside another view (--dashboard): a compact layout
-
-    @classmethod
-    def variant(cls, rec: Recording) -> type["View"]:
-        """The class that draws this view for this recording's kind (the dashboard of an images recording)."""
-        return cls.variants.get(rec.kind, cls)
 
     def __init__(self, rec: Recording, style: Style):
         self.check(rec)
         self.rec, self.style = rec, style
 
     @classmethod
+    def refusal(cls, rec: Recording) -> str | None:
+        """Why this view cannot draw this recording (its kind, its data, its discriminator), or None: the one rule
+        behind both `shows` and `check`, asked of the recording's kind."""
+        if cls.kinds is not None and rec.kind not in cls.kinds:
+            return cannot_draw(cls, rec)
+        reason = rec.kind_of.draws(cls, rec)
+        return cannot_draw(cls, rec) if reason == CANNOT_DRAW else reason
+
+    @classmethod
     def shows(cls, rec: Recording) -> bool:
-        """Whether this view can draw this kind of recording (its data, its discriminator)."""
-        if rec.kind not in cls.kinds:
-            return False
-        if rec.kind == "images":
-            return (rec.is_image or not cls.pictures) and (rec.manifest.get("has_discriminator") or not cls.needs_discriminator)
-        return rec.manifest["data_dim"] in cls.data_dims and (rec.manifest.get("has_discriminator") or not cls.needs_discriminator)
+        """Whether this view can draw this recording (the same rule as `refusal`, without making its message)."""
+        return (cls.kinds is None or rec.kind in cls.kinds) and rec.kind_of.draws(cls, rec) is None
 
     @classmethod
     def check(cls, rec: Recording) -> None:
         """Refuse recordings this view can't draw, with a line saying why (and, across kinds, which views can)."""
-        if rec.kind not in cls.kinds or (rec.kind == "images" and not cls.shows(rec)):
-            what = (f"{'x'.join(map(str, rec.sample_shape))} images" if rec.is_image else
-                    f"vectors of {rec.sample_shape[0]} numbers" if rec.kind == "images" else f"{rec.manifest['data_dim']}D points")
-            can = ", ".join(sorted(n for n, v in VIEWS.items() if v.shows(rec)))
-            raise GananimError(f"view {cls.name!r} cannot draw {rec.path}, a recording of {what}; views that can: {can}")
-        if rec.kind == "images":
-            if not len(rec):
-                raise GananimError(f"{rec.path} has no snapshots yet")
-            return
-        dim = rec.manifest["data_dim"]
-        if dim not in cls.data_dims:
-            want = " or ".join(f"{d}D" for d in cls.data_dims)
-            raise GananimError(f"view {cls.name!r} draws {want} data, but {rec.path} holds {dim}D data")
-        if cls.needs_discriminator and not rec.manifest.get("has_discriminator"):
-            raise GananimError(f"view {cls.name!r} needs a discriminator, but {rec.path} was recorded without one")
+        reason = cls.refusal(rec)
+        if reason:
+            raise GananimError(reason)
         if not len(rec):
             raise GananimError(f"{rec.path} has no snapshots yet")
 

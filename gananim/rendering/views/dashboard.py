@@ -139,8 +139,7 @@ class DashboardView(View):
     """Stacked small charts of losses, D(real)/D(fake), V against −2 log 2, gradient norms, modes, curvature."""
 
     name = "dashboard"
-    kinds = ("points", "images")
-    variants = {}  # images recordings are drawn by views.image_dashboard, which adds itself here
+    kinds = None  # every kind: its scalars (a kind may register its own dashboard, as images does)
 
     def setup(self, ax):
         rec, s = self.rec, self.style

@@ -37,10 +37,9 @@ class Frame:
             raise GananimError(f"give 1 to 4 recordings to render side by side, got {len(recs)}")
         if dashboard and len(recs) > 1:
             raise GananimError("--dashboard works with one recording; to compare dashboards use --view dashboard with several")
-        cls = get_view(view)
         self.recs, self.style = recs, style
         self.events = [analyse(rec).events for rec in recs]
-        self.views: list[View] = [cls.variant(rec)(rec, style) for rec in recs]
+        self.views: list[View] = [get_view(view, rec)(rec, style) for rec in recs]
         self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi, facecolor=style.background)
         self.canvas = FigureCanvasAgg(self.fig)
         self.titles = titles or [_default_title(r) for r in recs]
@@ -73,7 +72,7 @@ class Frame:
                 v.share_steps(first, last)
         right = 1 - MARGIN
         if dashboard:
-            dash = get_view("dashboard").variant(self.recs[0])(self.recs[0], s)
+            dash = get_view("dashboard", self.recs[0])(self.recs[0], s)
             dash.beside = True
             # at least DASH_WIDTH points wide (a square frame gives the view less), and room for the last step label
             left = min(DASH_LEFT, max(1 - MARGIN - DASH_WIDTH * s.scale * s.dpi / 72 / s.width, 1 - DASH_MOST))

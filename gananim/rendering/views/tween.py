@@ -14,7 +14,6 @@ not a blend of eigenvalues. Views that blend mix in `Tweening`; the others hold 
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 import numpy as np
 
@@ -44,7 +43,7 @@ def blend(a: Snapshot, b: Snapshot, w: float) -> Snapshot:
             out += (y - x) * np.float32(w)  # NaN in either snapshot stays NaN: a diverged sample is not drawn
             arrays[name] = out
     scalars = {k: (1 - w) * v + w * b.scalars[k] for k, v in a.scalars.items() if k in b.scalars}
-    return replace(a, scalars=a.scalars | scalars, **arrays)
+    return a.replace(scalars=a.scalars | scalars, **arrays)
 
 
 class Tweening:

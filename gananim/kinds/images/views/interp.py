@@ -11,7 +11,7 @@ import numpy as np
 
 from gananim.rendering.tiles import mosaic
 from gananim.rendering.views.base import View, register
-from gananim.rendering.views.grid import GAP, label, mosaic_axes
+from gananim.kinds.images.views.sample_grid import GAP, label, mosaic_axes
 
 
 @register

@@ -16,8 +16,9 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, Bbox, offset_copy
 
-from gananim.rendering.drawing import (D_RAMP, DENSITY_GAMMA, RED, BandedOverlay, Upsampler, data_outline, density_vmax,
+from gananim.rendering.drawing import (D_RAMP, DENSITY_GAMMA, RED, BandedOverlay, Upsampler, density_vmax,
                              mode_label_offsets, peak_ratio)
+from gananim.kinds.points.outline import data_outline
 from gananim.rendering.views.base import View, register
 from gananim.rendering.views.style import D_CMAP, density_cmap
 
@@ -63,7 +64,7 @@ def label_modes(ax, rec, style) -> PathCollection | None:
 
 
 def outline_data(ax, rec, style) -> list:
-    """The data's exact outline where its support is a curve (drawing.data_outline), as moving lines."""
+    """The data's exact outline where its support is a curve (gananim.kinds.points.outline.data_outline), as moving lines."""
     return [ax.plot(line[:, 0], line[:, 1], color="#1b1b1b", linewidth=0.9 * style.scale, linestyle=(0, (4, 3)), alpha=0.7,
                     zorder=5)[0] for line in data_outline(rec)]
 
@@ -101,6 +102,7 @@ class SurfaceView(View):
     """D as a banded purple/white image, generated density as red patches over it, data modes marked and numbered."""
 
     name = "surface"
+    kinds = ("points",)
     data_dims = (2,)
     needs_discriminator = True
 

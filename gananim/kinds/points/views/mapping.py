@@ -18,8 +18,8 @@ import numpy as np
 
 from gananim.rendering.drawing import grid_colours, latent_tails
 from gananim.rendering.views.base import View, register
-from gananim.rendering.views.density import display_density
-from gananim.rendering.views.surface import image_extent
+from gananim.kinds.points.views.density import display_density
+from gananim.kinds.points.views.surface import image_extent
 from gananim.rendering.views.style import density_cmap
 from gananim.rendering.views.tween import Tweening
 
@@ -41,6 +41,7 @@ class MappingView(Tweening, View):
     """Thin semi-transparent arrows z → G(z), coloured by z's place in the latent grid (or its projection)."""
 
     name = "mapping"
+    kinds = ("points",)
     data_dims = (2,)
 
     def setup(self, ax):

@@ -91,6 +91,7 @@ class GoodfellowView(Tweening, View):
     """z line below, arrows up to G(z), data (blue) / generated (red) densities and D (green) above the x line."""
 
     name = "goodfellow-1d"
+    kinds = ("points",)
     data_dims = (1,)
 
     def setup(self, ax):

@@ -21,7 +21,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from gananim.rendering.drawing import D_RAMP, Upsampler, probe_indices
 from gananim.rendering.views.base import View, finite_rows, register
-from gananim.rendering.views.surface import D_BANDS, mark_modes
+from gananim.kinds.points.views.surface import D_BANDS, mark_modes
 from gananim.rendering.views.tween import Tweening
 
 TARGET = 0.08        # the 95th-percentile arrow is this share of the view's width
@@ -96,6 +96,7 @@ class GradientsView(Tweening, View):
     for 1D data an instance is a `gradients_line.LineGradients` (same name, same arrows, along the x line)."""
 
     name = "gradients"
+    kinds = ("points",)
     data_dims = (1, 2)
     needs_discriminator = True
 

@@ -21,7 +21,7 @@ from gananim.errors import GananimError
 from gananim.recording.grid import Grid
 from gananim.kinds.points.targets import make_target
 from gananim.rendering.views.base import View, finite_rows, register
-from gananim.rendering.views.surface import mark_modes
+from gananim.kinds.points.views.surface import mark_modes
 from gananim.rendering.views.tween import Tweening
 
 TINT_LEVELS = 32     # the data density's shades of purple
@@ -67,6 +67,7 @@ class DensityView(Tweening, View):
     """Data density (light purple), generated density (red) and the fixed samples (dots); modes marked."""
 
     name = "density"
+    kinds = ("points",)
     data_dims = (2,)
 
     def setup(self, ax):

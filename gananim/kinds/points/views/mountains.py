@@ -38,6 +38,7 @@ class MountainsView(Tweening, View):
     """D's decision surface as mountains (purple = real, white = fake), generated density as red patches on it."""
 
     name = "mountains"
+    kinds = ("points",)
     data_dims = (2,)
     needs_discriminator = True
     projection = "3d"

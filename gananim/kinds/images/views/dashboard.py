@@ -13,10 +13,11 @@ from matplotlib.ticker import NullLocator
 
 from gananim.analysis import analyse
 from gananim.rendering.views.chart import Header, entry, share
-from gananim.rendering.views.d_hist import DHistView
+from gananim.kinds.images.views.d_hist import DHistView
+from gananim.rendering.views.base import register
 from gananim.rendering.views.dashboard import GREY, PANELS, DashboardView, SeriesPanel
-from gananim.rendering.views.grid import GridView
-from gananim.rendering.views.projection import ProjectionView
+from gananim.kinds.images.views.sample_grid import SampleGridView
+from gananim.kinds.images.views.projection import ProjectionView
 
 BAR_COLOUR, DATA_COLOUR = "#d62728", "#1f77b4"
 CLASS_CAPTURED_KEY = "classes_captured"
@@ -94,8 +95,11 @@ def _series_specs(series: dict) -> list:
     return out
 
 
+@register
 class ImageDashboardView(DashboardView):
     """Grid | projection over D's histograms | scalar charts and class bars; a column of the last three beside a view."""
+
+    kinds = ("images",)
 
     def setup(self, ax):
         rec = self.rec
@@ -110,10 +114,10 @@ class ImageDashboardView(DashboardView):
         if self.beside:
             column, (x0, width) = [("d-hist", 1.2)], (0.12, 0.86)
         else:
-            picture = GridView if rec.is_image else None
+            picture = SampleGridView if rec.is_image else None
             left = 0.0
             if picture is not None:
-                moving += self._part(GridView, (0.0, 0.0, 0.3, 1.0))
+                moving += self._part(SampleGridView, (0.0, 0.0, 0.3, 1.0))
                 left = 0.36
             moving += self._part(ProjectionView, (left, 0.45, 0.25, 0.55))
             if rec.manifest.get("has_discriminator"):
@@ -149,5 +153,3 @@ class ImageDashboardView(DashboardView):
             part.update(i)
         super().update(i)
 
-
-DashboardView.variants["images"] = ImageDashboardView

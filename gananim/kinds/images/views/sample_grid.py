@@ -29,7 +29,7 @@ def mosaic_axes(ax) -> None:
 
 
 @register
-class GridView(View):
+class SampleGridView(View):
     """The fixed-latent sample grid; the real strip below for reference."""
 
     name = "grid"
