@@ -24,12 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from gananim.analysis import metrics
-from gananim.analysis import analyse
+from gananim.analysis import analyse, metrics
+from gananim.kinds.points.targets import Ring
 from gananim.recording.grid import Grid
 from gananim.recording.reader import load
 from gananim.recording.writer import RecordingWriter
-from gananim.kinds.points.targets import Ring
 
 RING = Ring(8, 0.01)
 

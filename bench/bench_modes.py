@@ -88,9 +88,9 @@ def one_run(target: str, method: str, seed: int, steps: int, n_samples: int = N_
     """Train one (target, method, seed) with the lab and score n_samples generator samples."""
     import torch
 
-    from gananim.lab.train import fit
     from gananim.analysis.metrics import mode_coverage
     from gananim.kinds.points.targets import make_target
+    from gananim.lab.train import fit
 
     torch.set_num_threads(1)
     cfg = config_for(target, method, seed, steps)

@@ -39,11 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import gananim  # noqa: E402
 from gananim import Recorder  # noqa: E402
-from gananim.rendering.drawing import D_RAMP, DENSITY_GAMMA, RED, BandedOverlay, density_vmax  # noqa: E402
-from gananim.record.options import ProbeOptions  # noqa: E402
 from gananim.kinds.points.targets import make_target  # noqa: E402
-from gananim.rendering.views import Frame, make_style  # noqa: E402
 from gananim.kinds.points.views.mountains import AZIMUTH_START, ELEVATION, SWEEP, Z_LIMITS  # noqa: E402
+from gananim.record.options import ProbeOptions  # noqa: E402
+from gananim.rendering.drawing import D_RAMP, DENSITY_GAMMA, RED, BandedOverlay, density_vmax  # noqa: E402
+from gananim.rendering.views import Frame, make_style  # noqa: E402
 
 MODES = [(5 * math.cos(a), 5 * math.sin(a)) for a in np.linspace(0, 2 * math.pi, 5, endpoint=False)]
 

@@ -46,10 +46,10 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gananim import ProbeOptions, Recorder  # noqa: E402
+from gananim.kinds.points.targets import make_target  # noqa: E402
 from gananim.lab.config import Config  # noqa: E402
 from gananim.lab.models import build_discriminator, build_generator, sample_latent  # noqa: E402
 from gananim.lab.presets import load_preset  # noqa: E402
-from gananim.kinds.points.targets import make_target  # noqa: E402
 
 RING = {"kind": "ring", "n": 8, "radius": 2.0, "sigma": 0.02}
 PRESETS = ("two-points", "ring8")

@@ -29,8 +29,8 @@ import numpy as np  # noqa: E402
 from matplotlib.animation import FFMpegWriter, FuncAnimation  # noqa: E402
 
 from gananim import load  # noqa: E402
-from gananim.rendering.pipeline import Timeline, render  # noqa: E402
 from gananim.recording.writer import RecordingWriter  # noqa: E402
+from gananim.rendering.pipeline import Timeline, render  # noqa: E402
 
 GRID, N, LATENT = 64, 512, 21
 

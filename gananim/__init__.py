@@ -5,9 +5,9 @@ Reading and rendering need numpy alone: torch is imported only when a Recorder i
 
 from gananim.about import version as _version
 from gananim.errors import GananimError
-from gananim.rendering.notebook import register as _show_recordings_in_notebooks
 from gananim.record.options import ProbeOptions
 from gananim.recording.reader import Recording, load
+from gananim.rendering.notebook import register as _show_recordings_in_notebooks
 
 __version__ = _version()  # from the package metadata (gananim.about)
 

@@ -44,7 +44,7 @@ class Collapse(RecordingScene):
             elif round(k[1]) < round(k[0]):
                 lines.append(f"{right.name} ends with fewer modes captured than {left.name}: no improvement here.")
             else:
-                lines.append(f"Both end with the same number of modes captured: no difference here.")
+                lines.append("Both end with the same number of modes captured: no difference here.")
         return lines
 
     def layout(self) -> Clock:

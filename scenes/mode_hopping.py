@@ -6,7 +6,17 @@ cards count the hops this recording shows (gananim.rendering.manim.words), none 
 
 from manim import UP, Text
 
-from gananim.rendering.manim.blocks import INK, Clock, DSurface, MappingArrows, Plane, ScalarChart, mapping_box, modes_marker, on_top
+from gananim.rendering.manim.blocks import (
+    INK,
+    Clock,
+    DSurface,
+    MappingArrows,
+    Plane,
+    ScalarChart,
+    mapping_box,
+    modes_marker,
+    on_top,
+)
 from gananim.rendering.manim.scene import Needs, RecordingScene
 from gananim.rendering.manim.words import at_optimum, count, happenings, modes, verdict
 

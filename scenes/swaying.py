@@ -7,7 +7,18 @@ spreads out over it (seeds/003, video 1). The cards say whether this recording s
 from manim import UP, Text
 
 from gananim.analysis import analyse
-from gananim.rendering.manim.blocks import INK, Clock, DSurface, MappingArrows, Plane, SampleCloud, ScalarChart, mapping_box, modes_marker, on_top
+from gananim.rendering.manim.blocks import (
+    INK,
+    Clock,
+    DSurface,
+    MappingArrows,
+    Plane,
+    SampleCloud,
+    ScalarChart,
+    mapping_box,
+    modes_marker,
+    on_top,
+)
 from gananim.rendering.manim.scene import Needs, RecordingScene
 from gananim.rendering.manim.words import happenings, modes, verdict
 

@@ -42,7 +42,6 @@ def write_blob_recording(path, snapshots, *, user: bool = False, n_real: int = 4
     every snapshot (default D(real) 0.6, D(fake) 0.4)."""
     from gananim.recording.grid import Grid
     from gananim.recording.reader import load
-
     from gananim.recording.writer import RecordingWriter
     clf = quadrant_classifier()
     n = len(snapshots[0])

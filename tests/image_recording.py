@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from gananim.recording.grid import Grid
 from gananim.kinds.images.pixels import to_uint8
+from gananim.recording.grid import Grid
 from gananim.recording.reader import load
-
 from gananim.recording.writer import RecordingWriter
+
 SIDE = 8
 CENTRES = np.array([(2.0, 2.0), (2.0, 5.5), (5.5, 2.0), (5.5, 5.5)])  # (row, col) of each class's blob
 TINTS = np.array([(1.0, 0.3, 0.3), (0.3, 1.0, 0.3), (0.3, 0.3, 1.0), (1.0, 1.0, 0.3)])  # colour images: one per class

@@ -14,12 +14,12 @@ import pytest
 from gananim.analysis import analyser as analysis
 from gananim.analysis import metrics
 from gananim.analysis.analyser import EVENTS_FILE, SERIES_FILE, analyse
-from gananim.errors import GananimError
-from gananim.recording.grid import Grid
 from gananim.analysis.metrics import MODE_SHARE, mode_coverage
+from gananim.errors import GananimError
+from gananim.kinds.points.targets import Ring
+from gananim.recording.grid import Grid
 from gananim.recording.reader import Recording, load
 from gananim.recording.writer import RecordingWriter
-from gananim.kinds.points.targets import Ring
 
 RING = Ring(8, 0.01)
 GRID = Grid(((-1.5, 1.5), (-1.5, 1.5)), 24)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from blobs import quadrant_classifier, write_blob_recording
+
 from gananim.analysis.analyser import SERIES_FILE, analyse
 from gananim.kinds.images.metrics import ClassReference, Gaussian, class_coverage
 from gananim.recording.reader import load
-
 from gananim.recording.writer import RecordingWriter
+
 NOISE = [-1] * 16  # step 0: blank samples, read as class 0 with a confidence of ¼ (an untrained G's noise)
 SPREAD = [0, 1, 2, 3] * 4
 THREE = [0, 1, 2] * 5 + [0]

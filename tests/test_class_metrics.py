@@ -5,11 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.linalg
-
 from blobs import blob_images, quadrant_classifier
-from gananim.kinds.images.metrics import (CLASS_CAPTURED, Gaussian, class_coverage, class_kl, class_shares, classes_captured,
-                                   frechet_distance, frechet_gaussians, unit_scale)
+
 from gananim.errors import GananimError
+from gananim.kinds.images.metrics import (
+    CLASS_CAPTURED,
+    Gaussian,
+    class_coverage,
+    class_kl,
+    class_shares,
+    classes_captured,
+    frechet_distance,
+    frechet_gaussians,
+    unit_scale,
+)
 
 UNIFORM = np.full(4, 0.25)
 

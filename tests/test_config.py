@@ -6,8 +6,8 @@ and from the same kind of hostile edits: non-finite numbers, absurd sizes, path-
 
 import pytest
 
-from gananim.lab.config import MAX_LR, SEED_LIMIT, config_from_dict, load_config
 from gananim.errors import GananimError
+from gananim.lab.config import MAX_LR, SEED_LIMIT, config_from_dict, load_config
 from gananim.lab.presets import list_presets, load_preset, preset_path
 
 

@@ -7,10 +7,16 @@ import pytest
 import torch
 from torch import nn
 
-from gananim.record.curvature import (MAX_HESSIAN_PARAMS, arnoldi_eigs, game_jacobian_eigs, game_jacobian_eigs_fn,
-                               value_hessian, value_hessian_eigs)
 from gananim.errors import GananimError
 from gananim.record import objectives as losses
+from gananim.record.curvature import (
+    MAX_HESSIAN_PARAMS,
+    arnoldi_eigs,
+    game_jacobian_eigs,
+    game_jacobian_eigs_fn,
+    value_hessian,
+    value_hessian_eigs,
+)
 
 
 def assert_same_spectrum(got: np.ndarray, want: np.ndarray, atol: float) -> None:

@@ -8,12 +8,23 @@ from html.parser import HTMLParser
 
 import numpy as np
 import pytest
-
-from gananim.rendering.encode import (GIFWriter, MP4Writer, WebMWriter, WRITERS, embed_snippet, even_size, fit_gif, probe,
-                            write_embed, write_poster, writer_for)
-from gananim.rendering.encode import ffmpeg
-from gananim.errors import GananimError
 from media import decode_frames, faststart_ok
+
+from gananim.errors import GananimError
+from gananim.rendering.encode import (
+    WRITERS,
+    GIFWriter,
+    MP4Writer,
+    WebMWriter,
+    embed_snippet,
+    even_size,
+    ffmpeg,
+    fit_gif,
+    probe,
+    write_embed,
+    write_poster,
+    writer_for,
+)
 
 W, H = 64, 48
 RED, BLUE = (255, 0, 0), (0, 0, 255)

@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 
 from gananim.analysis import analyse
-from gananim.rendering.encode import probe
 from gananim.recording.reader import load
+from gananim.rendering.encode import probe
 
 ROOT = Path(__file__).parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "v1-2d"

@@ -9,19 +9,19 @@ import tomllib
 import numpy as np
 import pytest
 import torch
+from synthetic import shrunk
 from torch import nn
 
-from gananim.lab.config import Config, LatentConfig, ModelConfig
 from gananim.errors import GananimError
-from gananim.record import objectives as losses
+from gananim.kinds.points.targets import make_target
 from gananim.lab import models, presets, train
 from gananim.lab.checkpoint import load_checkpoint, save_checkpoint
+from gananim.lab.config import Config, LatentConfig, ModelConfig
 from gananim.lab.game import noise_std
 from gananim.lab.state import LabState
 from gananim.lab.train import run
+from gananim.record import objectives as losses
 from gananim.recording.reader import load
-from gananim.kinds.points.targets import make_target
-from synthetic import shrunk
 
 LOG2 = math.log(2.0)
 PRESET_NAMES = {"two-points", "four-points", "circle", "vae-circle", "gauss-1d", "mixture-1d", "five-clusters",

@@ -8,20 +8,20 @@ import copy
 import numpy as np
 import pytest
 import torch
+from synthetic import shrunk
 from torch import nn
 
-from gananim.lab.config import Config, LatentConfig, ModelConfig, OptimConfig, config_from_dict
 from gananim.errors import GananimError
-from gananim.record import objectives as losses
+from gananim.kinds.points.targets import make_target
 from gananim.lab import game, presets, train
 from gananim.lab.checkpoint import capture, load_checkpoint, restore, save_checkpoint
+from gananim.lab.config import Config, LatentConfig, ModelConfig, OptimConfig, config_from_dict
 from gananim.lab.models import PackedProbe, build_discriminator, pack_samples
 from gananim.lab.state import LabState
 from gananim.lab.train import fit, run
 from gananim.lab.unrolled import unrolled_state
+from gananim.record import objectives as losses
 from gananim.recording.reader import load
-from gananim.kinds.points.targets import make_target
-from synthetic import shrunk
 
 
 @pytest.fixture(autouse=True, scope="module")

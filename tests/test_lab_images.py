@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from gananim.analysis import analyse
-from gananim.lab.config import config_from_dict
 from gananim.errors import GananimError
 from gananim.lab import presets
+from gananim.lab.config import config_from_dict
 from gananim.lab.image_data import ImageData, make_data
 from gananim.lab.train import fit, run
 from gananim.recording.reader import load

@@ -5,16 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from synthetic import shrunk
 
-from gananim.lab.config import Config, LatentConfig, ModelConfig, OptimConfig, config_from_dict
 from gananim.errors import GananimError
+from gananim.kinds.points.targets import make_target
 from gananim.lab import presets, train
 from gananim.lab.checkpoint import load_checkpoint
+from gananim.lab.config import Config, LatentConfig, ModelConfig, OptimConfig, config_from_dict
 from gananim.lab.state import LabState
 from gananim.lab.train import fit, run
 from gananim.recording.reader import load
-from gananim.kinds.points.targets import make_target
-from synthetic import shrunk
 
 SEED004 = ("goodfellow-1d", "strong-d", "strong-g", "noisy")
 

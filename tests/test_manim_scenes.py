@@ -20,8 +20,8 @@ from media import decode_frames  # noqa: E402
 from synthetic import record_known  # noqa: E402
 
 from gananim.analysis.analyser import analyse  # noqa: E402
-from gananim.errors import GananimError  # noqa: E402
 from gananim.analysis.events import Event  # noqa: E402
+from gananim.errors import GananimError  # noqa: E402
 from gananim.kinds.points.targets import make_target  # noqa: E402
 
 SCENES = Path(__file__).parent.parent / "scenes"
@@ -295,8 +295,8 @@ def test_goodfellow_tick_labels_are_not_overdrawn_by_arrows(recs):
         crossed = 0
         k = 360 / 8.0  # pixels per unit
         for chip in fig.overlay.submobjects[::2]:
-            (l, b, _), (r, t, _) = chip.get_corner([-1, -1, 0]), chip.get_corner([1, 1, 0])
-            cols = slice(int((l + 8 * 16 / 18) * k) + 1, int((r + 8 * 16 / 18) * k) - 1)
+            (left, b, _), (r, t, _) = chip.get_corner([-1, -1, 0]), chip.get_corner([1, 1, 0])
+            cols = slice(int((left + 8 * 16 / 18) * k) + 1, int((r + 8 * 16 / 18) * k) - 1)
             rows = slice(int((4 - t) * k) + 1, int((4 - b) * k) - 1)
             np.testing.assert_allclose(both[rows, cols].astype(int), alone[rows, cols].astype(int), atol=8)
             crossed += (arrows[rows, cols] < 200).any()
@@ -347,8 +347,8 @@ def test_missing_manim_is_one_line_with_the_fix(monkeypatch):
 
 
 def test_cli_renders_a_scene_to_mp4(recs, tmp_path, monkeypatch, capsys):
-    from gananim.rendering import scenes as scene_runner
     from gananim.cli.commands import main
+    from gananim.rendering import scenes as scene_runner
 
     monkeypatch.setitem(scene_runner.QUALITIES, "low", (128, 72, 2))
     out = tmp_path / "mh.mp4"

@@ -7,11 +7,27 @@ import math
 import numpy as np
 import pytest
 
+from gananim.analysis.metrics import (
+    CORE_SHARE,
+    MMD_SAMPLES,
+    MODE_SHARE,
+    Reference,
+    d_between_modes,
+    definiteness,
+    grid_divergences,
+    js,
+    kernel_mean,
+    kl,
+    metrics,
+    mmd2,
+    mode_coverage,
+    protocol_fit,
+    reverse_kl,
+    w1_1d,
+)
 from gananim.errors import GananimError
-from gananim.recording.grid import Grid
-from gananim.analysis.metrics import (CORE_SHARE, MMD_SAMPLES, MODE_SHARE, Reference, d_between_modes, grid_divergences, js,
-                             definiteness, kernel_mean, kl, metrics, mmd2, mode_coverage, protocol_fit, reverse_kl, w1_1d)
 from gananim.kinds.points.targets import Mixture, Ring
+from gananim.recording.grid import Grid
 
 RING = Ring(8, 0.01)
 

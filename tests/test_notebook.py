@@ -10,12 +10,12 @@ from pathlib import Path
 
 import numpy as np
 
-from gananim.rendering import notebook
 from gananim.recording.grid import Grid
 from gananim.recording.reader import Recording, load
-
-
 from gananim.recording.writer import RecordingWriter
+from gananim.rendering import notebook
+
+
 class Formatter:
     """The part of IPython's HTML formatter gananim uses: for_type(cls, function)."""
 

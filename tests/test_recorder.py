@@ -16,9 +16,9 @@ from torch import nn
 
 import gananim
 from gananim import ProbeOptions, Recorder
-from gananim.record import objectives
 from gananim.errors import GananimError
 from gananim.kinds.points.targets import make_target
+from gananim.record import objectives
 
 RING = {"kind": "ring", "n": 8, "radius": 1.0, "sigma": 0.05}
 SMALL = ProbeOptions(n_samples=16, grid_size=8, latent_grid=5, density_samples=500, real_samples=64)

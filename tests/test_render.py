@@ -1,20 +1,28 @@
 """The render pipeline: frames → encoded files with the right codec, size, frame count; bad requests refused."""
 
 import html.parser
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-
-from gananim.rendering import encode
-from gananim.analysis import analyse
-from gananim.errors import GananimError
-from gananim.rendering.views import Frame, make_style
-from gananim.rendering.pipeline import (CAPTION_SECONDS, Timeline, captions_vtt, chapters_vtt, default_seconds, default_view,
-                              parse_steps, render, render_files)
 from media import faststart_ok
 from synthetic import record_known
+
+from gananim.analysis import analyse
+from gananim.errors import GananimError
+from gananim.rendering import encode
+from gananim.rendering.pipeline import (
+    CAPTION_SECONDS,
+    Timeline,
+    captions_vtt,
+    chapters_vtt,
+    default_seconds,
+    default_view,
+    parse_steps,
+    render,
+    render_files,
+)
+from gananim.rendering.views import Frame, make_style
 
 BOX = [(-4.0, 4.0), (-4.0, 4.0)]
 

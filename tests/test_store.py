@@ -12,8 +12,8 @@ import pytest
 import gananim
 from gananim.errors import GananimError
 from gananim.recording.reader import RecordingWarning, load
-
 from gananim.recording.writer import RecordingWriter
+
 GRID = {"bounds": [[-2.0, 2.0], [-1.0, 1.0]], "size": 8}
 MANIFEST = {"data_dim": 2, "latent_dim": 2, "n_samples": 5, "grid": GRID, "latent_grid_shape": [3, 3], "every": 1}
 FIXED = {"latents": np.zeros((5, 2), np.float32), "latent_grid": np.zeros((9, 2), np.float32)}

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from gananim.errors import GananimError
-from gananim.recording.grid import Grid
 from gananim.kinds.points.targets import Empirical, make_target, target_from_samples
+from gananim.recording.grid import Grid
 
 CONFIGS = {
     "gauss-1d": {"kind": "gaussian", "mean": [5.0], "sigma": 1.0},

@@ -2,13 +2,12 @@
 
 import numpy as np
 import pytest
-import torch
+from synthetic import record_known
 
 from gananim.kinds.points.targets import make_target
-from gananim.rendering.views import Frame, make_style, render_frame
 from gananim.kinds.points.views.gradients import TARGET, push
 from gananim.kinds.points.views.gradients_line import LineGradients
-from synthetic import record_known
+from gananim.rendering.views import Frame, make_style, render_frame
 
 DATA = make_target({"kind": "gaussian", "mean": [2.0], "sigma": 0.5})
 BOX = [(-4.0, 4.0)]

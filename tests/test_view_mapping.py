@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 import torch
+from synthetic import record_known
 
 from gananim.kinds.points.targets import make_target
-from gananim.rendering.views import Frame, make_style, render_frame
 from gananim.kinds.points.views.mapping import MAX_SAMPLE_ARROWS
-from synthetic import record_known
+from gananim.rendering.views import Frame, make_style, render_frame
 
 LATENT = 15
 CIRCLE = make_target({"kind": "circle", "radius": 1.0})

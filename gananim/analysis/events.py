@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from gananim.errors import GananimError
 from gananim.analysis.metrics import CENTROID, MODE_SHARE
+from gananim.errors import GananimError
 
 KINDS = ("mode_hop", "collapse", "sway", "vanishing_gradient", "convergence", "divergence")
 OPTIMUM_VALUE = -2 * np.log(2)  # V(G, D*) at p_g = p_data (Goodfellow et al. 2014)

@@ -12,12 +12,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsed
 from rich.table import Table
 from rich.text import Text
 
+from gananim.analysis.summary import human_size
 from gananim.cli.inspect import analyze, info
 from gananim.cli.kit import NOTHING_WRITTEN, Interrupted, announce, on_interrupt, wrote
+from gananim.cli.terminal import LazyProgress, RateColumn, notes_to_terminal, render_columns, say, shout, stdout_console
 from gananim.cli.video import export_run, render, scene
 from gananim.errors import GananimError
-from gananim.analysis.summary import human_size
-from gananim.cli.terminal import LazyProgress, RateColumn, notes_to_terminal, render_columns, say, shout, stdout_console
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

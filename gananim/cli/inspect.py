@@ -76,8 +76,8 @@ def info(run: Path, as_json: bool) -> None:
 def analyze(run: Path) -> None:
     """Compute RUN's metrics and events from its stored arrays and cache them beside it; the recording stays untouched."""
     from gananim.analysis.analyser import SERIES_FILE, analyse
-    from gananim.recording.atomic import check_writable
     from gananim.analysis.events import timeline
+    from gananim.recording.atomic import check_writable
     from gananim.recording.reader import load
 
     rec = load(run)

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from gananim.cli.kit import NO_VIDEO, VIEW_HELP, Finite, announce, on_interrupt, wrote
-from gananim.errors import GananimError
 from gananim.cli.terminal import LazyProgress, render_columns, say
+from gananim.errors import GananimError
 
 
 @click.command()
@@ -34,8 +34,8 @@ from gananim.cli.terminal import LazyProgress, render_columns, say
 def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashboard, max_mb, crf, preset, controls, title,
            slowmo) -> None:
     """Render RUN (or 2–4 RUNs side by side) to web-ready video."""
-    from gananim.rendering.pipeline import render_files as render_runs
     from gananim.recording.reader import load
+    from gananim.rendering.pipeline import render_files as render_runs
 
     recs = [load(r) for r in runs]
     with LazyProgress(*render_columns()) as progress:
@@ -62,8 +62,8 @@ def scene(script, runs, quality, out, embed, max_mb) -> None:
     if script.suffix != ".py":
         raise GananimError(f"{script} is not a scene script (a .py file): the script comes first, "
                            f"e.g. `gananim scene scenes/mode_hopping.py runs/four-points`")
-    from gananim.rendering.scenes import render_scene
     from gananim.recording.reader import load
+    from gananim.rendering.scenes import render_scene
 
     recs = [load(r) for r in runs]  # a wrong path is refused before manim is imported (seconds)
     with LazyProgress(*render_columns("scene")) as progress:

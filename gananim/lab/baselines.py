@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import torch
 
-from gananim.record import objectives as losses  # the game objectives live outside the lab
 from gananim.lab.state import LabState
+from gananim.record import objectives as losses  # the game objectives live outside the lab
 
 
 def mmd_step(lab: LabState, step: int) -> dict[str, float]:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import torch
 
-from gananim.recording import atomic
-from gananim.lab.config import config_from_dict
 from gananim.errors import GananimError
+from gananim.lab.config import config_from_dict
 from gananim.lab.state import LabState
+from gananim.recording import atomic
 
 CHECKPOINT = "checkpoint.pt"
 CHECKPOINT_FORMAT = "gananim-checkpoint"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from gananim.lab.config import Config
 from gananim.errors import GananimError
-from gananim.lab.image_data import ImageData
 from gananim.kinds.points.targets import Target
+from gananim.lab.config import Config
+from gananim.lab.image_data import ImageData
 
 
 def gaussian_params(target_cfg: dict) -> tuple[float, float] | None:

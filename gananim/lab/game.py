@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import torch
 
-from gananim.record import objectives as losses  # the game objectives live outside the lab
 from gananim.lab.models import pack_samples
 from gananim.lab.state import LabState
 from gananim.lab.unrolled import unrolled_state
+from gananim.record import objectives as losses  # the game objectives live outside the lab
 
 
 def noise_std(step: int, instance_noise: float, anneal_steps: int) -> float:

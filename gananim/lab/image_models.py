@@ -15,8 +15,8 @@ import math
 
 from torch import nn
 
-from gananim.lab.config import ModelConfig
 from gananim.errors import GananimError
+from gananim.lab.config import ModelConfig
 from gananim.lab.models import LEAKY_SLOPE, build_mlp
 
 CONV_SIZE = 8  # the conv models are laid out for 8×8 images (the digits); other sizes take kind "mlp"

@@ -12,8 +12,8 @@ import math
 import torch
 from torch import nn
 
-from gananim.lab.config import LatentConfig, ModelConfig
 from gananim.errors import GananimError
+from gananim.lab.config import LatentConfig, ModelConfig
 
 LEAKY_SLOPE = 0.2
 

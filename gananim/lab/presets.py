@@ -8,8 +8,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from gananim.lab.config import Config, load_config
 from gananim.errors import GananimError
+from gananim.lab.config import Config, load_config
 
 PRESET_DIR = Path(__file__).with_name("presets")
 DEFAULT_PRESET = "five-clusters"

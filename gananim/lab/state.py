@@ -14,9 +14,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from gananim.lab.config import Config, OptimConfig
 from gananim.errors import GananimError
+from gananim.kinds.points.targets import Target
 from gananim.lab.checks import gaussian_params
+from gananim.lab.config import Config, OptimConfig
 from gananim.lab.image_data import ImageData
 from gananim.lab.image_models import build_image_discriminator, build_image_generator
 from gananim.lab.models import (
@@ -27,7 +28,6 @@ from gananim.lab.models import (
     build_generator,
     sample_latent,
 )
-from gananim.kinds.points.targets import Target
 
 LAB_STREAM = 0x6C6162  # "lab": keeps the training RNG streams apart from the recorder's (seeded from seed, seed+2, ...)
 

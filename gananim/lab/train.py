@@ -23,11 +23,11 @@ from pathlib import Path
 
 import torch
 
-from gananim.lab.config import Config
 from gananim.errors import GananimError
 from gananim.lab import baselines, game
 from gananim.lab.checkpoint import CHECKPOINT, capture, config_difference, load_checkpoint, restore, save_checkpoint
 from gananim.lab.checks import check_config
+from gananim.lab.config import Config
 from gananim.lab.image_data import ImageData, make_data
 from gananim.lab.state import LabState
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import torch
 
-from gananim.record import objectives as losses  # the game objectives live outside the lab
 from gananim.lab.models import pack_samples
 from gananim.lab.state import LabState
+from gananim.record import objectives as losses  # the game objectives live outside the lab
 
 SQRT_FLOOR = 1e-30  # added inside Adam's root: keeps its derivative finite where a weight's gradient is exactly 0
 

@@ -25,8 +25,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from gananim.record import objectives
 from gananim.errors import GananimError
+from gananim.record import objectives
 from gananim.record.probes import as_logits, check_d_output, probing, trainable
 
 MAX_HESSIAN_PARAMS = 2000  # the dense Hessian is n x n and costs n backward passes: keep n small

@@ -78,7 +78,7 @@ class RecorderCallback(pl.Callback):
         try:
             return operator.attrgetter(name)(pl_module)
         except AttributeError:
-            hint = f"; or discriminator=None to record the generator alone" if role == "discriminator" else ""
+            hint = "; or discriminator=None to record the generator alone" if role == "discriminator" else ""
             raise GananimError(f"{type(pl_module).__name__} has no attribute {name!r} holding the {role}: name it with "
                                f"RecorderCallback(..., {role}='ATTRIBUTE'){hint}") from None
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, fields
 
 from gananim.errors import GananimError
 
-
 # Upper bounds: far beyond any sensible recording, they refuse typos before they exhaust memory or time.
 # Per snapshot: grid_size² D values and density cells (1024² float32 = 4 MB each), latent_grid² mapping arrows,
 # n_samples stored points, density_samples generator calls; a schedule of a billion steps is weeks of CPU.

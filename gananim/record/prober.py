@@ -16,8 +16,8 @@ import numpy as np
 import torch
 
 from gananim.record.options import ProbeOptions
-from gananim.record.probes import Players
 from gananim.record.prior import Prior
+from gananim.record.probes import Players
 from gananim.recording.grid import Grid
 
 

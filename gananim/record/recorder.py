@@ -34,7 +34,15 @@ from gananim.record.distributed import rank, unwrap
 from gananim.record.options import ProbeOptions
 from gananim.record.prior import Prior
 from gananim.record.prober import ProberSetup
-from gananim.record.probes import Players, check_d_output, check_module, infer_d_output, infer_latent_shape, probing, trainable
+from gananim.record.probes import (
+    Players,
+    check_d_output,
+    check_module,
+    infer_d_output,
+    infer_latent_shape,
+    probing,
+    trainable,
+)
 from gananim.record.scalars import held, merged, to_floats
 from gananim.recording.reader import read_manifest_quietly
 from gananim.recording.writer import RecordingWriter

@@ -20,7 +20,9 @@ from typing import Callable
 import numpy as np
 
 from gananim.recording import atomic
-from gananim.recording.layout import DENSE, DENSE_STEP as STEP, DENSE_VALUE as VALUE, chunk_files
+from gananim.recording.layout import DENSE, chunk_files
+from gananim.recording.layout import DENSE_STEP as STEP
+from gananim.recording.layout import DENSE_VALUE as VALUE
 from gananim.recording.reader import load_npz
 
 CHUNK_STEPS = 4096  # calls per file: a flush rewrites at most this many steps' values

@@ -16,8 +16,8 @@ import socket
 import time
 from pathlib import Path
 
-from gananim.recording import atomic
 from gananim.errors import GananimError
+from gananim.recording import atomic
 
 LOCK = ".writer.lock"
 

@@ -21,10 +21,19 @@ import numpy as np
 from gananim import kinds
 from gananim.errors import GananimError
 from gananim.recording.grid import Grid
-from gananim.recording.layout import DENSE, DENSE_STEP, DENSE_VALUE, FIXED, FORMAT, MANIFEST, SCALAR_PREFIX, VERSION, chunk_files
+from gananim.recording.layout import (
+    DENSE,
+    DENSE_STEP,
+    DENSE_VALUE,
+    FIXED,
+    FORMAT,
+    MANIFEST,
+    SCALAR_PREFIX,
+    VERSION,
+    chunk_files,
+)
 from gananim.recording.lock import being_written
 from gananim.recording.validate import check_manifest, check_steps
-
 
 # A writer creates the manifest first (so that a run stopped at once leaves a folder --overwrite may replace) and
 # fixed.npz right after: a reader that arrives in between waits this long for it rather than calling it damaged.

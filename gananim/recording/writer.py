@@ -17,11 +17,21 @@ from typing import Callable
 
 import numpy as np
 
-from gananim.recording import atomic
-from gananim.recording.dense import DenseWriter
 from gananim import kinds
 from gananim.errors import GananimError
-from gananim.recording.layout import CHUNKS, FIXED, FORMAT, MANIFEST, SCALAR_PREFIX, chunk_files, contents, foreign, replace_refusal
+from gananim.recording import atomic
+from gananim.recording.dense import DenseWriter
+from gananim.recording.layout import (
+    CHUNKS,
+    FIXED,
+    FORMAT,
+    MANIFEST,
+    SCALAR_PREFIX,
+    chunk_files,
+    contents,
+    foreign,
+    replace_refusal,
+)
 from gananim.recording.lock import WriterLock
 from gananim.recording.reader import Recording, load_npz
 

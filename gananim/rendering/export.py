@@ -22,11 +22,11 @@ from typing import Callable
 import numpy as np
 
 from gananim.analysis import analyse
-from gananim.rendering.encode import fit_gif
 from gananim.errors import GananimError
 from gananim.extras import require
-from gananim.rendering.pipeline import file_name, render_files
 from gananim.recording.reader import Recording, load
+from gananim.rendering.encode import fit_gif
+from gananim.rendering.pipeline import file_name, render_files
 
 TB_FILES = "events.out.tfevents.*"  # TensorBoard's event files: the only files --overwrite removes
 GIF_MB = 3.0  # TensorBoard keeps the GIF inside its event file: a few MB at most

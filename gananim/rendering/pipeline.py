@@ -12,8 +12,8 @@ import numpy as np
 
 from gananim.errors import GananimError
 from gananim.recording import atomic
-from gananim.rendering import encode
 from gananim.recording.reader import Recording, load
+from gananim.rendering import encode
 from gananim.rendering.views import Frame, make_style
 
 VIDEO_SUFFIXES = (".mp4", ".webm", ".gif")

@@ -19,9 +19,9 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from gananim.rendering import encode
 from gananim.errors import GananimError
 from gananim.recording.reader import Recording, load
+from gananim.rendering import encode
 
 QUALITIES = {"low": (854, 480, 15), "medium": (1280, 720, 30), "high": (1920, 1080, 30)}
 

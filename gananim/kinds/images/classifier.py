@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gananim.recording.atomic import atomic_write
 from gananim.errors import GananimError
+from gananim.recording.atomic import atomic_write
 
 NAME = "digits-mlp"
 CACHE_FILE = "digits-mlp-1.npz"  # the number changes whenever the training recipe below does

@@ -12,9 +12,9 @@ import numpy as np
 import torch
 
 from gananim.errors import GananimError
+from gananim.kinds.images.pixels import to_float, to_uint8
 from gananim.record.prior import Prior
 from gananim.recording.grid import Grid
-from gananim.kinds.images.pixels import to_float, to_uint8
 
 PCA_ROWS = 10_000  # the plane is fitted on at most this many real samples (a random subset of larger data): 10,000
 #                    rows pin the top two directions of 8x8 to 32x32 images far below a pixel's worth of change

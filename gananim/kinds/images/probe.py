@@ -17,14 +17,22 @@ import math
 import numpy as np
 import torch
 
-from gananim.record import objectives
 from gananim.errors import GananimError
-from gananim.kinds.images.data import (fit_pca, latent_batches, plane_density_grid, project, real_batch, real_samples, sample_shape_of,
-                                       value_range)
+from gananim.kinds.images.data import (
+    fit_pca,
+    latent_batches,
+    plane_density_grid,
+    project,
+    real_batch,
+    real_samples,
+    sample_shape_of,
+    value_range,
+)
 from gananim.kinds.images.pixels import to_float, to_uint8
 from gananim.kinds.images.user_classifier import UserClassifier, class_freq, is_builtin
 from gananim.kinds.points.data import is_view_box
 from gananim.kinds.points.targets import Target
+from gananim.record import objectives
 from gananim.record.options import ProbeOptions
 from gananim.record.prior import Prior
 from gananim.record.prober import ProberSetup

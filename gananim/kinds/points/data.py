@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 from gananim.errors import GananimError
-from gananim.recording.grid import Bounds, as_bounds
-from gananim.record.probes import to_numpy
 from gananim.kinds.points.targets import Target, target_from_samples
+from gananim.record.probes import to_numpy
+from gananim.recording.grid import Bounds, as_bounds
 
 
 def resolve_data(data, view_box, n_real: int, seed: int) -> tuple[Target | None, np.ndarray | None, Bounds | None]:

@@ -12,10 +12,10 @@ import math
 import numpy as np
 import torch
 
-from gananim.record import objectives
 from gananim.errors import GananimError
 from gananim.kinds.points.data import is_view_box, resolve_data
 from gananim.kinds.points.targets import Target
+from gananim.record import objectives
 from gananim.record.options import ProbeOptions
 from gananim.record.prior import Prior
 from gananim.record.prober import ProberSetup
@@ -176,14 +176,14 @@ class PointProber:
             reaches_g = k > 0 and head.requires_grad  # else no gradient reaches G's parameters: its norm is NaN
             fused = [q for _, q in trainable(p.G)] if reaches_g and p.loss == "nonsaturating" else []
             if logits[0].requires_grad:  # the arrows: ∇x log D(x) = σ(-l) ∇x l, one backward to the inputs (and G)
-                grads = torch.autograd.grad(logits, batches + fused, grad_outputs=[torch.sigmoid(-l.detach()) for l in logits],
+                grads = torch.autograd.grad(logits, batches + fused, grad_outputs=[torch.sigmoid(-lg.detach()) for lg in logits],
                                             retain_graph=k > 0, allow_unused=True)
             else:  # D ignores its input and has no parameters
                 grads = [None] * (len(batches) + len(fused))
             grads, g_param_grads = grads[: len(batches)], grads[len(batches):]
             arrows = torch.cat([torch.zeros_like(x) if g is None else g for g, x in zip(grads, batches)]).detach()
             g_grad = torch.cat([arrows[:a], arrows.new_full((len(samples) - a, arrows.shape[1]), math.nan)])
-            fake = torch.cat([l.detach() for l in logits])
+            fake = torch.cat([lg.detach() for lg in logits])
             out = {"d_grid": d_grid, "g_grad": g_grad, "d_fake": torch.sigmoid(fake).mean()}
             nan = torch.tensor(math.nan, dtype=torch.float64)
             if self.real is not None:

@@ -16,7 +16,15 @@ from gananim.rendering.encode.ffmpeg import ffmpeg_for, probe
 from gananim.rendering.encode.gif import GIFWriter, fit_gif
 from gananim.rendering.encode.quality import encoder_options
 from gananim.rendering.encode.web import EMBED_GIF, EMBED_GIF_MB, embed_snippet, write_embed, write_poster
-from gananim.rendering.encode.writers import WRITERS, FrameWriter, MP4Writer, WebMWriter, even_size, register, writer_for
+from gananim.rendering.encode.writers import (
+    WRITERS,
+    FrameWriter,
+    MP4Writer,
+    WebMWriter,
+    even_size,
+    register,
+    writer_for,
+)
 
 __all__ = [
     "FrameWriter", "MP4Writer", "WebMWriter", "GIFWriter", "WRITERS", "writer_for", "even_size",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from gananim.errors import GananimError
 from gananim.rendering.encode.ffmpeg import ffmpeg_for, fps_arg, probe, run
 from gananim.rendering.encode.files import commit, discard, reserve_temp
 from gananim.rendering.encode.writers import FrameWriter, register
-from gananim.errors import GananimError
 
 # Browsers clamp GIF frame delays under 2/100 s to 10/100 s, so a GIF faster than 50 fps plays slower.
 GIF_MAX_FPS = 50.0

@@ -12,11 +12,11 @@ from urllib.parse import quote
 
 import numpy as np
 
+from gananim.errors import GananimError
 from gananim.rendering.encode.ffmpeg import probe
 from gananim.rendering.encode.files import write_bytes
 from gananim.rendering.encode.gif import GIF_MAX_FPS, fit_gif
 from gananim.rendering.encode.writers import WRITERS, FrameWriter, even_size
-from gananim.errors import GananimError
 
 
 def write_poster(frame: np.ndarray, path) -> Path:

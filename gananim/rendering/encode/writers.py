@@ -36,9 +36,9 @@ from typing import Callable
 
 import numpy as np
 
+from gananim.errors import GananimError
 from gananim.rendering.encode.ffmpeg import ffmpeg_for, fps_arg, root_cause
 from gananim.rendering.encode.files import commit, discard, reserve_temp
-from gananim.errors import GananimError
 
 WRITERS: dict[str, type["FrameWriter"]] = {}
 

@@ -6,9 +6,19 @@ from __future__ import annotations
 import numpy as np
 from manim import LEFT, ORIGIN, RIGHT, UP, WHITE, DashedLine, Group, Line, PMobject, Rectangle, Text, VGroup, VMobject
 
-from gananim.rendering.drawing import (D_GREEN, DATA_BLUE, GENERATED_RED, HEADROOM, density_peak, latent_line, num, prior_label, z_extent,
-                             z_positions)
 from gananim.errors import GananimError
+from gananim.rendering.drawing import (
+    D_GREEN,
+    DATA_BLUE,
+    GENERATED_RED,
+    HEADROOM,
+    density_peak,
+    latent_line,
+    num,
+    prior_label,
+    z_extent,
+    z_positions,
+)
 from gananim.rendering.manim.clock import Clock, series
 from gananim.rendering.manim.paint import GREY, INK, dot_px, follow, on_top, set_arrows
 

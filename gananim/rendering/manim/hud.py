@@ -6,7 +6,22 @@ from __future__ import annotations
 import textwrap
 
 import numpy as np
-from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, DashedLine, Group, Line, PMobject, Rectangle, Text, VGroup, VMobject, config
+from manim import (
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    DashedLine,
+    Group,
+    Line,
+    PMobject,
+    Rectangle,
+    Text,
+    VGroup,
+    VMobject,
+    config,
+)
 from manim.utils.color import ManimColor
 
 from gananim.analysis import analyse

@@ -8,7 +8,16 @@ import math
 import numpy as np
 from manim import ORIGIN, ImageMobject, config
 
-from gananim.rendering.drawing import D_RAMP, DENSITY_GAMMA, ELEVATION, RED, BandedOverlay, Mesh, density_vmax, face_shading
+from gananim.rendering.drawing import (
+    D_RAMP,
+    DENSITY_GAMMA,
+    ELEVATION,
+    RED,
+    BandedOverlay,
+    Mesh,
+    density_vmax,
+    face_shading,
+)
 from gananim.rendering.manim.clock import Clock, series
 from gananim.rendering.manim.paint import follow, px_per_unit
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, ImageMobject, Rectangle, Text, VGroup, VMobject, config
 
-from gananim.rendering.drawing import D_RAMP, DATA_TINT_RAMP, DENSITY_GAMMA, RED, BandedOverlay, Upsampler, density_vmax, latent_tails
+from gananim.rendering.drawing import (
+    D_RAMP,
+    DATA_TINT_RAMP,
+    DENSITY_GAMMA,
+    RED,
+    BandedOverlay,
+    Upsampler,
+    density_vmax,
+    latent_tails,
+)
 from gananim.rendering.manim.clock import Clock, series
 from gananim.rendering.manim.paint import GREY, INK, follow, px_per_unit, set_segments
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from manim import FadeIn, FadeOut, Scene
 
-from gananim.kinds.registry import UNNAMED
 from gananim.errors import GananimError
+from gananim.kinds.registry import UNNAMED
 from gananim.rendering.manim.clock import Clock
 from gananim.rendering.manim.hud import CaptionBar, StepCounter, closing_card, title_card
 from gananim.rendering.manim.words import Facts, happenings, verdict

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from gananim.analysis import analyse
-from gananim.rendering.drawing import latent_line
 from gananim.analysis.events import OPTIMUM_VALUE, Event, Thresholds
 from gananim.analysis.metrics import K_SIGMA
+from gananim.rendering.drawing import latent_line
 
 TOL = Thresholds().converge_tol  # "at the optimum" means what the convergence events mean: V and D within TOL,
 NEAR_DATA = Thresholds().converge_js  # and G within this JS (nats) of the data, where JS is known (D sits at ½ untrained)

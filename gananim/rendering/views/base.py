@@ -10,8 +10,8 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
 from gananim import kinds
-from gananim.kinds.kind import CANNOT_DRAW
 from gananim.errors import GananimError
+from gananim.kinds.kind import CANNOT_DRAW
 from gananim.recording.reader import Recording
 from gananim.rendering.views.style import Style
 

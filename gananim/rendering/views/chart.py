@@ -43,8 +43,6 @@ def thinned(steps: np.ndarray, values: np.ndarray, n: int = 1500) -> tuple[np.nd
     if len(steps) <= 2 * n:
         return steps, values
     edges = np.linspace(0, len(steps), n + 1).astype(int)
-    lo = np.minimum.reduceat(values, edges[:-1])
-    hi = np.maximum.reduceat(values, edges[:-1])
     at_lo = np.array([a + np.argmin(values[a:b]) for a, b in zip(edges[:-1], edges[1:])])
     at_hi = np.array([a + np.argmax(values[a:b]) for a, b in zip(edges[:-1], edges[1:])])
     first = at_lo <= at_hi  # each run's two points in the order they were logged

@@ -16,8 +16,8 @@ import numpy as np
 from matplotlib.patches import Patch
 
 from gananim.analysis import analyse
-from gananim.rendering.drawing import EVENT_COLOURS, LOG4
 from gananim.analysis.metrics import definiteness
+from gananim.rendering.drawing import EVENT_COLOURS, LOG4
 from gananim.rendering.views.base import View, register
 from gananim.rendering.views.chart import Header, entry, held_index, log_axis, num, symlog_axis, thinned, widest
 from gananim.rendering.views.modes import ModesPanel, shows_modes

@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 
-from gananim.rendering.drawing import D_COLOURS, DATA_BLUE, D_GREEN, DENSITY_GAMMA, GENERATED_RED, MODE_MARKER, RED
 from gananim.errors import GananimError
+from gananim.rendering.drawing import D_COLOURS, D_GREEN, DATA_BLUE, DENSITY_GAMMA, GENERATED_RED, MODE_MARKER, RED
 
 SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "square": (720, 720)}
 MIN_SIDE = 64  # below this the text and axes no longer fit

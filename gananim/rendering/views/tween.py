@@ -14,7 +14,6 @@ not a blend of eigenvalues. Views that blend mix in `Tweening`; the others hold 
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from gananim.recording.reader import Recording, Snapshot

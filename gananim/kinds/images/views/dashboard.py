@@ -12,12 +12,12 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.ticker import NullLocator
 
 from gananim.analysis import analyse
-from gananim.rendering.views.chart import Header, entry, share
 from gananim.kinds.images.views.d_hist import DHistView
-from gananim.rendering.views.base import register
-from gananim.rendering.views.dashboard import GREY, PANELS, DashboardView, SeriesPanel
-from gananim.kinds.images.views.sample_grid import SampleGridView
 from gananim.kinds.images.views.projection import ProjectionView
+from gananim.kinds.images.views.sample_grid import SampleGridView
+from gananim.rendering.views.base import register
+from gananim.rendering.views.chart import Header, entry, share
+from gananim.rendering.views.dashboard import GREY, PANELS, DashboardView, SeriesPanel
 
 BAR_COLOUR, DATA_COLOUR = "#d62728", "#1f77b4"
 CLASS_CAPTURED_KEY = "classes_captured"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from gananim.kinds.images.views.sample_grid import GAP, label, mosaic_axes
 from gananim.rendering.tiles import mosaic
 from gananim.rendering.views.base import View, register
-from gananim.kinds.images.views.sample_grid import GAP, label, mosaic_axes
 
 
 @register

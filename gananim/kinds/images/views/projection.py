@@ -13,9 +13,9 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from gananim.kinds.points.views.density import inside
 from gananim.rendering.drawing import DATA_BLUE, RED
 from gananim.rendering.views.base import View, register
-from gananim.kinds.points.views.density import inside
 from gananim.rendering.views.style import D_CMAP, density_cmap
 
 FAKE_EDGE = "#8a1c1c"

@@ -8,8 +8,8 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from gananim.errors import GananimError
-from gananim.recording.grid import Bounds, Grid
 from gananim.kinds.points.targets.checks import as_count, short
+from gananim.recording.grid import Bounds, Grid
 
 
 class Target(ABC):

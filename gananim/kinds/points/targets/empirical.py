@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from gananim.errors import GananimError
-from gananim.recording.grid import Bounds, Grid
 from gananim.kinds.points.targets.base import Target, padded_box
 from gananim.kinds.points.targets.checks import as_samples
+from gananim.recording.grid import Bounds, Grid
 
 KDE_CHUNK = 1 << 22  # most (grid point, sample) pairs the KDE holds in memory at once
 

@@ -7,9 +7,16 @@ import math
 
 import numpy as np
 
-from gananim.recording.grid import Bounds, Grid
 from gananim.kinds.points.targets.base import Target, box
-from gananim.kinds.points.targets.checks import as_count, as_point, as_points, as_positive, as_positive_number, as_weights
+from gananim.kinds.points.targets.checks import (
+    as_count,
+    as_point,
+    as_points,
+    as_positive,
+    as_positive_number,
+    as_weights,
+)
+from gananim.recording.grid import Bounds, Grid
 
 _PHI = np.vectorize(lambda z: 0.5 * math.erfc(-z / math.sqrt(2)), otypes=[np.float64])
 

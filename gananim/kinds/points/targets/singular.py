@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from gananim.recording.grid import Bounds, Grid
 from gananim.kinds.points.targets.base import Target, box, padded_box
 from gananim.kinds.points.targets.checks import as_point, as_points, as_positive_number, as_weights
+from gananim.recording.grid import Bounds, Grid
 
 CIRCLE_QUADRATURE = 100_000  # evenly spaced angles that carry the circle's mass into grid cells
 

@@ -16,12 +16,12 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from gananim.rendering.drawing import DENSITY_GAMMA, RED, BandedOverlay, Ramp, Upsampler, density_vmax
 from gananim.errors import GananimError
-from gananim.recording.grid import Grid
 from gananim.kinds.points.targets import make_target
-from gananim.rendering.views.base import View, finite_rows, register
 from gananim.kinds.points.views.surface import mark_modes
+from gananim.recording.grid import Grid
+from gananim.rendering.drawing import DENSITY_GAMMA, RED, BandedOverlay, Ramp, Upsampler, density_vmax
+from gananim.rendering.views.base import View, finite_rows, register
 from gananim.rendering.views.tween import Tweening
 
 TINT_LEVELS = 32     # the data density's shades of purple

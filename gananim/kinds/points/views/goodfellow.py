@@ -19,7 +19,17 @@ from matplotlib.patches import Patch, Polygon
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
 
-from gananim.rendering.drawing import HEADROOM, INSET, LOG4, density_peak, latent_line, num, prior_label, z_extent, z_positions
+from gananim.rendering.drawing import (
+    HEADROOM,
+    INSET,
+    LOG4,
+    density_peak,
+    latent_line,
+    num,
+    prior_label,
+    z_extent,
+    z_positions,
+)
 from gananim.rendering.views.base import View, register
 from gananim.rendering.views.tween import Tweening
 

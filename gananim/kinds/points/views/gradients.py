@@ -19,9 +19,9 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
+from gananim.kinds.points.views.surface import D_BANDS, mark_modes
 from gananim.rendering.drawing import D_RAMP, Upsampler, probe_indices
 from gananim.rendering.views.base import View, finite_rows, register
-from gananim.kinds.points.views.surface import D_BANDS, mark_modes
 from gananim.rendering.views.tween import Tweening
 
 TARGET = 0.08        # the 95th-percentile arrow is this share of the view's width

@@ -18,9 +18,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from gananim.rendering.drawing import HEADROOM, density_peak
 from gananim.kinds.points.views.goodfellow import d_axis, peak_mark, room_for_right_labels, show_peak, step_outline
 from gananim.kinds.points.views.gradients import ARROW, MAX_LENGTH, GradientsView
+from gananim.rendering.drawing import HEADROOM, density_peak
 
 ROWS = 40      # samples in the strip (evenly spread over the fixed samples ordered by z)
 STRIP = 0.85   # the strip's height against the density band's

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from gananim.rendering.drawing import grid_colours, latent_tails
-from gananim.rendering.views.base import View, register
 from gananim.kinds.points.views.density import display_density
 from gananim.kinds.points.views.surface import image_extent
+from gananim.rendering.drawing import grid_colours, latent_tails
+from gananim.rendering.views.base import View, register
 from gananim.rendering.views.style import density_cmap
 from gananim.rendering.views.tween import Tweening
 

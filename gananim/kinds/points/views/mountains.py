@@ -13,7 +13,16 @@ from __future__ import annotations
 import numpy as np
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
-from gananim.rendering.drawing import D_RAMP, DENSITY_GAMMA, ELEVATION, RED, BandedOverlay, Mesh, density_vmax, face_shading
+from gananim.rendering.drawing import (
+    D_RAMP,
+    DENSITY_GAMMA,
+    ELEVATION,
+    RED,
+    BandedOverlay,
+    Mesh,
+    density_vmax,
+    face_shading,
+)
 from gananim.rendering.views.base import View, register
 from gananim.rendering.views.tween import Tweening
 

@@ -16,9 +16,17 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, Bbox, offset_copy
 
-from gananim.rendering.drawing import (D_RAMP, DENSITY_GAMMA, RED, BandedOverlay, Upsampler, density_vmax,
-                             mode_label_offsets, peak_ratio)
 from gananim.kinds.points.outline import data_outline
+from gananim.rendering.drawing import (
+    D_RAMP,
+    DENSITY_GAMMA,
+    RED,
+    BandedOverlay,
+    Upsampler,
+    density_vmax,
+    mode_label_offsets,
+    peak_ratio,
+)
 from gananim.rendering.views.base import View, register
 from gananim.rendering.views.style import D_CMAP, density_cmap
 
