@@ -39,10 +39,14 @@ class Synthetic:
     def __init__(self, path: Path, planned: int, samples: int, grid_size: int, seed: int = 0):
         self.rng, self.planned, self.samples = np.random.default_rng(seed), planned, samples
         self.grid = Grid(((-1.5, 1.5), (-1.5, 1.5)), grid_size)
-        fixed = {"latents": self.rng.normal(size=(samples, 2)).astype(np.float32),
-                 "latent_grid": self.rng.normal(size=(441, 2)).astype(np.float32),
-                 "data_samples": RING.sample(512, self.rng).astype(np.float32),
-                 "data_density": RING.density(self.grid).astype(np.float32), "modes": RING.modes, "mode_scales": RING.mode_scales}
+        fixed = {
+            "latents": self.rng.normal(size=(samples, 2)).astype(np.float32),
+            "latent_grid": self.rng.normal(size=(441, 2)).astype(np.float32),
+            "data_samples": RING.sample(512, self.rng).astype(np.float32),
+            "data_density": RING.density(self.grid).astype(np.float32),
+            "modes": RING.modes,
+            "mode_scales": RING.mode_scales,
+        }
         manifest = {"data_dim": 2, "latent_dim": 2, "grid": self.grid.to_dict(), "n_samples": samples, "every": 10}
         self.writer = RecordingWriter(path, manifest, fixed, overwrite=True, flush_secs=1e9)
         self.count = 0
@@ -52,12 +56,27 @@ class Synthetic:
         for i in range(self.count, self.count + count):
             spread = 1 + min(7, i * 8 // self.planned)
             x = RING.sample(self.samples, self.rng)
-            x = np.where((np.arange(self.samples) % 8 < spread)[:, None], x,
-                         RING.modes[0] + self.rng.normal(0, 0.02, (self.samples, 2)))
-            arrays = {"samples": x, "mapping": self.rng.normal(size=(441, 2)), "density": self.grid.histogram(x),
-                      "d_grid": self.rng.uniform(size=self.grid.shape), "g_grad": self.rng.normal(size=(self.samples, 2))}
-            scalars = {"d_loss": 1.2, "g_loss": 0.8, "d_real": 0.6, "d_fake": 0.4, "value": -1.3, "g_grad_norm": 1.0,
-                       "nonfinite_share": 0.0}
+            x = np.where(
+                (np.arange(self.samples) % 8 < spread)[:, None],
+                x,
+                RING.modes[0] + self.rng.normal(0, 0.02, (self.samples, 2)),
+            )
+            arrays = {
+                "samples": x,
+                "mapping": self.rng.normal(size=(441, 2)),
+                "density": self.grid.histogram(x),
+                "d_grid": self.rng.uniform(size=self.grid.shape),
+                "g_grad": self.rng.normal(size=(self.samples, 2)),
+            }
+            scalars = {
+                "d_loss": 1.2,
+                "g_loss": 0.8,
+                "d_real": 0.6,
+                "d_fake": 0.4,
+                "value": -1.3,
+                "g_grad_norm": 1.0,
+                "nonfinite_share": 0.0,
+            }
             self.writer.append(i * 10, arrays, scalars)
         self.count += count
         self.writer.flush()
@@ -96,14 +115,24 @@ def main() -> None:
         x, real = rec[-1].samples, rec.fixed["data_samples"]
         ref = metrics.Reference(rec.grid, real=real)
         mmd_all = statistics.median(seconds(lambda: metrics.mmd2(x, real, ref.bandwidths)) for _ in range(3))
-        mmd_sub = statistics.median(seconds(lambda: metrics.mmd2(x[:metrics.MMD_SAMPLES], real, ref.bandwidths)) for _ in range(3))
-        print(f"recording: {args.snapshots} snapshots (+{args.grow}), {args.samples} samples, {args.grid}x{args.grid} grid, "
-              f"{size:.1f} MiB; median of {args.repeat}")
-        print(f"cold analysis        {statistics.median(cold):7.2f} s   ({statistics.median(cold) / args.snapshots * 1e3:.1f} ms per snapshot)")
+        mmd_sub = statistics.median(
+            seconds(lambda: metrics.mmd2(x[: metrics.MMD_SAMPLES], real, ref.bandwidths)) for _ in range(3)
+        )
+        print(
+            f"recording: {args.snapshots} snapshots (+{args.grow}), {args.samples} samples, {args.grid}x{args.grid} grid, "
+            f"{size:.1f} MiB; median of {args.repeat}"
+        )
+        print(
+            f"cold analysis        {statistics.median(cold):7.2f} s   ({statistics.median(cold) / args.snapshots * 1e3:.1f} ms per snapshot)"
+        )
         print(f"cached (new reader)  {statistics.median(cached):7.2f} s")
-        print(f"grown by {args.grow:<4}        {statistics.median(grown):7.2f} s   (only the new snapshots are measured)")
-        print(f"MMD of one snapshot: all {len(x)} samples {mmd_all * 1e3:.1f} ms, the first {metrics.MMD_SAMPLES} "
-              f"{mmd_sub * 1e3:.1f} ms (real set: {len(real)})")
+        print(
+            f"grown by {args.grow:<4}        {statistics.median(grown):7.2f} s   (only the new snapshots are measured)"
+        )
+        print(
+            f"MMD of one snapshot: all {len(x)} samples {mmd_all * 1e3:.1f} ms, the first {metrics.MMD_SAMPLES} "
+            f"{mmd_sub * 1e3:.1f} ms (real set: {len(real)})"
+        )
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -79,8 +79,16 @@ def synthetic_recording(path: Path, snapshots: int) -> gananim.Recording:
     G, D = Known(g_circling, 2), Known(d_bumps, 2)
     D.add_module("out", nn.Sigmoid())  # tells the Recorder that D returns probabilities
     target = make_target({"kind": "ring", "n": 5, "radius": 5.0, "sigma": 1.0})
-    with Recorder(path, G, D, data=target, view_box=[(-10, 10), (-10, 10)], every=1,
-                  probes=ProbeOptions(n_samples=256, density_samples=5000), overwrite=True) as rec:
+    with Recorder(
+        path,
+        G,
+        D,
+        data=target,
+        view_box=[(-10, 10), (-10, 10)],
+        every=1,
+        probes=ProbeOptions(n_samples=256, density_samples=5000),
+        overwrite=True,
+    ) as rec:
         for step in range(snapshots):
             G.t = D.t = step / max(snapshots - 1, 1)
             rec.step(step)
@@ -106,8 +114,9 @@ class Naive:
         ax = self.ax
         ax.clear()
         if self.cheap:
-            ax.plot_surface(self.X, self.Y, d, facecolors=fc, rcount=33, ccount=33, shade=False, linewidth=0,
-                            antialiased=False)
+            ax.plot_surface(
+                self.X, self.Y, d, facecolors=fc, rcount=33, ccount=33, shade=False, linewidth=0, antialiased=False
+            )
         else:
             ax.plot_surface(self.X, self.Y, d, facecolors=fc)
         ax.set_zlim(*Z_LIMITS)
@@ -170,8 +179,10 @@ def main() -> None:
         gc.collect()
         second, _ = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        print(f"  gananim artists {artists} -> {len(g.frame.fig.findobj())} after {2 * n} more frames; "
-              f"traced memory after pass 1 {first / 1e6:.2f} MB, after pass 2 {second / 1e6:.2f} MB")
+        print(
+            f"  gananim artists {artists} -> {len(g.frame.fig.findobj())} after {2 * n} more frames; "
+            f"traced memory after pass 1 {first / 1e6:.2f} MB, after pass 2 {second / 1e6:.2f} MB"
+        )
 
 
 if __name__ == "__main__":

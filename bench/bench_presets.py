@@ -54,8 +54,14 @@ def record(name: str, seed: int, out: str) -> dict:
     t0, w0 = os.times(), time.perf_counter()
     run(cfg, path, overwrite=True)
     t1 = os.times()
-    return {"name": name, "seed": seed, "path": str(path), "cpu_s": t1.user - t0.user + t1.system - t0.system,
-            "wall_s": time.perf_counter() - w0, "steps": cfg.steps}
+    return {
+        "name": name,
+        "seed": seed,
+        "path": str(path),
+        "cpu_s": t1.user - t0.user + t1.system - t0.system,
+        "wall_s": time.perf_counter() - w0,
+        "steps": cfg.steps,
+    }
 
 
 def is_complete(path: Path, name: str, seed: int) -> bool:
@@ -79,10 +85,16 @@ def main(argv=None) -> int:
     names = [n for n, _ in list_presets()]
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", nargs="+", metavar="NAME", choices=names, help="these presets only (default: all)")
-    ap.add_argument("--jobs", type=int, default=1, help="runs at a time, one process each (default 1; 2 only on a calm machine)")
+    ap.add_argument(
+        "--jobs", type=int, default=1, help="runs at a time, one process each (default 1; 2 only on a calm machine)"
+    )
     ap.add_argument("--seeds", type=int, default=3, help="seeds 0..S-1 for the ring8 family (default 3)")
     ap.add_argument("--out", default="runs/bench", help="where the recordings go (default runs/bench)")
-    ap.add_argument("--reuse", action="store_true", help="keep finished recordings of the same config in OUT instead of recording again")
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep finished recordings of the same config in OUT instead of recording again",
+    )
     args = ap.parse_args(argv)
     if args.jobs < 1 or args.seeds < 1:
         ap.error("--jobs and --seeds must be >= 1")
@@ -95,14 +107,21 @@ def main(argv=None) -> int:
     work = []
     for name in chosen:
         default_seed = load_preset(name).seed
-        seeds = [default_seed] + [s for s in range(args.seeds) if s != default_seed] if name in RING_FAMILY else [default_seed]
+        seeds = (
+            [default_seed] + [s for s in range(args.seeds) if s != default_seed]
+            if name in RING_FAMILY
+            else [default_seed]
+        )
         for seed in seeds:
             path = run_dir(out, name, seed, default_seed)
             if args.reuse and f"{name}@{seed}" in times and is_complete(path, name, seed):
                 continue
             work.append((name, seed))
-    print(f"bench_presets: {len(chosen)} preset(s), {len(work)} run(s) to record into {out}, {args.jobs} at a time; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+    print(
+        f"bench_presets: {len(chosen)} preset(s), {len(work)} run(s) to record into {out}, {args.jobs} at a time; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        flush=True,
+    )
     # the long runs first, so that the pool does not end on one straggler
     work.sort(key=lambda w: -times.get(f"{w[0]}@{w[1]}", {}).get("cpu_s", 0))
     t0 = time.perf_counter()
@@ -114,15 +133,22 @@ def main(argv=None) -> int:
             times[f"{r['name']}@{r['seed']}"] = r
             on_disk = json.loads(times_file.read_text()) if times_file.exists() else {}  # another bench may share OUT
             times_file.write_text(json.dumps(on_disk | {f"{r['name']}@{r['seed']}": r}, indent=1))
-            print(f"  [{time.perf_counter() - t0:6.0f} s] {r['name']} seed {r['seed']}: {r['steps']} steps, "
-                  f"{r['cpu_s']:.0f} s CPU, {r['wall_s']:.0f} s wall", flush=True)
+            print(
+                f"  [{time.perf_counter() - t0:6.0f} s] {r['name']} seed {r['seed']}: {r['steps']} steps, "
+                f"{r['cpu_s']:.0f} s CPU, {r['wall_s']:.0f} s wall",
+                flush=True,
+            )
 
     from gananim.recording.reader import load
 
     runs = {}
     for name in chosen:
         default_seed = load_preset(name).seed
-        seeds = [default_seed] + [s for s in range(args.seeds) if s != default_seed] if name in RING_FAMILY else [default_seed]
+        seeds = (
+            [default_seed] + [s for s in range(args.seeds) if s != default_seed]
+            if name in RING_FAMILY
+            else [default_seed]
+        )
         runs[name] = [load(run_dir(out, name, s, default_seed)) for s in seeds]
     print()
     print("| preset | source | claim | measured | holds? | time: quiet (CPU) / measured wall |")
@@ -134,8 +160,11 @@ def main(argv=None) -> int:
         fast = t["cpu_s"] <= LIMIT_S
         holds = "n/a" if v.holds is None else "yes" if v.holds else "**no**"
         failed += (v.holds is False) + (not fast)
-        print(f"| {name} | {preset_claims.SOURCES[name]} | {v.claim} | {v.measured} | {holds} | "
-              f"{t['cpu_s'] / 60:.1f} min{'' if fast else ' **> 3 min**'} / {t['wall_s'] / 60:.1f} min |", flush=True)
+        print(
+            f"| {name} | {preset_claims.SOURCES[name]} | {v.claim} | {v.measured} | {holds} | "
+            f"{t['cpu_s'] / 60:.1f} min{'' if fast else ' **> 3 min**'} / {t['wall_s'] / 60:.1f} min |",
+            flush=True,
+        )
     print(f"\nload average at the end {os.getloadavg()[0]:.1f}; {failed} problem(s)")
     return 1 if failed else 0
 

@@ -69,15 +69,28 @@ class Loop:
             D = nn.Sequential(nn.Linear(2, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 1))
             return G, D
         dim = len(self.target.view_box())
-        return (build_generator(self.config.generator, self.config.latent.dim, dim),
-                build_discriminator(self.config.discriminator, dim))
+        return (
+            build_generator(self.config.generator, self.config.latent.dim, dim),
+            build_discriminator(self.config.discriminator, dim),
+        )
 
     def recorder(self, path: Path, G: nn.Module, D: nn.Module, every: int) -> Recorder:
         if self.config is None:  # the README's usage: the default options unless --probe changes some
             return Recorder(path, G, D, data=self.target, every=every, probes=self.probes)
         c = self.config
-        return Recorder(path, G, D, data=self.target, every=every, probes=c.record, latent_dim=c.latent.dim,
-                        prior=c.latent.prior, prior_range=(c.latent.low, c.latent.high), view_box=c.view_box, seed=c.seed)
+        return Recorder(
+            path,
+            G,
+            D,
+            data=self.target,
+            every=every,
+            probes=c.record,
+            latent_dim=c.latent.dim,
+            prior=c.latent.prior,
+            prior_range=(c.latent.low, c.latent.high),
+            view_box=c.view_box,
+            seed=c.seed,
+        )
 
     def run(self, steps: int, every: int | None, path: Path | None) -> tuple[float, float, float]:
         """(wall seconds and CPU seconds for the steps and the final close, wall seconds to build the Recorder)."""
@@ -96,8 +109,19 @@ class Loop:
         def real():
             return torch.as_tensor(self.target.sample(batch, np_rng), dtype=torch.float32)
 
-        return timed_loop(steps, G, D, opt_g, opt_d, real, noise, batch,
-                          lambda: self.recorder(path, G, D, every) if every else None, d_steps, g_steps)
+        return timed_loop(
+            steps,
+            G,
+            D,
+            opt_g,
+            opt_d,
+            real,
+            noise,
+            batch,
+            lambda: self.recorder(path, G, D, every) if every else None,
+            d_steps,
+            g_steps,
+        )
 
 
 class DigitsLoop:
@@ -121,23 +145,45 @@ class DigitsLoop:
 
         torch.manual_seed(0)
         shape = tuple(self.images.shape[1:])
-        return (build_image_generator(self.config.generator, self.latent, shape),
-                build_image_discriminator(self.config.discriminator, shape))
+        return (
+            build_image_generator(self.config.generator, self.latent, shape),
+            build_image_discriminator(self.config.discriminator, shape),
+        )
 
     def run(self, steps: int, every: int | None, path: Path | None) -> tuple[float, float, float]:
         """(wall seconds and CPU seconds for the steps and the final close, wall seconds to build the Recorder)."""
         G, D = self.models()
-        opt_g, opt_d = (torch.optim.Adam(m.parameters(), lr=o.lr, betas=tuple(o.betas))
-                        for m, o in ((G, self.config.train.g_optimizer), (D, self.config.train.d_optimizer)))
+        opt_g, opt_d = (
+            torch.optim.Adam(m.parameters(), lr=o.lr, betas=tuple(o.betas))
+            for m, o in ((G, self.config.train.g_optimizer), (D, self.config.train.d_optimizer))
+        )
         gen = torch.Generator().manual_seed(0)
-        return timed_loop(steps, G, D, opt_g, opt_d,
-                          lambda: self.images[torch.randint(len(self.images), (self.batch,), generator=gen)],
-                          lambda: torch.randn(self.batch, self.latent, generator=gen), self.batch,
-                          lambda: Recorder(path, G, D, data=self.images, every=every, probes=self.probes) if every else None)
+        return timed_loop(
+            steps,
+            G,
+            D,
+            opt_g,
+            opt_d,
+            lambda: self.images[torch.randint(len(self.images), (self.batch,), generator=gen)],
+            lambda: torch.randn(self.batch, self.latent, generator=gen),
+            self.batch,
+            lambda: Recorder(path, G, D, data=self.images, every=every, probes=self.probes) if every else None,
+        )
 
 
-def timed_loop(steps: int, G: nn.Module, D: nn.Module, opt_g, opt_d, real, noise, batch: int, recorder,
-               d_steps: int = 1, g_steps: int = 1) -> tuple[float, float, float]:
+def timed_loop(
+    steps: int,
+    G: nn.Module,
+    D: nn.Module,
+    opt_g,
+    opt_d,
+    real,
+    noise,
+    batch: int,
+    recorder,
+    d_steps: int = 1,
+    g_steps: int = 1,
+) -> tuple[float, float, float]:
     """`steps` BCE-GAN iterations (real() and noise() draw a batch each), recorded if recorder() gives a Recorder:
     (wall seconds and CPU seconds for the steps and the final close, wall seconds to build the Recorder)."""
     bce = nn.BCEWithLogitsLoss()
@@ -171,9 +217,11 @@ def heap_shift(seed: int) -> list:
     Berger, "Stabilizer", ASPLOS 2013): the same layout every repeat would bias one variant's figure, a fresh one
     per run turns that bias into noise the repeats' median averages out."""
     rng = np.random.default_rng(seed)
-    return ([torch.empty(int(rng.integers(1, 1 << 15))) for _ in range(int(rng.integers(0, 64)))] +
-            [np.empty(int(rng.integers(1, 1 << 14))) for _ in range(int(rng.integers(0, 64)))] +
-            [{} for _ in range(int(rng.integers(0, 5000)))])
+    return (
+        [torch.empty(int(rng.integers(1, 1 << 15))) for _ in range(int(rng.integers(0, 64)))]
+        + [np.empty(int(rng.integers(1, 1 << 14))) for _ in range(int(rng.integers(0, 64)))]
+        + [{} for _ in range(int(rng.integers(0, 5000)))]
+    )
 
 
 def snapshot_bytes(path: Path) -> tuple[int, float]:
@@ -194,8 +242,9 @@ def phases(probes: ProbeOptions, plain_cpu: float | None) -> None:
     G, D = loop.models()
     cpu, wall, flushes = [], [], {}
     with tempfile.TemporaryDirectory() as tmp:
-        rec = Recorder(Path(tmp) / "r", G, D, data=loop.target, every=1,
-                       probes=dataclasses.replace(probes, flush_secs=1e9))
+        rec = Recorder(
+            Path(tmp) / "r", G, D, data=loop.target, every=1, probes=dataclasses.replace(probes, flush_secs=1e9)
+        )
         chunk = rec.options.chunk_size
         for step in range(chunk - 1):  # the chunk never fills: each flush rewrites all of it
             t0, c0 = time.perf_counter(), time.process_time()
@@ -208,12 +257,19 @@ def phases(probes: ProbeOptions, plain_cpu: float | None) -> None:
                 flushes[step + 1] = (time.perf_counter() - t0, time.process_time() - c0)
         rec.close()
     snap_cpu = statistics.median(cpu[1:])
-    print(f"one toy snapshot (probes + buffering): median CPU {snap_cpu * 1e3:.2f} ms, wall "
-          f"{statistics.median(wall[1:]) * 1e3:.2f} ms, over {len(cpu) - 1}")
+    print(
+        f"one toy snapshot (probes + buffering): median CPU {snap_cpu * 1e3:.2f} ms, wall "
+        f"{statistics.median(wall[1:]) * 1e3:.2f} ms, over {len(cpu) - 1}"
+    )
     if plain_cpu:
-        print("  implied CPU overhead: " + ", ".join(f"every={k} {100 * snap_cpu / (k * plain_cpu):+.1f} %" for k in (10, 50)))
-    print("store flush (rewrite of the open chunk, fsync), wall / CPU: " +
-          ", ".join(f"{k} snapshots {w * 1e3:.0f} / {c * 1e3:.0f} ms" for k, (w, c) in flushes.items()))
+        print(
+            "  implied CPU overhead: "
+            + ", ".join(f"every={k} {100 * snap_cpu / (k * plain_cpu):+.1f} %" for k in (10, 50))
+        )
+    print(
+        "store flush (rewrite of the open chunk, fsync), wall / CPU: "
+        + ", ".join(f"{k} snapshots {w * 1e3:.0f} / {c * 1e3:.0f} ms" for k, (w, c) in flushes.items())
+    )
 
 
 def step_phase(n: int = 20000) -> None:
@@ -223,7 +279,7 @@ def step_phase(n: int = 20000) -> None:
     G, D = loop.models()
     d_loss, g_loss = torch.tensor(0.7, requires_grad=True) * 1.0, torch.tensor(1.3, requires_grad=True) * 1.0
     with tempfile.TemporaryDirectory() as tmp:
-        rec = Recorder(Path(tmp) / "r", G, D, data=loop.target, every=10 ** 9, probes=ProbeOptions(flush_secs=1e9))
+        rec = Recorder(Path(tmp) / "r", G, D, data=loop.target, every=10**9, probes=ProbeOptions(flush_secs=1e9))
         rec.step(0)
         step = 1
         for label, scalars in (("no scalars", {}), ("d_loss, g_loss tensors", {"d_loss": d_loss, "g_loss": g_loss})):
@@ -235,13 +291,17 @@ def step_phase(n: int = 20000) -> None:
                     step += 1
                 wall.append((time.perf_counter() - t0) / 1000)
                 cpu.append((time.process_time() - c0) / 1000)
-            print(f"a step that is not a snapshot, {label}: median CPU {statistics.median(cpu) * 1e6:.2f} µs, "
-                  f"wall {statistics.median(wall) * 1e6:.2f} µs per call")
+            print(
+                f"a step that is not a snapshot, {label}: median CPU {statistics.median(cpu) * 1e6:.2f} µs, "
+                f"wall {statistics.median(wall) * 1e6:.2f} µs per call"
+            )
         t0 = time.perf_counter()
         rec.flush()  # the dense series of those calls: one file rewrite per 4,096 steps
-        print(f"flushing {n:,} steps of 2 dense series: {(time.perf_counter() - t0) * 1e3:.0f} ms wall "
-              f"({(time.perf_counter() - t0) / n * 1e6:.2f} µs per step); on disk "
-              f"{sum(f.stat().st_size for f in (Path(tmp) / 'r' / 'dense').glob('*.npz')) / n:.1f} bytes per step")
+        print(
+            f"flushing {n:,} steps of 2 dense series: {(time.perf_counter() - t0) * 1e3:.0f} ms wall "
+            f"({(time.perf_counter() - t0) / n * 1e6:.2f} µs per step); on disk "
+            f"{sum(f.stat().st_size for f in (Path(tmp) / 'r' / 'dense').glob('*.npz')) / n:.1f} bytes per step"
+        )
         rec.close()
 
 
@@ -251,8 +311,14 @@ def digits_phase(loop: DigitsLoop, plain_cpu: float | None, n: int = 30) -> None
     G, D = loop.models()
     cpu, wall = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        rec = Recorder(Path(tmp) / "r", G, D, data=loop.images, every=1,
-                       probes=dataclasses.replace(loop.probes or ProbeOptions(), flush_secs=1e9))
+        rec = Recorder(
+            Path(tmp) / "r",
+            G,
+            D,
+            data=loop.images,
+            every=1,
+            probes=dataclasses.replace(loop.probes or ProbeOptions(), flush_secs=1e9),
+        )
         rec.step(0)
         rec.flush()  # the first snapshot and its first-time costs apart
         for step in range(1, n + 1):
@@ -265,10 +331,15 @@ def digits_phase(loop: DigitsLoop, plain_cpu: float | None, n: int = 30) -> None
         finish = (time.process_time() - c0) / n
         rec.close()
     snap_cpu = statistics.median(cpu)
-    print(f"one digits snapshot (probes + buffering): median CPU {snap_cpu * 1e3:.2f} ms, wall "
-          f"{statistics.median(wall) * 1e3:.2f} ms, over {n}; finishing and writing them: {finish * 1e3:.2f} ms CPU each")
+    print(
+        f"one digits snapshot (probes + buffering): median CPU {snap_cpu * 1e3:.2f} ms, wall "
+        f"{statistics.median(wall) * 1e3:.2f} ms, over {n}; finishing and writing them: {finish * 1e3:.2f} ms CPU each"
+    )
     if plain_cpu:
-        print("  implied CPU overhead: " + ", ".join(f"every={k} {100 * (snap_cpu + finish) / (k * plain_cpu):+.1f} %" for k in (10, 50)))
+        print(
+            "  implied CPU overhead: "
+            + ", ".join(f"every={k} {100 * (snap_cpu + finish) / (k * plain_cpu):+.1f} %" for k in (10, 50))
+        )
 
 
 def main() -> None:
@@ -280,9 +351,16 @@ def main() -> None:
     ap.add_argument("--no-presets", action="store_true")
     ap.add_argument("--digits-steps", type=int, default=3000, help="training steps per digits run (0: no digits loop)")
     ap.add_argument("--only-digits", action="store_true", help="the digits loop alone (no toy loop, no presets)")
-    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default); 1 is steadiest on a busy machine")
-    ap.add_argument("--probe", action="append", default=[], metavar="KEY=VALUE",
-                    help="change one of the toy Recorder's ProbeOptions (repeatable), e.g. --probe grid_size=64")
+    ap.add_argument(
+        "--threads", type=int, default=0, help="torch threads (0: torch's default); 1 is steadiest on a busy machine"
+    )
+    ap.add_argument(
+        "--probe",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change one of the toy Recorder's ProbeOptions (repeatable), e.g. --probe grid_size=64",
+    )
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -308,7 +386,13 @@ def main() -> None:
             # the order reversed every other repeat: a drift in the machine's speed (warm-up, other load) falls on
             # the variants alike instead of always on the one run last
             for i, (loop, every) in enumerate(variants if r % 2 == 0 else variants[::-1]):
-                steps = args.digits_steps if loop.name == "digits" else args.steps if loop.config is None else args.preset_steps
+                steps = (
+                    args.digits_steps
+                    if loop.name == "digits"
+                    else args.steps
+                    if loop.config is None
+                    else args.preset_steps
+                )
                 path = Path(tmp) / f"{loop.name}-{every}-{r}" if every else None
                 shift = heap_shift(1000 * r + i)  # noqa: F841 (held through the run)
                 w, c, start = loop.run(steps, every, path)
@@ -318,22 +402,30 @@ def main() -> None:
                 starts[loop.name, every].append(start)
                 if path is not None and r == 0:
                     sizes[loop.name, every] = snapshot_bytes(path)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), {os.cpu_count()} cores, load average "
-          f"{os.getloadavg()[0]:.1f}; median of {args.repeats} interleaved repeats; toy {args.steps} steps, presets {args.preset_steps}, digits {args.digits_steps}")
-    print(f"{'variant':<22}{'wall s/step':>12}{'overhead':>10}{'CPU s/step':>12}{'overhead':>10}{'start-up s':>12}"
-          f"{'snapshots':>11}{'bytes/snapshot':>16}")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f}; median of {args.repeats} interleaved repeats; toy {args.steps} steps, presets {args.preset_steps}, digits {args.digits_steps}"
+    )
+    print(
+        f"{'variant':<22}{'wall s/step':>12}{'overhead':>10}{'CPU s/step':>12}{'overhead':>10}{'start-up s':>12}"
+        f"{'snapshots':>11}{'bytes/snapshot':>16}"
+    )
     for loop, every in variants:
         med = {name: statistics.median(d[loop.name, every]) for name, d in (("wall", wall), ("cpu", cpu))}
         # overhead: the median over repeats of each repeat's ratio to the plain run next to it (paired: the
         # ratio of two medians mixes the plain run's quick and slow repeats with the recorded run's)
-        paired = {name: statistics.median(a / b for a, b in zip(d[loop.name, every], d[loop.name, None]))
-                  for name, d in (("wall", wall), ("cpu", cpu))}
+        paired = {
+            name: statistics.median(a / b for a, b in zip(d[loop.name, every], d[loop.name, None]))
+            for name, d in (("wall", wall), ("cpu", cpu))
+        }
         over = {k: f"{100 * (paired[k] - 1):+.1f} %" if every else "-" for k in med}
         label = f"{loop.name} " + (f"every={every}" if every else "plain")
         start = f"{statistics.median(starts[loop.name, every]):.2f}" if every else "-"
         n, size = sizes.get((loop.name, every), (0, 0.0))
-        print(f"{label:<22}{med['wall']:>12.5f}{over['wall']:>10}{med['cpu']:>12.5f}{over['cpu']:>10}{start:>12}"
-              f"{(n or '-'):>11}{(f'{size:,.0f}' if n else '-'):>16}")
+        print(
+            f"{label:<22}{med['wall']:>12.5f}{over['wall']:>10}{med['cpu']:>12.5f}{over['cpu']:>10}{start:>12}"
+            f"{(n or '-'):>11}{(f'{size:,.0f}' if n else '-'):>16}"
+        )
     if args.phases and not args.only_digits:
         phases(toy.probes, statistics.median(cpu["toy", None]))
         step_phase()

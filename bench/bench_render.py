@@ -44,10 +44,23 @@ def synthetic(path: Path, frames: int) -> None:
     coords = np.stack([lx.ravel(), ly.ravel()], axis=1)
     rng = np.random.default_rng(0)
     z = rng.normal(size=(N, 2))
-    manifest = {"data_dim": 2, "latent_dim": 2, "n_samples": N, "grid": {"bounds": [[-10, 10], [-10, 10]], "size": GRID},
-                "latent_grid_shape": [LATENT, LATENT], "every": 1, "has_discriminator": True, "prior": "normal",
-                "latent_extent": [-2, 2], "config": {"name": "bench"}}
-    fixed = {"latents": z.astype(np.float32), "latent_grid": coords.astype(np.float32), "latent_grid_coords": coords.astype(np.float32)}
+    manifest = {
+        "data_dim": 2,
+        "latent_dim": 2,
+        "n_samples": N,
+        "grid": {"bounds": [[-10, 10], [-10, 10]], "size": GRID},
+        "latent_grid_shape": [LATENT, LATENT],
+        "every": 1,
+        "has_discriminator": True,
+        "prior": "normal",
+        "latent_extent": [-2, 2],
+        "config": {"name": "bench"},
+    }
+    fixed = {
+        "latents": z.astype(np.float32),
+        "latent_grid": coords.astype(np.float32),
+        "latent_grid_coords": coords.astype(np.float32),
+    }
     writer = RecordingWriter(path, manifest, fixed, flush_secs=3600)
     for t in range(frames):
         a = 2 * np.pi * t / frames
@@ -56,7 +69,11 @@ def synthetic(path: Path, frames: int) -> None:
         dens = np.exp(-((xx + c[0]) ** 2 + (yy - c[1]) ** 2) / 4)
         samples = z * 1.5 + [-c[0], c[1]]
         mapping = coords * (2 + np.sin(a)) + c
-        writer.append(t, {"samples": samples, "mapping": mapping, "d_grid": d, "density": dens / dens.sum() / (20 / GRID) ** 2}, {})
+        writer.append(
+            t,
+            {"samples": samples, "mapping": mapping, "d_grid": d, "density": dens / dens.sum() / (20 / GRID) ** 2},
+            {},
+        )
     writer.close()
 
 
@@ -75,7 +92,9 @@ def naive(rec, out: Path, size: tuple[int, int], frames: int | None = None) -> N
         ax.clear()
         ax.contourf(axis[0], axis[1], snap.d_grid, levels=10, cmap="Purples")
         ax.scatter(snap.samples[:, 0], snap.samples[:, 1], s=4, c="red")
-        ax.quiver(tails[:, 0], tails[:, 1], *(snap.mapping - tails).T, angles="xy", scale_units="xy", scale=1, width=0.002)
+        ax.quiver(
+            tails[:, 0], tails[:, 1], *(snap.mapping - tails).T, angles="xy", scale_units="xy", scale=1, width=0.002
+        )
         ax.set_xlim(-10, 10)
         ax.set_ylim(-10, 10)
 
@@ -101,7 +120,9 @@ def peak_mb(fn) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--frames", type=int, default=300, help="snapshots of the first recording (its video: one frame each)")
+    parser.add_argument(
+        "--frames", type=int, default=300, help="snapshots of the first recording (its video: one frame each)"
+    )
     parser.add_argument("--size", default="1280x720")
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
@@ -116,23 +137,31 @@ def main() -> None:
         for r in range(args.rounds):
             base = seconds(lambda: naive(rec, tmp / "naive.mp4", size))
             base_short = seconds(lambda: naive(short, tmp / "naive-short.mp4", size, blended))
-            print(f"round {r + 1}: naive FuncAnimation + FFMpegWriter: {args.frames / base:5.1f} frames/s "
-                  f"({args.frames} frames), {blended / base_short:5.1f} frames/s ({blended} frames)")
+            print(
+                f"round {r + 1}: naive FuncAnimation + FFMpegWriter: {args.frames / base:5.1f} frames/s "
+                f"({args.frames} frames), {blended / base_short:5.1f} frames/s ({blended} frames)"
+            )
             for view in ("surface", "mapping"):
                 sec = seconds(lambda: render(rec, view, tmp / f"{view}.mp4", size=size))
                 ratios.setdefault(f"{view:<8} {args.frames} snapshots -> {args.frames} frames", []).append(base / sec)
-                print(f"  gananim {view:<8} {args.frames} frames: {args.frames / sec:6.1f} frames/s = {base / sec:5.2f}x")
+                print(
+                    f"  gananim {view:<8} {args.frames} frames: {args.frames / sec:6.1f} frames/s = {base / sec:5.2f}x"
+                )
                 sec = seconds(lambda: render(short, view, tmp / f"{view}-short.mp4", size=size))
                 kind = "blended" if view == "mapping" else "held"
                 ratios.setdefault(f"{view:<8} 100 snapshots -> {blended} frames ({kind})", []).append(base_short / sec)
-                print(f"  gananim {view:<8} {blended} frames ({kind}): {blended / sec:6.1f} frames/s = {base_short / sec:5.2f}x")
+                print(
+                    f"  gananim {view:<8} {blended} frames ({kind}): {blended / sec:6.1f} frames/s = {base_short / sec:5.2f}x"
+                )
         print("median ratio against the baseline, end to end, start-up included:")
         for name, values in ratios.items():
             print(f"  {name}: {np.median(values):5.2f}x  (rounds: {', '.join(f'{v:.2f}' for v in values)})")
         half = f"0:{args.frames // 2 - 1}"
         mem_half = peak_mb(lambda: render(load(tmp / "rec"), "surface", tmp / "half.mp4", size=size, steps=half))
         mem_full = peak_mb(lambda: render(load(tmp / "rec"), "surface", tmp / "full.mp4", size=size))
-        print(f"memory (surface): peak {mem_half:.0f} MB traced for {args.frames // 2} snapshots, {mem_full:.0f} MB for {args.frames}")
+        print(
+            f"memory (surface): peak {mem_half:.0f} MB traced for {args.frames // 2} snapshots, {mem_full:.0f} MB for {args.frames}"
+        )
 
 
 def render_timeline(rec) -> Timeline:

@@ -46,29 +46,39 @@ def record(name: str, out: Path) -> dict:
 
 def coverage_row(name: str, rec, a, i: int) -> str:
     s = a.series
-    return (f"| {name} | {int(rec.steps[i])} | {s['classes_captured'][i]:.0f} | {s['class_kl'][i]:.3f} | "
-            f"{s['frechet'][i]:.1f} | {s['top_share'][i]:.2f} |")
+    return (
+        f"| {name} | {int(rec.steps[i])} | {s['classes_captured'][i]:.0f} | {s['class_kl'][i]:.3f} | "
+        f"{s['frechet'][i]:.1f} | {s['top_share'][i]:.2f} |"
+    )
 
 
 def tail(values: np.ndarray) -> float:
-    return float(np.nanmedian(values[len(values) - max(1, round(TAIL * len(values))):]))
+    return float(np.nanmedian(values[len(values) - max(1, round(TAIL * len(values))) :]))
 
 
 def claim(name: str, rec, a) -> tuple[str, str, bool]:
     """(claim, measured, holds) of one preset."""
     s = a.series
     if name == "digits-collapse":
-        after = s["classes_captured"][max(1, round(0.1 * len(rec))):]
+        after = s["classes_captured"][max(1, round(0.1 * len(rec))) :]
         share = float(np.mean(after <= FEW))
         events = [e for e in a.events if e.kind == "collapse"]
-        measured = (f"≤ {FEW} classes in {share:.0%} of snapshots after the first 10%; "
-                    f"collapse events: {'; '.join(f'{e.start}–{e.end} {e.caption}' for e in events) or 'none'}")
-        return f"collapses onto ≤ {FEW} classes (≥ {COLLAPSED_SHARE:.0%} of the run) with a collapse event", measured, \
-            share >= COLLAPSED_SHARE and bool(events)
+        measured = (
+            f"≤ {FEW} classes in {share:.0%} of snapshots after the first 10%; "
+            f"collapse events: {'; '.join(f'{e.start}–{e.end} {e.caption}' for e in events) or 'none'}"
+        )
+        return (
+            f"collapses onto ≤ {FEW} classes (≥ {COLLAPSED_SHARE:.0%} of the run) with a collapse event",
+            measured,
+            share >= COLLAPSED_SHARE and bool(events),
+        )
     end_classes, end_f, start_f = tail(s["classes_captured"]), tail(s["frechet"]), float(s["frechet"][0])
     measured = f"classes at the end {end_classes:.0f}; Fréchet {start_f:.1f} → {end_f:.1f} ({end_f / start_f:.2f}×)"
-    return f"≥ {MANY} classes at the end, Fréchet ≤ {FRECHET_DROP}× step 0's", measured, \
-        end_classes >= MANY and end_f <= FRECHET_DROP * start_f
+    return (
+        f"≥ {MANY} classes at the end, Fréchet ≤ {FRECHET_DROP}× step 0's",
+        measured,
+        end_classes >= MANY and end_f <= FRECHET_DROP * start_f,
+    )
 
 
 def main(argv=None) -> int:

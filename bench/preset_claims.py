@@ -39,7 +39,9 @@ KUIPER_MAX = 0.1  # ...and Kuiper's statistic (the KS distance for angles: rotat
 BLUR_RATIO = 2.0  # vae-circle is blurrier: its radial spread at least twice circle's
 DOMINANT = 0.5  # four-points: a point "holds" the samples when at least half are nearest to it
 HOPS_MIN, PLACES_MIN = 3, 3  # four-points hops: the holding point changes >= 3 times among >= 3 points (seeds/000)...
-QUARTER_TOL = 0.1  # ...or it converges: each point holds 0.25 +- this of the high-quality samples (and HQ_MIN of all are)
+QUARTER_TOL = (
+    0.1  # ...or it converges: each point holds 0.25 +- this of the high-quality samples (and HQ_MIN of all are)
+)
 HELD, LOST = 0.5, 0.25  # a cluster is held while its share within 1 sigma is >= 0.5x the data's there, lost once it is
 # < 0.25x (hysteresis: noise around one threshold is not a hop); the 3-sigma protocol does not apply to five-clusters
 # (its 3-sigma windows cover most of the view) nor to mixture-1d (they span the whole data range)
@@ -47,7 +49,9 @@ HOPS_MIN_5 = 2  # five-clusters shows mode hops: at least two hops (mode_hops) a
 MID_D_MIN = 0.1  # mixture-1d: median D at the midpoints between neighbouring clusters at least this (not ~0)
 FOLD_TOL = 0.1  # gauss-1d: a mapping folds when it runs back by more than 0.1 (data units; sigma = 1) both ways...
 FOLD_SHARE = 0.5  # ...in at least half of the snapshots after the warm-up
-NEAR_DATA = 1.0  # gauss-1d stays on the data: the samples' mean within 1 sigma of the data's (median after the warm-up)...
+NEAR_DATA = (
+    1.0  # gauss-1d stays on the data: the samples' mean within 1 sigma of the data's (median after the warm-up)...
+)
 W1_SETTLED = 0.1  # ...but never settles: W1 to the data above this in every snapshot after the warm-up
 CELL_SHARE = 0.01  # grid25: a mode's cell (the points nearest it) is reached when it holds >= 1% of the samples...
 GRID_HQ_MAX = 0.25  # ...and the samples have not sharpened while fewer than 25% are high quality (papers: 94.8%)
@@ -166,7 +170,11 @@ def kuiper(u: np.ndarray) -> float:
 
 def _circle_numbers(rec: Recording) -> dict:
     r, u = _radii_angles(rec[-1].samples)
-    bins = np.bincount(np.minimum((u * ANGLE_BINS).astype(int), ANGLE_BINS - 1), minlength=ANGLE_BINS) / len(u) * ANGLE_BINS
+    bins = (
+        np.bincount(np.minimum((u * ANGLE_BINS).astype(int), ANGLE_BINS - 1), minlength=ANGLE_BINS)
+        / len(u)
+        * ANGLE_BINS
+    )
     return {"median_r": float(np.median(r)), "spread": _iqr(r), "bins": bins, "kuiper": kuiper(u)}
 
 
@@ -178,18 +186,29 @@ def two_points(runs: Runs) -> Verdict:
     cov = mode_coverage(rec[-1].samples, rec.modes, rec.mode_scales)
     split = cov.per_mode / cov.hq_share if cov.hq_share > 0 else np.zeros(len(rec.modes))
     ok = bool((np.abs(split - 0.5) <= SPLIT_TOL).all() and cov.hq_share >= HQ_MIN)
-    return Verdict(f"each point holds 0.5 ± {SPLIT_TOL} of the high-quality samples; ≥ {HQ_MIN:.0%} high quality",
-                   f"split {' / '.join(f'{s:.2f}' for s in split)}, {cov.hq_share:.0%} high quality", ok)
+    return Verdict(
+        f"each point holds 0.5 ± {SPLIT_TOL} of the high-quality samples; ≥ {HQ_MIN:.0%} high quality",
+        f"split {' / '.join(f'{s:.2f}' for s in split)}, {cov.hq_share:.0%} high quality",
+        ok,
+    )
 
 
 def circle(runs: Runs) -> Verdict:
     c = _circle_numbers(runs["circle"][0])
-    ok = (abs(c["median_r"] - 1) <= RADIUS_TOL and c["spread"] <= RING_SPREAD and c["kuiper"] <= KUIPER_MAX
-          and BIN_RANGE[0] <= c["bins"].min() and c["bins"].max() <= BIN_RANGE[1])
-    return Verdict(f"radius 1 ± {RADIUS_TOL}, radial IQR ≤ {RING_SPREAD}; angles uniform: each of {ANGLE_BINS} bins "
-                   f"{BIN_RANGE[0]}–{BIN_RANGE[1]}× its share, Kuiper ≤ {KUIPER_MAX}",
-                   f"radius {c['median_r']:.3f}, IQR {c['spread']:.3f}; bins {c['bins'].min():.2f}–{c['bins'].max():.2f}×, "
-                   f"Kuiper {c['kuiper']:.3f}", bool(ok))
+    ok = (
+        abs(c["median_r"] - 1) <= RADIUS_TOL
+        and c["spread"] <= RING_SPREAD
+        and c["kuiper"] <= KUIPER_MAX
+        and BIN_RANGE[0] <= c["bins"].min()
+        and c["bins"].max() <= BIN_RANGE[1]
+    )
+    return Verdict(
+        f"radius 1 ± {RADIUS_TOL}, radial IQR ≤ {RING_SPREAD}; angles uniform: each of {ANGLE_BINS} bins "
+        f"{BIN_RANGE[0]}–{BIN_RANGE[1]}× its share, Kuiper ≤ {KUIPER_MAX}",
+        f"radius {c['median_r']:.3f}, IQR {c['spread']:.3f}; bins {c['bins'].min():.2f}–{c['bins'].max():.2f}×, "
+        f"Kuiper {c['kuiper']:.3f}",
+        bool(ok),
+    )
 
 
 def vae_circle(runs: Runs) -> Verdict:
@@ -200,7 +219,9 @@ def vae_circle(runs: Runs) -> Verdict:
     c = _circle_numbers(runs["circle"][0])
     ratio = v["spread"] / max(c["spread"], 1e-12)
     ok = ratio >= BLUR_RATIO and v["bins"].min() >= BIN_RANGE[0]
-    return Verdict(claim, f"IQR {v['spread']:.3f} vs {c['spread']:.3f} ({ratio:.1f}×), bins ≥ {v['bins'].min():.2f}×", bool(ok))
+    return Verdict(
+        claim, f"IQR {v['spread']:.3f} vs {c['spread']:.3f} ({ratio:.1f}×), bins ≥ {v['bins'].min():.2f}×", bool(ok)
+    )
 
 
 def four_points(runs: Runs) -> Verdict:
@@ -216,9 +237,12 @@ def four_points(runs: Runs) -> Verdict:
     split = cov.per_mode / cov.hq_share if cov.hq_share > 0 else np.zeros(len(rec.modes))
     converged = bool((np.abs(split - 0.25) <= QUARTER_TOL).all() and cov.hq_share >= HQ_MIN)
     ok = converged or (hops >= HOPS_MIN and places >= PLACES_MIN)
-    return Verdict(f"converges (each point 0.25 ± {QUARTER_TOL}, ≥ {HQ_MIN:.0%} HQ) or hops: the point holding ≥ {DOMINANT:.0%} "
-                   f"of the samples changes ≥ {HOPS_MIN}× among ≥ {PLACES_MIN} points",
-                   f"{'converged' if converged else 'not converged'}; {hops} hops among {places} points", ok)
+    return Verdict(
+        f"converges (each point 0.25 ± {QUARTER_TOL}, ≥ {HQ_MIN:.0%} HQ) or hops: the point holding ≥ {DOMINANT:.0%} "
+        f"of the samples changes ≥ {HOPS_MIN}× among ≥ {PLACES_MIN} points",
+        f"{'converged' if converged else 'not converged'}; {hops} hops among {places} points",
+        ok,
+    )
 
 
 def goodfellow_1d(runs: Runs) -> Verdict:
@@ -227,8 +251,11 @@ def goodfellow_1d(runs: Runs) -> Verdict:
     tail_start = int(rec.steps[_tail(len(rec)).start])
     hs = [h for s, h in _hessian(rec) if s >= tail_start]
     indefinite = bool(hs) and all(h[0] < 0 < h[-1] for h in hs)
-    return Verdict(f"at the end V within {V_TOL} of −2 log 2, D within {D_TOL} of ½; Hessian indefinite (a saddle)",
-                   f"{text}; Hessian indefinite in {sum(h[0] < 0 < h[-1] for h in hs)}/{len(hs)}", ok and indefinite)
+    return Verdict(
+        f"at the end V within {V_TOL} of −2 log 2, D within {D_TOL} of ½; Hessian indefinite (a saddle)",
+        f"{text}; Hessian indefinite in {sum(h[0] < 0 < h[-1] for h in hs)}/{len(hs)}",
+        ok and indefinite,
+    )
 
 
 def strong_d(runs: Runs) -> Verdict:
@@ -239,22 +266,28 @@ def strong_d(runs: Runs) -> Verdict:
     negdef = float(np.mean([h[-1] < 0 for h in hs])) if hs else 0.0
     x = _finite(rec[-1].samples)
     ok = v > STRONG_D_V and sure >= MOST and negdef >= MOST
-    return Verdict(f"no convergence: V > {STRONG_D_V} at the end, D(real) > {STRONG_D_REAL} in ≥ {MOST:.0%} of the run, "
-                   f"Hessian negative definite in ≥ {MOST:.0%}",
-                   f"V {v:.3f}, D(real) > {STRONG_D_REAL} in {sure:.0%}, negative definite in {negdef:.0%}; "
-                   f"G's samples end at {x.mean():.2f} (data at 5)", bool(ok))
+    return Verdict(
+        f"no convergence: V > {STRONG_D_V} at the end, D(real) > {STRONG_D_REAL} in ≥ {MOST:.0%} of the run, "
+        f"Hessian negative definite in ≥ {MOST:.0%}",
+        f"V {v:.3f}, D(real) > {STRONG_D_REAL} in {sure:.0%}, negative definite in {negdef:.0%}; "
+        f"G's samples end at {x.mean():.2f} (data at 5)",
+        bool(ok),
+    )
 
 
 def noisy(runs: Runs) -> Verdict:
     ok, text = _converged(runs["noisy"][0])
-    return Verdict(f"strong-d's game plus instance noise converges: V within {V_TOL} of −2 log 2, D within {D_TOL} of ½",
-                   text, ok)
+    return Verdict(
+        f"strong-d's game plus instance noise converges: V within {V_TOL} of −2 log 2, D within {D_TOL} of ½", text, ok
+    )
 
 
 def strong_g(runs: Runs) -> Verdict:
     mine = converged_at(runs["strong-g"][0])
-    claim = (f"converges in fewer games than goodfellow-1d (converged: V within {CONV_V} of −2 log 2 and D(real) within "
-             f"{CONV_D} of ½ for {CONV_HOLD} games)")
+    claim = (
+        f"converges in fewer games than goodfellow-1d (converged: V within {CONV_V} of −2 log 2 and D(real) within "
+        f"{CONV_D} of ½ for {CONV_HOLD} games)"
+    )
     if "goodfellow-1d" not in runs:
         return Verdict(claim, f"converged at game {mine}; goodfellow-1d not run (add it to --only)", None)
     theirs = converged_at(runs["goodfellow-1d"][0])
@@ -270,26 +303,37 @@ def mixture_1d(runs: Runs) -> Verdict:
     part = _after_warmup(len(rec))
     d_mid = float(np.median([np.interp(mids, axis, rec[i].d_grid).mean() for i in range(part.start, len(rec))]))
     fair = _data_share_within_1sigma(1) / len(rec.modes)
-    lost = sum(bool((_within_shares(rec[i].samples, rec.modes, rec.mode_scales) / fair < LOST).any())
-               for i in range(part.start, len(rec)))
+    lost = sum(
+        bool((_within_shares(rec[i].samples, rec.modes, rec.mode_scales) / fair < LOST).any())
+        for i in range(part.start, len(rec))
+    )
     hops, _ = mode_hops(rec)
     ok = d_mid >= MID_D_MIN and (lost > 0 or hops > 0)
-    return Verdict(f"D between clusters stays above 0 (median D at the midpoints ≥ {MID_D_MIN}); a cluster is lost "
-                   f"(1σ share < {LOST}× the data's: collapse) or hops", f"D at midpoints {d_mid:.2f}; a cluster lost in "
-                   f"{lost}/{part.stop - part.start} snapshots; {hops} hops", ok)
+    return Verdict(
+        f"D between clusters stays above 0 (median D at the midpoints ≥ {MID_D_MIN}); a cluster is lost "
+        f"(1σ share < {LOST}× the data's: collapse) or hops",
+        f"D at midpoints {d_mid:.2f}; a cluster lost in {lost}/{part.stop - part.start} snapshots; {hops} hops",
+        ok,
+    )
 
 
 def five_clusters(runs: Runs) -> Verdict:
     hops, held = mode_hops(runs["five-clusters"][0])
-    return Verdict(f"mode hops: ≥ {HOPS_MIN_5} times after the first {WARMUP:.0%} a held cluster (1σ share ≥ {HELD}× the "
-                   f"data's) is lost (< {LOST}×) while another is held", f"{hops} hops; {int(held.sum())}/5 held at the end",
-                   hops >= HOPS_MIN_5)
+    return Verdict(
+        f"mode hops: ≥ {HOPS_MIN_5} times after the first {WARMUP:.0%} a held cluster (1σ share ≥ {HELD}× the "
+        f"data's) is lost (< {LOST}×) while another is held",
+        f"{hops} hops; {int(held.sum())}/5 held at the end",
+        hops >= HOPS_MIN_5,
+    )
 
 
 def mmd(runs: Runs) -> Verdict:
     hops, held = mode_hops(runs["mmd"][0])
-    return Verdict("no hops (as five-clusters counts them) after the warm-up; all 5 clusters held at the end",
-                   f"{hops} hops; {int(held.sum())}/5 held at the end", hops == 0 and bool(held.all()))
+    return Verdict(
+        "no hops (as five-clusters counts them) after the warm-up; all 5 clusters held at the end",
+        f"{hops} hops; {int(held.sum())}/5 held at the end",
+        hops == 0 and bool(held.all()),
+    )
 
 
 def _folds(mapping: np.ndarray) -> bool:
@@ -308,9 +352,12 @@ def gauss_1d(runs: Runs) -> Verdict:
     offset = float(np.median([abs(_finite(rec[i].samples).mean() - real.mean()) for i in part])) / real.std()
     w1 = np.array([w1_1d(rec[i].samples, real) for i in part])
     ok = folded >= FOLD_SHARE * len(part) and offset <= NEAR_DATA and w1.min() > W1_SETTLED
-    return Verdict(f"chases the data without settling: mean within {NEAR_DATA}σ of the data's (median), W1 to the data "
-                   f"> {W1_SETTLED} throughout; the mapping folds (runs back > {FOLD_TOL} both ways) in ≥ {FOLD_SHARE:.0%}",
-                   f"mean off by {offset:.2f}σ, W1 {w1.min():.2f}–{w1.max():.2f}; folded in {folded}/{len(part)}", bool(ok))
+    return Verdict(
+        f"chases the data without settling: mean within {NEAR_DATA}σ of the data's (median), W1 to the data "
+        f"> {W1_SETTLED} throughout; the mapping folds (runs back > {FOLD_TOL} both ways) in ≥ {FOLD_SHARE:.0%}",
+        f"mean off by {offset:.2f}σ, W1 {w1.min():.2f}–{w1.max():.2f}; folded in {folded}/{len(part)}",
+        bool(ok),
+    )
 
 
 def inverse_cdf(runs: Runs) -> Verdict:
@@ -320,10 +367,15 @@ def inverse_cdf(runs: Runs) -> Verdict:
     cdf = np.array([NormalDist().cdf(v) for v in x])
     ks = float(max(np.max(np.arange(1, n + 1) / n - cdf), np.max(cdf - np.arange(n) / n)))
     lo, hi = rec.manifest["prior_range"]
-    p = np.clip((rec.latent_grid[:, 0] - lo) / (hi - lo), 1e-4, 1 - 1e-4)  # the morph's own clip (models.InverseCdfMorph)
+    p = np.clip(
+        (rec.latent_grid[:, 0] - lo) / (hi - lo), 1e-4, 1 - 1e-4
+    )  # the morph's own clip (models.InverseCdfMorph)
     err = float(np.max(np.abs(rec[-1].mapping[:, 0] - np.array([NormalDist().inv_cdf(v) for v in p]))))
-    return Verdict(f"a uniform becomes N(0, 1): KS distance ≤ {ICDF_KS}; the mapping is the inverse CDF (±{ICDF_MAP:g})",
-                   f"KS {ks:.3f}; mapping error {err:.1e}", ks <= ICDF_KS and err <= ICDF_MAP)
+    return Verdict(
+        f"a uniform becomes N(0, 1): KS distance ≤ {ICDF_KS}; the mapping is the inverse CDF (±{ICDF_MAP:g})",
+        f"KS {ks:.3f}; mapping error {err:.1e}",
+        ks <= ICDF_KS and err <= ICDF_MAP,
+    )
 
 
 def _coverage(recs: list[Recording]) -> tuple[np.ndarray, np.ndarray]:
@@ -340,8 +392,12 @@ def ring8(runs: Runs) -> Verdict:
     recs = runs["ring8"]
     modes, hq = _coverage(recs)
     n = len(recs[0].modes)
-    return Verdict(f"the plain GAN's baseline over {len(recs)} seed(s): the samples reach the ring but hold fewer than "
-                   f"all {n} modes in some seed (3σ protocol, final snapshot)", _seeds_text(recs), bool(modes.min() < n))
+    return Verdict(
+        f"the plain GAN's baseline over {len(recs)} seed(s): the samples reach the ring but hold fewer than "
+        f"all {n} modes in some seed (3σ protocol, final snapshot)",
+        _seeds_text(recs),
+        bool(modes.min() < n),
+    )
 
 
 def _fix(name: str):
@@ -353,6 +409,7 @@ def _fix(name: str):
         mine, _ = _coverage(recs)
         base, _ = _coverage(runs["ring8"])
         return Verdict(claim, f"{_seeds_text(recs)} vs ring8 {base.mean():.1f}", bool(mine.mean() > base.mean()))
+
     return check
 
 
@@ -362,20 +419,49 @@ def grid25(runs: Runs) -> Verdict:
     cells = [int((_nearest_shares(r[-1].samples, r.modes) >= CELL_SHARE).sum()) for r in recs]
     _, hq = _coverage(recs)
     ok = min(cells) >= n / 2 and hq.max() < GRID_HQ_MAX
-    return Verdict(f"at this budget the samples spread over the grid (≥ {n // 2 + 1} of the {n} modes' cells hold ≥ "
-                   f"{CELL_SHARE:.0%} of them) without sharpening (< {GRID_HQ_MAX:.0%} high quality)",
-                   f"{', '.join(map(str, cells))} cells; {_seeds_text(recs)}", bool(ok))
+    return Verdict(
+        f"at this budget the samples spread over the grid (≥ {n // 2 + 1} of the {n} modes' cells hold ≥ "
+        f"{CELL_SHARE:.0%} of them) without sharpening (< {GRID_HQ_MAX:.0%} high quality)",
+        f"{', '.join(map(str, cells))} cells; {_seeds_text(recs)}",
+        bool(ok),
+    )
 
 
 CLAIMS = {
-    "two-points": two_points, "four-points": four_points, "circle": circle, "vae-circle": vae_circle,
-    "gauss-1d": gauss_1d, "mixture-1d": mixture_1d, "five-clusters": five_clusters, "goodfellow-1d": goodfellow_1d,
-    "strong-d": strong_d, "strong-g": strong_g, "noisy": noisy, "mmd": mmd, "inverse-cdf": inverse_cdf,
-    "ring8": ring8, "ring8-unrolled": _fix("ring8-unrolled"), "ring8-pac": _fix("ring8-pac"), "grid25": grid25,
+    "two-points": two_points,
+    "four-points": four_points,
+    "circle": circle,
+    "vae-circle": vae_circle,
+    "gauss-1d": gauss_1d,
+    "mixture-1d": mixture_1d,
+    "five-clusters": five_clusters,
+    "goodfellow-1d": goodfellow_1d,
+    "strong-d": strong_d,
+    "strong-g": strong_g,
+    "noisy": noisy,
+    "mmd": mmd,
+    "inverse-cdf": inverse_cdf,
+    "ring8": ring8,
+    "ring8-unrolled": _fix("ring8-unrolled"),
+    "ring8-pac": _fix("ring8-pac"),
+    "grid25": grid25,
 }
 SOURCES = {
-    "two-points": "seeds/000", "four-points": "seeds/000", "circle": "seeds/000", "vae-circle": "seeds/000",
-    "gauss-1d": "seeds/003", "mixture-1d": "seeds/003", "five-clusters": "seeds/003", "goodfellow-1d": "seeds/004",
-    "strong-d": "seeds/004", "strong-g": "seeds/004", "noisy": "seeds/004", "mmd": "seeds/002", "inverse-cdf": "seeds/002",
-    "ring8": "PacGAN / VEEGAN", "ring8-unrolled": "Unrolled GAN", "ring8-pac": "PacGAN", "grid25": "PacGAN / VEEGAN",
+    "two-points": "seeds/000",
+    "four-points": "seeds/000",
+    "circle": "seeds/000",
+    "vae-circle": "seeds/000",
+    "gauss-1d": "seeds/003",
+    "mixture-1d": "seeds/003",
+    "five-clusters": "seeds/003",
+    "goodfellow-1d": "seeds/004",
+    "strong-d": "seeds/004",
+    "strong-g": "seeds/004",
+    "noisy": "seeds/004",
+    "mmd": "seeds/002",
+    "inverse-cdf": "seeds/002",
+    "ring8": "PacGAN / VEEGAN",
+    "ring8-unrolled": "Unrolled GAN",
+    "ring8-pac": "PacGAN",
+    "grid25": "PacGAN / VEEGAN",
 }

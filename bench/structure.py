@@ -20,8 +20,11 @@ from test_layout import FORBIDDEN, imports  # noqa: E402
 def functions(module: Path) -> list[tuple[int, str]]:
     """(lines, name) of every function and method in a module."""
     tree = ast.parse(module.read_text())
-    return [(node.end_lineno - node.lineno + 1, f"{module.name}:{node.name}") for node in ast.walk(tree)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    return [
+        (node.end_lineno - node.lineno + 1, f"{module.name}:{node.name}")
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
 
 
 def main(package: Path) -> None:
@@ -30,13 +33,22 @@ def main(package: Path) -> None:
     outside = [m for m in modules if m.relative_to(package).parts[0] not in ("kinds", "lab")]
     branches = [(m.relative_to(package), n) for m in outside for n in kind_branches(m.read_text())]
     longest = sorted((f for m in modules for f in functions(m)), reverse=True)[:5]
-    largest = sorted(((len(m.read_text().splitlines()), str(m.relative_to(package))) for m in modules), reverse=True)[:5]
-    upward = [f"{m.relative_to(package)} -> {name}" for stage, banned in FORBIDDEN.items() if (package / stage).is_dir()
-              for m in (package / stage).rglob("*.py") for name in imports(m)
-              if any(name == f"gananim.{b}" or name.startswith(f"gananim.{b}.") for b in banned)]
+    largest = sorted(((len(m.read_text().splitlines()), str(m.relative_to(package))) for m in modules), reverse=True)[
+        :5
+    ]
+    upward = [
+        f"{m.relative_to(package)} -> {name}"
+        for stage, banned in FORBIDDEN.items()
+        if (package / stage).is_dir()
+        for m in (package / stage).rglob("*.py")
+        for name in imports(m)
+        if any(name == f"gananim.{b}" or name.startswith(f"gananim.{b}.") for b in banned)
+    ]
     print(f"package: {package}")
     print(f"top-level modules: {len(top)}  ({', '.join(top)})")
-    print(f"lines naming a kind of data outside kinds/ and lab/: {len(branches)} in {len({f for f, _ in branches})} files")
+    print(
+        f"lines naming a kind of data outside kinds/ and lab/: {len(branches)} in {len({f for f, _ in branches})} files"
+    )
     print("longest functions: " + ", ".join(f"{name} {n}" for n, name in longest))
     print("largest modules: " + ", ".join(f"{name} {n}" for n, name in largest))
     print(f"imports reaching up a stage: {len(upward)}" + ("" if not upward else " (" + "; ".join(upward[:5]) + " …)"))

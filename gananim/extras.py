@@ -13,8 +13,10 @@ import importlib
 from gananim.errors import GananimError
 
 # A bare `torch` from PyPI is the multi-GB CUDA build on Linux; the CPU build is enough for the toy lab.
-TORCH_HINT = ("pip install 'gananim[torch]' (the CPU-only build is much smaller: install it first with "
-              "`pip install torch --index-url https://download.pytorch.org/whl/cpu`)")
+TORCH_HINT = (
+    "pip install 'gananim[torch]' (the CPU-only build is much smaller: install it first with "
+    "`pip install torch --index-url https://download.pytorch.org/whl/cpu`)"
+)
 
 
 def require_torch():
@@ -44,5 +46,7 @@ def require(module: str, extra: str, purpose: str, *, also: tuple[str, ...] = ()
         except ModuleNotFoundError as e:
             top = (e.name or name).split(".")[0]
             if top != name.split(".")[0]:
-                raise GananimError(f"{name.split('.')[0]} is installed but its dependency {e.name} is missing: {hint}") from None
+                raise GananimError(
+                    f"{name.split('.')[0]} is installed but its dependency {e.name} is missing: {hint}"
+                ) from None
     raise GananimError(f"{purpose} needs {module.split('.')[0]}, which is not installed: {hint}")

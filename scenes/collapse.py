@@ -18,15 +18,19 @@ COLOURS = ("#b2182b", "#2166ac")
 class Collapse(RecordingScene):
     NEEDS = Needs(count=2, data_dim=2, discriminator=True, example="ring8 ring8-unrolled")
     TITLE = "Mode collapse, and a remedy"
-    INTRO = ("Crosses: the data's modes, numbered as the captions name them; red: where each generator puts its samples;",
-             "purple: where its discriminator says 'real'. A collapsed generator covers only a few of the modes.",
-             "Below: how many modes each one captures (a mode counts once a sample lies within 3σ of it).")
+    INTRO = (
+        "Crosses: the data's modes, numbered as the captions name them; red: where each generator puts its samples;",
+        "purple: where its discriminator says 'real'. A collapsed generator covers only a few of the modes.",
+        "Below: how many modes each one captures (a mode counts once a sample lies within 3σ of it).",
+    )
 
     def subtitle(self) -> str:
         a, b = (r.manifest.get("target") for r in self.recs)
         same = a == b
         left, right = self.names()
-        return f"{left} beside {right}: " + ("the same data, two trainings" if same else "two trainings on different data")
+        return f"{left} beside {right}: " + (
+            "the same data, two trainings" if same else "two trainings on different data"
+        )
 
     def findings(self) -> list[str]:
         left, right = facts = self.facts()
@@ -60,10 +64,24 @@ class Collapse(RecordingScene):
             shares.append((rec, "hq_share", colour, ""))
         n = max(max(len(r.modes) for r in recs), 1)
         # the count never alone: beside it the share of samples that count at all (issue 10, item 4)
-        captured = ScalarChart(counts, clock, center=(-3.1, -2.55, 0), width=5.6, height=0.8, title=f"modes captured, of {n}",
-                               y_range=(0, n))
-        share = ScalarChart(shares, clock, center=(3.8, -2.55, 0), width=5.6, height=0.8,
-                            title="share of samples within 3σ of a mode", y_range=(0, 1))
+        captured = ScalarChart(
+            counts,
+            clock,
+            center=(-3.1, -2.55, 0),
+            width=5.6,
+            height=0.8,
+            title=f"modes captured, of {n}",
+            y_range=(0, n),
+        )
+        share = ScalarChart(
+            shares,
+            clock,
+            center=(3.8, -2.55, 0),
+            width=5.6,
+            height=0.8,
+            title="share of samples within 3σ of a mode",
+            y_range=(0, 1),
+        )
         self.add(captured.static, captured, share.static, share)
         self.counter(clock, (-6.9, 3.7, 0))
         self.captions(clock, labels=names)

@@ -78,11 +78,20 @@ class ClassBars(VGroup):
         for c in range(k):
             x = self.x0 + (c + 0.5) * self.slot
             y = self.y0 + data[c] / self.top * height
-            self.static.add(DashedLine([x - 0.45 * self.slot, y, 0], [x + 0.45 * self.slot, y, 0], color=DATA_BLUE,
-                                       stroke_width=2, dash_length=0.06))
+            self.static.add(
+                DashedLine(
+                    [x - 0.45 * self.slot, y, 0],
+                    [x + 0.45 * self.slot, y, 0],
+                    color=DATA_BLUE,
+                    stroke_width=2,
+                    dash_length=0.06,
+                )
+            )
             self.static.add(Text(str(c), font_size=16, color=INK).move_to([x, self.y0 - 0.18, 0]))
-        self.bars = [Rectangle(width=0.7 * self.slot, height=0.01, fill_color=GENERATED_RED, fill_opacity=0.85, stroke_width=0)
-                     for _ in range(k)]
+        self.bars = [
+            Rectangle(width=0.7 * self.slot, height=0.01, fill_color=GENERATED_RED, fill_opacity=0.85, stroke_width=0)
+            for _ in range(k)
+        ]
         self.add(*self.bars)
         follow(self, lambda m: m.show())
 
@@ -97,9 +106,11 @@ class ClassBars(VGroup):
 class DigitsCollapse(RecordingScene):
     NEEDS = Needs(count=1, data_dim=None, kind="images", pictures=True, discriminator=True, example="digits-collapse")
     TITLE = "Mode collapse, in pictures"
-    INTRO = ("Left: the generator's images for the same 64 latent vectors at every snapshot; real images below.",
-             "Right: each class's share of the generated images (red) against the data's share (dashed blue).",
-             "A collapsing generator draws the same few classes from every latent: the grid turns uniform, bars empty.")
+    INTRO = (
+        "Left: the generator's images for the same 64 latent vectors at every snapshot; real images below.",
+        "Right: each class's share of the generated images (red) against the data's share (dashed blue).",
+        "A collapsing generator draws the same few classes from every latent: the grid turns uniform, bars empty.",
+    )
 
     def subtitle(self) -> str:
         return f"{self.names()[0]}: {len(self.recs[0])} snapshots up to step {int(self.recs[0].steps[-1]):,}"
@@ -115,8 +126,10 @@ class DigitsCollapse(RecordingScene):
                 first, last = captured[np.isfinite(captured)][[0, -1]]
                 lines.append(f"Classes captured: {first:.0f} of {k} at the start, {last:.0f} of {k} at the end.")
             top = int(np.nanargmax(shares[-1]))
-            lines.append(f"At the end class {top} takes {shares[-1, top]:.0%} of the generated images (the data: "
-                         f"{1 / k:.0%} each on average).")
+            lines.append(
+                f"At the end class {top} takes {shares[-1, top]:.0%} of the generated images (the data: "
+                f"{1 / k:.0%} each on average)."
+            )
         events = [e for e in analyse(rec).events if e.kind in ("collapse", "mode_hop", "divergence")]
         lines += [f"{span(e).capitalize()}: {e.caption}." for e in events[:2]]  # two collapses can share a caption
         d_real, d_fake = (analyse(rec).series.get(n) for n in ("d_real", "d_fake"))
@@ -129,20 +142,45 @@ class DigitsCollapse(RecordingScene):
         clock = Clock([rec])
         grid = SampleGrid(rec, clock, center=(-3.4, 0.75, 0), height=4.9)
         real = rec.fixed["data_samples"][: grid.cols]
-        strip = sharp(mosaic(real, 1, len(real), 1), grid.height / (grid.rows * 9 - 1) * 8).next_to(grid, DOWN, buff=0.2)
-        self.add(grid, strip, Text("real", font_size=16, color=INK).next_to(strip, LEFT, buff=0.12),
-                 Text("G(z), 64 fixed z", font_size=18, color=INK).next_to(grid, UP, buff=0.1))
+        strip = sharp(mosaic(real, 1, len(real), 1), grid.height / (grid.rows * 9 - 1) * 8).next_to(
+            grid, DOWN, buff=0.2
+        )
+        self.add(
+            grid,
+            strip,
+            Text("real", font_size=16, color=INK).next_to(strip, LEFT, buff=0.12),
+            Text("G(z), 64 fixed z", font_size=18, color=INK).next_to(grid, UP, buff=0.1),
+        )
         shares = class_shares(rec)
         if shares is not None:
             bars = ClassBars(rec, shares, clock, center=(3.3, 1.6, 0), width=5.6, height=2.6)
-            self.add(bars.static, bars, Text("share of the generated images per class", font_size=18, color=INK)
-                     .next_to(bars.static, UP, buff=0.1).align_to(bars.static, LEFT))
+            self.add(
+                bars.static,
+                bars,
+                Text("share of the generated images per class", font_size=18, color=INK)
+                .next_to(bars.static, UP, buff=0.1)
+                .align_to(bars.static, LEFT),
+            )
             k = shares.shape[1]
-            chart = ScalarChart([(rec, "classes_captured", GENERATED_RED, "captured")], clock, center=(3.3, -1.45, 0), width=5.6,
-                                height=1.3, title=f"classes captured, of {k}", y_range=(0, k))
+            chart = ScalarChart(
+                [(rec, "classes_captured", GENERATED_RED, "captured")],
+                clock,
+                center=(3.3, -1.45, 0),
+                width=5.6,
+                height=1.3,
+                title=f"classes captured, of {k}",
+                y_range=(0, k),
+            )
         else:
-            chart = ScalarChart([(rec, "d_real", DATA_BLUE, "D(real)"), (rec, "d_fake", GENERATED_RED, "D(fake)")], clock,
-                                center=(3.3, 0.2, 0), width=5.6, height=2.6, title="D(real) and D(fake)", y_range=(0, 1))
+            chart = ScalarChart(
+                [(rec, "d_real", DATA_BLUE, "D(real)"), (rec, "d_fake", GENERATED_RED, "D(fake)")],
+                clock,
+                center=(3.3, 0.2, 0),
+                width=5.6,
+                height=2.6,
+                title="D(real) and D(fake)",
+                y_range=(0, 1),
+            )
         self.add(chart.static, chart)
         self.counter(clock, (-6.9, 3.7, 0))
         self.captions(clock)

@@ -24,9 +24,11 @@ from gananim.rendering.manim.words import at_optimum, count, happenings, modes, 
 class ModeHopping(RecordingScene):
     NEEDS = Needs(count=1, data_dim=2, discriminator=True, example="ring8")
     TITLE = "Mode hopping"
-    INTRO = ("Red: where the generator puts its samples; crosses: the data's modes, numbered as the captions name them.",
-             "Purple: where the discriminator says 'real'; white: where it says 'fake'.",
-             "A hop: the generator's mass leaves one mode for another, often once D has learnt to reject the first.")
+    INTRO = (
+        "Red: where the generator puts its samples; crosses: the data's modes, numbered as the captions name them.",
+        "Purple: where the discriminator says 'real'; white: where it says 'fake'.",
+        "A hop: the generator's mass leaves one mode for another, often once D has learnt to reject the first.",
+    )
 
     def subtitle(self) -> str:
         f = self.facts()[0]
@@ -37,7 +39,9 @@ class ModeHopping(RecordingScene):
 
     def findings(self) -> list[str]:
         f = self.facts()[0]
-        lines = happenings(f, ("mode_hop",), limit=3) or [f"{f.name}: no mode hop was detected in steps {f.first}–{f.last}"]
+        lines = happenings(f, ("mode_hop",), limit=3) or [
+            f"{f.name}: no mode hop was detected in steps {f.first}–{f.last}"
+        ]
         lines += happenings(f, ("collapse",), limit=1)
         said = modes(f)
         if said:
@@ -61,10 +65,24 @@ class ModeHopping(RecordingScene):
         self.add(Text("the mapping z ↦ G(z)", font_size=18, color=INK).next_to(small.box()[0], UP, buff=0.08))
         # the count never alone: beside it the share of samples that count at all (issue 10, item 4)
         n = max(len(rec.modes), 1)
-        captured = ScalarChart([(rec, "modes_captured", "#b2182b", "")], clock, center=(4.3, -1.25, 0), width=4.6, height=0.7,
-                               title=f"modes captured, of {n}", y_range=(0, n))
-        share = ScalarChart([(rec, "hq_share", "#555555", "")], clock, center=(4.3, -2.55, 0), width=4.6, height=0.7,
-                            title="share of samples within 3σ of a mode", y_range=(0, 1))
+        captured = ScalarChart(
+            [(rec, "modes_captured", "#b2182b", "")],
+            clock,
+            center=(4.3, -1.25, 0),
+            width=4.6,
+            height=0.7,
+            title=f"modes captured, of {n}",
+            y_range=(0, n),
+        )
+        share = ScalarChart(
+            [(rec, "hq_share", "#555555", "")],
+            clock,
+            center=(4.3, -2.55, 0),
+            width=4.6,
+            height=0.7,
+            title="share of samples within 3σ of a mode",
+            y_range=(0, 1),
+        )
         self.add(captured.static, captured, share.static, share)
         self.counter(clock, (2.2, 3.65, 0))
         self.captions(clock)

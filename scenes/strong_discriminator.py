@@ -15,8 +15,10 @@ from gananim.rendering.manim.words import at_optimum, crawls, fmt, gradient, ver
 class StrongDiscriminator(RecordingScene):
     NEEDS = Needs(count=2, data_dim=1, discriminator=True, example="strong-d noisy")
     TITLE = "When the discriminator is too strong"
-    INTRO = ("Green: D(x), from 0 (fake) to 1 (real); blue: the data; red: where G puts its samples.",
-             "Below: the objective V(G, D) against its optimum −2 log 2, where D = ½ everywhere.")
+    INTRO = (
+        "Green: D(x), from 0 (fake) to 1 (real); blue: the data; red: where G puts its samples.",
+        "Below: the objective V(G, D) against its optimum −2 log 2, where D = ½ everywhere.",
+    )
 
     def subtitle(self) -> str:
         strong, noisy = self.facts()
@@ -43,8 +45,10 @@ class StrongDiscriminator(RecordingScene):
             if said:
                 lines.append(said)
         if crawls(strong) and at_optimum(noisy):
-            lines.append(f"Only {noisy.name} reached −2 log 2 here; D was confident for {noisy.confident_share:.0%} of its run, "
-                         f"for {strong.confident_share:.0%} of {strong.name}'s.")
+            lines.append(
+                f"Only {noisy.name} reached −2 log 2 here; D was confident for {noisy.confident_share:.0%} of its run, "
+                f"for {strong.confident_share:.0%} of {strong.name}'s."
+            )
         elif at_optimum(strong) and at_optimum(noisy):
             lines.append("Both games reached the optimum here: these recordings do not show a strong D failing.")
         elif not (at_optimum(strong) or at_optimum(noisy)):
@@ -59,8 +63,15 @@ class StrongDiscriminator(RecordingScene):
             fig = Goodfellow1D(rec, clock, center=(x, 1.2, 0), width=5.9, height=4.1)
             self.add(fig.static, fig, fig.overlay)
             self.add(Text(name, font_size=24, color=INK, weight="BOLD").move_to((x, 3.75, 0)))
-        chart = ScalarChart([(strong, "value", GENERATED_RED, names[0]), (noisy, "value", DATA_BLUE, names[1])], clock,
-                            center=(0.9, -2.35, 0), width=9.5, height=1.2, title="V(G, D)", refs=[(LOG4, "−2 log 2")])
+        chart = ScalarChart(
+            [(strong, "value", GENERATED_RED, names[0]), (noisy, "value", DATA_BLUE, names[1])],
+            clock,
+            center=(0.9, -2.35, 0),
+            width=9.5,
+            height=1.2,
+            title="V(G, D)",
+            refs=[(LOG4, "−2 log 2")],
+        )
         self.add(chart.static, chart)
         self.counter(clock, (-6.9, -2.3, 0))
         self.captions(clock, labels=names)

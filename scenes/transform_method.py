@@ -20,16 +20,22 @@ class TransformMethod(RecordingScene):
     INTRO = ("Where arrows bunch up, mass piles up: the slope of the map is the density.",)
 
     def intro(self) -> list[str]:
-        said = {" (exact transform)": ": uniform z pushed through the inverse CDF of the data, the exact transform",
-                " (trained)": ": a generator trained against a discriminator", "": ""}
-        return [f"{side}: {name}{said[_kind(rec)]}." for side, name, rec in zip(("Left", "Right"), self.names(), self.recs)] \
-            + list(self.INTRO)
+        said = {
+            " (exact transform)": ": uniform z pushed through the inverse CDF of the data, the exact transform",
+            " (trained)": ": a generator trained against a discriminator",
+            "": "",
+        }
+        return [
+            f"{side}: {name}{said[_kind(rec)]}." for side, name, rec in zip(("Left", "Right"), self.names(), self.recs)
+        ] + list(self.INTRO)
 
     def findings(self) -> list[str]:
         lines = []
         for rec, f in zip(self.recs, self.facts()):
-            close = [f"JS(data, G) {fmt(f.last_value('js'), 2)} nats" if np.isfinite(f.last_value("js")) else "",
-                     f"W1 {fmt(f.last_value('w1'), 2)}" if np.isfinite(f.last_value("w1")) else ""]
+            close = [
+                f"JS(data, G) {fmt(f.last_value('js'), 2)} nats" if np.isfinite(f.last_value("js")) else "",
+                f"W1 {fmt(f.last_value('w1'), 2)}" if np.isfinite(f.last_value("w1")) else "",
+            ]
             close = ", ".join(c for c in close if c)
             folds = folded(rec)
             if not folds.any():

@@ -20,7 +20,7 @@ def blob_images(classes, value_range=(-1.0, 1.0)) -> np.ndarray:
         if k < 0:
             continue
         r, c = QUADRANTS[k]
-        out[i, 0, r:r + 2, c:c + 2] = hi
+        out[i, 0, r : r + 2, c : c + 2] = hi
     return out
 
 
@@ -43,6 +43,7 @@ def write_blob_recording(path, snapshots, *, user: bool = False, n_real: int = 4
     from gananim.recording.grid import Grid
     from gananim.recording.reader import load
     from gananim.recording.writer import RecordingWriter
+
     clf = quadrant_classifier()
     n = len(snapshots[0])
     real = blob_images(np.arange(n_real) % 4)
@@ -52,14 +53,36 @@ def write_blob_recording(path, snapshots, *, user: bool = False, n_real: int = 4
     mean = flat.mean(0)
     components = np.linalg.svd(flat - mean, full_matrices=False)[2][:2]
     grid = Grid(((-4.0, 4.0), (-4.0, 4.0)), 8)
-    info = {"name": "user", "source": "user", "classes": 4, "accuracy": None, "features": 4} if user else \
-        {"name": clf.name, "source": "builtin", "classes": 4, "accuracy": 1.0, "features": 4}
-    manifest = {"kind": "images", "version": 2, "sample_shape": [1, SIZE, SIZE], "is_image": True, "latent_shape": [3],
-                "latent_dim": 3, "value_range": [-1.0, 1.0], "n_samples": n, "n_real": n_real, "n_images": 4,
-                "grid": grid.to_dict(), "d_bins": 4, "classifier": info}
-    fixed = {"latents": np.zeros((n, 3), np.float32), "grid_latents": np.zeros((4, 3), np.float32), "data_samples": real_u8,
-             "pca_mean": mean, "pca_components": components, "real_proj": ((flat - mean) @ components.T).astype(np.float32),
-             "data_class_freq": np.full(4, 0.25), "real_features": real_features.astype(np.float32)}
+    info = (
+        {"name": "user", "source": "user", "classes": 4, "accuracy": None, "features": 4}
+        if user
+        else {"name": clf.name, "source": "builtin", "classes": 4, "accuracy": 1.0, "features": 4}
+    )
+    manifest = {
+        "kind": "images",
+        "version": 2,
+        "sample_shape": [1, SIZE, SIZE],
+        "is_image": True,
+        "latent_shape": [3],
+        "latent_dim": 3,
+        "value_range": [-1.0, 1.0],
+        "n_samples": n,
+        "n_real": n_real,
+        "n_images": 4,
+        "grid": grid.to_dict(),
+        "d_bins": 4,
+        "classifier": info,
+    }
+    fixed = {
+        "latents": np.zeros((n, 3), np.float32),
+        "grid_latents": np.zeros((4, 3), np.float32),
+        "data_samples": real_u8,
+        "pca_mean": mean,
+        "pca_components": components,
+        "real_proj": ((flat - mean) @ components.T).astype(np.float32),
+        "data_class_freq": np.full(4, 0.25),
+        "real_features": real_features.astype(np.float32),
+    }
     if not user:
         fixed |= clf.fixed_arrays()
     writer = RecordingWriter(path, manifest, fixed)

@@ -35,12 +35,29 @@ class Page:
             os.dup2(high[0], 3)
             os.dup2(high[1], 4)
 
-        cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe", "--mute-audio",
-               "--no-first-run", "--disable-background-networking", "--disable-component-update",
-               "--autoplay-policy=no-user-gesture-required", f"--user-data-dir={self._profile.name}", "about:blank"]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, preexec_fn=fds, close_fds=False,
-                                     start_new_session=True)  # its own process group: stopped as a whole in close()
+        cmd = [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--remote-debugging-pipe",
+            "--mute-audio",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--autoplay-policy=no-user-gesture-required",
+            f"--user-data-dir={self._profile.name}",
+            "about:blank",
+        ]
+        self.proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=fds,
+            close_fds=False,
+            start_new_session=True,
+        )  # its own process group: stopped as a whole in close()
         os.close(to_chrome)
         os.close(from_chrome)
         self._buf = b""
@@ -76,8 +93,10 @@ class Page:
         return self.send(method, params, self.session)
 
     def viewport(self, width: int, height: int) -> None:
-        self.page("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        self.page(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
 
     def evaluate(self, expression: str):
         """The value of a JavaScript expression (a promise is awaited)."""

@@ -33,7 +33,9 @@ def assert_frame(request, tmp_path):
         diff = np.abs(frame.astype(np.int16) - expected.astype(np.int16)).max(axis=2)
         if diff.mean() > mean_tol or (diff > 40).mean() > bad_share:
             Image.fromarray(frame).save(tmp_path / f"{name}-actual.png")
-            pytest.fail(f"frame {name} differs from its control: mean |diff| {diff.mean():.2f}, "
-                        f"{(diff > 40).mean():.2%} of pixels off by > 40 (actual frame in {tmp_path})")
+            pytest.fail(
+                f"frame {name} differs from its control: mean |diff| {diff.mean():.2f}, "
+                f"{(diff > 40).mean():.2%} of pixels off by > 40 (actual frame in {tmp_path})"
+            )
 
     return check

@@ -44,8 +44,17 @@ class CloudProber:
         return to_host({"samples": y, "radius": y.norm(dim=1).mean()})
 
     def finish(self, raws):
-        return [({"samples": r["samples"], "density": self.grid.histogram(r["samples"][:, :2]), "depth": r["samples"][:, 2]},
-                 {"radius": float(r["radius"])}) for r in raws]
+        return [
+            (
+                {
+                    "samples": r["samples"],
+                    "density": self.grid.histogram(r["samples"][:, :2]),
+                    "depth": r["samples"][:, 2],
+                },
+                {"radius": float(r["radius"])},
+            )
+            for r in raws
+        ]
 
     def curvature_batch(self):
         return None
@@ -93,7 +102,9 @@ class CloudView(View):
 
     def setup(self, ax):
         self.frame_box(ax)
-        self.dots = ax.scatter(np.zeros(0), np.zeros(0), s=12 * self.style.scale, c=np.zeros(0), cmap="viridis", vmin=-2, vmax=2)
+        self.dots = ax.scatter(
+            np.zeros(0), np.zeros(0), s=12 * self.style.scale, c=np.zeros(0), cmap="viridis", vmin=-2, vmax=2
+        )
         return [self.dots]
 
     def update(self, i):

@@ -36,9 +36,25 @@ def decode_frames(path, max_frames: int | None = None) -> np.ndarray:
     """Decode a video (or GIF) to an (N, H, W, 3) uint8 RGB array; for small clips."""
     info = probe(path, count_frames=False)
     width, height = info["width"], info["height"]
-    cmd = [any_ffmpeg(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(path), "-map", "0:v:0",
-           "-fps_mode", "passthrough", *(["-frames:v", str(max_frames)] if max_frames else []),
-           "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+    cmd = [
+        any_ffmpeg(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-nostdin",
+        "-i",
+        str(path),
+        "-map",
+        "0:v:0",
+        "-fps_mode",
+        "passthrough",
+        *(["-frames:v", str(max_frames)] if max_frames else []),
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-",
+    ]
     run = subprocess.run(cmd, capture_output=True, stdin=subprocess.DEVNULL)
     if run.returncode != 0:
         raise AssertionError(f"cannot decode {Path(path)}: {run.stderr.decode('utf-8', 'replace').strip()[-300:]}")

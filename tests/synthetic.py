@@ -29,8 +29,13 @@ class Known(nn.Module):
 
 def shrunk(cfg, **overrides):
     """A lab Config with tiny record sizes, plus overrides named like `train__batch_size` (a__b sets cfg.a.b)."""
-    tiny = {"record__every": 2, "record__n_samples": 16, "record__grid_size": 8, "record__latent_grid": 3,
-            "record__density_samples": 64}
+    tiny = {
+        "record__every": 2,
+        "record__n_samples": 16,
+        "record__grid_size": 8,
+        "record__latent_grid": 3,
+        "record__density_samples": 64,
+    }
     for key, value in (tiny | overrides).items():
         obj = cfg
         *path, last = key.split("__")
@@ -40,8 +45,18 @@ def shrunk(cfg, **overrides):
     return cfg.validate()
 
 
-def record_known(path, g: Fn, d: Fn | None, latent_dim: int, data, data_dim: int = 2, steps: int = 4, every: int = 1,
-                 scalars=None, **kw):
+def record_known(
+    path,
+    g: Fn,
+    d: Fn | None,
+    latent_dim: int,
+    data,
+    data_dim: int = 2,
+    steps: int = 4,
+    every: int = 1,
+    scalars=None,
+    **kw,
+):
     """Record `steps + 1` snapshots (t = 0 … 1) of known functions; `scalars(step)` adds per-step scalars."""
     G = Known(g, latent_dim)
     D = Known(d, data_dim) if d else None

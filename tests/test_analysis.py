@@ -34,9 +34,14 @@ def _samples(i: int, rng) -> np.ndarray:
 
 def _writer(path: Path, **kw) -> RecordingWriter:
     rng = np.random.default_rng(0)
-    fixed = {"latents": np.zeros((300, 1), np.float32), "latent_grid": np.zeros((4, 1), np.float32),
-             "data_samples": RING.sample(200, rng).astype(np.float32), "data_density": RING.density(GRID).astype(np.float32),
-             "modes": RING.modes, "mode_scales": RING.mode_scales}
+    fixed = {
+        "latents": np.zeros((300, 1), np.float32),
+        "latent_grid": np.zeros((4, 1), np.float32),
+        "data_samples": RING.sample(200, rng).astype(np.float32),
+        "data_density": RING.density(GRID).astype(np.float32),
+        "modes": RING.modes,
+        "mode_scales": RING.mode_scales,
+    }
     return RecordingWriter(path, {"data_dim": 2, "latent_dim": 1, "grid": GRID.to_dict()}, fixed, **kw)
 
 
@@ -44,8 +49,11 @@ def _append(writer: RecordingWriter, indices, seed: int = 1, scalars=lambda i: {
     rng = np.random.default_rng(seed)
     for i in indices:
         x = _samples(i, rng).astype(np.float32)
-        writer.append(i * EVERY, {"samples": x, "density": GRID.histogram(x), "d_grid": np.full(GRID.shape, 0.4, np.float32)},
-                      {"nonfinite_share": 0.25 if i == 15 else 0.0, **scalars(i)})
+        writer.append(
+            i * EVERY,
+            {"samples": x, "density": GRID.histogram(x), "d_grid": np.full(GRID.shape, 0.4, np.float32)},
+            {"nonfinite_share": 0.25 if i == 15 else 0.0, **scalars(i)},
+        )
     writer.flush()
 
 
@@ -80,9 +88,16 @@ def test_the_analysis_says_whether_the_protocol_applies_and_scores_the_data_itse
         assert a.series["core_share"][i] == snap_core.hq_share and a.series["core_share_4"][i] == snap_core.per_mode[4]
     # the same ring with σ 0.3 in the same view: 3σ windows of neighbours 0.77 apart overlap
     wide = Ring(8, 0.3)
-    writer = RecordingWriter(tmp_path / "wide", {"data_dim": 2, "latent_dim": 1, "grid": GRID.to_dict()},
-                             {"latents": np.zeros((300, 1), np.float32), "latent_grid": np.zeros((4, 1), np.float32),
-                              "modes": wide.modes, "mode_scales": wide.mode_scales})
+    writer = RecordingWriter(
+        tmp_path / "wide",
+        {"data_dim": 2, "latent_dim": 1, "grid": GRID.to_dict()},
+        {
+            "latents": np.zeros((300, 1), np.float32),
+            "latent_grid": np.zeros((4, 1), np.float32),
+            "modes": wide.modes,
+            "mode_scales": wide.mode_scales,
+        },
+    )
     rng = np.random.default_rng(3)
     for i in range(8):  # every sample near mode 2 (σ 0.1): a collapse, captioned with the 1σ share, not "high quality"
         x = (wide.modes[[2]] + rng.normal(0, 0.1, (300, 2))).astype(np.float32)
@@ -99,13 +114,19 @@ def test_the_analysis_says_whether_the_protocol_applies_and_scores_the_data_itse
 def test_events_come_from_the_series_of_the_stored_arrays(rec):
     kinds = {e.kind: e for e in analyse(rec).events}
     hq = mode_coverage(rec[12].samples, rec.modes, rec.mode_scales).hq_share  # one collapsed snapshot: ≈ 99% (3σ in 2D)
-    assert kinds["collapse"].start == 10 * EVERY and kinds["collapse"].caption.startswith("mode collapse: 1 of 8 modes captured (")
-    assert kinds["collapse"].caption.endswith(" of samples high quality)") and abs(int(kinds["collapse"].caption.split("(")[1][:2]) - 100 * hq) <= 2
+    assert kinds["collapse"].start == 10 * EVERY and kinds["collapse"].caption.startswith(
+        "mode collapse: 1 of 8 modes captured ("
+    )
+    assert (
+        kinds["collapse"].caption.endswith(" of samples high quality)")
+        and abs(int(kinds["collapse"].caption.split("(")[1][:2]) - 100 * hq) <= 2
+    )
     assert (kinds["divergence"].start, kinds["divergence"].end) == (15 * EVERY, 15 * EVERY)
 
 
 def _refuse(error: Exception):
     """An atomic_write that fails like a read-only folder or a full disk."""
+
     def write(path, write):
         raise error
 
@@ -191,8 +212,14 @@ def test_recorded_scalars_win_over_computed_ones(tmp_path):
     assert series.tolist() == [5.0, 5.0, 8.0, 8.0]  # recorded where the loop recorded it, computed elsewhere
 
 
-@pytest.mark.parametrize("failure", [PermissionError(errno.EACCES, "Permission denied"),
-                                     GananimError("cannot write: it is read-only"), OSError(errno.ENOSPC, "No space")])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        PermissionError(errno.EACCES, "Permission denied"),
+        GananimError("cannot write: it is read-only"),
+        OSError(errno.ENOSPC, "No space"),
+    ],
+)
 def test_a_failed_cache_write_leaves_reading_intact(rec, monkeypatch, recwarn, failure):
     monkeypatch.setattr(analysis, "atomic_write", _refuse(failure))
     (rec.path / SERIES_FILE).unlink(missing_ok=True)
@@ -244,7 +271,10 @@ def test_cli_analyze_and_info_report_the_computed_series(rec, capsys, monkeypatc
     assert {e["kind"] for e in data["events"]} == {"collapse", "divergence"}
     assert main(["analyze", str(rec.path)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"{len(analyse(rec).analysed)} metric series computed from the stored arrays (cached in {rec.path / SERIES_FILE})"
+    assert (
+        out[0]
+        == f"{len(analyse(rec).analysed)} metric series computed from the stored arrays (cached in {rec.path / SERIES_FILE})"
+    )
     assert out[1] == "2 events:" and "collapse" in out[2] and "divergence" in out[3]
     monkeypatch.setattr(analysis, "atomic_write", _refuse(OSError(errno.ENOSPC, "No space left on device")))
     monkeypatch.setattr(analysis, "STAMP", "newer code")  # the caches are stale and the disk is full

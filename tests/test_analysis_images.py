@@ -57,7 +57,9 @@ def test_images_analysis_is_cached_and_extended_as_the_recording_grows(tmp_path,
     w.close()
     measured = []
     real_measure = ClassReference.measure
-    monkeypatch.setattr(ClassReference, "measure", lambda self, x, *a: measured.append(len(x)) or real_measure(self, x, *a))
+    monkeypatch.setattr(
+        ClassReference, "measure", lambda self, x, *a: measured.append(len(x)) or real_measure(self, x, *a)
+    )
     again = analyse(load(path))
     assert measured.count(16) == 1  # only the new snapshot's 16 samples (40 rows: the real batch, the reference)
     whole = analyse(grown)
@@ -70,7 +72,9 @@ def test_collapse_event_on_an_images_recording(tmp_path):
     a = analyse(rec)
     kinds = [(e.kind, e.start, e.end) for e in a.events]
     assert ("collapse", 30, 80) in kinds, kinds
-    assert not any(e.kind == "collapse" and e.start == 0 for e in a.events)  # step 0's noise in one class is no collapse
+    assert not any(
+        e.kind == "collapse" and e.start == 0 for e in a.events
+    )  # step 0's noise in one class is no collapse
 
 
 def test_images_recording_without_classifier_gets_no_class_series(tmp_path):

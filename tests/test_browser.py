@@ -28,8 +28,9 @@ import pytest
 from gananim.rendering.encode import write_embed
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-pytestmark = pytest.mark.skipif(CHROMIUM is None,
-                                reason="no chromium on PATH or at /usr/bin/chromium: browser tests skipped")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no chromium on PATH or at /usr/bin/chromium: browser tests skipped"
+)
 
 FPS, N = 10, 20  # a 2-second clip
 RED, BLUE, GREEN = (255, 0, 0), (0, 0, 255), (40, 160, 90)
@@ -78,7 +79,7 @@ def frames(w, h):
     for i in range(N):
         f = np.empty((h, w, 3), np.uint8)
         f[:, : w // 2] = RED
-        f[:, w // 2:] = BLUE
+        f[:, w // 2 :] = BLUE
         f[: h // 4] = GREEN
         f[h // 4 + i % (h // 4)] = 255
         yield f
@@ -133,12 +134,22 @@ def page(root: Path, name: str, snippet: str, keep: str, out) -> str:
 def run_chromium(base: str, page_name: str, timeout: float = 25) -> dict:
     """Open base/page_name in headless Chromium and wait for the page's report (the browser is then stopped)."""
     with tempfile.TemporaryDirectory(prefix="gananim-chromium-") as profile:
-        cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--mute-audio", f"--user-data-dir={profile}",
-               f"{base}/{page_name}"]
+        cmd = [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--mute-audio",
+            f"--user-data-dir={profile}",
+            f"{base}/{page_name}",
+        ]
         with tempfile.TemporaryFile() as err:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-                                    start_new_session=True)  # its own process group: stopped as a whole below
+            proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True
+            )  # its own process group: stopped as a whole below
             try:
                 with Handler.arrived:
                     Handler.arrived.wait_for(lambda: page_name in Handler.results or proc.poll() is not None, timeout)

@@ -22,7 +22,9 @@ from synthetic import record_known
 
 from gananim.rendering.pipeline import render_files
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH or at /usr/bin/chromium: browser tests skipped")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no chromium on PATH or at /usr/bin/chromium: browser tests skipped"
+)
 
 W, H = 960, 540
 COLUMN = 720  # the blog's text column (max-width), inside 16 px of padding each side
@@ -70,8 +72,9 @@ def site(tmp_path_factory):
         return out
 
     rec = record_known(root / "div", g, lambda x, t: -x[:, 0], 2, [(-4.0, 4.0), (-4.0, 4.0)], steps=9)
-    written = render_files(rec, "surface", root / "web", size=(W, H), fps=10, duration=2, embed=True,
-                           preset="ultrafast", controls=True)
+    written = render_files(
+        rec, "surface", root / "web", size=(W, H), fps=10, duration=2, embed=True, preset="ultrafast", controls=True
+    )
     snippet = next(p for p in written if p.suffix == ".html").read_text()
     (root / "web" / "post.html").write_text(PAGE % {"column": COLUMN, "snippet": snippet})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root / "web")))
@@ -99,7 +102,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
         self.send_header("Content-Length", str(end - start + 1))
         self.end_headers()
-        return io.BytesIO(data[start: end + 1])
+        return io.BytesIO(data[start : end + 1])
 
     def log_message(self, *args):
         pass
@@ -123,8 +126,10 @@ def test_embed_fits_the_column_and_shows_captions(site, tmp_path, width):
     with Page() as page:
         page.viewport(width, 900)
         page.page("Page.navigate", {"url": site})
-        playing = page.wait_for("(() => { const v = document.querySelector('video'); const t = v && v.textTracks[0];"
-                                " return v && v.currentTime > 0 && !v.paused && t && t.cues && t.cues.length > 0; })()")
+        playing = page.wait_for(
+            "(() => { const v = document.querySelector('video'); const t = v && v.textTracks[0];"
+            " return v && v.currentTime > 0 && !v.paused && t && t.cues && t.cues.length > 0; })()"
+        )
         assert playing, page.evaluate(STATE)
         at = page.evaluate(SEEK_INTO_CAPTION)
         assert page.wait_for(SETTLED % {"at": at}), page.evaluate(STATE)

@@ -10,8 +10,11 @@ STEPS = np.arange(20) * 10
 
 
 def _series(captured, top, share, confidence=None, frechet=None):
-    out = {"classes_captured": np.asarray(captured, float), "top_class": np.asarray(top, float),
-           "top_share": np.asarray(share, float)}
+    out = {
+        "classes_captured": np.asarray(captured, float),
+        "top_class": np.asarray(top, float),
+        "top_share": np.asarray(share, float),
+    }
     if confidence is not None:
         out["class_confidence"] = np.asarray(confidence, float)
     if frechet is not None:
@@ -46,7 +49,9 @@ def test_blurry_collapse_counts_once_the_frechet_distance_halved():
 
 
 def test_untrained_noise_in_one_class_is_not_a_collapse():
-    events = detect_class_events(STEPS, _series([1] * 20, [4] * 20, [1.0] * 20, [0.85] * 20, [60 - i for i in range(20)]), 10)
+    events = detect_class_events(
+        STEPS, _series([1] * 20, [4] * 20, [1.0] * 20, [0.85] * 20, [60 - i for i in range(20)]), 10
+    )
     assert events == []  # the classifier never recognised the samples, and their distance never halved
 
 

@@ -64,7 +64,9 @@ def test_frechet_matches_scipy_sqrtm_formula_on_full_covariances():
     rng = np.random.default_rng(3)
     fa, fb = rng.normal(size=(300, 6)) @ rng.normal(size=(6, 6)), rng.normal(1.0, 2.0, size=(200, 6))
     mu_a, mu_b, sa, sb = fa.mean(0), fb.mean(0), np.cov(fa, rowvar=False), np.cov(fb, rowvar=False)
-    reference = np.sum((mu_a - mu_b) ** 2) + np.trace(sa + sb - 2 * scipy.linalg.sqrtm(sa @ sb).real)  # pytorch-fid's formula
+    reference = np.sum((mu_a - mu_b) ** 2) + np.trace(
+        sa + sb - 2 * scipy.linalg.sqrtm(sa @ sb).real
+    )  # pytorch-fid's formula
     assert frechet_distance(fa, fb) == pytest.approx(reference, rel=1e-8)
     assert frechet_distance(fa, fa) == pytest.approx(0.0, abs=1e-8)
 
@@ -75,9 +77,13 @@ def test_class_coverage_of_blobs_names_every_series():
     real_gauss = Gaussian.fit(clf.features(unit_scale(real, (-1, 1))))
     gen = blob_images([3] * 6 + [1] * 2)
     gen_u8 = np.round((gen + 1) / 2 * 255).astype(np.uint8)
-    out = class_coverage(clf.logits(unit_scale(gen_u8, (-1, 1))), clf.features(unit_scale(gen_u8, (-1, 1))), UNIFORM, real_gauss)
+    out = class_coverage(
+        clf.logits(unit_scale(gen_u8, (-1, 1))), clf.features(unit_scale(gen_u8, (-1, 1))), UNIFORM, real_gauss
+    )
     assert [out[f"class_share_{k}"] for k in range(4)] == [0, 0.25, 0, 0.75]
-    assert out["classes_captured"] == 2 and out["top_class"] == 3 and out["top_share"] == 0.75 and out["valid_share"] == 1
+    assert (
+        out["classes_captured"] == 2 and out["top_class"] == 3 and out["top_share"] == 0.75 and out["valid_share"] == 1
+    )
     assert out["class_kl"] == pytest.approx(0.25 * np.log(1) + 0.75 * np.log(3), rel=1e-4)
     gen_f = clf.features(unit_scale(gen, (-1, 1)))
     assert out["frechet"] == pytest.approx(frechet_distance(clf.features(unit_scale(real, (-1, 1))), gen_f))

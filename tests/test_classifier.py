@@ -37,7 +37,13 @@ def test_classifier_reaches_the_accuracy_bar_and_reads_the_digits(trained):
     # the recording's format round-trips: fixed arrays -> the same logits with numpy alone
     again = MLPClassifierWeights.from_fixed(clf.fixed_arrays())
     assert np.allclose(again.logits(x01), clf.logits(x01), atol=1e-4)
-    assert clf.manifest_entry() == {"name": "digits-mlp", "source": "builtin", "classes": 10, "accuracy": clf.accuracy, "features": 64}
+    assert clf.manifest_entry() == {
+        "name": "digits-mlp",
+        "source": "builtin",
+        "classes": 10,
+        "accuracy": clf.accuracy,
+        "features": 64,
+    }
 
 
 def test_second_use_reads_the_cache_without_training(trained, monkeypatch):
@@ -57,7 +63,9 @@ def test_a_damaged_cache_is_trained_again_not_a_traceback(trained, tmp_path, dam
         file.write_bytes(good[: len(good) // 2])
     elif damage in ("wrong shape", "low accuracy"):
         w0 = np.zeros((3, 3)) if damage == "wrong shape" else clf.w0
-        np.savez(file, w0=w0, b0=clf.b0, w1=clf.w1, b1=clf.b1, accuracy=np.array(0.99 if damage == "wrong shape" else 0.5))
+        np.savez(
+            file, w0=w0, b0=clf.b0, w1=clf.w1, b1=clf.b1, accuracy=np.array(0.99 if damage == "wrong shape" else 0.5)
+        )
     else:
         file.write_bytes(damage)
     calls = []

@@ -52,7 +52,9 @@ def test_info_json_on_an_images_recording(digits, capsys):
 
 def test_info_names_a_users_classifier_and_a_recording_without_one(tmp_path, capsys):
     fixture = tmp_path / "v2"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "v2-images", fixture)  # analysis caches: not beside the fixture
+    shutil.copytree(
+        Path(__file__).parent / "fixtures" / "v2-images", fixture
+    )  # analysis caches: not beside the fixture
     code, out, err = run(capsys, "info", str(fixture))
     assert code == 0, err
     assert "BlobClassifier (yours, via classifier=), 4 classes" in out

@@ -35,6 +35,7 @@ def top_k(eigs: np.ndarray, k: int) -> np.ndarray:
 
 # --- arnoldi_eigs on explicit matrices ---------------------------------------------------------------
 
+
 def random_orthogonal(n: int, rng) -> np.ndarray:
     return np.linalg.qr(rng.standard_normal((n, n)))[0]
 
@@ -67,7 +68,7 @@ def test_arnoldi_rotation_like_matrix_has_complex_pairs():
     blocks = [r * np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]) for r, a in zip(radii, angles)]
     R = np.zeros((9, 9))
     for i, b in enumerate(blocks):
-        R[2 * i:2 * i + 2, 2 * i:2 * i + 2] = b
+        R[2 * i : 2 * i + 2, 2 * i : 2 * i + 2] = b
     R[8, 8] = 0.2
     P = random_orthogonal(9, rng)
     A = P @ R @ P.T  # real, not symmetric: eigenvalues r e^{±ia} and 0.2
@@ -83,11 +84,14 @@ def test_arnoldi_general_matrix_and_breakdown():
     got = arnoldi_eigs(lambda v: A @ v, 15, k=15, iters=40, rng=np.random.default_rng(0))
     assert_same_spectrum(got, np.linalg.eigvals(A), atol=1e-8)
     # invariant Krylov spaces at once: Arnoldi must restart from fresh directions, not divide by zero
-    np.testing.assert_allclose(arnoldi_eigs(lambda v: 2.0 * v, 10, 10, 10, np.random.default_rng(0)), np.full(10, 2.0), atol=1e-12)
+    np.testing.assert_allclose(
+        arnoldi_eigs(lambda v: 2.0 * v, 10, 10, 10, np.random.default_rng(0)), np.full(10, 2.0), atol=1e-12
+    )
     np.testing.assert_allclose(arnoldi_eigs(lambda v: 0 * v, 6, 3, 6, np.random.default_rng(0)), np.zeros(3), atol=0)
     D = np.diag([5.0, 5.0, 1.0, 1.0, 1.0])  # two distinct eigenvalues: breakdown after 2 steps
-    np.testing.assert_allclose(np.sort(arnoldi_eigs(lambda v: D @ v, 5, 5, 5, np.random.default_rng(7)).real),
-                               [1, 1, 1, 5, 5], atol=1e-10)
+    np.testing.assert_allclose(
+        np.sort(arnoldi_eigs(lambda v: D @ v, 5, 5, 5, np.random.default_rng(7)).real), [1, 1, 1, 5, 5], atol=1e-10
+    )
 
 
 def test_arnoldi_is_seeded_and_leaves_global_rngs_alone():
@@ -109,6 +113,7 @@ def test_arnoldi_rejects_bad_arguments():
 
 
 # --- the exact Hessian of V on the linear goodfellow-1d game ------------------------------------------
+
 
 def linear_game(w_g: float, b_g: float, w_d: float, b_d: float) -> tuple[nn.Module, nn.Module]:
     """Seed 004's players: G(z) = w_g z + b_g and D(x) = σ(w_d x + b_d) (D returns the logit)."""
@@ -139,11 +144,13 @@ def fd_hessian(f, p: np.ndarray, h: float = 1e-4) -> np.ndarray:
     H = np.zeros((n, n))
     for i in range(n):
         for j in range(n):
+
             def at(si, sj):
                 q = p.copy()
                 q[i] += si * h
                 q[j] += sj * h
                 return f(q)
+
             H[i, j] = (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * h * h)
     return H
 
@@ -159,16 +166,18 @@ def test_linear_game_hessian_matches_finite_differences():
     ref = fd_hessian(lambda q: flat_value(q, z.double().numpy(), real.double().numpy()), params_of(G, D))
     assert H.shape == (4, 4) and H.dtype == np.float64
     np.testing.assert_allclose(H, ref, rtol=1e-4, atol=1e-4 * np.abs(ref).max())
-    np.testing.assert_allclose(value_hessian_eigs(G, D, z, real), np.linalg.eigvalsh(ref), rtol=1e-4,
-                               atol=1e-4 * np.abs(ref).max())
+    np.testing.assert_allclose(
+        value_hessian_eigs(G, D, z, real), np.linalg.eigvalsh(ref), rtol=1e-4, atol=1e-4 * np.abs(ref).max()
+    )
 
 
 def test_probabilities_give_the_same_hessian_as_logits():
     G, D = linear_game(0.8, 1.3, 0.3, -0.4)
     z, real = batches()
     D_probs = nn.Sequential(copy.deepcopy(D), nn.Sigmoid())
-    np.testing.assert_allclose(value_hessian(G, D_probs, z, real, d_output="probs"), value_hessian(G, D, z, real),
-                               rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        value_hessian(G, D_probs, z, real, d_output="probs"), value_hessian(G, D, z, real), rtol=1e-6, atol=1e-9
+    )
     with pytest.raises(GananimError, match="d_output"):
         value_hessian(G, D, z, real, d_output="sigmoid")
 
@@ -191,14 +200,22 @@ def test_hessian_at_the_goodfellow_optimum_is_indefinite():
     zd, xd = z.double().numpy()[:, 0], real.double().numpy()[:, 0]
     g = G.weight.item() * zd + G.bias.item()
     B = -0.5 * np.array([[zd.mean(), 0.0], [1.0, 0.0]])
-    C = -0.25 * (np.cov(np.stack([xd, np.ones_like(xd)]), bias=True) + np.outer([xd.mean(), 1], [xd.mean(), 1])
-                 + np.cov(np.stack([g, np.ones_like(g)]), bias=True) + np.outer([g.mean(), 1], [g.mean(), 1]))
+    C = -0.25 * (
+        np.cov(np.stack([xd, np.ones_like(xd)]), bias=True)
+        + np.outer([xd.mean(), 1], [xd.mean(), 1])
+        + np.cov(np.stack([g, np.ones_like(g)]), bias=True)
+        + np.outer([g.mean(), 1], [g.mean(), 1])
+    )
     want = np.block([[np.zeros((2, 2)), B], [B.T, C]])
     H = value_hessian(G, D, z, real)
     np.testing.assert_allclose(H, want, atol=1e-9)
     # the gradient vanishes there (up to the float32 rounding of b_g): a stationary point
-    grad = torch.func.grad(lambda q: torch.tensor(0.0, dtype=torch.float64) + losses.value(
-        q[2] * real.double()[:, 0] + q[3], q[2] * (q[0] * z.double()[:, 0] + q[1]) + q[3]))(torch.tensor(params_of(G, D)))
+    grad = torch.func.grad(
+        lambda q: (
+            torch.tensor(0.0, dtype=torch.float64)
+            + losses.value(q[2] * real.double()[:, 0] + q[3], q[2] * (q[0] * z.double()[:, 0] + q[1]) + q[3])
+        )
+    )(torch.tensor(params_of(G, D)))
     assert grad.abs().max() < 1e-6
     eigs = value_hessian_eigs(G, D, z, real)
     scale = np.abs(eigs).max()
@@ -218,6 +235,7 @@ def test_exact_hessian_refuses_large_models():
 
 
 # --- the game Jacobian -------------------------------------------------------------------------------
+
 
 def bilinear(rows: int, cols: int, singular_values=None, seed: int = 0):
     """f(x, y) = xᵀ A y with x split over two tensors (the minimiser) and y one tensor (the maximiser)."""
@@ -286,6 +304,7 @@ def test_game_jacobian_on_a_larger_mlp_gan():
 
 
 # --- probes never change training ----------------------------------------------------------------------
+
 
 def test_curvature_probes_leave_training_untouched():
     torch.manual_seed(0)

@@ -22,9 +22,16 @@ TIMEOUT = 240  # seconds for both ranks together: a hang fails the test instead 
 def test_two_ranks_over_gloo_make_one_recording_and_train_as_without_it(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     env.pop("RANK", None)
-    procs = [subprocess.Popen([sys.executable, str(ROOT / "tests" / "ddp_loop.py"), str(rank), str(tmp_path / "init"),
-                               str(tmp_path)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-             for rank in (0, 1)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "ddp_loop.py"), str(rank), str(tmp_path / "init"), str(tmp_path)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for rank in (0, 1)
+    ]
     outputs = []
     try:
         for proc in procs:

@@ -120,7 +120,9 @@ def test_closed_loop_losses_through_attach(tmp_path):
 
 
 def test_flushed_values_are_readable_while_growing(tmp_path):
-    rec = Recorder(tmp_path / "r", mlp(2, 2), mlp(2, 1), data=BOX, every=100, probes=dataclasses.replace(SMALL, flush_secs=3600))
+    rec = Recorder(
+        tmp_path / "r", mlp(2, 2), mlp(2, 1), data=BOX, every=100, probes=dataclasses.replace(SMALL, flush_secs=3600)
+    )
     for step in range(1, 6):
         rec.step(step, d_loss=float(step))
     assert gananim.load(tmp_path / "r").dense == {}  # not flushed yet: nothing on disk, nothing half-written
@@ -134,7 +136,9 @@ def test_flushed_values_are_readable_while_growing(tmp_path):
 
 
 def test_files_roll_over_and_read_back_in_order(tmp_path):
-    rec = Recorder(tmp_path / "r", mlp(2, 2), mlp(2, 1), data=BOX, every=100, probes=dataclasses.replace(SMALL, flush_secs=3600))
+    rec = Recorder(
+        tmp_path / "r", mlp(2, 2), mlp(2, 1), data=BOX, every=100, probes=dataclasses.replace(SMALL, flush_secs=3600)
+    )
     rec.writer.dense.chunk_steps = 4  # small files: the roll-over after a flush that fills one
     for step in range(1, 11):
         rec.step(step, a=step, **({"b": -step} if step % 2 else {}))
@@ -225,8 +229,11 @@ KILLED_LOOP = textwrap.dedent("""
 
 def test_sigkill_keeps_every_flushed_value(tmp_path):
     path = tmp_path / "r"
-    proc = subprocess.Popen([sys.executable, "-c", KILLED_LOOP, str(path)], stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_LOOP, str(path)],
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         deadline, seen = time.monotonic() + 60, 0
         while seen < 200 and time.monotonic() < deadline:  # read while it is being written
@@ -254,7 +261,10 @@ def test_dashboard_draws_every_logged_value_under_the_snapshots(tmp_path):
     assert thin.get_xdata().tolist() == list(range(21)) and np.allclose(thin.get_ydata(), np.sin(np.arange(21)))
     assert thin.get_color() == d_line.get_color() and thin.get_linewidth() < d_line.get_linewidth()
     assert d_line.get_xdata().tolist() == [0, 5, 10, 15, 20]
-    assert [e.get_text() for e in losses.header.entries] == [f"━ D loss {np.sin(5):.3g}".replace("-", "−"), "━ G loss 1"]
+    assert [e.get_text() for e in losses.header.entries] == [
+        f"━ D loss {np.sin(5):.3g}".replace("-", "−"),
+        "━ G loss 1",
+    ]
 
 
 def test_a_long_dense_series_is_thinned_for_drawing_keeping_its_spikes():

@@ -35,7 +35,7 @@ def halves(n=10, w=W, h=H):
     for i in range(n):
         f = np.empty((h, w, 3), np.uint8)
         f[:, : w // 2] = RED
-        f[:, w // 2:] = BLUE
+        f[:, w // 2 :] = BLUE
         f[i % h] = 255
         yield f
 
@@ -66,13 +66,14 @@ def leftovers(folder):
 def half_means(frame):
     """Mean colour of the left and right halves, away from the edge between them and the moving line."""
     h, w = frame.shape[:2]
-    rows = np.r_[h // 2: h]
-    left = frame[rows, 4: w // 2 - 4].reshape(-1, 3).mean(0)
-    right = frame[rows, w // 2 + 4: w - 4].reshape(-1, 3).mean(0)
+    rows = np.r_[h // 2 : h]
+    left = frame[rows, 4 : w // 2 - 4].reshape(-1, 3).mean(0)
+    right = frame[rows, w // 2 + 4 : w - 4].reshape(-1, 3).mean(0)
     return left, right
 
 
 # ----------------------------------------------------------------------------- MP4
+
 
 def test_mp4_is_h264_yuv420p_faststart_with_the_right_frames(tmp_path):
     path = write(tmp_path / "a.mp4", halves(30), fps=15)
@@ -111,8 +112,24 @@ def test_faststart_checker_sees_moov_after_mdat(tmp_path):
     """Sanity of the checker: a plain ffmpeg MP4 (no +faststart) has its index at the end."""
     exe = ffmpeg.ffmpeg_for("libx264")
     plain = tmp_path / "plain.mp4"
-    subprocess.run([exe, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=64x48:r=10:d=1",
-                    "-c:v", "libx264", "-pix_fmt", "yuv420p", str(plain)], check=True)
+    subprocess.run(
+        [
+            exe,
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=64x48:r=10:d=1",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            str(plain),
+        ],
+        check=True,
+    )
     assert not faststart_ok(plain)
     assert faststart_ok(write(tmp_path / "fast.mp4", halves(5)))
 
@@ -125,6 +142,7 @@ def test_mp4_options_pass_through(tmp_path):
 
 
 # ----------------------------------------------------------------------------- WebM
+
 
 def test_webm_is_vp9_with_the_right_size_and_frames(tmp_path):
     path = write(tmp_path / "a.webm", halves(20), fps=20)
@@ -139,12 +157,13 @@ def test_webm_is_vp9_with_the_right_size_and_frames(tmp_path):
 
 # ----------------------------------------------------------------------------- GIF
 
+
 def netscape_loop_count(data: bytes):
     """The loop count of a GIF's NETSCAPE2.0 application extension, or None if it has none."""
     i = data.find(b"\x21\xff\x0bNETSCAPE2.0")
     if i < 0:
         return None
-    sub = data[i + 14: i + 18]  # sub-block: size 3, id 1, little-endian uint16 count
+    sub = data[i + 14 : i + 18]  # sub-block: size 3, id 1, little-endian uint16 count
     assert sub[0] == 3 and sub[1] == 1
     return int.from_bytes(sub[2:4], "little")
 
@@ -192,8 +211,9 @@ def test_gif_budget_is_met_by_lowering_fps_and_size(tmp_path):
     big = out["gif"].stat().st_size
     budget_mb = big / 2**20 / 4
     mp4_bytes = out["mp4"].read_bytes()
-    out = write_embed(lambda: noise(n, w, h), tmp_path, "noisy", 20, (w, h), formats=("mp4", "gif"),
-                      gif_max_mb=budget_mb)
+    out = write_embed(
+        lambda: noise(n, w, h), tmp_path, "noisy", 20, (w, h), formats=("mp4", "gif"), gif_max_mb=budget_mb
+    )
     assert out["gif"].stat().st_size <= budget_mb * 2**20
     info = probe(out["gif"])
     assert info["width"] < w or info["nb_frames"] < n
@@ -214,6 +234,7 @@ def test_fit_gif_never_fails_for_size(tmp_path):
 
 
 # ----------------------------------------------------------------------------- embed
+
 
 class Collect(HTMLParser):
     def __init__(self):
@@ -256,8 +277,14 @@ def test_write_embed_writes_everything_and_a_valid_snippet(tmp_path):
 
 def test_embed_snippet_orders_sources_quotes_paths_and_adds_tracks(tmp_path):
     tracks = [(tmp_path / "x.vtt", "chapters"), (tmp_path / "c.vtt", "captions")]
-    snippet = embed_snippet(tmp_path / "my clip-poster.png", [tmp_path / "v" / "x.mp4", tmp_path / "v" / "x.webm"],
-                            640, 360, tracks=tracks, base=tmp_path)
+    snippet = embed_snippet(
+        tmp_path / "my clip-poster.png",
+        [tmp_path / "v" / "x.mp4", tmp_path / "v" / "x.webm"],
+        640,
+        360,
+        tracks=tracks,
+        base=tmp_path,
+    )
     p = Collect()
     p.feed(snippet)
     tags = dict((t, a) for t, a in p.tags)
@@ -267,7 +294,8 @@ def test_embed_snippet_orders_sources_quotes_paths_and_adds_tracks(tmp_path):
     # the captions track is the one shown (default), wherever it is listed; browsers never draw chapters
     assert [a for t, a in p.tags if t == "track"] == [
         {"kind": "chapters", "src": "x.vtt", "srclang": "en", "label": "Chapters"},
-        {"kind": "captions", "src": "c.vtt", "srclang": "en", "label": "Captions", "default": None}]
+        {"kind": "captions", "src": "c.vtt", "srclang": "en", "label": "Captions", "default": None},
+    ]
     p = Collect()
     p.feed(embed_snippet(tmp_path / "p.png", [tmp_path / "x.webm"], 640, 360, controls=True))
     assert "controls" in p.tags[0][1]
@@ -293,6 +321,7 @@ def test_write_poster_round_trips(tmp_path):
 
 
 # ----------------------------------------------------------------------------- refusals and damage
+
 
 def test_wrong_frames_are_refused(tmp_path):
     with writer_for(tmp_path / "a.mp4", 10, (W, H)) as w:
@@ -412,9 +441,13 @@ def test_writer_keeps_no_frames(tmp_path):
 
 # ----------------------------------------------------------------------------- ffmpeg discovery and probe
 
+
 def test_probe_without_ffprobe_parses_ffmpeg(tmp_path, monkeypatch):
-    paths = {"mp4": write(tmp_path / "a.mp4", halves(7)), "webm": write(tmp_path / "a.webm", halves(7)),
-             "gif": write(tmp_path / "a.gif", halves(7))}
+    paths = {
+        "mp4": write(tmp_path / "a.mp4", halves(7)),
+        "webm": write(tmp_path / "a.webm", halves(7)),
+        "gif": write(tmp_path / "a.gif", halves(7)),
+    }
     with_ffprobe = {k: probe(p) for k, p in paths.items()} if shutil.which("ffprobe") else None
     real_which = shutil.which
     monkeypatch.setattr(ffmpeg.shutil, "which", lambda name: None if name == "ffprobe" else real_which(name))
@@ -431,8 +464,10 @@ def test_probe_without_ffprobe_parses_ffmpeg(tmp_path, monkeypatch):
 def test_encoder_lookup_falls_back_to_a_system_ffmpeg(monkeypatch):
     ffmpeg.ffmpeg_for.cache_clear()
     monkeypatch.setattr(ffmpeg, "candidates", lambda: ["/bundled/ffmpeg", "/usr/bin/ffmpeg"])
-    listing = {"/bundled/ffmpeg": frozenset({"libx264", "gif"}),
-               "/usr/bin/ffmpeg": frozenset({"libx264", "libvpx-vp9"})}
+    listing = {
+        "/bundled/ffmpeg": frozenset({"libx264", "gif"}),
+        "/usr/bin/ffmpeg": frozenset({"libx264", "libvpx-vp9"}),
+    }
     monkeypatch.setattr(ffmpeg, "encoders", lambda exe: listing[exe])
     try:
         assert ffmpeg.ffmpeg_for("libx264") == "/bundled/ffmpeg"

@@ -38,12 +38,20 @@ def _background(rng) -> dict[str, np.ndarray]:
     shares = np.clip(rng.normal(0.9 / N_MODES, 0.02, (T, N_MODES)), 0, 1)
     captured = rng.integers(5, N_MODES + 1, T).astype(float)
     captured[:10] = 0  # at the start no sample is near a mode yet: not a collapse
-    return {"d_real": 0.65 + noise(0.03), "d_fake": 0.35 + noise(0.03), "value": -1.0 + noise(0.05),
-            "g_grad_norm": np.exp(noise(0.3)), "nonfinite_share": np.zeros(T),
-            "outside_share": np.clip(0.03 + noise(0.02), 0, 1), "modes_captured": captured,
-            "hq_share": np.clip(0.8 + noise(0.05), 0, 1), "js": 0.4 + noise(0.05),
-            **{MODE_SHARE.format(k): shares[:, k] for k in range(N_MODES)},
-            "centroid_x": 0.002 * VIEW * np.arange(T) / T * 10 + noise(0.005 * VIEW), "centroid_y": noise(0.005 * VIEW)}
+    return {
+        "d_real": 0.65 + noise(0.03),
+        "d_fake": 0.35 + noise(0.03),
+        "value": -1.0 + noise(0.05),
+        "g_grad_norm": np.exp(noise(0.3)),
+        "nonfinite_share": np.zeros(T),
+        "outside_share": np.clip(0.03 + noise(0.02), 0, 1),
+        "modes_captured": captured,
+        "hq_share": np.clip(0.8 + noise(0.05), 0, 1),
+        "js": 0.4 + noise(0.05),
+        **{MODE_SHARE.format(k): shares[:, k] for k in range(N_MODES)},
+        "centroid_x": 0.002 * VIEW * np.arange(T) / T * 10 + noise(0.005 * VIEW),
+        "centroid_y": noise(0.005 * VIEW),
+    }
 
 
 def _plant_mode_hop(rng, s) -> Planted:
@@ -74,12 +82,12 @@ def _plant_collapse(rng, s) -> Planted:
     handful of high-quality samples while G has not found the data (hq_share ≈ 1%)."""
     planted = _windows(rng, int(rng.integers(1, 4)), (6, 40), [])
     for lo, hi in planted:
-        s["modes_captured"][lo:hi + 1] = rng.integers(1, 3, hi - lo + 1)
+        s["modes_captured"][lo : hi + 1] = rng.integers(1, 3, hi - lo + 1)
     dips = _windows(rng, 2, (1, 3), planted)
     for lo, hi in dips:
-        s["modes_captured"][lo:hi + 1] = 2
-    (lo, hi), = _windows(rng, 1, (10, 30), planted + dips)
-    s["modes_captured"][lo:hi + 1], s["hq_share"][lo:hi + 1] = 1, 0.01
+        s["modes_captured"][lo : hi + 1] = 2
+    ((lo, hi),) = _windows(rng, 1, (10, 30), planted + dips)
+    s["modes_captured"][lo : hi + 1], s["hq_share"][lo : hi + 1] = 1, 0.01
     return planted
 
 
@@ -89,17 +97,17 @@ def _plant_sway(rng, s) -> Planted:
     planted: Planted = []
     for _ in range(int(rng.integers(1, 3))):
         period, cycles = rng.uniform(8, 25), rng.uniform(2, 3.5)
-        (lo, hi), = _windows(rng, 1, (int(period * cycles),) * 2, planted)
+        ((lo, hi),) = _windows(rng, 1, (int(period * cycles),) * 2, planted)
         swing = rng.uniform(0.06, 0.2) * VIEW * np.sin(2 * np.pi * np.arange(hi - lo + 1) / period)
         angle = rng.uniform(0, 2 * np.pi)
-        s["centroid_x"][lo:hi + 1] += np.cos(angle) * swing
-        s["centroid_y"][lo:hi + 1] += np.sin(angle) * swing
+        s["centroid_x"][lo : hi + 1] += np.cos(angle) * swing
+        s["centroid_y"][lo : hi + 1] += np.sin(angle) * swing
         planted.append((lo, hi))
     wander = _windows(rng, 1, (40, 40), planted)
     (jump, _), (bump, _) = _windows(rng, 2, (10, 10), planted + wander)
     s["centroid_x"][jump:] += 0.3 * VIEW
-    s["centroid_y"][bump:bump + 10] += 0.2 * VIEW * np.sin(np.pi * np.arange(10) / 10)
-    s["centroid_y"][wander[0][0]:wander[0][1] + 1] += np.cumsum(rng.normal(0, 0.01 * VIEW, 40))
+    s["centroid_y"][bump : bump + 10] += 0.2 * VIEW * np.sin(np.pi * np.arange(10) / 10)
+    s["centroid_y"][wander[0][0] : wander[0][1] + 1] += np.cumsum(rng.normal(0, 0.01 * VIEW, 40))
     return planted
 
 
@@ -108,12 +116,12 @@ def _plant_vanishing(rng, s) -> Planted:
     planted = _windows(rng, int(rng.integers(1, 4)), (4, 40), [])
     for lo, hi in planted:
         n = hi - lo + 1
-        s["d_real"][lo:hi + 1] = 0.95 + rng.normal(0, 0.01, n)
-        s["d_fake"][lo:hi + 1] = 0.05 + rng.normal(0, 0.01, n)
-        s["g_grad_norm"][lo:hi + 1] *= 10 ** rng.uniform(-4, -2)
+        s["d_real"][lo : hi + 1] = 0.95 + rng.normal(0, 0.01, n)
+        s["d_fake"][lo : hi + 1] = 0.05 + rng.normal(0, 0.01, n)
+        s["g_grad_norm"][lo : hi + 1] *= 10 ** rng.uniform(-4, -2)
     (a, b), (c, d) = _windows(rng, 2, (5, 15), planted)
-    s["d_real"][a:b + 1], s["d_fake"][a:b + 1] = 0.95, 0.05
-    s["g_grad_norm"][c:d + 1] *= 0.01
+    s["d_real"][a : b + 1], s["d_fake"][a : b + 1] = 0.95, 0.05
+    s["g_grad_norm"][c : d + 1] *= 0.01
     return planted
 
 
@@ -125,10 +133,10 @@ def _plant_convergence(rng, s) -> Planted:
     visits = _windows(rng, 2, (2, 3), planted + [off, untrained])
     for (lo, hi), offset, js in [(w, 0.0, 0.05) for w in planted + visits] + [(off, 0.1, 0.05), (untrained, 0.0, 0.6)]:
         n = hi - lo + 1
-        s["d_real"][lo:hi + 1] = 0.5 + rng.normal(0, 0.015, n)
-        s["d_fake"][lo:hi + 1] = 0.5 + rng.normal(0, 0.015, n)
-        s["value"][lo:hi + 1] = OPTIMUM_VALUE + offset + rng.normal(0, 0.015, n)
-        s["js"][lo:hi + 1] = js + rng.normal(0, 0.01, n)
+        s["d_real"][lo : hi + 1] = 0.5 + rng.normal(0, 0.015, n)
+        s["d_fake"][lo : hi + 1] = 0.5 + rng.normal(0, 0.015, n)
+        s["value"][lo : hi + 1] = OPTIMUM_VALUE + offset + rng.normal(0, 0.015, n)
+        s["js"][lo : hi + 1] = js + rng.normal(0, 0.01, n)
     return planted
 
 
@@ -136,15 +144,23 @@ def _plant_divergence(rng, s) -> Planted:
     """NaN/inf samples (1–100%) or most samples outside the view, for 1–20 snapshots; decoy: 20–40% outside."""
     planted = _windows(rng, int(rng.integers(1, 4)), (1, 20), [])
     for lo, hi in planted:
-        key, share = ("nonfinite_share", rng.uniform(0.01, 1)) if rng.uniform() < 0.5 else ("outside_share", rng.uniform(0.6, 1))
-        s[key][lo:hi + 1] = share
-    (lo, hi), = _windows(rng, 1, (5, 20), planted)
-    s["outside_share"][lo:hi + 1] = rng.uniform(0.2, 0.4)
+        key, share = (
+            ("nonfinite_share", rng.uniform(0.01, 1)) if rng.uniform() < 0.5 else ("outside_share", rng.uniform(0.6, 1))
+        )
+        s[key][lo : hi + 1] = share
+    ((lo, hi),) = _windows(rng, 1, (5, 20), planted)
+    s["outside_share"][lo : hi + 1] = rng.uniform(0.2, 0.4)
     return planted
 
 
-PLANT = {"mode_hop": _plant_mode_hop, "collapse": _plant_collapse, "sway": _plant_sway,
-         "vanishing_gradient": _plant_vanishing, "convergence": _plant_convergence, "divergence": _plant_divergence}
+PLANT = {
+    "mode_hop": _plant_mode_hop,
+    "collapse": _plant_collapse,
+    "sway": _plant_sway,
+    "vanishing_gradient": _plant_vanishing,
+    "convergence": _plant_convergence,
+    "divergence": _plant_divergence,
+}
 
 
 def _score(kind: str, seed: int) -> tuple[int, int, int, int]:
@@ -164,10 +180,14 @@ def scores() -> dict[str, tuple[float, float]]:
     """Precision and recall per kind over RUNS synthetic runs; the table prints with `pytest -s`."""
     table, rows = {}, []
     for kind in KINDS:
-        true, found, hit, planted = np.sum([_score(kind, 1000 * KINDS.index(kind) + seed) for seed in range(RUNS)], axis=0)
+        true, found, hit, planted = np.sum(
+            [_score(kind, 1000 * KINDS.index(kind) + seed) for seed in range(RUNS)], axis=0
+        )
         table[kind] = (true / max(found, 1), hit / planted)
         rows.append(f"{kind:<20}{table[kind][0]:>10.3f}{table[kind][1]:>10.3f}{found:>10}{planted:>10}")
-    print(f"\n{'kind':<20}{'precision':>10}{'recall':>10}{'detected':>10}{'planted':>10}   ({RUNS} synthetic runs each)")
+    print(
+        f"\n{'kind':<20}{'precision':>10}{'recall':>10}{'detected':>10}{'planted':>10}   ({RUNS} synthetic runs each)"
+    )
     print("\n".join(rows))
     return table
 
@@ -181,9 +201,16 @@ def test_planted_events_are_found(scores, kind):
 def _converged(rng) -> dict[str, np.ndarray]:
     """A run sitting at the Goodfellow optimum: D ≈ ½, V ≈ −2 log 2, all modes evenly covered, samples still."""
     s = _background(rng)
-    s.update({"d_real": 0.5 + rng.normal(0, 0.01, T), "d_fake": 0.5 + rng.normal(0, 0.01, T),
-              "value": OPTIMUM_VALUE + rng.normal(0, 0.01, T), "modes_captured": np.full(T, 8.0),
-              "hq_share": np.full(T, 0.95), "js": 0.03 + rng.normal(0, 0.005, T)})
+    s.update(
+        {
+            "d_real": 0.5 + rng.normal(0, 0.01, T),
+            "d_fake": 0.5 + rng.normal(0, 0.01, T),
+            "value": OPTIMUM_VALUE + rng.normal(0, 0.01, T),
+            "modes_captured": np.full(T, 8.0),
+            "hq_share": np.full(T, 0.95),
+            "js": 0.03 + rng.normal(0, 0.005, T),
+        }
+    )
     return s
 
 
@@ -217,7 +244,10 @@ def test_captions_name_the_modes_counts_and_period():
     s["centroid_x"][50:110] += 0.5 * np.sin(2 * np.pi * np.arange(60) / 12)
     captions = {e.kind: e.caption for e in detect_events(STEPS, s, n_modes=N_MODES, view_size=VIEW)}
     assert captions["mode_hop"] == "mode hop: mass moves from mode 2 to mode 5"
-    assert captions["collapse"] == f"mode collapse: 1 of 8 modes captured ({np.median(s['hq_share'][200:220]):.0%} of samples high quality)"
+    assert (
+        captions["collapse"]
+        == f"mode collapse: 1 of 8 modes captured ({np.median(s['hq_share'][200:220]):.0%} of samples high quality)"
+    )
     assert captions["sway"] == f"sway: samples swing back and forth (period ≈ {12 * EVERY} steps)"
 
 
@@ -246,9 +276,22 @@ def test_event_round_trips_through_a_dict():
 
 
 def test_timeline_lists_each_event_on_one_line():
-    events = [Event("collapse", 100, 2_500, "mode collapse: 1 of 8 modes captured"), Event("divergence", 3_000, 3_000, "x")]
+    events = [
+        Event("collapse", 100, 2_500, "mode collapse: 1 of 8 modes captured"),
+        Event("divergence", 3_000, 3_000, "x"),
+    ]
     lines = timeline(events)
-    assert len(lines) == 2 and lines[0].split() == ["100–2,500", "collapse", "mode", "collapse:", "1", "of", "8", "modes", "captured"]
+    assert len(lines) == 2 and lines[0].split() == [
+        "100–2,500",
+        "collapse",
+        "mode",
+        "collapse:",
+        "1",
+        "of",
+        "8",
+        "modes",
+        "captured",
+    ]
     assert timeline([]) == []
 
 
@@ -256,8 +299,11 @@ def test_vanishing_gradient_when_d_is_confident_from_the_start():
     """seeds/004's strong D: G never sees a healthy gradient until D loosens its grip at the end."""
     steps = np.arange(0, 500, 5)
     confident = steps < 400
-    series = {"d_real": np.where(confident, 0.99, 0.5), "d_fake": np.where(confident, 0.01, 0.45),
-              "g_grad_norm": np.where(confident, 0.03, 1.2)}
+    series = {
+        "d_real": np.where(confident, 0.99, 0.5),
+        "d_fake": np.where(confident, 0.01, 0.45),
+        "g_grad_norm": np.where(confident, 0.03, 1.2),
+    }
     (event,) = detect_events(steps, series)
     assert (event.kind, event.start, event.end) == ("vanishing_gradient", 0, 395)
 

@@ -27,8 +27,14 @@ CLIP = ["--size", "160x120", "--fps", "5", "--duration", "2"]
 def gananim(*args, cwd: Path, block: tuple[str, ...] = (), env: dict | None = None) -> subprocess.CompletedProcess:
     """The CLI in a fresh interpreter without torch (and without the `block`ed packages)."""
     code = CLI.format(block="".join(f'sys.modules["{name}"] = None; ' for name in block))
-    return subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -81,7 +87,9 @@ def test_logged_scalars_are_exported_at_every_step_they_were_logged(recording, t
 
     (recording / "dense").mkdir()  # what a Recorder writes for `rec.step(step, d_loss=...)` on steps 1..60
     steps = np.arange(1, 61)
-    np.savez_compressed(recording / "dense" / "000000.npz", step__d_loss=steps, value__d_loss=(steps / 64).astype(np.float32))
+    np.savez_compressed(
+        recording / "dense" / "000000.npz", step__d_loss=steps, value__d_loss=(steps / 64).astype(np.float32)
+    )
     done = gananim("export", recording, "--tensorboard", tmp_path / "tb", *CLIP, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     acc = EventAccumulator(str(tmp_path / "tb" / "v1-2d"), size_guidance={"scalars": 0}).Reload()
@@ -97,7 +105,12 @@ def test_tensorboard_export_again_needs_overwrite(recording, tmp_path):
     assert again.returncode == 2 and again.stderr.count("\n") == 1, again.stderr
     assert "already holds TensorBoard event files" in again.stderr and "--overwrite" in again.stderr
     assert list((tb / "v1-2d").glob("events.out.tfevents.*")) == [first]  # untouched
-    assert gananim("export", recording, "--tensorboard", tb, *CLIP, "--duration", "0.5", "--overwrite", cwd=tmp_path).returncode == 0
+    assert (
+        gananim(
+            "export", recording, "--tensorboard", tb, *CLIP, "--duration", "0.5", "--overwrite", cwd=tmp_path
+        ).returncode
+        == 0
+    )
     (second,) = (tb / "v1-2d").glob("events.out.tfevents.*")
     assert second != first
 
@@ -114,8 +127,8 @@ def wandb_records(file: Path) -> list:
         if block - pos % block < 7:  # a block's tail too short for a header is padding
             pos += block - pos % block
             continue
-        length, kind = int.from_bytes(data[pos + 4:pos + 6], "little"), data[pos + 6]
-        part += data[pos + 7:pos + 7 + length]
+        length, kind = int.from_bytes(data[pos + 4 : pos + 6], "little"), data[pos + 6]
+        part += data[pos + 7 : pos + 7 + length]
         pos += 7 + length
         if kind in (1, 4):  # FULL or LAST: a whole record
             out.append(wandb_internal_pb2.Record.FromString(part))
@@ -152,12 +165,20 @@ def test_wandb_export_in_offline_mode(recording, tmp_path):
 
 
 def test_export_mistakes_are_one_line(recording, tmp_path):
-    cases = [(["export", tmp_path / "nope", "--tensorboard", tmp_path / "tb"], (), "no recording at"),
-             (["export", recording], (), "say where to export: --tensorboard DIR, --wandb, or both"),
-             (["export", recording, "--tensorboard", tmp_path / "tb"], ("tensorboard",),
-              "exporting to TensorBoard needs tensorboard, which is not installed: pip install 'gananim[tensorboard]'"),
-             (["export", recording, "--wandb"], ("wandb",),
-              "exporting to Weights & Biases needs wandb, which is not installed: pip install 'gananim[wandb]'")]
+    cases = [
+        (["export", tmp_path / "nope", "--tensorboard", tmp_path / "tb"], (), "no recording at"),
+        (["export", recording], (), "say where to export: --tensorboard DIR, --wandb, or both"),
+        (
+            ["export", recording, "--tensorboard", tmp_path / "tb"],
+            ("tensorboard",),
+            "exporting to TensorBoard needs tensorboard, which is not installed: pip install 'gananim[tensorboard]'",
+        ),
+        (
+            ["export", recording, "--wandb"],
+            ("wandb",),
+            "exporting to Weights & Biases needs wandb, which is not installed: pip install 'gananim[wandb]'",
+        ),
+    ]
     for args, block, message in cases:
         done = gananim(*args, cwd=tmp_path, block=block)
         assert done.returncode == 2 and done.stderr.count("\n") == 1 and message in done.stderr, (args, done.stderr)

@@ -45,10 +45,16 @@ def tree_hash(folder: Path) -> str:
 def make_base(folder: Path) -> Path:
     """The fixture's snapshots rewritten with a chunk size of 3 (three chunks), plus analysis.npz and events.json."""
     src = gananim.load(FIXTURE)
-    manifest = {k: v for k, v in src.manifest.items() if k not in ("format", "version", "created", "dtype", "chunk_size")}
+    manifest = {
+        k: v for k, v in src.manifest.items() if k not in ("format", "version", "created", "dtype", "chunk_size")
+    }
     writer = RecordingWriter(folder, manifest, dict(src.fixed), chunk_size=3)
     for snap in src:
-        arrays = {k: getattr(snap, k) for k in ("samples", "mapping", "d_grid", "density", "g_grad") if getattr(snap, k) is not None}
+        arrays = {
+            k: getattr(snap, k)
+            for k in ("samples", "mapping", "d_grid", "density", "g_grad")
+            if getattr(snap, k) is not None
+        }
         writer.append(snap.step, arrays, snap.scalars)
     writer.close()
     assert analyse(gananim.load(folder)).cached  # writes the analysis caches (analysis.npz, events.json) beside it
@@ -161,8 +167,19 @@ def test_damaged_recordings_load_or_fail_in_one_line(tmp_path, capsys):
                     if problem:
                         escapes.append(problem)
                 if rec is not None and counts["rendered"] + counts["render refused"] < RENDER:
-                    code, out, err = cli(capsys, "render", str(case), "--size", "160x90", "--fps", "5", "--duration", "1",
-                                         "--out", str(tmp_path / f"render{n:03d}.gif"))
+                    code, out, err = cli(
+                        capsys,
+                        "render",
+                        str(case),
+                        "--size",
+                        "160x90",
+                        "--fps",
+                        "5",
+                        "--duration",
+                        "1",
+                        "--out",
+                        str(tmp_path / f"render{n:03d}.gif"),
+                    )
                     problem = check_cli(f"{what}: render", code, out, err)
                     if problem:
                         escapes.append(problem)

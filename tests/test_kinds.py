@@ -36,13 +36,21 @@ def kind_branches(source: str) -> list[int]:
     of a branch on the kind. Docstrings and matplotlib's units="points" are not code about kinds."""
     tree = ast.parse(source)
     prose = _docstrings(tree)
-    units = {id(k.value) for node in ast.walk(tree) if isinstance(node, ast.Call) for k in node.keywords if k.arg == "units"}
+    units = {
+        id(k.value) for node in ast.walk(tree) if isinstance(node, ast.Call) for k in node.keywords if k.arg == "units"
+    }
     lines = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and node.value in KIND_NAMES and id(node) not in prose | units:
             lines.append(node.lineno)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args \
-                and isinstance(node.args[0], ast.Constant) and node.args[0].value == "kind":
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == "kind"
+        ):
             lines.append(node.lineno)
     return sorted(set(lines))
 
@@ -50,7 +58,9 @@ def kind_branches(source: str) -> list[int]:
 def test_the_check_finds_the_branches_it_looks_for():
     assert kind_branches('if rec.kind == "images":\n    pass\n') == [1]
     assert kind_branches('k = manifest.get("kind", "points")\n') == [1]
-    assert kind_branches('def f():\n    """Draws "points" or "images"."""\n    ax.text(0, 0, "x", units="points")\n') == []
+    assert (
+        kind_branches('def f():\n    """Draws "points" or "images"."""\n    ax.text(0, 0, "x", units="points")\n') == []
+    )
 
 
 def test_no_stage_branches_on_the_kind_of_data():
@@ -68,11 +78,35 @@ def test_both_probers_return_the_same_structure(tmp_path):
     from gananim import ProbeOptions, Recorder
     from gananim.kinds.points.targets import make_target
 
-    small = ProbeOptions(n_samples=32, real_samples=16, grad_samples=8, arrow_samples=8, grid_size=8, latent_grid=3,
-                         image_samples=16, image_real=16, image_grad_samples=8, n_images=4, interp_paths=2, interp_points=3)
+    small = ProbeOptions(
+        n_samples=32,
+        real_samples=16,
+        grad_samples=8,
+        arrow_samples=8,
+        grid_size=8,
+        latent_grid=3,
+        image_samples=16,
+        image_real=16,
+        image_grad_samples=8,
+        n_images=4,
+        interp_paths=2,
+        interp_points=3,
+    )
     torch.manual_seed(0)
-    points = Recorder(tmp_path / "p", torch.nn.Linear(2, 2), torch.nn.Linear(2, 1), data=make_target({"kind": "ring", "n": 4, "sigma": 0.05}), probes=small)
-    images = Recorder(tmp_path / "i", torch.nn.Linear(4, 64), torch.nn.Linear(64, 1), data=np.random.default_rng(0).random((32, 64)), probes=small)
+    points = Recorder(
+        tmp_path / "p",
+        torch.nn.Linear(2, 2),
+        torch.nn.Linear(2, 1),
+        data=make_target({"kind": "ring", "n": 4, "sigma": 0.05}),
+        probes=small,
+    )
+    images = Recorder(
+        tmp_path / "i",
+        torch.nn.Linear(4, 64),
+        torch.nn.Linear(64, 1),
+        data=np.random.default_rng(0).random((32, 64)),
+        probes=small,
+    )
     for rec in (points, images):
         raw = rec.prober.probe()
         assert isinstance(raw, dict) and all(isinstance(v, np.ndarray) for v in raw.values())

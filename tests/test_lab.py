@@ -24,9 +24,28 @@ from gananim.record import objectives as losses
 from gananim.recording.reader import load
 
 LOG2 = math.log(2.0)
-PRESET_NAMES = {"two-points", "four-points", "circle", "vae-circle", "gauss-1d", "mixture-1d", "five-clusters",
-                "goodfellow-1d", "strong-d", "strong-g", "noisy", "mmd", "inverse-cdf", "ring8", "grid25",
-                "ring8-unrolled", "ring8-pac", "digits", "digits-dcgan", "digits-collapse"}
+PRESET_NAMES = {
+    "two-points",
+    "four-points",
+    "circle",
+    "vae-circle",
+    "gauss-1d",
+    "mixture-1d",
+    "five-clusters",
+    "goodfellow-1d",
+    "strong-d",
+    "strong-g",
+    "noisy",
+    "mmd",
+    "inverse-cdf",
+    "ring8",
+    "grid25",
+    "ring8-unrolled",
+    "ring8-pac",
+    "digits",
+    "digits-dcgan",
+    "digits-collapse",
+}
 IMAGE_PRESETS = {"digits", "digits-dcgan", "digits-collapse"}
 
 
@@ -150,7 +169,9 @@ def test_mmd2():
     # one point each, one kernel: k(x,x) + k(y,y) - 2 k(x,y) = 2 - 2 exp(-1/2)
     assert losses.mmd2(_t(0.0), _t(1.0), [1.0]).item() == pytest.approx(2 - 2 * math.exp(-0.5))
     # two kernels add
-    assert losses.mmd2(_t(0.0), _t(1.0), [1.0, 2.0]).item() == pytest.approx(4 - 2 * (math.exp(-0.5) + math.exp(-1 / 8)))
+    assert losses.mmd2(_t(0.0), _t(1.0), [1.0, 2.0]).item() == pytest.approx(
+        4 - 2 * (math.exp(-0.5) + math.exp(-1 / 8))
+    )
     # differentiable, with a finite gradient at zero distance
     y = x.clone().requires_grad_(True)
     losses.mmd2(y, x, [1.0]).backward()
@@ -288,7 +309,9 @@ def test_preset_settings_follow_the_sources():
     for cfg in (r8, g25):
         assert cfg.generator.hidden == [400] * 4 and cfg.generator.batch_norm and cfg.generator.activation == "relu"
         assert cfg.discriminator.hidden == [200] * 3 and cfg.discriminator.maxout == 5
-        assert cfg.train.g_optimizer.betas[0] == 0.8 and cfg.train.g_optimizer.lr == 1e-4 and cfg.train.batch_size == 100
+        assert (
+            cfg.train.g_optimizer.betas[0] == 0.8 and cfg.train.g_optimizer.lr == 1e-4 and cfg.train.batch_size == 100
+        )
     assert r8.target["sigma"] == 0.01 and g25.target["sigma"] == 0.05
     assert presets.load_preset("mmd").train.method == "mmd"
     assert presets.load_preset("vae-circle").train.method == "vae"
@@ -368,12 +391,19 @@ def test_determinism(tmp_path):
     assert not np.array_equal(load(a)[-1].samples, load(c)[-1].samples)
 
 
-@pytest.mark.parametrize("overrides", [
-    {"generator": ModelConfig(hidden=[8, 8], activation="relu", batch_norm=True),
-     "discriminator": ModelConfig(hidden=[6, 6], maxout=3), "train__loss": "least_squares"},
-    {"train__method": "vae", "latent": LatentConfig(dim=2)},
-    {"train__method": "mmd", "train__mmd_bandwidths": [0.5, 1.0]},
-], ids=["batchnorm-maxout", "vae", "mmd"])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {
+            "generator": ModelConfig(hidden=[8, 8], activation="relu", batch_norm=True),
+            "discriminator": ModelConfig(hidden=[6, 6], maxout=3),
+            "train__loss": "least_squares",
+        },
+        {"train__method": "vae", "latent": LatentConfig(dim=2)},
+        {"train__method": "mmd", "train__mmd_bandwidths": [0.5, 1.0]},
+    ],
+    ids=["batchnorm-maxout", "vae", "mmd"],
+)
 def test_determinism_of_each_method(tmp_path, overrides):
     a = run(tiny(steps=4, **overrides), tmp_path / "a")
     b = run(tiny(steps=4, **overrides), tmp_path / "b")
@@ -489,7 +519,9 @@ def test_a_numerical_breakdown_is_one_line(tmp_path):
     cfg = tiny(steps=4)
     lab = LabState(cfg, make_target(cfg.target))
     lab.optimizers["discriminator"].param_groups[0]["lr"] = 1e300  # past float32: torch refuses it in the update
-    with pytest.raises(GananimError, match=r"broke down numerically at step 1 \(.*overflow.*\): lower the learning rates") as e:
+    with pytest.raises(
+        GananimError, match=r"broke down numerically at step 1 \(.*overflow.*\): lower the learning rates"
+    ) as e:
         with train.numbers_checked(lab, 1):
             train.iteration(lab, 1)
     assert "\n" not in str(e.value) and isinstance(e.value.__cause__, RuntimeError)
@@ -528,8 +560,12 @@ def test_a_failed_checkpoint_write_leaves_no_temporary_file(tmp_path):
 
 
 def test_transform_method(tmp_path):
-    cfg = tiny(steps=4, train__method="transform", latent=LatentConfig(dim=1, prior="uniform", low=0.0, high=1.0),
-               target={"kind": "gaussian", "mean": [1.0], "sigma": 0.5})
+    cfg = tiny(
+        steps=4,
+        train__method="transform",
+        latent=LatentConfig(dim=1, prior="uniform", low=0.0, high=1.0),
+        target={"kind": "gaussian", "mean": [1.0], "sigma": 0.5},
+    )
     out = run(cfg, tmp_path / "t")
     rec = load(out)
     assert list(rec.steps) == [0, 2, 4]
@@ -540,11 +576,17 @@ def test_transform_method(tmp_path):
     assert np.allclose(rec[0].mapping[:, 0], 1.0 + 0.5 * math.sqrt(12) * (u - 0.5), atol=1e-5)
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"latent": LatentConfig(dim=2, prior="uniform")}, "1D uniform latent"),
-    ({"latent": LatentConfig(dim=1, prior="normal")}, "1D uniform latent"),
-    ({"latent": LatentConfig(dim=1, prior="uniform"), "target": {"kind": "ring", "n": 3, "sigma": 0.1}}, "1D gaussian target"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"latent": LatentConfig(dim=2, prior="uniform")}, "1D uniform latent"),
+        ({"latent": LatentConfig(dim=1, prior="normal")}, "1D uniform latent"),
+        (
+            {"latent": LatentConfig(dim=1, prior="uniform"), "target": {"kind": "ring", "n": 3, "sigma": 0.1}},
+            "1D gaussian target",
+        ),
+    ],
+)
 def test_transform_needs_uniform_latent_and_gaussian(tmp_path, overrides, message):
     with pytest.raises(GananimError, match=message):
         run(tiny(train__method="transform", **overrides), tmp_path / "x")

@@ -200,7 +200,9 @@ def test_unrolled_determinism_and_resume(tmp_path, monkeypatch):
     assert_same_recording(a, crashed)
     # and unrolling does change training
     plain = run(small(steps=6, train__instance_noise=0.1), tmp_path / "plain")
-    assert any(not torch.equal(weights(a)["generator"][k], weights(plain)["generator"][k]) for k in weights(a)["generator"])
+    assert any(
+        not torch.equal(weights(a)["generator"][k], weights(plain)["generator"][k]) for k in weights(a)["generator"]
+    )
 
 
 # --- PacGAN ----------------------------------------------------------------------------------------
@@ -331,14 +333,20 @@ def test_seed004_presets_record_curvature_every_10(tmp_path):
     assert rec[2].hessian_eigs.shape == (4,)
 
 
-@pytest.mark.parametrize("train_overrides, message", [
-    ({"pack": 0}, "train.pack must be >= 1"),
-    ({"unroll_steps": -1}, "train.unroll_steps must be >= 0"),
-    ({"method": "mmd", "unroll_steps": 2}, "unroll_steps needs method 'gan'"),
-    ({"method": "vae", "pack": 2}, "pack needs method 'gan'"),
-    ({"unroll_steps": 2, "unroll_optimizer": "rmsprop"}, "unroll_optimizer must be"),
-    ({"unroll_steps": 2, "unroll_optimizer": "adam", "d_optimizer": {"name": "sgd", "lr": 0.1}}, "needs train.d_optimizer.name = 'adam'"),
-])
+@pytest.mark.parametrize(
+    "train_overrides, message",
+    [
+        ({"pack": 0}, "train.pack must be >= 1"),
+        ({"unroll_steps": -1}, "train.unroll_steps must be >= 0"),
+        ({"method": "mmd", "unroll_steps": 2}, "unroll_steps needs method 'gan'"),
+        ({"method": "vae", "pack": 2}, "pack needs method 'gan'"),
+        ({"unroll_steps": 2, "unroll_optimizer": "rmsprop"}, "unroll_optimizer must be"),
+        (
+            {"unroll_steps": 2, "unroll_optimizer": "adam", "d_optimizer": {"name": "sgd", "lr": 0.1}},
+            "needs train.d_optimizer.name = 'adam'",
+        ),
+    ],
+)
 def test_validation_errors(train_overrides, message):
     data = presets.load_preset("ring8").to_dict()
     data["train"].update(train_overrides)

@@ -41,7 +41,9 @@ def test_digits_data_draws_images_with_labels():
         make_data({"kind": "digits", "size": 28})
 
 
-@pytest.mark.parametrize("name, latent_shape", [("digits", (32,)), ("digits-dcgan", (32, 1, 1)), ("digits-collapse", (32,))])
+@pytest.mark.parametrize(
+    "name, latent_shape", [("digits", (32,)), ("digits-dcgan", (32, 1, 1)), ("digits-collapse", (32,))]
+)
 def test_each_digits_preset_trains_images(name, latent_shape):
     lab = fit(_tiny(name))
     assert lab.latent_shape == latent_shape and lab.latents(3).shape == (3, *latent_shape)
@@ -59,14 +61,17 @@ def test_digits_training_is_deterministic():
     assert all(torch.equal(p, q) for p, q in zip(a.generator.parameters(), b.generator.parameters()))
 
 
-@pytest.mark.parametrize("edit, words", [
-    ({"train": {"method": "mmd"}}, "trains method 'gan'"),
-    ({"train": {"pack": 2}}, "train.pack is for 1D/2D targets"),
-    ({"train": {"unroll_steps": 2}}, "train.unroll_steps is for 1D/2D targets"),
-    ({"view_box": [[-1.0, 1.0], [-1.0, 1.0]]}, "view_box is for 1D/2D targets"),
-    ({"generator": {"kind": "conv"}}, "the same kind"),
-    ({"generator": {"kind": "linear"}}, "'linear' is for 1D/2D targets"),
-])
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        ({"train": {"method": "mmd"}}, "trains method 'gan'"),
+        ({"train": {"pack": 2}}, "train.pack is for 1D/2D targets"),
+        ({"train": {"unroll_steps": 2}}, "train.unroll_steps is for 1D/2D targets"),
+        ({"view_box": [[-1.0, 1.0], [-1.0, 1.0]]}, "view_box is for 1D/2D targets"),
+        ({"generator": {"kind": "conv"}}, "the same kind"),
+        ({"generator": {"kind": "linear"}}, "'linear' is for 1D/2D targets"),
+    ],
+)
 def test_image_configs_the_lab_cannot_run_are_refused_in_one_line(edit, words):
     data = presets.load_preset("digits").to_dict()
     for section, values in edit.items():

@@ -61,7 +61,7 @@ def test_fixed_real_draws_the_data_once():
         train.iteration(lab, step)
     # D sees real, fake per D step, then one fake per G step: the real batches are every other input of the D steps
     per_game = 2 * cfg.train.d_steps + cfg.train.g_steps
-    reals = [x for game in range(2) for x in lab.discriminator.seen[game * per_game:][:2 * cfg.train.d_steps:2]]
+    reals = [x for game in range(2) for x in lab.discriminator.seen[game * per_game :][: 2 * cfg.train.d_steps : 2]]
     assert len(reals) == 8 and all(torch.equal(r, lab.dataset) for r in reals)
     assert lab.dataset.shape == (10, 1)
     # a batch of another size is taken from the same 10 points
@@ -101,7 +101,10 @@ def test_protocol_resumes_bit_identically(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         run(linear_game(steps=7, **cfg), tmp_path / "part", progress=crash)
     run(linear_game(steps=7, **cfg), tmp_path / "part", resume=True)
-    a, b = load_checkpoint(full / "checkpoint.pt")["models"], load_checkpoint(tmp_path / "part" / "checkpoint.pt")["models"]
+    a, b = (
+        load_checkpoint(full / "checkpoint.pt")["models"],
+        load_checkpoint(tmp_path / "part" / "checkpoint.pt")["models"],
+    )
     for name in a:
         for k in a[name]:
             assert torch.equal(a[name][k], b[name][k]), f"{name}.{k}"

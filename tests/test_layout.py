@@ -1,12 +1,12 @@
 """The package's folders are the pipeline, and data flows one way through them (checked on the import statements).
 
-    record      inside training, with torch: the Recorder, probes, options, objectives, curvature, zero-edit
-    recording   the recording on disk: writer, reader, layout, validation, lock, atomic writes, dense scalars
-    analysis    metrics, events, summaries, computed from a recording
-    rendering   pipeline, views, drawing, encoders, manim, notebook, export
-    cli         the commands
-    lab         the toy lab: configs, targets, models, training
-    kinds       one folder per kind of data, each holding its part of every stage
+record      inside training, with torch: the Recorder, probes, options, objectives, curvature, zero-edit
+recording   the recording on disk: writer, reader, layout, validation, lock, atomic writes, dense scalars
+analysis    metrics, events, summaries, computed from a recording
+rendering   pipeline, views, drawing, encoders, manim, notebook, export
+cli         the commands
+lab         the toy lab: configs, targets, models, training
+kinds       one folder per kind of data, each holding its part of every stage
 """
 
 from __future__ import annotations

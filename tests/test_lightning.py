@@ -62,8 +62,10 @@ class ManualGAN(pl.LightningModule):
             self.log("g_loss", g_loss)
 
     def configure_optimizers(self):
-        return [torch.optim.Adam(getattr(self, self.names[0]).parameters(), 1e-3),
-                torch.optim.Adam(getattr(self, self.names[1]).parameters(), 1e-3)]
+        return [
+            torch.optim.Adam(getattr(self, self.names[0]).parameters(), 1e-3),
+            torch.optim.Adam(getattr(self, self.names[1]).parameters(), 1e-3),
+        ]
 
 
 class AutomaticGAN(pl.LightningModule):
@@ -88,8 +90,14 @@ class AutomaticGAN(pl.LightningModule):
 
 def run_fit(module, callback, epochs: int, ckpt_path=None, **trainer_options):
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.as_tensor(REAL)), batch_size=8)
-    options = dict(logger=False, enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False,
-                   accelerator="cpu", devices=1)
+    options = dict(
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        accelerator="cpu",
+        devices=1,
+    )
     trainer = pl.Trainer(max_epochs=epochs, callbacks=[callback], **{**options, **trainer_options})
     trainer.fit(module, loader, ckpt_path=ckpt_path)
     return trainer
@@ -152,12 +160,14 @@ def test_a_metric_named_step_is_kept(tmp_path):
 
 
 def test_named_models_and_discriminator_none(tmp_path):
-    callback = RecorderCallback(tmp_path / "named", data=REAL, every=3, generator="netG", discriminator="netD",
-                                probes=SMALL)
+    callback = RecorderCallback(
+        tmp_path / "named", data=REAL, every=3, generator="netG", discriminator="netD", probes=SMALL
+    )
     run_fit(ManualGAN(names=("netG", "netD")), callback, epochs=1)  # 4 G updates
     assert gananim.load(tmp_path / "named").steps.tolist() == [0, 3, 4]
-    callback = RecorderCallback(tmp_path / "g-only", data=REAL, every=2, generator="netG", discriminator=None,
-                                probes=SMALL)
+    callback = RecorderCallback(
+        tmp_path / "g-only", data=REAL, every=2, generator="netG", discriminator=None, probes=SMALL
+    )
     run_fit(ManualGAN(names=("netG", "netD")), callback, epochs=1)
     rec = gananim.load(tmp_path / "g-only")
     assert rec.steps.tolist() == [0, 2, 4] and rec.manifest["has_discriminator"] is False
@@ -165,7 +175,9 @@ def test_named_models_and_discriminator_none(tmp_path):
 
 def test_a_resumed_fit_continues_the_clock(tmp_path):
     callback = RecorderCallback(tmp_path / "run", data=REAL, every=3, probes=SMALL)
-    trainer = run_fit(ManualGAN(), callback, epochs=1, enable_checkpointing=True, default_root_dir=tmp_path)  # 4 G updates
+    trainer = run_fit(
+        ManualGAN(), callback, epochs=1, enable_checkpointing=True, default_root_dir=tmp_path
+    )  # 4 G updates
     (checkpoint,) = Path(trainer.checkpoint_callback.dirpath).glob("*.ckpt")
     resumed = RecorderCallback(tmp_path / "run", data=REAL, every=3, probes=SMALL, resume=True)
     run_fit(ManualGAN(), resumed, epochs=2, ckpt_path=checkpoint)  # 4 more
@@ -188,13 +200,21 @@ def test_mistakes_are_one_line(tmp_path):
 
 
 def test_gananim_never_imports_lightning_and_says_what_to_install(tmp_path):
-    code = ("import sys, gananim, gananim.cli.commands, gananim.rendering.export\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('lightning', 'pytorch_lightning', 'tensorboard', 'wandb')))\n"
-            "sys.modules['lightning'] = sys.modules['pytorch_lightning'] = None\n"
-            "try:\n    from gananim.lightning import RecorderCallback\n"
-            "except gananim.GananimError as e:\n    print(e)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    code = (
+        "import sys, gananim, gananim.cli.commands, gananim.rendering.export\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('lightning', 'pytorch_lightning', 'tensorboard', 'wandb')))\n"
+        "sys.modules['lightning'] = sys.modules['pytorch_lightning'] = None\n"
+        "try:\n    from gananim.lightning import RecorderCallback\n"
+        "except gananim.GananimError as e:\n    print(e)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert done.returncode == 0, done.stderr
     imported, message = done.stdout.splitlines()
     assert imported == "[]"

@@ -53,7 +53,9 @@ def d1(x, t):
 @pytest.fixture(scope="module")
 def recs(tmp_path_factory):
     root = tmp_path_factory.mktemp("scenes")  # each recording's events are planted in its (memoised) analysis
-    hop = record_known(root / "hop", travel, left_is_real, 2, RING, scalars=lambda s: {"value": -1.0 - 0.05 * s}, **SMALL2D)
+    hop = record_known(
+        root / "hop", travel, left_is_real, 2, RING, scalars=lambda s: {"value": -1.0 - 0.05 * s}, **SMALL2D
+    )
     analyse(hop).events[:] = [Event("mode_hop", 2, 3, "the generator hops to mode 1")]
     fix = record_known(root / "fix", lambda z, t: 0.5 * z, left_is_real, 2, RING, **SMALL2D)
     analyse(fix).events[:] = []
@@ -72,8 +74,16 @@ def tiny_config():
 
     from gananim.rendering.manim.camera import FastCamera
 
-    settings = {"pixel_width": 160, "pixel_height": 90, "frame_width": 8.0 * 16 / 9, "frame_height": 8.0,
-                "frame_rate": 10, "background_color": "#ffffff", "disable_caching": True, "verbosity": "ERROR"}
+    settings = {
+        "pixel_width": 160,
+        "pixel_height": 90,
+        "frame_width": 8.0 * 16 / 9,
+        "frame_height": 8.0,
+        "frame_rate": 10,
+        "background_color": "#ffffff",
+        "disable_caching": True,
+        "verbosity": "ERROR",
+    }
     with manim.tempconfig(settings):
         from manim import Scene
         from manim.renderer.cairo_renderer import CairoRenderer
@@ -92,6 +102,7 @@ def grab(scene, *mobs) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- building blocks
+
 
 def test_series_interpolates_between_snapshots(recs):
     from gananim.rendering.manim.blocks import series
@@ -129,10 +140,12 @@ def test_surface_shows_d_and_density(recs, tiny_config):
     h, w = img.shape[:2]
     left, right = img[h // 4, w // 8, :3].astype(int), img[h // 4, w - w // 8, :3].astype(int)
     assert left.sum() < right.sum() - 150  # purple where D says real (x < 0), white where fake
+
     # at step 0 the blob sits at (1, 0): red there (right of centre), at step 6 at (0, −1): red below the centre
     def reddest(a):
         redness = a[..., 0].astype(int) - a[..., 1].astype(int)
         return np.unravel_index(np.argmax(redness), redness.shape)
+
     r0, c0 = reddest(img)
     assert c0 > w * 0.7 and abs(r0 - h / 2) < h * 0.15
     clock.tracker.set_value(6)
@@ -155,7 +168,9 @@ def test_samples_and_arrows_follow_the_recording(recs, tiny_config):
     expected = plane.to_scene((rec[1].samples + rec[2].samples) / 2)
     np.testing.assert_allclose(cloud.points, expected, atol=1e-4)
     heads = plane.to_scene((rec[1].mapping + rec[2].mapping) / 2)
-    shaft_ends = np.concatenate([m.points.reshape(-1, 4, 3)[: len(idx), 3] for m, idx in zip(arrows.submobjects, arrows.members)])
+    shaft_ends = np.concatenate(
+        [m.points.reshape(-1, 4, 3)[: len(idx), 3] for m, idx in zip(arrows.submobjects, arrows.members)]
+    )
     order = np.concatenate(arrows.members)
     np.testing.assert_allclose(shaft_ends, heads[order], atol=1e-4)
     frame = grab(tiny_config, cloud, arrows)
@@ -210,7 +225,7 @@ def test_mountains_block_draws_the_surface(recs, tiny_config):
     m = Mountains(rec, clock, width=8, height=6)
     img = m.pixel_array[..., :3].astype(int)
     assert (img.sum(axis=2) < 600).mean() > 0.05  # a coloured surface, not a blank image
-    purple = (img[..., 2] > img[..., 1] + 30)
+    purple = img[..., 2] > img[..., 1] + 30
     assert purple.any()
 
 
@@ -232,7 +247,12 @@ def test_arrows_and_samples_stay_in_their_panel(tmp_path, tiny_config):
     head_in = plane.inside(heads)
     assert 0 < head_in.sum() < len(heads)  # some arrows leave the panel, some do not
     drawn = np.concatenate([m.points for m in arrows.submobjects[: len(arrows.members)]])
-    assert np.all((drawn[:, 0] >= x0 - 1e-6) & (drawn[:, 0] <= x1 + 1e-6) & (drawn[:, 1] >= y0 - 1e-6) & (drawn[:, 1] <= y1 + 1e-6))
+    assert np.all(
+        (drawn[:, 0] >= x0 - 1e-6)
+        & (drawn[:, 0] <= x1 + 1e-6)
+        & (drawn[:, 1] >= y0 - 1e-6)
+        & (drawn[:, 1] <= y1 + 1e-6)
+    )
     # an arrow that crosses the panel keeps its shaft; only those whose head is inside get their two barbs
     segments = sum(len(m.points) for m in arrows.submobjects[: len(arrows.members)]) // 4
     shafts = segments - 2 * head_in.sum()
@@ -249,7 +269,9 @@ def test_arrows_and_samples_stay_in_their_panel(tmp_path, tiny_config):
     clock.tracker.set_value(0)  # all inside at the start: the note disappears
     cloud.update(0)
     note.update(0)
-    assert cloud.n_outside == 0 and all(len(s.points) == 0 for s in note.slots) and note.suffix.get_fill_opacity() == 0.0
+    assert (
+        cloud.n_outside == 0 and all(len(s.points) == 0 for s in note.slots) and note.suffix.get_fill_opacity() == 0.0
+    )
 
 
 def test_mountains_axis_stands_at_the_floor_clear_of_the_surface(recs, tiny_config):
@@ -281,8 +303,15 @@ def test_goodfellow_tick_labels_are_not_overdrawn_by_arrows(recs):
     from gananim.rendering.manim.blocks import Clock, Goodfellow1D
     from gananim.rendering.manim.camera import FastCamera
 
-    settings = {"pixel_width": 640, "pixel_height": 360, "frame_width": 8.0 * 16 / 9, "frame_height": 8.0,
-                "background_color": "#ffffff", "disable_caching": True, "verbosity": "ERROR"}
+    settings = {
+        "pixel_width": 640,
+        "pixel_height": 360,
+        "frame_width": 8.0 * 16 / 9,
+        "frame_height": 8.0,
+        "background_color": "#ffffff",
+        "disable_caching": True,
+        "verbosity": "ERROR",
+    }
     with manim.tempconfig(settings):
         scene = Scene(renderer=CairoRenderer(camera_class=FastCamera))
         rec = recs["one"]
@@ -305,8 +334,14 @@ def test_goodfellow_tick_labels_are_not_overdrawn_by_arrows(recs):
 
 # --------------------------------------------------------------------------- scenes
 
-CASES = [("mode_hopping", ["hop"]), ("swaying", ["nod"]), ("collapse", ["hop", "fix"]),
-         ("strong_discriminator", ["one", "one"]), ("mountains", ["hop"]), ("transform_method", ["exact", "one"])]
+CASES = [
+    ("mode_hopping", ["hop"]),
+    ("swaying", ["nod"]),
+    ("collapse", ["hop", "fix"]),
+    ("strong_discriminator", ["one", "one"]),
+    ("mountains", ["hop"]),
+    ("transform_method", ["exact", "one"]),
+]
 
 
 @pytest.mark.parametrize("name,which", CASES)
@@ -352,13 +387,28 @@ def test_cli_renders_a_scene_to_mp4(recs, tmp_path, monkeypatch, capsys):
 
     monkeypatch.setitem(scene_runner.QUALITIES, "low", (128, 72, 2))
     out = tmp_path / "mh.mp4"
-    assert main(["scene", str(SCENES / "mode_hopping.py"), str(recs["hop"].path), "--quality", "low", "--out", str(out)]) == 0
+    assert (
+        main(["scene", str(SCENES / "mode_hopping.py"), str(recs["hop"].path), "--quality", "low", "--out", str(out)])
+        == 0
+    )
     assert f"wrote {out}" in capsys.readouterr().out
     frames = decode_frames(out)
     cls = scene_runner.load_scene(SCENES / "mode_hopping.py")
     assert abs(len(frames) - cls.seconds() * 2) <= 3 and frames.shape[1:] == (72, 128, 3)
-    assert main(["scene", str(SCENES / "mode_hopping.py"), str(recs["one"].path), "--quality", "low",
-                 "--out", str(tmp_path / "x.mp4")]) == 2
+    assert (
+        main(
+            [
+                "scene",
+                str(SCENES / "mode_hopping.py"),
+                str(recs["one"].path),
+                "--quality",
+                "low",
+                "--out",
+                str(tmp_path / "x.mp4"),
+            ]
+        )
+        == 2
+    )
     assert "needs one recording of 2D data" in capsys.readouterr().err
 
 
@@ -374,8 +424,10 @@ def test_manim_blocks_do_not_load_matplotlib_or_the_views():
     """The blocks share numpy helpers with the views through gananim.rendering.drawing, not by importing the views."""
     import subprocess
 
-    code = ("import sys, gananim.rendering.manim.blocks, gananim.rendering.manim.scene, gananim.rendering.scenes; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib' or m.startswith('gananim.rendering.views')))")
+    code = (
+        "import sys, gananim.rendering.manim.blocks, gananim.rendering.manim.scene, gananim.rendering.scenes; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib' or m.startswith('gananim.rendering.views')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 
@@ -404,9 +456,13 @@ def games(tmp_path_factory):
 
     flat = lambda x, t: 0.0 * x[:, 0]  # noqa: E731  D = ½ everywhere
     kw = dict(data_dim=1, grid_size=40, steps=12)
-    return {"conv": record_known(root / "conv", lambda z, t: 5.0 + z, flat, 1, GAUSS, scalars=converging, prior="normal", **kw),
-            "vanish": record_known(root / "vanish", g1, d1, 1, GAUSS, scalars=vanishing, prior="uniform", **kw),
-            "saturated": record_known(root / "saturated", g1, d1, 1, GAUSS, scalars=saturated, prior="uniform", **kw)}
+    return {
+        "conv": record_known(
+            root / "conv", lambda z, t: 5.0 + z, flat, 1, GAUSS, scalars=converging, prior="normal", **kw
+        ),
+        "vanish": record_known(root / "vanish", g1, d1, 1, GAUSS, scalars=vanishing, prior="uniform", **kw),
+        "saturated": record_known(root / "saturated", g1, d1, 1, GAUSS, scalars=saturated, prior="uniform", **kw),
+    }
 
 
 def cards(name, recs):
@@ -456,24 +512,37 @@ def test_scene_cards_follow_the_recordings(recs, games):
     from gananim.rendering.manim.words import Facts
 
     subtitle, _, closing = cards("mode_hopping", [recs["hop"]])
-    assert subtitle == "hop: 1 hop in 6 steps" and any("steps 2–3: the generator hops to mode 1" in line for line in closing)
+    assert subtitle == "hop: 1 hop in 6 steps" and any(
+        "steps 2–3: the generator hops to mode 1" in line for line in closing
+    )
     subtitle, _, closing = cards("mode_hopping", [recs["fix"]])
     assert subtitle == "fix: no hop detected in 6 steps"
-    assert any("no mode hop was detected" in line for line in closing) and not any("moved between" in line for line in closing)
+    assert any("no mode hop was detected" in line for line in closing) and not any(
+        "moved between" in line for line in closing
+    )
 
     _, _, closing = cards("collapse", [recs["hop"], recs["fix"]])
     k = [Facts.of(r).last_value("modes_captured") for r in (recs["hop"], recs["fix"])]
-    said = ("fix ends with more" if round(k[1]) > round(k[0]) else "fix ends with fewer" if round(k[1]) < round(k[0])
-            else "Both end with the same number")  # the card follows the counts the charts end on, whichever they are
+    said = (
+        "fix ends with more"
+        if round(k[1]) > round(k[0])
+        else "fix ends with fewer"
+        if round(k[1]) < round(k[0])
+        else "Both end with the same number"
+    )  # the card follows the counts the charts end on, whichever they are
     assert sum(line.startswith(said) for line in closing) == 1
 
     _, _, closing = cards("swaying", [recs["nod"]])
     assert any("no regular swaying" in line for line in closing)
 
-    folding = record_known(recs["one"].path.parent / "fold", lambda z, t: 5.0 + 2.0 * (z - 0.5) ** 2, None, 1, GAUSS, **SMALL1D)
+    folding = record_known(
+        recs["one"].path.parent / "fold", lambda z, t: 5.0 + 2.0 * (z - 0.5) ** 2, None, 1, GAUSS, **SMALL1D
+    )
     _, _, closing = cards("transform_method", [recs["exact"], folding])
     assert any(line.startswith("exact") and "never folds back" in line for line in closing)
-    assert any(line.startswith("fold") and "folds back in 7 of 7 snapshots, the last included" in line for line in closing)
+    assert any(
+        line.startswith("fold") and "folds back in 7 of 7 snapshots, the last included" in line for line in closing
+    )
 
 
 def test_scenes_name_presets_that_exist():

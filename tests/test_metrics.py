@@ -50,7 +50,9 @@ def test_samples_far_from_every_mode_capture_none():
 def test_mixed_samples_give_the_exact_high_quality_share():
     modes, scales = RING.modes, RING.mode_scales
     good = modes[[1, 1, 2]] + [[0.029, 0.0], [0.0, -0.02], [0.01, 0.01]]  # within 3σ = 0.03
-    bad = np.array([modes[1] + [0.031, 0.0], [0.0, 0.0], [np.nan, 0.0], [np.inf, 1.0]])  # just outside 3σ, far, NaN, inf
+    bad = np.array(
+        [modes[1] + [0.031, 0.0], [0.0, 0.0], [np.nan, 0.0], [np.inf, 1.0]]
+    )  # just outside 3σ, far, NaN, inf
     cov = mode_coverage(np.concatenate([good, bad]), modes, scales)
     assert cov.captured == 2 and cov.hq_share == pytest.approx(3 / 7)
     assert cov.per_mode[1] == pytest.approx(2 / 7) and cov.per_mode[2] == pytest.approx(1 / 7)
@@ -101,7 +103,9 @@ def test_kl_by_hand_on_three_cells():
     assert kl(p, q) == pytest.approx(by_hand, rel=1e-8)
     assert reverse_kl(p, q, eps=0.0) == pytest.approx(0.25 * math.log(0.5) + 0.5 * math.log(2), rel=1e-12)
     m = (p + q) / 2
-    by_hand_js = 0.5 * sum(a * math.log(a / c) for a, c in zip(p, m)) + 0.5 * sum(b * math.log(b / c) for b, c in zip(q, m))
+    by_hand_js = 0.5 * sum(a * math.log(a / c) for a, c in zip(p, m)) + 0.5 * sum(
+        b * math.log(b / c) for b, c in zip(q, m)
+    )
     assert js(p, q) == pytest.approx(by_hand_js, rel=1e-12)
 
 
@@ -112,7 +116,11 @@ def test_unnormalised_densities_give_the_same_divergences():
     data = RING.density(grid)
     gen = grid.histogram(RING.sample(5000, rng) + rng.normal(0, 0.05, (5000, 2)))
     base = grid_divergences(data / data.sum(), gen / gen.sum())
-    for scaled in (grid_divergences(3 * data, gen), grid_divergences(data, gen / 3), grid_divergences(data * grid.cell_area, gen)):
+    for scaled in (
+        grid_divergences(3 * data, gen),
+        grid_divergences(data, gen / 3),
+        grid_divergences(data * grid.cell_area, gen),
+    ):
         for name in ("kl", "reverse_kl", "js"):
             assert scaled[name] == pytest.approx(base[name], rel=1e-9)
     assert base["kl"] > 0 and base["reverse_kl"] > 0 and 0 < base["js"] < math.log(2)
@@ -167,7 +175,9 @@ def _reference(dim: int) -> Reference:
         grid, modes, scales = Grid(((-3.0, 3.0),), 60), np.array([[-1.0], [1.0]]), np.full(2, 0.1)
         real = rng.choice([-1.0, 1.0], 400)[:, None] + rng.normal(0, 0.1, (400, 1))
         density = grid.histogram(real)
-    return Reference(grid, data_density=density.astype(np.float32), modes=modes, scales=scales, real=real.astype(np.float32))
+    return Reference(
+        grid, data_density=density.astype(np.float32), modes=modes, scales=scales, real=real.astype(np.float32)
+    )
 
 
 def test_every_metric_of_a_2d_snapshot():
@@ -185,9 +195,22 @@ def test_every_metric_of_a_2d_snapshot():
     assert abs(good["centroid_x"]) < 0.1 and bad["centroid_x"] == pytest.approx(RING.modes[2, 0], abs=0.01)
     assert good["outside_share"] == 0.0
     more = ref.measure(RING.sample(2500, rng))  # the protocol's 2,500 samples, all scored; no density, no D
-    assert more["scored_samples"] == 2500 and more["modes_captured"] == 8 and "js" not in more and "d_between_modes" not in more
-    single = metrics(collapsed, ref.grid.histogram(collapsed), d_grid, grid=ref.grid, data_density=ref.data_density,
-                     modes=ref.modes, scales=ref.scales, real=ref.real)
+    assert (
+        more["scored_samples"] == 2500
+        and more["modes_captured"] == 8
+        and "js" not in more
+        and "d_between_modes" not in more
+    )
+    single = metrics(
+        collapsed,
+        ref.grid.histogram(collapsed),
+        d_grid,
+        grid=ref.grid,
+        data_density=ref.data_density,
+        modes=ref.modes,
+        scales=ref.scales,
+        real=ref.real,
+    )
     assert single == bad  # the one-snapshot function is the same measurement
 
 
@@ -199,7 +222,9 @@ def test_mmd_scores_a_fixed_subset_of_the_first_samples():
     m = ref.measure(x)
     assert m["mmd"] == pytest.approx(mmd2(x[:MMD_SAMPLES], ref.real[:MMD_SAMPLES], ref.bandwidths), rel=1e-9)
     assert m["mmd"] < 0.01 < mmd2(x, ref.real, ref.bandwidths)
-    assert m["outside_share"] == 0.0 and m["hq_share"] == pytest.approx(MMD_SAMPLES / 2500, abs=0.01)  # the rest: every sample
+    assert m["outside_share"] == 0.0 and m["hq_share"] == pytest.approx(
+        MMD_SAMPLES / 2500, abs=0.01
+    )  # the rest: every sample
 
 
 def test_mmd_with_the_fixed_sets_term_given_is_the_same():
@@ -243,12 +268,16 @@ def test_core_shares_count_samples_within_one_sigma_by_hand():
     """The alternative where the protocol does not apply: per-mode share within 1σ of the nearest mode, and its sum."""
     grid = Grid(((-5.0, 15.0), (-5.0, 5.0)), 10)
     ref = Reference(grid, modes=np.array([[0.0, 0.0], [10.0, 0.0]]), scales=np.array([1.0, 2.0]))
-    samples = np.array([[0.5, 0.5],    # 0.71 from mode 0: within 1σ (1)
-                        [0.0, 1.5],    # 1.5 from mode 0: within 3σ, not 1σ
-                        [8.5, 0.0],    # 1.5 from mode 1 (σ 2): within 1σ
-                        [11.0, 1.9],   # 2.15 from mode 1: within 3σ, not 1σ
-                        [5.0, 0.0],    # 5 from both: neither
-                        [np.nan, 0.0]])  # NaN: counts in the total, in no share
+    samples = np.array(
+        [
+            [0.5, 0.5],  # 0.71 from mode 0: within 1σ (1)
+            [0.0, 1.5],  # 1.5 from mode 0: within 3σ, not 1σ
+            [8.5, 0.0],  # 1.5 from mode 1 (σ 2): within 1σ
+            [11.0, 1.9],  # 2.15 from mode 1: within 3σ, not 1σ
+            [5.0, 0.0],  # 5 from both: neither
+            [np.nan, 0.0],
+        ]
+    )  # NaN: counts in the total, in no share
     m = ref.measure(samples)
     assert m[CORE_SHARE.format(0)] == pytest.approx(1 / 6) and m[CORE_SHARE.format(1)] == pytest.approx(1 / 6)
     assert m["core_share"] == pytest.approx(2 / 6)
@@ -266,10 +295,17 @@ def test_data_from_a_gaussian_mixture_has_its_known_core_share():
     np.testing.assert_allclose(two_d.per_mode, two_d.hq_share / 8, atol=0.01)
 
 
-@pytest.mark.parametrize("low, high, name", [
-    (-20.0, -0.001, "negative definite"),  # seeds/004's strong D: λmax ≈ −0.001 beside λmin ≈ −20 still counts
-    (-16.9, 0.121, "indefinite"), (0.5, 3.0, "positive definite"),
-    (-20.0, 1e-6, "negative semidefinite"),  # 1e-6 is within 1e-6 × 20 of 0
-    (0.0, 2.0, "positive semidefinite"), (0.0, 0.0, "zero"), (float("nan"), 1.0, "")])
+@pytest.mark.parametrize(
+    "low, high, name",
+    [
+        (-20.0, -0.001, "negative definite"),  # seeds/004's strong D: λmax ≈ −0.001 beside λmin ≈ −20 still counts
+        (-16.9, 0.121, "indefinite"),
+        (0.5, 3.0, "positive definite"),
+        (-20.0, 1e-6, "negative semidefinite"),  # 1e-6 is within 1e-6 × 20 of 0
+        (0.0, 2.0, "positive semidefinite"),
+        (0.0, 0.0, "zero"),
+        (float("nan"), 1.0, ""),
+    ],
+)
 def test_definiteness_from_the_extreme_eigenvalues(low, high, name):
     assert definiteness(low, high) == name

@@ -32,7 +32,9 @@ def _shell() -> types.SimpleNamespace:
 
 def _empty(tmp_path: Path) -> Recording:
     fixed = {"latents": np.zeros((4, 1), np.float32), "latent_grid": np.zeros((4, 1), np.float32)}
-    RecordingWriter(tmp_path / "rec", {"data_dim": 1, "latent_dim": 1, "grid": Grid(((0.0, 1.0),), 8).to_dict()}, fixed).close()
+    RecordingWriter(
+        tmp_path / "rec", {"data_dim": 1, "latent_dim": 1, "grid": Grid(((0.0, 1.0),), 8).to_dict()}, fixed
+    ).close()
     return load(tmp_path / "rec")
 
 
@@ -65,6 +67,12 @@ import gananim
 print(registered)
 """
     root = Path(__file__).parent.parent
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
-                         env={"PYTHONPATH": str(root), "PATH": ""}, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": ""},
+        check=True,
+    ).stdout
     assert out.strip() == "{'Recording': 'video_html'}"

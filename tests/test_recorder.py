@@ -110,7 +110,7 @@ def test_data_as_samples_or_view_box(tmp_path):
     with Recorder(tmp_path / "a", mlp(1, 1), mlp(1, 1), data=real, probes=SMALL) as rec:
         rec.step(0)
     a = gananim.load(tmp_path / "a")
-    (lo, hi), = a.view_box
+    ((lo, hi),) = a.view_box
     assert lo < 2 and hi > 4 and "d_real" in a.scalars
     with Recorder(tmp_path / "b", mlp(1, 2), mlp(2, 1), data=[(-1.5, 2.5), (-1, 1.5)], probes=SMALL) as rec:
         rec.step(0)
@@ -118,13 +118,20 @@ def test_data_as_samples_or_view_box(tmp_path):
     assert b.view_box == ((-1.5, 2.5), (-1.0, 1.5)) and "d_real" not in b.scalars and "d_fake" in b.scalars
 
 
-@pytest.mark.parametrize("G, data, match", [
-    (lambda: mlp(2, 3), [(-1, 1), (-1, 1)], "1D or 2D"),
-    (lambda: mlp(2, 2), [(-1, 1)], "view box has 1 dimension"),
-    (lambda: mlp(2, 2), None, "view box"),
-    (lambda: mlp(2, 2), np.zeros((10, 3)), r"data.s samples have shape \(3,\) but the generator outputs 2"),  # 3 numbers each: disagree
-    (lambda: mlp(2, 2), [(1, -1), (0, 1)], "low < high"),
-])
+@pytest.mark.parametrize(
+    "G, data, match",
+    [
+        (lambda: mlp(2, 3), [(-1, 1), (-1, 1)], "1D or 2D"),
+        (lambda: mlp(2, 2), [(-1, 1)], "view box has 1 dimension"),
+        (lambda: mlp(2, 2), None, "view box"),
+        (
+            lambda: mlp(2, 2),
+            np.zeros((10, 3)),
+            r"data.s samples have shape \(3,\) but the generator outputs 2",
+        ),  # 3 numbers each: disagree
+        (lambda: mlp(2, 2), [(1, -1), (0, 1)], "low < high"),
+    ],
+)
 def test_unsupported_set_ups_get_clear_errors(tmp_path, G, data, match):
     with pytest.raises(GananimError, match=match):
         Recorder(tmp_path / "r", G(), data=data, probes=SMALL)
@@ -135,7 +142,9 @@ def train(recorder_path=None, steps=30, loss="nonsaturating", sigmoid_d=False, c
     """A tiny GAN loop with dropout and batch norm; optionally recorded. Returns the final weights and the next RNG draw."""
     torch.manual_seed(0)
     G = nn.Sequential(nn.Linear(2, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.2), nn.Linear(16, 2))
-    D = nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.2), nn.Dropout(0.2), nn.Linear(16, 1), *([nn.Sigmoid()] if sigmoid_d else []))
+    D = nn.Sequential(
+        nn.Linear(2, 16), nn.LeakyReLU(0.2), nn.Dropout(0.2), nn.Linear(16, 1), *([nn.Sigmoid()] if sigmoid_d else [])
+    )
     D.eval()  # a user's odd choice of modes must survive recording too
     target = make_target(RING)
     opt_g, opt_d = torch.optim.Adam(G.parameters(), 1e-3), torch.optim.Adam(D.parameters(), 1e-3)
@@ -146,9 +155,13 @@ def train(recorder_path=None, steps=30, loss="nonsaturating", sigmoid_d=False, c
         real = torch.as_tensor(target.sample(32, np.random.default_rng(step)), dtype=torch.float32)
         fake = G(torch.randn(32, 2))
         d_loss = bce(D(real), torch.ones(32, 1)) + bce(D(fake.detach()), torch.zeros(32, 1))
-        opt_d.zero_grad(); d_loss.backward(); opt_d.step()  # noqa: E702
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()  # noqa: E702
         g_loss = bce(D(fake), torch.ones(32, 1))
-        opt_g.zero_grad(); g_loss.backward(); opt_g.step()  # noqa: E702
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()  # noqa: E702
         if rec:
             rec.step(step, d_loss=d_loss, g_loss=g_loss)
     if rec:
@@ -157,11 +170,14 @@ def train(recorder_path=None, steps=30, loss="nonsaturating", sigmoid_d=False, c
     return [p.detach().clone() for p in (*G.parameters(), *D.parameters())] + [G[1].running_mean.clone()], torch.rand(3)
 
 
-@pytest.mark.parametrize("loss, sigmoid_d, curvature_every", [
-    ("nonsaturating", False, 0),
-    ("minimax", True, 0),  # D returns probabilities
-    ("least_squares", False, 6),  # and the curvature probes (exact Hessian: 179 parameters)
-])
+@pytest.mark.parametrize(
+    "loss, sigmoid_d, curvature_every",
+    [
+        ("nonsaturating", False, 0),
+        ("minimax", True, 0),  # D returns probabilities
+        ("least_squares", False, 6),  # and the curvature probes (exact Hessian: 179 parameters)
+    ],
+)
 def test_recording_does_not_change_training(tmp_path, loss, sigmoid_d, curvature_every):
     plain_weights, plain_rng = train(loss=loss, sigmoid_d=sigmoid_d)
     rec_weights, rec_rng = train(tmp_path / "r", loss=loss, sigmoid_d=sigmoid_d, curvature_every=curvature_every)
@@ -229,7 +245,9 @@ def test_density_is_the_histogram_of_the_stored_samples(tmp_path):
     """By default the density costs no generator call of its own, and anyone can recompute it from the samples."""
     assert ProbeOptions().density_samples == ProbeOptions().n_samples
     G = mlp(2, 2)
-    with Recorder(tmp_path / "r", G, data=make_target(RING), every=1, probes=dataclasses.replace(SMALL, density_samples=16)) as rec:
+    with Recorder(
+        tmp_path / "r", G, data=make_target(RING), every=1, probes=dataclasses.replace(SMALL, density_samples=16)
+    ) as rec:
         rec.step(0)
     r = gananim.load(tmp_path / "r")
     np.testing.assert_allclose(r[0].density, r.grid.histogram(r[0].samples), rtol=1e-6)
@@ -244,7 +262,9 @@ def test_grid_size_by_data_dimension_and_kept_on_resume(tmp_path):
     with Recorder(tmp_path / "1d", mlp(1, 1), data=[(-1, 1)], probes=opts) as rec:
         rec.step(0)
     assert gananim.load(tmp_path / "2d")[0].density.shape == (32, 32) and gananim.load(tmp_path / "1d").grid.size == 64
-    with Recorder(tmp_path / "old", mlp(2, 2), mlp(2, 1), data=make_target(RING), probes=dataclasses.replace(opts, grid_size=64)) as rec:
+    with Recorder(
+        tmp_path / "old", mlp(2, 2), mlp(2, 1), data=make_target(RING), probes=dataclasses.replace(opts, grid_size=64)
+    ) as rec:
         rec.step(0)
     with Recorder(tmp_path / "old", mlp(2, 2), mlp(2, 1), data=make_target(RING), probes=opts, resume=True) as rec:
         rec.step(1)
@@ -370,8 +390,15 @@ def test_curvature_every_k_steps(tmp_path):
 
     G, D = nn.Linear(1, 1), nn.Linear(1, 1)
     target = make_target({"kind": "gaussian", "mean": [5.0], "sigma": 1.0})
-    with Recorder(tmp_path / "r", G, D, data=target, every=1, prior="uniform",
-                  probes=dataclasses.replace(SMALL, curvature_every=2, curvature_k=3)) as rec:
+    with Recorder(
+        tmp_path / "r",
+        G,
+        D,
+        data=target,
+        every=1,
+        prior="uniform",
+        probes=dataclasses.replace(SMALL, curvature_every=2, curvature_k=3),
+    ) as rec:
         for step in range(4):
             rec.step(step)
     r = gananim.load(tmp_path / "r")
@@ -383,6 +410,7 @@ def test_curvature_every_k_steps(tmp_path):
 
 
 # --- issue 8: misuses of the Recorder API end in one clear GananimError ---------------------------------------
+
 
 class Doubler(nn.Module):
     """A generator without parameters: G(z) = 2z."""
@@ -413,20 +441,43 @@ def test_generator_without_parameters_is_recorded(tmp_path):
         Recorder(tmp_path / "s", Doubler(), data=make_target(RING), probes=SMALL)
 
 
-@pytest.mark.parametrize("make, kwargs, match", [
-    (lambda: (mlp(2, 2), None), {"latent_dim": -1}, r"latent_dim must be a positive integer .* got -1"),
-    (lambda: (mlp(2, 2), None), {"latent_dim": 0}, r"latent_dim must be a positive integer .* got 0"),
-    (lambda: (mlp(2, 2), TwoScores()), {}, r"returned shape \(2, 2\) .* one score per sample, \(2,\) or \(2, 1\)"),
-    (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, density_samples=0)}, "density_samples must be an integer from 1 to"),
-    (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, grid_size=2)}, "grid_size must be an integer from 4 to"),
-    (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, arrow_samples=0)}, "arrow_samples must be an integer from 1 to"),
-    (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, grad_samples=1.5)}, "grad_samples must be an integer from 1 to"),
-    (lambda: (mlp(2, 2), None), {"probes": dataclasses.replace(SMALL, flush_secs=float("nan"))}, "flush_secs must be a finite"),
-    (lambda: (mlp(2, 2), None), {"every": 0}, "every must be an integer >= 1"),
-    (lambda: (mlp(2, 2), None), {"loss": "wasserstein"}, "loss must be one of"),
-    (lambda: (mlp(2, 2), None), {"probes": {"n_samples": 16}}, "probes must be a gananim.ProbeOptions"),
-    (lambda: (lambda z: z, None), {}, "generator must be a torch.nn.Module, got function"),
-])
+@pytest.mark.parametrize(
+    "make, kwargs, match",
+    [
+        (lambda: (mlp(2, 2), None), {"latent_dim": -1}, r"latent_dim must be a positive integer .* got -1"),
+        (lambda: (mlp(2, 2), None), {"latent_dim": 0}, r"latent_dim must be a positive integer .* got 0"),
+        (lambda: (mlp(2, 2), TwoScores()), {}, r"returned shape \(2, 2\) .* one score per sample, \(2,\) or \(2, 1\)"),
+        (
+            lambda: (mlp(2, 2), None),
+            {"probes": dataclasses.replace(SMALL, density_samples=0)},
+            "density_samples must be an integer from 1 to",
+        ),
+        (
+            lambda: (mlp(2, 2), None),
+            {"probes": dataclasses.replace(SMALL, grid_size=2)},
+            "grid_size must be an integer from 4 to",
+        ),
+        (
+            lambda: (mlp(2, 2), None),
+            {"probes": dataclasses.replace(SMALL, arrow_samples=0)},
+            "arrow_samples must be an integer from 1 to",
+        ),
+        (
+            lambda: (mlp(2, 2), None),
+            {"probes": dataclasses.replace(SMALL, grad_samples=1.5)},
+            "grad_samples must be an integer from 1 to",
+        ),
+        (
+            lambda: (mlp(2, 2), None),
+            {"probes": dataclasses.replace(SMALL, flush_secs=float("nan"))},
+            "flush_secs must be a finite",
+        ),
+        (lambda: (mlp(2, 2), None), {"every": 0}, "every must be an integer >= 1"),
+        (lambda: (mlp(2, 2), None), {"loss": "wasserstein"}, "loss must be one of"),
+        (lambda: (mlp(2, 2), None), {"probes": {"n_samples": 16}}, "probes must be a gananim.ProbeOptions"),
+        (lambda: (lambda z: z, None), {}, "generator must be a torch.nn.Module, got function"),
+    ],
+)
 def test_bad_recorder_arguments(tmp_path, make, kwargs, match):
     G, D = make()
     kwargs = {"probes": SMALL} | kwargs
@@ -439,7 +490,13 @@ def test_three_dimensional_view_box_says_what_is_supported(tmp_path):
     """Three (low, high) pairs were taken as three samples ("the points do not spread in every dimension")."""
     for box in ([(-1, 1), (-1, 1), (-1, 1)], None):
         with pytest.raises(GananimError, match=r"^gananim records 1D or 2D data \(got a 3-dimensional view box\)$"):
-            Recorder(tmp_path / "r", mlp(2, 2), data=box or make_target(RING), view_box=None if box else [(-1, 1)] * 3, probes=SMALL)
+            Recorder(
+                tmp_path / "r",
+                mlp(2, 2),
+                data=box or make_target(RING),
+                view_box=None if box else [(-1, 1)] * 3,
+                probes=SMALL,
+            )
     assert not (tmp_path / "r").exists()
 
 
@@ -454,11 +511,14 @@ def test_step_after_close_is_refused(tmp_path):
     assert gananim.load(tmp_path / "r").steps.tolist() == [0]
 
 
-@pytest.mark.parametrize("steps, match", [
-    ([0, 5, 3], r"^step 3 came after step 5: steps must increase"),  # a snapshot-free step going back
-    ([0, 1, 1], r"^step 1 came after step 1: steps must increase"),
-    ([10, 0], r"^step 0 came after step 10: steps must increase"),  # a snapshot step going back
-])
+@pytest.mark.parametrize(
+    "steps, match",
+    [
+        ([0, 5, 3], r"^step 3 came after step 5: steps must increase"),  # a snapshot-free step going back
+        ([0, 1, 1], r"^step 1 came after step 1: steps must increase"),
+        ([10, 0], r"^step 0 came after step 10: steps must increase"),  # a snapshot step going back
+    ],
+)
 def test_steps_going_backwards_are_refused(tmp_path, steps, match):
     with Recorder(tmp_path / "r", mlp(2, 2), data=[(-1, 1), (-1, 1)], every=2, probes=SMALL) as rec:
         for step in steps[:-1]:
@@ -477,7 +537,9 @@ def test_models_are_probed_in_their_own_precision(tmp_path, dtype):
         rec.step(1)
     r = gananim.load(tmp_path / "r")
     assert r[0].samples.dtype == np.float32 and r.latents.dtype == np.float32
-    np.testing.assert_allclose(r[1].samples, r.latents * [0.5, 2.0] + [1.0, -1.0], atol=1e-2 if dtype == torch.float16 else 1e-6)
+    np.testing.assert_allclose(
+        r[1].samples, r.latents * [0.5, 2.0] + [1.0, -1.0], atol=1e-2 if dtype == torch.float16 else 1e-6
+    )
     for name in ("d_real", "d_fake", "value", "g_grad_norm", "d_grad_norm"):
         assert np.isfinite(r.scalars[name]).all(), name
     assert ((r[0].d_grid > 0) & (r[0].d_grid < 1)).all() and np.isfinite(r[0].g_grad).all()
@@ -491,11 +553,15 @@ def test_unknown_arguments_are_pythons_type_error(tmp_path, name):
 
 
 def test_every_argument_wins_over_the_options(tmp_path):
-    with Recorder(tmp_path / "r", mlp(2, 2), data=[(-1, 1), (-1, 1)], every=2, probes=dataclasses.replace(SMALL, every=3)) as rec:
+    with Recorder(
+        tmp_path / "r", mlp(2, 2), data=[(-1, 1), (-1, 1)], every=2, probes=dataclasses.replace(SMALL, every=3)
+    ) as rec:
         for step in range(5):
             rec.step(step)
     assert gananim.load(tmp_path / "r").steps.tolist() == [0, 2, 4]
-    with Recorder(tmp_path / "s", mlp(2, 2), data=[(-1, 1), (-1, 1)], probes=dataclasses.replace(SMALL, every=3)) as rec:
+    with Recorder(
+        tmp_path / "s", mlp(2, 2), data=[(-1, 1), (-1, 1)], probes=dataclasses.replace(SMALL, every=3)
+    ) as rec:
         for step in range(5):
             rec.step(step)
     assert gananim.load(tmp_path / "s").steps.tolist() == [0, 3, 4]

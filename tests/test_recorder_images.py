@@ -18,7 +18,9 @@ from gananim.kinds.images.pixels import to_float, to_uint8
 from gananim.kinds.points.targets import make_target
 
 CORNERS = [(1, 1), (1, 5), (5, 1), (5, 5)]  # (row, col) of each class's blob
-SMALL = ProbeOptions(image_samples=24, image_real=20, image_grad_samples=8, n_images=12, interp_paths=2, interp_points=5, d_bins=10)
+SMALL = ProbeOptions(
+    image_samples=24, image_real=20, image_grad_samples=8, n_images=12, interp_paths=2, interp_points=5, d_bins=10
+)
 LATENT = 6
 
 
@@ -29,7 +31,7 @@ def blobs(n: int, seed: int = 0, channels: int = 1) -> tuple[np.ndarray, np.ndar
     x = np.full((n, channels, 8, 8), -1.0, np.float32)
     for i, k in enumerate(labels):
         r, c = CORNERS[k]
-        x[i, :, r:r + 2, c:c + 2] = 1.0
+        x[i, :, r : r + 2, c : c + 2] = 1.0
     return np.clip(x + 0.05 * rng.standard_normal(x.shape), -1, 1).astype(np.float32), labels
 
 
@@ -41,7 +43,7 @@ class BlobClassifier(nn.Module):
         masks = torch.zeros(4, 64)
         for k, (r, c) in enumerate(CORNERS):
             m = torch.zeros(8, 8)
-            m[r:r + 2, c:c + 2] = 1
+            m[r : r + 2, c : c + 2] = 1
             masks[k] = m.ravel()
         self.register_buffer("masks", masks)
 
@@ -50,7 +52,9 @@ class BlobClassifier(nn.Module):
 
 
 def mlp_g(latent=LATENT, shape=(1, 8, 8)):
-    return nn.Sequential(nn.Linear(latent, 32), nn.ReLU(), nn.Linear(32, math.prod(shape)), nn.Tanh(), nn.Unflatten(1, shape))
+    return nn.Sequential(
+        nn.Linear(latent, 32), nn.ReLU(), nn.Linear(32, math.prod(shape)), nn.Tanh(), nn.Unflatten(1, shape)
+    )
 
 
 def mlp_d(shape=(1, 8, 8)):
@@ -70,24 +74,64 @@ def test_every_stored_array_has_its_shape_and_dtype(tmp_path):
     r = record(tmp_path / "r", mlp_g(), mlp_d(), x, classifier=BlobClassifier(), labels=labels)
     m = r.manifest
     assert (r.kind, r.sample_shape, r.is_image, r.value_range) == ("images", (1, 8, 8), True, (-1.0, 1.0))
-    assert (m["version"], m["latent_shape"], m["latent_dim"], m["n_samples"], m["n_real"], m["n_images"], m["interp_shape"], m["d_bins"]) \
-        == (2, [LATENT], LATENT, 24, 20, 12, [2, 5], 10)
-    assert m["classifier"] == {"name": "BlobClassifier", "source": "user", "classes": 4, "accuracy": None, "features": 4}
+    assert (
+        m["version"],
+        m["latent_shape"],
+        m["latent_dim"],
+        m["n_samples"],
+        m["n_real"],
+        m["n_images"],
+        m["interp_shape"],
+        m["d_bins"],
+    ) == (2, [LATENT], LATENT, 24, 20, 12, [2, 5], 10)
+    assert m["classifier"] == {
+        "name": "BlobClassifier",
+        "source": "user",
+        "classes": 4,
+        "accuracy": None,
+        "features": 4,
+    }
     assert r.grid.size == 32 and len(r.grid.bounds) == 2
-    fixed = {"latents": ((24, LATENT), np.float32), "grid_latents": ((12, LATENT), np.float32),
-             "interp_latents": ((2, 5, LATENT), np.float32), "data_samples": ((20, 1, 8, 8), np.uint8),
-             "pca_mean": ((64,), np.float64), "pca_components": ((2, 64), np.float64), "real_proj": ((20, 2), np.float32),
-             "d_edges": ((11,), np.float64), "data_class_freq": ((4,), np.float64), "real_features": ((20, 4), np.float32)}
+    fixed = {
+        "latents": ((24, LATENT), np.float32),
+        "grid_latents": ((12, LATENT), np.float32),
+        "interp_latents": ((2, 5, LATENT), np.float32),
+        "data_samples": ((20, 1, 8, 8), np.uint8),
+        "pca_mean": ((64,), np.float64),
+        "pca_components": ((2, 64), np.float64),
+        "real_proj": ((20, 2), np.float32),
+        "d_edges": ((11,), np.float64),
+        "data_class_freq": ((4,), np.float64),
+        "real_features": ((20, 4), np.float32),
+    }
     assert {k: (v.shape, v.dtype) for k, v in r.fixed.items()} == fixed
     assert r.steps.tolist() == [0, 3, 5]
     snap = r[1]
-    arrays = {"samples": ((24, 1, 8, 8), np.uint8), "images": ((12, 1, 8, 8), np.uint8), "interp": ((2, 5, 1, 8, 8), np.uint8),
-              "proj": ((24, 2), np.float32), "density": ((32, 32), np.float32), "d_fake_each": ((24,), np.float32),
-              "d_real_each": ((20,), np.float32), "d_hist_fake": ((10,), np.float32), "d_hist_real": ((10,), np.float32),
-              "class_logits": ((24, 4), np.float32), "nonfinite": ((24,), np.uint8)}
+    arrays = {
+        "samples": ((24, 1, 8, 8), np.uint8),
+        "images": ((12, 1, 8, 8), np.uint8),
+        "interp": ((2, 5, 1, 8, 8), np.uint8),
+        "proj": ((24, 2), np.float32),
+        "density": ((32, 32), np.float32),
+        "d_fake_each": ((24,), np.float32),
+        "d_real_each": ((20,), np.float32),
+        "d_hist_fake": ((10,), np.float32),
+        "d_hist_real": ((10,), np.float32),
+        "class_logits": ((24, 4), np.float32),
+        "nonfinite": ((24,), np.uint8),
+    }
     assert {k: (getattr(snap, k).shape, getattr(snap, k).dtype) for k in arrays} == arrays
     assert snap.mapping is None and snap.d_grid is None and snap.g_grad is None
-    assert set(snap.scalars) == {"d_loss", "g_loss", "d_real", "d_fake", "value", "g_grad_norm", "d_grad_norm", "nonfinite_share"}
+    assert set(snap.scalars) == {
+        "d_loss",
+        "g_loss",
+        "d_real",
+        "d_fake",
+        "value",
+        "g_grad_norm",
+        "d_grad_norm",
+        "nonfinite_share",
+    }
     assert all(np.isfinite(v) for v in snap.scalars.values())
     np.testing.assert_allclose(r.fixed["data_class_freq"], np.bincount(labels, minlength=4) / len(labels))
 
@@ -117,10 +161,14 @@ def test_the_recording_read_back_with_numpy_alone_is_what_the_models_give(tmp_pa
     np.testing.assert_array_equal(fixed["grid_latents"], fixed["latents"][:12])
     assert np.abs(chunk["interp"][0].astype(int) - to_uint8(paths, vr)).max() <= 1
     z = fixed["interp_latents"]  # straight lines: equal steps between the ends
-    np.testing.assert_allclose(np.diff(z, axis=1), np.broadcast_to(np.diff(z, axis=1)[:, :1], np.diff(z, axis=1).shape), atol=1e-5)
+    np.testing.assert_allclose(
+        np.diff(z, axis=1), np.broadcast_to(np.diff(z, axis=1)[:, :1], np.diff(z, axis=1).shape), atol=1e-5
+    )
     proj = (fake.reshape(24, -1) - fixed["pca_mean"]) @ fixed["pca_components"].T
     np.testing.assert_allclose(chunk["proj"][0], proj, atol=1e-4)
-    np.testing.assert_allclose(fixed["real_proj"], (real.reshape(20, -1) - fixed["pca_mean"]) @ fixed["pca_components"].T, atol=1e-4)
+    np.testing.assert_allclose(
+        fixed["real_proj"], (real.reshape(20, -1) - fixed["pca_mean"]) @ fixed["pca_components"].T, atol=1e-4
+    )
     grid = gananim.recording.grid.Grid.from_dict(manifest["grid"])
     np.testing.assert_allclose(chunk["density"][0], grid.histogram(chunk["proj"][0]), rtol=1e-6)
     np.testing.assert_allclose(chunk["d_fake"][0], d_fake, rtol=1e-5)
@@ -153,8 +201,15 @@ def test_pca_plane_against_a_numpy_svd_reference(tmp_path):
 def train(path=None, steps=12):
     """A small image-GAN loop with dropout and batch norm, optionally recorded; final weights and the next RNG draw."""
     torch.manual_seed(0)
-    G = nn.Sequential(nn.Linear(LATENT, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Dropout(0.2), nn.Linear(32, 64), nn.Tanh(),
-                      nn.Unflatten(1, (1, 8, 8)))
+    G = nn.Sequential(
+        nn.Linear(LATENT, 32),
+        nn.BatchNorm1d(32),
+        nn.ReLU(),
+        nn.Dropout(0.2),
+        nn.Linear(32, 64),
+        nn.Tanh(),
+        nn.Unflatten(1, (1, 8, 8)),
+    )
     D = nn.Sequential(nn.Flatten(), nn.Linear(64, 32), nn.LeakyReLU(0.2), nn.Dropout(0.2), nn.Linear(32, 1))
     x = torch.as_tensor(blobs(64)[0])
     opt_g, opt_d = torch.optim.Adam(G.parameters(), 1e-3), torch.optim.Adam(D.parameters(), 1e-3)
@@ -162,10 +217,14 @@ def train(path=None, steps=12):
     rec = Recorder(path, G, D, data=x, every=4, probes=SMALL, classifier=BlobClassifier()) if path else None
     for step in range(steps):
         fake = G(torch.randn(16, LATENT))
-        d_loss = bce(D(x[step % 4 * 16:][:16]), torch.ones(16, 1)) + bce(D(fake.detach()), torch.zeros(16, 1))
-        opt_d.zero_grad(); d_loss.backward(); opt_d.step()  # noqa: E702
+        d_loss = bce(D(x[step % 4 * 16 :][:16]), torch.ones(16, 1)) + bce(D(fake.detach()), torch.zeros(16, 1))
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()  # noqa: E702
         g_loss = bce(D(fake), torch.ones(16, 1))
-        opt_g.zero_grad(); g_loss.backward(); opt_g.step()  # noqa: E702
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()  # noqa: E702
         if rec:
             rec.step(step, d_loss=d_loss, g_loss=g_loss)
     if rec:
@@ -188,17 +247,30 @@ class ConvG(nn.Module):
 
     def __init__(self, z=10, channels=3):
         super().__init__()
-        self.net = nn.Sequential(nn.ConvTranspose2d(z, 8, 4, 1, 0), nn.ReLU(), nn.ConvTranspose2d(8, channels, 4, 2, 1), nn.Tanh())
+        self.net = nn.Sequential(
+            nn.ConvTranspose2d(z, 8, 4, 1, 0), nn.ReLU(), nn.ConvTranspose2d(8, channels, 4, 2, 1), nn.Tanh()
+        )
 
     def forward(self, z):
         return self.net(z)
 
 
-@pytest.mark.parametrize("G, data, latent_shape", [
-    (lambda: mlp_g(), blobs(40)[0], [LATENT]),  # first Linear
-    (lambda: ConvG(), torch.as_tensor(blobs(40, channels=3)[0]), [10, 1, 1]),  # ConvTranspose2d, a tensor of RGB data
-    (lambda: nn.Sequential(nn.Unflatten(1, (5, 1, 1)), nn.ConvTranspose2d(5, 1, 8), nn.Tanh()), blobs(40)[0][:, 0], [5]),  # (n, H, W) data
-])
+@pytest.mark.parametrize(
+    "G, data, latent_shape",
+    [
+        (lambda: mlp_g(), blobs(40)[0], [LATENT]),  # first Linear
+        (
+            lambda: ConvG(),
+            torch.as_tensor(blobs(40, channels=3)[0]),
+            [10, 1, 1],
+        ),  # ConvTranspose2d, a tensor of RGB data
+        (
+            lambda: nn.Sequential(nn.Unflatten(1, (5, 1, 1)), nn.ConvTranspose2d(5, 1, 8), nn.Tanh()),
+            blobs(40)[0][:, 0],
+            [5],
+        ),  # (n, H, W) data
+    ],
+)
 def test_latent_shapes_are_inferred(tmp_path, G, data, latent_shape):
     r = record(tmp_path / "r", G(), None, data, steps=1)
     assert r.manifest["latent_shape"] == latent_shape and r.fixed["latents"].shape == (24, *latent_shape)
@@ -220,9 +292,16 @@ def test_latent_shape_given_and_flat_vectors(tmp_path):
     r = record(tmp_path / "b", Reshaping(), nn.Linear(5, 1), data, steps=1, latent_shape=(4, 2))
     assert r.kind == "images" and not r.is_image and r.sample_shape == (5,) and r.manifest["latent_shape"] == [4, 2]
     snap = r[0]
-    assert snap.samples.dtype == np.float32 and snap.samples.shape == (24, 5) and snap.images is None and snap.interp is None
+    assert (
+        snap.samples.dtype == np.float32
+        and snap.samples.shape == (24, 5)
+        and snap.images is None
+        and snap.interp is None
+    )
     assert r.fixed["data_samples"].dtype == np.float32 and "grid_latents" not in r.fixed
-    assert r.value_range == pytest.approx((data.min(), data.max()))  # neither [-1, 1] nor [0, 1]: the data's own range (float32)
+    assert r.value_range == pytest.approx(
+        (data.min(), data.max())
+    )  # neither [-1, 1] nor [0, 1]: the data's own range (float32)
 
 
 def test_non_finite_outputs_are_stored_as_marked_gaps(tmp_path):
@@ -251,6 +330,7 @@ def test_non_finite_outputs_are_stored_as_marked_gaps(tmp_path):
 def moving_recording(path, flush_secs: float, crash: bool = False):
     """Six snapshots of a generator whose weights change between them (NaN and inf in some samples), as a loop
     with a fixed seed gives them; `crash` leaves the with block by an exception after the fourth."""
+
     class Gaps(nn.Module):  # NaN for latents whose first entry is below `cut`, inf above 1.5
         def __init__(self):
             super().__init__()
@@ -286,7 +366,9 @@ def test_snapshots_finished_together_equal_snapshots_finished_one_by_one(tmp_pat
     alone, together = moving_recording(tmp_path / "alone", 0.0), moving_recording(tmp_path / "together", 1e9)
     assert alone.steps.tolist() == together.steps.tolist() == [0, 2, 4, 6, 8, 10, 11]
     a, b = (dict(np.load(r.path / "chunks" / "000000.npz")) for r in (alone, together))
-    assert a.keys() == b.keys() and {"samples", "images", "interp", "density", "d_hist_fake", "class_logits"} <= a.keys()
+    assert (
+        a.keys() == b.keys() and {"samples", "images", "interp", "density", "d_hist_fake", "class_logits"} <= a.keys()
+    )
     for key in a:
         np.testing.assert_array_equal(a[key], b[key], err_msg=key)
     assert a["nonfinite"].any() and not a["nonfinite"].all()  # the batches held gaps
@@ -307,6 +389,7 @@ def test_probed_snapshots_reach_the_disk_on_flush_and_when_training_crashes(tmp_
 
 def test_a_numpy_classifier_is_stored_with_the_recording(tmp_path):
     """The built-in kind: numpy weights in fixed.npz, real features and class frequencies from its argmax."""
+
     class Corners:  # the interface gananim.kinds.images.classifier's digits classifier has
         name, accuracy = "corners", 1.0
         w0 = BlobClassifier().masks.numpy().T.copy()
@@ -344,31 +427,87 @@ def test_resumed_image_recording_keeps_its_fixed_arrays(tmp_path):
     np.testing.assert_array_equal(r.fixed["latents"], latents)
     np.testing.assert_array_equal(r.fixed["data_samples"], real)
     with pytest.raises(GananimError, match="cannot resume.*records images.*points"):
-        Recorder(tmp_path / "r", nn.Linear(2, 2), data=make_target({"kind": "ring", "n": 8, "radius": 1.0, "sigma": 0.05}),
-                 probes=SMALL, resume=True)
+        Recorder(
+            tmp_path / "r",
+            nn.Linear(2, 2),
+            data=make_target({"kind": "ring", "n": 8, "radius": 1.0, "sigma": 0.05}),
+            probes=SMALL,
+            resume=True,
+        )
 
 
 def wrong_classifier(x):
     return torch.zeros(len(x), 4, 2)
 
 
-@pytest.mark.parametrize("G, D, data, kwargs, match", [
-    (lambda: mlp_g(shape=(2, 8, 8)), None, lambda: blobs(20)[0], {}, r"2 channels .*1 \(grey\) or 3 \(RGB\)"),
-    (lambda: mlp_g(), None, lambda: blobs(20, channels=3)[0], {}, r"data's samples have shape \(3, 8, 8\) but the generator outputs \(1, 8, 8\)"),
-    (lambda: mlp_g(), None, lambda: np.zeros((20, 4, 8, 8)), {}, "4 channels"),
-    (lambda: mlp_g(), None, lambda: np.zeros((20, 65)), {}, r"data's samples have shape \(65,\)"),
-    (lambda: mlp_g(), None, lambda: np.where(np.eye(64)[:20] > 0, np.nan, 0).reshape(20, 1, 8, 8), {}, "NaN or inf"),
-    (lambda: mlp_g(), None, lambda: None, {}, "pass data= an array or tensor of real samples"),
-    (lambda: mlp_g(), None, lambda: [(-1, 1), (-1, 1)], {}, "targets and view boxes are for 1D or 2D data"),
-    (lambda: mlp_g(), None, lambda: blobs(20)[0], {"classifier": wrong_classifier}, r"classifier returned \(20, 4, 2\) for 20 samples"),
-    (lambda: mlp_g(), None, lambda: blobs(20)[0], {"classifier": lambda x: x.reshape(len(x), -1)[:3]}, r"returned \(3, 64\) for 20"),
-    (lambda: mlp_g(), None, lambda: blobs(20)[0], {"labels": np.zeros(20, int)}, "pass classifier= too"),
-    (lambda: mlp_g(), None, lambda: blobs(20)[0], {"classifier": BlobClassifier(), "labels": np.full(20, 7)}, r"labels must be .* 0\.\.3"),
-    (lambda: mlp_g(), lambda: mlp_d((1, 4, 4)), lambda: blobs(20)[0], {}, "the discriminator rejected samples of shape"),
-    (lambda: ConvG(), None, lambda: blobs(20, channels=3)[0], {"latent_dim": 7}, r"generator rejected latents of dimension 7.*check latent_dim"),
-    (lambda: mlp_g(), None, lambda: blobs(20)[0], {"latent_dim": 7, "latent_shape": (6,)}, "disagree"),
-    (lambda: mlp_g(), mlp_d, lambda: blobs(20)[0], {"probes": ProbeOptions(curvature_every=5)}, "curvature probes are for 1D and 2D"),
-])
+@pytest.mark.parametrize(
+    "G, D, data, kwargs, match",
+    [
+        (lambda: mlp_g(shape=(2, 8, 8)), None, lambda: blobs(20)[0], {}, r"2 channels .*1 \(grey\) or 3 \(RGB\)"),
+        (
+            lambda: mlp_g(),
+            None,
+            lambda: blobs(20, channels=3)[0],
+            {},
+            r"data's samples have shape \(3, 8, 8\) but the generator outputs \(1, 8, 8\)",
+        ),
+        (lambda: mlp_g(), None, lambda: np.zeros((20, 4, 8, 8)), {}, "4 channels"),
+        (lambda: mlp_g(), None, lambda: np.zeros((20, 65)), {}, r"data's samples have shape \(65,\)"),
+        (
+            lambda: mlp_g(),
+            None,
+            lambda: np.where(np.eye(64)[:20] > 0, np.nan, 0).reshape(20, 1, 8, 8),
+            {},
+            "NaN or inf",
+        ),
+        (lambda: mlp_g(), None, lambda: None, {}, "pass data= an array or tensor of real samples"),
+        (lambda: mlp_g(), None, lambda: [(-1, 1), (-1, 1)], {}, "targets and view boxes are for 1D or 2D data"),
+        (
+            lambda: mlp_g(),
+            None,
+            lambda: blobs(20)[0],
+            {"classifier": wrong_classifier},
+            r"classifier returned \(20, 4, 2\) for 20 samples",
+        ),
+        (
+            lambda: mlp_g(),
+            None,
+            lambda: blobs(20)[0],
+            {"classifier": lambda x: x.reshape(len(x), -1)[:3]},
+            r"returned \(3, 64\) for 20",
+        ),
+        (lambda: mlp_g(), None, lambda: blobs(20)[0], {"labels": np.zeros(20, int)}, "pass classifier= too"),
+        (
+            lambda: mlp_g(),
+            None,
+            lambda: blobs(20)[0],
+            {"classifier": BlobClassifier(), "labels": np.full(20, 7)},
+            r"labels must be .* 0\.\.3",
+        ),
+        (
+            lambda: mlp_g(),
+            lambda: mlp_d((1, 4, 4)),
+            lambda: blobs(20)[0],
+            {},
+            "the discriminator rejected samples of shape",
+        ),
+        (
+            lambda: ConvG(),
+            None,
+            lambda: blobs(20, channels=3)[0],
+            {"latent_dim": 7},
+            r"generator rejected latents of dimension 7.*check latent_dim",
+        ),
+        (lambda: mlp_g(), None, lambda: blobs(20)[0], {"latent_dim": 7, "latent_shape": (6,)}, "disagree"),
+        (
+            lambda: mlp_g(),
+            mlp_d,
+            lambda: blobs(20)[0],
+            {"probes": ProbeOptions(curvature_every=5)},
+            "curvature probes are for 1D and 2D",
+        ),
+    ],
+)
 def test_bad_image_input_is_one_clear_line(tmp_path, G, D, data, kwargs, match):
     with pytest.raises(GananimError, match=match) as e:
         Recorder(tmp_path / "r", G(), D() if D else None, data=data(), **({"probes": SMALL} | kwargs))
@@ -390,10 +529,17 @@ def test_v2_images_fixture_keeps_loading(tmp_path):
 
     from gananim.analysis import analyse
 
-    shutil.copytree(Path(__file__).parent / "fixtures" / "v2-images", tmp_path / "v2")  # analysis caches: not beside the fixture
+    shutil.copytree(
+        Path(__file__).parent / "fixtures" / "v2-images", tmp_path / "v2"
+    )  # analysis caches: not beside the fixture
     r = gananim.load(tmp_path / "v2")
-    assert (r.kind, r.sample_shape, r.is_image, r.value_range, r.steps.tolist()) == ("images", (1, 8, 8), True, (-1.0, 1.0),
-                                                                                      [0, 20, 40, 60, 80, 100])
+    assert (r.kind, r.sample_shape, r.is_image, r.value_range, r.steps.tolist()) == (
+        "images",
+        (1, 8, 8),
+        True,
+        (-1.0, 1.0),
+        [0, 20, 40, 60, 80, 100],
+    )
     assert r.manifest["version"] == 2 and r.manifest["classifier"]["source"] == "user"
     for snap in r:
         assert snap.samples.shape == (48, 1, 8, 8) and snap.samples.dtype == np.uint8

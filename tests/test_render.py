@@ -29,8 +29,14 @@ BOX = [(-4.0, 4.0), (-4.0, 4.0)]
 
 @pytest.fixture(scope="module")
 def rec(tmp_path_factory):
-    return record_known(tmp_path_factory.mktemp("r") / "blob", lambda z, t: 0.3 * z + torch.tensor([3.0 * t, 0.0]),
-                        lambda x, t: -3.0 * x[:, 0], 2, BOX, steps=9)
+    return record_known(
+        tmp_path_factory.mktemp("r") / "blob",
+        lambda z, t: 0.3 * z + torch.tensor([3.0 * t, 0.0]),
+        lambda x, t: -3.0 * x[:, 0],
+        2,
+        BOX,
+        steps=9,
+    )
 
 
 def test_mp4_is_web_ready(rec, tmp_path):
@@ -50,7 +56,9 @@ def test_step_range_speed_and_duration_set_the_frame_count(rec, tmp_path):
     assert info["nb_frames"] == 24 and info["duration"] == pytest.approx(2.0, abs=0.1)
 
 
-@pytest.mark.parametrize("snapshots, seconds", [(2, 8.0), (240, 8.0), (300, 10.0), (450, 15.0), (600, 20.0), (5000, 20.0)])
+@pytest.mark.parametrize(
+    "snapshots, seconds", [(2, 8.0), (240, 8.0), (300, 10.0), (450, 15.0), (600, 20.0), (5000, 20.0)]
+)
 def test_default_duration_adapts_to_the_recording(snapshots, seconds):
     """One snapshot per frame at 30 a second, within 8-20 s; --fps keeps the length, --speed divides it."""
     assert default_seconds(snapshots) == seconds
@@ -95,11 +103,19 @@ class Sources(html.parser.HTMLParser):
 def test_embed_writes_every_web_format_and_a_snippet(rec, tmp_path):
     written = render_files(rec, "surface", tmp_path / "web", size=(160, 120), embed=True, dashboard=False)
     names = sorted(p.name for p in written)
-    assert names == ["blob-surface-poster.png", "blob-surface.gif", "blob-surface.html", "blob-surface.mp4", "blob-surface.webm"]
+    assert names == [
+        "blob-surface-poster.png",
+        "blob-surface.gif",
+        "blob-surface.html",
+        "blob-surface.mp4",
+        "blob-surface.webm",
+    ]
     parser = Sources()
     parser.feed((tmp_path / "web" / "blob-surface.html").read_text())
     video = parser.tags[0]
-    assert video[0] == "video" and {"autoplay", "loop", "muted", "playsinline", "poster", "width", "height"} <= set(video[1])
+    assert video[0] == "video" and {"autoplay", "loop", "muted", "playsinline", "poster", "width", "height"} <= set(
+        video[1]
+    )
     sources = [a["src"] for t, a in parser.tags if t == "source"]
     assert sources == ["blob-surface.webm", "blob-surface.mp4"]
     assert all((tmp_path / "web" / s).exists() for s in sources + [video[1]["poster"]])
@@ -117,12 +133,15 @@ def test_default_view_follows_the_data(rec, tmp_path):
     assert default_view(one) == "goodfellow-1d"
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(view="nope"), "unknown view"),
-    (dict(view="surface", size="huge"), "unknown size"),
-    (dict(view="surface", out="x.avi"), "use .mp4"),
-    (dict(view="surface", steps="50:60"), "steps 50:60 select no snapshot: .* has steps 0–9"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(view="nope"), "unknown view"),
+        (dict(view="surface", size="huge"), "unknown size"),
+        (dict(view="surface", out="x.avi"), "use .mp4"),
+        (dict(view="surface", steps="50:60"), "steps 50:60 select no snapshot: .* has steps 0–9"),
+    ],
+)
 def test_bad_requests_write_nothing(rec, tmp_path, monkeypatch, kwargs, match):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(GananimError, match=match):
@@ -168,6 +187,7 @@ def test_top_level_render_and_notebook_display(rec, tmp_path):
 @pytest.fixture(scope="module")
 def diverging(tmp_path_factory):
     """Half the samples turn NaN from t = 0.5 on: a divergence event over steps 5–9."""
+
     def g(z, t):
         out = 0.3 * z
         if t >= 0.5:
@@ -195,19 +215,20 @@ def vtt_cues(text: str) -> list[tuple[float, float, str]]:
     """(start s, end s, text) of each cue of a WebVTT file: a header, then blocks split by blank lines."""
     blocks = text.strip().split("\n\n")
     assert blocks[0] == "WEBVTT"
-    secs = lambda t: sum(float(x) * 60 ** i for i, x in enumerate(reversed(t.split(":"))))  # noqa: E731
+    secs = lambda t: sum(float(x) * 60**i for i, x in enumerate(reversed(t.split(":"))))  # noqa: E731
     cues = []
     for block in blocks[1:]:
         lines = block.split("\n")
         timing = next(k for k, ln in enumerate(lines) if "-->" in ln)
         start, end = (secs(t.strip()) for t in lines[timing].split("-->"))
-        cues.append((start, end, "\n".join(lines[timing + 1:])))
+        cues.append((start, end, "\n".join(lines[timing + 1 :])))
     return cues
 
 
 def test_embed_gets_captions_chapters_and_an_event_poster(diverging, tmp_path):
-    written = render_files(diverging, "surface", tmp_path / "web", size=(160, 120), fps=10, embed=True, slowmo=2,
-                           duration=1.5)
+    written = render_files(
+        diverging, "surface", tmp_path / "web", size=(160, 120), fps=10, embed=True, slowmo=2, duration=1.5
+    )
     web = tmp_path / "web"
     chapters, captions = web / "div-surface-chapters.vtt", web / "div-surface-captions.vtt"
     assert chapters in written and captions in written
@@ -219,7 +240,9 @@ def test_embed_gets_captions_chapters_and_an_event_poster(diverging, tmp_path):
     parser.feed((web / "div-surface.html").read_text())
     tracks = [a for t, a in parser.tags if t == "track"]
     assert [(a["kind"], a["src"], "default" in a) for a in tracks] == [
-        ("captions", "div-surface-captions.vtt", True), ("chapters", "div-surface-chapters.vtt", False)]
+        ("captions", "div-surface-captions.vtt", True),
+        ("chapters", "div-surface-chapters.vtt", False),
+    ]
     # the poster: the middle of the event (frames 5-14 show steps 5-9; frame 10 shows step 7), not the last frame
     from PIL import Image
 
@@ -237,6 +260,9 @@ def test_captions_stay_up_long_enough_to_read():
     events = [Event("collapse", 10, 10, "a <b> & c"), Event("sway", 30, 30, "second"), Event("sway", 90, 90, "last")]
     cues = vtt_cues(captions_vtt(events, timeline))
     assert CAPTION_SECONDS > 2  # the first cue is then cut at the second, the last at the clip's end
-    assert cues == [(1.0, 3.0, "step 10: a &lt;b&gt; &amp; c"), (3.0, 3.0 + CAPTION_SECONDS, "step 30: second"),
-                    (9.0, 10.0, "step 90: last")]
+    assert cues == [
+        (1.0, 3.0, "step 10: a &lt;b&gt; &amp; c"),
+        (3.0, 3.0 + CAPTION_SECONDS, "step 30: second"),
+        (9.0, 10.0, "step 90: last"),
+    ]
     assert [c[:2] for c in vtt_cues(chapters_vtt(events, timeline))] == [(1.0, 2.0), (3.0, 4.0), (9.0, 10.0)]

@@ -21,8 +21,12 @@ FIXED = {"latents": np.zeros((5, 2), np.float32), "latent_grid": np.zeros((9, 2)
 
 def snapshot(step: int) -> dict[str, np.ndarray]:
     """Arrays whose values encode the step, so reads can be checked exactly."""
-    return {"samples": np.full((5, 2), step, np.float32), "mapping": np.full((9, 2), -step, np.float32),
-            "d_grid": np.full((8, 8), step / 100, np.float32), "density": np.full((8, 8), step, np.float32)}
+    return {
+        "samples": np.full((5, 2), step, np.float32),
+        "mapping": np.full((9, 2), -step, np.float32),
+        "d_grid": np.full((8, 8), step / 100, np.float32),
+        "density": np.full((8, 8), step, np.float32),
+    }
 
 
 def write(path, steps, **kw) -> RecordingWriter:
@@ -189,8 +193,10 @@ def test_newer_format_is_refused(tmp_path):
 
 def test_reading_needs_numpy_only(tmp_path):
     write(tmp_path / "r", range(3))
-    code = ("import sys, gananim; rec = gananim.load(sys.argv[1]); rec[0]; rec.scalars; "
-            "assert 'torch' not in sys.modules, 'torch was imported'; print(len(rec))")
+    code = (
+        "import sys, gananim; rec = gananim.load(sys.argv[1]); rec[0]; rec.scalars; "
+        "assert 'torch' not in sys.modules, 'torch was imported'; print(len(rec))"
+    )
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "r")], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "3"
@@ -205,26 +211,30 @@ def test_index_at_synchronises_on_step(tmp_path):
 
 # --- damaged recordings: one line naming the file -------------------------------------------------------------------
 
+
 def edit_manifest(r, change):
     m = json.loads((r / "manifest.json").read_text())
     change(m)
     (r / "manifest.json").write_text(json.dumps(m))
 
 
-@pytest.mark.parametrize("change, words", [
-    (lambda m: m.pop("grid"), "no 'grid' field"),
-    (lambda m: m.update(version="2"), "'version' field must be a whole number"),
-    (lambda m: m["grid"].update(size="8"), "'grid' field must be"),
-    (lambda m: m["grid"].update(size=8.5), "'grid' field must be"),
-    (lambda m: m["grid"].update(bounds=[[2, -2], [-1, 1]]), "'grid' field must be"),
-    (lambda m: m["grid"].update(bounds="[-2, 2]"), "'grid' field must be"),
-    (lambda m: m.update(data_dim="2"), "'data_dim' field must be 1 or 2"),
-    (lambda m: m.update(data_dim=1), "grid has 2 dimension(s) but data_dim is 1"),
-    (lambda m: m.update(latent_dim=None), "'latent_dim' field must be"),
-    (lambda m: m.update(n_samples=[5]), "'n_samples' field must be"),
-    (lambda m: m.update(dtype="float8"), "'dtype' field must be"),
-    (lambda m: m.update(config={"name": 3}), "'config' field must be"),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (lambda m: m.pop("grid"), "no 'grid' field"),
+        (lambda m: m.update(version="2"), "'version' field must be a whole number"),
+        (lambda m: m["grid"].update(size="8"), "'grid' field must be"),
+        (lambda m: m["grid"].update(size=8.5), "'grid' field must be"),
+        (lambda m: m["grid"].update(bounds=[[2, -2], [-1, 1]]), "'grid' field must be"),
+        (lambda m: m["grid"].update(bounds="[-2, 2]"), "'grid' field must be"),
+        (lambda m: m.update(data_dim="2"), "'data_dim' field must be 1 or 2"),
+        (lambda m: m.update(data_dim=1), "grid has 2 dimension(s) but data_dim is 1"),
+        (lambda m: m.update(latent_dim=None), "'latent_dim' field must be"),
+        (lambda m: m.update(n_samples=[5]), "'n_samples' field must be"),
+        (lambda m: m.update(dtype="float8"), "'dtype' field must be"),
+        (lambda m: m.update(config={"name": 3}), "'config' field must be"),
+    ],
+)
 def test_a_manifest_with_a_missing_or_mistyped_field(tmp_path, change, words):
     write(tmp_path / "r", range(3))
     edit_manifest(tmp_path / "r", change)
@@ -250,8 +260,16 @@ def test_steps_that_are_not_whole_numbers(tmp_path):
         load(tmp_path / "r")
 
 
-@pytest.mark.parametrize("name, shape", [("density", (3, 8, 9)), ("samples", (3, 5, 1)), ("d_grid", (3, 64)),
-                                         ("mapping", (3, 9)), ("scalar__d_loss", (2,))])
+@pytest.mark.parametrize(
+    "name, shape",
+    [
+        ("density", (3, 8, 9)),
+        ("samples", (3, 5, 1)),
+        ("d_grid", (3, 64)),
+        ("mapping", (3, 9)),
+        ("scalar__d_loss", (2,)),
+    ],
+)
 def test_arrays_shaped_wrong_for_the_manifest(tmp_path, name, shape):
     write(tmp_path / "r", range(3))
     chunk = tmp_path / "r" / "chunks" / "000000.npz"
@@ -263,14 +281,20 @@ def test_arrays_shaped_wrong_for_the_manifest(tmp_path, name, shape):
 
 def test_fixed_arrays_shaped_wrong(tmp_path):
     write(tmp_path / "r", range(3))
-    np.savez(tmp_path / "r" / "fixed.npz", latents=np.zeros((5, 3), np.float32), latent_grid=np.zeros((9, 2), np.float32))
+    np.savez(
+        tmp_path / "r" / "fixed.npz", latents=np.zeros((5, 3), np.float32), latent_grid=np.zeros((9, 2), np.float32)
+    )
     with pytest.raises(GananimError, match="fixed.npz is damaged: its 'latents' array has shape"):
         load(tmp_path / "r")
 
 
 def chunk_with_steps(path, steps):
-    np.savez(path, step=np.array(steps), **{k: np.stack([v] * len(steps)) for k, v in snapshot(0).items()},
-             scalar__order=np.arange(len(steps), dtype=np.float64))
+    np.savez(
+        path,
+        step=np.array(steps),
+        **{k: np.stack([v] * len(steps)) for k, v in snapshot(0).items()},
+        scalar__order=np.arange(len(steps), dtype=np.float64),
+    )
 
 
 def test_repeated_and_backward_steps_are_dropped_keeping_the_first(tmp_path):

@@ -20,6 +20,7 @@ from gananim.recording.writer import RecordingWriter
 
 # --- overwrite replaces only a gananim recording (issue 8: --overwrite deleted a user's thesis) -------------------
 
+
 def test_overwrite_refuses_a_foreign_manifest_beside_a_users_file(tmp_path):
     """The exact case of the issue: {"name": "my web app"} beside thesis.txt; both were deleted."""
     r = tmp_path / "r"
@@ -41,7 +42,9 @@ def test_overwrite_refuses_a_manifest_gananim_did_not_write(tmp_path):
     assert files_of(r) == {"manifest.json": b'{"name": "my web app"}'}
 
 
-@pytest.mark.parametrize("extra", ["notes.txt", "chunks/notes.txt", "chunks/sub/000000.npz", "plots/a.png", "chunks/000000.npy"])
+@pytest.mark.parametrize(
+    "extra", ["notes.txt", "chunks/notes.txt", "chunks/sub/000000.npz", "plots/a.png", "chunks/000000.npy"]
+)
 def test_overwrite_refuses_a_recording_holding_a_users_file(tmp_path, extra):
     r = tmp_path / "r"
     write(r, range(3))
@@ -68,8 +71,14 @@ def test_overwrite_refuses_a_folder_without_a_readable_manifest(tmp_path):
 def test_overwrite_replaces_everything_gananim_writes_and_keeps_the_lock_file(tmp_path):
     r = tmp_path / "r"
     write(r, range(3))
-    for name in ("analysis.npz", "events.json", "checkpoint.pt", ".checkpoint.pt.tmp", "chunks/.000001.npz.tmp",
-                 ".events.json.0123abcd.tmp"):
+    for name in (
+        "analysis.npz",
+        "events.json",
+        "checkpoint.pt",
+        ".checkpoint.pt.tmp",
+        "chunks/.000001.npz.tmp",
+        ".events.json.0123abcd.tmp",
+    ):
         (r / name).write_bytes(b"gananim's")
     lock = (r / ".writer.lock").stat().st_ino
     write(r, [7], overwrite=True)
@@ -102,8 +111,13 @@ sys.stdin.read()
 def hold_lock(path):
     """Another process writing `path` (it holds the writer lock until killed or its stdin closes)."""
     env = {**os.environ, "PYTHONPATH": str(Path(gananim.__file__).parent.parent)}
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path), json.dumps(MANIFEST)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path), json.dumps(MANIFEST)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     assert proc.stdout.readline().strip() == "holding"
     return proc
 
@@ -167,6 +181,7 @@ def test_resume_after_a_deleted_chunk_appends_after_the_last_one(tmp_path):
 
 # --- a full disk, a read-only folder ----------------------------------------------------------------------------
 
+
 class FillingDisk:
     """os.fdopen for files that fail with ENOSPC once `room` more bytes have been written (all files together)."""
 
@@ -179,7 +194,7 @@ class FillingDisk:
         class File(io.FileIO):
             def write(self, data):
                 if len(data) > disk.room:  # part of the data fits, then the disk is full: mid-file
-                    super().write(bytes(data[:disk.room]))
+                    super().write(bytes(data[: disk.room]))
                     disk.room = 0
                     raise OSError(errno.ENOSPC, "No space left on device")
                 disk.room -= len(data)
@@ -273,6 +288,7 @@ def test_record_resume_on_a_read_only_recording(tmp_path, monkeypatch, capsys):
 
 # --- gananim.recording.atomic ---------------------------------------------------------------------------------------------
 
+
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
     from gananim.recording.atomic import atomic_write, write_bytes
 
@@ -287,9 +303,16 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
     assert (tmp_path / "f").read_bytes() == b"old" and sorted(p.name for p in tmp_path.iterdir()) == ["f"]
 
 
-@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "disk full writing"), (errno.EDQUOT, "disk full writing"),
-                                         (errno.EACCES, "read-only (no write permission)"),
-                                         (errno.EROFS, "on a read-only file system"), (errno.EIO, None)])
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        (errno.ENOSPC, "disk full writing"),
+        (errno.EDQUOT, "disk full writing"),
+        (errno.EACCES, "read-only (no write permission)"),
+        (errno.EROFS, "on a read-only file system"),
+        (errno.EIO, None),
+    ],
+)
 def test_atomic_write_explains_what_a_user_can_fix(tmp_path, monkeypatch, code, words):
     from gananim.recording.atomic import write_bytes
 
@@ -300,7 +323,9 @@ def test_atomic_write_explains_what_a_user_can_fix(tmp_path, monkeypatch, code, 
     with pytest.raises(GananimError if words else OSError) as err:
         write_bytes(tmp_path / "f", b"data")
     if words:
-        assert str(err.value).startswith(f"{'disk full writing' if 'disk' in words else 'cannot write'} {tmp_path / 'f'}")
+        assert str(err.value).startswith(
+            f"{'disk full writing' if 'disk' in words else 'cannot write'} {tmp_path / 'f'}"
+        )
         assert words in str(err.value) and "\n" not in str(err.value)
     else:
         assert err.type is OSError and err.value.errno == errno.EIO  # nothing a user can do: left as it is

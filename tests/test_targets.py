@@ -29,7 +29,9 @@ def rng():
 
 def wide_grid(target, size=200, grow=2.0):
     """A grid over the target's view box widened around its centre, so (almost) all mass is inside."""
-    bounds = [((lo + hi) / 2 - grow * (hi - lo) / 2, (lo + hi) / 2 + grow * (hi - lo) / 2) for lo, hi in target.view_box()]
+    bounds = [
+        ((lo + hi) / 2 - grow * (hi - lo) / 2, (lo + hi) / 2 + grow * (hi - lo) / 2) for lo, hi in target.view_box()
+    ]
     return Grid(tuple(bounds), size)
 
 

@@ -26,8 +26,16 @@ def left_is_real(x, t):
 @pytest.fixture(scope="module")
 def moving(tmp_path_factory):
     """Snapshots at steps 0, 10, 20, 30, 40 (t = 0, ¼, ½, ¾, 1)."""
-    return record_known(tmp_path_factory.mktemp("tw") / "moving", shift, left_is_real, 2, BOX, steps=40, every=10,
-                        scalars=lambda s: {"d_loss": 1.0 + s})
+    return record_known(
+        tmp_path_factory.mktemp("tw") / "moving",
+        shift,
+        left_is_real,
+        2,
+        BOX,
+        steps=40,
+        every=10,
+        scalars=lambda s: {"d_loss": 1.0 + s},
+    )
 
 
 def test_position_between_snapshots(moving):
@@ -42,7 +50,9 @@ def test_blend_is_the_hand_computed_mix(moving):
     a, b, w = moving[1], moving[2], 0.25
     out = blend(a, b, w)
     for name in BLENDED:
-        np.testing.assert_allclose(getattr(out, name), 0.75 * getattr(a, name) + 0.25 * getattr(b, name), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            getattr(out, name), 0.75 * getattr(a, name) + 0.25 * getattr(b, name), rtol=1e-5, atol=1e-6
+        )
     # G is linear in t, so the blended samples are G's at t = (1 + w) / 4 exactly
     np.testing.assert_allclose(out.samples, 0.3 * moving.latents + [3.0 * 1.25 / 4, 0.0], atol=1e-5)
     assert out.scalars["d_loss"] == pytest.approx(0.75 * 11.0 + 0.25 * 21.0)
@@ -82,7 +92,9 @@ def test_mountains_camera_turns_between_snapshots(moving):
     for step in (10, 12.5, 15, 20):
         frame.render(step)
         azimuths.append(view.ax.azim)
-    np.testing.assert_allclose(azimuths, [view.azimuth(1), view.azimuth(1.25), view.azimuth(1.5), view.azimuth(2)], atol=1e-6)
+    np.testing.assert_allclose(
+        azimuths, [view.azimuth(1), view.azimuth(1.25), view.azimuth(1.5), view.azimuth(2)], atol=1e-6
+    )
     assert azimuths[0] < azimuths[1] < azimuths[2] < azimuths[3]
 
 

@@ -47,7 +47,7 @@ def test_red_where_g_is_purple_where_the_data_is_dots_on_the_samples(no_d):
     first = frame.render(0)
     view = frame.views[0]
     r, c = pixel(frame, 1.5, 0.0)  # the blob's centre at t = 0: red
-    red = first[r - 2:r + 3, c - 2:c + 3].reshape(-1, 3).astype(int).mean(axis=0)
+    red = first[r - 2 : r + 3, c - 2 : c + 3].reshape(-1, 3).astype(int).mean(axis=0)
     assert red[0] > 140 and red[0] - red[1] > 60 and red[0] - red[2] > 60, red
     r, c = pixel(frame, -1.5, 1.0)  # the data at 2σ, no generated mass: light purple (blue above green)
     purple = first[r, c].astype(int)
@@ -57,7 +57,7 @@ def test_red_where_g_is_purple_where_the_data_is_dots_on_the_samples(no_d):
     np.testing.assert_allclose(view.dots.get_offsets(), no_d[0].samples, atol=1e-6)
     last = frame.render(int(no_d.steps[-1]))
     r, c = pixel(frame, -1.5, 0.0)  # at t = 1 the blob sits on the data: red over purple
-    patch = last[r - 3:r + 4, c - 3:c + 4].reshape(-1, 3).astype(int).mean(axis=0)
+    patch = last[r - 3 : r + 4, c - 3 : c + 4].reshape(-1, 3).astype(int).mean(axis=0)
     assert patch[0] > patch[1] + 60 and patch[0] > patch[2] + 60, patch
     assert view.outside.get_text() == ""
 

@@ -64,7 +64,7 @@ def test_generated_density_is_red_above_g_of_z(known, index, lo, hi):
     view, ax = frame.views[0], frame.axes[0]
     top_row, _ = px(ax, 5.0, view.peak)  # up to the scale's peak: the legend lives in the headroom above
     base_row, _ = px(ax, 5.0, 0.0)
-    band = reddish(img[int(top_row) + 1:int(base_row) - 1])
+    band = reddish(img[int(top_row) + 1 : int(base_row) - 1])
     cols = np.flatnonzero(band.any(axis=0))
     _, c_lo = px(ax, lo, 0)
     _, c_hi = px(ax, hi, 0)
@@ -80,7 +80,7 @@ def test_arrows_run_from_the_z_line_to_g_of_z(known):
     frame = Frame([known], "goodfellow-1d", BIG)
     view, ax = frame.views[0], frame.axes[0]
     z = known.fixed["latent_grid_coords"][:, 0]
-    (x0, x1), = known.view_box
+    ((x0, x1),) = known.view_box
     # z in [-1, 1] spreads affinely over the x range (inset by 4% at each end)
     np.testing.assert_allclose(view.tails, x0 + 0.04 * (x1 - x0) + (z + 1) / 2 * 0.92 * (x1 - x0), rtol=1e-6)
     for index, t in ((0, 0.0), (-1, 1.0)):
@@ -93,10 +93,14 @@ def test_arrows_run_from_the_z_line_to_g_of_z(known):
         row = int(round(px(ax, 0, y)[0]))
         want = np.array([px(ax, h + (tl - h) * y / view.z_y, y)[1] for h, tl in zip(heads, view.tails)])
         rows_per_arrow = px(ax, 0, view.z_y)[0] - px(ax, 0, 0)[0]
-        spread = 2 + np.abs(np.array([px(ax, tl, 0)[1] - px(ax, h, 0)[1] for h, tl in zip(heads, view.tails)])) / rows_per_arrow
+        spread = (
+            2
+            + np.abs(np.array([px(ax, tl, 0)[1] - px(ax, h, 0)[1] for h, tl in zip(heads, view.tails)]))
+            / rows_per_arrow
+        )
         line = dark(img[row])  # a shallow arrow covers about `spread` pixels of a row
         for c, w in zip(want, spread):
-            assert line[int(c - w):int(c + w) + 1].any(), f"no arrow at column {c:.0f}"
+            assert line[int(c - w) : int(c + w) + 1].any(), f"no arrow at column {c:.0f}"
         found = np.flatnonzero(line)
         assert all((np.abs(f - want) <= spread).any() for f in found), "dark pixels where no arrow should be"
 
@@ -112,7 +116,7 @@ def test_d_curve_is_green_on_its_own_axis(known):
         rows = rows[np.abs(rows - r) < 40]
         assert len(rows) and np.abs(rows - r).min() <= 3, (x, d, rows, r)
     r_half, c = px(twin, 5.0, 0.5)  # the dashed D = ½ line
-    assert green[int(round(r_half)) - 1:int(round(r_half)) + 2, int(px(twin, 1.0, 0.5)[1]):int(c)].any()
+    assert green[int(round(r_half)) - 1 : int(round(r_half)) + 2, int(px(twin, 1.0, 0.5)[1]) : int(c)].any()
     assert frame.views[0].d_line.get_ydata()[-1] == pytest.approx(1.0, abs=1e-3)
 
 

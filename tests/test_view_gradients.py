@@ -71,9 +71,9 @@ def test_arrows_leave_the_dots_to_the_right(known, index):
     ahead = behind = 0
     for (x, y), (u, _) in zip(tails, vec):
         r, c = px(ax, x + 0.7 * u, y)
-        ahead += dark(img[r - 1:r + 2, c]).any()
+        ahead += dark(img[r - 1 : r + 2, c]).any()
         r, c = px(ax, x - 0.7 * u, y)
-        behind += dark(img[r - 1:r + 2, c]).any()
+        behind += dark(img[r - 1 : r + 2, c]).any()
     assert ahead >= len(tails) - 1 and behind <= 1, (ahead, behind)
 
 

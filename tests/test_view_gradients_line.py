@@ -32,7 +32,9 @@ def sigmoid(x):
 
 @pytest.fixture(scope="module", params=["nonsaturating", "minimax"])
 def known(request, tmp_path_factory):
-    return record_known(tmp_path_factory.mktemp("gl") / request.param, g_left, d_rising, 1, DATA, loss=request.param, **ONE_D)
+    return record_known(
+        tmp_path_factory.mktemp("gl") / request.param, g_left, d_rising, 1, DATA, loss=request.param, **ONE_D
+    )
 
 
 def test_control_frames(tmp_path, assert_frame):
@@ -72,7 +74,7 @@ def test_view_is_the_line_form_and_arrows_point_toward_the_data(known):
             continue
         long += 1
         r, c = int(round(frame.style.height - cy)), int(round(cx))
-        hits += dark[r - 1:r + 2, c].any()
+        hits += dark[r - 1 : r + 2, c].any()
     assert long >= 10 and hits >= long - 1, (hits, long)
 
 

@@ -31,7 +31,9 @@ def vectors(tmp_path_factory):
 def test_read_back_with_numpy_alone(rec):
     chunk = np.load(rec.path / "chunks" / "000000.npz")
     fixed = np.load(rec.path / "fixed.npz")
-    assert chunk["samples"].dtype == np.uint8 and chunk["images"].dtype == np.uint8 and chunk["interp"].dtype == np.uint8
+    assert (
+        chunk["samples"].dtype == np.uint8 and chunk["images"].dtype == np.uint8 and chunk["interp"].dtype == np.uint8
+    )
     assert fixed["data_samples"].dtype == np.uint8
     for i in range(len(rec)):
         snap = rec[i]
@@ -73,7 +75,9 @@ def test_grid_shows_the_snapshot_images_and_crosses_out_nonfinite_ones(rec):
     np.testing.assert_array_equal(shown, mosaic(rec[1].images, 8, 8, 1, rec[1].images_nonfinite))
     assert tuple(shown[0, 1]) == BAD_RGB and tuple(shown[0, 0]) == BAD_MARK  # tile 0: pale red, crossed
     assert view.note.get_text() == "2 NaN/inf, crossed out"
-    assert frame.warning.get_text() == "⚠ 2% of generated samples are NaN/inf (diverged): crossed out"  # was "not drawn"
+    assert (
+        frame.warning.get_text() == "⚠ 2% of generated samples are NaN/inf (diverged): crossed out"
+    )  # was "not drawn"
     frame.render(int(rec.steps[-1]))
     grey = np.asarray(view.image.get_array())[:8, :8]
     np.testing.assert_array_equal(grey[..., 0], rec[-1].images[0, 0])  # grey levels as stored, light = high
@@ -94,16 +98,25 @@ def test_projection_histograms_and_class_bars_follow_the_snapshot(rec):
         np.testing.assert_allclose(d_hist.fake.get_data().values, snap.d_hist_fake)
         np.testing.assert_allclose(d_hist.real.get_data().values, snap.d_hist_real)
         heights = bars.corners[:, 1, 1]
-        share = np.bincount(classes(rec.latents[snap.nonfinite == 0], i / (len(rec) - 1)), minlength=4) / (snap.nonfinite == 0).sum()
+        share = (
+            np.bincount(classes(rec.latents[snap.nonfinite == 0], i / (len(rec) - 1)), minlength=4)
+            / (snap.nonfinite == 0).sum()
+        )
         np.testing.assert_allclose(heights, share)
         assert bars.header.entries[0].get_text().endswith(f"{int((share >= 0.025).sum())} of 4")
     assert f"{np.nanmean(rec[-1].d_fake_each):.3g}" in d_hist.header.entries[1].get_text()
 
 
 def test_views_refuse_other_kinds_naming_the_views_that_can(rec, vectors, tmp_path):
-    with pytest.raises(GananimError, match=r"view 'surface' cannot draw .*1x8x8 images; views that can: d-hist, dashboard, grid, interp, projection$"):
+    with pytest.raises(
+        GananimError,
+        match=r"view 'surface' cannot draw .*1x8x8 images; views that can: d-hist, dashboard, grid, interp, projection$",
+    ):
         Frame([rec], "surface", CONTROL)
-    with pytest.raises(GananimError, match=r"view 'grid' cannot draw .*vectors of 64 numbers; views that can: d-hist, dashboard, projection$"):
+    with pytest.raises(
+        GananimError,
+        match=r"view 'grid' cannot draw .*vectors of 64 numbers; views that can: d-hist, dashboard, projection$",
+    ):
         Frame([vectors], "grid", CONTROL)
     points = record_known(tmp_path / "pts", lambda z, t: z, None, 2, [(-2.0, 2.0), (-2.0, 2.0)])
     with pytest.raises(GananimError, match=r"view 'projection' cannot draw .*2D points; views that can: .*density"):
@@ -123,8 +136,15 @@ def test_render_mp4_compare_and_embed(rec, vectors, tmp_path):
     assert decode_frames(side).shape == (4, 240, 480, 3)
     written = render_files(rec, "dashboard", tmp_path / "web", size=(320, 240), fps=4, duration=1, embed=True)
     names = sorted(p.name for p in written)
-    assert names == ["blobs-dashboard-captions.vtt", "blobs-dashboard-chapters.vtt", "blobs-dashboard-poster.png", "blobs-dashboard.gif", "blobs-dashboard.html",
-                     "blobs-dashboard.mp4", "blobs-dashboard.webm"]
+    assert names == [
+        "blobs-dashboard-captions.vtt",
+        "blobs-dashboard-chapters.vtt",
+        "blobs-dashboard-poster.png",
+        "blobs-dashboard.gif",
+        "blobs-dashboard.html",
+        "blobs-dashboard.mp4",
+        "blobs-dashboard.webm",
+    ]
     for vtt in ("captions", "chapters"):  # captioned like the frames
         assert "divergence" in (tmp_path / "web" / f"blobs-dashboard-{vtt}.vtt").read_text()
     frame = Frame([rec], "grid", CONTROL)
@@ -140,7 +160,9 @@ def test_digits_collapse_scene(rec, tmp_path, assert_frame):
 
     cls = load_scene(Path(__file__).parent.parent / "scenes" / "digits_collapse.py")
     points = record_known(tmp_path / "pts", lambda z, t: z, lambda x, t: x[:, 0], 2, [(-2.0, 2.0), (-2.0, 2.0)])
-    with pytest.raises(GananimError, match=r"needs one recording of images with a discriminator .*; got .*\(2D points, with"):
+    with pytest.raises(
+        GananimError, match=r"needs one recording of images with a discriminator .*; got .*\(2D points, with"
+    ):
         check_recordings(cls, [points])
     chosen = check_recordings(cls, [rec])
     share = (cls.TITLE_SECONDS + 2 * cls.FADE + cls.TRAIN_SECONDS * 0.5) / cls.seconds()
@@ -158,8 +180,14 @@ def test_a_captured_class_with_a_few_samples_shows_a_visible_bar(rec):
     assert height(2 / 128) > 0.1 and height(0) == pytest.approx(0) and height(bars.top) == pytest.approx(1)
 
 
-@pytest.mark.parametrize("view, drawn", [("interp", "crossed out"), ("projection", "not drawn"),
-                                         ("dashboard", "crossed out in the grid, not drawn on the plane")])
+@pytest.mark.parametrize(
+    "view, drawn",
+    [
+        ("interp", "crossed out"),
+        ("projection", "not drawn"),
+        ("dashboard", "crossed out in the grid, not drawn on the plane"),
+    ],
+)
 def test_the_frames_nonfinite_warning_says_what_the_view_does_with_them(rec, view, drawn):
     frame = Frame([rec], view, CONTROL)
     frame.render(int(rec.steps[1]))
@@ -180,8 +208,10 @@ def test_digits_collapse_scene_closing_card_dates_its_events(tmp_path):
     events = [e for e in analyse(rec).events if e.kind in ("collapse", "mode_hop", "divergence")]
     assert events  # the NaN samples at snapshot 1: a divergence
     lines = cls.findings(SimpleNamespace(recs=[rec]))
-    assert f"Step {events[0].start}: {events[0].caption}." in lines or \
-        f"Steps {events[0].start}–{events[0].end}: {events[0].caption}." in lines
+    assert (
+        f"Step {events[0].start}: {events[0].caption}." in lines
+        or f"Steps {events[0].start}–{events[0].end}: {events[0].caption}." in lines
+    )
 
 
 def test_to_uint8_clips_to_the_range_and_sends_nan_to_zero():

@@ -18,7 +18,7 @@ def radial(z, t):
     """A decoder like vae-circle's: the angle of (z1, z2), the radius |z| / √15 (≈ 1 for z ~ N(0, I₁₅), since
     |z| ≈ √15), so samples lie near the unit circle while the recorded grid (|z| ≤ 2√2) maps inside it."""
     angle = torch.atan2(z[:, 1], z[:, 0])
-    r = z.norm(dim=1) / LATENT ** 0.5 * (0.5 + 0.5 * t)
+    r = z.norm(dim=1) / LATENT**0.5 * (0.5 + 0.5 * t)
     return torch.stack([r * torch.cos(angle), r * torch.sin(angle)], dim=1)
 
 

@@ -19,7 +19,7 @@ RING = {"kind": "ring", "n": 5, "radius": 3.0, "sigma": 0.5}
 
 def bump_at(cx, cy, width=1.0):
     """D's logit: a single bump at (cx, cy), D ≈ 0.95 on top and ≈ 0.05 far away."""
-    return lambda x, t: (6.0 * torch.exp(-((x[:, :1] - cx) ** 2 + (x[:, 1:] - cy) ** 2) / (2 * width**2)) - 3.0)
+    return lambda x, t: 6.0 * torch.exp(-((x[:, :1] - cx) ** 2 + (x[:, 1:] - cy) ** 2) / (2 * width**2)) - 3.0
 
 
 def point(px, py):

@@ -30,8 +30,14 @@ def left_is_real(x, t):
 
 @pytest.fixture(scope="module")
 def moving(tmp_path_factory):
-    return record_known(tmp_path_factory.mktemp("r") / "moving", shift, left_is_real, 2, BOX,
-                        scalars=lambda s: {"d_loss": 1.0 + s, "g_loss": 2.0 - 0.1 * s})
+    return record_known(
+        tmp_path_factory.mktemp("r") / "moving",
+        shift,
+        left_is_real,
+        2,
+        BOX,
+        scalars=lambda s: {"d_loss": 1.0 + s, "g_loss": 2.0 - 0.1 * s},
+    )
 
 
 def pixel(frame: Frame, k: int, x: float, y: float) -> tuple[int, int]:
@@ -44,7 +50,7 @@ def test_surface_draws_d_and_density_where_they_are(moving, assert_frame):
     frame = Frame([moving], "surface", make_style((320, 240)))
     last = frame.render(4)
     r, c = pixel(frame, 0, 3.0, 0.0)  # the blob's centre at t = 1
-    red = last[r - 2:r + 3, c - 2:c + 3].reshape(-1, 3).mean(axis=0)
+    red = last[r - 2 : r + 3, c - 2 : c + 3].reshape(-1, 3).mean(axis=0)
     assert red[0] > 150 and red[1] < 110 and red[2] < 110, red
     r, c = pixel(frame, 0, -3.0, 3.0)  # D ≈ 1 there: dark purple
     assert last[r, c, 1] < 90 and last[r, c, 2] > last[r, c, 1]
@@ -143,7 +149,9 @@ def test_numpy_ramps_match_matplotlib_colormaps(colours):
 
     hexes = getattr(drawing, colours)
     values = np.concatenate([np.linspace(0, 1, 20001), (np.arange(64) + 0.5) / 64, [0.0, 1.0, -0.3, 1.7]])
-    np.testing.assert_array_equal(drawing.Ramp(hexes)(values), LinearSegmentedColormap.from_list("x", hexes)(values)[:, :3])
+    np.testing.assert_array_equal(
+        drawing.Ramp(hexes)(values), LinearSegmentedColormap.from_list("x", hexes)(values)[:, :3]
+    )
 
 
 def test_drawing_helpers_import_without_matplotlib():
@@ -187,7 +195,13 @@ def texts_on(frame: Frame) -> list[tuple[str, object]]:
             for tick in axis.get_major_ticks() + axis.get_minor_ticks():
                 ticks |= {tick.label1, tick.label2}
                 for label in (tick.label1, tick.label2):
-                    if ax.axison and label.get_visible() and tick.get_visible() and label.get_text() and lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                    if (
+                        ax.axison
+                        and label.get_visible()
+                        and tick.get_visible()
+                        and label.get_text()
+                        and lo - 1e-9 <= tick.get_loc() <= hi + 1e-9
+                    ):
                         out.append((label.get_text(), label.get_window_extent(renderer)))
     for text in frame.fig.findobj(Text):
         if text not in ticks and text.get_visible() and text.get_text().strip():
@@ -199,9 +213,14 @@ def assert_no_overlaps(frame: Frame) -> None:
     """No two texts of a frame overlap (by more than a pixel) and every text lies inside it."""
     found = texts_on(frame)
     for k, (a, box_a) in enumerate(found):
-        assert box_a.x0 >= -1 and box_a.x1 <= frame.style.width + 1 and box_a.y0 >= -1, f"{a!r} leaves the frame: {box_a}"
-        for b, box_b in found[k + 1:]:
-            overlap = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0), min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+        assert box_a.x0 >= -1 and box_a.x1 <= frame.style.width + 1 and box_a.y0 >= -1, (
+            f"{a!r} leaves the frame: {box_a}"
+        )
+        for b, box_b in found[k + 1 :]:
+            overlap = (
+                min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0),
+                min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0),
+            )
             assert min(overlap) <= 1, f"{a!r} overlaps {b!r}"
 
 
@@ -229,7 +248,9 @@ def test_modes_panel_shows_the_count_beside_the_shares_and_numbers_bars_like_the
 def test_modes_panel_says_when_the_protocol_does_not_apply(tmp_path):
     """five-clusters: σ 1 at radius 5 in [−10, 10]²: the 3σ windows overlap; within 1σ against the data's own 39%."""
     five = Ring(5, 1.0, radius=5.0)
-    rec = record_known(tmp_path / "five", lambda z, t: 1.5 * z, left_is_real, 2, five, view_box=[(-10.0, 10.0), (-10.0, 10.0)])
+    rec = record_known(
+        tmp_path / "five", lambda z, t: 1.5 * z, left_is_real, 2, five, view_box=[(-10.0, 10.0), (-10.0, 10.0)]
+    )
     frame = Frame([rec], "dashboard", make_style("720p"))
     frame.render(4)
     panel = next(p for p in frame.views[0].panels if isinstance(p, ModesPanel))
@@ -296,7 +317,9 @@ def test_circle_is_outlined_exactly(tmp_path):
     from gananim.kinds.points.outline import data_outline
     from gananim.kinds.points.targets import make_target
 
-    rec = record_known(tmp_path / "circle", lambda z, t: 0.5 * z, left_is_real, 2, make_target({"kind": "circle", "radius": 1.0}))
+    rec = record_known(
+        tmp_path / "circle", lambda z, t: 0.5 * z, left_is_real, 2, make_target({"kind": "circle", "radius": 1.0})
+    )
     (line,) = data_outline(rec)
     np.testing.assert_allclose(np.hypot(line[:, 0], line[:, 1]), 1.0)
     assert len(line) > 500  # smooth at any size, not a grid's polygon

@@ -40,13 +40,20 @@ def x264_settings(mp4) -> str:
     data = mp4.read_bytes()
     i = data.find(b"x264 - core")
     assert i >= 0
-    return data[i: data.find(b"\0", i)].decode("ascii", "replace")
+    return data[i : data.find(b"\0", i)].decode("ascii", "replace")
 
 
 def test_embed_gif_is_sized_for_a_blog_column(tmp_path):
     """No options: at most 720 px wide (aspect kept), 12.5 fps (a whole 8/100 s a frame), 128 colours; the video stays full."""
-    out = write_embed(lambda: stripes(30, 960, 540), tmp_path, "c", 30, (960, 540), formats=("mp4", "gif"),
-                      options={"mp4": {"preset": "ultrafast"}})
+    out = write_embed(
+        lambda: stripes(30, 960, 540),
+        tmp_path,
+        "c",
+        30,
+        (960, 540),
+        formats=("mp4", "gif"),
+        options={"mp4": {"preset": "ultrafast"}},
+    )
     gif = probe(out["gif"])
     assert (gif["width"], gif["height"]) == (720, 406) and gif["fps"] == pytest.approx(12.5)
     assert gif["nb_frames"] == 13 and gif["duration"] == pytest.approx(1.0, abs=0.1)  # same length, fewer frames
@@ -57,16 +64,29 @@ def test_embed_gif_is_sized_for_a_blog_column(tmp_path):
     info = probe(small["gif"])
     assert (info["width"], info["height"], info["nb_frames"]) == (160, 90, 10)
     # and the caller can ask for the full size
-    full = write_embed(lambda: stripes(4, 960, 540), tmp_path, "f", 10, (960, 540), formats=("gif",),
-                       options={"gif": {"max_width": None}})
+    full = write_embed(
+        lambda: stripes(4, 960, 540),
+        tmp_path,
+        "f",
+        10,
+        (960, 540),
+        formats=("gif",),
+        options={"gif": {"max_width": None}},
+    )
     assert probe(full["gif"])["width"] == 960
 
 
 def test_embed_gif_budget_is_3_mb_by_default(tmp_path, monkeypatch):
     """write_embed and render --embed (no --max-mb) both hold the GIF to EMBED_GIF_MB; shrunk here to stay fast."""
     assert EMBED_GIF_MB == 3.0 and inspect.signature(write_embed).parameters["gif_max_mb"].default == EMBED_GIF_MB
-    rec = record_known(tmp_path / "r", lambda z, t: 0.3 * z + torch.tensor([3.0 * t, 0.0]),
-                       lambda x, t: -3.0 * x[:, 0] * (1 + t), 2, [(-4.0, 4.0), (-4.0, 4.0)], steps=9)
+    rec = record_known(
+        tmp_path / "r",
+        lambda z, t: 0.3 * z + torch.tensor([3.0 * t, 0.0]),
+        lambda x, t: -3.0 * x[:, 0] * (1 + t),
+        2,
+        [(-4.0, 4.0), (-4.0, 4.0)],
+        steps=9,
+    )
     kwargs = dict(size=(320, 180), fps=10, duration=2, embed=True)
     unbounded = render_files(rec, "surface", tmp_path / "big", max_mb=1000, **kwargs)
     big = next(p for p in unbounded if p.suffix == ".gif").stat().st_size
@@ -79,32 +99,39 @@ def test_embed_gif_budget_is_3_mb_by_default(tmp_path, monkeypatch):
 
 # ----------------------------------------------------------------------------- --crf / --preset
 
+
 def test_encoder_options_map_crf_and_preset_to_each_writer():
     assert encoder_options(["mp4", "webm", "gif"]) == {}
     assert encoder_options(["mp4", "webm", "gif"], crf=["28"]) == {"mp4": {"crf": 28}, "webm": {"crf": 28}}
     assert encoder_options(["webm", "mp4"], crf=("mp4=18", "webm=40"), preset="slow") == {
-        "mp4": {"crf": 18, "preset": "slow"}, "webm": {"crf": 40, "deadline": "good", "cpu_used": 1}}
+        "mp4": {"crf": 18, "preset": "slow"},
+        "webm": {"crf": 40, "deadline": "good", "cpu_used": 1},
+    }
     assert encoder_options([".webm"], preset="ultrafast") == {"webm": {"deadline": "realtime", "cpu_used": 8}}
     assert encoder_options([".mp4"], crf=51) == {"mp4": {"crf": 51}}
     # veryfast is the writers' default pair (x264 veryfast, VP9 good/4)
     assert encode.MP4Writer.defaults["preset"] == "veryfast"
     assert encoder_options(["webm"], preset="veryfast")["webm"] == {
-        k: encode.WebMWriter.defaults[k] for k in ("deadline", "cpu_used")}
+        k: encode.WebMWriter.defaults[k] for k in ("deadline", "cpu_used")
+    }
 
 
-@pytest.mark.parametrize("formats, crf, preset, words", [
-    (["mp4"], ["52"], None, ["--crf 52", "H.264", "0–51"]),
-    (["webm", "mp4"], ["60"], None, ["--crf 60", "H.264"]),  # 60 suits VP9 but not the MP4 written beside it
-    (["webm"], ["webm=64"], None, ["VP9", "0–63"]),
-    (["mp4"], ["-1"], None, ["0–51"]),
-    (["mp4"], ["high"], None, ["not a whole number"]),
-    (["mp4"], ["gif=3"], None, ["no CRF for 'gif'", "--max-mb"]),
-    (["mp4"], ["webm=30"], None, ["no .webm is written"]),
-    (["mp4"], ["avi=3"], None, ["no CRF for 'avi'"]),
-    ([".gif"], ["20"], None, ["--max-mb"]),
-    ([".gif"], None, "slow", ["--max-mb"]),
-    (["mp4"], None, "quick", ["--preset quick", "ultrafast", "veryslow"]),
-])
+@pytest.mark.parametrize(
+    "formats, crf, preset, words",
+    [
+        (["mp4"], ["52"], None, ["--crf 52", "H.264", "0–51"]),
+        (["webm", "mp4"], ["60"], None, ["--crf 60", "H.264"]),  # 60 suits VP9 but not the MP4 written beside it
+        (["webm"], ["webm=64"], None, ["VP9", "0–63"]),
+        (["mp4"], ["-1"], None, ["0–51"]),
+        (["mp4"], ["high"], None, ["not a whole number"]),
+        (["mp4"], ["gif=3"], None, ["no CRF for 'gif'", "--max-mb"]),
+        (["mp4"], ["webm=30"], None, ["no .webm is written"]),
+        (["mp4"], ["avi=3"], None, ["no CRF for 'avi'"]),
+        ([".gif"], ["20"], None, ["--max-mb"]),
+        ([".gif"], None, "slow", ["--max-mb"]),
+        (["mp4"], None, "quick", ["--preset quick", "ultrafast", "veryslow"]),
+    ],
+)
 def test_bad_crf_and_preset_are_one_line(formats, crf, preset, words):
     with pytest.raises(GananimError) as e:
         encoder_options(formats, crf=crf, preset=preset)
@@ -115,8 +142,14 @@ def test_bad_crf_and_preset_are_one_line(formats, crf, preset, words):
 
 @pytest.fixture(scope="module")
 def blob(tmp_path_factory):
-    return record_known(tmp_path_factory.mktemp("r") / "blob", lambda z, t: 0.3 * z + torch.tensor([3.0 * t, 0.0]),
-                        lambda x, t: -3.0 * x[:, 0], 2, [(-4.0, 4.0), (-4.0, 4.0)], steps=9)
+    return record_known(
+        tmp_path_factory.mktemp("r") / "blob",
+        lambda z, t: 0.3 * z + torch.tensor([3.0 * t, 0.0]),
+        lambda x, t: -3.0 * x[:, 0],
+        2,
+        [(-4.0, 4.0), (-4.0, 4.0)],
+        steps=9,
+    )
 
 
 def test_crf_and_preset_reach_the_mp4(blob, tmp_path):
@@ -125,7 +158,7 @@ def test_crf_and_preset_reach_the_mp4(blob, tmp_path):
     (chosen,) = render_files(blob, "surface", tmp_path / "c.mp4", crf=["31"], preset="ultrafast", **kwargs)
     before, after = x264_settings(default), x264_settings(chosen)
     assert "crf=20.0" in before and re.search(r"\bcabac=1\b", before)  # veryfast keeps CABAC
-    assert "crf=31.0" in after and re.search(r"\bcabac=0\b", after)    # ultrafast turns it off
+    assert "crf=31.0" in after and re.search(r"\bcabac=0\b", after)  # ultrafast turns it off
 
 
 def test_crf_reaches_the_webm_and_the_embed(blob, tmp_path):
@@ -157,8 +190,9 @@ class Tags(HTMLParser):
 
 
 def test_snippet_scales_to_its_column_and_takes_controls(blob, tmp_path):
-    written = render_files(blob, "surface", tmp_path / "web", size=(320, 180), fps=10, duration=1, embed=True,
-                           controls=True)
+    written = render_files(
+        blob, "surface", tmp_path / "web", size=(320, 180), fps=10, duration=1, embed=True, controls=True
+    )
     parser = Tags()
     parser.feed(next(p for p in written if p.suffix == ".html").read_text())
     tag, video = parser.tags[0]

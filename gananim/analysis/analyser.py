@@ -53,7 +53,9 @@ def _code_stamp() -> str:
     metrics, events and classifier modules): any change to it recomputes the caches."""
     package = Path(__file__).parents[1]
     files = sorted(Path(__file__).parent.glob("*.py"))
-    files += sorted(f for f in (package / "kinds").rglob("*.py") if f.stem in ("analysis", "metrics", "events", "classifier"))
+    files += sorted(
+        f for f in (package / "kinds").rglob("*.py") if f.stem in ("analysis", "metrics", "events", "classifier")
+    )
     digest = hashlib.sha1()
     try:
         for file in files:
@@ -112,8 +114,10 @@ def _fingerprints(rec: Recording) -> np.ndarray:
     """One checksum per snapshot of its recorded scalars: a snapshot recorded again by a resumed run changes it."""
     names = sorted(rec.scalars)
     table = np.stack([rec.scalars[n] for n in names], axis=1) if names else np.zeros((len(rec), 0))
-    return np.array([zlib.crc32(repr([(n, v) for n, v in zip(names, row) if v == v]).encode()) for row in table.tolist()],
-                    dtype=np.int64)
+    return np.array(
+        [zlib.crc32(repr([(n, v) for n, v in zip(names, row) if v == v]).encode()) for row in table.tolist()],
+        dtype=np.int64,
+    )
 
 
 def _computed_series(rec: Recording, prints: np.ndarray) -> tuple[dict[str, np.ndarray], bool]:
@@ -125,12 +129,19 @@ def _computed_series(rec: Recording, prints: np.ndarray) -> tuple[dict[str, np.n
         same = (cache["step"][:n] == rec.steps[:n]) & (cache["fingerprint"][:n] == prints[:n])
         kept = n if same.all() else int(np.argmin(same))
     rows = _measure(rec, kept)
-    old = {k[len(PREFIX):]: v[:kept] for k, v in cache.items() if k.startswith(PREFIX)} if cache is not None else {}
+    old = {k[len(PREFIX) :]: v[:kept] for k, v in cache.items() if k.startswith(PREFIX)} if cache is not None else {}
     names = list(dict.fromkeys([*old, *(n for row in rows for n in row)]))
-    series = {n: np.concatenate([old.get(n, np.full(kept, np.nan)), [row.get(n, np.nan) for row in rows]]) for n in names}
+    series = {
+        n: np.concatenate([old.get(n, np.full(kept, np.nan)), [row.get(n, np.nan) for row in rows]]) for n in names
+    }
     if not rows:  # every row came from the cache (which may hold more, written by a reader of the grown recording)
         return series, True
-    arrays = {"stamp": np.array(_stamp()), "step": rec.steps, "fingerprint": prints, **{PREFIX + n: v for n, v in series.items()}}
+    arrays = {
+        "stamp": np.array(_stamp()),
+        "step": rec.steps,
+        "fingerprint": prints,
+        **{PREFIX + n: v for n, v in series.items()},
+    }
     return series, _write(rec.path / SERIES_FILE, lambda f: np.savez(f, **arrays))
 
 

@@ -51,11 +51,15 @@ class Thresholds:
     """The rules' thresholds; lengths count snapshots."""
 
     merge_gap: int = 2  # detections of one kind at most this many snapshots apart become one event
-    hop_shift: float = 0.2  # mode_hop: a mode's share falls by ≥ this while another's rises by ≥ this, snapshot to snapshot
+    hop_shift: float = (
+        0.2  # mode_hop: a mode's share falls by ≥ this while another's rises by ≥ this, snapshot to snapshot
+    )
     hop_margin: float = 0.1  # mode_hop: a mode dominates when its share beats the runner-up's by ≥ this
     hop_persist: int = 2  # mode_hop: a new dominant mode counts once it holds for this many snapshots
     collapse_fraction: float = 0.25  # collapse: 1 ≤ modes captured ≤ max(1, this × n_modes) ...
-    collapse_hq: float = 0.3  # ... and, where hq_share exists, ≥ this share high quality (else G has not found the data) ...
+    collapse_hq: float = (
+        0.3  # ... and, where hq_share exists, ≥ this share high quality (else G has not found the data) ...
+    )
     collapse_snapshots: int = 5  # ... for at least this many snapshots
     sway_amplitude: float = 0.05  # sway: each swing of the centroid spans ≥ this × the view's largest side ...
     sway_noise: float = 8.0  # ... and ≥ this × its noise level (robust sd of snapshot-to-snapshot changes / √2) ...
@@ -132,7 +136,7 @@ def _hops(shares: np.ndarray, th: Thresholds) -> list[tuple[int, int, int, int]]
             continue
         if mode == last:
             last_t = t
-        elif t + th.hop_persist <= len(dominant) and (dominant[t:t + th.hop_persist] == mode).all():
+        elif t + th.hop_persist <= len(dominant) and (dominant[t : t + th.hop_persist] == mode).all():
             if last >= 0:
                 hops.append((last_t, t, int(last), int(mode)))
             last, last_t = mode, t
@@ -159,7 +163,9 @@ def _mode_hop(shares: np.ndarray, names: list[str], th: Thresholds) -> list[Span
                 path.append(dst)
         named = [names[m] if m not in path[:j] else f"mode {m}" for j, m in enumerate(path)]  # a place only once
         then = "".join(f", then to {n}" for n in named[2:])
-        out.append((members[0][0], max(h[1] for h in members), f"mode hop: mass moves from {named[0]} to {named[1]}{then}"))
+        out.append(
+            (members[0][0], max(h[1] for h in members), f"mode hop: mass moves from {named[0]} to {named[1]}{then}")
+        )
     return out
 
 
@@ -171,9 +177,9 @@ def _collapse(captured: np.ndarray, hq_share: np.ndarray, n_modes: int, quality:
         mask = (captured >= 1) & (captured <= limit) & ~(hq_share < th.collapse_hq)
     out = []
     for lo, hi in flag_runs(mask, th.merge_gap, th.collapse_snapshots):
-        seen = captured[lo:hi + 1][mask[lo:hi + 1]].astype(int)
+        seen = captured[lo : hi + 1][mask[lo : hi + 1]].astype(int)
         count = f"{seen.min()}" if seen.min() == seen.max() else f"{seen.min()}–{seen.max()}"
-        hq = hq_share[lo:hi + 1][mask[lo:hi + 1]]  # never the count alone: how much of the mass it stands for
+        hq = hq_share[lo : hi + 1][mask[lo : hi + 1]]  # never the count alone: how much of the mass it stands for
         share = f" ({_percent(np.nanmedian(hq))} of samples {quality})" if np.isfinite(hq).any() else ""
         out.append((lo, hi, f"mode collapse: {count} of {n_modes} modes captured{share}"))
     return out
@@ -214,11 +220,16 @@ def _regular_chains(x: np.ndarray, turns: np.ndarray, times: np.ndarray, th: Thr
     within = lambda a, b: max(a, b) <= th.sway_regularity * min(a, b)  # noqa: E731
     for j in range(1, len(turns)):
         chain = chains[-1]
-        path = x[turns[j - 1]:turns[j] + 1]
+        path = x[turns[j - 1] : turns[j] + 1]
         swing = abs(x[turns[j]] - x[turns[j - 1]])
         coherent = swing >= th.sway_coherence * np.nansum(np.abs(np.diff(path)))
-        if coherent and (len(chain) == 1 or (within(times[j] - times[j - 1], np.median(np.diff(times[chain])))
-                                             and within(swing, np.median(np.abs(np.diff(x[turns[chain]])))))):
+        if coherent and (
+            len(chain) == 1
+            or (
+                within(times[j] - times[j - 1], np.median(np.diff(times[chain])))
+                and within(swing, np.median(np.abs(np.diff(x[turns[chain]]))))
+            )
+        ):
             chain.append(j)
         else:
             chains.append([j] if not coherent else [j - 1, j])
@@ -244,8 +255,13 @@ def _sway(steps: np.ndarray, centroid: list[np.ndarray], size: float, th: Thresh
     out = []
     for group in _groups([(lo, hi) for lo, hi, _ in found], th.merge_gap):
         period = float(np.median([found[k][2] for k in group]))
-        out.append((min(found[k][0] for k in group), max(found[k][1] for k in group),
-                    f"sway: samples swing back and forth (period ≈ {period:.0f} steps)"))
+        out.append(
+            (
+                min(found[k][0] for k in group),
+                max(found[k][1] for k in group),
+                f"sway: samples swing back and forth (period ≈ {period:.0f} steps)",
+            )
+        )
     return out
 
 
@@ -261,22 +277,32 @@ def _vanishing(g: np.ndarray, d_real: np.ndarray, d_fake: np.ndarray, th: Thresh
     for t, value in enumerate(g):
         if not np.isfinite(value):
             continue
-        usual = np.median(healthy[-th.vanish_window:]) if len(healthy) >= th.vanish_warmup else np.nan
+        usual = np.median(healthy[-th.vanish_window :]) if len(healthy) >= th.vanish_warmup else np.nan
         low = value <= th.vanish_floor or value <= th.vanish_fraction * usual or value <= th.vanish_fraction * high
         mask[t] = low and confident[t]
         if not low:
             healthy.append(float(value))
-    return [(lo, hi, "vanishing gradients: D is confident, G barely moves")
-            for lo, hi in flag_runs(mask, th.merge_gap, th.vanish_snapshots)]
+    return [
+        (lo, hi, "vanishing gradients: D is confident, G barely moves")
+        for lo, hi in flag_runs(mask, th.merge_gap, th.vanish_snapshots)
+    ]
 
 
-def _convergence(d_real: np.ndarray, d_fake: np.ndarray, value: np.ndarray, js: np.ndarray, th: Thresholds) -> list[Span]:
+def _convergence(
+    d_real: np.ndarray, d_fake: np.ndarray, value: np.ndarray, js: np.ndarray, th: Thresholds
+) -> list[Span]:
     """convergence events: D ≈ ½ on real and fake and V ≈ −2 log 2 (the Goodfellow optimum) with the generator near
     the data (a NaN js, not recorded, does not veto), for long enough."""
     with np.errstate(invalid="ignore"):
-        mask = ((np.abs(d_real - 0.5) < th.converge_tol) & (np.abs(d_fake - 0.5) < th.converge_tol)
-                & (np.abs(value - OPTIMUM_VALUE) < th.converge_tol) & ~(js > th.converge_js))
-    return [(lo, hi, "converged: D ≈ ½ and V ≈ −2 log 2") for lo, hi in flag_runs(mask, th.merge_gap, th.converge_snapshots)]
+        mask = (
+            (np.abs(d_real - 0.5) < th.converge_tol)
+            & (np.abs(d_fake - 0.5) < th.converge_tol)
+            & (np.abs(value - OPTIMUM_VALUE) < th.converge_tol)
+            & ~(js > th.converge_js)
+        )
+    return [
+        (lo, hi, "converged: D ≈ ½ and V ≈ −2 log 2") for lo, hi in flag_runs(mask, th.merge_gap, th.converge_snapshots)
+    ]
 
 
 def _divergence(nonfinite: np.ndarray, outside: np.ndarray, th: Thresholds) -> list[Span]:
@@ -285,9 +311,12 @@ def _divergence(nonfinite: np.ndarray, outside: np.ndarray, th: Thresholds) -> l
         mask = (nonfinite > 0) | (outside > th.outside_limit)
     out = []
     for lo, hi in flag_runs(mask, th.merge_gap, 1):
-        worst = np.nanmax(nonfinite[lo:hi + 1], initial=0.0)
-        caption = (f"{_percent(worst)} of samples are NaN/inf" if worst > 0
-                   else f"{_percent(np.nanmax(outside[lo:hi + 1]))} of samples left the view")
+        worst = np.nanmax(nonfinite[lo : hi + 1], initial=0.0)
+        caption = (
+            f"{_percent(worst)} of samples are NaN/inf"
+            if worst > 0
+            else f"{_percent(np.nanmax(outside[lo : hi + 1]))} of samples left the view"
+        )
         out.append((lo, hi, f"divergence: {caption}"))
     return out
 
@@ -303,9 +332,16 @@ def _series(steps: np.ndarray, series: dict[str, np.ndarray]) -> dict[str, np.nd
     return out
 
 
-def detect_events(steps, series: dict[str, np.ndarray], *, n_modes: int | None = None, view_size: float = 1.0,
-                  modes: np.ndarray | None = None, quality: str = "high quality",
-                  thresholds: Thresholds = Thresholds()) -> list[Event]:
+def detect_events(
+    steps,
+    series: dict[str, np.ndarray],
+    *,
+    n_modes: int | None = None,
+    view_size: float = 1.0,
+    modes: np.ndarray | None = None,
+    quality: str = "high quality",
+    thresholds: Thresholds = Thresholds(),
+) -> list[Event]:
     """Events in per-snapshot series, sorted by start; n_modes (else the count of mode shares) and the view's
     largest side set the collapse limit and the sway amplitude; the modes' places (K, dim) name 1D modes; `quality`
     says what `hq_share` counts, in captions ("high quality": within 3σ; gananim.analysis.analyser passes the 1σ
@@ -328,7 +364,11 @@ def detect_events(steps, series: dict[str, np.ndarray], *, n_modes: int | None =
         spans["convergence"] = _convergence(s["d_real"], s["d_fake"], s["value"], s.get("js", missing), th)
     if "nonfinite_share" in s or "outside_share" in s:
         spans["divergence"] = _divergence(s.get("nonfinite_share", missing), s.get("outside_share", missing), th)
-    events = [Event(kind, int(steps[lo]), int(steps[hi]), caption) for kind, found in spans.items() for lo, hi, caption in found]
+    events = [
+        Event(kind, int(steps[lo]), int(steps[hi]), caption)
+        for kind, found in spans.items()
+        for lo, hi, caption in found
+    ]
     return sorted(events, key=lambda e: (e.start, e.end, KINDS.index(e.kind)))
 
 

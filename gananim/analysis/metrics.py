@@ -37,7 +37,9 @@ CORE_SIGMA = 1.0  # the alternative where the protocol does not apply: samples w
 MMD_BANDWIDTHS = (0.1, 0.3, 1.0, 3.0)  # Gaussian kernel widths (data units) when no view box sets the scale
 MMD_BANDWIDTH_FRACTIONS = (0.01, 0.03, 0.1, 0.3)  # kernel widths as fractions of the view box's largest side
 MMD_SAMPLES = 1_000  # generated and real samples MMD scores: the first ones, the same subset every snapshot
-DEFINITE_RTOL = 1e-6  # an eigenvalue within this × the largest |λ| of 0 counts as 0 when naming a Hessian's definiteness
+DEFINITE_RTOL = (
+    1e-6  # an eigenvalue within this × the largest |λ| of 0 counts as 0 when naming a Hessian's definiteness
+)
 # (the Hessian is computed in float64: round-off is ~1e-15 relative; seeds/004's λmax ≈ −0.001 beside λmin ≈ −20 is
 # 5e-5 of it, clearly negative)
 CHUNK = 1 << 17  # most pairwise entries (sample × mode, sample × sample) held at once: a block this size stays in
@@ -87,11 +89,13 @@ def mode_coverage(samples, modes, scales, k_sigma: float = K_SIGMA, chunk: int =
     samples = _rows(samples, "samples", modes.shape[1])
     scales = np.asarray(scales, dtype=np.float64).reshape(-1)
     if len(modes) == 0 or len(scales) != len(modes):
-        raise GananimError(f"mode coverage needs at least one mode and one scale per mode; got {len(modes)} modes, {len(scales)} scales")
+        raise GananimError(
+            f"mode coverage needs at least one mode and one scale per mode; got {len(modes)} modes, {len(scales)} scales"
+        )
     counts = np.zeros(len(modes), dtype=np.int64)
     rows = max(1, chunk // len(modes))
     for start in range(0, len(samples), rows):
-        block = samples[start:start + rows]
+        block = samples[start : start + rows]
         block = block[np.isfinite(block).all(axis=1)]
         d2 = _sq_dists(block, modes)
         nearest = d2.argmin(axis=1)
@@ -113,15 +117,23 @@ class ProtocolFit:
     reason: str  # "" where it applies, else one phrase: "3σ windows overlap", "3σ windows cover 54% of the view"
 
 
-def protocol_fit(modes, scales, bounds, k_sigma: float = K_SIGMA, max_share: float = WINDOW_VIEW_SHARE,
-                 resolution: int = WINDOW_RESOLUTION) -> ProtocolFit:
+def protocol_fit(
+    modes,
+    scales,
+    bounds,
+    k_sigma: float = K_SIGMA,
+    max_share: float = WINDOW_VIEW_SHARE,
+    resolution: int = WINDOW_RESOLUTION,
+) -> ProtocolFit:
     """The rule: the protocol applies where no two k_sigma windows overlap (‖mᵢ − mⱼ‖ ≥ k(σᵢ + σⱼ)) and together
     they cover at most max_share of the view box (measured on a resolution-per-axis grid of cell centres)."""
     modes = _rows(modes, "modes")
     scales = np.asarray(scales, dtype=np.float64).reshape(-1)
     if len(modes) == 0 or len(scales) != len(modes) or len(bounds) != modes.shape[1]:
-        raise GananimError(f"the protocol needs modes, one scale per mode and a view box of their dimension; got {len(modes)} "
-                           f"modes, {len(scales)} scales, a {len(bounds)}D box")
+        raise GananimError(
+            f"the protocol needs modes, one scale per mode and a view box of their dimension; got {len(modes)} "
+            f"modes, {len(scales)} scales, a {len(bounds)}D box"
+        )
     radius = k_sigma * scales
     d2 = _sq_dists(modes, modes)
     reach = np.add.outer(radius, radius) ** 2
@@ -130,12 +142,19 @@ def protocol_fit(modes, scales, bounds, k_sigma: float = K_SIGMA, max_share: flo
     inside = np.zeros((resolution,) * len(axes), dtype=bool)
     for m, r in zip(modes, radius):  # each window marks only the grid block around it
         cut = [slice(*np.searchsorted(a, [c - r, c + r])) for a, c in zip(axes, m)]
-        dist2 = sum(np.square(a[s] - c).reshape([-1 if k == j else 1 for j in range(len(axes))])
-                    for k, (a, s, c) in enumerate(zip(axes, cut, m)))
+        dist2 = sum(
+            np.square(a[s] - c).reshape([-1 if k == j else 1 for j in range(len(axes))])
+            for k, (a, s, c) in enumerate(zip(axes, cut, m))
+        )
         inside[tuple(cut)] |= dist2 <= r * r
     share = float(inside.mean())
-    reason = (f"{k_sigma:g}σ windows overlap" if overlap else
-              f"{k_sigma:g}σ windows cover {share:.0%} of the view" if share > max_share else "")
+    reason = (
+        f"{k_sigma:g}σ windows overlap"
+        if overlap
+        else f"{k_sigma:g}σ windows cover {share:.0%} of the view"
+        if share > max_share
+        else ""
+    )
     return ProtocolFit(applies=not reason, overlap=overlap, view_share=share, reason=reason)
 
 
@@ -172,7 +191,9 @@ def _distribution(p, eps: float) -> np.ndarray:
 def _pair(p, q, eps: float) -> tuple[np.ndarray, np.ndarray]:
     """Two histograms on the same grid, each normalised by _distribution."""
     if np.shape(p) != np.shape(q):
-        raise GananimError(f"divergences compare histograms on the same grid; got shapes {np.shape(p)} and {np.shape(q)}")
+        raise GananimError(
+            f"divergences compare histograms on the same grid; got shapes {np.shape(p)} and {np.shape(q)}"
+        )
     return _distribution(p, eps), _distribution(q, eps)
 
 
@@ -204,8 +225,11 @@ def js(p, q, eps: float = 0.0) -> float:
 
 def grid_divergences(data_density, gen_density, eps: float = EPS) -> dict[str, float]:
     """kl = KL(data ‖ generator), reverse_kl = KL(generator ‖ data), js, from two densities on one grid."""
-    return {"kl": kl(data_density, gen_density, eps), "reverse_kl": reverse_kl(data_density, gen_density, eps),
-            "js": js(data_density, gen_density)}
+    return {
+        "kl": kl(data_density, gen_density, eps),
+        "reverse_kl": reverse_kl(data_density, gen_density, eps),
+        "js": js(data_density, gen_density),
+    }
 
 
 def w1_1d(x, y) -> float:
@@ -233,7 +257,7 @@ def _kernel_sum(a: np.ndarray, b: np.ndarray, bandwidths: tuple[float, ...], chu
     rows = max(1, chunk // max(len(b), 1))
     total = 0.0
     for start in range(0, len(a), rows):
-        d2 = _sq_dists(a[start:start + rows], b)
+        d2 = _sq_dists(a[start : start + rows], b)
         total += sum(float(k.sum(dtype=np.float64)) for k in _kernel_block(d2, bandwidths, np.empty_like(d2)))
     return total
 
@@ -245,10 +269,12 @@ def _self_kernel_sum(a: np.ndarray, bandwidths: tuple[float, ...], chunk: int) -
     rows = max(1, chunk // max(len(a), 1))
     total = 0.0
     for start in range(0, len(a), rows):
-        d2 = _sq_dists(a[start:start + rows], a[start:])
+        d2 = _sq_dists(a[start : start + rows], a[start:])
         w = len(d2)
-        total += sum(float(k[:, :w].sum(dtype=np.float64)) + 2 * float(k[:, w:].sum(dtype=np.float64))
-                     for k in _kernel_block(d2, bandwidths, np.empty_like(d2)))
+        total += sum(
+            float(k[:, :w].sum(dtype=np.float64)) + 2 * float(k[:, w:].sum(dtype=np.float64))
+            for k in _kernel_block(d2, bandwidths, np.empty_like(d2))
+        )
     return total
 
 
@@ -292,22 +318,34 @@ def _placement(samples: np.ndarray, grid: Grid) -> dict[str, float]:
     lo, hi = np.array(grid.bounds).T
     outside = ((finite < lo) | (finite > hi)).any(axis=1).sum()
     centroid = finite.mean(axis=0) if len(finite) else np.full(grid.dim, np.nan)
-    return {"outside_share": float(outside / max(len(samples), 1)), **{CENTROID[k]: float(c) for k, c in enumerate(centroid)}}
+    return {
+        "outside_share": float(outside / max(len(samples), 1)),
+        **{CENTROID[k]: float(c) for k, c in enumerate(centroid)},
+    }
 
 
 class Reference:
     """What a run's snapshots are measured against, fixed for the whole run (the view grid, the data density, the
     modes and their scales, a real batch); what derives from them alone (MMD's real term) is computed once."""
 
-    def __init__(self, grid: Grid, *, data_density: np.ndarray | None = None, modes: np.ndarray | None = None,
-                 scales: np.ndarray | None = None, real: np.ndarray | None = None):
+    def __init__(
+        self,
+        grid: Grid,
+        *,
+        data_density: np.ndarray | None = None,
+        modes: np.ndarray | None = None,
+        scales: np.ndarray | None = None,
+        real: np.ndarray | None = None,
+    ):
         self.grid, self.data_density = grid, data_density
         self.modes, self.scales = (modes, scales) if modes is not None and len(modes) else (None, None)
         self.real = None if real is None else _finite_rows(real, "real", grid.dim)
         self.bandwidths = tuple(f * view_size(grid) for f in MMD_BANDWIDTH_FRACTIONS)
         self._real_term: float | None = None
 
-    def measure(self, samples: np.ndarray, density: np.ndarray | None = None, d_grid: np.ndarray | None = None) -> dict[str, float]:
+    def measure(
+        self, samples: np.ndarray, density: np.ndarray | None = None, d_grid: np.ndarray | None = None
+    ) -> dict[str, float]:
         """Every metric that applies to one snapshot, by plain scalar name.
 
         Names: `scored_samples` (how many samples mode coverage scored: all given), `outside_share`, `centroid_x`
@@ -323,7 +361,10 @@ class Reference:
             out |= {"modes_captured": float(cov.captured), "hq_share": cov.hq_share}
             out |= {MODE_SHARE.format(k): float(s) for k, s in enumerate(cov.per_mode)}
             core = mode_coverage(x, self.modes, self.scales, k_sigma=CORE_SIGMA)
-            out |= {"core_share": core.hq_share, **{CORE_SHARE.format(k): float(s) for k, s in enumerate(core.per_mode)}}
+            out |= {
+                "core_share": core.hq_share,
+                **{CORE_SHARE.format(k): float(s) for k, s in enumerate(core.per_mode)},
+            }
         if self.data_density is not None and density is not None:
             out |= grid_divergences(self.data_density, density)
         if self.data_density is not None and d_grid is not None:
@@ -338,9 +379,17 @@ class Reference:
         return out
 
 
-def metrics(samples: np.ndarray, density: np.ndarray | None, d_grid: np.ndarray | None, *, grid: Grid,
-            data_density: np.ndarray | None = None, modes: np.ndarray | None = None, scales: np.ndarray | None = None,
-            real: np.ndarray | None = None) -> dict[str, float]:
+def metrics(
+    samples: np.ndarray,
+    density: np.ndarray | None,
+    d_grid: np.ndarray | None,
+    *,
+    grid: Grid,
+    data_density: np.ndarray | None = None,
+    modes: np.ndarray | None = None,
+    scales: np.ndarray | None = None,
+    real: np.ndarray | None = None,
+) -> dict[str, float]:
     """`Reference.measure` of one snapshot: every metric that applies, by plain scalar name (names there)."""
     ref = Reference(grid, data_density=data_density, modes=modes, scales=scales, real=real)
     return ref.measure(samples, density, d_grid)

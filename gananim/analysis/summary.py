@@ -24,12 +24,16 @@ def describe(rec: Recording, run: Path) -> list[tuple[str, str]]:
     m = rec.manifest
     config = m.get("config") or {}
     kind = f", {rec.kind}" if "kind" in m else ""  # a manifest names its kind unless it is points (format 1)
-    rows = [("recording", f"{run}  ({human_size(rec.nbytes())}, format v{m['version']}{kind}, {m.get('dtype')})"),
-            ("experiment", f"{config.get('name', '(user loop)')}: {config.get('description', '')}".rstrip(": "))]
+    rows = [
+        ("recording", f"{run}  ({human_size(rec.nbytes())}, format v{m['version']}{kind}, {m.get('dtype')})"),
+        ("experiment", f"{config.get('name', '(user loop)')}: {config.get('description', '')}".rstrip(": ")),
+    ]
     rows += rec.kind_of.info_rows(rec)
     every = m.get("every", "?")
-    rows += [("discriminator", f"outputs {m.get('d_output')}" if m.get("has_discriminator") else "none"),
-             ("snapshots", f"{len(rec)}, steps {rec.steps[0]}–{rec.steps[-1]} every {every}" if len(rec) else "0")]
+    rows += [
+        ("discriminator", f"outputs {m.get('d_output')}" if m.get("has_discriminator") else "none"),
+        ("snapshots", f"{len(rec)}, steps {rec.steps[0]}–{rec.steps[-1]} every {every}" if len(rec) else "0"),
+    ]
     return rows
 
 

@@ -1,5 +1,5 @@
 """The `gananim` command: the group, record, presets, demo and the entry point (info/analyze in cli_inspect, render/scene/export
- in cli_video, shared pieces in cli_kit). User mistakes print one line and exit 2."""
+in cli_video, shared pieces in cli_kit). User mistakes print one line and exit 2."""
 
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ def _precheck_out(out: Path, overwrite: bool, resume: bool) -> None:
                 raise GananimError(f"cannot create {out}: {above} is a file, not a folder; choose another --out")
             return
         if any(out.iterdir()) and not (overwrite or resume):
-            raise GananimError(f"recording {out} already exists; add --overwrite to replace it or --resume to continue it")
+            raise GananimError(
+                f"recording {out} already exists; add --overwrite to replace it or --resume to continue it"
+            )
     except OSError as e:
         raise GananimError(f"cannot use --out {out}: {e.strerror or e}") from None
 
@@ -69,7 +71,9 @@ def _resume_command(preset, config_file, out: Path, steps, every, seed, float16)
 
 @cli.command()
 @click.argument("preset", nargs=-1)  # a preset name, or after `--` a script and its arguments
-@click.option("--config", "config_file", type=str, help="A TOML config file (copy one with `gananim presets --show NAME`).")
+@click.option(
+    "--config", "config_file", type=str, help="A TOML config file (copy one with `gananim presets --show NAME`)."
+)
 @click.option("--steps", type=click.IntRange(min=0), help="Training steps (overrides the config).")
 @click.option("--every", type=click.IntRange(min=1), help="Snapshot every K steps (overrides the config).")
 @click.option("--seed", type=int, help="Random seed (overrides the config).")
@@ -77,9 +81,13 @@ def _resume_command(preset, config_file, out: Path, steps, every, seed, float16)
 @click.option("--overwrite", is_flag=True, help="Replace an existing recording.")
 @click.option("--resume", is_flag=True, help="Continue an existing recording from its checkpoint.")
 @click.option("--float16", is_flag=True, help="Store snapshot arrays as float16 (half the size).")
-@click.option("--data", "data_file", metavar="FILE", help="Script: real samples (.npy/.npz) [default: the batches D is shown].")
+@click.option(
+    "--data", "data_file", metavar="FILE", help="Script: real samples (.npy/.npz) [default: the batches D is shown]."
+)
 @click.option("--view-box", metavar="LO,HI[,LO,HI]", help="Script: the view box of 1D/2D data, instead of --data.")
-@click.option("--generator", metavar="NAME", help="Script: the generator's attribute path or class name [default: found].")
+@click.option(
+    "--generator", metavar="NAME", help="Script: the generator's attribute path or class name [default: found]."
+)
 @click.option("--discriminator", metavar="NAME", help="Script: the discriminator's attribute path or class name.")
 @on_interrupt("interrupted before training started: nothing was written")
 def record(preset, config_file, steps, every, seed, out, overwrite, resume, float16, **script) -> int | None:
@@ -88,13 +96,23 @@ def record(preset, config_file, steps, every, seed, out, overwrite, resume, floa
 
     if is_command(preset) or any(script.values()):
         if config_file or steps is not None or resume or not is_command(preset):
-            raise GananimError("--config, --steps and --resume are for presets, --data, --view-box, --generator and "
-                               "--discriminator for scripts: gananim record [OPTIONS] -- python train.py ARGS")
+            raise GananimError(
+                "--config, --steps and --resume are for presets, --data, --view-box, --generator and "
+                "--discriminator for scripts: gananim record [OPTIONS] -- python train.py ARGS"
+            )
         _precheck_out(out or default_out(list(preset)), overwrite, False)
         from gananim.record.script.record import record_script
 
-        return record_script(list(preset), out, every, seed=seed, float16=float16, overwrite=overwrite, **script,
-                             say=lambda line: shout(line, label=None))
+        return record_script(
+            list(preset),
+            out,
+            every,
+            seed=seed,
+            float16=float16,
+            overwrite=overwrite,
+            **script,
+            say=lambda line: shout(line, label=None),
+        )
     cfg = _resolve_config(preset[0] if preset else None, config_file)
     if steps is not None:
         cfg.steps = steps
@@ -118,8 +136,15 @@ def _train_with_progress(cfg, out: Path, *, overwrite: bool, resume: bool, again
     require_torch()
     from gananim.lab.train import run
 
-    columns = [TextColumn("{task.fields[name]}", style="bold", markup=False), BarColumn(), MofNCompleteColumn(),
-               RateColumn(), TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[losses]}", markup=False)]
+    columns = [
+        TextColumn("{task.fields[name]}", style="bold", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[losses]}", markup=False),
+    ]
     reached = [None]
     try:
         with LazyProgress(*columns, total=cfg.steps, name=cfg.name, losses="") as progress:
@@ -162,7 +187,9 @@ def presets(show: str | None) -> None:
 
 @cli.command()
 @click.option("--steps", type=click.IntRange(min=1), help="Training steps [default: the preset's].")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("renders"), show_default=True, help="Folder for the videos.")
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=Path("renders"), show_default=True, help="Folder for the videos."
+)
 @on_interrupt("interrupted: run `gananim demo` again to start over")
 def demo(steps, out) -> None:
     """Record the default preset and render its headline video (the README's main job)."""
@@ -174,11 +201,14 @@ def demo(steps, out) -> None:
         cfg.steps = steps
     cfg.validate()
     run_dir = Path("runs") / "demo"  # the demo owns this folder: running it again replaces it
-    path = _train_with_progress(cfg, run_dir, overwrite=True, resume=False, again="run `gananim demo` again to start over")
+    path = _train_with_progress(
+        cfg, run_dir, overwrite=True, resume=False, again="run `gananim demo` again to start over"
+    )
     _print_summary(path)
     with LazyProgress(*render_columns()) as progress:
-        written = render_runs(path, None, out / f"{cfg.name}", embed=True, dashboard=True, announce=announce,
-                              progress=progress.update)
+        written = render_runs(
+            path, None, out / f"{cfg.name}", embed=True, dashboard=True, announce=announce, progress=progress.update
+        )
     wrote(written)
 
 

@@ -20,8 +20,13 @@ def scalar_summary(series: np.ndarray) -> dict[str, float | None]:
     finite = series[np.isfinite(series)]
     if not len(finite):
         return {"first": None, "last": None, "min": None, "max": None, "mean": None}
-    return {"first": float(finite[0]), "last": float(finite[-1]), "min": float(finite.min()),
-            "max": float(finite.max()), "mean": float(finite.mean())}
+    return {
+        "first": float(finite[0]),
+        "last": float(finite[-1]),
+        "min": float(finite.min()),
+        "max": float(finite.max()),
+        "mean": float(finite.mean()),
+    }
 
 
 def json_lines(fields: dict) -> str:
@@ -43,10 +48,21 @@ def info(run: Path, as_json: bool) -> None:
     m = rec.manifest
     summary = {name: scalar_summary(series) for name, series in analysis.series.items()}
     if as_json:
-        click.echo(json_lines({"path": str(run), "kind": rec.kind, "snapshots": len(rec), "steps": rec.steps.tolist(),
-                                "bytes": rec.nbytes(), "manifest": m, "scalars": summary,
-                                "analysed": list(analysis.analysed),
-                                "events": [e.to_dict() for e in analysis.events]}))
+        click.echo(
+            json_lines(
+                {
+                    "path": str(run),
+                    "kind": rec.kind,
+                    "snapshots": len(rec),
+                    "steps": rec.steps.tolist(),
+                    "bytes": rec.nbytes(),
+                    "manifest": m,
+                    "scalars": summary,
+                    "analysed": list(analysis.analysed),
+                    "events": [e.to_dict() for e in analysis.events],
+                }
+            )
+        )
         return
     from gananim.analysis.summary import describe
 
@@ -59,7 +75,10 @@ def info(run: Path, as_json: bool) -> None:
     for col in ("name", "first", "last", "min", "max", "mean"):
         scalars.add_column(col, justify="left" if col == "name" else "right")
     for name, s in summary.items():
-        scalars.add_row(Text(name, overflow="fold"), *("—" if s[k] is None else f"{s[k]:.4g}" for k in ("first", "last", "min", "max", "mean")))
+        scalars.add_row(
+            Text(name, overflow="fold"),
+            *("—" if s[k] is None else f"{s[k]:.4g}" for k in ("first", "last", "min", "max", "mean")),
+        )
     console.print(scalars)
     events = analysis.events
     console.print(f"[bold]events[/] ({len(events)})" if events else "[bold]events[/]: none detected")
@@ -71,8 +90,12 @@ def info(run: Path, as_json: bool) -> None:
 
 @click.command()
 @click.argument("run", type=click.Path(path_type=Path))
-@on_interrupt(lambda run: f"interrupted: {run} is unchanged or holds only complete new files; "
-                          f"run `{shlex.join(['gananim', 'analyze', str(run)])}` again to finish")
+@on_interrupt(
+    lambda run: (
+        f"interrupted: {run} is unchanged or holds only complete new files; "
+        f"run `{shlex.join(['gananim', 'analyze', str(run)])}` again to finish"
+    )
+)
 def analyze(run: Path) -> None:
     """Compute RUN's metrics and events from its stored arrays and cache them beside it; the recording stays untouched."""
     from gananim.analysis.analyser import SERIES_FILE, analyse

@@ -43,8 +43,10 @@ class Finite(click.FloatRange):
 
 
 NOTHING_WRITTEN = "interrupted: nothing was written"
-VIEW_HELP = ("1D/2D points: goodfellow-1d, mapping, surface, density, mountains, gradients; images: grid, interp, projection, "
-             "d-hist; either: dashboard [default: by the recording: grid for images].")
+VIEW_HELP = (
+    "1D/2D points: goodfellow-1d, mapping, surface, density, mountains, gradients; images: grid, interp, projection, "
+    "d-hist; either: dashboard [default: by the recording: grid for images]."
+)
 NO_VIDEO = "interrupted: no video was written (video files appear only once complete)"
 
 

@@ -97,5 +97,11 @@ class LazyProgress:
 
 
 def render_columns(label: str = "render") -> tuple[ProgressColumn, ...]:
-    return (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), RateColumn("frames/s"),
-            TimeElapsedColumn(), TimeRemainingColumn())
+    return (
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn("frames/s"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )

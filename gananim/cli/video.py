@@ -16,40 +16,102 @@ from gananim.errors import GananimError
 @click.option("--view", help=VIEW_HELP)
 @click.option("--out", type=click.Path(path_type=Path), help="FILE.mp4|.webm|.gif, or a folder for all web formats.")
 @click.option("--embed", is_flag=True, help="Write WebM, MP4, GIF, a poster and an HTML snippet into a folder.")
-@click.option("--size", default="720p", show_default=True, help="720p, 1080p, square or WIDTHxHEIGHT (at most 7680x4320).")
+@click.option(
+    "--size", default="720p", show_default=True, help="720p, 1080p, square or WIDTHxHEIGHT (at most 7680x4320)."
+)
 @click.option("--fps", type=Finite(min=1, max=120), default=30, show_default=True)
 @click.option("--steps", "step_range", metavar="A:B", help="Only training steps A to B.")
-@click.option("--speed", type=Finite(min=0.01), default=1.0, show_default=True, help="Play faster than the default length (2 = half as long).")
-@click.option("--duration", type=Finite(min=0.1), help="Video length in seconds [default: 8-20, from the snapshot count].")
+@click.option(
+    "--speed",
+    type=Finite(min=0.01),
+    default=1.0,
+    show_default=True,
+    help="Play faster than the default length (2 = half as long).",
+)
+@click.option(
+    "--duration", type=Finite(min=0.1), help="Video length in seconds [default: 8-20, from the snapshot count]."
+)
 @click.option("--dashboard", is_flag=True, help="Put the dashboard beside the view.")
-@click.option("--max-mb", type=Finite(min=0.01), help="Size budget for GIFs: met by lowering fps and size [--embed: 3].")
-@click.option("--crf", multiple=True, metavar="N|FORMAT=N",
-              help="Video quality, lower is better and larger: MP4 0-51 [20], WebM 0-63 [33]; N sets both, mp4=N one.")
-@click.option("--preset", metavar="NAME", help="Encoding speed, x264's names ultrafast..veryslow (slower: smaller) [veryfast].")
+@click.option(
+    "--max-mb", type=Finite(min=0.01), help="Size budget for GIFs: met by lowering fps and size [--embed: 3]."
+)
+@click.option(
+    "--crf",
+    multiple=True,
+    metavar="N|FORMAT=N",
+    help="Video quality, lower is better and larger: MP4 0-51 [20], WebM 0-63 [33]; N sets both, mp4=N one.",
+)
+@click.option(
+    "--preset", metavar="NAME", help="Encoding speed, x264's names ultrafast..veryslow (slower: smaller) [veryfast]."
+)
 @click.option("--controls", is_flag=True, help="--embed: show the browser's play/pause bar in the snippet.")
 @click.option("--title", help="Title on every frame [default: the experiment's name].")
-@click.option("--slowmo", type=Finite(min=1), is_flag=False, flag_value=3.0, default=1.0,
-              help="Slow down around detected events: each snapshot shown FACTOR times as long [flag alone: 3].")
+@click.option(
+    "--slowmo",
+    type=Finite(min=1),
+    is_flag=False,
+    flag_value=3.0,
+    default=1.0,
+    help="Slow down around detected events: each snapshot shown FACTOR times as long [flag alone: 3].",
+)
 @on_interrupt(NO_VIDEO)
-def render(runs, view, out, embed, size, fps, step_range, speed, duration, dashboard, max_mb, crf, preset, controls, title,
-           slowmo) -> None:
+def render(
+    runs,
+    view,
+    out,
+    embed,
+    size,
+    fps,
+    step_range,
+    speed,
+    duration,
+    dashboard,
+    max_mb,
+    crf,
+    preset,
+    controls,
+    title,
+    slowmo,
+) -> None:
     """Render RUN (or 2–4 RUNs side by side) to web-ready video."""
     from gananim.recording.reader import load
     from gananim.rendering.pipeline import render_files as render_runs
 
     recs = [load(r) for r in runs]
     with LazyProgress(*render_columns()) as progress:
-        written = render_runs(recs, view, out, size=size, fps=fps, steps=step_range, speed=speed, duration=duration,
-                              embed=embed, dashboard=dashboard, max_mb=max_mb, title=title, slowmo=slowmo,
-                              crf=crf, preset=preset, controls=controls, announce=announce, progress=progress.update)
+        written = render_runs(
+            recs,
+            view,
+            out,
+            size=size,
+            fps=fps,
+            steps=step_range,
+            speed=speed,
+            duration=duration,
+            embed=embed,
+            dashboard=dashboard,
+            max_mb=max_mb,
+            title=title,
+            slowmo=slowmo,
+            crf=crf,
+            preset=preset,
+            controls=controls,
+            announce=announce,
+            progress=progress.update,
+        )
     wrote(written)
 
 
 @click.command(short_help="Render a manim explainer scene of RUN(s).")
 @click.argument("script", type=click.Path(path_type=Path))
 @click.argument("runs", nargs=-1, required=True, metavar="RUN...", type=click.Path(path_type=Path))
-@click.option("--quality", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True,
-              help="480p at 15 fps, 720p at 30 or 1080p at 30.")
+@click.option(
+    "--quality",
+    type=click.Choice(["low", "medium", "high"]),
+    default="medium",
+    show_default=True,
+    help="480p at 15 fps, 720p at 30 or 1080p at 30.",
+)
 @click.option("--out", type=click.Path(path_type=Path), help="FILE.mp4|.webm|.gif, or a folder for all web formats.")
 @click.option("--embed", is_flag=True, help="Write WebM, MP4, GIF, a poster and an HTML snippet into a folder.")
 @click.option("--max-mb", type=Finite(min=0.01), help="Size budget for GIFs: met by lowering fps and size.")
@@ -60,8 +122,10 @@ def scene(script, runs, quality, out, embed, max_mb) -> None:
     Needs the scenes extra: pip install 'gananim[scenes]'.
     """
     if script.suffix != ".py":
-        raise GananimError(f"{script} is not a scene script (a .py file): the script comes first, "
-                           f"e.g. `gananim scene scenes/mode_hopping.py runs/four-points`")
+        raise GananimError(
+            f"{script} is not a scene script (a .py file): the script comes first, "
+            f"e.g. `gananim scene scenes/mode_hopping.py runs/four-points`"
+        )
     from gananim.recording.reader import load
     from gananim.rendering.scenes import render_scene
 
@@ -73,8 +137,13 @@ def scene(script, runs, quality, out, embed, max_mb) -> None:
 
 @click.command("export")
 @click.argument("run", type=click.Path(path_type=Path))
-@click.option("--tensorboard", "tensorboard_dir", type=click.Path(path_type=Path), metavar="DIR",
-              help="Write TensorBoard event files into DIR/NAME: scalars, events, the clip as a GIF.")
+@click.option(
+    "--tensorboard",
+    "tensorboard_dir",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Write TensorBoard event files into DIR/NAME: scalars, events, the clip as a GIF.",
+)
 @click.option("--wandb", "to_wandb", is_flag=True, help="Log to Weights & Biases: scalars, the clip as a wandb.Video.")
 @click.option("--project", help="wandb project [default: gananim].")
 @click.option("--name", help="wandb run name [default: the experiment's name].")
@@ -82,7 +151,9 @@ def scene(script, runs, quality, out, embed, max_mb) -> None:
 @click.option("--view", help="The clip's view, as for `gananim render` [default: by data and D].")
 @click.option("--size", default="640x360", show_default=True, help="The clip's size: 720p, square or WIDTHxHEIGHT.")
 @click.option("--fps", type=Finite(min=1, max=60), default=15, show_default=True)
-@click.option("--duration", type=Finite(min=0.1), help="The clip's length in seconds [default: 8-20, from the snapshot count].")
+@click.option(
+    "--duration", type=Finite(min=0.1), help="The clip's length in seconds [default: 8-20, from the snapshot count]."
+)
 @click.option("--dashboard", is_flag=True, help="Put the dashboard beside the view.")
 @on_interrupt("interrupted: the export may be incomplete; run it again (with --overwrite for --tensorboard)")
 def export_run(run, tensorboard_dir, to_wandb, project, name, overwrite, view, size, fps, duration, dashboard) -> None:
@@ -90,7 +161,19 @@ def export_run(run, tensorboard_dir, to_wandb, project, name, overwrite, view, s
     from gananim.rendering.export import export
 
     with LazyProgress(*render_columns()) as progress:
-        done = export(run, tensorboard=tensorboard_dir, wandb=to_wandb, project=project, name=name, overwrite=overwrite,
-                      view=view, size=size, fps=fps, duration=duration, dashboard=dashboard, progress=progress.update)
+        done = export(
+            run,
+            tensorboard=tensorboard_dir,
+            wandb=to_wandb,
+            project=project,
+            name=name,
+            overwrite=overwrite,
+            view=view,
+            size=size,
+            fps=fps,
+            duration=duration,
+            dashboard=dashboard,
+            progress=progress.update,
+        )
     for line in done:
         say(f"exported to {line}")

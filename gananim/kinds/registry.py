@@ -47,7 +47,9 @@ def for_output(g_shape: tuple[int, ...]) -> Kind:
     for kind in reversed(KINDS.values()):
         if kind.accepts(g_shape):
             return kind
-    raise GananimError(f"no kind of data records a generator whose samples have shape {g_shape}; known kinds: {', '.join(KINDS)}")
+    raise GananimError(
+        f"no kind of data records a generator whose samples have shape {g_shape}; known kinds: {', '.join(KINDS)}"
+    )
 
 
 def tag(kind: Kind) -> dict:

@@ -55,8 +55,10 @@ def save_checkpoint(path: Path, state: dict) -> None:
     try:
         atomic.write_bytes(path, buf.getvalue())  # the project's one atomic write: a full disk is already one line
     except OSError as e:
-        raise GananimError(f"cannot write checkpoint {path}: {e.strerror or e}; free space or fix permissions, "
-                           f"then continue with --resume") from None
+        raise GananimError(
+            f"cannot write checkpoint {path}: {e.strerror or e}; free space or fix permissions, "
+            f"then continue with --resume"
+        ) from None
 
 
 def load_checkpoint(path: Path) -> dict:
@@ -64,11 +66,15 @@ def load_checkpoint(path: Path) -> dict:
     try:
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:  # torch raises many types for a truncated or foreign file
-        raise GananimError(f"cannot read checkpoint {path} ({type(e).__name__}); record again with --overwrite") from None
+        raise GananimError(
+            f"cannot read checkpoint {path} ({type(e).__name__}); record again with --overwrite"
+        ) from None
     if not isinstance(ckpt, dict) or ckpt.get("format") != CHECKPOINT_FORMAT:
         raise GananimError(f"{path} is not a gananim checkpoint; record again with --overwrite")
     if ckpt.get("version") != CHECKPOINT_VERSION:
-        raise GananimError(f"checkpoint {path} has version {ckpt.get('version')}, this gananim reads {CHECKPOINT_VERSION}; record again with --overwrite")
+        raise GananimError(
+            f"checkpoint {path} has version {ckpt.get('version')}, this gananim reads {CHECKPOINT_VERSION}; record again with --overwrite"
+        )
     return ckpt
 
 

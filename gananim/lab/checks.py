@@ -28,27 +28,37 @@ def check_config(config: Config, target: Target | ImageData) -> None:
         return _check_images(config, target)
     for model, where in ((config.generator, "generator"), (config.discriminator, "discriminator")):
         if model.kind == "conv":
-            raise GananimError(f"invalid config '{name}': {where}.kind 'conv' needs image data (target kind \"digits\"); "
-                               f"use 'mlp' for 1D/2D targets")
+            raise GananimError(
+                f"invalid config '{name}': {where}.kind 'conv' needs image data (target kind \"digits\"); "
+                f"use 'mlp' for 1D/2D targets"
+            )
     if config.seed < 0:
         raise GananimError(f"invalid config '{name}': seed must be >= 0")
     if tr.noise_anneal_steps < 0:
         raise GananimError(f"invalid config '{name}': train.noise_anneal_steps must be >= 0 (0 = constant noise)")
     if config.view_box is not None and len(config.view_box) != target.dim:
-        raise GananimError(f"invalid config '{name}': view_box has {len(config.view_box)} pair(s) but the target is {target.dim}D")
+        raise GananimError(
+            f"invalid config '{name}': view_box has {len(config.view_box)} pair(s) but the target is {target.dim}D"
+        )
     if tr.method == "transform":
         if gaussian_params(config.target) is None:
-            raise GananimError(f"invalid config '{name}': method 'transform' (the inverse CDF) needs a 1D gaussian target, "
-                               f"e.g. target = {{kind = \"gaussian\", mean = [0.0], sigma = 1.0}}")
+            raise GananimError(
+                f"invalid config '{name}': method 'transform' (the inverse CDF) needs a 1D gaussian target, "
+                f'e.g. target = {{kind = "gaussian", mean = [0.0], sigma = 1.0}}'
+            )
         if config.latent.dim != 1 or config.latent.prior != "uniform":
-            raise GananimError(f"invalid config '{name}': method 'transform' needs a 1D uniform latent "
-                               f"(latent.dim = 1, latent.prior = \"uniform\"); got dim {config.latent.dim}, prior {config.latent.prior!r}")
+            raise GananimError(
+                f"invalid config '{name}': method 'transform' needs a 1D uniform latent "
+                f'(latent.dim = 1, latent.prior = "uniform"); got dim {config.latent.dim}, prior {config.latent.prior!r}'
+            )
         return
     uses_bn = config.generator.batch_norm or (tr.method in ("gan", "vae") and config.discriminator.batch_norm)
     if uses_bn and tr.batch_size < 2:
         raise GananimError(f"invalid config '{name}': batch norm needs train.batch_size >= 2")
     if tr.method == "mmd" and (not tr.mmd_bandwidths or any(h <= 0 for h in tr.mmd_bandwidths)):
-        raise GananimError(f"invalid config '{name}': method 'mmd' needs train.mmd_bandwidths, a list of kernel widths > 0")
+        raise GananimError(
+            f"invalid config '{name}': method 'mmd' needs train.mmd_bandwidths, a list of kernel widths > 0"
+        )
     if tr.method == "vae" and tr.vae_beta < 0:
         raise GananimError(f"invalid config '{name}': train.vae_beta must be >= 0")
 
@@ -57,14 +67,27 @@ def _check_images(config: Config, data: ImageData) -> None:
     """What the lab trains on images: method "gan" with plain (unpacked, not unrolled) D, no view box."""
     name, tr, kind = config.name, config.train, config.target.get("kind")
     refusals = [
-        (tr.method != "gan", f"method {tr.method!r} is for 1D/2D targets; image data (target kind {kind!r}) trains method 'gan'"),
+        (
+            tr.method != "gan",
+            f"method {tr.method!r} is for 1D/2D targets; image data (target kind {kind!r}) trains method 'gan'",
+        ),
         (tr.pack != 1, f"train.pack is for 1D/2D targets; set it to 1 for image data (target kind {kind!r})"),
-        (tr.unroll_steps != 0, f"train.unroll_steps is for 1D/2D targets; set it to 0 for image data (target kind {kind!r})"),
-        (config.view_box is not None, f"view_box is for 1D/2D targets; remove it for image data (target kind {kind!r})"),
-        (any(m.kind == "linear" for m in (config.generator, config.discriminator)),
-         "model kind 'linear' is for 1D/2D targets; use 'mlp' or 'conv' for image data"),
-        ((config.generator.kind == "conv") != (config.discriminator.kind == "conv"),
-         "give generator and discriminator the same kind ('mlp' or 'conv') for image data"),
+        (
+            tr.unroll_steps != 0,
+            f"train.unroll_steps is for 1D/2D targets; set it to 0 for image data (target kind {kind!r})",
+        ),
+        (
+            config.view_box is not None,
+            f"view_box is for 1D/2D targets; remove it for image data (target kind {kind!r})",
+        ),
+        (
+            any(m.kind == "linear" for m in (config.generator, config.discriminator)),
+            "model kind 'linear' is for 1D/2D targets; use 'mlp' or 'conv' for image data",
+        ),
+        (
+            (config.generator.kind == "conv") != (config.discriminator.kind == "conv"),
+            "give generator and discriminator the same kind ('mlp' or 'conv') for image data",
+        ),
         (config.generator.batch_norm and tr.batch_size < 2, "batch norm needs train.batch_size >= 2"),
     ]
     for refused, message in refusals:

@@ -90,10 +90,14 @@ class TrainConfig:
     mmd_bandwidths: list[float] = field(default_factory=lambda: [0.05, 0.2, 1.0])
     vae_beta: float = 1.0
     unroll_steps: int = 0  # Unrolled GAN (Metz et al. 2017): G's loss against D after k differentiable D steps; 0 = off
-    unroll_optimizer: str = "sgd"  # the unrolled D steps: "sgd" (D's lr) or "adam" (D's Adam update and moments, as in the paper)
+    unroll_optimizer: str = (
+        "sgd"  # the unrolled D steps: "sgd" (D's lr) or "adam" (D's Adam update and moments, as in the paper)
+    )
     pack: int = 1  # PacGAN (Lin et al. 2018): D judges packs of m samples (input m x data dim); 1 = off
     # seeds/004's gan.py protocol (its claims were made under it): a finite data set and one latent batch per game
-    fixed_real: int = 0  # N > 0: N real points drawn once for the whole run, every real batch taken from them; 0 = fresh data
+    fixed_real: int = (
+        0  # N > 0: N real points drawn once for the whole run, every real batch taken from them; 0 = fresh data
+    )
     fixed_z_per_game: bool = False  # one latent batch per iteration for all its D steps (G steps still draw fresh ones)
 
 
@@ -125,7 +129,10 @@ class Config:
         """
         tr, rec = self.train, self.record
         checks = [
-            (_plain_name(self.name), f"name must be a plain folder name (no '/', not '.' or '..'), got {_short(self.name)}"),
+            (
+                _plain_name(self.name),
+                f"name must be a plain folder name (no '/', not '.' or '..'), got {_short(self.name)}",
+            ),
             (0 <= self.seed < SEED_LIMIT, f"seed must be >= 0 and < 2**63, got {_short(self.seed)}"),
             (self.steps >= 0, "steps must be >= 0"),
             (self.steps <= MAX_STEPS, f"steps must be <= {MAX_STEPS:,}, got {_short(self.steps)}"),
@@ -134,20 +141,36 @@ class Config:
             (self.latent.prior in PRIORS, f"latent.prior must be one of {PRIORS}"),
             (self.latent.low < self.latent.high, "latent.low must be < latent.high"),
             (_within(self.latent.low, self.latent.high), f"latent.low and latent.high must lie within ±{MAX_COORD:g}"),
-            (self.view_box is None or 1 <= len(self.view_box) <= 2, "view_box must be 1 or 2 [low, high] pairs (gananim records 1D or 2D data)"),
-            (self.view_box is None or all(len(p) == 2 and p[0] < p[1] for p in self.view_box),
-             "view_box must be [low, high] pairs with low < high, e.g. [[-2.0, 2.0], [-2.0, 2.0]]"),
-            (self.view_box is None or all(_within(*p) for p in self.view_box), f"view_box values must lie within ±{MAX_COORD:g}"),
+            (
+                self.view_box is None or 1 <= len(self.view_box) <= 2,
+                "view_box must be 1 or 2 [low, high] pairs (gananim records 1D or 2D data)",
+            ),
+            (
+                self.view_box is None or all(len(p) == 2 and p[0] < p[1] for p in self.view_box),
+                "view_box must be [low, high] pairs with low < high, e.g. [[-2.0, 2.0], [-2.0, 2.0]]",
+            ),
+            (
+                self.view_box is None or all(_within(*p) for p in self.view_box),
+                f"view_box values must lie within ±{MAX_COORD:g}",
+            ),
             (tr.method in METHODS, f"train.method must be one of {METHODS}"),
             (tr.loss in LOSSES, f"train.loss must be one of {LOSSES}"),
             (tr.d_steps >= 1 and tr.g_steps >= 1, "train.d_steps and train.g_steps must be >= 1"),
-            (tr.d_steps <= MAX_INNER_STEPS and tr.g_steps <= MAX_INNER_STEPS,
-             f"train.d_steps and train.g_steps must be <= {MAX_INNER_STEPS}"),
+            (
+                tr.d_steps <= MAX_INNER_STEPS and tr.g_steps <= MAX_INNER_STEPS,
+                f"train.d_steps and train.g_steps must be <= {MAX_INNER_STEPS}",
+            ),
             (tr.batch_size >= 1, "train.batch_size must be >= 1"),
             (tr.batch_size <= MAX_BATCH, f"train.batch_size must be <= {MAX_BATCH:,}"),
             (tr.instance_noise >= 0, "train.instance_noise must be >= 0"),
-            (tr.instance_noise <= MAX_NOISE, f"train.instance_noise must be <= {MAX_NOISE:g} (a standard deviation in data units)"),
-            (0 <= tr.noise_anneal_steps <= MAX_STEPS, f"train.noise_anneal_steps must be 0 (constant noise) to {MAX_STEPS:,}"),
+            (
+                tr.instance_noise <= MAX_NOISE,
+                f"train.instance_noise must be <= {MAX_NOISE:g} (a standard deviation in data units)",
+            ),
+            (
+                0 <= tr.noise_anneal_steps <= MAX_STEPS,
+                f"train.noise_anneal_steps must be 0 (constant noise) to {MAX_STEPS:,}",
+            ),
             (all(h > 0 for h in tr.mmd_bandwidths), "train.mmd_bandwidths must all be > 0 (kernel widths)"),
             (0 <= tr.vae_beta <= MAX_VAE_BETA, f"train.vae_beta must be >= 0 and <= {MAX_VAE_BETA:g}"),
             (tr.unroll_steps >= 0, "train.unroll_steps must be >= 0 (0 = off)"),
@@ -155,22 +178,38 @@ class Config:
             (tr.pack >= 1, "train.pack must be >= 1 (1 = off)"),
             (tr.pack <= MAX_PACK, f"train.pack must be <= {MAX_PACK}"),
             (tr.unroll_optimizer in ("sgd", "adam"), "train.unroll_optimizer must be 'sgd' or 'adam'"),
-            (tr.unroll_optimizer != "adam" or tr.d_optimizer.name == "adam",
-             "train.unroll_optimizer 'adam' unrolls D's own Adam: it needs train.d_optimizer.name = 'adam'"),
-            (tr.unroll_steps == 0 or tr.method == "gan",
-             f"train.unroll_steps needs method 'gan' (it unrolls the discriminator); got method {tr.method!r}"),
-            (tr.pack == 1 or tr.method == "gan",
-             f"train.pack needs method 'gan' (it packs the discriminator's inputs); got method {tr.method!r}"),
-            (0 <= tr.fixed_real <= MAX_BATCH, f"train.fixed_real must be 0 (a fresh real batch every update) to {MAX_BATCH:,}"),
-            (tr.fixed_real == 0 or tr.method != "transform",
-             "train.fixed_real needs a trained method: 'transform' uses no data; set it to 0"),
-            (not tr.fixed_z_per_game or tr.method == "gan",
-             f"train.fixed_z_per_game needs method 'gan' (it fixes the D steps' latents); got method {tr.method!r}"),
+            (
+                tr.unroll_optimizer != "adam" or tr.d_optimizer.name == "adam",
+                "train.unroll_optimizer 'adam' unrolls D's own Adam: it needs train.d_optimizer.name = 'adam'",
+            ),
+            (
+                tr.unroll_steps == 0 or tr.method == "gan",
+                f"train.unroll_steps needs method 'gan' (it unrolls the discriminator); got method {tr.method!r}",
+            ),
+            (
+                tr.pack == 1 or tr.method == "gan",
+                f"train.pack needs method 'gan' (it packs the discriminator's inputs); got method {tr.method!r}",
+            ),
+            (
+                0 <= tr.fixed_real <= MAX_BATCH,
+                f"train.fixed_real must be 0 (a fresh real batch every update) to {MAX_BATCH:,}",
+            ),
+            (
+                tr.fixed_real == 0 or tr.method != "transform",
+                "train.fixed_real needs a trained method: 'transform' uses no data; set it to 0",
+            ),
+            (
+                not tr.fixed_z_per_game or tr.method == "gan",
+                f"train.fixed_z_per_game needs method 'gan' (it fixes the D steps' latents); got method {tr.method!r}",
+            ),
             *rec.checks("record."),
         ]
         for model, where in ((self.generator, "generator"), (self.discriminator, "discriminator")):
             checks += [
-                (model.kind in ("mlp", "linear", "conv"), f"{where}.kind must be 'mlp', 'linear' or 'conv' (image data)"),
+                (
+                    model.kind in ("mlp", "linear", "conv"),
+                    f"{where}.kind must be 'mlp', 'linear' or 'conv' (image data)",
+                ),
                 (model.activation in ACTIVATIONS, f"{where}.activation must be one of {ACTIVATIONS}"),
                 (all(h >= 1 for h in model.hidden), f"{where}.hidden sizes must be >= 1"),
                 (all(h <= MAX_WIDTH for h in model.hidden), f"{where}.hidden sizes must be <= {MAX_WIDTH}"),
@@ -182,9 +221,15 @@ class Config:
             checks += [
                 (opt.name in ("adam", "sgd"), f"{where}.name must be 'adam' or 'sgd'"),
                 (opt.lr > 0, f"{where}.lr must be > 0"),
-                (opt.lr <= MAX_LR, f"{where}.lr must be <= {MAX_LR:g} (larger steps throw the weights to inf/NaN), got {opt.lr:g}"),
+                (
+                    opt.lr <= MAX_LR,
+                    f"{where}.lr must be <= {MAX_LR:g} (larger steps throw the weights to inf/NaN), got {opt.lr:g}",
+                ),
                 (len(opt.betas) == 2, f"{where}.betas must be two numbers"),
-                (all(0 <= b < 1 for b in opt.betas), f"{where}.betas must each be >= 0 and < 1 (Adam's decay rates), got {opt.betas}"),
+                (
+                    all(0 <= b < 1 for b in opt.betas),
+                    f"{where}.betas must each be >= 0 and < 1 (Adam's decay rates), got {opt.betas}",
+                ),
                 (0 <= opt.momentum < 1, f"{where}.momentum must be >= 0 and < 1, got {opt.momentum:g}"),
             ]
         for ok, message in checks:
@@ -282,8 +327,9 @@ def load_config(path: str | Path) -> Config:
     except OSError as e:
         raise GananimError(f"cannot read config {path}: {e.strerror or e}") from None
     except UnicodeDecodeError as e:
-        raise GananimError(f"config {path} is not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start}): "
-                           f"save it as UTF-8") from None
+        raise GananimError(
+            f"config {path} is not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start}): save it as UTF-8"
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

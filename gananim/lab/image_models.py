@@ -45,7 +45,10 @@ def build_image_discriminator(model: ModelConfig, shape: tuple[int, ...]) -> nn.
         width, side = shape[0], CONV_SIZE
         for i, h in enumerate(hidden):
             halve = i < 2  # 8 -> 4 -> 2, then 3×3 convolutions that keep 2×2
-            layers += [nn.Conv2d(width, h, 4, 2, 1) if halve else nn.Conv2d(width, h, 3, 1, 1), nn.LeakyReLU(LEAKY_SLOPE)]
+            layers += [
+                nn.Conv2d(width, h, 4, 2, 1) if halve else nn.Conv2d(width, h, 3, 1, 1),
+                nn.LeakyReLU(LEAKY_SLOPE),
+            ]
             width, side = h, side // 2 if halve else side
         return nn.Sequential(*layers, nn.Flatten(), nn.Linear(width * side * side, 1))
     return nn.Sequential(nn.Flatten(), *build_mlp(model, math.prod(shape), 1))
@@ -57,8 +60,10 @@ def _norm_relu(model: ModelConfig, channels: int) -> list[nn.Module]:
 
 def _check_conv(shape: tuple[int, ...]) -> None:
     if len(shape) != 3 or shape[1:] != (CONV_SIZE, CONV_SIZE):
-        raise GananimError(f"kind 'conv' models are laid out for {CONV_SIZE}×{CONV_SIZE} images; got samples shaped "
-                           f"{tuple(shape)}: use kind 'mlp'")
+        raise GananimError(
+            f"kind 'conv' models are laid out for {CONV_SIZE}×{CONV_SIZE} images; got samples shaped "
+            f"{tuple(shape)}: use kind 'mlp'"
+        )
 
 
 __all__ = ["CONV_SIZE", "build_image_discriminator", "build_image_generator"]

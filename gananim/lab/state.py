@@ -56,7 +56,9 @@ class LabState:
         dim = None if images else target.dim
         # a conv G takes its latents as (n, z, 1, 1) (DCGAN): the shape the Recorder infers from its ConvTranspose2d
         self.latent_shape = (latent.dim, 1, 1) if images and config.generator.kind == "conv" else (latent.dim,)
-        self.torch_gen = torch.Generator().manual_seed(int(np.random.SeedSequence([config.seed, LAB_STREAM]).generate_state(1, np.uint64)[0] >> 1))
+        self.torch_gen = torch.Generator().manual_seed(
+            int(np.random.SeedSequence([config.seed, LAB_STREAM]).generate_state(1, np.uint64)[0] >> 1)
+        )
         self.np_rng = np.random.default_rng(np.random.SeedSequence([config.seed, LAB_STREAM, 1]))
         torch.manual_seed(config.seed)  # weight init
         self.models: dict[str, nn.Module] = {}
@@ -66,19 +68,30 @@ class LabState:
             self.models["generator"] = InverseCdfMorph(mean, sigma, latent.low, latent.high)
         elif images:
             self.models["generator"] = build_image_generator(config.generator, latent.dim, target.shape)
-            self.optimizers["generator"] = build_optimizer(self.models["generator"].parameters(), tr.g_optimizer, "train.g_optimizer")
+            self.optimizers["generator"] = build_optimizer(
+                self.models["generator"].parameters(), tr.g_optimizer, "train.g_optimizer"
+            )
         else:
             self.models["generator"] = build_generator(config.generator, latent.dim, dim)
-            self.optimizers["generator"] = build_optimizer(self.models["generator"].parameters(), tr.g_optimizer, "train.g_optimizer")
+            self.optimizers["generator"] = build_optimizer(
+                self.models["generator"].parameters(), tr.g_optimizer, "train.g_optimizer"
+            )
         self.pack = tr.pack if self.method == "gan" else 1
         self.unroll_steps = tr.unroll_steps if self.method == "gan" else 0
         if self.method == "gan":
-            self.models["discriminator"] = (build_image_discriminator(config.discriminator, target.shape) if images
-                                            else build_discriminator(config.discriminator, dim, pack=self.pack))
-            self.optimizers["discriminator"] = build_optimizer(self.models["discriminator"].parameters(), tr.d_optimizer, "train.d_optimizer")
+            self.models["discriminator"] = (
+                build_image_discriminator(config.discriminator, target.shape)
+                if images
+                else build_discriminator(config.discriminator, dim, pack=self.pack)
+            )
+            self.optimizers["discriminator"] = build_optimizer(
+                self.models["discriminator"].parameters(), tr.d_optimizer, "train.d_optimizer"
+            )
         elif self.method == "vae":
             self.models["encoder"] = build_encoder(config.discriminator, dim, latent.dim)
-            self.optimizers["encoder"] = build_optimizer(self.models["encoder"].parameters(), tr.d_optimizer, "train.d_optimizer")
+            self.optimizers["encoder"] = build_optimizer(
+                self.models["encoder"].parameters(), tr.d_optimizer, "train.d_optimizer"
+            )
         for model in self.models.values():
             model.train()
         # seeds/004's gan.py draws its data once ("x = self.data.sample(10)" before the games): a finite data set

@@ -37,7 +37,12 @@ CHECKPOINT_SECS = 5.0  # wall time between periodic checkpoints
 # than with 1 on the 2-core dev machine under load, circle 12x; the widest, ring8-unrolled and five-clusters, ran
 # only 1.2x faster with 2)
 LAB_THREADS = 1
-STEPS = {"gan": game.gan_step, "mmd": baselines.mmd_step, "vae": baselines.vae_step, "transform": baselines.transform_step}
+STEPS = {
+    "gan": game.gan_step,
+    "mmd": baselines.mmd_step,
+    "vae": baselines.vae_step,
+    "transform": baselines.transform_step,
+}
 NUMERICAL = re.compile(r"\b(overflow|nan|nans|inf|infs|infinite|infinity)\b", re.IGNORECASE)
 
 Progress = Callable[[int, dict[str, float]], None]
@@ -49,8 +54,9 @@ def iteration(lab: LabState, step: int) -> dict[str, float]:
     return STEPS[lab.method](lab, step)
 
 
-def run(config: Config, out: Path | str, *, overwrite: bool = False, resume: bool = False,
-        progress: Progress | None = None) -> Path:
+def run(
+    config: Config, out: Path | str, *, overwrite: bool = False, resume: bool = False, progress: Progress | None = None
+) -> Path:
     """Train (or animate) `config` and record it into the folder `out`; returns the recording path.
 
     Step 0 records the untrained state; each step 1..config.steps is one iteration (for "gan":
@@ -84,10 +90,20 @@ def run(config: Config, out: Path | str, *, overwrite: bool = False, resume: boo
         every = config.record.every
         rec = Recorder(
             # a packed D is probed point by point through PackedProbe (each point repeated m times)
-            out, lab.generator, lab.probe_discriminator, probes=config.record, **_data_args(config, target),
-            latent_shape=lab.latent_shape, prior=config.latent.prior, prior_range=(config.latent.low, config.latent.high),
-            d_output="logits" if lab.discriminator is not None else None, loss=config.train.loss,
-            seed=config.seed, config=config.to_dict(), overwrite=overwrite, resume=ckpt is not None,
+            out,
+            lab.generator,
+            lab.probe_discriminator,
+            probes=config.record,
+            **_data_args(config, target),
+            latent_shape=lab.latent_shape,
+            prior=config.latent.prior,
+            prior_range=(config.latent.low, config.latent.high),
+            d_output="logits" if lab.discriminator is not None else None,
+            loss=config.train.loss,
+            seed=config.seed,
+            config=config.to_dict(),
+            overwrite=overwrite,
+            resume=ckpt is not None,
             # a snapshot at an off-grid checkpoint step exists only as the earlier run's final one: drop it
             purge_step=None if ckpt is None else (start + 1 if start % every == 0 else start),
         )
@@ -151,9 +167,13 @@ def numbers_checked(lab: LabState, step: int, out: Path | None = None):
             raise
         tr = lab.config.train
         what = (str(e).strip().splitlines() or [type(e).__name__])[0]
-        then = "" if out is None else f"; the recording in {out} keeps the steps before it: record again with --overwrite"
-        raise GananimError(f"training broke down numerically at step {step} ({what}): lower the learning rates "
-                           f"(train.g_optimizer.lr = {tr.g_optimizer.lr:g}, train.d_optimizer.lr = {tr.d_optimizer.lr:g}){then}") from e
+        then = (
+            "" if out is None else f"; the recording in {out} keeps the steps before it: record again with --overwrite"
+        )
+        raise GananimError(
+            f"training broke down numerically at step {step} ({what}): lower the learning rates "
+            f"(train.g_optimizer.lr = {tr.g_optimizer.lr:g}, train.d_optimizer.lr = {tr.d_optimizer.lr:g}){then}"
+        ) from e
 
 
 def _finite(lab: LabState) -> bool:
@@ -169,7 +189,9 @@ def _checkpoint_to_resume(out: Path, config: Config) -> dict | None:
     ckpt = load_checkpoint(path)
     diff = config_difference(ckpt.get("config", {}), config.to_dict())
     if diff is not None:
-        raise GananimError(f"cannot resume {out}: the config differs from the checkpoint's at {diff}; use --overwrite to start afresh")
+        raise GananimError(
+            f"cannot resume {out}: the config differs from the checkpoint's at {diff}; use --overwrite to start afresh"
+        )
     return ckpt
 
 
@@ -188,19 +210,27 @@ def _start_over(out: Path, config: Config) -> bool:
     try:
         rec = load(out)
     except GananimError:
-        raise GananimError(f"cannot resume {out}: it has no {CHECKPOINT} and holds no readable gananim recording; "
-                           f"choose another output path") from None
+        raise GananimError(
+            f"cannot resume {out}: it has no {CHECKPOINT} and holds no readable gananim recording; "
+            f"choose another output path"
+        ) from None
     saved = rec.manifest.get("config")
     if not isinstance(saved, dict):
-        raise GananimError(f"cannot resume {out}: it has no {CHECKPOINT}, and its recording was not made by "
-                           f"`gananim record`; choose another output path")
+        raise GananimError(
+            f"cannot resume {out}: it has no {CHECKPOINT}, and its recording was not made by "
+            f"`gananim record`; choose another output path"
+        )
     diff = config_difference(saved, config.to_dict())
     if diff is not None:
-        raise GananimError(f"cannot resume {out}: it has no {CHECKPOINT}, and its recording's config differs at {diff}; "
-                           f"use --overwrite to start afresh")
+        raise GananimError(
+            f"cannot resume {out}: it has no {CHECKPOINT}, and its recording's config differs at {diff}; "
+            f"use --overwrite to start afresh"
+        )
     if len(rec) and isinstance(saved.get("steps"), int) and int(rec.steps[-1]) >= saved["steps"]:
-        raise GananimError(f"cannot resume {out}: its recording is complete (steps {int(rec.steps[0])}–{int(rec.steps[-1])}) "
-                           f"but its {CHECKPOINT} is gone; use --overwrite to train it again")
+        raise GananimError(
+            f"cannot resume {out}: its recording is complete (steps {int(rec.steps[0])}–{int(rec.steps[-1])}) "
+            f"but its {CHECKPOINT} is gone; use --overwrite to train it again"
+        )
     log.warning(f"nothing to resume in {out}: the run stopped before its first checkpoint; starting over from step 0")
     return True
 

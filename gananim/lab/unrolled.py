@@ -45,8 +45,11 @@ def unrolled_state(lab: LabState, fake: torch.Tensor, sigma: float, n: int) -> d
         for _ in range(lab.unroll_steps):
             real = pack_samples(lab.real(n), lab.pack)
             state = params | buffers
-            loss_d = losses.d_loss(tr.loss, torch.func.functional_call(D, state, (lab.noisy(real, sigma),)),
-                                   torch.func.functional_call(D, state, (lab.noisy(fake, sigma),)))
+            loss_d = losses.d_loss(
+                tr.loss,
+                torch.func.functional_call(D, state, (lab.noisy(real, sigma),)),
+                torch.func.functional_call(D, state, (lab.noisy(fake, sigma),)),
+            )
             grads = torch.autograd.grad(loss_d, list(params.values()), create_graph=True)
             if not adam:
                 params = {name: p - lr * g for (name, p), g in zip(params.items(), grads)}
@@ -56,8 +59,8 @@ def unrolled_state(lab: LabState, fake: torch.Tensor, sigma: float, n: int) -> d
                 t, m, v = moments[name]
                 t, m, v = t + 1, beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
                 moments[name] = (t, m, v)
-                denom = (v / (1 - beta2 ** t) + SQRT_FLOOR).sqrt() + eps
-                stepped[name] = p - lr * (m / (1 - beta1 ** t)) / denom
+                denom = (v / (1 - beta2**t) + SQRT_FLOOR).sqrt() + eps
+                stepped[name] = p - lr * (m / (1 - beta1**t)) / denom
             params = stepped
     return params | buffers
 
@@ -67,7 +70,9 @@ def _adam_moments(D: torch.nn.Module, opt: torch.optim.Optimizer) -> dict[str, t
     moments = {}
     for name, p in D.named_parameters():
         st = opt.state.get(p) or {}
-        moments[name] = (int(st["step"]) if "step" in st else 0,
-                         st["exp_avg"].detach().clone() if "exp_avg" in st else torch.zeros_like(p),
-                         st["exp_avg_sq"].detach().clone() if "exp_avg_sq" in st else torch.zeros_like(p))
+        moments[name] = (
+            int(st["step"]) if "step" in st else 0,
+            st["exp_avg"].detach().clone() if "exp_avg" in st else torch.zeros_like(p),
+            st["exp_avg_sq"].detach().clone() if "exp_avg_sq" in st else torch.zeros_like(p),
+        )
     return moments

@@ -38,6 +38,7 @@ ValueFn = Callable[[Sequence[torch.Tensor], Sequence[torch.Tensor]], torch.Tenso
 
 # --- the numpy eigensolver ----------------------------------------------------------------------
 
+
 def _dot(a: np.ndarray, b: np.ndarray) -> float:
     """a · b without BLAS: a multithreaded BLAS call per short product stalls badly when torch's threads share the cores."""
     return float(np.sum(a * b))
@@ -59,8 +60,9 @@ def _orthogonalise(w: np.ndarray, Q: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return w, h
 
 
-def arnoldi_eigs(matvec: Callable[[np.ndarray], np.ndarray], n: int, k: int, iters: int,
-                 rng: np.random.Generator) -> np.ndarray:
+def arnoldi_eigs(
+    matvec: Callable[[np.ndarray], np.ndarray], n: int, k: int, iters: int, rng: np.random.Generator
+) -> np.ndarray:
     """The k largest-magnitude Ritz values of an n x n real operator from `iters` Arnoldi steps (complex array).
 
     Builds an orthonormal Krylov basis Q (rows, contiguous for long vectors; modified Gram-Schmidt with
@@ -115,18 +117,26 @@ def _fresh_direction(Q: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 # --- shared torch helpers --------------------------------------------------------------------------
 
+
 def _as_batch(x, like: torch.Tensor) -> torch.Tensor:
     """A fixed batch as a tensor on the models' device and dtype, shaped (n, dim)."""
     t = torch.as_tensor(x).to(device=like.device, dtype=like.dtype)
     return t[:, None] if t.ndim == 1 else t
 
 
-def _game_value(generate: Callable[[torch.Tensor], torch.Tensor], discriminate: Callable[[torch.Tensor], torch.Tensor],
-                z: torch.Tensor, real: torch.Tensor, d_output: str) -> torch.Tensor:
+def _game_value(
+    generate: Callable[[torch.Tensor], torch.Tensor],
+    discriminate: Callable[[torch.Tensor], torch.Tensor],
+    z: torch.Tensor,
+    real: torch.Tensor,
+    d_output: str,
+) -> torch.Tensor:
     """V(G, D) on the fixed batches, from whatever G and D compute (modules or functional calls)."""
     fake = generate(z)
     fake = fake[:, None] if fake.ndim == 1 else fake
-    return objectives.value(as_logits(discriminate(real), d_output, len(real)), as_logits(discriminate(fake), d_output, len(fake)))
+    return objectives.value(
+        as_logits(discriminate(real), d_output, len(real)), as_logits(discriminate(fake), d_output, len(fake))
+    )
 
 
 def _check_players(G: nn.Module, D: nn.Module) -> None:
@@ -141,6 +151,7 @@ def _check_players(G: nn.Module, D: nn.Module) -> None:
 
 # --- the exact Hessian of V (small models) ------------------------------------------------------------
 
+
 def value_hessian(G: nn.Module, D: nn.Module, z, real, d_output: str = "logits") -> np.ndarray:
     """The exact Hessian ∇²V over θ = [θ_G, θ_D] (float64, symmetric), for models with few parameters."""
     check_d_output(d_output)
@@ -148,8 +159,10 @@ def value_hessian(G: nn.Module, D: nn.Module, z, real, d_output: str = "logits")
     g_named, d_named = trainable(G), trainable(D)
     n = sum(p.numel() for _, p in g_named + d_named)
     if n > MAX_HESSIAN_PARAMS:
-        raise GananimError(f"the models have {n} trainable parameters, more than MAX_HESSIAN_PARAMS = {MAX_HESSIAN_PARAMS} for the "
-                           "exact (n x n) Hessian; use game_jacobian_eigs (the Jacobian method), which needs only products with vectors")
+        raise GananimError(
+            f"the models have {n} trainable parameters, more than MAX_HESSIAN_PARAMS = {MAX_HESSIAN_PARAMS} for the "
+            "exact (n x n) Hessian; use game_jacobian_eigs (the Jacobian method), which needs only products with vectors"
+        )
     with probing(G, D):
         # float64 copies: the sign of small eigenvalues is what matters, and the models stay untouched
         g_state, d_state = _float64_state(G), _float64_state(D)
@@ -163,8 +176,13 @@ def value_hessian(G: nn.Module, D: nn.Module, z, real, d_output: str = "logits")
             gs, ds = dict(g_state), dict(d_state)
             for (who, name, shape), piece in zip(names, torch.split(flat, sizes)):
                 (gs if who == "G" else ds)[name] = piece.reshape(shape)
-            return _game_value(lambda x: torch.func.functional_call(G, gs, (x,)),
-                               lambda x: torch.func.functional_call(D, ds, (x,)), zb, rb, d_output)
+            return _game_value(
+                lambda x: torch.func.functional_call(G, gs, (x,)),
+                lambda x: torch.func.functional_call(D, ds, (x,)),
+                zb,
+                rb,
+                d_output,
+            )
 
         with torch.enable_grad():
             hess = torch.func.jacrev(torch.func.grad(v), chunk_size=HESSIAN_CHUNK)(theta)
@@ -185,8 +203,15 @@ def value_hessian_eigs(G: nn.Module, D: nn.Module, z, real, d_output: str = "log
 
 # --- the game Jacobian (any model size) ---------------------------------------------------------------
 
-def game_jacobian_eigs_fn(value_fn: ValueFn, params_min: Sequence[torch.Tensor], params_max: Sequence[torch.Tensor],
-                          k: int = 6, iters: int = 30, seed: int = 0) -> np.ndarray:
+
+def game_jacobian_eigs_fn(
+    value_fn: ValueFn,
+    params_min: Sequence[torch.Tensor],
+    params_max: Sequence[torch.Tensor],
+    k: int = 6,
+    iters: int = 30,
+    seed: int = 0,
+) -> np.ndarray:
     """Top-k eigenvalues (by magnitude) of the Jacobian of ξ = (∇_min V, -∇_max V), V = value_fn(params_min, params_max).
 
     Products use vector-Jacobian products uᵀJ = ∇_θ(ξ·u), i.e. Jᵀu: one reverse pass through the retained
@@ -207,8 +232,10 @@ def game_jacobian_eigs_fn(value_fn: ValueFn, params_min: Sequence[torch.Tensor],
         if not isinstance(v, torch.Tensor) or v.numel() != 1 or not v.requires_grad:
             raise GananimError("value_fn must return a scalar tensor that depends on the parameters")
         grads = torch.autograd.grad(v, params, create_graph=True, allow_unused=True)
-        xi = [torch.zeros_like(p) if g is None else (g if i < len(params_min) else -g)
-              for i, (p, g) in enumerate(zip(params, grads))]
+        xi = [
+            torch.zeros_like(p) if g is None else (g if i < len(params_min) else -g)
+            for i, (p, g) in enumerate(zip(params, grads))
+        ]
 
         def jt_matvec(u: np.ndarray) -> np.ndarray:
             """Jᵀu = ∇_θ (ξ · u), through the graph of ξ kept alive across products."""
@@ -217,19 +244,25 @@ def game_jacobian_eigs_fn(value_fn: ValueFn, params_min: Sequence[torch.Tensor],
             if not dot.requires_grad:  # ξ does not depend on θ: V is linear, J = 0
                 return np.zeros(n)
             out = torch.autograd.grad(dot, params, retain_graph=True, allow_unused=True)
-            return torch.cat([(torch.zeros_like(p) if g is None else g).reshape(-1)
-                              for p, g in zip(params, out)]).detach().to("cpu", torch.float64).numpy()
+            return (
+                torch.cat([(torch.zeros_like(p) if g is None else g).reshape(-1) for p, g in zip(params, out)])
+                .detach()
+                .to("cpu", torch.float64)
+                .numpy()
+            )
 
         return arnoldi_eigs(jt_matvec, n, k, iters, np.random.default_rng(seed))
 
 
-def game_jacobian_eigs(G: nn.Module, D: nn.Module, z, real, k: int = 6, iters: int = 30, seed: int = 0,
-                       d_output: str = "logits") -> np.ndarray:
+def game_jacobian_eigs(
+    G: nn.Module, D: nn.Module, z, real, k: int = 6, iters: int = 30, seed: int = 0, d_output: str = "logits"
+) -> np.ndarray:
     """Top-k eigenvalues (by magnitude, complex) of the game Jacobian of V(G, D), G minimising and D maximising."""
     check_d_output(d_output)
     _check_players(G, D)
     params_g, params_d = [p for _, p in trainable(G)], [p for _, p in trainable(D)]
     with probing(G, D):
         zb, rb = _as_batch(z, params_g[0]), _as_batch(real, params_g[0])
-        return game_jacobian_eigs_fn(lambda _g, _d: _game_value(G, D, zb, rb, d_output), params_g, params_d,
-                                     k=k, iters=iters, seed=seed)
+        return game_jacobian_eigs_fn(
+            lambda _g, _d: _game_value(G, D, zb, rb, d_output), params_g, params_d, k=k, iters=iters, seed=seed
+        )

@@ -50,16 +50,28 @@ class RecorderCallback(pl.Callback):
     (pass resume=True to continue the recording too).
     """
 
-    def __init__(self, path, data=None, every: int | None = None, *, generator: str = "generator",
-                 discriminator: str | None = "discriminator", **recorder_options):
+    def __init__(
+        self,
+        path,
+        data=None,
+        every: int | None = None,
+        *,
+        generator: str = "generator",
+        discriminator: str | None = "discriminator",
+        **recorder_options,
+    ):
         unknown = sorted(set(recorder_options) - RECORDER_OPTIONS)
         if unknown:
-            raise GananimError(f"RecorderCallback() got an unknown option {unknown[0]}=; it takes gananim.Recorder's "
-                               f"options ({', '.join(sorted(RECORDER_OPTIONS))})")
+            raise GananimError(
+                f"RecorderCallback() got an unknown option {unknown[0]}=; it takes gananim.Recorder's "
+                f"options ({', '.join(sorted(RECORDER_OPTIONS))})"
+            )
         for role, name in (("generator", generator), ("discriminator", discriminator)):
             if not (isinstance(name, str) and name) and not (role == "discriminator" and name is None):
-                raise GananimError(f"RecorderCallback({role}=...) names the LightningModule's attribute holding the "
-                                   f"{role} (a string such as {role!r}), got {name!r}")
+                raise GananimError(
+                    f"RecorderCallback({role}=...) names the LightningModule's attribute holding the "
+                    f"{role} (a string such as {role!r}), got {name!r}"
+                )
         self.path, self.data, self.every, self.options = path, data, every, recorder_options
         self.names = (generator, discriminator)
         self.recorder: Recorder | None = None
@@ -79,8 +91,10 @@ class RecorderCallback(pl.Callback):
             return operator.attrgetter(name)(pl_module)
         except AttributeError:
             hint = "; or discriminator=None to record the generator alone" if role == "discriminator" else ""
-            raise GananimError(f"{type(pl_module).__name__} has no attribute {name!r} holding the {role}: name it with "
-                               f"RecorderCallback(..., {role}='ATTRIBUTE'){hint}") from None
+            raise GananimError(
+                f"{type(pl_module).__name__} has no attribute {name!r} holding the {role}: name it with "
+                f"RecorderCallback(..., {role}='ATTRIBUTE'){hint}"
+            ) from None
 
     @staticmethod
     def _generator_optimizer(optimizers, generator):
@@ -89,8 +103,10 @@ class RecorderCallback(pl.Callback):
         for opt in optimizers:
             if any(id(p) in ours for group in opt.param_groups for p in group["params"]):
                 return opt
-        raise GananimError("no optimizer from configure_optimizers() holds the generator's parameters: RecorderCallback "
-                           "counts generator updates by that optimizer's steps")
+        raise GananimError(
+            "no optimizer from configure_optimizers() holds the generator's parameters: RecorderCallback "
+            "counts generator updates by that optimizer's steps"
+        )
 
     # --- Lightning hooks ----------------------------------------------------------------------------
 
@@ -101,8 +117,10 @@ class RecorderCallback(pl.Callback):
         generator, discriminator = self._module(pl_module, "generator"), self._module(pl_module, "discriminator")
         opt = self._generator_optimizer(trainer.optimizers, generator)
         self.recorder = Recorder(self.path, generator, discriminator, self.data, self.every, **self.options)
-        self._hooks = [opt.register_step_pre_hook(self._before_generator_update),
-                       opt.register_step_post_hook(self._after_generator_update)]
+        self._hooks = [
+            opt.register_step_pre_hook(self._before_generator_update),
+            opt.register_step_post_hook(self._after_generator_update),
+        ]
         self.recorder.step(self.generator_updates)  # step 0: the models before any update
 
     def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx) -> None:

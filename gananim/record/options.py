@@ -13,10 +13,26 @@ from gananim.errors import GananimError
 # Upper bounds: far beyond any sensible recording, they refuse typos before they exhaust memory or time.
 # Per snapshot: grid_size² D values and density cells (1024² float32 = 4 MB each), latent_grid² mapping arrows,
 # n_samples stored points, density_samples generator calls; a schedule of a billion steps is weeks of CPU.
-MAX = {"every": 10**9, "n_samples": 100_000, "grid_size": 1024, "latent_grid": 256, "density_samples": 10_000_000,
-       "real_samples": 100_000, "grad_samples": 100_000, "arrow_samples": 100_000, "curvature_every": 10**9, "curvature_k": 64,
-       "chunk_size": 4096, "image_samples": 100_000, "image_real": 100_000, "image_grad_samples": 100_000, "n_images": 10_000, "interp_paths": 256,
-       "interp_points": 256, "d_bins": 1000}
+MAX = {
+    "every": 10**9,
+    "n_samples": 100_000,
+    "grid_size": 1024,
+    "latent_grid": 256,
+    "density_samples": 10_000_000,
+    "real_samples": 100_000,
+    "grad_samples": 100_000,
+    "arrow_samples": 100_000,
+    "curvature_every": 10**9,
+    "curvature_k": 64,
+    "chunk_size": 4096,
+    "image_samples": 100_000,
+    "image_real": 100_000,
+    "image_grad_samples": 100_000,
+    "n_images": 10_000,
+    "interp_paths": 256,
+    "interp_points": 256,
+    "d_bins": 1000,
+}
 
 
 # The default grid per data dimension. 2D: 32 x 32, where the 2,500 stored samples fill the density cells as densely
@@ -64,20 +80,49 @@ class ProbeOptions:
 
     def checks(self, where: str = "") -> list[tuple[bool, str]]:
         """(holds, message) for every rule, each message naming the key as `where` + field name."""
-        ints = {"every": 1, "n_samples": 1, "latent_grid": 2, "density_samples": 1, "real_samples": 1,
-                "grad_samples": 1, "arrow_samples": 1, "curvature_every": 0, "curvature_k": 1, "chunk_size": 1,
-                "image_samples": 2, "image_real": 2, "image_grad_samples": 1, "n_images": 1, "interp_paths": 1, "interp_points": 2, "d_bins": 1}
+        ints = {
+            "every": 1,
+            "n_samples": 1,
+            "latent_grid": 2,
+            "density_samples": 1,
+            "real_samples": 1,
+            "grad_samples": 1,
+            "arrow_samples": 1,
+            "curvature_every": 0,
+            "curvature_k": 1,
+            "chunk_size": 1,
+            "image_samples": 2,
+            "image_real": 2,
+            "image_grad_samples": 1,
+            "n_images": 1,
+            "interp_paths": 1,
+            "interp_points": 2,
+            "d_bins": 1,
+        }
         out = []
         for name, low in ints.items():
             value = getattr(self, name)
             ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= MAX[name]
-            out.append((ok, f"{where}{name} must be an integer from {low}{' (0 = off)' if low == 0 else ''} to {MAX[name]:,}, got {value!r}"))
+            out.append(
+                (
+                    ok,
+                    f"{where}{name} must be an integer from {low}{' (0 = off)' if low == 0 else ''} to {MAX[name]:,}, got {value!r}",
+                )
+            )
         size = self.grid_size
-        out.append((isinstance(size, int) and not isinstance(size, bool) and (size == 0 or 4 <= size <= MAX["grid_size"]),
-                    f"{where}grid_size must be an integer from 4 to {MAX['grid_size']:,} (or 0: by the data's dimension), got {size!r}"))
+        out.append(
+            (
+                isinstance(size, int) and not isinstance(size, bool) and (size == 0 or 4 <= size <= MAX["grid_size"]),
+                f"{where}grid_size must be an integer from 4 to {MAX['grid_size']:,} (or 0: by the data's dimension), got {size!r}",
+            )
+        )
         secs = self.flush_secs
-        out.append((isinstance(secs, (int, float)) and not isinstance(secs, bool) and math.isfinite(secs) and secs >= 0,
-                    f"{where}flush_secs must be a finite number >= 0, got {secs!r}"))
+        out.append(
+            (
+                isinstance(secs, (int, float)) and not isinstance(secs, bool) and math.isfinite(secs) and secs >= 0,
+                f"{where}flush_secs must be a finite number >= 0, got {secs!r}",
+            )
+        )
         out.append((isinstance(self.float16, bool), f"{where}float16 must be true or false, got {self.float16!r}"))
         return out
 

@@ -68,8 +68,10 @@ def infer_latent_shape(generator: nn.Module) -> tuple[int, ...]:
             return (int(module.in_features),)
         if isinstance(module, (nn.ConvTranspose2d, nn.Conv2d)):
             return (int(module.in_channels), 1, 1)
-    raise GananimError("cannot infer the generator's latent shape from its layers; pass latent_dim= (a flat latent) "
-                       "or latent_shape= (e.g. latent_shape=(100, 1, 1))")
+    raise GananimError(
+        "cannot infer the generator's latent shape from its layers; pass latent_dim= (a flat latent) "
+        "or latent_shape= (e.g. latent_shape=(100, 1, 1))"
+    )
 
 
 def infer_d_output(discriminator: nn.Module) -> str:
@@ -89,8 +91,18 @@ class ProbeMode:
         models = [m for m in models if m is not None]
         self.modules = [m for model in models for m in model.modules()]
         # the scan of every tensor's device only where CUDA exists (a CPU snapshot spent a tenth of its Python here)
-        self.cuda = sorted({t.device.index or 0 for model in models for t in (*model.parameters(), *model.buffers())
-                            if t.device.type == "cuda"}) if torch.cuda.is_available() else []
+        self.cuda = (
+            sorted(
+                {
+                    t.device.index or 0
+                    for model in models
+                    for t in (*model.parameters(), *model.buffers())
+                    if t.device.type == "cuda"
+                }
+            )
+            if torch.cuda.is_available()
+            else []
+        )
 
     @contextlib.contextmanager
     def __call__(self):
@@ -118,8 +130,10 @@ def as_logits(y: torch.Tensor, d_output: str, n: int | None = None) -> torch.Ten
     """
     n = len(y) if n is None else n
     if tuple(y.shape) not in ((n,), (n, 1)):
-        raise GananimError(f"the discriminator returned shape {tuple(y.shape)} for {n} inputs; "
-                           f"D must return one score per sample, ({n},) or ({n}, 1)")
+        raise GananimError(
+            f"the discriminator returned shape {tuple(y.shape)} for {n} inputs; "
+            f"D must return one score per sample, ({n},) or ({n}, 1)"
+        )
     y = y.reshape(n)
     if y.dtype in (torch.float16, torch.bfloat16):
         y = y.float()
@@ -172,7 +186,7 @@ def to_host(tensors: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
     host = flat.to("cpu").numpy()
     out, start = {}, 0
     for name, t in tensors.items():
-        out[name] = host[start: start + t.numel()].reshape(t.shape)
+        out[name] = host[start : start + t.numel()].reshape(t.shape)
         start += t.numel()
     return out
 

@@ -80,13 +80,34 @@ class Recorder:
     Models in float16/float64 are probed in their own precision; snapshots are stored as float32 (float16 if asked).
     """
 
-    def __init__(self, path: str | Path, generator: nn.Module, discriminator: nn.Module | None = None, data=None,
-                 every: int | None = None, *, probes: ProbeOptions | None = None, latent_dim: int | None = None,
-                 latent_shape=None, prior: str = "normal", prior_range: tuple[float, float] = (-1.0, 1.0),
-                 d_output: str | None = None, loss: str = "nonsaturating", view_box=None, classifier=None, labels=None,
-                 overwrite: bool = False, resume: bool = False, purge_step: int | None = None, seed: int = 0,
-                 config: dict | None = None):
-        generator, discriminator = unwrap(generator), unwrap(discriminator)  # DDP, torch.compile: probe the plain modules
+    def __init__(
+        self,
+        path: str | Path,
+        generator: nn.Module,
+        discriminator: nn.Module | None = None,
+        data=None,
+        every: int | None = None,
+        *,
+        probes: ProbeOptions | None = None,
+        latent_dim: int | None = None,
+        latent_shape=None,
+        prior: str = "normal",
+        prior_range: tuple[float, float] = (-1.0, 1.0),
+        d_output: str | None = None,
+        loss: str = "nonsaturating",
+        view_box=None,
+        classifier=None,
+        labels=None,
+        overwrite: bool = False,
+        resume: bool = False,
+        purge_step: int | None = None,
+        seed: int = 0,
+        config: dict | None = None,
+    ):
+        generator, discriminator = (
+            unwrap(generator),
+            unwrap(discriminator),
+        )  # DDP, torch.compile: probe the plain modules
         check_module(generator, "generator")
         check_module(discriminator, "discriminator", optional=True)
         self.options = _options(probes)
@@ -104,8 +125,19 @@ class Recorder:
         self.latent_dim = math.prod(shape)
         self.prior = Prior(self.latent_dim, prior, float(prior_range[0]), float(prior_range[1]))
         g_shape = self._output_shape(shape, explicit=latent_dim is not None or latent_shape is not None)
-        setup = ProberSetup(self.players, self.prior, shape, g_shape, self.options, data, view_box, seed, classifier, labels,
-                            stored=read_manifest_quietly(path) if resume else None)
+        setup = ProberSetup(
+            self.players,
+            self.prior,
+            shape,
+            g_shape,
+            self.options,
+            data,
+            view_box,
+            seed,
+            classifier,
+            labels,
+            stored=read_manifest_quietly(path) if resume else None,
+        )
         self.kind = kinds.for_output(g_shape)
         self.prober = self.kind.prober(setup)
         self._open(path, config, overwrite, resume)
@@ -122,14 +154,32 @@ class Recorder:
     def _open(self, path, config: dict | None, overwrite: bool, resume: bool) -> None:
         """Write (or reopen) the recording: the manifest says what the run and its kind fix, then the prober binds to
         the fixed arrays the recording really has (a resumed one keeps its own)."""
-        manifest = {"latent_dim": self.latent_dim, "prior": self.prior.family, "prior_range": [self.prior.low, self.prior.high],
-                    "d_output": self.d_output, "loss": self.loss, "every": self.every, "seed": self.seed,
-                    "has_discriminator": self.D is not None, "config": config,
-                    "gananim_version": version(), "torch_version": torch.__version__}
+        manifest = {
+            "latent_dim": self.latent_dim,
+            "prior": self.prior.family,
+            "prior_range": [self.prior.low, self.prior.high],
+            "d_output": self.d_output,
+            "loss": self.loss,
+            "every": self.every,
+            "seed": self.seed,
+            "has_discriminator": self.D is not None,
+            "config": config,
+            "gananim_version": version(),
+            "torch_version": torch.__version__,
+        }
         manifest |= kinds.tag(self.kind) | self.prober.manifest
         opts = self.options
-        self.writer = RecordingWriter(path, manifest, self.prober.fixed, overwrite=overwrite, resume=resume, float16=opts.float16,
-                                      flush_secs=opts.flush_secs, chunk_size=opts.chunk_size, convert=to_floats)
+        self.writer = RecordingWriter(
+            path,
+            manifest,
+            self.prober.fixed,
+            overwrite=overwrite,
+            resume=resume,
+            float16=opts.float16,
+            flush_secs=opts.flush_secs,
+            chunk_size=opts.chunk_size,
+            convert=to_floats,
+        )
         self.prober.bind(self.writer.fixed, self.writer.manifest, self.seed)
         self.grid = self.prober.grid
         self._n_params = sum(p.numel() for m in (self.G, self.D) if m is not None for _, p in trainable(m))
@@ -142,11 +192,19 @@ class Recorder:
                 out = self.G(z.to(self.device, self.dtype))
             except RuntimeError as e:
                 what = f"dimension {latent_shape[0]}" if len(latent_shape) == 1 else f"shape {latent_shape}"
-                hint = "check latent_dim= / latent_shape=" if explicit else "pass latent_dim= (or latent_shape=, e.g. (100, 1, 1))"
-                raise GananimError(f"the generator rejected latents of {what} ({str(e).splitlines()[0]}); {hint}") from None
+                hint = (
+                    "check latent_dim= / latent_shape="
+                    if explicit
+                    else "pass latent_dim= (or latent_shape=, e.g. (100, 1, 1))"
+                )
+                raise GananimError(
+                    f"the generator rejected latents of {what} ({str(e).splitlines()[0]}); {hint}"
+                ) from None
         if not isinstance(out, torch.Tensor) or out.ndim == 0 or len(out) != 2:
             got = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
-            raise GananimError(f"the generator returned {got} for 2 latents; it must return one sample per latent, shaped (n, ...)")
+            raise GananimError(
+                f"the generator returned {got} for 2 latents; it must return one sample per latent, shaped (n, ...)"
+            )
         return tuple(out.shape[1:])
 
     # --- recording ------------------------------------------------------------------------------
@@ -195,17 +253,23 @@ class Recorder:
     def _check_step(self, step, repeat_ok: bool) -> int:
         """Steps are integers that never go back (a snapshot's step, never repeated); the Recorder must be open."""
         if self._closed:
-            raise GananimError("this Recorder is closed; to record more, open the folder again with Recorder(..., resume=True)")
+            raise GananimError(
+                "this Recorder is closed; to record more, open the folder again with Recorder(..., resume=True)"
+            )
         try:
             step = operator.index(step)
         except TypeError:
             raise GananimError(f"step must be an integer, got {step!r}") from None
         last = self._last_seen
         if last is not None and (step < last or (step == last and not repeat_ok)):
-            raise GananimError(f"step {step} came after step {last}: steps must increase; pass your loop's step counter "
-                               "(a new run goes to a new folder, or overwrite=True)")
+            raise GananimError(
+                f"step {step} came after step {last}: steps must increase; pass your loop's step counter "
+                "(a new run goes to a new folder, or overwrite=True)"
+            )
         if self._last_snapshot is not None and step <= self._last_snapshot:
-            raise GananimError(f"step {step} is already recorded (the last snapshot is step {self._last_snapshot}); steps must increase")
+            raise GananimError(
+                f"step {step} is already recorded (the last snapshot is step {self._last_snapshot}); steps must increase"
+            )
         return step
 
     def _snapshot(self, step: int, scalars: dict) -> None:
@@ -239,7 +303,9 @@ class Recorder:
         try:
             return float(value.item() if isinstance(value, torch.Tensor) else value)
         except (TypeError, ValueError, RuntimeError):
-            raise GananimError(f"scalar {name!r} must be a number or a one-element tensor, got {type(value).__name__}") from None
+            raise GananimError(
+                f"scalar {name!r} must be a number or a one-element tensor, got {type(value).__name__}"
+            ) from None
 
     def _curvature(self, batch, due: bool) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         """Top game-Jacobian eigenvalues (and, for small models, every Hessian eigenvalue of V) when due, else NaN."""
@@ -250,11 +316,16 @@ class Recorder:
         hessian = np.full(self._n_params if exact else 0, np.nan)
         if due:
             latents, real = batch
-            eigs = curvature.game_jacobian_eigs(self.G, self.D, latents, real, k=min(k, self._n_params), seed=self.seed, d_output=self.d_output)
+            eigs = curvature.game_jacobian_eigs(
+                self.G, self.D, latents, real, k=min(k, self._n_params), seed=self.seed, d_output=self.d_output
+            )
             game[: len(eigs)] = np.stack([eigs.real, eigs.imag], axis=1)
             if exact:
                 hessian = curvature.value_hessian_eigs(self.G, self.D, latents, real, d_output=self.d_output)
-        scalars = {"game_eig_abs": float(np.hypot(*game[0])), "game_eig_real_max": float(np.nanmax(game[:, 0])) if due else math.nan}
+        scalars = {
+            "game_eig_abs": float(np.hypot(*game[0])),
+            "game_eig_real_max": float(np.nanmax(game[:, 0])) if due else math.nan,
+        }
         if exact:
             scalars |= {"hessian_eig_min": float(hessian[0]), "hessian_eig_max": float(hessian[-1])}
         return {"game_eigs": game, **({"hessian_eigs": hessian} if exact else {})}, scalars
@@ -265,8 +336,10 @@ class Recorder:
         """Count each generator-optimizer step as a training step, for loops you can't edit; `scalars`: a function
         returning a dict of scalars, called after each of those steps (e.g. `lambda: {"g_loss": trainer.g_loss}`)."""
         if scalars is not None and not callable(scalars):
-            raise GananimError(f"attach(scalars=...) takes a function returning a dict of scalars, e.g. "
-                               f"lambda: {{'g_loss': trainer.g_loss}}; got {type(scalars).__name__}")
+            raise GananimError(
+                f"attach(scalars=...) takes a function returning a dict of scalars, e.g. "
+                f"lambda: {{'g_loss': trainer.g_loss}}; got {type(scalars).__name__}"
+            )
         self.detach()
         if self.writer is None:  # another rank's
             return self
@@ -333,7 +406,9 @@ def _latent_shape(latent_dim: int | None, latent_shape) -> tuple[int, ...] | Non
     except TypeError:
         shape = ()
     if not shape or min(shape) < 1:
-        raise GananimError(f"latent_shape must be a tuple of positive integers (one latent's shape, e.g. (100, 1, 1)), got {latent_shape!r}")
+        raise GananimError(
+            f"latent_shape must be a tuple of positive integers (one latent's shape, e.g. (100, 1, 1)), got {latent_shape!r}"
+        )
     if latent_dim is not None and latent_dim != math.prod(shape):
         raise GananimError(f"latent_dim={latent_dim} and latent_shape={shape} disagree: pass one of them")
     return shape
@@ -361,4 +436,6 @@ def _check_models(generator, discriminator, latent_dim, loss: str, d_output, opt
     if d_output is not None:
         check_d_output(d_output)
     if opts.curvature_every and discriminator is not None and not (trainable(generator) and trainable(discriminator)):
-        raise GananimError("curvature needs trainable parameters in both the generator and the discriminator; set curvature_every=0")
+        raise GananimError(
+            "curvature needs trainable parameters in both the generator and the discriminator; set curvature_every=0"
+        )

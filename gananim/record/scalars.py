@@ -39,7 +39,9 @@ def held(name: str, value):
     try:
         return float(value)  # numpy numbers and anything else that reads as one
     except (TypeError, ValueError):
-        raise GananimError(f"scalar {name!r} must be a number or a one-element tensor, got {type(value).__name__}") from None
+        raise GananimError(
+            f"scalar {name!r} must be a number or a one-element tensor, got {type(value).__name__}"
+        ) from None
 
 
 def to_floats(values: list) -> np.ndarray:

@@ -22,11 +22,15 @@ READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
 def user_error(e: OSError, path: Path) -> GananimError | None:
     """The one-line GananimError for an OSError a user can fix while writing `path`, or None for any other."""
     if e.errno in FULL:
-        return GananimError(f"disk full writing {path}: free some space, then run the command again "
-                            "(a recording continues from what is on disk with --resume)")
+        return GananimError(
+            f"disk full writing {path}: free some space, then run the command again "
+            "(a recording continues from what is on disk with --resume)"
+        )
     if e.errno in READ_ONLY:
         why = "it is on a read-only file system" if e.errno == errno.EROFS else "it is read-only (no write permission)"
-        return GananimError(f"cannot write {path}: {why}; make it writable, or copy it somewhere writable and work on the copy")
+        return GananimError(
+            f"cannot write {path}: {why}; make it writable, or copy it somewhere writable and work on the copy"
+        )
     return None
 
 

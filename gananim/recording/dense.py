@@ -75,7 +75,9 @@ class DenseWriter:
             for name, (steps, values) in self._pending.items():
                 new = (np.asarray(steps, dtype=np.int64), np.asarray(self.convert(values), dtype=np.float32))
                 old = merged.get(name)
-                merged[name] = new if old is None else (np.concatenate([old[0], new[0]]), np.concatenate([old[1], new[1]]))
+                merged[name] = (
+                    new if old is None else (np.concatenate([old[0], new[0]]), np.concatenate([old[1], new[1]]))
+                )
             arrays = {f"{prefix}{name}": a for name, pair in merged.items() for prefix, a in zip((STEP, VALUE), pair)}
             try:
                 self.folder.mkdir(exist_ok=True)
@@ -95,7 +97,7 @@ class DenseWriter:
         for file in reversed(chunk_files(self.folder.parent, DENSE)):
             chunk, kept = load_npz(file), {}
             for key, steps in chunk.items():
-                name = key[len(STEP):]
+                name = key[len(STEP) :]
                 if key.startswith(STEP) and VALUE + name in chunk:
                     keep = steps < step
                     kept[key], kept[VALUE + name] = steps[keep], chunk[VALUE + name][keep]

@@ -17,7 +17,9 @@ def as_bounds(box) -> Bounds:
     try:
         bounds = tuple((float(lo), float(hi)) for lo, hi in box)
     except (TypeError, ValueError):
-        raise GananimError(f"a view box is one (low, high) pair per data dimension, e.g. [(-2, 2), (-2, 2)]; got {box!r}") from None
+        raise GananimError(
+            f"a view box is one (low, high) pair per data dimension, e.g. [(-2, 2), (-2, 2)]; got {box!r}"
+        ) from None
     if len(bounds) not in (1, 2):
         raise GananimError(f"data dimension {len(bounds)} is not supported: gananim records 1D or 2D data")
     for lo, hi in bounds:
@@ -80,7 +82,7 @@ class Grid:
         flat = samples.reshape(k * n, self.dim)
         finite = np.isfinite(flat).all(axis=1)
         cell, inside = self.cells(flat[finite])
-        cells = self.size ** self.dim
+        cells = self.size**self.dim
         cell += cells * (np.flatnonzero(finite) // max(n, 1))  # each set's cells after the previous set's
         counts = np.bincount(cell[inside], minlength=k * cells).reshape(k, *self.shape)
         return counts / max(n, 1) / self.cell_area

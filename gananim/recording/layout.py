@@ -1,12 +1,12 @@
 """A recording folder's layout: its file names, and what gananim may replace in it; stdlib only.
 
-    manifest.json       format version, config, target, view box, grid, latent set-up (written once)
-    fixed.npz           arrays fixed for the whole run: latents, latent grid, data density, modes
-    chunks/000000.npz   up to `chunk_size` snapshots stacked along axis 0, plus `step` and `scalar__*`
-    dense/000000.npz    every logged scalar at every step: `step__NAME` and `value__NAME` per name (gananim.recording.dense)
-    analysis.npz        scalars `gananim analyze` computed after the fact (the chunks are never rewritten)
-    events.json         the events `gananim analyze` detected
-    .writer.lock        held by the one process writing the recording (gananim.recording.lock)
+manifest.json       format version, config, target, view box, grid, latent set-up (written once)
+fixed.npz           arrays fixed for the whole run: latents, latent grid, data density, modes
+chunks/000000.npz   up to `chunk_size` snapshots stacked along axis 0, plus `step` and `scalar__*`
+dense/000000.npz    every logged scalar at every step: `step__NAME` and `value__NAME` per name (gananim.recording.dense)
+analysis.npz        scalars `gananim analyze` computed after the fact (the chunks are never rewritten)
+events.json         the events `gananim analyze` detected
+.writer.lock        held by the one process writing the recording (gananim.recording.lock)
 """
 
 from __future__ import annotations
@@ -33,8 +33,16 @@ CHUNK_NAME = re.compile(r"[0-9]{6}\.npz")
 # written beside the recording). `overwrite=True` replaces only a folder that holds nothing else, so a file a
 # new version writes into the recording must be added here. The temporaries `.NAME.tmp` and
 # `.NAME.XXXXXXXX.tmp` of these count as gananim's too: a killed writer leaves them.
-GANANIM_FILES = (MANIFEST, FIXED, ANALYSIS, EVENTS, LOCK, "checkpoint.pt", f"{CHUNKS}/[0-9][0-9][0-9][0-9][0-9][0-9].npz",
-                 f"{DENSE}/[0-9][0-9][0-9][0-9][0-9][0-9].npz")
+GANANIM_FILES = (
+    MANIFEST,
+    FIXED,
+    ANALYSIS,
+    EVENTS,
+    LOCK,
+    "checkpoint.pt",
+    f"{CHUNKS}/[0-9][0-9][0-9][0-9][0-9][0-9].npz",
+    f"{DENSE}/[0-9][0-9][0-9][0-9][0-9][0-9].npz",
+)
 FOLDERS = (CHUNKS, DENSE)  # the sub-folders gananim writes
 _TEMPORARY = re.compile(r"\.(?P<name>.+?)(\.[0-9a-f]{8})?\.tmp")
 
@@ -55,13 +63,18 @@ def _owned(rel: str) -> bool:
 
 def foreign(path: Path) -> list[str]:
     """The names in `path` that gananim did not write; [] for a folder of gananim's files only."""
+
     def plain_file(entry: Path) -> bool:
         return entry.is_file() and not entry.is_symlink()
 
     found = []
     for entry in sorted(path.iterdir()):
         if entry.name in FOLDERS and entry.is_dir() and not entry.is_symlink():
-            found += [f"{entry.name}/{e.name}" for e in sorted(entry.iterdir()) if not (plain_file(e) and _owned(f"{entry.name}/{e.name}"))]
+            found += [
+                f"{entry.name}/{e.name}"
+                for e in sorted(entry.iterdir())
+                if not (plain_file(e) and _owned(f"{entry.name}/{e.name}"))
+            ]
         elif not (plain_file(entry) and _owned(entry.name)):
             found.append(entry.name + ("/" if entry.is_dir() else ""))
     return found
@@ -90,5 +103,21 @@ def replace_refusal(path: Path) -> str | None:
     return None
 
 
-__all__ = ["ANALYSIS", "CHUNKS", "DENSE", "DENSE_STEP", "DENSE_VALUE", "EVENTS", "FIXED", "FORMAT", "GANANIM_FILES", "MANIFEST", "SCALAR_PREFIX",
-           "VERSION", "chunk_files", "contents", "foreign", "replace_refusal"]
+__all__ = [
+    "ANALYSIS",
+    "CHUNKS",
+    "DENSE",
+    "DENSE_STEP",
+    "DENSE_VALUE",
+    "EVENTS",
+    "FIXED",
+    "FORMAT",
+    "GANANIM_FILES",
+    "MANIFEST",
+    "SCALAR_PREFIX",
+    "VERSION",
+    "chunk_files",
+    "contents",
+    "foreign",
+    "replace_refusal",
+]

@@ -31,7 +31,9 @@ def _busy(folder: Path, fd: int) -> GananimError:
         pid, host = None, None  # the holder has the lock but has not written its pid yet
     here = socket.gethostname()
     if pid == os.getpid() and host == here:
-        return GananimError(f"{folder} is already being written by a writer in this process; close() it first (or use `with`)")
+        return GananimError(
+            f"{folder} is already being written by a writer in this process; close() it first (or use `with`)"
+        )
     who = "another process" if pid is None else f"another process (pid {pid}{'' if host == here else f' on {host}'})"
     return GananimError(f"{folder} is being written by {who}; wait for it to finish or choose another --out")
 

@@ -57,8 +57,17 @@ class RecordingWarning(UserWarning):
 # What numpy and zipfile raise for a damaged .npz (found by tests/test_fuzz.py): a bad archive or header, a
 # truncated member, a flipped compression-method field (NotImplementedError, zlib.error), a header numpy cannot
 # tokenize, a shape in a damaged header too large to allocate.
-NPZ_DAMAGE = (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, NotImplementedError, zlib.error,
-              tokenize.TokenError, MemoryError)
+NPZ_DAMAGE = (
+    OSError,
+    ValueError,
+    EOFError,
+    KeyError,
+    zipfile.BadZipFile,
+    NotImplementedError,
+    zlib.error,
+    tokenize.TokenError,
+    MemoryError,
+)
 
 
 def load_npz(path: Path, keep=lambda name: True) -> dict[str, np.ndarray]:
@@ -71,7 +80,9 @@ def load_npz(path: Path, keep=lambda name: True) -> dict[str, np.ndarray]:
     except PermissionError:
         raise GananimError(f"cannot read {path}: permission denied") from None
     except NPZ_DAMAGE as e:
-        raise GananimError(f"recording file {path} is damaged ({_one_line(e)}); re-record, or delete that file to keep the rest") from None
+        raise GananimError(
+            f"recording file {path} is damaged ({_one_line(e)}); re-record, or delete that file to keep the rest"
+        ) from None
 
 
 def _one_line(e: BaseException) -> str:
@@ -86,7 +97,9 @@ def _read_manifest(path: Path) -> dict:
     if not path.exists():
         raise GananimError(f"no recording at {path}: the path does not exist")
     if not file.exists():
-        raise GananimError(f"{path} is not a gananim recording (no {MANIFEST}); give the folder `gananim record` or a Recorder wrote")
+        raise GananimError(
+            f"{path} is not a gananim recording (no {MANIFEST}); give the folder `gananim record` or a Recorder wrote"
+        )
     try:
         manifest = json.loads(file.read_text(encoding="utf-8"))
     except PermissionError:
@@ -97,7 +110,9 @@ def _read_manifest(path: Path) -> dict:
         raise GananimError(f'{file} is not a gananim manifest (it lacks "format": "{FORMAT}")')
     version = manifest.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
-        raise GananimError(f"{path} has format version {version}, newer than this gananim reads ({VERSION}); upgrade gananim")
+        raise GananimError(
+            f"{path} has format version {version}, newer than this gananim reads ({VERSION}); upgrade gananim"
+        )
     check_manifest(manifest, file)
     return manifest
 
@@ -132,19 +147,28 @@ def _read_dense(path: Path, problem: Callable[[str], None]) -> dict[str, tuple[n
         for key, steps in chunk.items():
             if not key.startswith(DENSE_STEP):
                 continue
-            name = key[len(DENSE_STEP):]
+            name = key[len(DENSE_STEP) :]
             values = chunk.get(DENSE_VALUE + name)
-            if values is None or steps.ndim != 1 or steps.shape != values.shape or steps.dtype.kind not in "iu" \
-                    or values.dtype.kind != "f":
-                raise GananimError(f"recording file {file} is damaged: its series {name!r} has no matching steps and values; "
-                                   "delete that file to keep the rest")
+            if (
+                values is None
+                or steps.ndim != 1
+                or steps.shape != values.shape
+                or steps.dtype.kind not in "iu"
+                or values.dtype.kind != "f"
+            ):
+                raise GananimError(
+                    f"recording file {file} is damaged: its series {name!r} has no matching steps and values; "
+                    "delete that file to keep the rest"
+                )
             parts.setdefault(name, []).append((steps.astype(np.int64), values.astype(np.float32)))
     out = {}
     for name, pieces in sorted(parts.items()):
         steps, values = np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces])
         keep = _rising(steps, None)
         if not keep.all():
-            problem(f"the dense series {name!r} repeats or goes back in steps: {int((~keep).sum())} value(s) left out, the first of each step kept")
+            problem(
+                f"the dense series {name!r} repeats or goes back in steps: {int((~keep).sum())} value(s) left out, the first of each step kept"
+            )
         out[name] = (_read_only(steps[keep]), _read_only(values[keep]))
     return out
 
@@ -177,7 +201,9 @@ class Snapshot:
         return Snapshot(**core, arrays=self.arrays | changes)
 
     def __repr__(self) -> str:
-        return f"Snapshot(step={self.step}, samples {getattr(self.samples, 'shape', None)}, arrays {sorted(self.arrays)})"
+        return (
+            f"Snapshot(step={self.step}, samples {getattr(self.samples, 'shape', None)}, arrays {sorted(self.arrays)})"
+        )
 
 
 class Recording:
@@ -195,7 +221,9 @@ class Recording:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.manifest = _read_manifest(self.path)
-        if not (self.path / FIXED).exists() and not (being_written(self.path) and _appears(self.path / FIXED, CREATING_SECS)):
+        if not (self.path / FIXED).exists() and not (
+            being_written(self.path) and _appears(self.path / FIXED, CREATING_SECS)
+        ):
             raise GananimError(f"recording {self.path} is damaged: {FIXED} is missing; re-record it")
         self.fixed = load_npz(self.path / FIXED)
         self.grid = Grid.from_dict(self.manifest["grid"])
@@ -213,21 +241,27 @@ class Recording:
         for i, file in enumerate(self._files):
             chunk = load_npz(file, keep=lambda k: k == "step" or k.startswith(SCALAR_PREFIX))
             if "step" not in chunk:
-                raise GananimError(f"recording file {file} is damaged: it has no 'step' array; re-record, or delete that file to keep the rest")
+                raise GananimError(
+                    f"recording file {file} is damaged: it has no 'step' array; re-record, or delete that file to keep the rest"
+                )
             step = chunk.pop("step")
             check_steps(step, chunk, file)
             keep = _rising(step, last)
             if not keep.all():
-                self._problem(f"{file} repeats or goes back to steps read before: {int((~keep).sum())} snapshot(s) "
-                              "left out, the first snapshot of each step kept")
+                self._problem(
+                    f"{file} repeats or goes back to steps read before: {int((~keep).sum())} snapshot(s) "
+                    "left out, the first snapshot of each step kept"
+                )
             offsets += [(i, j) for j in np.flatnonzero(keep).tolist()]
             steps.append(step[keep])
-            scalars.append({k[len(SCALAR_PREFIX):]: v[keep] for k, v in chunk.items()})
+            scalars.append({k[len(SCALAR_PREFIX) :]: v[keep] for k, v in chunk.items()})
             last = int(step[keep][-1]) if keep.any() else last
         self.steps = np.concatenate(steps).astype(np.int64) if steps else np.zeros(0, dtype=np.int64)
         self._offsets = offsets
         names = sorted({n for s in scalars for n in s})
-        self.scalars = {n: np.concatenate([s.get(n, np.full(len(st), np.nan)) for s, st in zip(scalars, steps)]) for n in names}
+        self.scalars = {
+            n: np.concatenate([s.get(n, np.full(len(st), np.nan)) for s, st in zip(scalars, steps)]) for n in names
+        }
         self._last = None
         self._dense = None
         return self
@@ -243,7 +277,9 @@ class Recording:
         if self._cache is None or self._cache[0] != i:
             chunk = load_npz(self._files[i])
             if "step" not in chunk:  # the file changed since refresh() read it
-                raise GananimError(f"recording file {self._files[i]} is damaged: it has no 'step' array; re-record, or delete that file to keep the rest")
+                raise GananimError(
+                    f"recording file {self._files[i]} is damaged: it has no 'step' array; re-record, or delete that file to keep the rest"
+                )
             self.kind_of.check_chunk(chunk, self.manifest, self.grid.shape, self.fixed, self._files[i])
             self._cache = (i, chunk)
         return self._cache[1]
@@ -271,13 +307,14 @@ class Recording:
         """Snapshot i read from its (cached) chunk."""
         ci, j = self._offsets[i]
         chunk = self._chunk(ci)
+
         def get(name):  # float arrays as float32; integer ones (uint8 images) as stored
             if name not in chunk:
                 return None
             a = chunk[name][j]
             return _read_only(a if a.dtype.kind in "iub" else a.astype(np.float32))
 
-        scalars = {k[len(SCALAR_PREFIX):]: float(v[j]) for k, v in chunk.items() if k.startswith(SCALAR_PREFIX)}
+        scalars = {k[len(SCALAR_PREFIX) :]: float(v[j]) for k, v in chunk.items() if k.startswith(SCALAR_PREFIX)}
         return Snapshot(int(chunk["step"][j]), get("samples"), get("density"), scalars, self.kind_of.read_fields(get))
 
     def __iter__(self):

@@ -31,8 +31,13 @@ def is_pair(v) -> bool:
 
 def _grid(v) -> bool:
     """{"bounds": one [low, high] per data dimension (1 or 2), "size": cells per axis}."""
-    return (isinstance(v, dict) and is_int(v.get("size"), 1) and isinstance(v.get("bounds"), list)
-            and len(v["bounds"]) in (1, 2) and all(is_pair(b) and b[0] < b[1] for b in v["bounds"]))
+    return (
+        isinstance(v, dict)
+        and is_int(v.get("size"), 1)
+        and isinstance(v.get("bounds"), list)
+        and len(v["bounds"]) in (1, 2)
+        and all(is_pair(b) and b[0] < b[1] for b in v["bounds"])
+    )
 
 
 def optional(check):
@@ -52,8 +57,11 @@ MANIFEST_FIELDS = {
     "prior_range": (False, is_pair, "a [low, high] pair"),
     "d_output": (False, optional(lambda v: isinstance(v, str)), "a string"),
     "has_discriminator": (False, lambda v: isinstance(v, bool), "true or false"),
-    "config": (False, optional(lambda v: isinstance(v, dict) and isinstance(v.get("name", ""), str)),
-               'an object whose "name" is a string'),
+    "config": (
+        False,
+        optional(lambda v: isinstance(v, dict) and isinstance(v.get("name", ""), str)),
+        'an object whose "name" is a string',
+    ),
 }
 
 
@@ -62,12 +70,16 @@ def check_manifest(manifest: dict, file: Path) -> None:
     kind's own (gananim.kinds)."""
     name = kinds.name_of(manifest)
     if name not in kinds.KINDS:
-        raise GananimError(f"{file} is damaged: its 'kind' field must be one of {', '.join(map(repr, kinds.KINDS))}, not {short(name)}")
+        raise GananimError(
+            f"{file} is damaged: its 'kind' field must be one of {', '.join(map(repr, kinds.KINDS))}, not {short(name)}"
+        )
     kind = kinds.get(name)
     check_fields(manifest, file, MANIFEST_FIELDS | kind.manifest_fields)
     dims = kind.grid_dims(manifest)
     if len(manifest["grid"]["bounds"]) != dims:
-        raise GananimError(f"{file} is damaged: its grid has {len(manifest['grid']['bounds'])} dimension(s) but data_dim is {dims}")
+        raise GananimError(
+            f"{file} is damaged: its grid has {len(manifest['grid']['bounds'])} dimension(s) but data_dim is {dims}"
+        )
 
 
 def check_fields(manifest: dict, file: Path, fields: dict) -> None:
@@ -89,25 +101,44 @@ def expect(arrays: dict, name: str, shape: tuple, file: Path, *, required: bool 
     """arrays[name] is numeric with this shape (None in `shape` = any length on that axis)."""
     if name not in arrays:
         if required:
-            raise GananimError(f"recording file {file} is damaged: it has no {name!r} array; re-record, or delete that file to keep the rest")
+            raise GananimError(
+                f"recording file {file} is damaged: it has no {name!r} array; re-record, or delete that file to keep the rest"
+            )
         return
     a = arrays[name]
-    ok = (a.dtype.kind in "iuf" and a.ndim == len(shape)
-          and all(want is None or have == want for have, want in zip(a.shape, shape)))
+    ok = (
+        a.dtype.kind in "iuf"
+        and a.ndim == len(shape)
+        and all(want is None or have == want for have, want in zip(a.shape, shape))
+    )
     if not ok:
         want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
-        raise GananimError(f"recording file {file} is damaged: its {name!r} array has shape {a.shape} ({a.dtype}), "
-                           f"the manifest's grid needs {want}; re-record, or delete that file to keep the rest")
+        raise GananimError(
+            f"recording file {file} is damaged: its {name!r} array has shape {a.shape} ({a.dtype}), "
+            f"the manifest's grid needs {want}; re-record, or delete that file to keep the rest"
+        )
 
 
 def check_steps(steps: np.ndarray, scalars: dict, file: Path) -> None:
     """A chunk's `step` is a 1-D integer array; each scalar series has one value per step."""
     if steps.ndim != 1 or steps.dtype.kind not in "iu":
-        raise GananimError(f"recording file {file} is damaged: its 'step' array has shape {steps.shape} ({steps.dtype}), "
-                           "not one whole number per snapshot; re-record, or delete that file to keep the rest")
+        raise GananimError(
+            f"recording file {file} is damaged: its 'step' array has shape {steps.shape} ({steps.dtype}), "
+            "not one whole number per snapshot; re-record, or delete that file to keep the rest"
+        )
     for name in scalars:
         expect(scalars, name, (len(steps),), file)
 
 
-__all__ = ["MANIFEST_FIELDS", "check_fields", "check_manifest", "check_steps", "expect", "is_int", "is_number", "is_pair",
-           "optional", "short"]
+__all__ = [
+    "MANIFEST_FIELDS",
+    "check_fields",
+    "check_manifest",
+    "check_steps",
+    "expect",
+    "is_int",
+    "is_number",
+    "is_pair",
+    "optional",
+    "short",
+]

@@ -61,14 +61,24 @@ def _stack_chunk(snaps: list[dict], dtype: np.dtype) -> dict[str, np.ndarray]:
 class RecordingWriter:
     """Appends snapshots to a recording folder, flushing whole files atomically; holds the folder's writer lock."""
 
-    def __init__(self, path: str | Path, manifest: dict, fixed: dict[str, np.ndarray], *, overwrite: bool = False,
-                 resume: bool = False, float16: bool = False, chunk_size: int = 64, flush_secs: float = 2.0,
-                 convert: Callable[[list], np.ndarray] | None = None):
+    def __init__(
+        self,
+        path: str | Path,
+        manifest: dict,
+        fixed: dict[str, np.ndarray],
+        *,
+        overwrite: bool = False,
+        resume: bool = False,
+        float16: bool = False,
+        chunk_size: int = 64,
+        flush_secs: float = 2.0,
+        convert: Callable[[list], np.ndarray] | None = None,
+    ):
         self.path = Path(path)
         self.chunk_size = chunk_size
         self.flush_secs = flush_secs
         self.dtype = np.dtype(np.float16 if float16 else np.float32)
-        self._open: list[dict] = []   # snapshots of the chunk being filled (flushed ones included)
+        self._open: list[dict] = []  # snapshots of the chunk being filled (flushed ones included)
         self._dirty = False
         self._closed = False
         self._last_flush = time.monotonic()
@@ -106,11 +116,15 @@ class RecordingWriter:
         elif not (p / MANIFEST).exists():
             others = foreign(p)
             holds = f" (it holds {others[0]})" if others else ""
-            raise GananimError(f"{p} exists and is not a gananim recording{holds}; refusing to write into it, choose another output path")
+            raise GananimError(
+                f"{p} exists and is not a gananim recording{holds}; refusing to write into it, choose another output path"
+            )
         elif not resume:
             if not locked:
                 WriterLock(p).check()  # "being written by pid N" says more than "already exists"
-            raise GananimError(f"recording {p} already exists; use --overwrite (overwrite=True) to replace it or --resume (resume=True) to continue it")
+            raise GananimError(
+                f"recording {p} already exists; use --overwrite (overwrite=True) to replace it or --resume (resume=True) to continue it"
+            )
 
     def _start(self, manifest: dict, fixed: dict[str, np.ndarray], overwrite: bool) -> None:
         """A new recording: (under the lock) clear a replaced one, keeping the lock file, then write the manifest."""
@@ -118,8 +132,14 @@ class RecordingWriter:
             for entry in contents(self.path):
                 shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
         # the one place the format version is decided: the kind's (points recordings write 1, readable by gananim 0.1)
-        self.manifest = {"format": FORMAT, "version": kinds.of(manifest).version, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                         "dtype": self.dtype.name, "chunk_size": self.chunk_size, **manifest}
+        self.manifest = {
+            "format": FORMAT,
+            "version": kinds.of(manifest).version,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "dtype": self.dtype.name,
+            "chunk_size": self.chunk_size,
+            **manifest,
+        }
         self.fixed = fixed
         # the manifest first: a run stopped at any later point leaves a folder that --overwrite may replace
         save_json(self.path / MANIFEST, self.manifest)
@@ -153,11 +173,26 @@ class RecordingWriter:
         """A resumed recording must have the same shapes as the run continuing it."""
         have, want = kinds.name_of(self.manifest), kinds.name_of(manifest)
         if have != want:
-            raise GananimError(f"cannot resume {self.path}: it records {have}, this run's generator makes {want}; use --overwrite to start afresh")
-        for key in ("data_dim", "latent_dim", "n_samples", "grid", "latent_grid_shape", "sample_shape", "latent_shape", "n_real",
-                    "n_images", "interp_shape", "d_bins"):
+            raise GananimError(
+                f"cannot resume {self.path}: it records {have}, this run's generator makes {want}; use --overwrite to start afresh"
+            )
+        for key in (
+            "data_dim",
+            "latent_dim",
+            "n_samples",
+            "grid",
+            "latent_grid_shape",
+            "sample_shape",
+            "latent_shape",
+            "n_real",
+            "n_images",
+            "interp_shape",
+            "d_bins",
+        ):
             if key in manifest and self.manifest.get(key) != manifest[key]:
-                raise GananimError(f"cannot resume {self.path}: its {key} is {self.manifest.get(key)!r}, this run's is {manifest[key]!r}; use --overwrite to start afresh")
+                raise GananimError(
+                    f"cannot resume {self.path}: its {key} is {self.manifest.get(key)!r}, this run's is {manifest[key]!r}; use --overwrite to start afresh"
+                )
 
     def purge_from(self, step: int) -> None:
         """Drop every stored snapshot at or after `step` (a resumed run records them again)."""
@@ -165,7 +200,9 @@ class RecordingWriter:
         for file in reversed(chunk_files(self.path)):
             chunk = load_npz(file)
             if "step" not in chunk:
-                raise GananimError(f"recording file {file} is damaged: it has no 'step' array; delete that file to keep the rest")
+                raise GananimError(
+                    f"recording file {file} is damaged: it has no 'step' array; delete that file to keep the rest"
+                )
             keep = chunk["step"] < step
             if keep.all():
                 break
@@ -184,7 +221,9 @@ class RecordingWriter:
         if self._closed:
             raise GananimError(f"the writer of {self.path} is closed; open a new one with resume=True to add snapshots")
         if self.last_step is not None and step <= self.last_step:
-            raise GananimError(f"snapshot steps must increase: got step {step} after step {self.last_step}; to continue an earlier recording pass resume=True")
+            raise GananimError(
+                f"snapshot steps must increase: got step {step} after step {self.last_step}; to continue an earlier recording pass resume=True"
+            )
         self._open.append({"step": int(step), "arrays": arrays, "scalars": dict(scalars)})
         self._dirty = True
         self.last_step = int(step)
@@ -227,8 +266,6 @@ class RecordingWriter:
             self.flush()
         finally:
             self._lock.release()
-
-
 
 
 __all__ = ["RecordingWriter", "save_json", "save_npz"]

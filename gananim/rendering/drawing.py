@@ -22,14 +22,20 @@ RED = np.array([0.84, 0.15, 0.16])
 DENSITY_GAMMA = 0.6  # opacity = (density / vmax) ** gamma: thin mass stays visible, peaks saturate
 # data blue, generator red, D green (seeds/003), and the data modes' crosses
 DATA_BLUE, GENERATED_RED, D_GREEN, MODE_MARKER = "#1f77b4", "#d62728", "#2ca02c", "#111111"
-EVENT_COLOURS = {"mode_hop": "#e08214", "collapse": "#b2182b", "sway": "#1b9e77", "vanishing_gradient": "#4d6a9a",
-                 "convergence": "#4dac26", "divergence": "#222222"}
+EVENT_COLOURS = {
+    "mode_hop": "#e08214",
+    "collapse": "#b2182b",
+    "sway": "#1b9e77",
+    "vanishing_gradient": "#4d6a9a",
+    "convergence": "#4dac26",
+    "divergence": "#222222",
+}
 LOG4 = -2 * math.log(2)  # V(G, D*) at the optimum p_g = p_data (Goodfellow et al. 2014)
 
 
 def hex_rgb(colour: str) -> np.ndarray:
     """'#rrggbb' as three floats in [0, 1]."""
-    return np.array([int(colour[k:k + 2], 16) / 255 for k in (1, 3, 5)])
+    return np.array([int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5)])
 
 
 class Ramp:
@@ -145,10 +151,10 @@ def mode_label_offsets(modes: np.ndarray) -> np.ndarray:
 
 # --------------------------------------------------------------------------- D as mountains: the mesh
 
-MAX_FACES = 40     # faces per side at most: plenty for the look, cheap to project and sort
-ELEVATION = 35.0   # the camera's degrees above the data plane
+MAX_FACES = 40  # faces per side at most: plenty for the look, cheap to project and sort
+ELEVATION = 35.0  # the camera's degrees above the data plane
 LIGHT = np.array([-0.45, -0.6, 0.66])  # fixed in the data's frame, from the front left and above: slopes read as slopes
-SHADE = 0.4        # how much darker a face turned fully away from the light gets (0: flat colours)
+SHADE = 0.4  # how much darker a face turned fully away from the light gets (0: flat colours)
 
 
 def box_weights(n_in: int, n_out: int) -> np.ndarray:
@@ -210,6 +216,7 @@ def face_shading(faces: np.ndarray, light: np.ndarray = LIGHT, shade: float = SH
 
 # --------------------------------------------------------------------------- the latent grid, z ↦ G(z)
 
+
 def grid_hue(coords: np.ndarray) -> np.ndarray:
     """Each latent grid point's angle around the grid's centre as a hue in [0, 1)."""
     c = coords - coords.mean(axis=0)
@@ -233,11 +240,11 @@ def latent_tails(rec) -> np.ndarray:
 
 # --------------------------------------------------------------------------- the 1D figure (Goodfellow et al. 2014, Fig. 1)
 
-HEADROOM = 1.22      # the density band's top: 1.22 x the highest density it is scaled for (legend and V live above)
+HEADROOM = 1.22  # the density band's top: 1.22 x the highest density it is scaled for (legend and V live above)
 PEAK_QUANTILE = 0.9  # robust max of the generated density's peaks over the video (a brief spike may leave the frame)
-MAX_PEAK = 4.0       # ... but never scale the data's peak below a quarter of the band
-INSET = 0.04         # the z line's ends sit this share of the x range inside the axes, so the end points show
-PROBE = 200          # snapshots read to fix a video's scales (evenly spread over the recording)
+MAX_PEAK = 4.0  # ... but never scale the data's peak below a quarter of the band
+INSET = 0.04  # the z line's ends sit this share of the x range inside the axes, so the end points show
+PROBE = 200  # snapshots read to fix a video's scales (evenly spread over the recording)
 
 
 def probe_indices(n: int, k: int = PROBE) -> np.ndarray:
@@ -248,7 +255,9 @@ def probe_indices(n: int, k: int = PROBE) -> np.ndarray:
 def density_peak(rec, probes: int = PROBE) -> float:
     """The highest density a 1D figure's band is scaled for: the data's peak, raised toward a robust max of the
     generated peaks (at most MAX_PEAK times the data's), or that robust max alone without data."""
-    peaks = np.array([np.nanmax(np.nan_to_num(rec[i].density, nan=0.0, posinf=0.0)) for i in probe_indices(len(rec), probes)])
+    peaks = np.array(
+        [np.nanmax(np.nan_to_num(rec[i].density, nan=0.0, posinf=0.0)) for i in probe_indices(len(rec), probes)]
+    )
     generated = float(np.quantile(peaks, PEAK_QUANTILE)) if len(peaks) else 0.0
     data = rec.data_density
     if data is not None and np.isfinite(data).any() and np.nanmax(data) > 0:
@@ -267,7 +276,11 @@ def latent_line(rec) -> tuple[np.ndarray, np.ndarray, str]:
         return np.arange(len(coords)), coords[:, 0].astype(float), "z"
     mid = coords[np.argmin(np.abs(coords[:, 1])), 1]
     idx = np.flatnonzero(coords[:, 1] == mid)
-    return idx[np.argsort(coords[idx, 0])], coords[idx[np.argsort(coords[idx, 0])], 0].astype(float), f"z₁ (z₂ = {mid:.2g})"
+    return (
+        idx[np.argsort(coords[idx, 0])],
+        coords[idx[np.argsort(coords[idx, 0])], 0].astype(float),
+        f"z₁ (z₂ = {mid:.2g})",
+    )
 
 
 def z_extent(rec, z: np.ndarray) -> tuple[float, float]:
@@ -293,4 +306,6 @@ def prior_label(rec) -> str:
     if m.get("prior") == "uniform":
         lo, hi = m.get("prior_range", (-1, 1))
         return f"z ~ U({num(lo)}, {num(hi)})"
-    return "z ~ N(0, 1)" + (f", grid over [{num(m['latent_extent'][0])}, {num(m['latent_extent'][1])}]" if "latent_extent" in m else "")
+    return "z ~ N(0, 1)" + (
+        f", grid over [{num(m['latent_extent'][0])}, {num(m['latent_extent'][1])}]" if "latent_extent" in m else ""
+    )

@@ -36,8 +36,10 @@ def series(rec: Recording) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Every scalar series by tag: (steps, values), finite points only; a logged scalar at every step it was logged,
     computed metrics under `gananim/`."""
     analysis = analyse(rec)
-    found = {f"gananim/{name}" if name in analysis.analysed else name: (analysis.steps, values)
-             for name, values in analysis.series.items()}
+    found = {
+        f"gananim/{name}" if name in analysis.analysed else name: (analysis.steps, values)
+        for name, values in analysis.series.items()
+    }
     found |= {name: (steps, values.astype(np.float64)) for name, (steps, values) in rec.dense.items()}  # they win
     out = {}
     for tag, (steps, values) in found.items():
@@ -49,7 +51,9 @@ def series(rec: Recording) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 def render_clip(rec: Recording, folder: Path, progress: Callable[[int, int], None] | None = None, **render) -> Path:
     """The recording's video as an MP4 in `folder` (`render`: view=, size=, fps=, duration=, dashboard=, ...)."""
-    return render_files([rec], render.pop("view", None), folder / f"{file_name(rec)}.mp4", progress=progress, **render)[0]
+    return render_files([rec], render.pop("view", None), folder / f"{file_name(rec)}.mp4", progress=progress, **render)[
+        0
+    ]
 
 
 def tensorboard_folder(logdir: str | Path, rec: Recording, overwrite: bool) -> Path:
@@ -58,13 +62,17 @@ def tensorboard_folder(logdir: str | Path, rec: Recording, overwrite: bool) -> P
     try:
         old = sorted(folder.glob(TB_FILES)) if folder.is_dir() else []
         if old and not overwrite:
-            raise GananimError(f"{folder} already holds TensorBoard event files (TensorBoard would mix both exports); "
-                               "add --overwrite to replace them, or choose another --tensorboard folder")
+            raise GananimError(
+                f"{folder} already holds TensorBoard event files (TensorBoard would mix both exports); "
+                "add --overwrite to replace them, or choose another --tensorboard folder"
+            )
         for file in old:
             file.unlink()
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        raise GananimError(f"cannot write into {folder}: a file is in the way, not a folder; choose another --tensorboard folder") from None
+        raise GananimError(
+            f"cannot write into {folder}: a file is in the way, not a folder; choose another --tensorboard folder"
+        ) from None
     except OSError as e:
         raise GananimError(f"cannot write to {folder}: {e.strerror or e}") from None
     return folder
@@ -90,15 +98,21 @@ def to_tensorboard(rec: Recording, folder: Path, gif: Path | None) -> Path:
     if gif is not None:
         data = gif.read_bytes()
         width, height = int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")  # GIF's screen size
-        extra.append(summary_pb2.Summary.Value(tag="gananim/clip", image=summary_pb2.Summary.Image(
-            width=width, height=height, colorspace=3, encoded_image_string=data)))
+        extra.append(
+            summary_pb2.Summary.Value(
+                tag="gananim/clip",
+                image=summary_pb2.Summary.Image(width=width, height=height, colorspace=3, encoded_image_string=data),
+            )
+        )
     if extra:
         by_step.setdefault(last, []).extend(extra)
     writer = EventFileWriter(str(folder))
     try:
         now = time.time()
         for step in sorted(by_step):
-            writer.add_event(event_pb2.Event(wall_time=now, step=step, summary=summary_pb2.Summary(value=by_step[step])))
+            writer.add_event(
+                event_pb2.Event(wall_time=now, step=step, summary=summary_pb2.Summary(value=by_step[step]))
+            )
     finally:
         writer.close()
     return next(folder.glob(TB_FILES))  # the folder's only event file: older ones were refused or removed
@@ -114,12 +128,18 @@ def to_wandb(rec: Recording, mp4: Path | None, *, project: str | None = None, na
             rows.setdefault(step, {})[tag] = value
     last = int(rec.steps[-1]) if len(rec) else 0
     try:
-        run = wandb.init(project=project or "gananim", name=name or file_name(rec), job_type="gananim-export",
-                         config={"recording": str(rec.path), **rec.manifest})
+        run = wandb.init(
+            project=project or "gananim",
+            name=name or file_name(rec),
+            job_type="gananim-export",
+            config={"recording": str(rec.path), **rec.manifest},
+        )
     except Exception as e:  # no login, no network: wandb's own errors, told in one line
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
-        raise GananimError(f"wandb could not start a run ({first}); run `wandb login`, or set WANDB_MODE=offline "
-                           "to log locally and `wandb sync` later") from None
+        raise GananimError(
+            f"wandb could not start a run ({first}); run `wandb login`, or set WANDB_MODE=offline "
+            "to log locally and `wandb sync` later"
+        ) from None
     try:
         for step in sorted(rows):
             run.log(rows[step], step=step)
@@ -133,9 +153,18 @@ def to_wandb(rec: Recording, mp4: Path | None, *, project: str | None = None, na
     return str(run.url)
 
 
-def export(run: str | Path | Recording, *, tensorboard: str | Path | None = None, wandb: bool = False,
-           project: str | None = None, name: str | None = None, overwrite: bool = False, gif_mb: float = GIF_MB,
-           progress: Callable[[int, int], None] | None = None, **render) -> list[str]:
+def export(
+    run: str | Path | Recording,
+    *,
+    tensorboard: str | Path | None = None,
+    wandb: bool = False,
+    project: str | None = None,
+    name: str | None = None,
+    overwrite: bool = False,
+    gif_mb: float = GIF_MB,
+    progress: Callable[[int, int], None] | None = None,
+    **render,
+) -> list[str]:
     """Export to TensorBoard (into TENSORBOARD/NAME) and/or wandb; `render`: the clip's render options
     (view=, size=, fps=, duration=, dashboard=, ...). Returns what was written, one line each."""
     rec = run if isinstance(run, Recording) else load(run)

@@ -31,8 +31,10 @@ def video_html(rec: Recording) -> str:
         render(rec, default_view(rec), cache, size=NOTEBOOK_SIZE, fps=20)
     data = base64.b64encode(cache.read_bytes()).decode("ascii")
     w, h = NOTEBOOK_SIZE
-    return (f'<video autoplay loop muted playsinline controls width="{w}" height="{h}" '
-            f'src="data:video/mp4;base64,{data}"></video>')
+    return (
+        f'<video autoplay loop muted playsinline controls width="{w}" height="{h}" '
+        f'src="data:video/mp4;base64,{data}"></video>'
+    )
 
 
 def register(shell=None) -> bool:

@@ -25,7 +25,9 @@ def default_view(recs: Recording | list[Recording]) -> str:
     recs = recs if isinstance(recs, (list, tuple)) else [recs]
     names = list(dict.fromkeys(r.kind for r in recs))
     if len(names) > 1:
-        raise GananimError(f"cannot draw recordings of {' and '.join(names)} side by side: no view shows both; render them apart")
+        raise GananimError(
+            f"cannot draw recordings of {' and '.join(names)} side by side: no view shows both; render them apart"
+        )
     return recs[0].kind_of.default_view(recs)
 
 
@@ -52,12 +54,18 @@ def chosen_steps(recs: list[Recording], frame: Frame, steps: str | None) -> np.n
     names = " and ".join(str(r.path) for r in recs)
     if not len(every):
         raise GananimError(f"{names} has no snapshots yet: nothing to render")
-    spacing = f", a snapshot every {recs[0].manifest['every']}" if len(recs) == 1 and recs[0].manifest.get("every") else ""
-    raise GananimError(f"steps {steps} select no snapshot: {names} {'has' if len(recs) == 1 else 'have'} steps "
-                       f"{every[0]}–{every[-1]}{spacing}")
+    spacing = (
+        f", a snapshot every {recs[0].manifest['every']}" if len(recs) == 1 and recs[0].manifest.get("every") else ""
+    )
+    raise GananimError(
+        f"steps {steps} select no snapshot: {names} {'has' if len(recs) == 1 else 'have'} steps "
+        f"{every[0]}–{every[-1]}{spacing}"
+    )
 
 
-MAX_VIDEO_SECONDS = 3600  # gananim makes clips to watch and embed: a longer video means a typo in --speed/--duration/--slowmo
+MAX_VIDEO_SECONDS = (
+    3600  # gananim makes clips to watch and embed: a longer video means a typo in --speed/--duration/--slowmo
+)
 # The default length: one snapshot per frame at PACE snapshots a second, clamped to MIN..MAX seconds, so a short
 # recording still plays long enough to follow and a long one stays a clip (its frames then skip snapshots).
 PACE, MIN_SECONDS, MAX_SECONDS = 30.0, 8.0, 20.0
@@ -76,8 +84,16 @@ class Timeline:
     fps: float
 
     @classmethod
-    def make(cls, snapshot_steps: np.ndarray, fps: float, speed: float = 1.0, duration: float | None = None,
-             slow: list[tuple[int, int]] = (), slowmo: float = 1.0, tween: bool = False) -> "Timeline":
+    def make(
+        cls,
+        snapshot_steps: np.ndarray,
+        fps: float,
+        speed: float = 1.0,
+        duration: float | None = None,
+        slow: list[tuple[int, int]] = (),
+        slowmo: float = 1.0,
+        tween: bool = False,
+    ) -> "Timeline":
         """Frames over the snapshots for `duration` seconds (default: `default_seconds`, divided by `speed`);
         steps inside a `slow` span are shown `slowmo` times as long.
 
@@ -97,8 +113,10 @@ class Timeline:
         seconds = duration if duration else default_seconds(n) * weight.mean() / speed
         frames = seconds * fps
         if not frames / fps <= MAX_VIDEO_SECONDS:  # also catches inf and nan
-            raise GananimError(f"the video would last {frames / fps:,.0f} s; at most {MAX_VIDEO_SECONDS:,} s: "
-                               f"raise --speed or lower --duration or --slowmo")
+            raise GananimError(
+                f"the video would last {frames / fps:,.0f} s; at most {MAX_VIDEO_SECONDS:,} s: "
+                f"raise --speed or lower --duration or --slowmo"
+            )
         count = max(round(frames), 1)
         if not tween or n == 1:
             clock = np.concatenate([[0], np.cumsum(weight)])  # each snapshot's share of screen time
@@ -137,12 +155,28 @@ def render(runs, view: str | None = None, out: str | Path | None = None, **optio
     return written[0].parent if len(written) > 1 else written[0]
 
 
-def render_files(runs, view: str | None = None, out: str | Path | None = None, *, size: str | tuple[int, int] = "720p",
-           fps: float = 30, steps: str | None = None, speed: float = 1.0, duration: float | None = None,
-           embed: bool = False, dashboard: bool = False, max_mb: float | None = None, title: str | None = None,
-           titles: list[str] | None = None, slowmo: float = 1.0, crf=None, preset: str | None = None,
-           controls: bool = False, announce: Callable[[Path, int, float], None] | None = None,
-           progress: Callable[[int, int], None] | None = None) -> list[Path]:
+def render_files(
+    runs,
+    view: str | None = None,
+    out: str | Path | None = None,
+    *,
+    size: str | tuple[int, int] = "720p",
+    fps: float = 30,
+    steps: str | None = None,
+    speed: float = 1.0,
+    duration: float | None = None,
+    embed: bool = False,
+    dashboard: bool = False,
+    max_mb: float | None = None,
+    title: str | None = None,
+    titles: list[str] | None = None,
+    slowmo: float = 1.0,
+    crf=None,
+    preset: str | None = None,
+    controls: bool = False,
+    announce: Callable[[Path, int, float], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Path]:
     """Render one view of 1–4 recordings to a video file (.mp4/.webm/.gif) or, with embed, a web folder.
 
     `crf` (N, "FORMAT=N" or a list of them) and `preset` (an x264 preset name) set the MP4/WebM encoders
@@ -156,8 +190,15 @@ def render_files(runs, view: str | None = None, out: str | Path | None = None, *
     frame = Frame(recs, view, style, titles=titles, title=title, dashboard=dashboard)
     events = [e for r in frame.events for e in r]
     tween = any(getattr(v, "tweens", False) for v in frame.views)  # else every frame shows a recorded snapshot
-    timeline = Timeline.make(chosen_steps(recs, frame, steps), fps, speed, duration,
-                             slow=[(e.start, e.end) for e in events], slowmo=slowmo, tween=tween)
+    timeline = Timeline.make(
+        chosen_steps(recs, frame, steps),
+        fps,
+        speed,
+        duration,
+        slow=[(e.start, e.end) for e in events],
+        slowmo=slowmo,
+        tween=tween,
+    )
     planned = _output_path(recs[0], view, out, embed)
     web = embed or planned.suffix == ""
     if controls and not web:
@@ -169,11 +210,25 @@ def render_files(runs, view: str | None = None, out: str | Path | None = None, *
     tick = (lambda k: progress(k, len(timeline))) if progress else None
     if web:
         name = f"{file_name(recs[0])}-{view}"
-        tracks = [(target / f"{name}-captions.vtt", "captions"), (target / f"{name}-chapters.vtt", "chapters")] if events else []
-        written = encode.write_embed(lambda: frames(frame, timeline, tick), target, name, fps, (style.width, style.height),
-                                     formats=EMBED_FORMATS, channels=4, tracks=tracks, options=options,
-                                     gif_max_mb=encode.EMBED_GIF_MB if max_mb is None else max_mb,
-                                     poster=poster_frame(events, timeline), controls=controls)
+        tracks = (
+            [(target / f"{name}-captions.vtt", "captions"), (target / f"{name}-chapters.vtt", "chapters")]
+            if events
+            else []
+        )
+        written = encode.write_embed(
+            lambda: frames(frame, timeline, tick),
+            target,
+            name,
+            fps,
+            (style.width, style.height),
+            formats=EMBED_FORMATS,
+            channels=4,
+            tracks=tracks,
+            options=options,
+            gif_max_mb=encode.EMBED_GIF_MB if max_mb is None else max_mb,
+            poster=poster_frame(events, timeline),
+            controls=controls,
+        )
         for path, kind in tracks:  # written once the videos are: a failed render leaves no stray captions
             _write_vtt(path, (captions_vtt if kind == "captions" else chapters_vtt)(events, timeline))
         return list(written.values()) + [t for t, _ in tracks]
@@ -240,6 +295,7 @@ def captions_vtt(events: list, timeline: Timeline) -> str:
     as text, the captions also reach readers the frames' pixels don't (screen readers, search). A cue
     stays up at least CAPTION_SECONDS (an event can pass in a few frames), unless the next one starts.
     """
+
     def text(e) -> str:
         steps = f"step {e.start:,}" if e.start == e.end else f"steps {e.start:,}–{e.end:,}"
         return f"{steps}: {e.caption}"
@@ -268,7 +324,9 @@ def output_target(rec: Recording, view: str, out, embed: bool) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):  # a file sits where the folder (or one above it) should be
-        raise GananimError(f"cannot write into {folder}: a file is in the way, not a folder; choose another --out") from None
+        raise GananimError(
+            f"cannot write into {folder}: a file is in the way, not a folder; choose another --out"
+        ) from None
     except OSError as e:
         raise GananimError(f"cannot write to {folder}: {e.strerror or e}") from None
     return target

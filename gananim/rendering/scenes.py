@@ -49,10 +49,15 @@ def load_scene(path: str | Path):
     spec.loader.exec_module(module)
     chosen = getattr(module, "SCENE", None)
     if chosen is None:
-        found = [c for _, c in inspect.getmembers(module, inspect.isclass)
-                 if issubclass(c, RecordingScene) and c is not RecordingScene and c.__module__ == name]
+        found = [
+            c
+            for _, c in inspect.getmembers(module, inspect.isclass)
+            if issubclass(c, RecordingScene) and c is not RecordingScene and c.__module__ == name
+        ]
         if not found:
-            raise GananimError(f"{path} defines no gananim scene (a subclass of gananim.rendering.manim.scene.RecordingScene)")
+            raise GananimError(
+                f"{path} defines no gananim scene (a subclass of gananim.rendering.manim.scene.RecordingScene)"
+            )
         chosen = found[0]
     return chosen
 
@@ -102,11 +107,21 @@ def _render_into(scene_cls, recs, width: int, height: int, fps: float, deliver: 
     from gananim.rendering.manim.camera import FastCamera
 
     with tempfile.TemporaryDirectory(prefix="gananim-manim-") as media:
-        settings = {"pixel_width": int(width), "pixel_height": int(height), "frame_rate": float(fps),
-                    "frame_width": 8.0 * width / height, "frame_height": 8.0,
-                    "background_color": "#ffffff", "media_dir": media, "disable_caching": True,
-                    "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False, "save_last_frame": False,
-                    "renderer": "cairo"}
+        settings = {
+            "pixel_width": int(width),
+            "pixel_height": int(height),
+            "frame_rate": float(fps),
+            "frame_width": 8.0 * width / height,
+            "frame_height": 8.0,
+            "background_color": "#ffffff",
+            "media_dir": media,
+            "disable_caching": True,
+            "verbosity": "ERROR",
+            "progress_bar": "none",
+            "write_to_movie": False,
+            "save_last_frame": False,
+            "renderer": "cairo",
+        }
         with manim.tempconfig(settings):
             scene = scene_cls(renderer=CairoRenderer(file_writer_class=_sink_writer(deliver), camera_class=FastCamera))
             scene.recs = list(recs)
@@ -170,7 +185,9 @@ def render_stills(scene_cls, recs, width: int, height: int, fps: float, at=(0.5,
     _render_into(scene_cls, recs, width, height, fps, deliver)
     out = []
     for a in at:
-        out.append(frames[0][..., :3].copy() if a >= 1.0 else kept[min(kept, key=lambda k: abs(k - int(a * (total - 1))))])
+        out.append(
+            frames[0][..., :3].copy() if a >= 1.0 else kept[min(kept, key=lambda k: abs(k - int(a * (total - 1))))]
+        )
     return out
 
 
@@ -180,8 +197,16 @@ def check_recordings(scene_cls, runs) -> list[Recording]:
     return recs
 
 
-def render_scene(runs, scene_file, out=None, *, quality: str = "medium", embed: bool = False, max_mb: float | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> list[Path]:
+def render_scene(
+    runs,
+    scene_file,
+    out=None,
+    *,
+    quality: str = "medium",
+    embed: bool = False,
+    max_mb: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Path]:
     """Render scenes/NAME.py from recording(s) to a video file or, with embed (or a folder), the web files."""
     from gananim.rendering.pipeline import file_name, output_target
 
@@ -201,9 +226,16 @@ def render_scene(runs, scene_file, out=None, *, quality: str = "medium", embed: 
                 progress(k + 1, max(total, k + 1))
 
     if embed or target.suffix == "":
-        written = encode.write_embed(counted, target, f"{file_name(recs[0])}-{view}", fps, (width, height),
-                                     formats=("webm", "mp4", "gif"), channels=4,
-                                     gif_max_mb=encode.EMBED_GIF_MB if max_mb is None else max_mb)
+        written = encode.write_embed(
+            counted,
+            target,
+            f"{file_name(recs[0])}-{view}",
+            fps,
+            (width, height),
+            formats=("webm", "mp4", "gif"),
+            channels=4,
+            gif_max_mb=encode.EMBED_GIF_MB if max_mb is None else max_mb,
+        )
         return list(written.values())
     with encode.writer_for(target, fps, (width, height), channels=4) as writer:
         for frame in counted():

@@ -35,7 +35,7 @@ def mosaic(images: np.ndarray, rows: int, cols: int, gap: int = 1, bad: np.ndarr
     cross[np.round(diag * (h - 1)).astype(int), np.round((1 - diag) * (w - 1)).astype(int)] = True
     for k in range(min(n, rows * cols)):
         r, c = divmod(k, cols)
-        cell = out[r * (h + gap): r * (h + gap) + h, c * (w + gap): c * (w + gap) + w]
+        cell = out[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w]
         if flagged[k]:
             cell[:] = BAD_RGB
             cell[cross] = BAD_MARK

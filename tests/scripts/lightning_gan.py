@@ -21,8 +21,9 @@ class GAN(pl.LightningModule):
         opt_g, opt_d = self.optimizers()
         fake = self(torch.randn(len(real), 3))
         ones, zeros = torch.ones(len(real), 1), torch.zeros(len(real), 1)
-        d_loss = F.binary_cross_entropy_with_logits(self.discriminator(real), ones) + \
-            F.binary_cross_entropy_with_logits(self.discriminator(fake.detach()), zeros)
+        d_loss = F.binary_cross_entropy_with_logits(
+            self.discriminator(real), ones
+        ) + F.binary_cross_entropy_with_logits(self.discriminator(fake.detach()), zeros)
         opt_d.zero_grad()
         self.manual_backward(d_loss)
         opt_d.step()
@@ -33,14 +34,24 @@ class GAN(pl.LightningModule):
         self.log_dict({"d_loss": d_loss, "g_loss": g_loss})
 
     def configure_optimizers(self):
-        return [torch.optim.Adam(self.generator.parameters(), 1e-3), torch.optim.Adam(self.discriminator.parameters(), 1e-3)]
+        return [
+            torch.optim.Adam(self.generator.parameters(), 1e-3),
+            torch.optim.Adam(self.discriminator.parameters(), 1e-3),
+        ]
 
 
 if __name__ == "__main__":
     pl.seed_everything(0, verbose=False)
     data = torch.randn(512, 2) * 0.3 + torch.tensor([1.0, -1.0])
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(data), batch_size=32)
-    trainer = pl.Trainer(max_epochs=2, logger=False, enable_checkpointing=False, enable_progress_bar=False,
-                         enable_model_summary=False, accelerator="cpu", devices=1)
+    trainer = pl.Trainer(
+        max_epochs=2,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        accelerator="cpu",
+        devices=1,
+    )
     trainer.fit(GAN(), loader)
     print("trained", trainer.global_step)

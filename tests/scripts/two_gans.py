@@ -7,7 +7,10 @@ torch.manual_seed(0)
 
 
 def pair():
-    G, D = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 2)), nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    G, D = (
+        nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 2)),
+        nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1)),
+    )
     return G, D, torch.optim.Adam([*G.parameters(), *D.parameters()], 1e-3)
 
 

@@ -1,16 +1,16 @@
 """The images kind: images (C, H, W) and vectors of more than 2 numbers.
 
-    probe            ImageProber: the fixed-latent sample grid, latent paths, a PCA plane, per-sample D scores (torch)
-    data             what a recording fixes at the start: value range, real batch, PCA plane, latent batches
-    pixels           images as uint8 levels on the data's value range, and back
-    user_classifier  a user's classifier (torch) behind class coverage
-    classifier       the built-in numpy MLP classifier (the digits one), stored with the recording
-    datasets         scikit-learn's bundled 8x8 digits
-    arrays           the manifest fields and arrays a reader checks
-    metrics, events  class coverage and the events on class shares
-    analysis         what the analysis measures and detects for this kind
-    info             `gananim info`'s rows
-    views            grid, interp, projection, d-hist and the images dashboard
+probe            ImageProber: the fixed-latent sample grid, latent paths, a PCA plane, per-sample D scores (torch)
+data             what a recording fixes at the start: value range, real batch, PCA plane, latent batches
+pixels           images as uint8 levels on the data's value range, and back
+user_classifier  a user's classifier (torch) behind class coverage
+classifier       the built-in numpy MLP classifier (the digits one), stored with the recording
+datasets         scikit-learn's bundled 8x8 digits
+arrays           the manifest fields and arrays a reader checks
+metrics, events  class coverage and the events on class shares
+analysis         what the analysis measures and detects for this kind
+info             `gananim info`'s rows
+views            grid, interp, projection, d-hist and the images dashboard
 """
 
 from __future__ import annotations
@@ -22,8 +22,19 @@ from gananim.kinds.registry import register
 class ImagesKind(Kind):
     name = "images"
     version = 2
-    arrays = ("images", "interp", "proj", "d_fake", "d_real", "d_hist_fake", "d_hist_real", "class_logits", "nonfinite",
-              "images_nonfinite", "interp_nonfinite")
+    arrays = (
+        "images",
+        "interp",
+        "proj",
+        "d_fake",
+        "d_real",
+        "d_hist_fake",
+        "d_hist_real",
+        "class_logits",
+        "nonfinite",
+        "images_nonfinite",
+        "interp_nonfinite",
+    )
     fields = {"d_fake_each": "d_fake", "d_real_each": "d_real"}  # per-sample scores; d_fake/d_real name the means
     views_module = "gananim.kinds.images.views"
 

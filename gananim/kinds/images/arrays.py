@@ -1,9 +1,9 @@
 """An images recording's arrays and manifest fields, as the reader checks them (gananim.recording.validate's helpers).
 
-    fixed.npz   latents, grid_latents, interp_latents, data_samples (uint8 for pictures), pca_mean, pca_components,
-                real_proj, d_edges, data_class_freq, real_features (+ a built-in classifier's weights)
-    chunks      samples, density, images, interp, proj, d_fake, d_real, d_hist_fake, d_hist_real, class_logits,
-                nonfinite, images_nonfinite, interp_nonfinite (one entry per step)
+fixed.npz   latents, grid_latents, interp_latents, data_samples (uint8 for pictures), pca_mean, pca_components,
+            real_proj, d_edges, data_class_freq, real_features (+ a built-in classifier's weights)
+chunks      samples, density, images, interp, proj, d_fake, d_real, d_hist_fake, d_hist_real, class_logits,
+            nonfinite, images_nonfinite, interp_nonfinite (one entry per step)
 """
 
 from __future__ import annotations
@@ -27,12 +27,24 @@ FIELDS = {
     "sample_shape": (True, _shape, "[d] or [C, H, W] with C 1 or 3"),
     "value_range": (True, lambda v: is_pair(v) and v[0] < v[1], "a [low, high] pair with low < high"),
     "is_image": (False, lambda v: isinstance(v, bool), "true or false"),
-    "latent_shape": (False, lambda v: isinstance(v, list) and len(v) >= 1 and all(is_int(x, 1) for x in v), "a list of whole numbers"),
+    "latent_shape": (
+        False,
+        lambda v: isinstance(v, list) and len(v) >= 1 and all(is_int(x, 1) for x in v),
+        "a list of whole numbers",
+    ),
     "n_real": (False, lambda v: is_int(v, 1), "a whole number ≥ 1"),
     "n_images": (False, lambda v: is_int(v, 1), "a whole number ≥ 1"),
-    "interp_shape": (False, lambda v: isinstance(v, list) and len(v) == 2 and all(is_int(x, 1) for x in v), "[paths, points]"),
+    "interp_shape": (
+        False,
+        lambda v: isinstance(v, list) and len(v) == 2 and all(is_int(x, 1) for x in v),
+        "[paths, points]",
+    ),
     "d_bins": (False, lambda v: is_int(v, 1), "a whole number ≥ 1"),
-    "classifier": (False, optional(lambda v: isinstance(v, dict) and is_int(v.get("classes"), 1)), 'an object with "classes"'),
+    "classifier": (
+        False,
+        optional(lambda v: isinstance(v, dict) and is_int(v.get("classes"), 1)),
+        'an object with "classes"',
+    ),
 }
 
 
@@ -58,8 +70,10 @@ def _levels(arrays: dict, names: tuple[str, ...], file: Path) -> None:
     """Pictures are stored as uint8 levels on the value range (gananim.kinds.images.pixels): any other dtype would be misread."""
     for name in names:
         if name in arrays and arrays[name].dtype != np.uint8:
-            raise GananimError(f"recording file {file} is damaged: its {name!r} array is {arrays[name].dtype}, an images "
-                               "recording stores pictures as uint8; re-record, or delete that file to keep the rest")
+            raise GananimError(
+                f"recording file {file} is damaged: its {name!r} array is {arrays[name].dtype}, an images "
+                "recording stores pictures as uint8; re-record, or delete that file to keep the rest"
+            )
 
 
 def check_chunk(chunk: dict, manifest: dict, grid_shape: tuple, fixed: dict, file: Path) -> None:
@@ -79,7 +93,11 @@ def check_chunk(chunk: dict, manifest: dict, grid_shape: tuple, fixed: dict, fil
     expect(chunk, "nonfinite", (k, n), file)
     expect(chunk, "images_nonfinite", (k, chunk["images"].shape[1] if "images" in chunk else None), file)
     expect(chunk, "interp_nonfinite", (k, *(chunk["interp"].shape[1:3] if "interp" in chunk else (None, None))), file)
-    _levels(chunk, ("samples", "images", "interp") if manifest.get("is_image", len(shape) == 3) else ("images", "interp"), file)
+    _levels(
+        chunk,
+        ("samples", "images", "interp") if manifest.get("is_image", len(shape) == 3) else ("images", "interp"),
+        file,
+    )
 
 
 __all__ = ["FIELDS", "check_chunk", "check_fixed"]

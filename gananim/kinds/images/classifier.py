@@ -65,7 +65,9 @@ class MLPClassifierWeights:
         x = np.asarray(x01, dtype=np.float64)
         x = x.reshape(len(x), -1)
         if x.shape[1] != self.w0.shape[0]:
-            raise GananimError(f"the classifier {self.name} takes {self.w0.shape[0]} numbers per sample, got {x.shape[1]}")
+            raise GananimError(
+                f"the classifier {self.name} takes {self.w0.shape[0]} numbers per sample, got {x.shape[1]}"
+            )
         return np.maximum(x @ self.w0 + self.b0, 0.0)
 
     def logits(self, x01) -> np.ndarray:
@@ -84,12 +86,19 @@ class MLPClassifierWeights:
         """The classifier stored in a recording's fixed arrays, or None where it stores none."""
         if not all(FIXED_PREFIX + k in fixed for k in WEIGHTS):
             return None
-        return cls(*(np.asarray(fixed[FIXED_PREFIX + k], dtype=np.float64) for k in WEIGHTS), accuracy=accuracy, name=name)
+        return cls(
+            *(np.asarray(fixed[FIXED_PREFIX + k], dtype=np.float64) for k in WEIGHTS), accuracy=accuracy, name=name
+        )
 
     def manifest_entry(self) -> dict:
         """The manifest's `classifier` field for this built-in classifier."""
-        return {"name": self.name, "source": "builtin", "classes": self.n_classes, "accuracy": self.accuracy,
-                "features": self.n_features}
+        return {
+            "name": self.name,
+            "source": "builtin",
+            "classes": self.n_classes,
+            "accuracy": self.accuracy,
+            "features": self.n_features,
+        }
 
 
 def cache_dir() -> Path:
@@ -105,8 +114,10 @@ def digits_classifier(cache: Path | None = None) -> MLPClassifierWeights:
     if clf is not None:
         return clf
     clf = train_digits_classifier()
-    log.warning(f"trained the built-in digits classifier {NAME}: held-out accuracy {clf.accuracy:.1%} "
-                f"on {HELD_OUT:.0%} of the digits")
+    log.warning(
+        f"trained the built-in digits classifier {NAME}: held-out accuracy {clf.accuracy:.1%} "
+        f"on {HELD_OUT:.0%} of the digits"
+    )
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         arrays = {k: getattr(clf, k) for k in WEIGHTS} | {"accuracy": np.array(clf.accuracy)}
@@ -140,14 +151,18 @@ def train_digits_classifier() -> MLPClassifierWeights:
         from sklearn.neural_network import MLPClassifier
         from threadpoolctl import threadpool_limits  # a scikit-learn dependency
     except ImportError:
-        raise GananimError("the built-in digits classifier is trained with scikit-learn, which is not installed: "
-                           "pip install 'gananim[torch]' (or pip install scikit-learn)") from None
+        raise GananimError(
+            "the built-in digits classifier is trained with scikit-learn, which is not installed: "
+            "pip install 'gananim[torch]' (or pip install scikit-learn)"
+        ) from None
     digits = load_digits()
     x = (digits.images.reshape(len(digits.images), -1) + 1) / 2  # [-1, 1] -> [0, 1]: grey level / 16
     y = digits.labels
     order = np.random.default_rng(SPLIT_SEED).permutation(len(x))
-    test, train = order[:round(HELD_OUT * len(x))], order[round(HELD_OUT * len(x)):]
-    mlp = MLPClassifier(hidden_layer_sizes=(HIDDEN,), activation="relu", alpha=L2, max_iter=MAX_ITER, random_state=SPLIT_SEED)
+    test, train = order[: round(HELD_OUT * len(x))], order[round(HELD_OUT * len(x)) :]
+    mlp = MLPClassifier(
+        hidden_layer_sizes=(HIDDEN,), activation="relu", alpha=L2, max_iter=MAX_ITER, random_state=SPLIT_SEED
+    )
     # one BLAS thread: the matrices are small, and on shared cores extra threads made training 4x slower (8 s vs 2 s)
     with warnings.catch_warnings(), threadpool_limits(1):
         warnings.simplefilter("ignore", ConvergenceWarning)  # MAX_ITER is chosen; the loss still creeps down
@@ -157,8 +172,10 @@ def train_digits_classifier() -> MLPClassifierWeights:
     clf = MLPClassifierWeights(w0, b0, w1, b1)
     accuracy = float((clf.logits(x[test]).argmax(axis=1) == y[test]).mean())
     if accuracy < MIN_ACCURACY:  # a broken scikit-learn, not a user mistake: say what was measured
-        raise GananimError(f"the digits classifier reached only {accuracy:.1%} held-out accuracy (needs {MIN_ACCURACY:.0%}); "
-                           "check the scikit-learn install")
+        raise GananimError(
+            f"the digits classifier reached only {accuracy:.1%} held-out accuracy (needs {MIN_ACCURACY:.0%}); "
+            "check the scikit-learn install"
+        )
     return MLPClassifierWeights(w0, b0, w1, b1, accuracy=accuracy)
 
 

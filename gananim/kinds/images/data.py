@@ -30,11 +30,15 @@ def sample_shape_of(shape: tuple[int, ...], who: str) -> tuple[int, ...]:
         return (1, *shape)
     if len(shape) == 3:
         if shape[0] not in (1, 3):
-            raise GananimError(f"{who} has {shape[0]} channels (shape (n, {', '.join(map(str, shape))})); gananim records "
-                               "images with 1 (grey) or 3 (RGB) channels first: (n, C, H, W)")
+            raise GananimError(
+                f"{who} has {shape[0]} channels (shape (n, {', '.join(map(str, shape))})); gananim records "
+                "images with 1 (grey) or 3 (RGB) channels first: (n, C, H, W)"
+            )
         return shape
-    raise GananimError(f"{who} has shape (n, {', '.join(map(str, shape))}); gananim records vectors (n, d), images (n, H, W) "
-                       "or (n, C, H, W)")
+    raise GananimError(
+        f"{who} has shape (n, {', '.join(map(str, shape))}); gananim records vectors (n, d), images (n, H, W) "
+        "or (n, C, H, W)"
+    )
 
 
 def real_samples(data, sample_shape: tuple[int, ...]) -> np.ndarray:
@@ -46,13 +50,19 @@ def real_samples(data, sample_shape: tuple[int, ...]) -> np.ndarray:
     except (TypeError, ValueError):
         raise GananimError(f"data must be an array or tensor of real samples, got {type(data).__name__}") from None
     if x.ndim < 2 or len(x) < 2:
-        raise GananimError(f"data must hold at least 2 real samples, shaped (n, ...) like the generator's output; got shape {x.shape}")
+        raise GananimError(
+            f"data must hold at least 2 real samples, shaped (n, ...) like the generator's output; got shape {x.shape}"
+        )
     have = sample_shape_of(tuple(x.shape[1:]), "the data")
     if have != sample_shape:
         if math.prod(have) != math.prod(sample_shape) or len(have) == 3:
-            raise GananimError(f"the data's samples have shape {have} but the generator outputs {sample_shape}; "
-                               "pass real data shaped like the generator's output")
-    x = x.reshape(len(x), *sample_shape)  # (n, H, W) as one grey channel; flat data for an image generator laid out as images
+            raise GananimError(
+                f"the data's samples have shape {have} but the generator outputs {sample_shape}; "
+                "pass real data shaped like the generator's output"
+            )
+    x = x.reshape(
+        len(x), *sample_shape
+    )  # (n, H, W) as one grey channel; flat data for an image generator laid out as images
     if not np.isfinite(x).all():
         raise GananimError("data samples contain NaN or inf; remove them before recording")
     return x
@@ -107,8 +117,14 @@ def real_batch(x: np.ndarray, n: int, seed: int, vrange: tuple[float, float] | N
     return stored, to_float(stored, vrange)
 
 
-def latent_batches(prior: Prior, latent_shape: tuple[int, ...], n_samples: int, n_images: int, interp: tuple[int, int] | None,
-                   seed: int) -> dict[str, np.ndarray]:
+def latent_batches(
+    prior: Prior,
+    latent_shape: tuple[int, ...],
+    n_samples: int,
+    n_images: int,
+    interp: tuple[int, int] | None,
+    seed: int,
+) -> dict[str, np.ndarray]:
     """The fixed latents: `latents` (the stored samples'), `grid_latents` (the sample grid's: the first n_images of
     the latents, so that the grid costs no generator call of its own) and `interp_latents` (paths, points, ...):
     straight lines between two fixed prior draws per path. float32."""
@@ -116,7 +132,9 @@ def latent_batches(prior: Prior, latent_shape: tuple[int, ...], n_samples: int, 
     out = {"latents": shape(prior.sample(n_samples, seed), n_samples)}
     if interp is None:  # flat vectors: no picture to show
         return out
-    out["grid_latents"] = out["latents"][:n_images] if n_images <= n_samples else shape(prior.sample(n_images, seed + 4), n_images)
+    out["grid_latents"] = (
+        out["latents"][:n_images] if n_images <= n_samples else shape(prior.sample(n_images, seed + 4), n_images)
+    )
     paths, points = interp
     ends = prior.sample(2 * paths, seed + 5).reshape(2, paths, 1, -1)
     t = torch.linspace(0, 1, points).reshape(1, points, 1)

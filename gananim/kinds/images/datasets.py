@@ -39,8 +39,10 @@ def sklearn_digits():
     try:
         from sklearn.datasets import load_digits as sk_load_digits
     except ImportError:
-        raise GananimError("the digits data set ships with scikit-learn, which is not installed: "
-                           "pip install 'gananim[torch]' (or pip install scikit-learn)") from None
+        raise GananimError(
+            "the digits data set ships with scikit-learn, which is not installed: "
+            "pip install 'gananim[torch]' (or pip install scikit-learn)"
+        ) from None
     return sk_load_digits()
 
 

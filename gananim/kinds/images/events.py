@@ -51,10 +51,12 @@ def _collapse(steps, captured, ready, n_classes: int, th: ClassThresholds) -> li
     out = []
     for lo, hi in flag_runs(mask, th.merge_gap, th.collapse_snapshots):
         # the count of every snapshot the caption is shown over, bridged ones too: it must agree with each frame's
-        span = captured[lo:hi + 1]
+        span = captured[lo : hi + 1]
         seen = span[np.isfinite(span)].astype(int)
         count = f"{seen.min()}" if seen.min() == seen.max() else f"{seen.min()}–{seen.max()}"
-        out.append(Event("collapse", int(steps[lo]), int(steps[hi]), f"mode collapse: {count} of {n_classes} classes captured"))
+        out.append(
+            Event("collapse", int(steps[lo]), int(steps[hi]), f"mode collapse: {count} of {n_classes} classes captured")
+        )
     return out
 
 
@@ -73,14 +75,21 @@ def _hops(steps, top, share, ready, th: ClassThresholds) -> list[Event]:
         window = slice(t, t + th.hop_persist)
         if t + th.hop_persist <= len(top) and strong[window].all() and (top[window] == cls).all():
             if last >= 0:
-                out.append(Event("mode_hop", int(steps[last_t]), int(steps[t]),
-                                 f"mode hop: class {cls} takes over from class {last} ({share[t]:.0%} of the samples)"))
+                out.append(
+                    Event(
+                        "mode_hop",
+                        int(steps[last_t]),
+                        int(steps[t]),
+                        f"mode hop: class {cls} takes over from class {last} ({share[t]:.0%} of the samples)",
+                    )
+                )
             last, last_t = cls, t
     return out
 
 
-def detect_class_events(steps, series: dict[str, np.ndarray], n_classes: int,
-                        thresholds: ClassThresholds = ClassThresholds()) -> list[Event]:
+def detect_class_events(
+    steps, series: dict[str, np.ndarray], n_classes: int, thresholds: ClassThresholds = ClassThresholds()
+) -> list[Event]:
     """collapse and mode_hop events of an image recording's class series (absent series: no events), by start."""
     steps = np.asarray(steps, dtype=np.int64).reshape(-1)
     get = lambda name: np.asarray(series[name], dtype=np.float64) if name in series else np.full(len(steps), np.nan)  # noqa: E731

@@ -26,12 +26,23 @@ def rows(rec: Recording) -> list[tuple[str, str]]:
     latent = list(m.get("latent_shape", [m["latent_dim"]]))
     shaped = f" shaped {latent}" if len(latent) > 1 else ""  # e.g. a DCGAN's (z, 1, 1)
     what = f"{shape} images (C×H×W)" if rec.is_image else f"vectors of {rec.sample_shape[0]} numbers"
-    pictures = f", {m.get('n_images', '?')} in the grid, {'×'.join(map(str, m.get('interp_shape', ['?'])))} on latent paths" \
-        if rec.is_image else ""
-    return [("data", f"{what}, values in [{_number(lo)}, {_number(hi)}]; {m.get('n_real', '?')} fixed real samples, "
-                     f"PCA plane grid {m['grid']['size']} per axis"),
-            ("classifier", classifier_line(m.get("classifier"))),
-            ("latent", f"{m['latent_dim']}D {m.get('prior', '?')}{shaped}, {m.get('n_samples', '?')} fixed samples{pictures}")]
+    pictures = (
+        f", {m.get('n_images', '?')} in the grid, {'×'.join(map(str, m.get('interp_shape', ['?'])))} on latent paths"
+        if rec.is_image
+        else ""
+    )
+    return [
+        (
+            "data",
+            f"{what}, values in [{_number(lo)}, {_number(hi)}]; {m.get('n_real', '?')} fixed real samples, "
+            f"PCA plane grid {m['grid']['size']} per axis",
+        ),
+        ("classifier", classifier_line(m.get("classifier"))),
+        (
+            "latent",
+            f"{m['latent_dim']}D {m.get('prior', '?')}{shaped}, {m.get('n_samples', '?')} fixed samples{pictures}",
+        ),
+    ]
 
 
 __all__ = ["classifier_line", "rows"]

@@ -50,7 +50,9 @@ def classes_captured(shares, data_freq, threshold: float = CLASS_CAPTURED) -> in
     """Classes whose generated share is ≥ threshold × their data frequency (and > 0)."""
     shares, data_freq = np.asarray(shares, dtype=np.float64), np.asarray(data_freq, dtype=np.float64)
     if shares.shape != data_freq.shape:
-        raise GananimError(f"class shares and data frequencies must have one value per class; got {shares.shape} and {data_freq.shape}")
+        raise GananimError(
+            f"class shares and data frequencies must have one value per class; got {shares.shape} and {data_freq.shape}"
+        )
     return int(((shares > 0) & (shares >= threshold * data_freq)).sum())
 
 
@@ -105,7 +107,9 @@ def frechet_gaussians(a: Gaussian, b: Gaussian) -> float:
     if not (np.isfinite(a.mean).all() and np.isfinite(b.mean).all()):
         return float("nan")
     if a.mean.shape != b.mean.shape:
-        raise GananimError(f"the Fréchet distance compares features of one size; got {a.mean.shape[0]} and {b.mean.shape[0]}")
+        raise GananimError(
+            f"the Fréchet distance compares features of one size; got {a.mean.shape[0]} and {b.mean.shape[0]}"
+        )
     root = _psd_sqrt(a.cov)
     cross = np.sqrt(np.clip(np.linalg.eigvalsh(root @ b.cov @ root), 0, None)).sum()
     value = float(np.sum((a.mean - b.mean) ** 2) + np.trace(a.cov) + np.trace(b.cov) - 2 * cross)
@@ -125,13 +129,15 @@ def class_coverage(logits, features, data_freq, real: Gaussian, valid=None) -> d
     data_freq = np.asarray(data_freq, dtype=np.float64)
     ok = np.isfinite(z).all(axis=1) if valid is None else np.asarray(valid, dtype=bool) & np.isfinite(z).all(axis=1)
     shares = class_shares(z, ok, len(data_freq))
-    out = {"classes_captured": float(classes_captured(np.nan_to_num(shares), data_freq)) if ok.any() else float("nan"),
-           **{CLASS_SHARE.format(k): float(s) for k, s in enumerate(shares)},
-           "class_kl": class_kl(shares, data_freq),
-           "top_class": float(np.argmax(shares)) if ok.any() else float("nan"),
-           "top_share": float(np.max(shares)) if ok.any() else float("nan"),
-           "class_confidence": class_confidence(z, ok),
-           "valid_share": float(ok.mean()) if len(ok) else float("nan")}
+    out = {
+        "classes_captured": float(classes_captured(np.nan_to_num(shares), data_freq)) if ok.any() else float("nan"),
+        **{CLASS_SHARE.format(k): float(s) for k, s in enumerate(shares)},
+        "class_kl": class_kl(shares, data_freq),
+        "top_class": float(np.argmax(shares)) if ok.any() else float("nan"),
+        "top_share": float(np.max(shares)) if ok.any() else float("nan"),
+        "class_confidence": class_confidence(z, ok),
+        "valid_share": float(ok.mean()) if len(ok) else float("nan"),
+    }
     f = np.asarray(features, dtype=np.float64)
     out["frechet"] = frechet_gaussians(real, Gaussian.fit(f.reshape(len(f), -1)[ok]))
     return out
@@ -145,7 +151,6 @@ def unit_scale(samples, value_range) -> np.ndarray:
         return x.astype(np.float64) / 255.0
     lo, hi = (float(v) for v in value_range)
     return (x.astype(np.float64) - lo) / (hi - lo)
-
 
 
 class ClassReference:
@@ -172,5 +177,18 @@ class ClassReference:
         return class_coverage(logits, features, self.data_freq, self.real, valid)
 
 
-__all__ = ["CLASS_CAPTURED", "CLASS_EPS", "CLASS_SHARE", "ClassReference", "Gaussian", "class_confidence", "class_coverage", "class_kl", "class_shares",
-           "classes_captured", "frechet_distance", "frechet_gaussians", "unit_scale"]
+__all__ = [
+    "CLASS_CAPTURED",
+    "CLASS_EPS",
+    "CLASS_SHARE",
+    "ClassReference",
+    "Gaussian",
+    "class_confidence",
+    "class_coverage",
+    "class_kl",
+    "class_shares",
+    "classes_captured",
+    "frechet_distance",
+    "frechet_gaussians",
+    "unit_scale",
+]

@@ -47,18 +47,43 @@ class ImageProber:
     def build(cls, s: ProberSetup) -> "ImageProber":
         """Check the user's data and options against a generator of images or vectors, then set up."""
         sample_shape = sample_shape_of(s.g_shape, "the generator's output")
-        if s.data is None or isinstance(s.data, Target) or is_view_box(s.data) or s.view_box is not None:  # points' data
-            raise GananimError(f"the generator outputs samples of shape {s.g_shape}: targets and view boxes are for 1D or 2D data; "
-                               "pass data= an array or tensor of real samples shaped like the generator's output")
+        if (
+            s.data is None or isinstance(s.data, Target) or is_view_box(s.data) or s.view_box is not None
+        ):  # points' data
+            raise GananimError(
+                f"the generator outputs samples of shape {s.g_shape}: targets and view boxes are for 1D or 2D data; "
+                "pass data= an array or tensor of real samples shaped like the generator's output"
+            )
         if s.options.curvature_every:
             raise GananimError("the curvature probes are for 1D and 2D recordings; set curvature_every=0")
         if s.labels is not None and s.classifier is None:
             raise GananimError("labels= give the data's class frequencies to a classifier: pass classifier= too")
-        return cls(s.players, s.prior, s.latent_shape, s.options, s.data, sample_shape, s.g_shape, s.seed,
-                   classifier=s.classifier, labels=s.labels)
+        return cls(
+            s.players,
+            s.prior,
+            s.latent_shape,
+            s.options,
+            s.data,
+            sample_shape,
+            s.g_shape,
+            s.seed,
+            classifier=s.classifier,
+            labels=s.labels,
+        )
 
-    def __init__(self, players: Players, prior: Prior, latent_shape: tuple[int, ...], opts: ProbeOptions, data,
-                 sample_shape: tuple[int, ...], g_shape: tuple[int, ...], seed: int, classifier=None, labels=None):
+    def __init__(
+        self,
+        players: Players,
+        prior: Prior,
+        latent_shape: tuple[int, ...],
+        opts: ProbeOptions,
+        data,
+        sample_shape: tuple[int, ...],
+        g_shape: tuple[int, ...],
+        seed: int,
+        classifier=None,
+        labels=None,
+    ):
         self.players, self.options, self.sample_shape, self.g_shape = players, opts, sample_shape, g_shape
         self.is_image = len(sample_shape) == 3
         x = real_samples(data, sample_shape)
@@ -70,8 +95,13 @@ class ImageProber:
         self.grid = plane_density_grid(project(x, mean, components))
         interp = (opts.interp_paths, opts.interp_points) if self.is_image else None
         fixed = latent_batches(prior, latent_shape, n, opts.n_images, interp, seed)
-        fixed |= {"data_samples": stored_real, "pca_mean": mean, "pca_components": components,
-                  "real_proj": project(real, mean, components).astype(np.float32), "d_edges": np.linspace(0, 1, opts.d_bins + 1)}
+        fixed |= {
+            "data_samples": stored_real,
+            "pca_mean": mean,
+            "pca_components": components,
+            "real_proj": project(real, mean, components).astype(np.float32),
+            "d_edges": np.linspace(0, 1, opts.d_bins + 1),
+        }
         self._check_discriminator(real[:2].reshape(2, *g_shape))
         self.classifier, entry = None, None
         if classifier is not None:
@@ -79,10 +109,18 @@ class ImageProber:
             fixed |= arrays
         self.fixed = fixed
         self._n_grad = min(opts.image_grad_samples, n, n_real) if players.has_gradient_batch() else 0
-        self.manifest = {"sample_shape": list(sample_shape), "is_image": self.is_image,
-                         "latent_shape": list(latent_shape), "value_range": list(self.value_range),
-                         "n_samples": n, "n_real": n_real, "grid": self.grid.to_dict(), "d_bins": opts.d_bins,
-                         "classifier": entry, "grad_samples": self._n_grad}
+        self.manifest = {
+            "sample_shape": list(sample_shape),
+            "is_image": self.is_image,
+            "latent_shape": list(latent_shape),
+            "value_range": list(self.value_range),
+            "n_samples": n,
+            "n_real": n_real,
+            "grid": self.grid.to_dict(),
+            "d_bins": opts.d_bins,
+            "classifier": entry,
+            "grad_samples": self._n_grad,
+        }
         if self.is_image:
             self.manifest |= {"n_images": opts.n_images, "interp_shape": list(interp)}
 
@@ -95,8 +133,10 @@ class ImageProber:
             try:
                 out = p.D(p.on_d(real))
             except RuntimeError as e:
-                raise GananimError(f"the discriminator rejected samples of shape {(2, *self.g_shape)} ({str(e).splitlines()[0]}); "
-                                   "D must take the generator's output") from None
+                raise GananimError(
+                    f"the discriminator rejected samples of shape {(2, *self.g_shape)} ({str(e).splitlines()[0]}); "
+                    "D must take the generator's output"
+                ) from None
             as_logits(out, p.d_output, 2)
 
     def _classifier(self, classifier, real: np.ndarray, labels, n_data: int) -> tuple[dict, dict[str, np.ndarray]]:
@@ -130,7 +170,9 @@ class ImageProber:
         self.real = p.on_d(real.reshape(len(real), *self.g_shape))
         # the projection runs in torch, in float64 on G's device: numpy's BLAS would start threads of its own (which
         # spin, burning CPU time on a core the training loop needs) where torch keeps to the user's thread count
-        self._mean, self._components = (torch.as_tensor(fixed[k], dtype=torch.float64, device=p.device) for k in ("pca_mean", "pca_components"))
+        self._mean, self._components = (
+            torch.as_tensor(fixed[k], dtype=torch.float64, device=p.device) for k in ("pca_mean", "pca_components")
+        )
         edges = fixed["d_edges"]
         self._d_grid = Grid(((float(edges[0]), float(edges[-1])),), len(edges) - 1)  # D scores on d_edges (uniform)
         k = self._n_grad = min(self._n_grad, len(fixed["latents"]), len(real))
@@ -149,7 +191,9 @@ class ImageProber:
         self._n_rows = k + len(self._nograd_z)  # rows of a snapshot's pixels: the stored samples, grid images, paths
         # how many probed snapshots the Recorder may hold before `finish`: as many as fit in 16 MB of host arrays
         # (its flush interval usually comes first)
-        self.batch_limit = max(1, (16 << 20) // (8 * (self._n_rows * math.prod(self.sample_shape) + 4 * len(self.latents))))
+        self.batch_limit = max(
+            1, (16 << 20) // (8 * (self._n_rows * math.prod(self.sample_shape) + 4 * len(self.latents)))
+        )
 
     def probe(self) -> dict[str, np.ndarray]:
         """What one snapshot computes, without touching training state, as host arrays (one copy to the host);
@@ -164,7 +208,7 @@ class ImageProber:
             fake = torch.cat([head.detach(), rest[: n - k]])
             proj = (fake.reshape(n, -1).double() - self._mean) @ self._components.T
             # the stored samples, then the grid's own images and the latent paths: one array, quantised in one call
-            out = {"pixels": torch.cat([fake, rest[n - k:]]), "proj": proj}
+            out = {"pixels": torch.cat([fake, rest[n - k :]]), "proj": proj}
             if p.D is not None:
                 out |= self._probe_discriminator(head, fake)
             if self.classifier is not None:
@@ -177,7 +221,9 @@ class ImageProber:
 
     def _check_output(self, y: torch.Tensor) -> None:
         if tuple(y.shape[1:]) != self.g_shape:
-            raise GananimError(f"the generator's output changed shape: {tuple(y.shape[1:])} per sample, was {self.g_shape}")
+            raise GananimError(
+                f"the generator's output changed shape: {tuple(y.shape[1:])} per sample, was {self.g_shape}"
+            )
 
     def _probe_discriminator(self, head: torch.Tensor, fake: torch.Tensor) -> dict[str, torch.Tensor]:
         """D's logits on every stored sample and real sample, V(G, D), and the gradient norms on balanced batches.
@@ -196,11 +242,15 @@ class ImageProber:
                 both = p.logits(torch.cat([on_d(head), self.real[:k]]))
                 fake_k, real_k = both[:k], both[k:]
                 out["d_grad_norm"] = _grad_norm(objectives.d_loss(p.loss, real_k, fake_k), p.D, retain_graph=True)
-                out["g_grad_norm"] = _grad_norm(objectives.g_loss(p.loss, fake_k), p.G, retain_graph=False) if head.requires_grad else nan
+                out["g_grad_norm"] = (
+                    _grad_norm(objectives.g_loss(p.loss, fake_k), p.G, retain_graph=False)
+                    if head.requires_grad
+                    else nan
+                )
             fake_logits = torch.cat([fake_k.detach(), rest[: len(fake) - k]])
-            real_logits = torch.cat([real_k.detach(), rest[len(fake) - k:]])
+            real_logits = torch.cat([real_k.detach(), rest[len(fake) - k :]])
         else:
-            fake_logits, real_logits = rest[: len(fake)], rest[len(fake):]
+            fake_logits, real_logits = rest[: len(fake)], rest[len(fake) :]
             out |= {"d_grad_norm": nan, "g_grad_norm": nan}
         return out | {"fake_logits": fake_logits, "real_logits": real_logits}  # V(G, D) from them in `finish`
 
@@ -217,29 +267,45 @@ class ImageProber:
         bad = bad_all[:, :n]
         proj = np.stack([r["proj"] for r in raws])
         proj[bad] = np.nan
-        arrays = {"samples": stored[:, :n], "nonfinite": flags[:, :n], "proj": proj.astype(np.float32),
-                  "density": self.grid.histograms(proj)}
+        arrays = {
+            "samples": stored[:, :n],
+            "nonfinite": flags[:, :n],
+            "proj": proj.astype(np.float32),
+            "density": self.grid.histograms(proj),
+        }
         scalars = {"nonfinite_share": bad.mean(axis=1)}
         if self.is_image:
             g, m = (n, n + self._n_grid) if self._n_grid else (0, self._n_images)
             # flagged apart, as for the samples: a zeroed image is otherwise a black one (the views cross them out)
-            arrays |= {"images": stored[:, g:m], "images_nonfinite": flags[:, g:m],
-                       "interp": stored[:, n + self._n_grid:].reshape(k, *self._interp_shape, *shape),
-                       "interp_nonfinite": flags[:, n + self._n_grid:].reshape(k, *self._interp_shape)}
+            arrays |= {
+                "images": stored[:, g:m],
+                "images_nonfinite": flags[:, g:m],
+                "interp": stored[:, n + self._n_grid :].reshape(k, *self._interp_shape, *shape),
+                "interp_nonfinite": flags[:, n + self._n_grid :].reshape(k, *self._interp_shape),
+            }
         if "fake_logits" in raws[0]:
             n_fake = len(raws[0]["fake_logits"])
-            logits = np.concatenate([np.stack([r["fake_logits"] for r in raws]), np.stack([r["real_logits"] for r in raws])], axis=1)
+            logits = np.concatenate(
+                [np.stack([r["fake_logits"] for r in raws]), np.stack([r["real_logits"] for r in raws])], axis=1
+            )
             d = _sigmoid(logits)
             d_fake, d_real = d[:, :n_fake], d[:, n_fake:]
             hist = self._hist(d, n_fake)
-            arrays |= {"d_fake": d_fake.astype(np.float32), "d_real": d_real.astype(np.float32),
-                       "d_hist_fake": hist[:, 0], "d_hist_real": hist[:, 1]}
+            arrays |= {
+                "d_fake": d_fake.astype(np.float32),
+                "d_real": d_real.astype(np.float32),
+                "d_hist_fake": hist[:, 0],
+                "d_hist_real": hist[:, 1],
+            }
             scalars |= {"d_fake": d_fake.mean(axis=1), "d_real": d_real.mean(axis=1), "value": _value(logits, n_fake)}
         if "class_logits" in raws[0]:
             arrays["class_logits"] = np.stack([r["class_logits"] for r in raws]).astype(np.float32)
         done = {"pixels", "proj", "fake_logits", "real_logits", "class_logits"}
         scalars |= {name: np.array([float(r[name]) for r in raws]) for name in raws[0] if name not in done}
-        return [({name: a[i] for name, a in arrays.items()}, {name: float(v[i]) for name, v in scalars.items()}) for i in range(k)]
+        return [
+            ({name: a[i] for name, a in arrays.items()}, {name: float(v[i]) for name, v in scalars.items()})
+            for i in range(k)
+        ]
 
     def _store(self, x: np.ndarray, bad: np.ndarray) -> np.ndarray:
         """uint8 on the value range for images, a non-finite sample all zeros (flagged apart); float32 for vectors."""

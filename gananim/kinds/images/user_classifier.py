@@ -29,11 +29,17 @@ class UserClassifier:
 
     def __init__(self, classifier, device: torch.device, dtype: torch.dtype):
         if not callable(classifier):
-            raise GananimError(f"classifier must be a torch module or a callable returning class logits, got {type(classifier).__name__}")
+            raise GananimError(
+                f"classifier must be a torch module or a callable returning class logits, got {type(classifier).__name__}"
+            )
         self.fn = classifier
         self.module = classifier if isinstance(classifier, nn.Module) else None
         self.device, self.dtype = placement(self.module) if self.module is not None else (device, dtype)
-        self.name = type(classifier).__name__ if self.module is not None else getattr(classifier, "__name__", type(classifier).__name__)
+        self.name = (
+            type(classifier).__name__
+            if self.module is not None
+            else getattr(classifier, "__name__", type(classifier).__name__)
+        )
         self.classes: int | None = None
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
@@ -42,19 +48,35 @@ class UserClassifier:
             try:
                 y = self.fn(x.to(self.device, self.dtype))
             except RuntimeError as e:
-                raise GananimError(f"the classifier rejected samples of shape {tuple(x.shape)} ({str(e).splitlines()[0]}); "
-                                   "it must take the generator's output") from None
+                raise GananimError(
+                    f"the classifier rejected samples of shape {tuple(x.shape)} ({str(e).splitlines()[0]}); "
+                    "it must take the generator's output"
+                ) from None
         want = f"({len(x)}, {self.classes})" if self.classes else f"({len(x)}, K) with K >= 2 classes"
-        ok = (isinstance(y, torch.Tensor) and y.is_floating_point() and y.ndim == 2 and len(y) == len(x)
-              and y.shape[1] >= 2 and (self.classes is None or y.shape[1] == self.classes))
+        ok = (
+            isinstance(y, torch.Tensor)
+            and y.is_floating_point()
+            and y.ndim == 2
+            and len(y) == len(x)
+            and y.shape[1] >= 2
+            and (self.classes is None or y.shape[1] == self.classes)
+        )
         if not ok:
             got = tuple(y.shape) if isinstance(y, torch.Tensor) else type(y).__name__
-            raise GananimError(f"the classifier returned {got} for {len(x)} samples; it must return class logits {want}")
+            raise GananimError(
+                f"the classifier returned {got} for {len(x)} samples; it must return class logits {want}"
+            )
         self.classes = self.classes or y.shape[1]
         return y
 
     def manifest_entry(self) -> dict:
-        return {"name": self.name, "source": "user", "classes": self.classes, "accuracy": None, "features": self.classes}
+        return {
+            "name": self.name,
+            "source": "user",
+            "classes": self.classes,
+            "accuracy": None,
+            "features": self.classes,
+        }
 
 
 def class_freq(labels, classes: int, n_data: int, predicted: np.ndarray) -> np.ndarray:
@@ -65,6 +87,8 @@ def class_freq(labels, classes: int, n_data: int, predicted: np.ndarray) -> np.n
         labels = labels.detach().cpu().numpy()
     labels = np.asarray(labels)
     if labels.shape != (n_data,) or labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() >= classes:
-        raise GananimError(f"labels must be one whole number in 0..{classes - 1} per real sample ({n_data},), "
-                           f"got shape {labels.shape} ({labels.dtype})")
+        raise GananimError(
+            f"labels must be one whole number in 0..{classes - 1} per real sample ({n_data},), "
+            f"got shape {labels.shape} ({labels.dtype})"
+        )
     return np.bincount(labels, minlength=classes) / n_data

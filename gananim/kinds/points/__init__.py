@@ -1,12 +1,12 @@
 """The points kind: 1D and 2D samples, the toy lab's and most explainers' recordings.
 
-    probe       PointProber: samples, the mapping's arrows, D on the view box's grid, G's gradient arrows (torch)
-    data        the user's data as a target, a fixed real batch and a view box
-    targets     the 1D/2D target distributions (numpy): sampling, density on a grid, modes
-    arrays      the manifest fields and arrays a reader checks
-    analysis    mode coverage and the game's events with mode hops and sway
-    info        `gananim info`'s rows
-    views       surface, density, mapping, gradients, gradients-line, goodfellow-1d, mountains
+probe       PointProber: samples, the mapping's arrows, D on the view box's grid, G's gradient arrows (torch)
+data        the user's data as a target, a fixed real batch and a view box
+targets     the 1D/2D target distributions (numpy): sampling, density on a grid, modes
+arrays      the manifest fields and arrays a reader checks
+analysis    mode coverage and the game's events with mode hops and sway
+info        `gananim info`'s rows
+views       surface, density, mapping, gradients, gradients-line, goodfellow-1d, mountains
 """
 
 from __future__ import annotations

@@ -20,7 +20,10 @@ def reference(rec: Recording) -> tuple[metrics.ProtocolFit | None, dict[str, flo
     if real is None or not len(real):
         return fit, {}
     data = {}
-    for k_sigma, total, per in ((metrics.K_SIGMA, "hq_share", metrics.MODE_SHARE), (metrics.CORE_SIGMA, "core_share", metrics.CORE_SHARE)):
+    for k_sigma, total, per in (
+        (metrics.K_SIGMA, "hq_share", metrics.MODE_SHARE),
+        (metrics.CORE_SIGMA, "core_share", metrics.CORE_SHARE),
+    ):
         cov = metrics.mode_coverage(real, modes, scales, k_sigma=k_sigma)
         data |= {total: cov.hq_share, **{per.format(k): float(v) for k, v in enumerate(cov.per_mode)}}
     return fit, data
@@ -28,8 +31,13 @@ def reference(rec: Recording) -> tuple[metrics.ProtocolFit | None, dict[str, flo
 
 def measure(rec: Recording, start: int) -> list[dict[str, float]]:
     """gananim.analysis.metrics of snapshots start.. of a recording, from their stored arrays."""
-    ref = metrics.Reference(rec.grid, data_density=rec.data_density, modes=rec.modes, scales=rec.mode_scales,
-                            real=rec.fixed.get("data_samples"))
+    ref = metrics.Reference(
+        rec.grid,
+        data_density=rec.data_density,
+        modes=rec.modes,
+        scales=rec.mode_scales,
+        real=rec.fixed.get("data_samples"),
+    )
     return [ref.measure(snap.samples, snap.density, snap.d_grid) for snap in (rec[i] for i in range(start, len(rec)))]
 
 
@@ -42,8 +50,14 @@ def events(rec: Recording, series: dict[str, np.ndarray]) -> list[Event]:
     quality = "high quality"
     if fit is not None and not fit.applies and "core_share" in series:
         series, quality = {**series, "hq_share": series["core_share"]}, f"within {metrics.CORE_SIGMA:g}σ of a mode"
-    return detect_events(rec.steps, series, n_modes=len(rec.modes) or None, view_size=metrics.view_size(rec.grid),
-                         modes=rec.modes if len(rec.modes) else None, quality=quality)
+    return detect_events(
+        rec.steps,
+        series,
+        n_modes=len(rec.modes) or None,
+        view_size=metrics.view_size(rec.grid),
+        modes=rec.modes if len(rec.modes) else None,
+        quality=quality,
+    )
 
 
 __all__ = ["events", "measure", "reference"]

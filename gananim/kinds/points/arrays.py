@@ -1,7 +1,7 @@
 """A points recording's arrays and manifest fields, as the reader checks them (gananim.recording.validate's helpers).
 
-    fixed.npz   latents, latent_grid (+ coords, plane), data_samples, data_density, modes, mode_scales
-    chunks      samples, density, mapping, d_grid, g_grad, game_eigs, hessian_eigs (one entry per step)
+fixed.npz   latents, latent_grid (+ coords, plane), data_samples, data_density, modes, mode_scales
+chunks      samples, density, mapping, d_grid, g_grad, game_eigs, hessian_eigs (one entry per step)
 """
 
 from __future__ import annotations
@@ -13,7 +13,11 @@ from gananim.recording.validate import expect, is_int, is_pair, optional
 FIELDS = {
     "data_dim": (True, lambda v: v in (1, 2) and is_int(v), "1 or 2"),
     "g_grad_rows": (False, lambda v: is_int(v, 0), "a whole number ≥ 0"),
-    "latent_grid_shape": (False, lambda v: isinstance(v, list) and all(is_int(x, 1) for x in v), "a list of whole numbers"),
+    "latent_grid_shape": (
+        False,
+        lambda v: isinstance(v, list) and all(is_int(x, 1) for x in v),
+        "a list of whole numbers",
+    ),
     "latent_extent": (False, optional(is_pair), "a [low, high] pair"),
     "target": (False, optional(lambda v: isinstance(v, dict)), "an object"),
 }

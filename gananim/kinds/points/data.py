@@ -25,7 +25,9 @@ def resolve_data(data, view_box, n_real: int, seed: int) -> tuple[Target | None,
         if samples.ndim == 1:
             samples = samples[:, None]
         if samples.ndim != 2 or samples.shape[1] not in (1, 2) or len(samples) < 2:
-            raise GananimError(f"data samples must have shape (n, 1) or (n, 2) with n >= 2, got {samples.shape}: gananim records 1D or 2D data")
+            raise GananimError(
+                f"data samples must have shape (n, 1) or (n, 2) with n >= 2, got {samples.shape}: gananim records 1D or 2D data"
+            )
         if not np.isfinite(samples).all():
             raise GananimError("data samples contain NaN or inf; remove them before recording")
         target = target_from_samples(samples)
@@ -42,8 +44,11 @@ def is_view_box(data) -> bool:
 
     Three pairs count as a (refused) 3D view box rather than three 2D samples: nobody records three samples.
     """
-    return isinstance(data, (list, tuple)) and 1 <= len(data) <= 3 and all(
-        isinstance(p, (list, tuple)) and len(p) == 2 for p in data)
+    return (
+        isinstance(data, (list, tuple))
+        and 1 <= len(data) <= 3
+        and all(isinstance(p, (list, tuple)) and len(p) == 2 for p in data)
+    )
 
 
 def bounds(box) -> Bounds:

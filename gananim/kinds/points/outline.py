@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-OUTLINE_POINTS = 721  # points of an analytic outline: smooth at any frame size (a 64-cell grid's contour is a jagged polygon)
+OUTLINE_POINTS = (
+    721  # points of an analytic outline: smooth at any frame size (a 64-cell grid's contour is a jagged polygon)
+)
 
 
 def data_outline(rec) -> list[np.ndarray]:

@@ -34,23 +34,40 @@ class PointProber:
         data_dim = s.g_shape[0] if s.g_shape else 1
         per = _per_sample(s.data)
         if per is not None and math.prod(per) != data_dim and math.prod(per) > 2:
-            raise GananimError(f"the data's samples have shape {per} but the generator outputs {data_dim} number(s) per "
-                               "sample; pass real data shaped like the generator's output")
+            raise GananimError(
+                f"the data's samples have shape {per} but the generator outputs {data_dim} number(s) per "
+                "sample; pass real data shaped like the generator's output"
+            )
         if len(s.latent_shape) != 1:
-            raise GananimError(f"a generator of 1D or 2D samples takes flat latents (n, latent_dim), not {s.latent_shape}; pass latent_dim=")
+            raise GananimError(
+                f"a generator of 1D or 2D samples takes flat latents (n, latent_dim), not {s.latent_shape}; pass latent_dim="
+            )
         if s.classifier is not None or s.labels is not None:
-            raise GananimError("classifier= and labels= are for recordings of images or vectors; 1D and 2D recordings measure mode coverage")
+            raise GananimError(
+                "classifier= and labels= are for recordings of images or vectors; 1D and 2D recordings measure mode coverage"
+            )
         # grid_size 0 (the default): by the data's dimension, but a resumed recording keeps the grid it has
         stored_size = (s.stored or {}).get("grid", {}).get("size")
         return cls(s.players, s.prior, s.options, s.data, s.view_box, s.seed, data_dim, stored_size)
 
-    def __init__(self, players: Players, prior: Prior, opts: ProbeOptions, data, view_box, seed: int, data_dim: int,
-                 stored_grid_size: int | None = None):
+    def __init__(
+        self,
+        players: Players,
+        prior: Prior,
+        opts: ProbeOptions,
+        data,
+        view_box,
+        seed: int,
+        data_dim: int,
+        stored_grid_size: int | None = None,
+    ):
         self.players, self.prior, self.options = players, prior, opts
         self.target, real, box = resolve_data(data, view_box, opts.real_samples, seed)
         latents = prior.sample(opts.n_samples, seed)
         if box is None:
-            raise GananimError("cannot tell the view box: pass data= a gananim target, an array of real samples, or one (low, high) pair per data dimension")
+            raise GananimError(
+                "cannot tell the view box: pass data= a gananim target, an array of real samples, or one (low, high) pair per data dimension"
+            )
         if len(box) != data_dim:
             raise GananimError(f"the view box has {len(box)} dimension(s) but the generator outputs {data_dim}")
         self.grid = Grid(box, opts.grid_size or stored_grid_size or opts.grid_cells(data_dim))
@@ -62,16 +79,26 @@ class PointProber:
         if real is not None:
             fixed["data_samples"] = real.astype(np.float32)
         if self.target is not None:
-            fixed |= {"data_density": self.target.density(self.grid).astype(np.float32),
-                      "modes": np.asarray(self.target.modes, np.float64), "mode_scales": np.asarray(self.target.mode_scales, np.float64)}
+            fixed |= {
+                "data_density": self.target.density(self.grid).astype(np.float32),
+                "modes": np.asarray(self.target.modes, np.float64),
+                "mode_scales": np.asarray(self.target.mode_scales, np.float64),
+            }
         self.fixed = fixed
         # sizes of the gradient batch and of the arrows (stored in the manifest: g_grad's rows past g_grad_rows are NaN)
         self._n_grad = min(opts.n_samples, opts.real_samples, opts.grad_samples) if players.has_gradient_batch() else 0
         self._n_arrows = min(opts.n_samples, opts.arrow_samples) if players.D is not None else 0
-        self.manifest = {"data_dim": data_dim, "n_samples": opts.n_samples, "grid": self.grid.to_dict(),
-                         "latent_grid_shape": [opts.latent_grid] * coords.shape[1], "latent_extent": prior.extent,
-                         "density_samples": opts.density_samples, "g_grad_rows": self._n_arrows, "grad_samples": self._n_grad,
-                         "target": self.target.to_config() if self.target is not None else None}
+        self.manifest = {
+            "data_dim": data_dim,
+            "n_samples": opts.n_samples,
+            "grid": self.grid.to_dict(),
+            "latent_grid_shape": [opts.latent_grid] * coords.shape[1],
+            "latent_extent": prior.extent,
+            "density_samples": opts.density_samples,
+            "g_grad_rows": self._n_arrows,
+            "grad_samples": self._n_grad,
+            "target": self.target.to_config() if self.target is not None else None,
+        }
 
     def _check_discriminator(self, data_dim: int) -> None:
         """Run D once on two grid points: it must take (n, data_dim) samples and return one score per sample."""
@@ -82,8 +109,10 @@ class PointProber:
             try:
                 out = p.D(p.on_d(self.grid.points()[:2]))
             except RuntimeError as e:
-                raise GananimError(f"the discriminator rejected samples of shape (2, {data_dim}) ({str(e).splitlines()[0]}); "
-                                   "D must take the generator's output") from None
+                raise GananimError(
+                    f"the discriminator rejected samples of shape (2, {data_dim}) ({str(e).splitlines()[0]}); "
+                    "D must take the generator's output"
+                ) from None
             as_logits(out, p.d_output, 2)
 
     def bind(self, fixed: dict[str, np.ndarray], manifest: dict, seed: int) -> None:
@@ -101,7 +130,9 @@ class PointProber:
         self._density_samples = opts.density_samples
         extra = self.prior.sample(max(0, opts.density_samples - n), seed + 3)
         self._n_grad = min(self._n_grad, n, len(self.real) if self.real is not None else n)  # a resumed recording's
-        self._nograd_z = torch.cat([self.latents[self._n_grad:], p.on_g(fixed["latent_grid"]), extra.to(p.device, p.dtype)])
+        self._nograd_z = torch.cat(
+            [self.latents[self._n_grad :], p.on_g(fixed["latent_grid"]), extra.to(p.device, p.dtype)]
+        )
         # the curvature's balanced batches (off by default): the whole real batch and as many stored latents
         self.n_balanced = min(n, len(self.real) if self.real is not None else opts.real_samples)
         self._mode = ProbeMode(p.G, p.D)
@@ -125,9 +156,12 @@ class PointProber:
             with torch.enable_grad():
                 head = self._gen(self.latents[:k]) if k else rest[:0]  # the gradient batch, with its graph
             samples = torch.cat([head.detach(), rest[: n - k]])
-            out = {"samples": samples, "mapping": rest[n - k: n - k + m],
-                   "density_batch": torch.cat([samples, rest[n - k + m:]])[: self._density_samples],
-                   "nonfinite_share": 1 - torch.isfinite(samples).all(dim=1).float().mean()}
+            out = {
+                "samples": samples,
+                "mapping": rest[n - k : n - k + m],
+                "density_batch": torch.cat([samples, rest[n - k + m :]])[: self._density_samples],
+                "nonfinite_share": 1 - torch.isfinite(samples).all(dim=1).float().mean(),
+            }
             if self.players.D is not None:
                 out |= self._probe_discriminator(head, samples)
         return to_host(out)
@@ -167,7 +201,7 @@ class PointProber:
         with torch.no_grad():
             d_grid = torch.sigmoid(p.logits(self._grid_points)).reshape(self.grid.shape)
         with torch.enable_grad():
-            batches = [head.to(p.d_device, p.d_dtype), samples[k: max(k, a)].to(p.d_device, p.d_dtype)]
+            batches = [head.to(p.d_device, p.d_dtype), samples[k : max(k, a)].to(p.d_device, p.d_dtype)]
             # leaves to differentiate to where G's graph does not reach (the rest, or a G without parameters)
             batches = [x if x.requires_grad else x.detach().requires_grad_(True) for x in batches if len(x)]
             logits = [p.logits(x) for x in batches]
@@ -176,11 +210,16 @@ class PointProber:
             reaches_g = k > 0 and head.requires_grad  # else no gradient reaches G's parameters: its norm is NaN
             fused = [q for _, q in trainable(p.G)] if reaches_g and p.loss == "nonsaturating" else []
             if logits[0].requires_grad:  # the arrows: ∇x log D(x) = σ(-l) ∇x l, one backward to the inputs (and G)
-                grads = torch.autograd.grad(logits, batches + fused, grad_outputs=[torch.sigmoid(-lg.detach()) for lg in logits],
-                                            retain_graph=k > 0, allow_unused=True)
+                grads = torch.autograd.grad(
+                    logits,
+                    batches + fused,
+                    grad_outputs=[torch.sigmoid(-lg.detach()) for lg in logits],
+                    retain_graph=k > 0,
+                    allow_unused=True,
+                )
             else:  # D ignores its input and has no parameters
                 grads = [None] * (len(batches) + len(fused))
-            grads, g_param_grads = grads[: len(batches)], grads[len(batches):]
+            grads, g_param_grads = grads[: len(batches)], grads[len(batches) :]
             arrows = torch.cat([torch.zeros_like(x) if g is None else g for g, x in zip(grads, batches)]).detach()
             g_grad = torch.cat([arrows[:a], arrows.new_full((len(samples) - a, arrows.shape[1]), math.nan)])
             fake = torch.cat([lg.detach() for lg in logits])
@@ -191,8 +230,11 @@ class PointProber:
                 with torch.no_grad():
                     real_rest = p.logits(self.real[k:]) if k < len(self.real) else None
                 real = torch.cat([r.detach() for r in (real_k, real_rest) if r is not None])
-                out |= {"d_real": torch.sigmoid(real).mean(), "value": objectives.value(real, fake),
-                        "d_grad_norm": grad_norm(objectives.d_loss(p.loss, real_k, logits[0]), p.D) if k else nan}
+                out |= {
+                    "d_real": torch.sigmoid(real).mean(),
+                    "value": objectives.value(real, fake),
+                    "d_grad_norm": grad_norm(objectives.d_loss(p.loss, real_k, logits[0]), p.D) if k else nan,
+                }
             if fused:
                 out["g_grad_norm"] = norm(g_param_grads) / k
             elif reaches_g:

@@ -17,17 +17,23 @@ def load_data(data_file: str | None, view_box: str | None):
         except ValueError:
             numbers = []
         if len(numbers) not in (2, 4) or any(lo >= hi for lo, hi in zip(numbers[::2], numbers[1::2])):
-            raise GananimError(f"--view-box takes LOW,HIGH for 1D data or XLOW,XHIGH,YLOW,YHIGH for 2D, got {view_box!r}")
-        return [tuple(numbers[i:i + 2]) for i in range(0, len(numbers), 2)]
+            raise GananimError(
+                f"--view-box takes LOW,HIGH for 1D data or XLOW,XHIGH,YLOW,YHIGH for 2D, got {view_box!r}"
+            )
+        return [tuple(numbers[i : i + 2]) for i in range(0, len(numbers), 2)]
     if data_file:
         try:
             loaded = np.load(data_file, allow_pickle=False)
         except (OSError, ValueError) as e:
-            raise GananimError(f"cannot read --data {data_file}: {e} (give a .npy or .npz file of real samples)") from None
+            raise GananimError(
+                f"cannot read --data {data_file}: {e} (give a .npy or .npz file of real samples)"
+            ) from None
         if isinstance(loaded, np.lib.npyio.NpzFile):
             if len(loaded.files) != 1:
-                raise GananimError(f"--data {data_file} holds {len(loaded.files)} arrays ({', '.join(loaded.files[:5])}); "
-                                   "give a .npy file or an .npz with the real samples only")
+                raise GananimError(
+                    f"--data {data_file} holds {len(loaded.files)} arrays ({', '.join(loaded.files[:5])}); "
+                    "give a .npy file or an .npz with the real samples only"
+                )
             loaded = loaded[loaded.files[0]]
         return loaded
     return None

@@ -36,8 +36,15 @@ def first_tensor(args):
 
 def scores_per_sample(x, out) -> bool:
     """`out` is one number per sample of the batch `x`: (n,), (n, 1), (n, 1, 1, 1) ..."""
-    return (isinstance(out, torch.Tensor) and isinstance(x, torch.Tensor) and x.ndim >= 1 and out.is_floating_point()
-            and out.ndim >= 1 and out.shape[0] == x.shape[0] > 0 and out.numel() == x.shape[0])
+    return (
+        isinstance(out, torch.Tensor)
+        and isinstance(x, torch.Tensor)
+        and x.ndim >= 1
+        and out.is_floating_point()
+        and out.ndim >= 1
+        and out.shape[0] == x.shape[0] > 0
+        and out.numel() == x.shape[0]
+    )
 
 
 def contains(outer: nn.Module, inner: nn.Module) -> bool:
@@ -92,8 +99,15 @@ class CallGraph:
     @staticmethod
     def _producers(makers, scorer, around):
         """The modules that made the scorer's input, were fed noise and have parameters, outside the scorer's call."""
-        return [m for m, fed_noise, their in makers if fed_noise and not (their & around) and has_params(m)
-                and not contains(m, scorer) and not contains(scorer, m)]
+        return [
+            m
+            for m, fed_noise, their in makers
+            if fed_noise
+            and not (their & around)
+            and has_params(m)
+            and not contains(m, scorer)
+            and not contains(scorer, m)
+        ]
 
     def _keep_real(self, module, x) -> None:
         kept = self.real.setdefault(id(module), [])

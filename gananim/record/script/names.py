@@ -14,7 +14,9 @@ from torch import nn
 
 from gananim.errors import GananimError
 
-HERE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the gananim package: its frames name nothing
+HERE = os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+)  # the gananim package: its frames name nothing
 
 
 def _script_frame(frame) -> bool:
@@ -70,6 +72,8 @@ def matching(name: str, modules, paths: dict[int, list[str]], flag: str) -> nn.M
     found = found or [m for m in modules if any(p.endswith("." + name) for p in paths.get(id(m), []))]
     found = found or [m for m in modules if type(m).__name__ == name]
     if len(found) > 1:
-        raise GananimError(f"{flag} {name} names {len(found)} modules ({', '.join(describe(m, paths) for m in found[:4])}); "
-                           f"pass a longer attribute path, e.g. {flag} {paths.get(id(found[0]), [name])[0]}")
+        raise GananimError(
+            f"{flag} {name} names {len(found)} modules ({', '.join(describe(m, paths) for m in found[:4])}); "
+            f"pass a longer attribute path, e.g. {flag} {paths.get(id(found[0]), [name])[0]}"
+        )
     return found[0] if found else None

@@ -18,9 +18,20 @@ from gananim.record.script.data import load_data
 from gananim.record.script.watcher import StopScript, Watcher
 
 
-def record_script(command: list[str], out: Path | None = None, every: int | None = None, *, seed: int | None = None,
-                  float16: bool = False, overwrite: bool = False, data_file: str | None = None, view_box: str | None = None,
-                  generator: str | None = None, discriminator: str | None = None, say=print) -> int:
+def record_script(
+    command: list[str],
+    out: Path | None = None,
+    every: int | None = None,
+    *,
+    seed: int | None = None,
+    float16: bool = False,
+    overwrite: bool = False,
+    data_file: str | None = None,
+    view_box: str | None = None,
+    generator: str | None = None,
+    discriminator: str | None = None,
+    say=print,
+) -> int:
     """Run `command` (`python train.py ARGS`, `train.py ARGS` or `python -m MODULE ARGS`) recorded; the script's exit code.
 
     `say` prints gananim's own lines (on stderr: the script's stdout stays its own). Mistakes raise GananimError."""
@@ -31,14 +42,28 @@ def record_script(command: list[str], out: Path | None = None, every: int | None
     from gananim.record.recorder import Recorder
 
     def start(G, D, real, found):
-        config = {"name": runner.script_name(kind, target), "description": f"gananim record -- {shlex.join(command)}",
-                  "script": {"command": list(command), "cwd": os.getcwd(), "found": found}}
+        config = {
+            "name": runner.script_name(kind, target),
+            "description": f"gananim record -- {shlex.join(command)}",
+            "script": {"command": list(command), "cwd": os.getcwd(), "found": found},
+        }
         try:
-            return Recorder(out, G, D, real if data is None else data, every, probes=ProbeOptions(float16=float16),
-                            seed=seed or 0, overwrite=overwrite, config=config)
+            return Recorder(
+                out,
+                G,
+                D,
+                real if data is None else data,
+                every,
+                probes=ProbeOptions(float16=float16),
+                seed=seed or 0,
+                overwrite=overwrite,
+                config=config,
+            )
         except GananimError as e:
-            raise GananimError(f"found the generator {found['generator']} and the discriminator "
-                               f"{found['discriminator']} ({found['how']}), but: {e}") from None
+            raise GananimError(
+                f"found the generator {found['generator']} and the discriminator "
+                f"{found['discriminator']} ({found['how']}), but: {e}"
+            ) from None
 
     watcher = Watcher(start, generator, discriminator, data_given=data is not None)
     try:
@@ -59,7 +84,11 @@ def record_script(command: list[str], out: Path | None = None, every: int | None
     from gananim.recording.reader import load
 
     n = len(load(rec.path))
-    what = f"the script failed: the recording up to its failure ({n} snapshots) is in" if crash else f"recorded {n} snapshots to"
+    what = (
+        f"the script failed: the recording up to its failure ({n} snapshots) is in"
+        if crash
+        else f"recorded {n} snapshots to"
+    )
     say(f"gananim: {what} {rec.path} (G: {watcher.found['generator']}, D: {watcher.found['discriminator']})")
     return code
 

@@ -44,8 +44,9 @@ class Watcher:
     Attribute paths start at the running script's globals (runpy makes them sys.modules["__main__"]) and frames.
     """
 
-    def __init__(self, start: Callable, generator: str | None = None, discriminator: str | None = None,
-                 data_given: bool = False):
+    def __init__(
+        self, start: Callable, generator: str | None = None, discriminator: str | None = None, data_given: bool = False
+    ):
         self.start, self.data_given = start, data_given
         self.wanted = (generator, discriminator)
         self.graph = CallGraph()
@@ -62,9 +63,12 @@ class Watcher:
     # --- install / remove --------------------------------------------------------------------------
 
     def __enter__(self) -> "Watcher":
-        self._handles = [register_module_forward_pre_hook(self.graph.on_enter),
-                         register_module_forward_hook(self._on_forward, always_call=True),
-                         register_optimizer_step_pre_hook(self._before_step), register_optimizer_step_post_hook(self._after_step)]
+        self._handles = [
+            register_module_forward_pre_hook(self.graph.on_enter),
+            register_module_forward_hook(self._on_forward, always_call=True),
+            register_optimizer_step_pre_hook(self._before_step),
+            register_optimizer_step_post_hook(self._after_step),
+        ]
         self._backward = original = torch.Tensor.backward
 
         def backward(tensor, *args, **kwargs):
@@ -166,8 +170,10 @@ class Watcher:
             how = "watched: the module fed noise whose output another module scored one number per sample"
         if len(pairs) > 1:
             listed = "; ".join(f"{names.describe(g, paths)} -> {names.describe(d, paths)}" for g, d in pairs[:4])
-            raise GananimError(f"found {len(pairs)} generator -> discriminator candidates ({listed}); "
-                               "pick one with --generator NAME --discriminator NAME")
+            raise GananimError(
+                f"found {len(pairs)} generator -> discriminator candidates ({listed}); "
+                "pick one with --generator NAME --discriminator NAME"
+            )
         return (pairs[0], how, paths) if pairs else None
 
     def not_found(self) -> str:
@@ -177,13 +183,19 @@ class Watcher:
         seen = list(self.graph.seen.values())
         ran = ", ".join(sorted({type(m).__name__ for m in seen})[:8]) or "none"
         if g_name or d_name:
-            return (f"no generator/discriminator pair matched --generator {g_name or '(any)'} --discriminator {d_name or '(any)'} "
-                    f"(module classes that ran: {ran}); pass the attribute paths or class names of modules the script calls")
+            return (
+                f"no generator/discriminator pair matched --generator {g_name or '(any)'} --discriminator {d_name or '(any)'} "
+                f"(module classes that ran: {ran}); pass the attribute paths or class names of modules the script calls"
+            )
         pairs = self.graph.pairs()
         if pairs:
             g, d = pairs[0]
-            return (f"found {names.describe(g, paths)} -> {names.describe(d, paths)} but the discriminator was never shown "
-                    "a batch of its own (real data) before an optimizer step; pass --data FILE.npy (or --view-box for 1D/2D data)")
-        return (f"no GAN found: {len(seen)} modules ran (classes: {ran}) and {sum(n for _, n in self.steps.values())} optimizer steps, but no "
-                "module fed noise had its output scored one number per sample by another; "
-                "name them with --generator NAME --discriminator NAME")
+            return (
+                f"found {names.describe(g, paths)} -> {names.describe(d, paths)} but the discriminator was never shown "
+                "a batch of its own (real data) before an optimizer step; pass --data FILE.npy (or --view-box for 1D/2D data)"
+            )
+        return (
+            f"no GAN found: {len(seen)} modules ran (classes: {ran}) and {sum(n for _, n in self.steps.values())} optimizer steps, but no "
+            "module fed noise had its output scored one number per sample by another; "
+            "name them with --generator NAME --discriminator NAME"
+        )

@@ -27,7 +27,21 @@ from gananim.rendering.encode.writers import (
 )
 
 __all__ = [
-    "FrameWriter", "MP4Writer", "WebMWriter", "GIFWriter", "WRITERS", "writer_for", "even_size",
-    "write_poster", "embed_snippet", "write_embed", "fit_gif", "probe", "ffmpeg_for", "register",
-    "encoder_options", "EMBED_GIF", "EMBED_GIF_MB",
+    "FrameWriter",
+    "MP4Writer",
+    "WebMWriter",
+    "GIFWriter",
+    "WRITERS",
+    "writer_for",
+    "even_size",
+    "write_poster",
+    "embed_snippet",
+    "write_embed",
+    "fit_gif",
+    "probe",
+    "ffmpeg_for",
+    "register",
+    "encoder_options",
+    "EMBED_GIF",
+    "EMBED_GIF_MB",
 ]

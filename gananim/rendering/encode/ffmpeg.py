@@ -17,8 +17,10 @@ from pathlib import Path
 
 from gananim.errors import GananimError
 
-INSTALL_HINT = ("install ffmpeg: `apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS) "
-                "or `conda install -c conda-forge ffmpeg`")
+INSTALL_HINT = (
+    "install ffmpeg: `apt-get install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS) "
+    "or `conda install -c conda-forge ffmpeg`"
+)
 
 
 def candidates() -> list[str]:
@@ -44,8 +46,9 @@ def candidates() -> list[str]:
 def encoders(exe: str) -> frozenset[str]:
     """The encoder names an ffmpeg binary lists in `ffmpeg -hide_banner -encoders`."""
     try:
-        out = subprocess.run([exe, "-hide_banner", "-encoders"], capture_output=True, text=True,
-                             timeout=60, stdin=subprocess.DEVNULL).stdout
+        out = subprocess.run(
+            [exe, "-hide_banner", "-encoders"], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return frozenset()
     names = set()
@@ -102,6 +105,7 @@ def run(cmd: list[str], target: Path) -> None:
 
 # --------------------------------------------------------------------------- probe
 
+
 def probe(path, count_frames: bool = True) -> dict:
     """codec, pix_fmt, width, height, fps, nb_frames, duration of a file's first video stream.
 
@@ -124,10 +128,20 @@ def _rate(text: str | None) -> float | None:
 
 
 def _probe_ffprobe(ffprobe: str, path: Path, count_frames: bool) -> dict:
-    cmd = [ffprobe, "-v", "error", "-select_streams", "v:0",
-           *(["-count_frames"] if count_frames else []),
-           "-show_entries", "stream=codec_name,pix_fmt,width,height,nb_frames,nb_read_frames,avg_frame_rate,"
-           "r_frame_rate,duration:format=duration,format_name", "-of", "json", str(path)]
+    cmd = [
+        ffprobe,
+        "-v",
+        "error",
+        "-select_streams",
+        "v:0",
+        *(["-count_frames"] if count_frames else []),
+        "-show_entries",
+        "stream=codec_name,pix_fmt,width,height,nb_frames,nb_read_frames,avg_frame_rate,"
+        "r_frame_rate,duration:format=duration,format_name",
+        "-of",
+        "json",
+        str(path),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         raise GananimError(f"cannot read {path}: {(done.stderr.strip().splitlines() or ['ffprobe failed'])[-1]}")
@@ -138,15 +152,22 @@ def _probe_ffprobe(ffprobe: str, path: Path, count_frames: bool) -> dict:
     s, fmt = streams[0], data.get("format", {})
     n = s.get("nb_read_frames") if count_frames else s.get("nb_frames")
     duration = s.get("duration") if s.get("duration") not in (None, "N/A") else fmt.get("duration")
-    return {"codec": s.get("codec_name"), "pix_fmt": s.get("pix_fmt"), "width": int(s["width"]),
-            "height": int(s["height"]), "fps": _rate(s.get("avg_frame_rate")) or _rate(s.get("r_frame_rate")),
-            "nb_frames": int(n) if n not in (None, "N/A") else None,
-            "duration": float(duration) if duration not in (None, "N/A") else None,
-            "format": fmt.get("format_name")}
+    return {
+        "codec": s.get("codec_name"),
+        "pix_fmt": s.get("pix_fmt"),
+        "width": int(s["width"]),
+        "height": int(s["height"]),
+        "fps": _rate(s.get("avg_frame_rate")) or _rate(s.get("r_frame_rate")),
+        "nb_frames": int(n) if n not in (None, "N/A") else None,
+        "duration": float(duration) if duration not in (None, "N/A") else None,
+        "format": fmt.get("format_name"),
+    }
 
 
-_STREAM_RE = re.compile(r"Stream #\d+:\d+.*?: Video: (?P<codec>\w+)[^,]*, (?P<pix>\w+)(?:\([^)]*\))?, "
-                        r"(?P<w>\d+)x(?P<h>\d+)(?P<rest>.*)")
+_STREAM_RE = re.compile(
+    r"Stream #\d+:\d+.*?: Video: (?P<codec>\w+)[^,]*, (?P<pix>\w+)(?:\([^)]*\))?, "
+    r"(?P<w>\d+)x(?P<h>\d+)(?P<rest>.*)"
+)
 
 
 def _probe_ffmpeg(exe: str, path: Path, count_frames: bool) -> dict:
@@ -160,7 +181,13 @@ def _probe_ffmpeg(exe: str, path: Path, count_frames: bool) -> dict:
     fps = re.search(r"([\d.]+) fps", m["rest"])
     dur = re.search(r"Duration: (\d+):(\d+):([\d.]+)", err)
     frames = re.findall(r"frame=\s*(\d+)", err) if count_frames else []
-    return {"codec": m["codec"], "pix_fmt": m["pix"], "width": int(m["w"]), "height": int(m["h"]),
-            "fps": float(fps[1]) if fps else None, "nb_frames": int(frames[-1]) if frames else None,
-            "duration": int(dur[1]) * 3600 + int(dur[2]) * 60 + float(dur[3]) if dur else None,
-            "format": None}
+    return {
+        "codec": m["codec"],
+        "pix_fmt": m["pix"],
+        "width": int(m["w"]),
+        "height": int(m["h"]),
+        "fps": float(fps[1]) if fps else None,
+        "nb_frames": int(frames[-1]) if frames else None,
+        "duration": int(dur[1]) * 3600 + int(dur[2]) * 60 + float(dur[3]) if dur else None,
+        "format": None,
+    }

@@ -45,16 +45,49 @@ def _gif_filter(head: list[str], dither: str = "bayer", max_colors: int = 256) -
     return f"{chain}split[a][b];[a]{gen}[p];[b][p]{_paletteuse(dither)}"
 
 
-def _gif_two_pass(exe: str, src: Path, tmp_gif: Path, palette: Path, head: list[str], dither: str,
-                  max_colors: int, target: Path) -> None:
+def _gif_two_pass(
+    exe: str, src: Path, tmp_gif: Path, palette: Path, head: list[str], dither: str, max_colors: int, target: Path
+) -> None:
     """GIF from a video file in two streaming passes (flat memory): palettegen -> PNG, then paletteuse."""
     chain = ",".join(head) + "," if head else ""
     base = [exe, "-hide_banner", "-nostats", "-loglevel", "error", "-y"]
-    run([*base, "-i", str(src), "-vf", f"{chain}palettegen=stats_mode=diff:max_colors={int(max_colors)}",
-         "-frames:v", "1", "-update", "1", "-f", "image2", "-c:v", "png", str(palette)], target)
-    run([*base, "-i", str(src), "-i", str(palette), "-an",
-         "-lavfi", f"[0:v]{chain}null[v];[v][1:v]{_paletteuse(dither)}", "-loop", "0", "-f", "gif",
-         str(tmp_gif)], target)
+    run(
+        [
+            *base,
+            "-i",
+            str(src),
+            "-vf",
+            f"{chain}palettegen=stats_mode=diff:max_colors={int(max_colors)}",
+            "-frames:v",
+            "1",
+            "-update",
+            "1",
+            "-f",
+            "image2",
+            "-c:v",
+            "png",
+            str(palette),
+        ],
+        target,
+    )
+    run(
+        [
+            *base,
+            "-i",
+            str(src),
+            "-i",
+            str(palette),
+            "-an",
+            "-lavfi",
+            f"[0:v]{chain}null[v];[v][1:v]{_paletteuse(dither)}",
+            "-loop",
+            "0",
+            "-f",
+            "gif",
+            str(tmp_gif),
+        ],
+        target,
+    )
 
 
 @register("gif")
@@ -78,8 +111,14 @@ class GIFWriter(FrameWriter):
     encoder = "gif"
     muxer = "gif"
     even = False
-    defaults = {"dither": "bayer", "max_colors": 256, "palette": "spool", "max_fps": None, "max_width": None,
-                "extra_args": ()}
+    defaults = {
+        "dither": "bayer",
+        "max_colors": 256,
+        "palette": "spool",
+        "max_fps": None,
+        "max_width": None,
+        "extra_args": (),
+    }
 
     def _head(self) -> list[str]:
         """Drop frames to `max_fps` and scale down to `max_width` (never up: a GIF at most the frames' size)."""
@@ -109,12 +148,21 @@ class GIFWriter(FrameWriter):
         palette = reserve_temp(self.path, "palette")
         self._scratch.append(palette)
         o = self.opts
-        _gif_two_pass(self._exe, self._scratch[0], self._tmp, palette, self._head(), o["dither"],
-                      o["max_colors"], self.path)
+        _gif_two_pass(
+            self._exe, self._scratch[0], self._tmp, palette, self._head(), o["dither"], o["max_colors"], self.path
+        )
 
 
-def fit_gif(src_video, dst_gif, max_mb: float, fps: float | None = None, width: int | None = None,
-            dither: str = "bayer", min_fps: float = 2.0, min_width: int = 32) -> Path:
+def fit_gif(
+    src_video,
+    dst_gif,
+    max_mb: float,
+    fps: float | None = None,
+    width: int | None = None,
+    dither: str = "bayer",
+    min_fps: float = 2.0,
+    min_width: int = 32,
+) -> Path:
     """Make `dst_gif` from `src_video` no larger than `max_mb`, lowering fps and width as needed.
 
     Starts at (fps, width) (default: the source's), measures, and shrinks both from the
@@ -148,7 +196,7 @@ def fit_gif(src_video, dst_gif, max_mb: float, fps: float | None = None, width: 
             ratio = got / budget * 1.1
             # GIF delays are whole 1/100 s: take fps = 100/k so that every frame gets the same delay
             new_fps = max(min_fps, 100 / math.ceil(100 / (fps / math.sqrt(ratio))))
-            new_width = max(min_width, int(width / ratio ** 0.25))
+            new_width = max(min_width, int(width / ratio**0.25))
             new_width -= new_width % 2
             if (new_fps, new_width) == (fps, width) or at_floor:
                 colors = max(16, colors // 2)

@@ -21,8 +21,15 @@ CODEC = {"mp4": "the MP4 (H.264)", "webm": "the WebM (VP9)"}
 
 # x264 preset -> VP9 (deadline, cpu-used): realtime 8..7 for the quick looks, good 4..0 as x264 slows down
 PRESETS = {
-    "ultrafast": ("realtime", 8), "superfast": ("realtime", 7), "veryfast": ("good", 4), "faster": ("good", 3),
-    "fast": ("good", 2), "medium": ("good", 2), "slow": ("good", 1), "slower": ("good", 1), "veryslow": ("good", 0),
+    "ultrafast": ("realtime", 8),
+    "superfast": ("realtime", 7),
+    "veryfast": ("good", 4),
+    "faster": ("good", 3),
+    "fast": ("good", 2),
+    "medium": ("good", 2),
+    "slow": ("good", 1),
+    "slower": ("good", 1),
+    "veryslow": ("good", 0),
 }
 
 
@@ -40,7 +47,9 @@ def _crf_values(crf, formats: list[str]) -> dict[str, int]:
         try:
             value = int(number)
         except ValueError:
-            raise GananimError(f"--crf {text}: not a whole number; give N, mp4=N or webm=N (lower is better quality)") from None
+            raise GananimError(
+                f"--crf {text}: not a whole number; give N, mp4=N or webm=N (lower is better quality)"
+            ) from None
         for f in [fmt] if fmt else [f for f in formats if f in CRF_RANGE]:
             lo, hi = CRF_RANGE[f]
             if not lo <= value <= hi:

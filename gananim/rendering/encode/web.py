@@ -48,8 +48,15 @@ def _fluid(width: int, height: int) -> str:
     return f"width:100%;max-width:{int(width)}px;height:auto;aspect-ratio:{int(width)}/{int(height)}"
 
 
-def embed_snippet(poster, sources: Sequence, width: int, height: int,
-                  tracks: Sequence[tuple[Path, str]] | None = None, base=None, controls: bool = False) -> str:
+def embed_snippet(
+    poster,
+    sources: Sequence,
+    width: int,
+    height: int,
+    tracks: Sequence[tuple[Path, str]] | None = None,
+    base=None,
+    controls: bool = False,
+) -> str:
     """An HTML <video> element for the web: autoplay loop muted playsinline, WebM then MP4, as wide as its column.
 
     Only muted video autoplays; iOS Safari also needs ``playsinline`` (else it plays fullscreen).
@@ -72,16 +79,20 @@ def embed_snippet(poster, sources: Sequence, width: int, height: int,
     srcs.sort(key=lambda s: order.index(s.suffix.lower()))
     a = lambda v: html.escape(str(v), quote=True)  # noqa: E731
     flags = "autoplay loop muted playsinline" + (" controls" if controls else "")
-    lines = [f'<video {flags} poster="{a(_href(poster, base))}" width="{int(width)}" height="{int(height)}" '
-             f'style="{_fluid(width, height)}">']
+    lines = [
+        f'<video {flags} poster="{a(_href(poster, base))}" width="{int(width)}" height="{int(height)}" '
+        f'style="{_fluid(width, height)}">'
+    ]
     for s in srcs:
         lines.append(f'  <source src="{a(_href(s, base))}" type="{_VIDEO_TYPES[s.suffix.lower()]}">')
     tracks = [(Path(t), str(k)) for t, k in tracks or []]
     shown = next((i for i, (_, k) in enumerate(tracks) if k in ("captions", "subtitles")), None)
     for i, (track, kind) in enumerate(tracks):
         default = " default" if i == shown else ""
-        lines.append(f'  <track kind="{a(kind)}" src="{a(_href(track, base))}" srclang="en" '
-                     f'label="{a(kind.capitalize())}"{default}>')
+        lines.append(
+            f'  <track kind="{a(kind)}" src="{a(_href(track, base))}" srclang="en" '
+            f'label="{a(kind.capitalize())}"{default}>'
+        )
     fallback = srcs[-1]
     lines.append(f'  Your browser cannot play this video: <a href="{a(_href(fallback, base))}">download it</a>.')
     lines.append("</video>")
@@ -97,10 +108,20 @@ EMBED_GIF = {"max_width": 720, "max_fps": 12.5, "max_colors": 128}
 EMBED_GIF_MB = 3.0  # what a blog post can carry; a larger GIF is remade smaller (fit_gif)
 
 
-def write_embed(frames, out_dir, name: str, fps: float, size: tuple[int, int],
-                formats: Sequence[str] = ("webm", "mp4", "gif"), gif_max_mb: float | None = EMBED_GIF_MB,
-                poster: int = -1, options: dict[str, dict] | None = None, channels: int = 3,
-                tracks: Sequence[tuple[Path, str]] | None = None, controls: bool = False) -> dict[str, Path]:
+def write_embed(
+    frames,
+    out_dir,
+    name: str,
+    fps: float,
+    size: tuple[int, int],
+    formats: Sequence[str] = ("webm", "mp4", "gif"),
+    gif_max_mb: float | None = EMBED_GIF_MB,
+    poster: int = -1,
+    options: dict[str, dict] | None = None,
+    channels: int = 3,
+    tracks: Sequence[tuple[Path, str]] | None = None,
+    controls: bool = False,
+) -> dict[str, Path]:
     """Write NAME.webm/.mp4/.gif, NAME-poster.png and NAME.html (the <video> snippet) into `out_dir`.
 
     `frames` is an iterable of (H, W, 3) uint8 frames or a zero-argument callable returning one.
@@ -146,8 +167,11 @@ def write_embed(frames, out_dir, name: str, fps: float, size: tuple[int, int],
             if poster < 0 or i == poster:
                 kept = np.array(frame[..., :3], copy=True)  # one frame, whatever the clip's length
         if kept is None:
-            raise GananimError(f"no frames for {name}" if writers[0].frames == 0
-                               else f"poster frame {poster} is past the clip's {writers[0].frames} frames")
+            raise GananimError(
+                f"no frames for {name}"
+                if writers[0].frames == 0
+                else f"poster frame {poster} is past the clip's {writers[0].frames} frames"
+            )
         for w in writers:  # all encoders flush at once
             w.close_input()
         for w in writers:
@@ -166,7 +190,7 @@ def write_embed(frames, out_dir, name: str, fps: float, size: tuple[int, int],
         made_fps = min(float(fps), float(options["gif"]["max_fps"] or fps), GIF_MAX_FPS)
         made_width = min(even_size(width, height)[0], int(options["gif"]["max_width"] or width))
         gif_fps = 100 / math.ceil(100 / (made_fps / math.sqrt(ratio)))
-        gif_width = max(32, int(made_width / ratio ** 0.25))
+        gif_width = max(32, int(made_width / ratio**0.25))
         fit_gif(src, result["gif"], gif_max_mb, fps=gif_fps, width=gif_width - gif_width % 2)
     video_size = even_size(width, height)
     result["poster"] = write_poster(kept[: video_size[1], : video_size[0]], out_dir / f"{name}-poster.png")
@@ -176,7 +200,9 @@ def write_embed(frames, out_dir, name: str, fps: float, size: tuple[int, int],
     else:  # a GIF alone: an <img>
         gif_info = probe(result["gif"], count_frames=False)
         gif_size = (gif_info["width"], gif_info["height"])
-        snippet = (f'<img src="{html.escape(_href(result["gif"], out_dir), quote=True)}" width="{gif_size[0]}" '
-                   f'height="{gif_size[1]}" style="{_fluid(*gif_size)}" alt="{html.escape(name, quote=True)}">\n')
+        snippet = (
+            f'<img src="{html.escape(_href(result["gif"], out_dir), quote=True)}" width="{gif_size[0]}" '
+            f'height="{gif_size[1]}" style="{_fluid(*gif_size)}" alt="{html.escape(name, quote=True)}">\n'
+        )
     result["html"] = write_bytes(out_dir / f"{name}.html", snippet.encode("utf-8"))
     return result

@@ -105,13 +105,14 @@ class FrameWriter:
         self._stderr = None
         self._done = False
         self._tmp: Path | None = None
-        self._scratch: list[Path] = []          # other temporaries (GIF spool, palette), deleted in the end
-        self._exe = ffmpeg_for(self.encoder)    # a missing encoder is reported before any file is touched
-        self._tmp = reserve_temp(self.path)    # so is an unwritable folder
+        self._scratch: list[Path] = []  # other temporaries (GIF spool, palette), deleted in the end
+        self._exe = ffmpeg_for(self.encoder)  # a missing encoder is reported before any file is touched
+        self._tmp = reserve_temp(self.path)  # so is an unwritable folder
         try:
             self._stderr = tempfile.TemporaryFile()  # a file, not a pipe: a chatty ffmpeg can never block
-            self._proc = subprocess.Popen(self._command(self._exe), stdin=subprocess.PIPE,
-                                          stdout=subprocess.DEVNULL, stderr=self._stderr)
+            self._proc = subprocess.Popen(
+                self._command(self._exe), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._stderr
+            )
         except BaseException:
             self._abort()
             raise
@@ -137,10 +138,29 @@ class FrameWriter:
     def _command(self, exe: str) -> list[str]:
         width, height = self.size
         target = self._stream_target()  # first: it may change the muxer
-        return [exe, "-hide_banner", "-nostats", "-loglevel", "error", "-y",
-                "-f", "rawvideo", "-pix_fmt", "rgb24" if self.channels == 3 else "rgba", "-s", f"{width}x{height}",
-                "-framerate", fps_arg(self.fps),
-                "-i", "pipe:0", "-an", *self._output_args(), "-f", self.muxer, str(target)]
+        return [
+            exe,
+            "-hide_banner",
+            "-nostats",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24" if self.channels == 3 else "rgba",
+            "-s",
+            f"{width}x{height}",
+            "-framerate",
+            fps_arg(self.fps),
+            "-i",
+            "pipe:0",
+            "-an",
+            *self._output_args(),
+            "-f",
+            self.muxer,
+            str(target),
+        ]
 
     # -- the writer protocol
     def grab_frame(self, frame: np.ndarray) -> None:
@@ -152,8 +172,9 @@ class FrameWriter:
         if not isinstance(frame, np.ndarray) or frame.dtype != np.uint8 or frame.shape != (height, width, c):
             got = f"{frame.shape} {frame.dtype}" if isinstance(frame, np.ndarray) else type(frame).__name__
             hint = " (drop alpha with frame[..., :3])" if c == 3 and getattr(frame, "shape", ())[-1:] == (4,) else ""
-            raise GananimError(f"a frame must be a ({height}, {width}, {c}) uint8 array for a {width}x{height} "
-                               f"video, got {got}{hint}")
+            raise GananimError(
+                f"a frame must be a ({height}, {width}, {c}) uint8 array for a {width}x{height} video, got {got}{hint}"
+            )
         data = np.ascontiguousarray(frame)
         try:
             self._proc.stdin.write(data.data)
@@ -294,8 +315,10 @@ def yuv420(height: int) -> tuple[str, list[str]]:
     matrix, tag = ("bt709", "bt709") if hd else ("bt601", "smpte170m")
     # setparams: recent ffmpeg takes the tags from the frames, and the scale filter leaves primaries
     # and transfer "unknown" whatever -color_primaries says; the output options serve older ones
-    graph = (f"scale=out_color_matrix={matrix}:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,"
-             f"format=yuv420p,setparams=colorspace={tag}:color_primaries=bt709:color_trc=bt709:range=tv")
+    graph = (
+        f"scale=out_color_matrix={matrix}:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,"
+        f"format=yuv420p,setparams=colorspace={tag}:color_primaries=bt709:color_trc=bt709:range=tv"
+    )
     tags = ["-colorspace", tag, "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"]
     return graph, tags
 
@@ -322,9 +345,23 @@ class MP4Writer(FrameWriter):
         tune = ["-tune", str(o["tune"])] if o["tune"] else []
         to_yuv, tags = yuv420(self.out_size[1])
         # write_colr: the colour tags also go into an MP4 `colr` box, which QuickTime/Safari read
-        return ["-vf", ",".join([*self._crop(), to_yuv]), "-c:v", "libx264", "-preset", str(o["preset"]),
-                "-crf", str(o["crf"]), *tune, "-pix_fmt", "yuv420p", *tags,
-                "-movflags", "+faststart+write_colr", *map(str, o["extra_args"])]
+        return [
+            "-vf",
+            ",".join([*self._crop(), to_yuv]),
+            "-c:v",
+            "libx264",
+            "-preset",
+            str(o["preset"]),
+            "-crf",
+            str(o["crf"]),
+            *tune,
+            "-pix_fmt",
+            "yuv420p",
+            *tags,
+            "-movflags",
+            "+faststart+write_colr",
+            *map(str, o["extra_args"]),
+        ]
 
 
 @register("webm")
@@ -348,10 +385,29 @@ class WebMWriter(FrameWriter):
         o = self.opts
         threads = o["threads"] or min(os.cpu_count() or 1, 16)
         to_yuv, tags = yuv420(self.out_size[1])
-        return ["-vf", ",".join([*self._crop(), to_yuv]), "-c:v", "libvpx-vp9", "-b:v", "0",
-                "-crf", str(o["crf"]), "-deadline", str(o["deadline"]), "-cpu-used", str(o["cpu_used"]),
-                "-row-mt", "1", "-threads", str(threads), "-pix_fmt", "yuv420p", *tags,
-                *map(str, o["extra_args"])]
+        return [
+            "-vf",
+            ",".join([*self._crop(), to_yuv]),
+            "-c:v",
+            "libvpx-vp9",
+            "-b:v",
+            "0",
+            "-crf",
+            str(o["crf"]),
+            "-deadline",
+            str(o["deadline"]),
+            "-cpu-used",
+            str(o["cpu_used"]),
+            "-row-mt",
+            "1",
+            "-threads",
+            str(threads),
+            "-pix_fmt",
+            "yuv420p",
+            *tags,
+            *map(str, o["extra_args"]),
+        ]
+
 
 def writer_for(path, fps: float, size: tuple[int, int], **opts) -> FrameWriter:
     """The writer for `path`'s suffix (.mp4, .webm, .gif)."""
@@ -361,4 +417,3 @@ def writer_for(path, fps: float, size: tuple[int, int], **opts) -> FrameWriter:
         given = f".{suffix}" if suffix else "(no suffix)"
         raise GananimError(f"cannot write {Path(path).name!r}: unknown video format {given}; known: {known}")
     return WRITERS[suffix](path, fps, size, **opts)
-

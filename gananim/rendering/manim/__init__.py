@@ -22,7 +22,9 @@ def require_manim():
         if missing.split(".")[0] in ("manim",):
             raise GananimError(f"scenes need manim, which is not installed: {PIP_HINT}") from None
         if missing.split(".")[0] in ("cairo", "manimpango", "pangocairo"):
-            raise GananimError(f"manim cannot load its drawing library ({missing}): {APT_HINT}, then {PIP_HINT}") from None
+            raise GananimError(
+                f"manim cannot load its drawing library ({missing}): {APT_HINT}, then {PIP_HINT}"
+            ) from None
         raise GananimError(f"manim is installed but its dependency {missing} is missing: {PIP_HINT}") from None
     except ImportError as e:  # a compiled extension that cannot find libpango/libcairo
         raise GananimError(f"manim cannot load its system libraries ({str(e).splitlines()[0]}): {APT_HINT}") from None

@@ -27,6 +27,31 @@ from gananim.rendering.manim.paint import GREY, INK, follow, on_top
 from gananim.rendering.manim.plane import DSurface, Plane, mapping_box, modes_marker
 from gananim.rendering.manim.points import MappingArrows, SampleCloud
 
-__all__ = ["Series", "series", "Clock", "Plane", "DSurface", "SampleCloud", "MappingArrows", "Goodfellow1D", "ScalarChart",
-           "StepCounter", "Digits", "OutsideCount", "CaptionBar", "Mountains", "mapping_box", "modes_marker", "on_top", "follow",
-           "title_card", "closing_card", "LOG4", "INK", "GREY", "DATA_BLUE", "GENERATED_RED", "D_GREEN"]
+__all__ = [
+    "Series",
+    "series",
+    "Clock",
+    "Plane",
+    "DSurface",
+    "SampleCloud",
+    "MappingArrows",
+    "Goodfellow1D",
+    "ScalarChart",
+    "StepCounter",
+    "Digits",
+    "OutsideCount",
+    "CaptionBar",
+    "Mountains",
+    "mapping_box",
+    "modes_marker",
+    "on_top",
+    "follow",
+    "title_card",
+    "closing_card",
+    "LOG4",
+    "INK",
+    "GREY",
+    "DATA_BLUE",
+    "GENERATED_RED",
+    "D_GREEN",
+]

@@ -15,8 +15,13 @@ from manim.camera.camera import Camera
 class FastCamera(Camera):
     def display_image_mobject(self, image_mobject, pixel_array: np.ndarray) -> None:
         img = image_mobject.get_pixel_array()
-        if getattr(image_mobject, "paste_direct", False) and img.ndim == 3 and img.shape[2] == 4 and img[0, 0, 3] == 255 \
-                and int(img[..., 3].min()) == 255:
+        if (
+            getattr(image_mobject, "paste_direct", False)
+            and img.ndim == 3
+            and img.shape[2] == 4
+            and img[0, 0, 3] == 255
+            and int(img[..., 3].min()) == 255
+        ):
             coords = self.points_to_subpixel_coords(image_mobject, image_mobject.points)
             x0, y0 = coords.min(axis=0)
             x1, y1 = coords.max(axis=0)
@@ -27,6 +32,6 @@ class FastCamera(Camera):
                 rs, cs = max(r0, 0), max(c0, 0)
                 re, ce = min(r0 + h, H), min(c0 + w, W)
                 if re > rs and ce > cs:
-                    pixel_array[rs:re, cs:ce] = img[rs - r0:re - r0, cs - c0:ce - c0]
+                    pixel_array[rs:re, cs:ce] = img[rs - r0 : re - r0, cs - c0 : ce - c0]
                 return
         super().display_image_mobject(image_mobject, pixel_array)

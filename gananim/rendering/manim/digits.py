@@ -32,7 +32,7 @@ class Digits(VGroup):
     def write(self, value: int | None) -> None:
         """Show value (None: nothing)."""
         text = "" if value is None else str(int(value))
-        for k, (slot, ch) in enumerate(zip(self.slots, text.rjust(self.n)[-self.n:])):
+        for k, (slot, ch) in enumerate(zip(self.slots, text.rjust(self.n)[-self.n :])):
             if ch in " -":
                 slot.points = np.zeros((0, 3))
             else:

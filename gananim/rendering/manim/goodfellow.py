@@ -37,7 +37,7 @@ class Goodfellow1D(Group):
         if rec.manifest["data_dim"] != 1:
             raise GananimError("the 1D figure needs a 1D recording")
         self.rec, self.series = rec, series(rec)
-        (x0, x1), = rec.view_box
+        ((x0, x1),) = rec.view_box
         self.x0, self.x1 = x0, x1
         self.edges = rec.grid.edges[0]
         centres = rec.grid.axes[0]
@@ -54,18 +54,23 @@ class Goodfellow1D(Group):
         X = self.X
         static = Group()
         static.add(Line([X(x0), self.base, 0], [X(x1), self.base, 0], color=INK, stroke_width=2.5))
-        static.add(Text("x", font_size=22, color=INK, slant="ITALIC").next_to([X(x1), self.base, 0], UP + LEFT, buff=0.08))
+        static.add(
+            Text("x", font_size=22, color=INK, slant="ITALIC").next_to([X(x1), self.base, 0], UP + LEFT, buff=0.08)
+        )
         ticks = VGroup()
         for xv in np.linspace(x0, x1, 5):
             label = Text(num(xv), font_size=14, color=GREY).move_to([X(xv), self.base - 0.18, 0])
-            chip = Rectangle(width=label.width + 0.1, height=label.height + 0.08, fill_color=WHITE, fill_opacity=0.9,
-                             stroke_width=0).move_to(label)
+            chip = Rectangle(
+                width=label.width + 0.1, height=label.height + 0.08, fill_color=WHITE, fill_opacity=0.9, stroke_width=0
+            ).move_to(label)
             ticks.add(chip, label)
         self.overlay = on_top(ticks)[0]
         if data is not None:
             pts = np.column_stack([[X(x) for x in centres], self.base + data * self.dscale, np.zeros(len(centres))])
             poly = VMobject(stroke_color=DATA_BLUE, stroke_width=3, fill_color=DATA_BLUE, fill_opacity=0.18)
-            poly.set_points_as_corners(np.concatenate([[[X(centres[0]), self.base, 0]], pts, [[X(centres[-1]), self.base, 0]]]))
+            poly.set_points_as_corners(
+                np.concatenate([[[X(centres[0]), self.base, 0]], pts, [[X(centres[-1]), self.base, 0]]])
+            )
             static.add(poly)
         # z line and its points
         self.line_idx, z, zname = latent_line(rec)
@@ -75,23 +80,48 @@ class Goodfellow1D(Group):
         dots.points = np.column_stack([self.tails_x, np.full(len(z), self.z_y), np.zeros(len(z))])
         dots.rgbas = np.tile([0.23, 0.23, 0.23, 1.0], (len(z), 1))
         static.add(dots)
-        static.add(Text(prior_label(rec) if zname == "z" else zname, font_size=16, color=GREY).move_to([cx, self.z_y - 0.25, 0]))
+        static.add(
+            Text(prior_label(rec) if zname == "z" else zname, font_size=16, color=GREY).move_to(
+                [cx, self.z_y - 0.25, 0]
+            )
+        )
         legend = [("data", DATA_BLUE), ("G(z) density", GENERATED_RED)] + ([("D(x)", D_GREEN)] if self.has_d else [])
         row = VGroup()
         for name, colour in legend:
-            row.add(VGroup(Rectangle(width=0.25, height=0.14, fill_color=colour, fill_opacity=0.5, stroke_color=colour, stroke_width=1.5),
-                           Text(name, font_size=16, color=INK)).arrange(RIGHT, buff=0.08))
+            row.add(
+                VGroup(
+                    Rectangle(
+                        width=0.25,
+                        height=0.14,
+                        fill_color=colour,
+                        fill_opacity=0.5,
+                        stroke_color=colour,
+                        stroke_width=1.5,
+                    ),
+                    Text(name, font_size=16, color=INK),
+                ).arrange(RIGHT, buff=0.08)
+            )
         row.arrange(RIGHT, buff=0.35).move_to([self.left, cy + height / 2 + 0.05, 0], aligned_edge=LEFT)
         static.add(row)
         if self.has_d:
             d1 = self.base + self.peak * self.dscale  # D = 1 level with the density scale's peak
             self.d_unit = d1 - self.base
-            static.add(DashedLine([X(x0), self.base + 0.5 * self.d_unit, 0], [X(x1), self.base + 0.5 * self.d_unit, 0],
-                                  color=D_GREEN, stroke_width=1.5, stroke_opacity=0.6, dash_length=0.12))
+            static.add(
+                DashedLine(
+                    [X(x0), self.base + 0.5 * self.d_unit, 0],
+                    [X(x1), self.base + 0.5 * self.d_unit, 0],
+                    color=D_GREEN,
+                    stroke_width=1.5,
+                    stroke_opacity=0.6,
+                    dash_length=0.12,
+                )
+            )
             axis_x = X(x1) + 0.15
             static.add(Line([axis_x, self.base, 0], [axis_x, d1, 0], color=D_GREEN, stroke_width=2))
             for val, label in ((0, "0"), (0.5, "½"), (1, "1")):
-                static.add(Text(label, font_size=15, color=D_GREEN).move_to([axis_x + 0.2, self.base + val * self.d_unit, 0]))
+                static.add(
+                    Text(label, font_size=15, color=D_GREEN).move_to([axis_x + 0.2, self.base + val * self.d_unit, 0])
+                )
         self.static = static
         # moving parts
         self.fill = VMobject(stroke_width=0, fill_color=GENERATED_RED, fill_opacity=0.28)
@@ -109,7 +139,9 @@ class Goodfellow1D(Group):
         return self.left + (x - self.x0) / (self.x1 - self.x0) * self.w
 
     def show(self, step: float) -> None:
-        density = np.clip(np.nan_to_num(self.series.at("density", step), nan=0, posinf=0, neginf=0), 0, HEADROOM * self.peak * 1.02)
+        density = np.clip(
+            np.nan_to_num(self.series.at("density", step), nan=0, posinf=0, neginf=0), 0, HEADROOM * self.peak * 1.02
+        )
         ys = self.base + np.repeat(density, 2) * self.dscale
         outline = np.column_stack([self.xs, np.r_[self.base, ys, self.base], np.zeros(len(self.xs))])
         self.outline.set_points_as_corners(outline)
@@ -118,8 +150,12 @@ class Goodfellow1D(Group):
         hx = np.array([self.X(v) for v in np.clip(np.nan_to_num(g, nan=self.x0), self.x0 - 1e3, self.x1 + 1e3)])
         n = len(hx)
         t = np.column_stack([self.tails_x, np.full(n, self.z_y), np.zeros(n)])
-        h = np.column_stack([np.clip(hx, self.X(self.x0) - 0.5, self.X(self.x1) + 0.5), np.full(n, self.base), np.zeros(n)])
+        h = np.column_stack(
+            [np.clip(hx, self.X(self.x0) - 0.5, self.X(self.x1) + 0.5), np.full(n, self.base), np.zeros(n)]
+        )
         set_arrows(self.arrows, t, h, 0.12)
         if self.has_d:
             d = np.clip(np.nan_to_num(self.series.at("d_grid", step), nan=0.5), 0, 1)
-            self.d_curve.set_points_as_corners(np.column_stack([self.centres_x, self.base + d * self.d_unit, np.zeros(len(d))]))
+            self.d_curve.set_points_as_corners(
+                np.column_stack([self.centres_x, self.base + d * self.d_unit, np.zeros(len(d))])
+            )

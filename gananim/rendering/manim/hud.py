@@ -36,14 +36,26 @@ class ScalarChart(Group):
     optional dashed reference lines (e.g. −2 log 2). `lines` = [(rec, scalar name, colour, label)].
     Static parts are in `self.static`."""
 
-    def __init__(self, lines, clock: Clock, center=ORIGIN, width: float = 5.0, height: float = 2.4, title: str = "",
-                 refs=(), y_range=None):
+    def __init__(
+        self,
+        lines,
+        clock: Clock,
+        center=ORIGIN,
+        width: float = 5.0,
+        height: float = 2.4,
+        title: str = "",
+        refs=(),
+        y_range=None,
+    ):
         super().__init__()
         self.clock = clock
         self.lines = [(rec, analyse(rec).series.get(name), colour, label) for rec, name, colour, label in lines]
         self.lines = [ln for ln in self.lines if ln[1] is not None and np.isfinite(ln[1]).any()]
-        vals = np.concatenate([v[np.isfinite(v)] for _, v, _, _ in self.lines] + [np.array([r[0] for r in refs], float)]) \
-            if self.lines or refs else np.array([0.0, 1.0])
+        vals = (
+            np.concatenate([v[np.isfinite(v)] for _, v, _, _ in self.lines] + [np.array([r[0] for r in refs], float)])
+            if self.lines or refs
+            else np.array([0.0, 1.0])
+        )
         lo, hi = y_range or (float(np.quantile(vals, 0.01)), float(np.quantile(vals, 0.99)))
         pad = 0.08 * ((hi - lo) or 1.0)
         self.lo, self.hi = lo - pad, hi + pad
@@ -56,12 +68,31 @@ class ScalarChart(Group):
             static.add(Text(title, font_size=18, color=INK).next_to(self.rect, UP, buff=0.08).align_to(self.rect, LEFT))
         for value, label in refs:
             y = self.Y(value)
-            static.add(DashedLine([self.cx - width / 2, y, 0], [self.cx + width / 2, y, 0], color=GREY, stroke_width=1.5, dash_length=0.1))
+            static.add(
+                DashedLine(
+                    [self.cx - width / 2, y, 0],
+                    [self.cx + width / 2, y, 0],
+                    color=GREY,
+                    stroke_width=1.5,
+                    dash_length=0.1,
+                )
+            )
             static.add(Text(label, font_size=14, color=GREY).next_to([self.cx + width / 2, y, 0], RIGHT, buff=0.08))
         for value in (self.lo + pad, self.hi - pad):
-            static.add(Text(f"{value:.2g}".replace("-", "−"), font_size=13, color=GREY).next_to([self.cx - width / 2, self.Y(value), 0], LEFT, buff=0.06))
-        keys = VGroup(*[VGroup(Line(ORIGIN, 0.3 * RIGHT, color=c, stroke_width=3), Text(lab, font_size=14, color=INK)).arrange(RIGHT, buff=0.08)
-                        for _, _, c, lab in self.lines if lab])
+            static.add(
+                Text(f"{value:.2g}".replace("-", "−"), font_size=13, color=GREY).next_to(
+                    [self.cx - width / 2, self.Y(value), 0], LEFT, buff=0.06
+                )
+            )
+        keys = VGroup(
+            *[
+                VGroup(Line(ORIGIN, 0.3 * RIGHT, color=c, stroke_width=3), Text(lab, font_size=14, color=INK)).arrange(
+                    RIGHT, buff=0.08
+                )
+                for _, _, c, lab in self.lines
+                if lab
+            ]
+        )
         if len(keys):
             keys.arrange(RIGHT, buff=0.25).next_to(self.rect, DOWN, buff=0.1).align_to(self.rect, LEFT)
             static.add(keys)
@@ -77,7 +108,11 @@ class ScalarChart(Group):
         return self.cx - self.w / 2 + (np.asarray(step, float) - self.s0) / ((self.s1 - self.s0) or 1) * self.w
 
     def Y(self, v):
-        return self.cy - self.h / 2 + (np.clip(np.asarray(v, float), self.lo, self.hi) - self.lo) / ((self.hi - self.lo) or 1) * self.h
+        return (
+            self.cy
+            - self.h / 2
+            + (np.clip(np.asarray(v, float), self.lo, self.hi) - self.lo) / ((self.hi - self.lo) or 1) * self.h
+        )
 
     def show(self) -> None:
         dots = []
@@ -102,14 +137,18 @@ class StepCounter(Digits):
     """'step 1234', redrawn by copying digit outlines into fixed slots: no text is laid out per frame. The label
     is static (`self.label`: add it to the scene separately)."""
 
-    def __init__(self, clock: Clock, rec=None, font_size: float = 24, color=INK, max_step: int | None = None, label: str = "step"):
+    def __init__(
+        self, clock: Clock, rec=None, font_size: float = 24, color=INK, max_step: int | None = None, label: str = "step"
+    ):
         top = int(max_step if max_step is not None else max(r.steps[-1] for r in clock.recs))
         super().__init__(top, font_size=font_size, color=color)
         self.clock, self.rec = clock, rec or clock.recs[0]
         self.label = Text(label, font_size=font_size, color=color)
         self.label.move_to(ORIGIN)
         self.origin = self.label.get_right() + RIGHT * 0.15
-        self.origin[1] = self.label.submobjects[0].get_bottom()[1]  # the baseline: the bottom of the label's first letter
+        self.origin[1] = self.label.submobjects[0].get_bottom()[
+            1
+        ]  # the baseline: the bottom of the label's first letter
         follow(self, lambda m: m.show())
 
     def place(self, point) -> "StepCounter":
@@ -130,13 +169,23 @@ class CaptionBar(VGroup):
     events it says so in grey ("no event at this step", or "no event detected in this run"), never an empty band.
     The bar's background is in `self.static`."""
 
-    def __init__(self, sources, clock: Clock, width: float | None = None, height: float = 0.62, font_size: float = 22,
-                 y: float | None = None, fade: float = 0.015):
+    def __init__(
+        self,
+        sources,
+        clock: Clock,
+        width: float | None = None,
+        height: float = 0.62,
+        font_size: float = 22,
+        y: float | None = None,
+        fade: float = 0.015,
+    ):
         super().__init__()
         self.clock = clock
         width = width or config.frame_width
         y = y if y is not None else -config.frame_height / 2 + height / 2
-        self.bg = Rectangle(width=width, height=height, fill_color="#f3f3f3", fill_opacity=1, stroke_width=0).move_to([0, y, 0])
+        self.bg = Rectangle(width=width, height=height, fill_color="#f3f3f3", fill_opacity=1, stroke_width=0).move_to(
+            [0, y, 0]
+        )
         self.static = VGroup(self.bg)
         self.items = []
         span = clock.end - clock.start
@@ -147,7 +196,9 @@ class CaptionBar(VGroup):
                 t = Text(text, font_size=font_size, color=INK)
                 if t.width > width * 0.92:
                     t.scale_to_fit_width(width * 0.92)
-                chip = Rectangle(width=0.16, height=0.16, fill_color=EVENT_COLOURS.get(e.kind, GREY), fill_opacity=1, stroke_width=0)
+                chip = Rectangle(
+                    width=0.16, height=0.16, fill_color=EVENT_COLOURS.get(e.kind, GREY), fill_opacity=1, stroke_width=0
+                )
                 item = VGroup(chip, t).arrange(RIGHT, buff=0.15).move_to([0, y, 0])
                 a, b = clock.value_at_step(rec, e.start), clock.value_at_step(rec, e.end)
                 self.items.append((a, b, item))
@@ -167,7 +218,11 @@ class CaptionBar(VGroup):
         if best is None:
             return None, 0.0
         a, b, item = best
-        alpha = min(1.0, (v - (a - self.pad)) / self.pad if self.pad else 1.0, ((b + 2 * self.pad) - v) / self.pad if self.pad else 1.0)
+        alpha = min(
+            1.0,
+            (v - (a - self.pad)) / self.pad if self.pad else 1.0,
+            ((b + 2 * self.pad) - v) / self.pad if self.pad else 1.0,
+        )
         return item, max(0.0, alpha)
 
     def show(self) -> None:

@@ -28,9 +28,19 @@ class Mountains(ImageMobject):
     sorted back to front) into ONE ImageMobject rewritten in place: a manim Surface of ~1600 faces would be
     1600 mobjects to sort and draw each frame."""
 
-    def __init__(self, rec, clock: Clock, center=ORIGIN, width: float = 9.0, height: float = 6.5, azimuth=(-115.0, -15.0),
-                 elevation: float = ELEVATION, z_aspect: float = 0.55):
+    def __init__(
+        self,
+        rec,
+        clock: Clock,
+        center=ORIGIN,
+        width: float = 9.0,
+        height: float = 6.5,
+        azimuth=(-115.0, -15.0),
+        elevation: float = ELEVATION,
+        z_aspect: float = 0.55,
+    ):
         import cairo
+
         self.rec, self.series, self.clock = rec, series(rec), clock
         self.azimuth, self.elevation, self.z_aspect = azimuth, elevation, z_aspect
         mesh = self.mesh = Mesh(rec.grid.shape)
@@ -116,7 +126,7 @@ class Mountains(ImageMobject):
         self._modes(ctx, d, az)
         self._axis(ctx, az)
         self.surface.flush()
-        buf = np.ndarray((self.ph, self.surface.get_stride() // 4, 4), np.uint8, self.surface.get_data())[:, :self.pw]
+        buf = np.ndarray((self.ph, self.surface.get_stride() // 4, 4), np.uint8, self.surface.get_data())[:, : self.pw]
         self.pixel_array[..., 0] = buf[..., 2]
         self.pixel_array[..., 1] = buf[..., 1]
         self.pixel_array[..., 2] = buf[..., 0]

@@ -53,7 +53,9 @@ class Plane:
 
     def box(self, stroke=GREY) -> VGroup:
         """The frame around the plane with its corner coordinates (static)."""
-        rect = Rectangle(width=self.width, height=self.height, stroke_color=stroke, stroke_width=1.5).move_to(self.center)
+        rect = Rectangle(width=self.width, height=self.height, stroke_color=stroke, stroke_width=1.5).move_to(
+            self.center
+        )
         fs = 14
         num = lambda v: f"{v:.3g}".replace("-", "−")  # noqa: E731
         lo = Text(num(self.x0), font_size=fs, color=GREY).next_to(rect.get_corner(DOWN + LEFT), DOWN, buff=0.08)
@@ -72,7 +74,10 @@ def mapping_box(rec) -> tuple[tuple[float, float], tuple[float, float]]:
     """A view box holding both the data's view box and the latent grid's tails (so no arrow leaves the panel)."""
     (x0, x1), (y0, y1) = rec.view_box
     t = latent_tails(rec)
-    return (min(x0, float(t[:, 0].min())), max(x1, float(t[:, 0].max()))), (min(y0, float(t[:, 1].min())), max(y1, float(t[:, 1].max())))
+    return (min(x0, float(t[:, 0].min())), max(x1, float(t[:, 0].max()))), (
+        min(y0, float(t[:, 1].min())),
+        max(y1, float(t[:, 1].max())),
+    )
 
 
 def modes_marker(rec, plane: Plane, size: float = 0.09, color=INK, numbered: bool = False):

@@ -19,7 +19,9 @@ from gananim.rendering.manim.plane import Plane
 class SampleCloud(PMobject):
     """The generator's fixed samples G(z_k) as ONE point cloud moving smoothly (non-finite ones hidden)."""
 
-    def __init__(self, rec, plane: Plane, clock: Clock, color=GENERATED_RED, stroke_width: float = 4, opacity: float = 0.8):
+    def __init__(
+        self, rec, plane: Plane, clock: Clock, color=GENERATED_RED, stroke_width: float = 4, opacity: float = 0.8
+    ):
         super().__init__(stroke_width=dot_px(stroke_width))
         self.rec, self.plane, self.series = rec, plane, series(rec)
         n = len(self.series.stack("samples")[0])
@@ -43,8 +45,16 @@ class MappingArrows(VGroup):
     """Arrows z → G(z) from the latent grid, coloured by z's place in it (a fold shows as colours crossing):
     ONE VMobject per colour group, every arrow a few straight subpaths, rewritten in place each frame."""
 
-    def __init__(self, rec, plane: Plane, clock: Clock, groups: int = 12, stroke_width: float = 1.6,
-                 opacity: float = 0.75, head: float = 0.1):
+    def __init__(
+        self,
+        rec,
+        plane: Plane,
+        clock: Clock,
+        groups: int = 12,
+        stroke_width: float = 1.6,
+        opacity: float = 0.75,
+        head: float = 0.1,
+    ):
         super().__init__()
         self.rec, self.plane, self.series, self.head = rec, plane, series(rec), head
         self.tails = plane.to_scene(latent_tails(rec))

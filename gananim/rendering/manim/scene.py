@@ -33,7 +33,9 @@ class Needs:
 
     def describe(self) -> str:
         n = "one recording" if self.count == 1 else f"{self.count} recordings"
-        d = (f"of {self.data_dim}D data" if self.data_dim else f"of {self.kind}") + (" with a discriminator" if self.discriminator else "")
+        d = (f"of {self.data_dim}D data" if self.data_dim else f"of {self.kind}") + (
+            " with a discriminator" if self.discriminator else ""
+        )
         ex = " ".join(f"runs/{e}" for e in self.example.split())
         return f"{n} {d} (e.g. `gananim record {self.example.split()[0]}` then RUN = {ex})"
 
@@ -70,12 +72,16 @@ class RecordingScene(Scene):
         need = cls.NEEDS
         name = cls.__name__
         if len(recs) != need.count:
-            raise GananimError(f"scene {name} needs {need.describe()}; got {len(recs)} recording{'s' * (len(recs) != 1)}")
+            raise GananimError(
+                f"scene {name} needs {need.describe()}; got {len(recs)} recording{'s' * (len(recs) != 1)}"
+            )
         for rec in recs:
             if not need.fits(rec):
                 raise GananimError(f"scene {name} needs {need.describe()}; got {describe_rec(rec)}")
             if len(rec) < 2:
-                raise GananimError(f"scene {name} needs a recording with at least 2 snapshots; {rec.path} has {len(rec)}")
+                raise GananimError(
+                    f"scene {name} needs a recording with at least 2 snapshots; {rec.path} has {len(rec)}"
+                )
 
     @classmethod
     def seconds(cls) -> float:

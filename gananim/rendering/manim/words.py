@@ -21,7 +21,9 @@ from gananim.analysis.metrics import K_SIGMA
 from gananim.rendering.drawing import latent_line
 
 TOL = Thresholds().converge_tol  # "at the optimum" means what the convergence events mean: V and D within TOL,
-NEAR_DATA = Thresholds().converge_js  # and G within this JS (nats) of the data, where JS is known (D sits at ½ untrained)
+NEAR_DATA = (
+    Thresholds().converge_js
+)  # and G within this JS (nats) of the data, where JS is known (D sits at ½ untrained)
 CONFIDENT = Thresholds().confident_gap  # D(real) − D(fake) at least this: D is confident (as the events read it)
 SATURATED = 0.5  # D confident for at least this share of the snapshots: D saturated for most of the run
 TAIL = 0.1  # "the end" of a run: its last tenth of snapshots (at least TAIL_MIN), averaged: one noisy snapshot
@@ -77,8 +79,21 @@ class Facts:
             share = float(confident.mean())
             g = s.get("g_grad_norm", np.full(len(confident), np.nan))[confident]
             grad = float(np.median(g[np.isfinite(g)])) if np.isfinite(g).any() else float("nan")
-        return cls(name or config.get("name") or rec.path.name, int(rec.steps[0]), int(rec.steps[-1]), final, tail,
-                   int(rec.steps[-n]), list(a.events), len(rec.modes), _windows_cover(rec), _windows_overlap(rec), share, grad, config)
+        return cls(
+            name or config.get("name") or rec.path.name,
+            int(rec.steps[0]),
+            int(rec.steps[-1]),
+            final,
+            tail,
+            int(rec.steps[-n]),
+            list(a.events),
+            len(rec.modes),
+            _windows_cover(rec),
+            _windows_overlap(rec),
+            share,
+            grad,
+            config,
+        )
 
     def get(self, key: str) -> float:
         """The series' value at the end of the run (its mean over the last TAIL of snapshots)."""
@@ -169,8 +184,10 @@ def verdict(f: Facts) -> str:
         since = f" (first there at step {found[0].start})" if found else ""
         return f"{f.name} ends at the optimum{since}; {end}: {numbers}"
     if _values_optimal(f):  # a D that tells nothing apart sits at ½ too, whatever G does
-        return (f"{f.name} ends with V and D near their optimum values but G far from the data "
-                f"(JS(data, G) {fmt(f.get('js'), 2)} nats); {end}: {numbers}")
+        return (
+            f"{f.name} ends with V and D near their optimum values but G far from the data "
+            f"(JS(data, G) {fmt(f.get('js'), 2)} nats); {end}: {numbers}"
+        )
     return f"{f.name} ends away from the optimum; {end}: {numbers}"
 
 
@@ -255,5 +272,9 @@ def d_relief(rec) -> str | None:
     end = f"at step {int(rec.steps[-1])} it spans {elo:.2f}–{ehi:.2f}"
     if top == len(rec) - 1:
         return f"D is steepest at the end: {end} (½ everywhere would be the optimum)"
-    flat = " (flatter: ½ everywhere is the optimum)" if spread[-1] <= 0.5 * spread[top] else " (½ everywhere would be the optimum)"
+    flat = (
+        " (flatter: ½ everywhere is the optimum)"
+        if spread[-1] <= 0.5 * spread[top]
+        else " (½ everywhere would be the optimum)"
+    )
     return f"D spans {lo:.2f}–{hi:.2f} at its steepest (step {int(rec.steps[top])}); {end}{flat}"

@@ -78,17 +78,19 @@ class Header:
                 break
             if factor <= MIN_FONT:
                 title = ""
-                if entries <= avail or factor <= MIN_FONT ** 2:
+                if entries <= avail or factor <= MIN_FONT**2:
                     break
             factor *= 0.9
         lift = offset_copy(host.transAxes, fig, y=0.25 * fs, units="points")
-        self.title = host.text(x0, y0 + h, title, transform=lift, ha="left", va="bottom", fontsize=fs, color=style.text,
-                               clip_on=False)
+        self.title = host.text(
+            x0, y0 + h, title, transform=lift, ha="left", va="bottom", fontsize=fs, color=style.text, clip_on=False
+        )
         self.entries, right = [], 0.0
         for colour, wide in reversed(list(zip(colours, widths))):
             at = offset_copy(host.transAxes, fig, x=-right, y=0.25 * fs, units="points")
-            self.entries.insert(0, host.text(x0 + w, y0 + h, "", transform=at, ha="right", va="bottom", fontsize=fs,
-                                             color=colour))
+            self.entries.insert(
+                0, host.text(x0 + w, y0 + h, "", transform=at, ha="right", va="bottom", fontsize=fs, color=colour)
+            )
             right += wide + ENTRY_GAP * fs
 
     def set(self, texts: list[str]) -> None:

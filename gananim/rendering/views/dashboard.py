@@ -32,7 +32,12 @@ PANELS = [
     ("value V(G, D)", [("value", "V", GREY)], (LOG4, "−2 log 2"), "linear"),
     ("gradient norms", [("g_grad_norm", "‖∇G‖", G_RED), ("d_grad_norm", "‖∇D‖", D_PURPLE)], None, "log"),
     "modes",
-    ("Hessian of V", [("hessian_eig_min", "λmin", LAMBDA_MIN), ("hessian_eig_max", "λmax", LAMBDA_MAX)], (0.0, "0"), "symlog"),
+    (
+        "Hessian of V",
+        [("hessian_eig_min", "λmin", LAMBDA_MIN), ("hessian_eig_max", "λmax", LAMBDA_MAX)],
+        (0.0, "0"),
+        "symlog",
+    ),
     ("game Jacobian", [("game_eig_abs", "|λ|max", GREY)], None, "linear"),
 ]
 GAP = 0.045  # host height between panels (a header's line)
@@ -82,8 +87,10 @@ class SeriesPanel:
         rec, s, series = dash.rec, dash.style, dash.analysis.series
         steps = rec.steps
         self.chart = sub = dash.chart(rect)
-        self.rows = [(name, label, series[name], held_index(series[name]) if name in HELD else np.arange(len(steps)))
-                     for name, label, _ in rows]
+        self.rows = [
+            (name, label, series[name], held_index(series[name]) if name in HELD else np.arange(len(steps)))
+            for name, label, _ in rows
+        ]
         self.steps = steps
         for name, label, colour in rows:
             y = series[name]
@@ -99,18 +106,36 @@ class SeriesPanel:
         if ref is not None:
             _room_for(sub, ref[0])
             sub.axhline(ref[0], color="#777777", linestyle="--", linewidth=0.8 * s.scale)
-            sub.text(0.99, ref[0], ref[1], transform=sub.get_yaxis_transform(), ha="right", va="bottom",
-                     fontsize=s.fs(0.7), color="#555555")
+            sub.text(
+                0.99,
+                ref[0],
+                ref[1],
+                transform=sub.get_yaxis_transform(),
+                ha="right",
+                va="bottom",
+                fontsize=s.fs(0.7),
+                color="#555555",
+            )
         self.dots = [sub.plot([], [], "o", color=colour, markersize=4 * s.scale)[0] for _, _, colour in rows]
         self.cursor = sub.axvline(steps[0], color="#444444", linewidth=1.0 * s.scale)
-        self.header = Header(dash.host, rect, title, [c for _, _, c in rows], [widest(label, series[n]) for n, label, _ in rows],
-                             s, 0.78)
+        self.header = Header(
+            dash.host, rect, title, [c for _, _, c in rows], [widest(label, series[n]) for n, label, _ in rows], s, 0.78
+        )
         self.held = any(name in HELD for name, _, _ in rows)
         self.hessian = [n for n, _, _ in rows] == ["hessian_eig_min", "hessian_eig_max"]
         self.note = None
         if self.held or self.hessian:  # when the held values were computed, and the Hessian's definiteness
-            self.note = sub.text(0.01, 0.96, "", transform=sub.transAxes, ha="left", va="top", fontsize=s.fs(0.68),
-                                 color=s.text, bbox=dict(boxstyle="round,pad=0.2", facecolor="white", alpha=0.8, edgecolor="none"))
+            self.note = sub.text(
+                0.01,
+                0.96,
+                "",
+                transform=sub.transAxes,
+                ha="left",
+                va="top",
+                fontsize=s.fs(0.68),
+                color=s.text,
+                bbox=dict(boxstyle="round,pad=0.2", facecolor="white", alpha=0.8, edgecolor="none"),
+            )
 
     def artists(self) -> list:
         return [self.cursor, *self.dots, *self.header.entries] + ([self.note] if self.note else [])  # the title stays
@@ -162,11 +187,22 @@ class DashboardView(View):
         if not kinds:
             ax.text(0.0, 1.0, "no events detected", ha="left", va="top", fontsize=s.fs(0.7), color="#777777")
         else:
-            handles = [Patch(color=EVENT_COLOURS.get(k, "#999999"), alpha=0.35, label=k.replace("_", " ")) for k in kinds]
+            handles = [
+                Patch(color=EVENT_COLOURS.get(k, "#999999"), alpha=0.35, label=k.replace("_", " ")) for k in kinds
+            ]
             size = s.fs(0.7)
             while True:  # one row, as wide as the dashboard at most
-                legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 1.0), ncol=len(kinds),
-                                   frameon=False, fontsize=size, handlelength=0.9, columnspacing=0.8, borderaxespad=0.0)
+                legend = ax.legend(
+                    handles=handles,
+                    loc="upper left",
+                    bbox_to_anchor=(0.0, 1.0),
+                    ncol=len(kinds),
+                    frameon=False,
+                    fontsize=size,
+                    handlelength=0.9,
+                    columnspacing=0.8,
+                    borderaxespad=0.0,
+                )
                 if legend.get_window_extent(ax.figure.canvas.get_renderer()).width <= ax.bbox.width or size < s.fs(0.4):
                     break
                 size *= 0.9
@@ -184,8 +220,13 @@ class DashboardView(View):
             else:
                 sub.set_xlabel("training step", fontsize=s.fs(label_size), labelpad=1)
             for e in self.analysis.events:
-                sub.axvspan(e.start, max(e.end, e.start + rec.manifest.get("every", 1)), color=EVENT_COLOURS.get(e.kind, "#999999"),
-                            alpha=0.18, linewidth=0)
+                sub.axvspan(
+                    e.start,
+                    max(e.end, e.start + rec.manifest.get("every", 1)),
+                    color=EVENT_COLOURS.get(e.kind, "#999999"),
+                    alpha=0.18,
+                    linewidth=0,
+                )
 
     def share_steps(self, first: int, last: int) -> None:
         for sub in self.charts:

@@ -31,16 +31,28 @@ CHAR_EM = 0.62  # a caption's widest average glyph width, in em (DejaVu Sans ave
 class Frame:
     """Renders frames of one view for 1–4 recordings (side by side, synchronised on training step)."""
 
-    def __init__(self, recs: list[Recording], view: str, style: Style, *, titles: list[str] | None = None,
-                 title: str | None = None, dashboard: bool = False):
+    def __init__(
+        self,
+        recs: list[Recording],
+        view: str,
+        style: Style,
+        *,
+        titles: list[str] | None = None,
+        title: str | None = None,
+        dashboard: bool = False,
+    ):
         if not 1 <= len(recs) <= 4:
             raise GananimError(f"give 1 to 4 recordings to render side by side, got {len(recs)}")
         if dashboard and len(recs) > 1:
-            raise GananimError("--dashboard works with one recording; to compare dashboards use --view dashboard with several")
+            raise GananimError(
+                "--dashboard works with one recording; to compare dashboards use --view dashboard with several"
+            )
         self.recs, self.style = recs, style
         self.events = [analyse(rec).events for rec in recs]
         self.views: list[View] = [get_view(view, rec)(rec, style) for rec in recs]
-        self.fig = Figure(figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi, facecolor=style.background)
+        self.fig = Figure(
+            figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi, facecolor=style.background
+        )
         self.canvas = FigureCanvasAgg(self.fig)
         self.titles = titles or [_default_title(r) for r in recs]
         self.animated = self._build(self.titles, title, dashboard)
@@ -57,7 +69,9 @@ class Frame:
             before = set(fig.axes)
             # placed near where `arrange` puts it (a little narrower), so what a view lays out at setup still fits
             width = (1 - 2 * MARGIN) / len(self.views) - GUTTER - 0.04
-            ax = fig.add_axes([MARGIN + 0.03 + k * (width + GUTTER + 0.04), BOTTOM, width, TOP - BOTTOM], projection=v.projection)
+            ax = fig.add_axes(
+                [MARGIN + 0.03 + k * (width + GUTTER + 0.04), BOTTOM, width, TOP - BOTTOM], projection=v.projection
+            )
             self.axes.append(ax)
             ax.tick_params(labelsize=s.fs(0.8))
             animated += v.setup(ax)
@@ -82,33 +96,78 @@ class Frame:
             self.views.append(dash)
             right = host.get_tightbbox(self.canvas.get_renderer()).x0 / s.width - GUTTER
         arrange(groups, self.canvas.get_renderer(), MARGIN, right, BOTTOM, TOP)
-        heading = fig.text(0.012, 1 - HEADER / 2, title or " · ".join(dict.fromkeys(titles)), va="center",
-                           fontsize=s.fs(1.4), weight="bold", color=s.text)
+        heading = fig.text(
+            0.012,
+            1 - HEADER / 2,
+            title or " · ".join(dict.fromkeys(titles)),
+            va="center",
+            fontsize=s.fs(1.4),
+            weight="bold",
+            color=s.text,
+        )
         after_title = heading.get_window_extent(self.canvas.get_renderer()).x1 / s.width + 0.015
-        self.counter = fig.text(0.988, 1 - HEADER / 2, "", ha="right", va="center", fontsize=s.fs(1.3),
-                                family="monospace", color=s.text)
-        self.warning = fig.text(0.5, 0.015, "", ha="center", va="bottom", fontsize=s.fs(1.0), color="#b00020", weight="bold")
+        self.counter = fig.text(
+            0.988, 1 - HEADER / 2, "", ha="right", va="center", fontsize=s.fs(1.3), family="monospace", color=s.text
+        )
+        self.warning = fig.text(
+            0.5, 0.015, "", ha="center", va="bottom", fontsize=s.fs(1.0), color="#b00020", weight="bold"
+        )
         # event captions start right after the title, so a long title and a long caption never overlap; they end
         # before the step counter's widest text, cut to a length whose glyphs fit (no text measured per frame)
-        self.caption = fig.text(after_title, 1 - HEADER / 2, "", ha="left", va="center", fontsize=s.fs(1.05), color=s.text,
-                                bbox=dict(boxstyle="round,pad=0.3", facecolor="#fff3d6", edgecolor="none"))
+        self.caption = fig.text(
+            after_title,
+            1 - HEADER / 2,
+            "",
+            ha="left",
+            va="center",
+            fontsize=s.fs(1.05),
+            color=s.text,
+            bbox=dict(boxstyle="round,pad=0.3", facecolor="#fff3d6", edgecolor="none"),
+        )
         self.counter.set_text(f"step {max(int(r.steps[-1]) for r in self.recs):,}")
         room = self.counter.get_window_extent(self.canvas.get_renderer()).x0 - after_title * s.width - 0.02 * s.width
         self.caption_chars = max(int(room / (CHAR_EM * s.fs(1.05) * s.dpi / 72)), 8)
         fig.add_artist(_rule(HEADER))
-        return animated + [a for veil, mark, _, _ in self.ended for a in (veil, mark)] + [self.counter, self.warning, self.caption]
+        return (
+            animated
+            + [a for veil, mark, _, _ in self.ended for a in (veil, mark)]
+            + [self.counter, self.warning, self.caption]
+        )
 
     def _ended_mark(self, ax, title: str) -> tuple:
         """A run that ended before the others keeps its last snapshot: its panel fades under a white veil and its
         title (drawn again over the static one, on white) says so: (veil, title), shown only then."""
         s = self.style
         ax.set_title(title, fontsize=s.fs(1.1), color=s.text)
-        veil = ax.add_artist(Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor="white", alpha=0.45, edgecolor="none",
-                                       zorder=19, visible=False))
+        veil = ax.add_artist(
+            Rectangle(
+                (0, 0),
+                1,
+                1,
+                transform=ax.transAxes,
+                facecolor="white",
+                alpha=0.45,
+                edgecolor="none",
+                zorder=19,
+                visible=False,
+            )
+        )
         static = ax.title
-        mark = ax.add_artist(Text(*static.get_position(), "", transform=static.get_transform(), ha="center", va="baseline",
-                                  fontsize=s.fs(1.1), color="#7a0f0f", zorder=20, visible=False, clip_on=False,
-                                  bbox=dict(boxstyle="square,pad=0.25", facecolor=s.background, edgecolor="none")))
+        mark = ax.add_artist(
+            Text(
+                *static.get_position(),
+                "",
+                transform=static.get_transform(),
+                ha="center",
+                va="baseline",
+                fontsize=s.fs(1.1),
+                color="#7a0f0f",
+                zorder=20,
+                visible=False,
+                clip_on=False,
+                bbox=dict(boxstyle="square,pad=0.25", facecolor=s.background, edgecolor="none"),
+            )
+        )
         return veil, mark, title, static
 
     def steps(self, start: int | None = None, stop: int | None = None) -> np.ndarray:
@@ -137,7 +196,9 @@ class Frame:
         self.counter.set_text(f"step {step:,.0f}")  # a step between snapshots (a blended frame) is fractional
         captions = self.captions(step)
         text = "   ·   ".join(captions)
-        self.caption.set_text(text if len(text) <= self.caption_chars else text[:self.caption_chars - 1].rstrip() + "…")
+        self.caption.set_text(
+            text if len(text) <= self.caption_chars else text[: self.caption_chars - 1].rstrip() + "…"
+        )
         self.caption.set_visible(bool(captions))
         drawn = self.views[0].nonfinite_drawn  # the main view's (a grid crosses them out; uint8 images hold no NaN)
         self.warning.set_text(f"⚠ {bad:.0%} of generated samples are NaN/inf (diverged): {drawn}" if bad else "")

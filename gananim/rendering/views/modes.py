@@ -61,14 +61,25 @@ class ModesPanel:
             twin.plot(self.steps, self.captured, color=CAPTURED_COLOUR, linewidth=1.0 * s.scale, drawstyle="steps-post")
             twin.set_ylim(0, 1.05 * k_modes)
             twin.yaxis.set_major_locator(FixedLocator([0, k_modes]))
-            twin.tick_params(labelsize=s.fs(0.65), colors=CAPTURED_COLOUR, direction="in", pad=-2 - s.fs(0.65))  # inside:
+            twin.tick_params(
+                labelsize=s.fs(0.65), colors=CAPTURED_COLOUR, direction="in", pad=-2 - s.fs(0.65)
+            )  # inside:
             for label in twin.get_yticklabels():  # nothing sticks out past the dashboard's right edge
                 label.set_horizontalalignment("right")
             self.dots.append(twin.plot([], [], "o", color=CAPTURED_COLOUR, markersize=3.5 * s.scale)[0])
         if not self.applies:
-            chart.text(0.01, 0.96, f"3σ protocol n/a: {fit.reason}", transform=chart.transAxes, ha="left", va="top",
-                       fontsize=s.fs(0.62), color="#555555", style="italic",
-                       bbox=dict(boxstyle="round,pad=0.15", facecolor="white", alpha=0.8, edgecolor="none"))
+            chart.text(
+                0.01,
+                0.96,
+                f"3σ protocol n/a: {fit.reason}",
+                transform=chart.transAxes,
+                ha="left",
+                va="top",
+                fontsize=s.fs(0.62),
+                color="#555555",
+                style="italic",
+                bbox=dict(boxstyle="round,pad=0.15", facecolor="white", alpha=0.8, edgecolor="none"),
+            )
 
         bars = self.bars = dash.host.inset_axes((x0, y0 + h * (1 - BARS), w, h * BARS))
         self._bar_axes(bars, a.data, per, s)
@@ -95,17 +106,27 @@ class ModesPanel:
         self.corners[:, :, 0] = np.stack([left, left, right, right], axis=1)
         self.poly = PolyCollection(self.corners.copy(), facecolors=BAR_COLOUR, edgecolors="none", alpha=0.85)
         ax.add_collection(self.poly, autolim=False)
-        (self.over,) = ax.plot([], [], linestyle="none", marker="^", color=BAR_COLOUR, markersize=4 * s.scale, clip_on=False)
+        (self.over,) = ax.plot(
+            [], [], linestyle="none", marker="^", color=BAR_COLOUR, markersize=4 * s.scale, clip_on=False
+        )
         self.over.set_in_layout(False)  # empty until a bar is cut: no extent to lay out
         if np.isfinite(reference).any():
-            ax.add_collection(LineCollection([[(m - 0.45, r), (m + 0.45, r)] for m, r in enumerate(reference) if np.isfinite(r)],
-                                             colors=DATA_COLOUR, linestyles="--", linewidths=0.9 * s.scale))
+            ax.add_collection(
+                LineCollection(
+                    [[(m - 0.45, r), (m + 0.45, r)] for m, r in enumerate(reference) if np.isfinite(r)],
+                    colors=DATA_COLOUR,
+                    linestyles="--",
+                    linewidths=0.9 * s.scale,
+                )
+            )
         every = int(np.ceil(k / MAX_LABELS))
         ax.set_xticks(range(0, k, every), [str(m) for m in range(0, k, every)])  # the numbers beside the × marks
         ax.tick_params(axis="x", labelsize=s.fs(0.62), length=0, pad=1)
         ax.set_yticks([0, self.top], ["0", share(self.top)])
         ax.tick_params(axis="y", labelsize=s.fs(0.62), pad=1)
-        ax.set_ylabel("per\nmode", fontsize=s.fs(0.62), labelpad=1, rotation=0, ha="right", va="center", linespacing=1.0)
+        ax.set_ylabel(
+            "per\nmode", fontsize=s.fs(0.62), labelpad=1, rotation=0, ha="right", va="center", linespacing=1.0
+        )
 
     def artists(self) -> list:
         return [self.cursor, *self.dots, self.poly, self.over, *self.header.entries]

@@ -64,14 +64,18 @@ def parse_size(size: str | tuple[int, int]) -> tuple[int, int]:
         else:
             m = re.fullmatch(r"\s*(-?\d{1,9})\s*[xX]\s*(-?\d{1,9})\s*", size)
             if not m:
-                raise GananimError(f"unknown size {size!r}: use one of {', '.join(SIZES)} or WIDTHxHEIGHT, e.g. 960x540")
+                raise GananimError(
+                    f"unknown size {size!r}: use one of {', '.join(SIZES)} or WIDTHxHEIGHT, e.g. 960x540"
+                )
             size = (int(m.group(1)), int(m.group(2)))
     width, height = (int(v) for v in size)
     if width < MIN_SIDE or height < MIN_SIDE:
         raise GananimError(f"frame size {width}x{height} is too small: at least {MIN_SIDE}x{MIN_SIDE}")
     if max(width, height) > max(MAX_SIZE) or width * height > MAX_SIZE[0] * MAX_SIZE[1]:
-        raise GananimError(f"frame size {width}x{height} is too large: the largest allowed is {MAX_SIZE[0]}x{MAX_SIZE[1]} "
-                           f"(8K; {MAX_SIZE[1]}x{MAX_SIZE[0]} upright)")
+        raise GananimError(
+            f"frame size {width}x{height} is too large: the largest allowed is {MAX_SIZE[0]}x{MAX_SIZE[1]} "
+            f"(8K; {MAX_SIZE[1]}x{MAX_SIZE[0]} upright)"
+        )
     return width // 2 * 2, height // 2 * 2
 
 

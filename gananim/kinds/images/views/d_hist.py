@@ -49,10 +49,19 @@ class DHistView(View):
         ax.set_xlabel("D(x): D's probability that x is real", fontsize=s.fs(0.75), labelpad=2)
         ax.set_ylabel("share of the batch", fontsize=s.fs(0.75), labelpad=2)
         ax.tick_params(labelsize=s.fs(0.7))
-        ax.text(0.5, 0.99, "½", transform=ax.get_xaxis_transform(), ha="left", va="top", fontsize=s.fs(0.7), color="#555555")
+        ax.text(
+            0.5, 0.99, "½", transform=ax.get_xaxis_transform(), ha="left", va="top", fontsize=s.fs(0.7), color="#555555"
+        )
         # the means above the axes, shrinking to fit a narrow panel (a dashboard's, side by side)
-        self.header = Header(ax, (0.0, 0.0, 1.0, 1.0), "mean D(x)", [DATA_BLUE, FAKE], [entry("real", "0.888"), entry("G(z)", "0.888")],
-                             s, 0.78)
+        self.header = Header(
+            ax,
+            (0.0, 0.0, 1.0, 1.0),
+            "mean D(x)",
+            [DATA_BLUE, FAKE],
+            [entry("real", "0.888"), entry("G(z)", "0.888")],
+            s,
+            0.78,
+        )
         return [self.real, self.real_line, self.fake, self.fake_line, *self.header.entries]
 
     def update(self, i: int) -> None:
@@ -61,7 +70,9 @@ class DHistView(View):
         for fill, line, values in ((self.real, self.real_line, real), (self.fake, self.fake_line, fake)):
             fill.set_data(values)
             line.set_data(values)
-        self.header.set([entry("real", num(self._mean(snap, "real", real))), entry("G(z)", num(self._mean(snap, "fake", fake)))])
+        self.header.set(
+            [entry("real", num(self._mean(snap, "real", real))), entry("G(z)", num(self._mean(snap, "fake", fake)))]
+        )
 
     def _mean(self, snap, which: str, values: np.ndarray) -> float:
         each = getattr(snap, f"d_{which}_each")

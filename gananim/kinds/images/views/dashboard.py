@@ -22,8 +22,10 @@ from gananim.rendering.views.dashboard import GREY, PANELS, DashboardView, Serie
 BAR_COLOUR, DATA_COLOUR = "#d62728", "#1f77b4"
 CLASS_CAPTURED_KEY = "classes_captured"
 # the image metrics' panels (series from gananim.analysis.analyser for images recordings), shown where they were computed
-IMAGE_PANELS = [("class KL(gen ‖ data)", [("class_kl", "KL", GREY)], None, "linear"),
-                ("Fréchet distance", [("frechet", "FD", GREY)], None, "linear")]
+IMAGE_PANELS = [
+    ("class KL(gen ‖ data)", [("class_kl", "KL", GREY)], None, "linear"),
+    ("Fréchet distance", [("frechet", "FD", GREY)], None, "linear"),
+]
 SCALARS = ("losses", "discriminator")  # the points dashboard's panels kept here (room is short)
 
 
@@ -48,7 +50,9 @@ class ClassPanel:
         self.shares = np.stack([series[f"class_share_{c}"] for c in range(self.k)], axis=1)
         self.captured = series.get(CLASS_CAPTURED_KEY)
         freq = rec.fixed.get("data_class_freq")
-        self.data = np.asarray(freq, float) if freq is not None and len(freq) == self.k else np.full(self.k, 1.0 / self.k)
+        self.data = (
+            np.asarray(freq, float) if freq is not None and len(freq) == self.k else np.full(self.k, 1.0 / self.k)
+        )
         ax = self.ax = dash.host.inset_axes(rect)
         finite = np.nan_to_num(self.shares, nan=0.0)
         self.top = min(1.0, max(float(finite.max()) if finite.size else 0.0, 2 * float(self.data.max()))) or 1.0
@@ -60,17 +64,33 @@ class ClassPanel:
         self.corners[:, :, 0] = np.stack([left, left, right, right], axis=1)
         self.poly = PolyCollection(self.corners.copy(), facecolors=BAR_COLOUR, edgecolors="none", alpha=0.85)
         ax.add_collection(self.poly, autolim=False)
-        ax.add_collection(LineCollection([[(c - 0.45, f), (c + 0.45, f)] for c, f in enumerate(self.data)], colors=DATA_COLOUR,
-                                         linestyles="--", linewidths=0.9 * s.scale))
+        ax.add_collection(
+            LineCollection(
+                [[(c - 0.45, f), (c + 0.45, f)] for c, f in enumerate(self.data)],
+                colors=DATA_COLOUR,
+                linestyles="--",
+                linewidths=0.9 * s.scale,
+            )
+        )
         ax.set_xticks(range(self.k), [str(c) for c in range(self.k)])
         ax.tick_params(axis="x", labelsize=s.fs(0.62), length=0, pad=1)
         ticks = [0, *[t for t in (0.1,) if t < 0.5 * self.top], self.top]  # a fair share of 10 classes, where it fits
         ax.set_yticks(ticks, ["0", *map(share, ticks[1:])])
         ax.yaxis.set_minor_locator(NullLocator())
         ax.tick_params(axis="y", labelsize=s.fs(0.62), pad=1)
-        ax.text(0.99, 0.97, "- - the data's share", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.6),
-                color=DATA_COLOUR)
-        self.header = Header(dash.host, rect, "classes", ["#222222"], [entry("captured", f"{self.k} of {self.k}")], s, 0.78)
+        ax.text(
+            0.99,
+            0.97,
+            "- - the data's share",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=s.fs(0.6),
+            color=DATA_COLOUR,
+        )
+        self.header = Header(
+            dash.host, rect, "classes", ["#222222"], [entry("captured", f"{self.k} of {self.k}")], s, 0.78
+        )
 
     def artists(self) -> list:
         return [self.poly, *self.header.entries]
@@ -152,4 +172,3 @@ class ImageDashboardView(DashboardView):
         for part in self.parts:
             part.update(i)
         super().update(i)
-

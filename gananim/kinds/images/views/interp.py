@@ -34,7 +34,15 @@ class InterpView(View):
         ax.set_xlim(0, width)
         ax.set_ylim(height, 0)
         label(ax, 0, -0.8, "z₀", s, ha="left", va="bottom")
-        label(ax, width / 2, -0.8, f"G(z) at {self.points} points on a straight line in latent space", s, ha="center", va="bottom")
+        label(
+            ax,
+            width / 2,
+            -0.8,
+            f"G(z) at {self.points} points on a straight line in latent space",
+            s,
+            ha="center",
+            va="bottom",
+        )
         label(ax, width, -0.8, "z₁", s, ha="right", va="bottom")
         for p in range(self.paths):
             label(ax, -0.6, p * (h + GAP) + h / 2, f"path {p + 1}", s, ha="right", va="center")

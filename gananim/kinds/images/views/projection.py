@@ -41,33 +41,85 @@ class ProjectionView(View):
         self.frame_box(ax)
         (x0, x1), (y0, y1) = rec.view_box
         self.vmax = density_scale(rec)
-        self.density = ax.imshow(np.zeros(rec.grid.shape), extent=(x0, x1, y0, y1), origin="lower", cmap=density_cmap(RED),
-                                 vmin=0, vmax=1, interpolation="bilinear", zorder=1)
+        self.density = ax.imshow(
+            np.zeros(rec.grid.shape),
+            extent=(x0, x1, y0, y1),
+            origin="lower",
+            cmap=density_cmap(RED),
+            vmin=0,
+            vmax=1,
+            interpolation="bilinear",
+            zorder=1,
+        )
         self.has_d = rec.manifest.get("has_discriminator", False) and rec[0].d_real_each is not None
         size = max(3.2 * s.scale, 2.0) ** 2
         real = rec.fixed["real_proj"]
         colour = dict(cmap=D_CMAP, vmin=0, vmax=1) if self.has_d else {}
-        self.real = ax.scatter(real[:, 0], real[:, 1], s=size, marker="o", linewidths=0.9 * s.scale, edgecolors=DATA_BLUE,
-                               zorder=3, **(colour | ({"c": np.full(len(real), 0.5)} if self.has_d else {"facecolors": "none"})))
-        self.fake = ax.scatter(np.zeros(0), np.zeros(0), s=size * 1.1, marker="D", linewidths=0.9 * s.scale, edgecolors=FAKE_EDGE,
-                               zorder=4, **(colour | ({"c": np.zeros(0)} if self.has_d else {"facecolors": "none"})))
+        self.real = ax.scatter(
+            real[:, 0],
+            real[:, 1],
+            s=size,
+            marker="o",
+            linewidths=0.9 * s.scale,
+            edgecolors=DATA_BLUE,
+            zorder=3,
+            **(colour | ({"c": np.full(len(real), 0.5)} if self.has_d else {"facecolors": "none"})),
+        )
+        self.fake = ax.scatter(
+            np.zeros(0),
+            np.zeros(0),
+            s=size * 1.1,
+            marker="D",
+            linewidths=0.9 * s.scale,
+            edgecolors=FAKE_EDGE,
+            zorder=4,
+            **(colour | ({"c": np.zeros(0)} if self.has_d else {"facecolors": "none"})),
+        )
         # the axes' names inside their ends (below the axes the frame's NaN warning may show), the legend and D's
         # colour bar at the right: beside the panel, where the layout measures and keeps room for them
         grey = dict(transform=ax.transAxes, fontsize=s.fs(0.7), color="#666666")
         ax.text(0.99, 0.01, "PC 1 →", ha="right", va="bottom", **grey)
         ax.text(0.01, 0.99, "PC 2 ↑", ha="left", va="top", **grey)
         ax.tick_params(labelsize=s.fs(0.7))
-        handles = [Line2D([], [], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor=DATA_BLUE, markersize=5 * s.scale),
-                   Line2D([], [], marker="D", linestyle="none", markerfacecolor="white", markeredgecolor=FAKE_EDGE, markersize=4.5 * s.scale),
-                   Patch(facecolor=RED, alpha=0.6, edgecolor="none")]
-        ax.legend(handles, [f"{len(real)} real", f"{len(rec.latents)} G(z)", "G's density"], loc="upper left",
-                  bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=s.fs(0.72), handlelength=1.0, borderaxespad=0)
+        handles = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markerfacecolor="white",
+                markeredgecolor=DATA_BLUE,
+                markersize=5 * s.scale,
+            ),
+            Line2D(
+                [],
+                [],
+                marker="D",
+                linestyle="none",
+                markerfacecolor="white",
+                markeredgecolor=FAKE_EDGE,
+                markersize=4.5 * s.scale,
+            ),
+            Patch(facecolor=RED, alpha=0.6, edgecolor="none"),
+        ]
+        ax.legend(
+            handles,
+            [f"{len(real)} real", f"{len(rec.latents)} G(z)", "G's density"],
+            loc="upper left",
+            bbox_to_anchor=(1.02, 1.0),
+            frameon=False,
+            fontsize=s.fs(0.72),
+            handlelength=1.0,
+            borderaxespad=0,
+        )
         if self.has_d:  # a colour bar inside the axes' own box (a child axes: it travels with the panel)
             bar = ax.inset_axes([1.04, 0.0, 0.035, 0.68])
             cb = ax.figure.colorbar(self.fake, cax=bar)
             cb.set_label("D(x)", fontsize=s.fs(0.75), labelpad=2)
             cb.ax.tick_params(labelsize=s.fs(0.65))
-        self.note = ax.text(0.0, 1.01, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72), color="#8a1c1c")
+        self.note = ax.text(
+            0.0, 1.01, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72), color="#8a1c1c"
+        )
         return [self.density, self.real, self.fake, self.note]
 
     def update(self, i: int) -> None:
@@ -80,5 +132,7 @@ class ProjectionView(View):
             self.real.set_array(snap.d_real_each)
         finite = np.isfinite(snap.proj).all(axis=1)
         out, bad = int((finite & ~shown).sum()), int((~finite).sum())
-        words = ([f"{out} of {len(shown)} outside the view"] if out else []) + ([f"{bad} NaN/inf not drawn"] if bad else [])
+        words = ([f"{out} of {len(shown)} outside the view"] if out else []) + (
+            [f"{bad} NaN/inf not drawn"] if bad else []
+        )
         self.note.set_text(" · ".join(words))

@@ -48,7 +48,9 @@ class SampleGridView(View):
         strip = mosaic(real, 1, len(real), GAP)
         top = height + STRIP_GAP  # the strip's first row
         mosaic_axes(ax)
-        self.image = ax.imshow(mosaic(first, self.rows, self.cols, GAP), extent=(0, width, height, 0), interpolation="nearest")
+        self.image = ax.imshow(
+            mosaic(first, self.rows, self.cols, GAP), extent=(0, width, height, 0), interpolation="nearest"
+        )
         ax.imshow(strip, extent=(0, strip.shape[1], top + h, top), interpolation="nearest")
         ax.set_xlim(0, width)
         ax.set_ylim(top + h, 0)

@@ -1,11 +1,11 @@
 """Target distributions of the toy-GAN lab (1D or 2D): sampling, density on a grid, modes; numpy only.
 
-    base       the Target interface and the view-box helpers
-    gaussians  Gaussian, Mixture, Ring, GaussianGrid (exact cell masses)
-    singular   Circle, Points (no density function: mass per cell)
-    empirical  Empirical: real samples from a file or memory, density by KDE
-    kinds      make_target (config table -> target), target_from_samples
-    checks     validation of parameters and samples, one-line GananimErrors
+base       the Target interface and the view-box helpers
+gaussians  Gaussian, Mixture, Ring, GaussianGrid (exact cell masses)
+singular   Circle, Points (no density function: mass per cell)
+empirical  Empirical: real samples from a file or memory, density by KDE
+kinds      make_target (config table -> target), target_from_samples
+checks     validation of parameters and samples, one-line GananimErrors
 """
 
 from __future__ import annotations
@@ -17,5 +17,18 @@ from gananim.kinds.points.targets.gaussians import Gaussian, GaussianGrid, Mixtu
 from gananim.kinds.points.targets.kinds import KINDS, make_target, target_from_samples
 from gananim.kinds.points.targets.singular import Circle, Points
 
-__all__ = ["DIM_HINT", "KINDS", "Circle", "Empirical", "Gaussian", "GaussianGrid", "Mixture", "Points", "Ring",
-           "Target", "as_samples", "make_target", "target_from_samples"]
+__all__ = [
+    "DIM_HINT",
+    "KINDS",
+    "Circle",
+    "Empirical",
+    "Gaussian",
+    "GaussianGrid",
+    "Mixture",
+    "Points",
+    "Ring",
+    "Target",
+    "as_samples",
+    "make_target",
+    "target_from_samples",
+]

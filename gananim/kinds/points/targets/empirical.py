@@ -80,7 +80,9 @@ def _scott_kernel(data: np.ndarray, where: str) -> np.ndarray:
     try:
         return np.linalg.cholesky(cov)
     except np.linalg.LinAlgError:
-        raise GananimError(f"{where}: the points do not spread in every dimension, so no density can be estimated") from None
+        raise GananimError(
+            f"{where}: the points do not spread in every dimension, so no density can be estimated"
+        ) from None
 
 
 def _kde(points: np.ndarray, data: np.ndarray, kernel: np.ndarray) -> np.ndarray:

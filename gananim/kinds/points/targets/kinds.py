@@ -31,13 +31,17 @@ def make_target(cfg: dict) -> Target:
     params = dict(cfg)
     kind = params.pop("kind", None)
     if kind == "samples":
-        raise GananimError("in-memory samples cannot be rebuilt from a config; save them with numpy.save and use kind = 'file'")
+        raise GananimError(
+            "in-memory samples cannot be rebuilt from a config; save them with numpy.save and use kind = 'file'"
+        )
     if not isinstance(kind, str) or kind not in KINDS:
         raise GananimError(f"unknown target kind {kind!r}; known kinds: {', '.join(KINDS)}")
     accepted = inspect.signature(KINDS[kind]).parameters
     unknown = sorted(set(params) - set(accepted))
     if unknown:
-        raise GananimError(f"target kind {kind!r} has no key(s) {', '.join(unknown)}; its keys are: {', '.join(accepted)}")
+        raise GananimError(
+            f"target kind {kind!r} has no key(s) {', '.join(unknown)}; its keys are: {', '.join(accepted)}"
+        )
     missing = [name for name, p in accepted.items() if p.default is p.empty and name not in params]
     if missing:
         raise GananimError(f"target kind {kind!r} needs key(s) {', '.join(missing)}")

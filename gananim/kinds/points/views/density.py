@@ -24,12 +24,12 @@ from gananim.rendering.drawing import DENSITY_GAMMA, RED, BandedOverlay, Ramp, U
 from gananim.rendering.views.base import View, finite_rows, register
 from gananim.rendering.views.tween import Tweening
 
-TINT_LEVELS = 32     # the data density's shades of purple
-FINE = 4             # the data density is drawn on a grid this many times finer than the recording's
+TINT_LEVELS = 32  # the data density's shades of purple
+FINE = 4  # the data density is drawn on a grid this many times finer than the recording's
 # white to a mid purple (D's "real" purple, lighter): the reference every sample is judged against, visible
 # but light enough that red over it still reads as red
 DATA_TINT = Ramp(("#ffffff", "#e4daef", "#b8a2d2"))
-DOT = "#6b0d0d"      # a darker red than the density's, so dots show on the red patches
+DOT = "#6b0d0d"  # a darker red than the density's, so dots show on the red patches
 
 
 def smooth(grid: np.ndarray) -> np.ndarray:
@@ -59,7 +59,13 @@ def inside(samples: np.ndarray, box) -> np.ndarray:
     """Finite samples inside a 2D view box."""
     (x0, x1), (y0, y1) = box
     with np.errstate(invalid="ignore"):
-        return finite_rows(samples) & (samples[:, 0] >= x0) & (samples[:, 0] <= x1) & (samples[:, 1] >= y0) & (samples[:, 1] <= y1)
+        return (
+            finite_rows(samples)
+            & (samples[:, 0] >= x0)
+            & (samples[:, 0] <= x1)
+            & (samples[:, 1] >= y0)
+            & (samples[:, 1] <= y1)
+        )
 
 
 @register
@@ -81,19 +87,36 @@ class DensityView(Tweening, View):
         # the data is the shape to match, and a thin target's blurred peak is far below the generated scale's
         ref = float(np.quantile(positive, 0.99)) if len(positive) else 1.0
         self.data = np.clip(data / ref, 0, 1) ** DENSITY_GAMMA if len(positive) else np.zeros(rec.grid.shape)
-        self.sized: dict[tuple[int, int], tuple[Upsampler, np.ndarray]] = {}  # per pixel size: density resizer, data image
+        self.sized: dict[
+            tuple[int, int], tuple[Upsampler, np.ndarray]
+        ] = {}  # per pixel size: density resizer, data image
         self.frame_box(ax)
-        self.dots = ax.scatter(np.zeros(0), np.zeros(0), s=max(2.2 * s.scale, 1.6) ** 2, color=DOT, edgecolors="none",
-                               alpha=0.75, zorder=4)
-        self.outside = ax.text(0.0, 1.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.8), color="#8a1c1c")
+        self.dots = ax.scatter(
+            np.zeros(0), np.zeros(0), s=max(2.2 * s.scale, 1.6) ** 2, color=DOT, edgecolors="none", alpha=0.75, zorder=4
+        )
+        self.outside = ax.text(
+            0.0, 1.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.8), color="#8a1c1c"
+        )
         tint = DATA_TINT.colours[1]
-        handles = [Patch(facecolor=tint, edgecolor="#9e8ab8", linewidth=0.8 * s.scale),
-                   Patch(facecolor=RED, alpha=0.7, edgecolor="none"),
-                   Line2D([], [], marker="o", linestyle="none", color=DOT, markersize=2.6 * s.scale)]
+        handles = [
+            Patch(facecolor=tint, edgecolor="#9e8ab8", linewidth=0.8 * s.scale),
+            Patch(facecolor=RED, alpha=0.7, edgecolor="none"),
+            Line2D([], [], marker="o", linestyle="none", color=DOT, markersize=2.6 * s.scale),
+        ]
         labels = ["data density", "generated density", f"{len(rec.latents)} samples G(z)"]
         # below the axes: the interior is repainted every frame, and above it a compare puts the panel's title
-        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.05), ncol=3, frameon=False,
-                  fontsize=s.fs(0.75), handlelength=1.2, columnspacing=1.0, borderaxespad=0)
+        ax.legend(
+            handles,
+            labels,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.05),
+            ncol=3,
+            frameon=False,
+            fontsize=s.fs(0.75),
+            handlelength=1.2,
+            columnspacing=1.0,
+            borderaxespad=0,
+        )
         moving = [self.dots, self.outside]
         if len(rec.modes):
             moving.insert(0, mark_modes(ax, rec, s))

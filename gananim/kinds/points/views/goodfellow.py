@@ -33,8 +33,8 @@ from gananim.rendering.drawing import (
 from gananim.rendering.views.base import View, register
 from gananim.rendering.views.tween import Tweening
 
-BAND = 0.62        # height of the arrow band below the x line, as a share of the density band's height
-Z_LEVEL = 0.80     # the z line's depth in the arrow band (its lower 20% holds the z labels)
+BAND = 0.62  # height of the arrow band below the x line, as a share of the density band's height
+Z_LEVEL = 0.80  # the z line's depth in the arrow band (its lower 20% holds the z labels)
 ARROW = "#3a3a3a"
 
 
@@ -48,8 +48,8 @@ def step_outline(edges: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.
     empty = values <= 0
     if empty.any():
         filled = ~empty
-        left = np.r_[False, filled[:-1]]   # the bin to the left holds mass: keep this bin's left point (the drop)
-        right = np.r_[filled[1:], False]   # the bin to the right holds mass: keep this bin's right point (the rise)
+        left = np.r_[False, filled[:-1]]  # the bin to the left holds mass: keep this bin's left point (the drop)
+        right = np.r_[filled[1:], False]  # the bin to the right holds mass: keep this bin's right point (the rise)
         ys[0::2][empty & ~left] = np.nan
         ys[1::2][empty & ~right] = np.nan
     return np.repeat(edges, 2)[1:-1], ys
@@ -73,16 +73,35 @@ def d_axis(ax, s, low: float, high: float, xs: tuple[float, float], centres, hal
     twin.spines["right"].set_color(s.discriminator)
     for side in ("top", "left", "bottom"):
         twin.spines[side].set_visible(False)
-    twin.plot(list(xs), [0.5, 0.5], color=s.discriminator, alpha=0.55, linestyle=(0, (5, 4)), linewidth=1.0 * s.scale,
-              zorder=half_zorder)
-    (line,) = twin.plot(centres, np.full(len(centres), np.nan), color=s.discriminator, linewidth=1.8 * s.scale, zorder=6)
+    twin.plot(
+        list(xs),
+        [0.5, 0.5],
+        color=s.discriminator,
+        alpha=0.55,
+        linestyle=(0, (5, 4)),
+        linewidth=1.0 * s.scale,
+        zorder=half_zorder,
+    )
+    (line,) = twin.plot(
+        centres, np.full(len(centres), np.nan), color=s.discriminator, linewidth=1.8 * s.scale, zorder=6
+    )
     return twin, line
 
 
 def peak_mark(ax, style):
     """The label that marks a generated density peak cut off by the top of the band (moving, hidden at first)."""
-    return ax.text(0, 0, "", ha="center", va="top", fontsize=style.fs(0.75), color=style.generated, visible=False,
-                   bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.8), zorder=7)
+    return ax.text(
+        0,
+        0,
+        "",
+        ha="center",
+        va="top",
+        fontsize=style.fs(0.75),
+        color=style.generated,
+        visible=False,
+        bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.8),
+        zorder=7,
+    )
 
 
 def show_peak(mark, centres: np.ndarray, density: np.ndarray, top: float, at: float) -> None:
@@ -107,7 +126,7 @@ class GoodfellowView(Tweening, View):
     def setup(self, ax):
         rec, s = self.rec, self.style
         self.ax = ax
-        (x0, x1), = rec.view_box
+        ((x0, x1),) = rec.view_box
         if rec.manifest.get("has_discriminator"):
             room_for_right_labels(ax, s)
         self.edges = rec.grid.edges[0]
@@ -142,27 +161,59 @@ class GoodfellowView(Tweening, View):
         self.line_idx, z, zname = latent_line(rec)
         lo, hi = z_extent(rec, z)
         self.tails = z_positions(z, lo, hi, x0, x1)
-        ax.plot([x0 + (x1 - x0) * INSET * 0.5, x1 - (x1 - x0) * INSET * 0.5], [self.z_y, self.z_y], color="#555555",
-                linewidth=1.2 * s.scale, zorder=2, solid_capstyle="butt")
-        ax.scatter(self.tails, np.full_like(self.tails, self.z_y), s=(3.2 * s.scale) ** 2, color=ARROW, zorder=3, linewidths=0)
+        ax.plot(
+            [x0 + (x1 - x0) * INSET * 0.5, x1 - (x1 - x0) * INSET * 0.5],
+            [self.z_y, self.z_y],
+            color="#555555",
+            linewidth=1.2 * s.scale,
+            zorder=2,
+            solid_capstyle="butt",
+        )
+        ax.scatter(
+            self.tails, np.full_like(self.tails, self.z_y), s=(3.2 * s.scale) ** 2, color=ARROW, zorder=3, linewidths=0
+        )
         label_y = self.z_y - 0.08 * band
         for zv, xv in zip((lo, hi), z_positions([lo, hi], lo, hi, x0, x1)):  # the z line's scale: its two ends
             ax.text(xv, label_y, num(zv), ha="center", va="top", fontsize=s.fs(0.75), color="#555555")
-        ax.text((x0 + x1) / 2, label_y, prior_label(rec) if zname == "z" else zname, ha="center", va="top",
-                fontsize=s.fs(0.8), color="#555555")
+        ax.text(
+            (x0 + x1) / 2,
+            label_y,
+            prior_label(rec) if zname == "z" else zname,
+            ha="center",
+            va="top",
+            fontsize=s.fs(0.8),
+            color="#555555",
+        )
 
         # --- moving: the generator's density (fill + outline), the arrows, D --------------------------
         xs, ys = step_outline(self.edges, np.zeros(len(centres)))
         self.outline_x = xs
-        self.fill = Polygon(np.zeros((len(xs) + 2, 2)), closed=True, facecolor=to_rgba(s.generated, 0.28), edgecolor="none", zorder=3)
+        self.fill = Polygon(
+            np.zeros((len(xs) + 2, 2)), closed=True, facecolor=to_rgba(s.generated, 0.28), edgecolor="none", zorder=3
+        )
         ax.add_patch(self.fill)
         (self.outline,) = ax.plot(xs, ys, color=s.generated, linewidth=1.5 * s.scale, zorder=4)
         handles.append(Patch(facecolor=to_rgba(s.generated, 0.28), edgecolor=s.generated, linewidth=1.2 * s.scale))
         labels.append("G(z) density")
         u, v = self._uv(rec[0])
-        self.quiver = ax.quiver(self.tails, np.full_like(self.tails, self.z_y), u, v, angles="xy", scale_units="xy", scale=1,
-                                units="dots", width=max(1.0, 1.1 * s.scale), headwidth=4.5, headlength=6, headaxislength=5.5,
-                                minlength=0, color=ARROW, alpha=0.75, zorder=5)
+        self.quiver = ax.quiver(
+            self.tails,
+            np.full_like(self.tails, self.z_y),
+            u,
+            v,
+            angles="xy",
+            scale_units="xy",
+            scale=1,
+            units="dots",
+            width=max(1.0, 1.1 * s.scale),
+            headwidth=4.5,
+            headlength=6,
+            headaxislength=5.5,
+            minlength=0,
+            color=ARROW,
+            alpha=0.75,
+            zorder=5,
+        )
         self.top = top
         self.peak_label = peak_mark(ax, s)
         moving = [self.fill, self.outline, self.quiver, self.peak_label]
@@ -174,15 +225,35 @@ class GoodfellowView(Tweening, View):
             moving.append(self.d_line)
 
         # legend and V(G, D) inside the headroom above D = 1, so panels side by side keep their titles clear
-        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, 1.0), ncol=len(labels), frameon=False,
-                  fontsize=s.fs(0.8), borderaxespad=0.3, handlelength=1.6, columnspacing=1.4)
+        ax.legend(
+            handles,
+            labels,
+            loc="upper left",
+            bbox_to_anchor=(0, 1.0),
+            ncol=len(labels),
+            frameon=False,
+            fontsize=s.fs(0.8),
+            borderaxespad=0.3,
+            handlelength=1.6,
+            columnspacing=1.4,
+        )
         self.values = rec.scalars.get("value") if self.has_d else None
         self.value_text = None
         if self.values is not None and np.isfinite(self.values).any():
             # two lines: only "V(G, D) = …" is redrawn each frame (glyphs are most of a frame's cost); the optimum is static
-            self.value_text = ax.text(0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text)
-            ax.text(0.995, 0.99, f"optimum −2 log 2 = {num(round(LOG4, 3))}", ha="right", va="top", fontsize=s.fs(0.75),
-                    color="#666666", transform=offset_copy(ax.transAxes, ax.figure, y=-1.45 * s.fs(0.8), units="points"))
+            self.value_text = ax.text(
+                0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text
+            )
+            ax.text(
+                0.995,
+                0.99,
+                f"optimum −2 log 2 = {num(round(LOG4, 3))}",
+                ha="right",
+                va="top",
+                fontsize=s.fs(0.75),
+                color="#666666",
+                transform=offset_copy(ax.transAxes, ax.figure, y=-1.45 * s.fs(0.8), units="points"),
+            )
             moving.append(self.value_text)
         return moving
 

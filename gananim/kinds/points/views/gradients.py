@@ -24,10 +24,10 @@ from gananim.rendering.drawing import D_RAMP, Upsampler, probe_indices
 from gananim.rendering.views.base import View, finite_rows, register
 from gananim.rendering.views.tween import Tweening
 
-TARGET = 0.08        # the 95th-percentile arrow is this share of the view's width
-MAX_LENGTH = 0.20    # no arrow is drawn longer than this share of the width
-FADE = 0.55          # D's bands are mixed this much toward white: a backdrop, not the subject
-SHAFT = 0.0035       # shaft width, head width and head length as shares of the view's width
+TARGET = 0.08  # the 95th-percentile arrow is this share of the view's width
+MAX_LENGTH = 0.20  # no arrow is drawn longer than this share of the width
+FADE = 0.55  # D's bands are mixed this much toward white: a backdrop, not the subject
+SHAFT = 0.0035  # shaft width, head width and head length as shares of the view's width
 HEAD_WIDTH = 0.014
 HEAD_LENGTH = 0.018
 ARROW = "#1b1b1b"
@@ -44,7 +44,10 @@ def arrow_polygons(tails: np.ndarray, vectors: np.ndarray, shaft: float, head_w:
     shrink = np.minimum(1.0, length / (1.5 * head_l))  # short arrows: smaller heads, so they still read as short
     hl, hw, sw = head_l * shrink, head_w * shrink / 2, shaft * shrink
     # along-axis (a) and across-axis (c) coordinates of the 7 corners
-    a = np.stack([np.zeros_like(length), length - hl, length - hl, length, length - hl, length - hl, np.zeros_like(length)], axis=1)
+    a = np.stack(
+        [np.zeros_like(length), length - hl, length - hl, length, length - hl, length - hl, np.zeros_like(length)],
+        axis=1,
+    )
     c = np.stack([-sw / 2, -sw / 2, -hw, np.zeros_like(length), hw, sw / 2, sw / 2], axis=1)
     x = tails[:, :1] + a * ux[:, None] - c * uy[:, None]
     y = tails[:, 1:] + a * uy[:, None] + c * ux[:, None]
@@ -117,8 +120,11 @@ class GradientsView(Tweening, View):
         self.lut = (colours * 255 + 0.5).astype(np.uint8)
         self.upsamplers: dict[tuple[int, int], Upsampler] = {}
         self._raster = None
-        scale = ax.figure.colorbar(ScalarMappable(BoundaryNorm(np.linspace(0, 1, D_BANDS + 1), D_BANDS), ListedColormap(colours)),
-                                   cax=ax.inset_axes([1.03, 0, 0.035, 1]), ticks=[0, 0.5, 1])
+        scale = ax.figure.colorbar(
+            ScalarMappable(BoundaryNorm(np.linspace(0, 1, D_BANDS + 1), D_BANDS), ListedColormap(colours)),
+            cax=ax.inset_axes([1.03, 0, 0.035, 1]),
+            ticks=[0, 0.5, 1],
+        )
         scale.ax.set_yticklabels(["fake 0", "½", "real 1"], fontsize=s.fs(0.8))
         scale.set_label("D(x)", fontsize=s.fs(0.9))
         self.frame_box(ax)
@@ -131,13 +137,26 @@ class GradientsView(Tweening, View):
 
         self.gain = self._gain()
         ax.set_title(f"arrows: {self.label} × {self.gain:.3g}", loc="right", fontsize=s.fs(0.8), color=s.text)
-        self.arrows = PolyCollection(np.zeros((0, 7, 2)), closed=True, facecolors=ARROW, edgecolors="none", alpha=0.8, zorder=4)
+        self.arrows = PolyCollection(
+            np.zeros((0, 7, 2)), closed=True, facecolors=ARROW, edgecolors="none", alpha=0.8, zorder=4
+        )
         ax.add_collection(self.arrows, autolim=False)
-        self.dots = ax.scatter(np.zeros(0), np.zeros(0), s=max(3.6 * s.scale, 2.4) ** 2, color=s.generated, edgecolors="white",
-                               linewidths=0.4 * s.scale, zorder=5)
+        self.dots = ax.scatter(
+            np.zeros(0),
+            np.zeros(0),
+            s=max(3.6 * s.scale, 2.4) ** 2,
+            color=s.generated,
+            edgecolors="white",
+            linewidths=0.4 * s.scale,
+            zorder=5,
+        )
         # above the axes on the left (the scale is on the right); the outside count inside, over the backdrop
-        self.mean = ax.text(0.0, 1.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.8), color=s.text)
-        self.outside = ax.text(0.01, 0.99, "", transform=ax.transAxes, ha="left", va="top", fontsize=s.fs(0.8), color="#8a1c1c")
+        self.mean = ax.text(
+            0.0, 1.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.8), color=s.text
+        )
+        self.outside = ax.text(
+            0.01, 0.99, "", transform=ax.transAxes, ha="left", va="top", fontsize=s.fs(0.8), color="#8a1c1c"
+        )
         moving = [self.arrows, self.dots, self.outside, self.mean]
         if len(rec.modes):
             moving.insert(0, mark_modes(ax, rec, s))
@@ -166,7 +185,13 @@ class GradientsView(Tweening, View):
         """Finite samples inside the view box."""
         x0, x1, y0, y1 = self.box
         with np.errstate(invalid="ignore"):
-            return finite_rows(samples) & (samples[:, 0] >= x0) & (samples[:, 0] <= x1) & (samples[:, 1] >= y0) & (samples[:, 1] <= y1)
+            return (
+                finite_rows(samples)
+                & (samples[:, 0] >= x0)
+                & (samples[:, 0] <= x1)
+                & (samples[:, 1] >= y0)
+                & (samples[:, 1] <= y1)
+            )
 
     def pushes(self, snap) -> tuple[np.ndarray, np.ndarray]:
         """(keep, push): the samples with an arrow (visible, finite gradient) and their unscaled pushes."""
@@ -205,7 +230,9 @@ class GradientsView(Tweening, View):
         key = (self.at, height, width)
         if self._raster is not None and self._raster[0] == key:
             return self._raster[1]
-        up = self.upsamplers.get((height, width)) or self.upsamplers.setdefault((height, width), Upsampler(self.rec.grid.shape, (height, width)))
+        up = self.upsamplers.get((height, width)) or self.upsamplers.setdefault(
+            (height, width), Upsampler(self.rec.grid.shape, (height, width))
+        )
         d = up(self.snap.d_grid[::-1])  # probabilities in [0, 1] (NaN already 0), so a uint8 cast bands them
         band = (d * D_BANDS).astype(np.uint8)
         np.minimum(band, D_BANDS - 1, out=band)

@@ -22,8 +22,8 @@ from gananim.kinds.points.views.goodfellow import d_axis, peak_mark, room_for_ri
 from gananim.kinds.points.views.gradients import ARROW, MAX_LENGTH, GradientsView
 from gananim.rendering.drawing import HEADROOM, density_peak
 
-ROWS = 40      # samples in the strip (evenly spread over the fixed samples ordered by z)
-STRIP = 0.85   # the strip's height against the density band's
+ROWS = 40  # samples in the strip (evenly spread over the fixed samples ordered by z)
+STRIP = 0.85  # the strip's height against the density band's
 TICK_GAP = 0.1  # share of the strip left empty under the x line for its tick labels
 
 
@@ -33,7 +33,7 @@ class LineGradients(GradientsView):
     def setup(self, ax):
         rec, s = self.rec, self.style
         self.ax = ax
-        (x0, x1), = rec.view_box
+        ((x0, x1),) = rec.view_box
         room_for_right_labels(ax, s)
         self.width = x1 - x0
         self.edges = rec.grid.edges[0]
@@ -58,8 +58,17 @@ class LineGradients(GradientsView):
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         ax.spines["bottom"].set_linewidth(1.4 * s.scale)
-        ax.text(-0.005, -band / 2, "samples, by z →", transform=blended_transform_factory(ax.transAxes, ax.transData),
-                rotation=90, ha="right", va="center", fontsize=s.fs(0.75), color="#555555")
+        ax.text(
+            -0.005,
+            -band / 2,
+            "samples, by z →",
+            transform=blended_transform_factory(ax.transAxes, ax.transData),
+            rotation=90,
+            ha="right",
+            va="center",
+            fontsize=s.fs(0.75),
+            color="#555555",
+        )
 
         # --- static context: the data density and D's ½ line -------------------------------------------
         handles, labels = [], []
@@ -77,27 +86,63 @@ class LineGradients(GradientsView):
         labels.append("D(x)")
         handles.append(Line2D([], [], color=ARROW, marker=">", markersize=4 * s.scale, linewidth=1.0 * s.scale))
         labels.append("push on G(z)")
-        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, 1.0), ncol=len(labels), frameon=False,
-                  fontsize=s.fs(0.8), borderaxespad=0.3, handlelength=1.6, columnspacing=1.4)
+        ax.legend(
+            handles,
+            labels,
+            loc="upper left",
+            bbox_to_anchor=(0, 1.0),
+            ncol=len(labels),
+            frameon=False,
+            fontsize=s.fs(0.8),
+            borderaxespad=0.3,
+            handlelength=1.6,
+            columnspacing=1.4,
+        )
 
         # --- moving: arrows and dots on the strip ------------------------------------------------------------
         self.gain = self._gain()
         ax.set_title(f"arrows: {self.label} × {self.gain:.3g}", loc="right", fontsize=s.fs(0.8), color=s.text)
         zeros = np.zeros(len(self.idx))
-        self.quiver = ax.quiver(zeros, self.rows, zeros, zeros, angles="xy", scale_units="xy", scale=1, units="dots",
-                                width=max(1.0, 1.1 * s.scale), headwidth=4.5, headlength=6, headaxislength=5.5,
-                                minlength=0, color=ARROW, alpha=0.8, zorder=5)
-        self.dots = ax.scatter(zeros, self.rows, s=max(3.0 * s.scale, 2.0) ** 2, color=s.generated, edgecolors="white",
-                               linewidths=0.3 * s.scale, zorder=6)
-        self.mean = ax.text(1.0, -0.01, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text)
-        self.outside = ax.text(0.0, -0.01, "", transform=ax.transAxes, ha="left", va="top", fontsize=s.fs(0.8), color="#8a1c1c")
+        self.quiver = ax.quiver(
+            zeros,
+            self.rows,
+            zeros,
+            zeros,
+            angles="xy",
+            scale_units="xy",
+            scale=1,
+            units="dots",
+            width=max(1.0, 1.1 * s.scale),
+            headwidth=4.5,
+            headlength=6,
+            headaxislength=5.5,
+            minlength=0,
+            color=ARROW,
+            alpha=0.8,
+            zorder=5,
+        )
+        self.dots = ax.scatter(
+            zeros,
+            self.rows,
+            s=max(3.0 * s.scale, 2.0) ** 2,
+            color=s.generated,
+            edgecolors="white",
+            linewidths=0.3 * s.scale,
+            zorder=6,
+        )
+        self.mean = ax.text(
+            1.0, -0.01, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text
+        )
+        self.outside = ax.text(
+            0.0, -0.01, "", transform=ax.transAxes, ha="left", va="top", fontsize=s.fs(0.8), color="#8a1c1c"
+        )
         self.top = top
         self.peak_label = peak_mark(ax, s)
         return [self.outline, self.d_line, self.quiver, self.dots, self.mean, self.outside, self.peak_label]
 
     def _visible(self, samples: np.ndarray) -> np.ndarray:
         """Finite samples inside the x range."""
-        (x0, x1), = self.rec.view_box
+        ((x0, x1),) = self.rec.view_box
         x = samples[:, 0]
         with np.errstate(invalid="ignore"):
             return np.isfinite(x) & (x >= x0) & (x <= x1)
@@ -113,7 +158,9 @@ class LineGradients(GradientsView):
         u[keep] = np.clip(p[:, 0] * self.gain, -MAX_LENGTH * self.width, MAX_LENGTH * self.width)
         x = snap.samples[self.idx, 0].astype(float)
         shown = keep[self.idx]
-        self.quiver.set_offsets(np.column_stack([np.where(shown, x, self.rec.view_box[0][0]), self.rows]))  # masked below
+        self.quiver.set_offsets(
+            np.column_stack([np.where(shown, x, self.rec.view_box[0][0]), self.rows])
+        )  # masked below
         self.quiver.set_UVC(np.ma.masked_where(~shown, u[self.idx]), np.zeros(len(self.idx)))
         self.dots.set_offsets(np.column_stack([np.where(shown, x, np.nan), self.rows]))
         self.mean.set_text(self.mean_text(snap))

@@ -48,28 +48,55 @@ class MappingView(Tweening, View):
         rec, s = self.rec, self.style
         data = display_density(rec)  # a thin target drawn round, not as the cells it crosses
         if data is not None:
-            ax.imshow(data, origin="lower", extent=image_extent(rec), cmap=density_cmap((0.42, 0.24, 0.6)),
-                      interpolation="bilinear", vmin=0, vmax=float(np.quantile(data[data > 0], 0.99)))
+            ax.imshow(
+                data,
+                origin="lower",
+                extent=image_extent(rec),
+                cmap=density_cmap((0.42, 0.24, 0.6)),
+                interpolation="bilinear",
+                vmin=0,
+                vmax=float(np.quantile(data[data > 0], 0.99)),
+            )
         self.projected = rec.manifest["latent_dim"] > 2
         if self.projected:
             self.idx, self.tails = sample_tails(rec)
             colours = grid_colours(self.tails)
-            self.ax_label = f"z ({rec.manifest['latent_dim']}-D, projected on a plane) ↦ G(z), {len(self.idx)} of the samples"
+            self.ax_label = (
+                f"z ({rec.manifest['latent_dim']}-D, projected on a plane) ↦ G(z), {len(self.idx)} of the samples"
+            )
         else:
             self.idx, self.tails = None, latent_tails(rec)
             colours = grid_colours(rec.fixed["latent_grid_coords"])
             self.ax_label = "z ↦ G(z)"
         ax.set_xlabel(self.ax_label, fontsize=s.fs(0.9))
         u, v = self._uv(rec[0])
-        self.quiver = ax.quiver(self.tails[:, 0], self.tails[:, 1], u, v, color=colours,
-                                angles="xy", scale_units="xy", scale=1, width=0.0016 * s.scale, headwidth=4, headlength=5,
-                                alpha=0.6, zorder=3)
+        self.quiver = ax.quiver(
+            self.tails[:, 0],
+            self.tails[:, 1],
+            u,
+            v,
+            color=colours,
+            angles="xy",
+            scale_units="xy",
+            scale=1,
+            width=0.0016 * s.scale,
+            headwidth=4,
+            headlength=5,
+            alpha=0.6,
+            zorder=3,
+        )
         self.frame_box(ax)
         if not self.projected:
             return [self.quiver]
         # the heads as dots in the arrows' colours: where each z lands reads even where the arrows tangle
-        self.heads_dots = ax.scatter(*self.heads(rec[0]).T, s=(3.4 * s.scale) ** 2, c=colours, edgecolors="white",
-                                     linewidths=0.5 * s.scale, zorder=4)
+        self.heads_dots = ax.scatter(
+            *self.heads(rec[0]).T,
+            s=(3.4 * s.scale) ** 2,
+            c=colours,
+            edgecolors="white",
+            linewidths=0.5 * s.scale,
+            zorder=4,
+        )
         return [self.quiver, self.heads_dots]
 
     def heads(self, snap) -> np.ndarray:

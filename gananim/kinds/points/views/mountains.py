@@ -28,9 +28,9 @@ from gananim.rendering.views.tween import Tweening
 
 AZIMUTH_START = -115.0
 ZOOM = 1.15
-SWEEP = 100.0        # degrees the camera turns over the whole video (one slow sweep, not a spin)
+SWEEP = 100.0  # degrees the camera turns over the whole video (one slow sweep, not a spin)
 NAN_FACE = np.array([0.62, 0.62, 0.62])  # faces where D was NaN (a diverged discriminator): grey, at height 0
-Z_ASPECT = 0.55      # the box's height against its width
+Z_ASPECT = 0.55  # the box's height against its width
 # D's colours on the surface are the 2D `surface` view's blend (D's ramp, red over it at density ** DENSITY_GAMMA),
 # but with fine bands: coarse bands on a coarse 3D mesh turn every slope into a staircase, and height shows D already.
 COLOUR_BANDS = 64
@@ -72,8 +72,17 @@ class MountainsView(Tweening, View):
         self.box_scale = np.array([1 / (x1 - x0), 1 / (x1 - x0), Z_ASPECT / (Z_LIMITS[1] - Z_LIMITS[0])])
         self.rgba = np.ones((my * mx, 4))
         self.vmax = density_vmax(rec)
-        self.surface = ax.plot_surface(gx, gy, np.zeros_like(gx), rcount=my + 1, ccount=mx + 1, shade=False,
-                                       linewidth=0, antialiased=False, color="white")
+        self.surface = ax.plot_surface(
+            gx,
+            gy,
+            np.zeros_like(gx),
+            rcount=my + 1,
+            ccount=mx + 1,
+            shade=False,
+            linewidth=0,
+            antialiased=False,
+            color="white",
+        )
         self.surface.set_verts(self.faces)  # our own face order (row-major over the grid), kept for the whole video
         # data modes: crosses on the surface at (x, y, D), drawn over it (a fixed draw order, no per-artist depth sort)
         modes = rec.modes
@@ -83,8 +92,16 @@ class MountainsView(Tweening, View):
             fx = np.clip((modes[:, 0] - x0) / (x1 - x0) * nx - 0.5, 0, nx - 1)
             fy = np.clip((modes[:, 1] - y0) / (y1 - y0) * ny - 0.5, 0, ny - 1)
             self.modes_at = (fy, fx)
-            (self.markers,) = ax.plot(modes[:, 0], modes[:, 1], np.zeros(len(modes)), "x", color=s.mode_marker,
-                                      markersize=7 * s.scale, markeredgewidth=1.6 * s.scale, zorder=4)
+            (self.markers,) = ax.plot(
+                modes[:, 0],
+                modes[:, 1],
+                np.zeros(len(modes)),
+                "x",
+                color=s.mode_marker,
+                markersize=7 * s.scale,
+                markeredgewidth=1.6 * s.scale,
+                zorder=4,
+            )
             artists.append(self.markers)
         ax.computed_zorder = False  # fixed draw order floor < surface < modes, instead of per-artist depth sorting
         self.surface.set_zorder(2)
@@ -124,7 +141,9 @@ class MountainsView(Tweening, View):
         face_d = mesh.faces(d)
         face_density = mesh.faces(density) / self.vmax
         # the light falls on the faces in the drawn box's proportions
-        self.rgba[:, :3] = self.colours(face_d, face_density) * (face_shading(self.faces * self.box_scale)[:, None] / 255.0)
+        self.rgba[:, :3] = self.colours(face_d, face_density) * (
+            face_shading(self.faces * self.box_scale)[:, None] / 255.0
+        )
         if bad.any():
             self.rgba[mesh.faces(bad) > 0, :3] = NAN_FACE
         self.surface.set_facecolor(self.rgba)

@@ -44,8 +44,15 @@ def image_extent(rec) -> tuple[float, float, float, float]:
 def mark_modes(ax, rec, style):
     """The data modes as small crosses (a moving layer draws over static ones, so this one moves too)."""
     modes = rec.modes
-    return ax.scatter(modes[:, 0], modes[:, 1], marker="x", s=40 * style.scale**2, linewidths=1.5 * style.scale,
-                      color=style.mode_marker, zorder=5)
+    return ax.scatter(
+        modes[:, 0],
+        modes[:, 1],
+        marker="x",
+        s=40 * style.scale**2,
+        linewidths=1.5 * style.scale,
+        color=style.mode_marker,
+        zorder=5,
+    )
 
 
 def label_modes(ax, rec, style) -> PathCollection | None:
@@ -60,11 +67,14 @@ def label_modes(ax, rec, style) -> PathCollection | None:
     for k, (dx, dy) in enumerate(mode_label_offsets(modes)):
         glyphs = TextPath((0, 0), str(k), prop=font)
         box = glyphs.get_extents()
-        shift = Affine2D().translate(-(box.x0 + box.x1) / 2 + LABEL_OFFSET * style.scale * dx,
-                                     -(box.y0 + box.y1) / 2 + LABEL_OFFSET * style.scale * dy)
+        shift = Affine2D().translate(
+            -(box.x0 + box.x1) / 2 + LABEL_OFFSET * style.scale * dx,
+            -(box.y0 + box.y1) / 2 + LABEL_OFFSET * style.scale * dy,
+        )
         paths.append(shift.transform_path(glyphs))  # in points, centred LABEL_OFFSET points from the mode
-    labels = PathCollection(paths, offsets=modes, offset_transform=ax.transData, facecolors=style.mode_marker,
-                            edgecolors="none", zorder=6)
+    labels = PathCollection(
+        paths, offsets=modes, offset_transform=ax.transData, facecolors=style.mode_marker, edgecolors="none", zorder=6
+    )
     labels.set_transform(Affine2D().scale(ax.figure.dpi / 72))
     labels.texts = [str(k) for k in range(len(modes))]  # what each outline says
     ax.add_collection(labels, autolim=False)
@@ -73,8 +83,18 @@ def label_modes(ax, rec, style) -> PathCollection | None:
 
 def outline_data(ax, rec, style) -> list:
     """The data's exact outline where its support is a curve (gananim.kinds.points.outline.data_outline), as moving lines."""
-    return [ax.plot(line[:, 0], line[:, 1], color="#1b1b1b", linewidth=0.9 * style.scale, linestyle=(0, (4, 3)), alpha=0.7,
-                    zorder=5)[0] for line in data_outline(rec)]
+    return [
+        ax.plot(
+            line[:, 0],
+            line[:, 1],
+            color="#1b1b1b",
+            linewidth=0.9 * style.scale,
+            linestyle=(0, (4, 3)),
+            alpha=0.7,
+            zorder=5,
+        )[0]
+        for line in data_outline(rec)
+    ]
 
 
 class LegendColumn:
@@ -101,7 +121,9 @@ class LegendColumn:
         key_top = p.y1 - d_height - gap
         key = max(key_top - (p.y0 + foot), 6 * pt)
         x = p.x0 + KEY_X * p.width
-        bounds = (x, p.y1 - d_height, KEY_W * p.width, d_height) if which == 0 else (x, key_top - key, KEY_W * p.width, key)
+        bounds = (
+            (x, p.y1 - d_height, KEY_W * p.width, d_height) if which == 0 else (x, key_top - key, KEY_W * p.width, key)
+        )
         return Bbox.from_bounds(*bounds).transformed(self.ax.figure.transSubfigure.inverted())
 
 
@@ -121,19 +143,33 @@ class SurfaceView(View):
         self.upsamplers: dict[tuple[int, int], Upsampler] = {}
         self.raster_ax = ax
         column = LegendColumn(ax, s)
-        scale = ax.figure.colorbar(ScalarMappable(BoundaryNorm(np.linspace(0, 1, D_BANDS + 1), D_CMAP.N), D_CMAP),
-                                   cax=column.axes(0), ticks=[0, 0.5, 1])
+        scale = ax.figure.colorbar(
+            ScalarMappable(BoundaryNorm(np.linspace(0, 1, D_BANDS + 1), D_CMAP.N), D_CMAP),
+            cax=column.axes(0),
+            ticks=[0, 0.5, 1],
+        )
         scale.ax.set_yticklabels(["fake 0", "½", "real 1"], fontsize=s.fs(0.75))
         scale.ax.set_title("D(x)", fontsize=s.fs(0.8), loc="left", pad=0.6 * s.fs(0.75) + 2)  # clear of "real 1"
         moving = self._density_key(ax, column.axes(1))
         self.frame_box(ax)
         outline = outline_data(ax, rec, s)
         if outline:
-            ax.text(KEY_X, 0.0, "┄ data", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72), color=s.text)
+            ax.text(
+                KEY_X, 0.0, "┄ data", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72), color=s.text
+            )
         self.mode_labels = label_modes(ax, rec, s) if len(rec.modes) else None
         if len(rec.modes):
-            ax.text(KEY_X, 0.0, "× data\n   modes", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72),
-                    color=s.text, linespacing=1.0)
+            ax.text(
+                KEY_X,
+                0.0,
+                "× data\n   modes",
+                transform=ax.transAxes,
+                ha="left",
+                va="bottom",
+                fontsize=s.fs(0.72),
+                color=s.text,
+                linespacing=1.0,
+            )
             moving = [mark_modes(ax, rec, s)] + ([self.mode_labels] if self.mode_labels else []) + moving
         return outline + moving
 
@@ -144,12 +180,15 @@ class SurfaceView(View):
         key.ax.set_yticklabels(["0", ""], fontsize=s.fs(0.7))
         # its title a line above its top label, in points, so it never meets D's bar above at any panel size
         above = offset_copy(key.ax.transAxes, ax.figure, y=0.7 * s.fs(0.7) + 2, units="points")
-        key.ax.text(0.0, 1.0, "G(z) density", transform=above, ha="left", va="bottom", fontsize=s.fs(0.72), color=s.text)
+        key.ax.text(
+            0.0, 1.0, "G(z) density", transform=above, ha="left", va="bottom", fontsize=s.fs(0.72), color=s.text
+        )
         # the scale's top, moving: "top", or "▲ top ×12" in red while the density's peak is over it (clipped to plain
         # red); set to its widest now so the frame's layout leaves room for it; the first frame sets the real text
         tick = offset_copy(key.ax.transAxes, ax.figure, x=3.5 * s.scale + s.fs(0.7) * 0.35, units="points")
-        self.clip = key.ax.text(1.0, 1.0, "▲ top ×888", transform=tick, ha="left", va="center", fontsize=s.fs(0.7), zorder=6,
-                                clip_on=False)
+        self.clip = key.ax.text(
+            1.0, 1.0, "▲ top ×888", transform=tick, ha="left", va="center", fontsize=s.fs(0.7), zorder=6, clip_on=False
+        )
         return [self.clip]
 
     def update(self, i: int) -> None:
@@ -162,5 +201,7 @@ class SurfaceView(View):
 
     def raster(self, height: int, width: int) -> np.ndarray:
         """D's bands with the generated density blended over them in red, top row first."""
-        up = self.upsamplers.get((height, width)) or self.upsamplers.setdefault((height, width), Upsampler(self.rec.grid.shape, (height, width)))
+        up = self.upsamplers.get((height, width)) or self.upsamplers.setdefault(
+            (height, width), Upsampler(self.rec.grid.shape, (height, width))
+        )
         return self.colours.packed(up(self.snap.d_grid[::-1]), up(self.snap.density[::-1] / self.vmax))
