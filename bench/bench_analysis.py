@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gananim.analysis import analyse, metrics
+from gananim.analysis import analyse
+from gananim.kinds.points import metrics
 from gananim.kinds.points.targets import Ring
 from gananim.recording.grid import Grid
 from gananim.recording.reader import load

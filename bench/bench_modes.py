@@ -2,7 +2,7 @@
 
 The VEEGAN / PacGAN protocol (design.md §4): train, draw 2,500 generator samples, call a sample high quality
 if it lies within 3 sigma of its nearest mode, and count the modes nearest to at least one high-quality
-sample (`gananim.analysis.metrics.mode_coverage`). Each (target, method, seed) is one lab run (`gananim.lab.train.fit`:
+sample (`gananim.kinds.points.metrics.mode_coverage`). Each (target, method, seed) is one lab run (`gananim.lab.train.fit`:
 the lab's own training loop, no Recorder, no video) in its own process with one torch thread.
 
 The published runs train 400 epochs over 100k samples (about 400k updates); a CPU machine cannot, so
@@ -92,7 +92,7 @@ def one_run(target: str, method: str, seed: int, steps: int, n_samples: int = N_
     """Train one (target, method, seed) with the lab and score n_samples generator samples."""
     import torch
 
-    from gananim.analysis.metrics import mode_coverage
+    from gananim.kinds.points.metrics import mode_coverage
     from gananim.kinds.points.targets import make_target
     from gananim.lab.train import fit
 
@@ -169,7 +169,7 @@ def describe_config(targets, methods, steps: int, seeds) -> list[str]:
         )
     lines.append(
         f"  scoring: {N_SAMPLES} samples from G in eval mode (batch-norm running stats), z ~ N(0, I) seeded "
-        "10000 + seed; 3-sigma protocol (gananim.analysis.metrics.mode_coverage); rev KL = KL(mode histogram of all "
+        "10000 + seed; 3-sigma protocol (gananim.kinds.points.metrics.mode_coverage); rev KL = KL(mode histogram of all "
         "samples, each assigned to its nearest mode || uniform)"
     )
     return lines

@@ -13,7 +13,8 @@ from statistics import NormalDist
 
 import numpy as np
 
-from gananim.analysis.metrics import mode_coverage, w1_1d
+from gananim.analysis.metrics import w1_1d
+from gananim.kinds.points.metrics import mode_coverage
 from gananim.recording.reader import Recording
 
 OPTIMUM = -2 * math.log(2)  # V(G, D*) at p_g = p_data (Goodfellow et al. 2014)

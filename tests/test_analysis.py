@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from gananim.analysis import analyser as analysis
-from gananim.analysis import metrics
 from gananim.analysis.analyser import EVENTS_FILE, SERIES_FILE, analyse
-from gananim.analysis.metrics import MODE_SHARE, mode_coverage
 from gananim.errors import GananimError
+from gananim.kinds.points import metrics
+from gananim.kinds.points.metrics import MODE_SHARE, mode_coverage
 from gananim.kinds.points.targets import Ring
 from gananim.recording.grid import Grid
 from gananim.recording.reader import Recording, load

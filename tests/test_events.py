@@ -5,8 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gananim.analysis.events import KINDS, OPTIMUM_VALUE, Event, Thresholds, detect_events, mode_names, timeline
-from gananim.analysis.metrics import MODE_SHARE
+from gananim.analysis.events import KINDS as GAME_KINDS
+from gananim.analysis.events import OPTIMUM_VALUE, Event, timeline
+from gananim.kinds.points.events import KINDS as MODE_KINDS
+from gananim.kinds.points.events import ModeThresholds, detect_events, mode_names
+from gananim.kinds.points.metrics import MODE_SHARE
+
+KINDS = MODE_KINDS + GAME_KINDS  # every event a points recording can have
 
 T = 400  # snapshots per synthetic run
 EVERY = 10  # training steps between snapshots
@@ -266,7 +271,7 @@ def test_thresholds_are_arguments():
     s = _background(np.random.default_rng(2))
     s["modes_captured"][100:103] = 1  # 3 snapshots: below the default 5
     assert not [e for e in detect_events(STEPS, s, n_modes=N_MODES) if e.kind == "collapse"]
-    found = detect_events(STEPS, s, n_modes=N_MODES, thresholds=Thresholds(collapse_snapshots=3))
+    found = detect_events(STEPS, s, n_modes=N_MODES, thresholds=ModeThresholds(collapse_snapshots=3))
     assert [(e.start, e.end) for e in found if e.kind == "collapse"] == [(STEPS[100], STEPS[102])]
 
 

@@ -8,24 +8,26 @@ import numpy as np
 import pytest
 
 from gananim.analysis.metrics import (
-    CORE_SHARE,
     MMD_SAMPLES,
-    MODE_SHARE,
-    Reference,
-    d_between_modes,
     definiteness,
     grid_divergences,
     js,
     kernel_mean,
     kl,
-    metrics,
     mmd2,
-    mode_coverage,
-    protocol_fit,
     reverse_kl,
     w1_1d,
 )
 from gananim.errors import GananimError
+from gananim.kinds.points.metrics import (
+    CORE_SHARE,
+    MODE_SHARE,
+    Reference,
+    d_between_modes,
+    metrics,
+    mode_coverage,
+    protocol_fit,
+)
 from gananim.kinds.points.targets import Mixture, Ring
 from gananim.recording.grid import Grid
 

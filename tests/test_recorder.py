@@ -379,7 +379,7 @@ def test_snapshots_hold_probes_not_metrics(tmp_path):
 
 def test_default_sample_count_is_the_protocols():
     """The VEEGAN/PacGAN protocol scores 2,500 samples: the default stores that many, so the metric is recomputable."""
-    from gananim.analysis.metrics import PROTOCOL_SAMPLES
+    from gananim.kinds.points.metrics import PROTOCOL_SAMPLES
 
     assert ProbeOptions().n_samples == PROTOCOL_SAMPLES
 

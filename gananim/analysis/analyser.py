@@ -4,7 +4,7 @@
     a = analyse(rec)            # Analysis(steps, series, events, analysed, cached)
     a.series["modes_captured"]  # one value per snapshot
     a.events                    # [Event(kind, start, end, caption)]
-    a.protocol                  # metrics.ProtocolFit: does the 3σ mode protocol apply to these modes in this view?
+    a.protocol                  # the kind's ProtocolFit (points): does the 3σ mode protocol apply to these modes in this view?
     a.data                      # the same sample metrics of the real data (`core_share`, …): what a perfect G would score
 
 Every metric of gananim.analysis.metrics is computed here, outside training, from each snapshot's stored `samples`,
@@ -34,10 +34,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from gananim.analysis import metrics
 from gananim.analysis.events import Event
 from gananim.errors import GananimError
 from gananim.recording.atomic import atomic_write
@@ -84,7 +84,7 @@ class Analysis:
     events: list[Event]
     analysed: tuple[str, ...]  # the names in `series` computed here rather than recorded
     cached: bool  # whether the caches beside the recording are current (False where they could not be written)
-    protocol: metrics.ProtocolFit | None = None  # whether the 3σ protocol applies (None: the target has no modes)
+    protocol: Any = None  # the kind's: whether the 3σ protocol applies (points: ProtocolFit; None: no modes)
     data: dict[str, float] = field(default_factory=dict)  # mode metrics of the stored real samples, the reference
 
 

@@ -266,3 +266,30 @@ def game_jacobian_eigs(
         return game_jacobian_eigs_fn(
             lambda _g, _d: _game_value(G, D, zb, rb, d_output), params_g, params_d, k=k, iters=iters, seed=seed
         )
+
+
+HESSIAN_PARAMS = 200  # models this small get every eigenvalue of the exact Hessian of V (seeds/004's plots)
+
+
+def snapshot_curvature(players, batch, due: bool, k: int, seed: int) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """One snapshot's curvature arrays and scalars: the top k game-Jacobian eigenvalues (and, for models of at most
+    HESSIAN_PARAMS parameters, every Hessian eigenvalue of V) on the balanced `batch` (latents, real) when due, else
+    NaN of the same shapes (the series stay aligned)."""
+    G, D, d_output = players.G, players.D, players.d_output
+    n_params = sum(p.numel() for m in (G, D) for _, p in trainable(m))
+    exact = n_params <= HESSIAN_PARAMS
+    game = np.full((k, 2), np.nan)
+    hessian = np.full(n_params if exact else 0, np.nan)
+    if due:
+        latents, real = batch
+        eigs = game_jacobian_eigs(G, D, latents, real, k=min(k, n_params), seed=seed, d_output=d_output)
+        game[: len(eigs)] = np.stack([eigs.real, eigs.imag], axis=1)
+        if exact:
+            hessian = value_hessian_eigs(G, D, latents, real, d_output=d_output)
+    scalars = {
+        "game_eig_abs": float(np.hypot(*game[0])),
+        "game_eig_real_max": float(np.nanmax(game[:, 0])) if due else math.nan,
+    }
+    if exact:
+        scalars |= {"hessian_eig_min": float(hessian[0]), "hessian_eig_max": float(hessian[-1])}
+    return {"game_eigs": game, **({"hessian_eigs": hessian} if exact else {})}, scalars

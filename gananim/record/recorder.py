@@ -17,37 +17,30 @@ computed later from the stored arrays, off the training path. Under torch.distri
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import operator
 from pathlib import Path
 
-import numpy as np
 import torch
 from torch import nn
 
 from gananim import kinds
 from gananim.about import version
 from gananim.errors import GananimError
-from gananim.record import objectives
+from gananim.record.arguments import check_game, every_of, latent_shape_of, options_of, output_shape
 from gananim.record.distributed import rank, unwrap
 from gananim.record.options import ProbeOptions
 from gananim.record.prior import Prior
 from gananim.record.prober import ProberSetup
 from gananim.record.probes import (
     Players,
-    check_d_output,
     check_module,
     infer_d_output,
     infer_latent_shape,
-    probing,
-    trainable,
 )
 from gananim.record.scalars import held, merged, to_floats
 from gananim.recording.reader import read_manifest_quietly
 from gananim.recording.writer import RecordingWriter
-
-HESSIAN_PARAMS = 200  # models this small get every eigenvalue of the exact Hessian of V (seeds/004's plots)
 
 
 class Recorder:
@@ -110,21 +103,23 @@ class Recorder:
         )  # DDP, torch.compile: probe the plain modules
         check_module(generator, "generator")
         check_module(discriminator, "discriminator", optional=True)
-        self.options = _options(probes)
-        self.every = self.options.every if every is None else _every(every)
+        self.options = options_of(probes)
+        self.every = self.options.every if every is None else every_of(every)
         self._path, self.writer = Path(path), None
         self._hook, self._closed, self._scalars_fn = None, False, None
         if rank() != 0:  # one recording per run, rank 0's: another rank's Recorder does nothing (no probes, no files)
             return
-        _check_models(generator, discriminator, latent_dim, loss, d_output, self.options)
+        check_game(generator, discriminator, latent_dim, loss, d_output, self.options)
         self.G, self.D, self.seed, self.loss = generator, discriminator, seed, loss
         self.d_output = None if discriminator is None else d_output or infer_d_output(discriminator)
         self.players = Players(generator, discriminator, self.d_output, loss)
         self.device, self.dtype = self.players.device, self.players.dtype
-        shape = _latent_shape(latent_dim, latent_shape) or infer_latent_shape(generator)
+        shape = latent_shape_of(latent_dim, latent_shape) or infer_latent_shape(generator)
         self.latent_dim = math.prod(shape)
         self.prior = Prior(self.latent_dim, prior, float(prior_range[0]), float(prior_range[1]))
-        g_shape = self._output_shape(shape, explicit=latent_dim is not None or latent_shape is not None)
+        g_shape = output_shape(
+            self.players, self.prior, shape, seed, explicit=latent_dim is not None or latent_shape is not None
+        )
         setup = ProberSetup(
             self.players,
             self.prior,
@@ -182,30 +177,6 @@ class Recorder:
         )
         self.prober.bind(self.writer.fixed, self.writer.manifest, self.seed)
         self.grid = self.prober.grid
-        self._n_params = sum(p.numel() for m in (self.G, self.D) if m is not None for _, p in trainable(m))
-
-    def _output_shape(self, latent_shape: tuple[int, ...], explicit: bool) -> tuple[int, ...]:
-        """Run the generator once on two latents to learn the shape of one sample it outputs."""
-        z = self.prior.sample(2, self.seed).reshape(2, *latent_shape)
-        with probing(self.G), torch.no_grad():
-            try:
-                out = self.G(z.to(self.device, self.dtype))
-            except RuntimeError as e:
-                what = f"dimension {latent_shape[0]}" if len(latent_shape) == 1 else f"shape {latent_shape}"
-                hint = (
-                    "check latent_dim= / latent_shape="
-                    if explicit
-                    else "pass latent_dim= (or latent_shape=, e.g. (100, 1, 1))"
-                )
-                raise GananimError(
-                    f"the generator rejected latents of {what} ({str(e).splitlines()[0]}); {hint}"
-                ) from None
-        if not isinstance(out, torch.Tensor) or out.ndim == 0 or len(out) != 2:
-            got = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
-            raise GananimError(
-                f"the generator returned {got} for 2 latents; it must return one sample per latent, shaped (n, ...)"
-            )
-        return tuple(out.shape[1:])
 
     # --- recording ------------------------------------------------------------------------------
 
@@ -280,7 +251,10 @@ class Recorder:
         probed, arrays = self.prober.probe(), {}
         batch = self.prober.curvature_batch() if self.options.curvature_every else None
         if batch is not None:
-            arrays, curv_scalars = self._curvature(batch, step % self.options.curvature_every == 0)
+            from gananim.record.curvature import snapshot_curvature  # numpy eigensolvers, torch.func: loaded when asked
+
+            due = step % self.options.curvature_every == 0
+            arrays, curv_scalars = snapshot_curvature(self.players, batch, due, self.options.curvature_k, self.seed)
             values = curv_scalars | values
         self._pending.append((step, probed, arrays, values))
         self._last_seen = step
@@ -306,29 +280,6 @@ class Recorder:
             raise GananimError(
                 f"scalar {name!r} must be a number or a one-element tensor, got {type(value).__name__}"
             ) from None
-
-    def _curvature(self, batch, due: bool) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-        """Top game-Jacobian eigenvalues (and, for small models, every Hessian eigenvalue of V) when due, else NaN."""
-        from gananim.record import curvature  # numpy eigensolvers and torch.func: loaded only when asked for
-
-        k, exact = self.options.curvature_k, self._n_params <= HESSIAN_PARAMS
-        game = np.full((k, 2), np.nan)
-        hessian = np.full(self._n_params if exact else 0, np.nan)
-        if due:
-            latents, real = batch
-            eigs = curvature.game_jacobian_eigs(
-                self.G, self.D, latents, real, k=min(k, self._n_params), seed=self.seed, d_output=self.d_output
-            )
-            game[: len(eigs)] = np.stack([eigs.real, eigs.imag], axis=1)
-            if exact:
-                hessian = curvature.value_hessian_eigs(self.G, self.D, latents, real, d_output=self.d_output)
-        scalars = {
-            "game_eig_abs": float(np.hypot(*game[0])),
-            "game_eig_real_max": float(np.nanmax(game[:, 0])) if due else math.nan,
-        }
-        if exact:
-            scalars |= {"hessian_eig_min": float(hessian[0]), "hessian_eig_max": float(hessian[-1])}
-        return {"game_eigs": game, **({"hessian_eigs": hessian} if exact else {})}, scalars
 
     # --- hooks and life cycle ---------------------------------------------------------------------
 
@@ -395,47 +346,3 @@ class Recorder:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.close(final_snapshot=exc_type is None)
-
-
-def _latent_shape(latent_dim: int | None, latent_shape) -> tuple[int, ...] | None:
-    """The latent shape the user gave (latent_dim= is a flat one), or None to infer it from the generator."""
-    if latent_shape is None:
-        return None if latent_dim is None else (latent_dim,)
-    try:
-        shape = tuple(operator.index(s) for s in latent_shape)
-    except TypeError:
-        shape = ()
-    if not shape or min(shape) < 1:
-        raise GananimError(
-            f"latent_shape must be a tuple of positive integers (one latent's shape, e.g. (100, 1, 1)), got {latent_shape!r}"
-        )
-    if latent_dim is not None and latent_dim != math.prod(shape):
-        raise GananimError(f"latent_dim={latent_dim} and latent_shape={shape} disagree: pass one of them")
-    return shape
-
-
-def _options(probes) -> ProbeOptions:
-    """A validated copy of the user's probe options (later edits of theirs change nothing), or the defaults."""
-    if probes is not None and not isinstance(probes, ProbeOptions):
-        raise GananimError(f"probes must be a gananim.ProbeOptions, got {type(probes).__name__}")
-    return dataclasses.replace(probes or ProbeOptions()).validate()
-
-
-def _every(every) -> int:
-    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-        raise GananimError(f"every must be an integer >= 1, got {every!r}")
-    return every
-
-
-def _check_models(generator, discriminator, latent_dim, loss: str, d_output, opts: ProbeOptions) -> None:
-    """The models and the game as the user described them: one line for each thing that cannot be probed."""
-    if latent_dim is not None and (isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1):
-        raise GananimError(f"latent_dim must be a positive integer (the generator's input size), got {latent_dim!r}")
-    if loss not in objectives.LOSSES:
-        raise GananimError(f"loss must be one of {', '.join(objectives.LOSSES)}, got {loss!r}")
-    if d_output is not None:
-        check_d_output(d_output)
-    if opts.curvature_every and discriminator is not None and not (trainable(generator) and trainable(discriminator)):
-        raise GananimError(
-            "curvature needs trainable parameters in both the generator and the discriminator; set curvature_every=0"
-        )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from gananim.analysis import metrics
 from gananim.analysis.events import Event, detect_events
 from gananim.kinds.images import metrics as class_metrics
 from gananim.kinds.images.classifier import MLPClassifierWeights
@@ -47,7 +46,7 @@ def events(rec: Recording, series: dict[str, np.ndarray]) -> list[Event]:
     over classes stands in for it in the convergence rule's "G near the data" veto (both in nats), so that a D at ½
     beside a G collapsed onto one digit (digits-collapse) is not called converged."""
     detected_on = {**series, "js": series["class_kl"]} if "class_kl" in series else series
-    found = detect_events(rec.steps, detected_on, view_size=metrics.view_size(rec.grid), quality="high quality")
+    found = detect_events(rec.steps, detected_on)
     classes = sum(1 for n in series if n.startswith(class_metrics.CLASS_SHARE.format("")))
     return sorted(found + detect_class_events(rec.steps, series, classes), key=lambda e: (e.start, e.end))
 

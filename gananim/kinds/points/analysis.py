@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from gananim.analysis import metrics
-from gananim.analysis.events import Event, detect_events
+from gananim.analysis.events import Event
+from gananim.kinds.points import metrics
+from gananim.kinds.points.events import detect_events
 from gananim.recording.reader import Recording
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from gananim.analysis import analyse
 from gananim.analysis.events import OPTIMUM_VALUE, Event, Thresholds
-from gananim.analysis.metrics import K_SIGMA
+from gananim.kinds.points.metrics import K_SIGMA
 from gananim.rendering.drawing import latent_line
 
 TOL = Thresholds().converge_tol  # "at the optimum" means what the convergence events mean: V and D within TOL,

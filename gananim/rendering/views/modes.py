@@ -1,6 +1,6 @@
 """The dashboard's modes panel: mode coverage that can't mislead.
 
-Where the VEEGAN/PacGAN protocol applies (metrics.protocol_fit), the panel shows its two published numbers
+Where the VEEGAN/PacGAN protocol applies (gananim.kinds.points.metrics.protocol_fit), the panel shows its two published numbers
 together, never the count alone: the high-quality share and the modes captured (of K) over training, and each
 mode's share of high-quality samples as a bar, numbered like the modes' × marks on the plots. Where it does not
 apply (3σ windows that overlap or cover much of the view), the panel says so and shows the stated alternative
@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
-from gananim.analysis.metrics import CORE_SHARE, MODE_SHARE
+from gananim.kinds.points.metrics import CORE_SHARE, MODE_SHARE
 from gananim.rendering.views.chart import Header, entry, share
 
 SHARE_COLOUR, CAPTURED_COLOUR, BAR_COLOUR, DATA_COLOUR = "#222222", "#8c8c8c", "#d62728", "#1f77b4"

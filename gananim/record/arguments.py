@@ -1,0 +1,86 @@
+"""The Recorder's arguments, checked before anything is probed or written: one line for each mistake, with the fix."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import operator
+
+import torch
+
+from gananim.errors import GananimError
+from gananim.record import objectives
+from gananim.record.options import ProbeOptions
+from gananim.record.prior import Prior
+from gananim.record.probes import Players, check_d_output, probing, trainable
+
+
+def latent_shape_of(latent_dim: int | None, latent_shape) -> tuple[int, ...] | None:
+    """The latent shape the user gave (latent_dim= is a flat one), or None to infer it from the generator."""
+    if latent_shape is None:
+        return None if latent_dim is None else (latent_dim,)
+    try:
+        shape = tuple(operator.index(s) for s in latent_shape)
+    except TypeError:
+        shape = ()
+    if not shape or min(shape) < 1:
+        raise GananimError(
+            f"latent_shape must be a tuple of positive integers (one latent's shape, e.g. (100, 1, 1)), got {latent_shape!r}"
+        )
+    if latent_dim is not None and latent_dim != math.prod(shape):
+        raise GananimError(f"latent_dim={latent_dim} and latent_shape={shape} disagree: pass one of them")
+    return shape
+
+
+def options_of(probes) -> ProbeOptions:
+    """A validated copy of the user's probe options (later edits of theirs change nothing), or the defaults."""
+    if probes is not None and not isinstance(probes, ProbeOptions):
+        raise GananimError(f"probes must be a gananim.ProbeOptions, got {type(probes).__name__}")
+    return dataclasses.replace(probes or ProbeOptions()).validate()
+
+
+def every_of(every) -> int:
+    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        raise GananimError(f"every must be an integer >= 1, got {every!r}")
+    return every
+
+
+def check_game(generator, discriminator, latent_dim, loss: str, d_output, opts: ProbeOptions) -> None:
+    """The models and the game as the user described them: one line for each thing that cannot be probed."""
+    if latent_dim is not None and (isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1):
+        raise GananimError(f"latent_dim must be a positive integer (the generator's input size), got {latent_dim!r}")
+    if loss not in objectives.LOSSES:
+        raise GananimError(f"loss must be one of {', '.join(objectives.LOSSES)}, got {loss!r}")
+    if d_output is not None:
+        check_d_output(d_output)
+    if opts.curvature_every and discriminator is not None and not (trainable(generator) and trainable(discriminator)):
+        raise GananimError(
+            "curvature needs trainable parameters in both the generator and the discriminator; set curvature_every=0"
+        )
+
+
+def output_shape(
+    players: Players, prior: Prior, latent_shape: tuple[int, ...], seed: int, explicit: bool
+) -> tuple[int, ...]:
+    """Run the generator once on two latents to learn the shape of one sample it outputs."""
+    z = prior.sample(2, seed).reshape(2, *latent_shape)
+    with probing(players.G), torch.no_grad():
+        try:
+            out = players.G(z.to(players.device, players.dtype))
+        except RuntimeError as e:
+            what = f"dimension {latent_shape[0]}" if len(latent_shape) == 1 else f"shape {latent_shape}"
+            hint = (
+                "check latent_dim= / latent_shape="
+                if explicit
+                else "pass latent_dim= (or latent_shape=, e.g. (100, 1, 1))"
+            )
+            raise GananimError(f"the generator rejected latents of {what} ({str(e).splitlines()[0]}); {hint}") from None
+    if not isinstance(out, torch.Tensor) or out.ndim == 0 or len(out) != 2:
+        got = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+        raise GananimError(
+            f"the generator returned {got} for 2 latents; it must return one sample per latent, shaped (n, ...)"
+        )
+    return tuple(out.shape[1:])
+
+
+__all__ = ["check_game", "every_of", "latent_shape_of", "options_of", "output_shape"]
