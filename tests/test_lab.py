@@ -220,8 +220,8 @@ def test_batch_norm():
 
 def test_linear_kind():
     torch.manual_seed(0)
-    g = models.build_generator(ModelConfig(kind="linear", hidden=[]), 1, 1)
-    d = models.build_discriminator(ModelConfig(kind="linear", hidden=[50]), 1)
+    g = models.build_generator(ModelConfig(arch="linear", hidden=[]), 1, 1)
+    d = models.build_discriminator(ModelConfig(arch="linear", hidden=[50]), 1)
     for net in (g, d):
         (layer,) = list(net)
         assert isinstance(layer, nn.Linear) and (layer.in_features, layer.out_features) == (1, 1)
@@ -298,7 +298,7 @@ def test_preset_settings_follow_the_sources():
     assert (tp.train.d_steps, tp.train.g_steps, tp.train.batch_size) == (10, 10, 500)
     gf = presets.load_preset("goodfellow-1d")
     assert (gf.steps, gf.train.d_steps, gf.train.g_steps, gf.train.loss) == (1500, 1, 1, "minimax")
-    assert gf.generator.kind == gf.discriminator.kind == "linear" and gf.latent.prior == "uniform"
+    assert gf.generator.arch == gf.discriminator.arch == "linear" and gf.latent.prior == "uniform"
     assert gf.train.g_optimizer.name == "sgd" and gf.train.g_optimizer.lr == 0.1
     assert (presets.load_preset("strong-d").train.d_steps, presets.load_preset("strong-g").train.g_steps) == (50, 50)
     assert presets.load_preset("noisy").train.instance_noise == 1.0

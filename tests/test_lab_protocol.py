@@ -25,8 +25,8 @@ def linear_game(**overrides) -> Config:
     cfg.target = {"kind": "gaussian", "mean": [5.0], "sigma": 1.0}
     cfg.view_box = [[-1.0, 9.0]]
     cfg.latent = LatentConfig(dim=1, prior="uniform", low=0.0, high=1.0)
-    cfg.generator = ModelConfig(kind="linear", hidden=[])
-    cfg.discriminator = ModelConfig(kind="linear", hidden=[])
+    cfg.generator = ModelConfig(arch="linear", hidden=[])
+    cfg.discriminator = ModelConfig(arch="linear", hidden=[])
     cfg.train.loss = "minimax"
     cfg.train.batch_size = 10
     cfg.train.d_steps, cfg.train.g_steps = 3, 2

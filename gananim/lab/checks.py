@@ -27,7 +27,7 @@ def check_config(config: Config, target: Target | ImageData) -> None:
     if isinstance(target, ImageData):
         return _check_images(config, target)
     for model, where in ((config.generator, "generator"), (config.discriminator, "discriminator")):
-        if model.kind == "conv":
+        if model.arch == "conv":
             raise GananimError(
                 f"invalid config '{name}': {where}.kind 'conv' needs image data (target kind \"digits\"); "
                 f"use 'mlp' for 1D/2D targets"
@@ -65,27 +65,27 @@ def check_config(config: Config, target: Target | ImageData) -> None:
 
 def _check_images(config: Config, data: ImageData) -> None:
     """What the lab trains on images: method "gan" with plain (unpacked, not unrolled) D, no view box."""
-    name, tr, kind = config.name, config.train, config.target.get("kind")
+    name, tr, family = config.name, config.train, config.target.get("kind")
     refusals = [
         (
             tr.method != "gan",
-            f"method {tr.method!r} is for 1D/2D targets; image data (target kind {kind!r}) trains method 'gan'",
+            f"method {tr.method!r} is for 1D/2D targets; image data (target kind {family!r}) trains method 'gan'",
         ),
-        (tr.pack != 1, f"train.pack is for 1D/2D targets; set it to 1 for image data (target kind {kind!r})"),
+        (tr.pack != 1, f"train.pack is for 1D/2D targets; set it to 1 for image data (target kind {family!r})"),
         (
             tr.unroll_steps != 0,
-            f"train.unroll_steps is for 1D/2D targets; set it to 0 for image data (target kind {kind!r})",
+            f"train.unroll_steps is for 1D/2D targets; set it to 0 for image data (target kind {family!r})",
         ),
         (
             config.view_box is not None,
-            f"view_box is for 1D/2D targets; remove it for image data (target kind {kind!r})",
+            f"view_box is for 1D/2D targets; remove it for image data (target kind {family!r})",
         ),
         (
-            any(m.kind == "linear" for m in (config.generator, config.discriminator)),
+            any(m.arch == "linear" for m in (config.generator, config.discriminator)),
             "model kind 'linear' is for 1D/2D targets; use 'mlp' or 'conv' for image data",
         ),
         (
-            (config.generator.kind == "conv") != (config.discriminator.kind == "conv"),
+            (config.generator.arch == "conv") != (config.discriminator.arch == "conv"),
             "give generator and discriminator the same kind ('mlp' or 'conv') for image data",
         ),
         (config.generator.batch_norm and tr.batch_size < 2, "batch norm needs train.batch_size >= 2"),

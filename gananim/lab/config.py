@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import tomllib
@@ -55,9 +56,11 @@ class LatentConfig:
 
 @dataclass
 class ModelConfig:
-    """An MLP (or a single linear layer, kind = "linear") built from sizes and an activation."""
+    """An MLP (or a single linear layer, arch "linear") built from sizes and an activation."""
 
-    kind: str = "mlp"  # "mlp", "linear", or "conv" (image data only: gananim.lab.image_models)
+    # "mlp", "linear", or "conv" (image data only: gananim.lab.image_models). Its key in TOML and in stored
+    # configs is `kind`, as users' configs, the presets, checkpoints and recordings have always written it.
+    arch: str = field(default="mlp", metadata={"key": "kind"})
     hidden: list[int] = field(default_factory=lambda: [64, 64])
     activation: str = "leaky_relu"
     batch_norm: bool = False
@@ -118,7 +121,8 @@ class Config:
     record: RecordConfig = field(default_factory=RecordConfig)
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        """The config as plain values under its TOML keys: what checkpoints and recordings store."""
+        return _as_dict(self)
 
     def validate(self) -> "Config":
         """Check values that types alone don't catch; raise GananimError naming the key.
@@ -127,115 +131,154 @@ class Config:
         (leaving a partial recording) on a value that could have been refused up front. Each upper bound
         sits far beyond every preset and says why it is there.
         """
-        tr, rec = self.train, self.record
+        tr = self.train
         checks = [
-            (
-                _plain_name(self.name),
-                f"name must be a plain folder name (no '/', not '.' or '..'), got {_short(self.name)}",
-            ),
-            (0 <= self.seed < SEED_LIMIT, f"seed must be >= 0 and < 2**63, got {_short(self.seed)}"),
-            (self.steps >= 0, "steps must be >= 0"),
-            (self.steps <= MAX_STEPS, f"steps must be <= {MAX_STEPS:,}, got {_short(self.steps)}"),
-            (self.latent.dim >= 1, "latent.dim must be >= 1"),
-            (self.latent.dim <= MAX_LATENT_DIM, f"latent.dim must be <= {MAX_LATENT_DIM}"),
-            (self.latent.prior in PRIORS, f"latent.prior must be one of {PRIORS}"),
-            (self.latent.low < self.latent.high, "latent.low must be < latent.high"),
-            (_within(self.latent.low, self.latent.high), f"latent.low and latent.high must lie within ±{MAX_COORD:g}"),
-            (
-                self.view_box is None or 1 <= len(self.view_box) <= 2,
-                "view_box must be 1 or 2 [low, high] pairs (gananim records 1D or 2D data)",
-            ),
-            (
-                self.view_box is None or all(len(p) == 2 and p[0] < p[1] for p in self.view_box),
-                "view_box must be [low, high] pairs with low < high, e.g. [[-2.0, 2.0], [-2.0, 2.0]]",
-            ),
-            (
-                self.view_box is None or all(_within(*p) for p in self.view_box),
-                f"view_box values must lie within ±{MAX_COORD:g}",
-            ),
-            (tr.method in METHODS, f"train.method must be one of {METHODS}"),
-            (tr.loss in LOSSES, f"train.loss must be one of {LOSSES}"),
-            (tr.d_steps >= 1 and tr.g_steps >= 1, "train.d_steps and train.g_steps must be >= 1"),
-            (
-                tr.d_steps <= MAX_INNER_STEPS and tr.g_steps <= MAX_INNER_STEPS,
-                f"train.d_steps and train.g_steps must be <= {MAX_INNER_STEPS}",
-            ),
-            (tr.batch_size >= 1, "train.batch_size must be >= 1"),
-            (tr.batch_size <= MAX_BATCH, f"train.batch_size must be <= {MAX_BATCH:,}"),
-            (tr.instance_noise >= 0, "train.instance_noise must be >= 0"),
-            (
-                tr.instance_noise <= MAX_NOISE,
-                f"train.instance_noise must be <= {MAX_NOISE:g} (a standard deviation in data units)",
-            ),
-            (
-                0 <= tr.noise_anneal_steps <= MAX_STEPS,
-                f"train.noise_anneal_steps must be 0 (constant noise) to {MAX_STEPS:,}",
-            ),
-            (all(h > 0 for h in tr.mmd_bandwidths), "train.mmd_bandwidths must all be > 0 (kernel widths)"),
-            (0 <= tr.vae_beta <= MAX_VAE_BETA, f"train.vae_beta must be >= 0 and <= {MAX_VAE_BETA:g}"),
-            (tr.unroll_steps >= 0, "train.unroll_steps must be >= 0 (0 = off)"),
-            (tr.unroll_steps <= MAX_UNROLL, f"train.unroll_steps must be <= {MAX_UNROLL}"),
-            (tr.pack >= 1, "train.pack must be >= 1 (1 = off)"),
-            (tr.pack <= MAX_PACK, f"train.pack must be <= {MAX_PACK}"),
-            (tr.unroll_optimizer in ("sgd", "adam"), "train.unroll_optimizer must be 'sgd' or 'adam'"),
-            (
-                tr.unroll_optimizer != "adam" or tr.d_optimizer.name == "adam",
-                "train.unroll_optimizer 'adam' unrolls D's own Adam: it needs train.d_optimizer.name = 'adam'",
-            ),
-            (
-                tr.unroll_steps == 0 or tr.method == "gan",
-                f"train.unroll_steps needs method 'gan' (it unrolls the discriminator); got method {tr.method!r}",
-            ),
-            (
-                tr.pack == 1 or tr.method == "gan",
-                f"train.pack needs method 'gan' (it packs the discriminator's inputs); got method {tr.method!r}",
-            ),
-            (
-                0 <= tr.fixed_real <= MAX_BATCH,
-                f"train.fixed_real must be 0 (a fresh real batch every update) to {MAX_BATCH:,}",
-            ),
-            (
-                tr.fixed_real == 0 or tr.method != "transform",
-                "train.fixed_real needs a trained method: 'transform' uses no data; set it to 0",
-            ),
-            (
-                not tr.fixed_z_per_game or tr.method == "gan",
-                f"train.fixed_z_per_game needs method 'gan' (it fixes the D steps' latents); got method {tr.method!r}",
-            ),
-            *rec.checks("record."),
+            *_run_checks(self),
+            *_latent_checks(self.latent),
+            *_view_box_checks(self.view_box),
+            *_train_checks(tr),
+            *_variant_checks(tr),
+            *self.record.checks("record."),
+            *_model_checks(self.generator, "generator"),
+            *_model_checks(self.discriminator, "discriminator"),
+            *_optim_checks(tr.g_optimizer, "train.g_optimizer"),
+            *_optim_checks(tr.d_optimizer, "train.d_optimizer"),
         ]
-        for model, where in ((self.generator, "generator"), (self.discriminator, "discriminator")):
-            checks += [
-                (
-                    model.kind in ("mlp", "linear", "conv"),
-                    f"{where}.kind must be 'mlp', 'linear' or 'conv' (image data)",
-                ),
-                (model.activation in ACTIVATIONS, f"{where}.activation must be one of {ACTIVATIONS}"),
-                (all(h >= 1 for h in model.hidden), f"{where}.hidden sizes must be >= 1"),
-                (all(h <= MAX_WIDTH for h in model.hidden), f"{where}.hidden sizes must be <= {MAX_WIDTH}"),
-                (len(model.hidden) <= MAX_LAYERS, f"{where}.hidden may list at most {MAX_LAYERS} layers"),
-                (model.maxout == 0 or model.maxout >= 2, f"{where}.maxout must be 0 (off) or >= 2 pieces"),
-                (model.maxout <= MAX_PIECES, f"{where}.maxout must be <= {MAX_PIECES} pieces"),
-            ]
-        for opt, where in ((tr.g_optimizer, "train.g_optimizer"), (tr.d_optimizer, "train.d_optimizer")):
-            checks += [
-                (opt.name in ("adam", "sgd"), f"{where}.name must be 'adam' or 'sgd'"),
-                (opt.lr > 0, f"{where}.lr must be > 0"),
-                (
-                    opt.lr <= MAX_LR,
-                    f"{where}.lr must be <= {MAX_LR:g} (larger steps throw the weights to inf/NaN), got {opt.lr:g}",
-                ),
-                (len(opt.betas) == 2, f"{where}.betas must be two numbers"),
-                (
-                    all(0 <= b < 1 for b in opt.betas),
-                    f"{where}.betas must each be >= 0 and < 1 (Adam's decay rates), got {opt.betas}",
-                ),
-                (0 <= opt.momentum < 1, f"{where}.momentum must be >= 0 and < 1, got {opt.momentum:g}"),
-            ]
         for ok, message in checks:
             if not ok:
                 raise GananimError(f"invalid config {_short(self.name)}: {message}")
         return self
+
+
+# The checks below return (ok, message) pairs; validate raises the first message whose ok is false, so the
+# order of the pairs is the order in which problems are reported.
+Checks = list[tuple[bool, str]]
+
+
+def _run_checks(cfg: Config) -> Checks:
+    """The run's name (its default folder), seed and length."""
+    return [
+        (_plain_name(cfg.name), f"name must be a plain folder name (no '/', not '.' or '..'), got {_short(cfg.name)}"),
+        (0 <= cfg.seed < SEED_LIMIT, f"seed must be >= 0 and < 2**63, got {_short(cfg.seed)}"),
+        (cfg.steps >= 0, "steps must be >= 0"),
+        (cfg.steps <= MAX_STEPS, f"steps must be <= {MAX_STEPS:,}, got {_short(cfg.steps)}"),
+    ]
+
+
+def _latent_checks(latent: LatentConfig) -> Checks:
+    return [
+        (latent.dim >= 1, "latent.dim must be >= 1"),
+        (latent.dim <= MAX_LATENT_DIM, f"latent.dim must be <= {MAX_LATENT_DIM}"),
+        (latent.prior in PRIORS, f"latent.prior must be one of {PRIORS}"),
+        (latent.low < latent.high, "latent.low must be < latent.high"),
+        (_within(latent.low, latent.high), f"latent.low and latent.high must lie within ±{MAX_COORD:g}"),
+    ]
+
+
+def _view_box_checks(view_box: list[list[float]] | None) -> Checks:
+    return [
+        (
+            view_box is None or 1 <= len(view_box) <= 2,
+            "view_box must be 1 or 2 [low, high] pairs (gananim records 1D or 2D data)",
+        ),
+        (
+            view_box is None or all(len(p) == 2 and p[0] < p[1] for p in view_box),
+            "view_box must be [low, high] pairs with low < high, e.g. [[-2.0, 2.0], [-2.0, 2.0]]",
+        ),
+        (view_box is None or all(_within(*p) for p in view_box), f"view_box values must lie within ±{MAX_COORD:g}"),
+    ]
+
+
+def _train_checks(tr: TrainConfig) -> Checks:
+    """The game every method plays: method, loss, steps per iteration, batch, noise, the methods' own knobs."""
+    return [
+        (tr.method in METHODS, f"train.method must be one of {METHODS}"),
+        (tr.loss in LOSSES, f"train.loss must be one of {LOSSES}"),
+        (tr.d_steps >= 1 and tr.g_steps >= 1, "train.d_steps and train.g_steps must be >= 1"),
+        (
+            tr.d_steps <= MAX_INNER_STEPS and tr.g_steps <= MAX_INNER_STEPS,
+            f"train.d_steps and train.g_steps must be <= {MAX_INNER_STEPS}",
+        ),
+        (tr.batch_size >= 1, "train.batch_size must be >= 1"),
+        (tr.batch_size <= MAX_BATCH, f"train.batch_size must be <= {MAX_BATCH:,}"),
+        (tr.instance_noise >= 0, "train.instance_noise must be >= 0"),
+        (
+            tr.instance_noise <= MAX_NOISE,
+            f"train.instance_noise must be <= {MAX_NOISE:g} (a standard deviation in data units)",
+        ),
+        (
+            0 <= tr.noise_anneal_steps <= MAX_STEPS,
+            f"train.noise_anneal_steps must be 0 (constant noise) to {MAX_STEPS:,}",
+        ),
+        (all(h > 0 for h in tr.mmd_bandwidths), "train.mmd_bandwidths must all be > 0 (kernel widths)"),
+        (0 <= tr.vae_beta <= MAX_VAE_BETA, f"train.vae_beta must be >= 0 and <= {MAX_VAE_BETA:g}"),
+    ]
+
+
+def _variant_checks(tr: TrainConfig) -> Checks:
+    """The GAN variants and protocols (Unrolled GAN, PacGAN, seeds/004's fixed data and latents): their ranges,
+    and the method each needs."""
+    return [
+        (tr.unroll_steps >= 0, "train.unroll_steps must be >= 0 (0 = off)"),
+        (tr.unroll_steps <= MAX_UNROLL, f"train.unroll_steps must be <= {MAX_UNROLL}"),
+        (tr.pack >= 1, "train.pack must be >= 1 (1 = off)"),
+        (tr.pack <= MAX_PACK, f"train.pack must be <= {MAX_PACK}"),
+        (tr.unroll_optimizer in ("sgd", "adam"), "train.unroll_optimizer must be 'sgd' or 'adam'"),
+        (
+            tr.unroll_optimizer != "adam" or tr.d_optimizer.name == "adam",
+            "train.unroll_optimizer 'adam' unrolls D's own Adam: it needs train.d_optimizer.name = 'adam'",
+        ),
+        (
+            tr.unroll_steps == 0 or tr.method == "gan",
+            f"train.unroll_steps needs method 'gan' (it unrolls the discriminator); got method {tr.method!r}",
+        ),
+        (
+            tr.pack == 1 or tr.method == "gan",
+            f"train.pack needs method 'gan' (it packs the discriminator's inputs); got method {tr.method!r}",
+        ),
+        (
+            0 <= tr.fixed_real <= MAX_BATCH,
+            f"train.fixed_real must be 0 (a fresh real batch every update) to {MAX_BATCH:,}",
+        ),
+        (
+            tr.fixed_real == 0 or tr.method != "transform",
+            "train.fixed_real needs a trained method: 'transform' uses no data; set it to 0",
+        ),
+        (
+            not tr.fixed_z_per_game or tr.method == "gan",
+            f"train.fixed_z_per_game needs method 'gan' (it fixes the D steps' latents); got method {tr.method!r}",
+        ),
+    ]
+
+
+def _model_checks(model: ModelConfig, where: str) -> Checks:
+    """One model's architecture and sizes; messages name the TOML keys (`kind` for the architecture)."""
+    return [
+        (model.arch in ("mlp", "linear", "conv"), f"{where}.kind must be 'mlp', 'linear' or 'conv' (image data)"),
+        (model.activation in ACTIVATIONS, f"{where}.activation must be one of {ACTIVATIONS}"),
+        (all(h >= 1 for h in model.hidden), f"{where}.hidden sizes must be >= 1"),
+        (all(h <= MAX_WIDTH for h in model.hidden), f"{where}.hidden sizes must be <= {MAX_WIDTH}"),
+        (len(model.hidden) <= MAX_LAYERS, f"{where}.hidden may list at most {MAX_LAYERS} layers"),
+        (model.maxout == 0 or model.maxout >= 2, f"{where}.maxout must be 0 (off) or >= 2 pieces"),
+        (model.maxout <= MAX_PIECES, f"{where}.maxout must be <= {MAX_PIECES} pieces"),
+    ]
+
+
+def _optim_checks(opt: OptimConfig, where: str) -> Checks:
+    return [
+        (opt.name in ("adam", "sgd"), f"{where}.name must be 'adam' or 'sgd'"),
+        (opt.lr > 0, f"{where}.lr must be > 0"),
+        (
+            opt.lr <= MAX_LR,
+            f"{where}.lr must be <= {MAX_LR:g} (larger steps throw the weights to inf/NaN), got {opt.lr:g}",
+        ),
+        (len(opt.betas) == 2, f"{where}.betas must be two numbers"),
+        (
+            all(0 <= b < 1 for b in opt.betas),
+            f"{where}.betas must each be >= 0 and < 1 (Adam's decay rates), got {opt.betas}",
+        ),
+        (0 <= opt.momentum < 1, f"{where}.momentum must be >= 0 and < 1, got {opt.momentum:g}"),
+    ]
 
 
 def _plain_name(name: str) -> bool:
@@ -300,18 +343,34 @@ def _coerce(value, hint, where: str):
     return value
 
 
+def _key(f: dataclasses.Field) -> str:
+    """A field's key in TOML and in stored configs: its name, unless its metadata names another key."""
+    return f.metadata.get("key", f.name)
+
+
 def _build(cls, data, where: str):
     """Build dataclass `cls` from a dict, rejecting unknown keys (typos must not pass silently)."""
     if not isinstance(data, dict):
         raise GananimError(f"config key '{where}' must be a table, got {_short(data)}")
     hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - names)
+    fields = {_key(f): f.name for f in dataclasses.fields(cls)}  # TOML key -> field name
+    unknown = sorted(set(data) - set(fields))
     if unknown:
         prefix = f"[{where}] " if where else ""
-        raise GananimError(f"unknown config key {prefix}'{unknown[0]}'; allowed: {', '.join(sorted(names))}")
-    kwargs = {k: _coerce(v, hints[k], f"{where}.{k}" if where else k) for k, v in data.items()}
+        raise GananimError(f"unknown config key {prefix}'{unknown[0]}'; allowed: {', '.join(sorted(fields))}")
+    kwargs = {fields[k]: _coerce(v, hints[fields[k]], f"{where}.{k}" if where else k) for k, v in data.items()}
     return cls(**kwargs)
+
+
+def _as_dict(value):
+    """dataclasses.asdict with each field under its TOML key, so that the dict reads back through _build."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {_key(f): _as_dict(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_as_dict(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _as_dict(v) for k, v in value.items()}
+    return copy.deepcopy(value)
 
 
 def config_from_dict(data: dict) -> Config:

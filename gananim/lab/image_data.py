@@ -17,7 +17,7 @@ import numpy as np
 from gananim.errors import GananimError
 from gananim.kinds.points.targets import Target, make_target
 
-IMAGE_KINDS = ("digits",)
+IMAGE_FAMILIES = ("digits",)  # the target families (key kind) that are image data
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class ImageData:
 
 def is_image_config(target_cfg) -> bool:
     """Whether a [target] table names image data rather than a 1D/2D target."""
-    return isinstance(target_cfg, dict) and target_cfg.get("kind") in IMAGE_KINDS
+    return isinstance(target_cfg, dict) and target_cfg.get("kind") in IMAGE_FAMILIES
 
 
 def make_data(target_cfg: dict) -> Target | ImageData:
@@ -60,4 +60,4 @@ def make_data(target_cfg: dict) -> Target | ImageData:
     return ImageData("digits", digits.images, digits.labels, DIGITS_CLASSES)
 
 
-__all__ = ["IMAGE_KINDS", "ImageData", "is_image_config", "make_data"]
+__all__ = ["IMAGE_FAMILIES", "ImageData", "is_image_config", "make_data"]

@@ -2,11 +2,12 @@
 DCGAN-style pair (Radford et al. 2016: transposed convolutions with batch norm and ReLU in G, a tanh output,
 strided convolutions with leaky ReLU in D, no pooling) for 8×8 images.
 
-kind "mlp": G = the lab's MLP from the latent to C·H·W numbers, tanh, Unflatten to (C, H, W); D = Flatten, MLP.
-kind "conv": G takes latents shaped (n, z, 1, 1): ConvTranspose2d(z, h0, 4) to 4×4, a 3×3 ConvTranspose2d per
+arch "mlp": G = the lab's MLP from the latent to C·H·W numbers, tanh, Unflatten to (C, H, W); D = Flatten, MLP.
+arch "conv": G takes latents shaped (n, z, 1, 1): ConvTranspose2d(z, h0, 4) to 4×4, a 3×3 ConvTranspose2d per
 further hidden size, then ConvTranspose2d(·, C, 4, stride 2) to 8×8 and tanh; D: Conv2d(C, h0, 4, stride 2) to
 4×4, Conv2d(h0, h1, 4, stride 2) to 2×2 (further hidden sizes: 3×3 convolutions at 2×2), Flatten, Linear to one
-logit. `hidden` lists the channel counts. tanh because the lab's image data lie on [-1, 1].
+logit. `hidden` lists the channel counts. tanh because the lab's image data lie on [-1, 1]. In TOML, arch is
+written `kind` (gananim.lab.config.ModelConfig).
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from gananim.errors import GananimError
 from gananim.lab.config import ModelConfig
 from gananim.lab.models import LEAKY_SLOPE, build_mlp
 
-CONV_SIZE = 8  # the conv models are laid out for 8×8 images (the digits); other sizes take kind "mlp"
+CONV_SIZE = 8  # the conv models are laid out for 8×8 images (the digits); other sizes take arch "mlp"
 
 
 def build_image_generator(model: ModelConfig, latent_dim: int, shape: tuple[int, ...]) -> nn.Module:
     """G: latents (n, latent_dim) for "mlp", (n, latent_dim, 1, 1) for "conv" -> images (n, C, H, W) on [-1, 1]."""
-    if model.kind == "conv":
+    if model.arch == "conv":
         _check_conv(shape)
         hidden = list(model.hidden) or [64]
         layers: list[nn.Module] = [nn.ConvTranspose2d(latent_dim, hidden[0], 4, 1, 0), *_norm_relu(model, hidden[0])]
@@ -38,7 +39,7 @@ def build_image_generator(model: ModelConfig, latent_dim: int, shape: tuple[int,
 
 def build_image_discriminator(model: ModelConfig, shape: tuple[int, ...]) -> nn.Module:
     """D: images (n, C, H, W) -> logits (n, 1); no final sigmoid."""
-    if model.kind == "conv":
+    if model.arch == "conv":
         _check_conv(shape)
         hidden = list(model.hidden) or [32, 64]
         layers: list[nn.Module] = []

@@ -50,16 +50,16 @@ class Maxout(nn.Module):
 def build_mlp(model: ModelConfig, in_dim: int, out_dim: int) -> nn.Sequential:
     """Linear layers through `model.hidden`, each followed by optional batch norm and then the
     activation (or a maxout over `model.maxout` pieces, which replaces the activation); a final
-    Linear to `out_dim` with no activation. kind "linear" is a single nn.Linear(in_dim, out_dim)."""
-    if model.kind == "linear":
+    Linear to `out_dim` with no activation. arch "linear" is a single nn.Linear(in_dim, out_dim)."""
+    if model.arch == "linear":
         layer = nn.Linear(in_dim, out_dim)
         # seed 004's reference code (gan.py): w ~ N(0, 0.1^2), b = 0 for both players
         with torch.no_grad():
             layer.weight.normal_(0.0, 0.1)
             layer.bias.zero_()
         return nn.Sequential(layer)
-    if model.kind != "mlp":
-        raise GananimError(f"unknown model kind {model.kind!r}; choose 'mlp' or 'linear'")
+    if model.arch != "mlp":
+        raise GananimError(f"unknown model arch {model.arch!r} (TOML key kind); choose 'mlp' or 'linear'")
     layers: list[nn.Module] = []
     width = in_dim
     for h in model.hidden:
@@ -128,7 +128,7 @@ class Encoder(nn.Module):
 
     def __init__(self, model: ModelConfig, data_dim: int, latent_dim: int):
         super().__init__()
-        if model.kind == "linear" or not model.hidden:
+        if model.arch == "linear" or not model.hidden:
             self.trunk: nn.Module = nn.Identity()
             width = data_dim
         else:

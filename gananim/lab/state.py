@@ -55,7 +55,7 @@ class LabState:
         images = isinstance(target, ImageData)  # image data: method "gan" only (gananim.lab.checks)
         dim = None if images else target.dim
         # a conv G takes its latents as (n, z, 1, 1) (DCGAN): the shape the Recorder infers from its ConvTranspose2d
-        self.latent_shape = (latent.dim, 1, 1) if images and config.generator.kind == "conv" else (latent.dim,)
+        self.latent_shape = (latent.dim, 1, 1) if images and config.generator.arch == "conv" else (latent.dim,)
         self.torch_gen = torch.Generator().manual_seed(
             int(np.random.SeedSequence([config.seed, LAB_STREAM]).generate_state(1, np.uint64)[0] >> 1)
         )

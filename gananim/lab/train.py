@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
@@ -30,6 +31,9 @@ from gananim.lab.checks import check_config
 from gananim.lab.config import Config
 from gananim.lab.image_data import ImageData, make_data
 from gananim.lab.state import LabState
+
+if TYPE_CHECKING:
+    from gananim.record.recorder import Recorder
 
 CHECKPOINT_SECS = 5.0  # wall time between periodic checkpoints
 # torch intra-op threads while the lab trains and records: the lab's matrices are small, and a second thread's
@@ -67,15 +71,12 @@ def run(
     `gananim.lab.train`, level WARNING). The whole config is checked and the models and optimisers
     built before anything is written.
     """
-    from gananim.record.recorder import Recorder  # torch side; keeps `import gananim.lab` light
-
     config.validate()
     if overwrite and resume:
         raise GananimError("choose one of --overwrite (start afresh) and --resume (continue)")
     out = Path(out)
     target = make_data(config.target)
     check_config(config, target)
-    ckpt_path = out / CHECKPOINT
     ckpt = None
     if resume:
         ckpt = _checkpoint_to_resume(out, config)
@@ -87,45 +88,59 @@ def run(
         start = restore(lab, ckpt) if ckpt is not None else 0
         if start >= config.steps and ckpt is not None:
             return out  # already trained that far
-        every = config.record.every
-        rec = Recorder(
-            # a packed D is probed point by point through PackedProbe (each point repeated m times)
-            out,
-            lab.generator,
-            lab.probe_discriminator,
-            probes=config.record,
-            **_data_args(config, target),
-            latent_shape=lab.latent_shape,
-            prior=config.latent.prior,
-            prior_range=(config.latent.low, config.latent.high),
-            d_output="logits" if lab.discriminator is not None else None,
-            loss=config.train.loss,
-            seed=config.seed,
-            config=config.to_dict(),
-            overwrite=overwrite,
-            resume=ckpt is not None,
-            # a snapshot at an off-grid checkpoint step exists only as the earlier run's final one: drop it
-            purge_step=None if ckpt is None else (start + 1 if start % every == 0 else start),
-        )
+        rec = _recorder(lab, out, overwrite=overwrite, resumed_at=None if ckpt is None else start)
         with rec:
             if ckpt is None:
                 rec.step(0)  # the untrained state
-            last_save = time.monotonic()
-            for step in range(start + 1, config.steps + 1):
-                with numbers_checked(lab, step, out):
-                    scalars = iteration(lab, step)
-                    if step == config.steps:
-                        rec.snapshot(step, **scalars)  # the final state always, with its losses
-                    else:
-                        rec.step(step, **scalars)
-                if progress is not None:
-                    progress(step, scalars)
-                if time.monotonic() - last_save >= CHECKPOINT_SECS and step < config.steps:
-                    rec.flush()  # the recording on disk reaches the checkpoint's step
-                    save_checkpoint(ckpt_path, capture(lab, step))
-                    last_save = time.monotonic()
-        save_checkpoint(ckpt_path, capture(lab, max(config.steps, start)))
+            _train_steps(lab, rec, start, out, progress)
+        save_checkpoint(out / CHECKPOINT, capture(lab, max(config.steps, start)))
     return Path(rec.path)
+
+
+def _recorder(lab: LabState, out: Path, *, overwrite: bool, resumed_at: int | None) -> Recorder:
+    """The Recorder of this run, writing into `out`; `resumed_at` is the checkpoint's step when resuming."""
+    from gananim.record.recorder import Recorder  # torch side; keeps `import gananim.lab` light
+
+    config, every = lab.config, lab.config.record.every
+    return Recorder(
+        # a packed D is probed point by point through PackedProbe (each point repeated m times)
+        out,
+        lab.generator,
+        lab.probe_discriminator,
+        probes=config.record,
+        **_data_args(config, lab.target),
+        latent_shape=lab.latent_shape,
+        prior=config.latent.prior,
+        prior_range=(config.latent.low, config.latent.high),
+        d_output="logits" if lab.discriminator is not None else None,
+        loss=config.train.loss,
+        seed=config.seed,
+        config=config.to_dict(),
+        overwrite=overwrite,
+        resume=resumed_at is not None,
+        # a snapshot at an off-grid checkpoint step exists only as the earlier run's final one: drop it
+        purge_step=None if resumed_at is None else (resumed_at + 1 if resumed_at % every == 0 else resumed_at),
+    )
+
+
+def _train_steps(lab: LabState, rec: Recorder, start: int, out: Path, progress: Progress | None) -> None:
+    """Steps start+1..config.steps, each recorded, with OUT/checkpoint.pt rewritten every CHECKPOINT_SECS of
+    wall time so that an interrupted run can resume close to where it stopped."""
+    steps = lab.config.steps
+    last_save = time.monotonic()
+    for step in range(start + 1, steps + 1):
+        with numbers_checked(lab, step, out):
+            scalars = iteration(lab, step)
+            if step == steps:
+                rec.snapshot(step, **scalars)  # the final state always, with its losses
+            else:
+                rec.step(step, **scalars)
+        if progress is not None:
+            progress(step, scalars)
+        if time.monotonic() - last_save >= CHECKPOINT_SECS and step < steps:
+            rec.flush()  # the recording on disk reaches the checkpoint's step
+            save_checkpoint(out / CHECKPOINT, capture(lab, step))
+            last_save = time.monotonic()
 
 
 def _data_args(config: Config, target) -> dict:

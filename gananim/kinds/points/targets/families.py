@@ -1,4 +1,4 @@
-"""Targets by name: the config table {"kind": ..., params} a preset or TOML file gives, and samples in memory."""
+"""Targets by family: the config table {"kind": family, params} a preset or TOML file gives, and samples in memory."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from gananim.kinds.points.targets.empirical import Empirical
 from gananim.kinds.points.targets.gaussians import Gaussian, GaussianGrid, Mixture, Ring
 from gananim.kinds.points.targets.singular import Circle, Points
 
-KINDS = {
+# the target families, by the name a config's key `kind` gives
+FAMILIES = {
     "gaussian": Gaussian,
     "mixture": Mixture,
     "ring": Ring,
@@ -29,23 +30,23 @@ def make_target(cfg: dict) -> Target:
     if not isinstance(cfg, dict):
         raise GananimError(f"a target config is a table with a 'kind'; got {short(cfg)}")
     params = dict(cfg)
-    kind = params.pop("kind", None)
-    if kind == "samples":
+    family = params.pop("kind", None)
+    if family == "samples":
         raise GananimError(
             "in-memory samples cannot be rebuilt from a config; save them with numpy.save and use kind = 'file'"
         )
-    if not isinstance(kind, str) or kind not in KINDS:
-        raise GananimError(f"unknown target kind {kind!r}; known kinds: {', '.join(KINDS)}")
-    accepted = inspect.signature(KINDS[kind]).parameters
+    if not isinstance(family, str) or family not in FAMILIES:
+        raise GananimError(f"unknown target kind {family!r}; known kinds: {', '.join(FAMILIES)}")
+    accepted = inspect.signature(FAMILIES[family]).parameters
     unknown = sorted(set(params) - set(accepted))
     if unknown:
         raise GananimError(
-            f"target kind {kind!r} has no key(s) {', '.join(unknown)}; its keys are: {', '.join(accepted)}"
+            f"target kind {family!r} has no key(s) {', '.join(unknown)}; its keys are: {', '.join(accepted)}"
         )
     missing = [name for name, p in accepted.items() if p.default is p.empty and name not in params]
     if missing:
-        raise GananimError(f"target kind {kind!r} needs key(s) {', '.join(missing)}")
-    return KINDS[kind](**params)
+        raise GananimError(f"target kind {family!r} needs key(s) {', '.join(missing)}")
+    return FAMILIES[family](**params)
 
 
 def target_from_samples(x: np.ndarray) -> Target:
