@@ -62,3 +62,18 @@ def test_leaves_import_nothing_but_leaves():
     for name in ("errors.py", "extras.py", "about.py"):
         if (PACKAGE / name).exists():
             assert imports(PACKAGE / name) <= {"gananim.errors", "gananim.errors.GananimError"}, name
+
+
+def test_only_the_recorder_writes_recordings():
+    """The read side (reader, analysis, rendering, the CLI's inspection) never imports the writer."""
+    writers = sorted(
+        str(m.relative_to(PACKAGE))
+        for m in PACKAGE.rglob("*.py")
+        if any(n == "gananim.recording.writer" or n.startswith("gananim.recording.writer.") for n in imports(m))
+    )
+    assert writers == ["record/recorder.py"]
+
+
+def test_no_module_is_over_400_lines():
+    sizes = {str(m.relative_to(PACKAGE)): len(m.read_text().splitlines()) for m in PACKAGE.rglob("*.py")}
+    assert not {name: n for name, n in sizes.items() if n > 400}

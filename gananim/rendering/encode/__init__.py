@@ -4,7 +4,8 @@ One job a module:
 
     ffmpeg.py   find ffmpeg/ffprobe, run them, probe a file
     files.py    temporary file beside the destination, renamed into place on success
-    writers.py  the writer registry; the streaming FrameWriter; MP4 and WebM (yuv420p, +faststart, colour tags)
+    writers.py  the writer registry and the streaming FrameWriter
+    video.py    MP4 and WebM (yuv420p, +faststart, colour tags)
     gif.py      the palette GIF writer (two streaming passes) and fit_gif for a size budget
     web.py      poster PNG, <video> snippet, write_embed (every format from one pass over the frames)
     quality.py  --crf and --preset turned into each video writer's options
@@ -15,16 +16,9 @@ Importing this package registers every writer (mp4, webm, gif) in WRITERS.
 from gananim.rendering.encode.ffmpeg import ffmpeg_for, probe
 from gananim.rendering.encode.gif import GIFWriter, fit_gif
 from gananim.rendering.encode.quality import encoder_options
+from gananim.rendering.encode.video import MP4Writer, WebMWriter
 from gananim.rendering.encode.web import EMBED_GIF, EMBED_GIF_MB, embed_snippet, write_embed, write_poster
-from gananim.rendering.encode.writers import (
-    WRITERS,
-    FrameWriter,
-    MP4Writer,
-    WebMWriter,
-    even_size,
-    register,
-    writer_for,
-)
+from gananim.rendering.encode.writers import WRITERS, FrameWriter, even_size, register, writer_for
 
 __all__ = [
     "FrameWriter",
