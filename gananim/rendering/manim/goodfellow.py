@@ -37,11 +37,8 @@ class Goodfellow1D(Group):
         if rec.manifest["data_dim"] != 1:
             raise GananimError("the 1D figure needs a 1D recording")
         self.rec, self.series = rec, series(rec)
-        ((x0, x1),) = rec.view_box
-        self.x0, self.x1 = x0, x1
+        ((self.x0, self.x1),) = rec.view_box
         self.edges = rec.grid.edges[0]
-        centres = rec.grid.axes[0]
-        data = rec.data_density
         self.has_d = show_d and bool(rec.manifest.get("has_discriminator")) and rec[0].d_grid is not None
         self.peak = density_peak(rec, PROBES)
         cx, cy = center[0], center[1]
@@ -51,40 +48,64 @@ class Goodfellow1D(Group):
         self.base = cy + height / 2 - dh
         self.dscale = dh / (HEADROOM * self.peak)
         self.z_y = cy - height / 2 + 0.35
-        X = self.X
-        static = Group()
-        static.add(Line([X(x0), self.base, 0], [X(x1), self.base, 0], color=INK, stroke_width=2.5))
-        static.add(
-            Text("x", font_size=22, color=INK, slant="ITALIC").next_to([X(x1), self.base, 0], UP + LEFT, buff=0.08)
-        )
+        # static parts in drawing order (later ones over earlier ones)
+        static = Group(*self._x_line())
+        self.overlay = on_top(self._tick_labels())[0]
+        if rec.data_density is not None:
+            static.add(self._data_density())
+        static.add(*self._z_line(cx))
+        static.add(self._legend(cy + height / 2 + 0.05))
+        if self.has_d:
+            static.add(*self._d_scale())
+        self.static = static
+        self._make_moving()
+        follow(self, lambda m: m.show(clock.step_for(rec)))
+
+    def _x_line(self) -> list:
+        """The x line and its name."""
+        X, base = self.X, self.base
+        return [
+            Line([X(self.x0), base, 0], [X(self.x1), base, 0], color=INK, stroke_width=2.5),
+            Text("x", font_size=22, color=INK, slant="ITALIC").next_to([X(self.x1), base, 0], UP + LEFT, buff=0.08),
+        ]
+
+    def _tick_labels(self) -> VGroup:
+        """Five x tick labels under the x line, each on a white chip."""
         ticks = VGroup()
-        for xv in np.linspace(x0, x1, 5):
-            label = Text(num(xv), font_size=14, color=GREY).move_to([X(xv), self.base - 0.18, 0])
+        for xv in np.linspace(self.x0, self.x1, 5):
+            label = Text(num(xv), font_size=14, color=GREY).move_to([self.X(xv), self.base - 0.18, 0])
             chip = Rectangle(
                 width=label.width + 0.1, height=label.height + 0.08, fill_color=WHITE, fill_opacity=0.9, stroke_width=0
             ).move_to(label)
             ticks.add(chip, label)
-        self.overlay = on_top(ticks)[0]
-        if data is not None:
-            pts = np.column_stack([[X(x) for x in centres], self.base + data * self.dscale, np.zeros(len(centres))])
-            poly = VMobject(stroke_color=DATA_BLUE, stroke_width=3, fill_color=DATA_BLUE, fill_opacity=0.18)
-            poly.set_points_as_corners(
-                np.concatenate([[[X(centres[0]), self.base, 0]], pts, [[X(centres[-1]), self.base, 0]]])
-            )
-            static.add(poly)
-        # z line and its points
+        return ticks
+
+    def _data_density(self) -> VMobject:
+        """The data density, filled down to the x line."""
+        X, centres, data = self.X, self.rec.grid.axes[0], self.rec.data_density
+        pts = np.column_stack([[X(x) for x in centres], self.base + data * self.dscale, np.zeros(len(centres))])
+        poly = VMobject(stroke_color=DATA_BLUE, stroke_width=3, fill_color=DATA_BLUE, fill_opacity=0.18)
+        poly.set_points_as_corners(
+            np.concatenate([[[X(centres[0]), self.base, 0]], pts, [[X(centres[-1]), self.base, 0]]])
+        )
+        return poly
+
+    def _z_line(self, cx: float) -> list:
+        """The z line, its points and the prior's name under it; sets self.line_idx and self.tails_x."""
+        rec, X = self.rec, self.X
         self.line_idx, z, zname = latent_line(rec)
-        self.tails_x = np.array([X(xv) for xv in z_positions(z, *z_extent(rec, z), x0, x1)])
-        static.add(Line([X(x0), self.z_y, 0], [X(x1), self.z_y, 0], color="#555555", stroke_width=2))
+        self.tails_x = np.array([X(xv) for xv in z_positions(z, *z_extent(rec, z), self.x0, self.x1)])
+        line = Line([X(self.x0), self.z_y, 0], [X(self.x1), self.z_y, 0], color="#555555", stroke_width=2)
         dots = PMobject(stroke_width=dot_px(5))
         dots.points = np.column_stack([self.tails_x, np.full(len(z), self.z_y), np.zeros(len(z))])
         dots.rgbas = np.tile([0.23, 0.23, 0.23, 1.0], (len(z), 1))
-        static.add(dots)
-        static.add(
-            Text(prior_label(rec) if zname == "z" else zname, font_size=16, color=GREY).move_to(
-                [cx, self.z_y - 0.25, 0]
-            )
+        name = Text(prior_label(rec) if zname == "z" else zname, font_size=16, color=GREY).move_to(
+            [cx, self.z_y - 0.25, 0]
         )
+        return [line, dots, name]
+
+    def _legend(self, y: float) -> VGroup:
+        """The legend, one row of swatches and names from the left edge at height y."""
         legend = [("data", DATA_BLUE), ("G(z) density", GENERATED_RED)] + ([("D(x)", D_GREEN)] if self.has_d else [])
         row = VGroup()
         for name, colour in legend:
@@ -101,39 +122,39 @@ class Goodfellow1D(Group):
                     Text(name, font_size=16, color=INK),
                 ).arrange(RIGHT, buff=0.08)
             )
-        row.arrange(RIGHT, buff=0.35).move_to([self.left, cy + height / 2 + 0.05, 0], aligned_edge=LEFT)
-        static.add(row)
-        if self.has_d:
-            d1 = self.base + self.peak * self.dscale  # D = 1 level with the density scale's peak
-            self.d_unit = d1 - self.base
-            static.add(
-                DashedLine(
-                    [X(x0), self.base + 0.5 * self.d_unit, 0],
-                    [X(x1), self.base + 0.5 * self.d_unit, 0],
-                    color=D_GREEN,
-                    stroke_width=1.5,
-                    stroke_opacity=0.6,
-                    dash_length=0.12,
-                )
-            )
-            axis_x = X(x1) + 0.15
-            static.add(Line([axis_x, self.base, 0], [axis_x, d1, 0], color=D_GREEN, stroke_width=2))
-            for val, label in ((0, "0"), (0.5, "½"), (1, "1")):
-                static.add(
-                    Text(label, font_size=15, color=D_GREEN).move_to([axis_x + 0.2, self.base + val * self.d_unit, 0])
-                )
-        self.static = static
-        # moving parts
+        return row.arrange(RIGHT, buff=0.35).move_to([self.left, y, 0], aligned_edge=LEFT)
+
+    def _d_scale(self) -> list:
+        """D's dashed ½ line and its own 0..1 axis on the right; sets self.d_unit (D = 1's height over the x line)."""
+        X, base = self.X, self.base
+        d1 = base + self.peak * self.dscale  # D = 1 level with the density scale's peak
+        self.d_unit = d1 - base
+        half = DashedLine(
+            [X(self.x0), base + 0.5 * self.d_unit, 0],
+            [X(self.x1), base + 0.5 * self.d_unit, 0],
+            color=D_GREEN,
+            stroke_width=1.5,
+            stroke_opacity=0.6,
+            dash_length=0.12,
+        )
+        axis_x = X(self.x1) + 0.15
+        parts = [half, Line([axis_x, base, 0], [axis_x, d1, 0], color=D_GREEN, stroke_width=2)]
+        for val, label in ((0, "0"), (0.5, "½"), (1, "1")):
+            parts.append(Text(label, font_size=15, color=D_GREEN).move_to([axis_x + 0.2, base + val * self.d_unit, 0]))
+        return parts
+
+    def _make_moving(self) -> None:
+        """The moving parts, empty until `show`: the generated density (fill, outline), the arrows and D's curve."""
+        X = self.X
         self.fill = VMobject(stroke_width=0, fill_color=GENERATED_RED, fill_opacity=0.28)
         self.outline = VMobject(stroke_color=GENERATED_RED, stroke_width=3)
         self.arrows = VMobject(stroke_color="#3a3a3a", stroke_width=1.6, stroke_opacity=0.8)
         self.add(self.fill, self.outline, self.arrows)
-        self.centres_x = np.array([X(c) for c in centres])
+        self.centres_x = np.array([X(c) for c in self.rec.grid.axes[0]])
         if self.has_d:
             self.d_curve = VMobject(stroke_color=D_GREEN, stroke_width=3.5)
             self.add(self.d_curve)
         self.xs = np.repeat([X(e) for e in self.edges], 2)
-        follow(self, lambda m: m.show(clock.step_for(rec)))
 
     def X(self, x: float) -> float:
         return self.left + (x - self.x0) / (self.x1 - self.x0) * self.w

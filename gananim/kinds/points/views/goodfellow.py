@@ -104,6 +104,23 @@ def peak_mark(ax, style):
     )
 
 
+def legend_row(ax, style, legend: list) -> None:
+    """The legend as one row at the top left, inside the axes: `legend` is (handle, label) pairs, in order."""
+    handles, labels = [h for h, _ in legend], [name for _, name in legend]
+    ax.legend(
+        handles,
+        labels,
+        loc="upper left",
+        bbox_to_anchor=(0, 1.0),
+        ncol=len(labels),
+        frameon=False,
+        fontsize=style.fs(0.8),
+        borderaxespad=0.3,
+        handlelength=1.6,
+        columnspacing=1.4,
+    )
+
+
 def show_peak(mark, centres: np.ndarray, density: np.ndarray, top: float, at: float) -> None:
     """Show how high the generated density rises where it leaves the band (whose top is fixed for the video), on
     the spike at height `at` (below the legend, which lives at the top)."""
@@ -126,17 +143,34 @@ class GoodfellowView(Tweening, View):
     def setup(self, ax):
         rec, s = self.rec, self.style
         self.ax = ax
-        ((x0, x1),) = rec.view_box
         if rec.manifest.get("has_discriminator"):
             room_for_right_labels(ax, s)
         self.edges = rec.grid.edges[0]
-        centres = rec.grid.axes[0]
-        data = rec.data_density
         self.has_d = bool(rec.manifest.get("has_discriminator")) and rec[0].d_grid is not None
+        band = self._draw_axes(ax)
+        # static parts first, then the moving ones: artists of equal z-order are drawn in the order they are added
+        legend = self._draw_data(ax)
+        self._draw_z_line(ax, band)
+        legend.append(self._make_density(ax))
+        self._make_arrows(ax)
+        self.peak_label = peak_mark(ax, s)
+        moving = [self.fill, self.outline, self.quiver, self.peak_label]
+        if self.has_d:
+            legend.append(self._make_d(ax, band))
+            moving.append(self.d_line)
+        # legend and V(G, D) inside the headroom above D = 1, so panels side by side keep their titles clear
+        legend_row(ax, s, legend)
+        if self._make_value_text(ax) is not None:
+            moving.append(self.value_text)
+        return moving
 
-        # --- fixed vertical layout: density band [0, top], arrow band [-band, 0] --------------------
-        self.peak = density_peak(rec)
-        top = HEADROOM * self.peak
+    def _draw_axes(self, ax) -> float:
+        """The fixed vertical layout, density band [0, top] over arrow band [-band, 0], and the x line as the x axis;
+        sets self.peak, self.top and self.z_y and returns band."""
+        s = self.style
+        ((x0, x1),) = self.rec.view_box
+        self.peak = density_peak(self.rec)
+        self.top = top = HEADROOM * self.peak
         band = BAND * top
         self.z_y = -Z_LEVEL * band
         ax.set_xlim(x0, x1)
@@ -150,14 +184,22 @@ class GoodfellowView(Tweening, View):
         ax.spines["bottom"].set_linewidth(1.4 * s.scale)
         ax.tick_params(axis="x", direction="inout", length=5 * s.scale, pad=1.5 * s.scale)
         ax.text(x1, 0, "x ", ha="right", va="bottom", fontsize=s.fs(1.0), style="italic", color=s.text)
+        return band
 
-        # --- static: data density, z line and its points ---------------------------------------------
-        handles, labels = [], []
-        if data is not None:
-            ax.fill_between(centres, data, color=s.data, alpha=0.18, linewidth=0, zorder=1)
-            ax.plot(centres, data, color=s.data, linewidth=1.6 * s.scale, zorder=2)
-            handles.append(Patch(facecolor=to_rgba(s.data, 0.18), edgecolor=s.data, linewidth=1.2 * s.scale))
-            labels.append("data")
+    def _draw_data(self, ax) -> list:
+        """The data density (static), if the recording has one; returns its (legend handle, label) pairs."""
+        s, data, centres = self.style, self.rec.data_density, self.rec.grid.axes[0]
+        if data is None:
+            return []
+        ax.fill_between(centres, data, color=s.data, alpha=0.18, linewidth=0, zorder=1)
+        ax.plot(centres, data, color=s.data, linewidth=1.6 * s.scale, zorder=2)
+        return [(Patch(facecolor=to_rgba(s.data, 0.18), edgecolor=s.data, linewidth=1.2 * s.scale), "data")]
+
+    def _draw_z_line(self, ax, band: float) -> None:
+        """The z line (static): the latent grid's points spread over the x range, its two end values and its name;
+        sets self.line_idx and self.tails (the arrows' tails)."""
+        rec, s = self.rec, self.style
+        ((x0, x1),) = rec.view_box
         self.line_idx, z, zname = latent_line(rec)
         lo, hi = z_extent(rec, z)
         self.tails = z_positions(z, lo, hi, x0, x1)
@@ -185,17 +227,24 @@ class GoodfellowView(Tweening, View):
             color="#555555",
         )
 
-        # --- moving: the generator's density (fill + outline), the arrows, D --------------------------
-        xs, ys = step_outline(self.edges, np.zeros(len(centres)))
+    def _make_density(self, ax) -> tuple:
+        """The generator's density, a fill and a step outline (moving, empty at first); returns its
+        (legend handle, label)."""
+        s = self.style
+        xs, ys = step_outline(self.edges, np.zeros(len(self.rec.grid.axes[0])))
         self.outline_x = xs
         self.fill = Polygon(
             np.zeros((len(xs) + 2, 2)), closed=True, facecolor=to_rgba(s.generated, 0.28), edgecolor="none", zorder=3
         )
         ax.add_patch(self.fill)
         (self.outline,) = ax.plot(xs, ys, color=s.generated, linewidth=1.5 * s.scale, zorder=4)
-        handles.append(Patch(facecolor=to_rgba(s.generated, 0.28), edgecolor=s.generated, linewidth=1.2 * s.scale))
-        labels.append("G(z) density")
-        u, v = self._uv(rec[0])
+        handle = Patch(facecolor=to_rgba(s.generated, 0.28), edgecolor=s.generated, linewidth=1.2 * s.scale)
+        return handle, "G(z) density"
+
+    def _make_arrows(self, ax) -> None:
+        """The arrows from each z up to G(z) on the x line (moving), at the first snapshot's G."""
+        s = self.style
+        u, v = self._uv(self.rec[0])
         self.quiver = ax.quiver(
             self.tails,
             np.full_like(self.tails, self.z_y),
@@ -214,48 +263,39 @@ class GoodfellowView(Tweening, View):
             alpha=0.75,
             zorder=5,
         )
-        self.top = top
-        self.peak_label = peak_mark(ax, s)
-        moving = [self.fill, self.outline, self.quiver, self.peak_label]
 
-        if self.has_d:
-            self.twin, self.d_line = d_axis(ax, s, -band / self.peak, top / self.peak, (x0, x1), centres, half_zorder=1)
-            handles.append(Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale))
-            labels.append("D(x)")
-            moving.append(self.d_line)
+    def _make_d(self, ax, band: float) -> tuple:
+        """D's right-hand axis and curve (moving), D = 1 level with the density scale's peak;
+        returns its (legend handle, label)."""
+        s = self.style
+        ((x0, x1),) = self.rec.view_box
+        low, high = -band / self.peak, self.top / self.peak
+        self.twin, self.d_line = d_axis(ax, s, low, high, (x0, x1), self.rec.grid.axes[0], half_zorder=1)
+        return Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale), "D(x)"
 
-        # legend and V(G, D) inside the headroom above D = 1, so panels side by side keep their titles clear
-        ax.legend(
-            handles,
-            labels,
-            loc="upper left",
-            bbox_to_anchor=(0, 1.0),
-            ncol=len(labels),
-            frameon=False,
-            fontsize=s.fs(0.8),
-            borderaxespad=0.3,
-            handlelength=1.6,
-            columnspacing=1.4,
-        )
-        self.values = rec.scalars.get("value") if self.has_d else None
+    def _make_value_text(self, ax):
+        """V(G, D) at the top right (moving) over the static optimum −2 log 2, where the recording has values;
+        sets self.values and self.value_text (None without them) and returns the latter."""
+        s = self.style
+        self.values = self.rec.scalars.get("value") if self.has_d else None
         self.value_text = None
-        if self.values is not None and np.isfinite(self.values).any():
-            # two lines: only "V(G, D) = …" is redrawn each frame (glyphs are most of a frame's cost); the optimum is static
-            self.value_text = ax.text(
-                0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text
-            )
-            ax.text(
-                0.995,
-                0.99,
-                f"optimum −2 log 2 = {num(round(LOG4, 3))}",
-                ha="right",
-                va="top",
-                fontsize=s.fs(0.75),
-                color="#666666",
-                transform=offset_copy(ax.transAxes, ax.figure, y=-1.45 * s.fs(0.8), units="points"),
-            )
-            moving.append(self.value_text)
-        return moving
+        if self.values is None or not np.isfinite(self.values).any():
+            return None
+        # two lines: only "V(G, D) = …" is redrawn each frame (glyphs are most of a frame's cost); the optimum is static
+        self.value_text = ax.text(
+            0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text
+        )
+        ax.text(
+            0.995,
+            0.99,
+            f"optimum −2 log 2 = {num(round(LOG4, 3))}",
+            ha="right",
+            va="top",
+            fontsize=s.fs(0.75),
+            color="#666666",
+            transform=offset_copy(ax.transAxes, ax.figure, y=-1.45 * s.fs(0.8), units="points"),
+        )
+        return self.value_text
 
     def _uv(self, snap) -> tuple[np.ndarray, np.ndarray]:
         """Arrow vectors from each z to (G(z), 0); NaN/inf heads become masked (not drawn)."""

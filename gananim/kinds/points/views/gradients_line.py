@@ -18,7 +18,14 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from gananim.kinds.points.views.goodfellow import d_axis, peak_mark, room_for_right_labels, show_peak, step_outline
+from gananim.kinds.points.views.goodfellow import (
+    d_axis,
+    legend_row,
+    peak_mark,
+    room_for_right_labels,
+    show_peak,
+    step_outline,
+)
 from gananim.kinds.points.views.gradients import ARROW, MAX_LENGTH, GradientsView
 from gananim.rendering.drawing import HEADROOM, density_peak
 
@@ -31,26 +38,26 @@ class LineGradients(GradientsView):
     """The 1D form of the `gradients` view (GradientsView hands 1D recordings to this class)."""
 
     def setup(self, ax):
-        rec, s = self.rec, self.style
         self.ax = ax
-        ((x0, x1),) = rec.view_box
-        room_for_right_labels(ax, s)
-        self.width = x1 - x0
-        self.edges = rec.grid.edges[0]
-        centres = rec.grid.axes[0]
+        room_for_right_labels(ax, self.style)
+        ((x0, x1),) = self.rec.view_box
+        self.width = x1 - x0  # the arrows' scale and cap are shares of it
+        self.edges = self.rec.grid.edges[0]
+        band = self._draw_axes(ax)
+        self._pick_rows(band)
+        self._draw_context(ax, band)
+        self._make_strip(ax)
+        self.peak_label = peak_mark(ax, self.style)
+        return [self.outline, self.d_line, self.quiver, self.dots, self.mean, self.outside, self.peak_label]
 
-        # --- fixed layout: density band [0, top], sample strip [-band, 0] ---------------------------------
-        self.peak = density_peak(rec)
-        top = HEADROOM * self.peak
+    def _draw_axes(self, ax) -> float:
+        """The fixed layout, density band [0, top] over the sample strip [-band, 0], with the x line as the x axis
+        and the strip's label; sets self.peak and self.top and returns band."""
+        s = self.style
+        ((x0, x1),) = self.rec.view_box
+        self.peak = density_peak(self.rec)
+        self.top = top = HEADROOM * self.peak
         band = STRIP * top
-        # only the first g_grad_rows samples carry arrows (the Recorder's arrow_samples; older recordings: all)
-        rows = int(rec.manifest.get("g_grad_rows", len(rec.latents)))
-        z = rec.latents[:rows, 0].astype(float)
-        order = np.argsort(z, kind="stable")
-        self.idx = order[np.unique(np.linspace(0, len(z) - 1, min(len(z), ROWS)).round().astype(int))]
-        gap = TICK_GAP * band  # the x line's tick labels sit in this gap, above the first row
-        self.rows = -gap - (band - gap) * (np.arange(len(self.idx)) + 0.5) / len(self.idx)
-        self.rows = self.rows[::-1]  # the lowest z at the bottom of the strip
         ax.set_xlim(x0, x1)
         ax.set_ylim(-band, top)
         ax.set_yticks([])
@@ -69,37 +76,45 @@ class LineGradients(GradientsView):
             fontsize=s.fs(0.75),
             color="#555555",
         )
+        return band
 
-        # --- static context: the data density and D's ½ line -------------------------------------------
-        handles, labels = [], []
+    def _pick_rows(self, band: float) -> None:
+        """Up to ROWS samples, evenly spread over those ordered by z (self.idx), and their heights in the strip
+        (self.rows), the lowest z at the bottom."""
+        rec = self.rec
+        # only the first g_grad_rows samples carry arrows (the Recorder's arrow_samples; older recordings: all)
+        rows = int(rec.manifest.get("g_grad_rows", len(rec.latents)))
+        z = rec.latents[:rows, 0].astype(float)
+        order = np.argsort(z, kind="stable")
+        self.idx = order[np.unique(np.linspace(0, len(z) - 1, min(len(z), ROWS)).round().astype(int))]
+        gap = TICK_GAP * band  # the x line's tick labels sit in this gap, above the first row
+        self.rows = -gap - (band - gap) * (np.arange(len(self.idx)) + 0.5) / len(self.idx)
+        self.rows = self.rows[::-1]  # the lowest z at the bottom of the strip
+
+    def _draw_context(self, ax, band: float) -> None:
+        """The context above the x line, with its legend: the data density (static), the generated density's
+        outline and D with its ½ line (moving)."""
+        rec, s = self.rec, self.style
+        ((x0, x1),) = rec.view_box
+        centres = rec.grid.axes[0]
+        legend = []
         if rec.data_density is not None:
             ax.fill_between(centres, rec.data_density, color=s.data, alpha=0.18, linewidth=0, zorder=1)
             ax.plot(centres, rec.data_density, color=s.data, linewidth=1.4 * s.scale, zorder=2)
-            handles.append(Patch(facecolor=to_rgba(s.data, 0.18), edgecolor=s.data))
-            labels.append("data")
+            legend.append((Patch(facecolor=to_rgba(s.data, 0.18), edgecolor=s.data), "data"))
         xs, ys = step_outline(self.edges, np.zeros(len(centres)))
         (self.outline,) = ax.plot(xs, ys, color=s.generated, linewidth=1.2 * s.scale, alpha=0.8, zorder=3)
-        handles.append(Line2D([], [], color=s.generated, linewidth=1.2 * s.scale))
-        labels.append("G(z) density")
-        _, self.d_line = d_axis(ax, s, -band / self.peak, top / self.peak, (x0, x1), centres)
-        handles.append(Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale))
-        labels.append("D(x)")
-        handles.append(Line2D([], [], color=ARROW, marker=">", markersize=4 * s.scale, linewidth=1.0 * s.scale))
-        labels.append("push on G(z)")
-        ax.legend(
-            handles,
-            labels,
-            loc="upper left",
-            bbox_to_anchor=(0, 1.0),
-            ncol=len(labels),
-            frameon=False,
-            fontsize=s.fs(0.8),
-            borderaxespad=0.3,
-            handlelength=1.6,
-            columnspacing=1.4,
-        )
+        legend.append((Line2D([], [], color=s.generated, linewidth=1.2 * s.scale), "G(z) density"))
+        _, self.d_line = d_axis(ax, s, -band / self.peak, self.top / self.peak, (x0, x1), centres)
+        legend.append((Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale), "D(x)"))
+        arrow = Line2D([], [], color=ARROW, marker=">", markersize=4 * s.scale, linewidth=1.0 * s.scale)
+        legend.append((arrow, "push on G(z)"))
+        legend_row(ax, s, legend)
 
-        # --- moving: arrows and dots on the strip ------------------------------------------------------------
+    def _make_strip(self, ax) -> None:
+        """The strip's moving parts: arrows and dots (empty at first), the mean push and the count of samples out
+        of view, under a title that gives the arrows' fixed scale."""
+        s = self.style
         self.gain = self._gain()
         ax.set_title(f"arrows: {self.label} × {self.gain:.3g}", loc="right", fontsize=s.fs(0.8), color=s.text)
         zeros = np.zeros(len(self.idx))
@@ -136,9 +151,6 @@ class LineGradients(GradientsView):
         self.outside = ax.text(
             0.0, -0.01, "", transform=ax.transAxes, ha="left", va="top", fontsize=s.fs(0.8), color="#8a1c1c"
         )
-        self.top = top
-        self.peak_label = peak_mark(ax, s)
-        return [self.outline, self.d_line, self.quiver, self.dots, self.mean, self.outside, self.peak_label]
 
     def _visible(self, samples: np.ndarray) -> np.ndarray:
         """Finite samples inside the x range."""

@@ -54,9 +54,20 @@ class MountainsView(Tweening, View):
     blit = False  # the camera turns: the whole axes changes every frame
 
     def setup(self, ax):
-        rec, s = self.rec, self.style
         self.ax = ax
-        ny, nx = rec.grid.shape
+        self._make_surface(ax)
+        artists = [self.surface] + self._make_mode_markers(ax)
+        ax.computed_zorder = False  # fixed draw order floor < surface < modes, instead of per-artist depth sorting
+        self.surface.set_zorder(2)
+        ax.add_collection3d(_floor_grid(self.rec.view_box, self.style))
+        self._draw_axes(ax)
+        self.update(0)
+        return artists
+
+    def _make_surface(self, ax) -> None:
+        """The surface: one Poly3DCollection over the mesh's faces, flat at first (moving: heights and colours),
+        with what each frame needs to repaint it in place (faces, colours, light, density scale)."""
+        rec = self.rec
         # resampling, grid → mesh: heights at the mesh's vertices, colours over its faces
         mesh = self.mesh = Mesh(rec.grid.shape)
         my, mx = mesh.my, mesh.mx
@@ -84,28 +95,37 @@ class MountainsView(Tweening, View):
             color="white",
         )
         self.surface.set_verts(self.faces)  # our own face order (row-major over the grid), kept for the whole video
-        # data modes: crosses on the surface at (x, y, D), drawn over it (a fixed draw order, no per-artist depth sort)
+
+    def _make_mode_markers(self, ax) -> list:
+        """The data modes as crosses on the surface at (x, y, D), drawn over it (a fixed draw order, no per-artist
+        depth sort) and moving with D; sets self.modes_at (their fractional grid cells, None without modes) and
+        returns [] or [the markers]."""
+        rec, s = self.rec, self.style
+        ny, nx = rec.grid.shape
+        (x0, x1), (y0, y1) = rec.view_box
         modes = rec.modes
         self.modes_at = None
-        artists = [self.surface]
-        if len(modes):
-            fx = np.clip((modes[:, 0] - x0) / (x1 - x0) * nx - 0.5, 0, nx - 1)
-            fy = np.clip((modes[:, 1] - y0) / (y1 - y0) * ny - 0.5, 0, ny - 1)
-            self.modes_at = (fy, fx)
-            (self.markers,) = ax.plot(
-                modes[:, 0],
-                modes[:, 1],
-                np.zeros(len(modes)),
-                "x",
-                color=s.mode_marker,
-                markersize=7 * s.scale,
-                markeredgewidth=1.6 * s.scale,
-                zorder=4,
-            )
-            artists.append(self.markers)
-        ax.computed_zorder = False  # fixed draw order floor < surface < modes, instead of per-artist depth sorting
-        self.surface.set_zorder(2)
-        ax.add_collection3d(_floor_grid(rec.view_box, s))
+        if not len(modes):
+            return []
+        fx = np.clip((modes[:, 0] - x0) / (x1 - x0) * nx - 0.5, 0, nx - 1)
+        fy = np.clip((modes[:, 1] - y0) / (y1 - y0) * ny - 0.5, 0, ny - 1)
+        self.modes_at = (fy, fx)
+        (self.markers,) = ax.plot(
+            modes[:, 0],
+            modes[:, 1],
+            np.zeros(len(modes)),
+            "x",
+            color=s.mode_marker,
+            markersize=7 * s.scale,
+            markeredgewidth=1.6 * s.scale,
+            zorder=4,
+        )
+        return [self.markers]
+
+    def _draw_axes(self, ax) -> None:
+        """The box: fixed limits and proportions, three ticks per axis, D's label and light panes."""
+        s = self.style
+        (x0, x1), (y0, y1) = self.rec.view_box
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_zlim(*Z_LIMITS)
@@ -120,8 +140,6 @@ class MountainsView(Tweening, View):
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.set_pane_color((0.965, 0.965, 0.965, 1.0))
         ax.tick_params(labelsize=s.fs(0.75), pad=0)
-        self.update(0)
-        return artists
 
     def azimuth(self, at: float) -> float:
         """The camera's azimuth at (fractional) snapshot index `at`: one slow sweep over the whole recording (pure in at)."""
