@@ -12,10 +12,7 @@ from gananim.analysis import analyse
 from gananim.errors import GananimError
 from gananim.rendering import encode
 from gananim.rendering.pipeline import (
-    CAPTION_SECONDS,
     Timeline,
-    captions_vtt,
-    chapters_vtt,
     default_seconds,
     default_view,
     parse_steps,
@@ -23,6 +20,7 @@ from gananim.rendering.pipeline import (
     render_files,
 )
 from gananim.rendering.views import Frame, make_style
+from gananim.rendering.webvtt import CAPTION_SECONDS, captions_vtt, chapters_vtt
 
 BOX = [(-4.0, 4.0), (-4.0, 4.0)]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,10 +10,10 @@ from typing import Callable, Iterator
 import numpy as np
 
 from gananim.errors import GananimError
-from gananim.recording import atomic
 from gananim.recording.reader import Recording, load
 from gananim.rendering import encode
 from gananim.rendering.views import Frame, make_style
+from gananim.rendering.webvtt import captions_vtt, chapters_vtt, write_vtt
 
 VIDEO_SUFFIXES = (".mp4", ".webm", ".gif")
 
@@ -155,6 +154,31 @@ def render(runs, view: str | None = None, out: str | Path | None = None, **optio
     return written[0].parent if len(written) > 1 else written[0]
 
 
+@dataclass(frozen=True)
+class RenderOptions:
+    """The video options of one render: render_files's keywords (whose defaults they are), gathered once.
+
+    Each is checked where it is used, in this order and after the recordings load (a missing recording is
+    reported before a bad option): size by make_style, steps by chosen_steps, fps, speed, duration and slowmo
+    by Timeline.make, out, embed, controls, crf and preset by _destination, before any folder is made.
+    """
+
+    size: str | tuple[int, int]
+    fps: float
+    steps: str | None
+    speed: float
+    duration: float | None
+    embed: bool
+    dashboard: bool
+    max_mb: float | None
+    title: str | None
+    titles: list[str] | None
+    slowmo: float
+    crf: object  # N, "FORMAT=N" or a list of them: see gananim.rendering.encode.quality
+    preset: str | None
+    controls: bool
+
+
 def render_files(
     runs,
     view: str | None = None,
@@ -184,58 +208,109 @@ def render_files(
     `controls` gives the embed's <video> the browser's controls; `announce(target, frames, fps)` is called
     once the target is known and checked, before the first frame is drawn.
     """
+    opts = RenderOptions(
+        size=size,
+        fps=fps,
+        steps=steps,
+        speed=speed,
+        duration=duration,
+        embed=embed,
+        dashboard=dashboard,
+        max_mb=max_mb,
+        title=title,
+        titles=titles,
+        slowmo=slowmo,
+        crf=crf,
+        preset=preset,
+        controls=controls,
+    )
+    return _render(runs, view, out, opts, announce, progress)
+
+
+def _render(runs, view: str | None, out, opts: RenderOptions, announce, progress) -> list[Path]:
+    """render_files, once its keywords are gathered: draw the clip, then write it where it goes."""
     recs = [r if isinstance(r, Recording) else load(r) for r in (runs if isinstance(runs, (list, tuple)) else [runs])]
     view = default_view(recs) if view in (None, "compare") else view  # compare = several runs, a view all can show
-    style = make_style(size)
-    frame = Frame(recs, view, style, titles=titles, title=title, dashboard=dashboard)
+    clip = plan_clip(recs, view, opts)
+    target = _destination(recs[0], view, out, opts)
+    if announce:
+        announce(target.path, len(clip.timeline), opts.fps)
+    tick = (lambda k: progress(k, len(clip.timeline))) if progress else None
+    if target.web:
+        return _write_web(clip, target, clip_name(recs[0], view), opts, tick)
+    return [_write_file(clip, target.path, opts.max_mb, tick, target.encoders.get(target.path.suffix.lstrip("."), {}))]
+
+
+@dataclass
+class Clip:
+    """What a render draws: the frame (views, style), which step each video frame shows, the events on screen."""
+
+    frame: Frame
+    timeline: Timeline
+    events: list
+
+
+def plan_clip(recs: list[Recording], view: str, opts: RenderOptions) -> Clip:
+    """The frame for `view` of the recordings, and the timeline over the steps chosen (events slowed by slowmo)."""
+    frame = Frame(recs, view, make_style(opts.size), titles=opts.titles, title=opts.title, dashboard=opts.dashboard)
     events = [e for r in frame.events for e in r]
     tween = any(getattr(v, "tweens", False) for v in frame.views)  # else every frame shows a recorded snapshot
     timeline = Timeline.make(
-        chosen_steps(recs, frame, steps),
-        fps,
-        speed,
-        duration,
+        chosen_steps(recs, frame, opts.steps),
+        opts.fps,
+        opts.speed,
+        opts.duration,
         slow=[(e.start, e.end) for e in events],
-        slowmo=slowmo,
+        slowmo=opts.slowmo,
         tween=tween,
     )
-    planned = _output_path(recs[0], view, out, embed)
-    web = embed or planned.suffix == ""
-    if controls and not web:
-        raise GananimError(f"--controls is for --embed (the HTML snippet); {planned.name} is a plain video file")
-    options = encode.encoder_options(EMBED_FORMATS if web else [planned.suffix], crf, preset)  # checked before any file
-    target = output_target(recs[0], view, out, embed)
-    if announce:
-        announce(target, len(timeline), fps)
-    tick = (lambda k: progress(k, len(timeline))) if progress else None
-    if web:
-        name = f"{file_name(recs[0])}-{view}"
-        tracks = (
-            [(target / f"{name}-captions.vtt", "captions"), (target / f"{name}-chapters.vtt", "chapters")]
-            if events
-            else []
-        )
-        written = encode.write_embed(
-            lambda: frames(frame, timeline, tick),
-            target,
-            name,
-            fps,
-            (style.width, style.height),
-            formats=EMBED_FORMATS,
-            channels=4,
-            tracks=tracks,
-            options=options,
-            gif_max_mb=encode.EMBED_GIF_MB if max_mb is None else max_mb,
-            poster=poster_frame(events, timeline),
-            controls=controls,
-        )
-        for path, kind in tracks:  # written once the videos are: a failed render leaves no stray captions
-            _write_vtt(path, (captions_vtt if kind == "captions" else chapters_vtt)(events, timeline))
-        return list(written.values()) + [t for t, _ in tracks]
-    return [_write_file(frame, timeline, target, style, max_mb, tick, options.get(target.suffix.lstrip("."), {}))]
+    return Clip(frame, timeline, events)
 
 
 EMBED_FORMATS = ("webm", "mp4", "gif")
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a render goes: a video file, or a folder of web files (web); each format's encoder options."""
+
+    path: Path
+    web: bool
+    encoders: dict[str, dict]
+
+
+def _destination(rec: Recording, view: str, out, opts: RenderOptions) -> Destination:
+    """The file or folder to write and its encoders' options, all checked before its folder is made."""
+    path = _output_path(rec, view, out, opts.embed)
+    web = opts.embed or path.suffix == ""  # --out FOLDER gets the web files, as --embed does
+    if opts.controls and not web:
+        raise GananimError(f"--controls is for --embed (the HTML snippet); {path.name} is a plain video file")
+    encoders = encode.encoder_options(EMBED_FORMATS if web else [path.suffix], opts.crf, opts.preset)
+    return Destination(_make_folder(path), web, encoders)
+
+
+def _write_web(clip: Clip, target: Destination, name: str, opts: RenderOptions, tick) -> list[Path]:
+    """Every web format, the poster and the snippet into the folder; then the WebVTT captions and chapters."""
+    folder = target.path
+    tracks = [(folder / f"{name}-captions.vtt", "captions"), (folder / f"{name}-chapters.vtt", "chapters")]
+    tracks = tracks if clip.events else []
+    written = encode.write_embed(
+        lambda: frames(clip.frame, clip.timeline, tick),
+        folder,
+        name,
+        opts.fps,
+        (clip.frame.style.width, clip.frame.style.height),
+        formats=EMBED_FORMATS,
+        channels=4,
+        tracks=tracks,
+        options=target.encoders,
+        gif_max_mb=encode.EMBED_GIF_MB if opts.max_mb is None else opts.max_mb,
+        poster=poster_frame(clip.events, clip.timeline),
+        controls=opts.controls,
+    )
+    for path, kind in tracks:  # written once the videos are: a failed render leaves no stray captions
+        write_vtt(path, (captions_vtt if kind == "captions" else chapters_vtt)(clip.events, clip.timeline))
+    return list(written.values()) + [t for t, _ in tracks]
 
 
 def poster_frame(events: list, timeline: Timeline) -> int:
@@ -251,64 +326,16 @@ def poster_frame(events: list, timeline: Timeline) -> int:
     return len(timeline) // 2
 
 
-def _write_file(frame: Frame, timeline: Timeline, path: Path, style, max_mb: float | None, tick, options: dict) -> Path:
+def _write_file(clip: Clip, path: Path, max_mb: float | None, tick, options: dict) -> Path:
     """One video file; a GIF over its size budget is remade at a lower fps and size, never refused."""
+    style, timeline = clip.frame.style, clip.timeline
     with encode.writer_for(path, timeline.fps, (style.width, style.height), channels=4, **options) as writer:
-        for img in frames(frame, timeline, tick):
+        for img in frames(clip.frame, timeline, tick):
             writer.grab_frame(img)
     written = writer.finish()
     if path.suffix == ".gif" and max_mb is not None and written.stat().st_size > max_mb * 2**20:
         encode.fit_gif(written, written, max_mb, fps=timeline.fps, width=style.width)
     return written
-
-
-def _stamp(t: float) -> str:
-    return f"{int(t // 3600):02d}:{int(t % 3600 // 60):02d}:{t % 60:06.3f}"
-
-
-def _cues(events: list, timeline: Timeline, text: Callable, min_seconds: float = 0.0) -> str:
-    """WebVTT, one cue per event while the video shows it (an event outside the chosen steps has none).
-
-    `min_seconds` keeps a short event's cue up long enough to read, until the next cue or the clip's end.
-    """
-    shown = [(e, span) for e in sorted(events, key=lambda e: e.start) if (span := timeline.seconds(e.start, e.end))]
-    clip = len(timeline) / timeline.fps
-    cues = ["WEBVTT", ""]
-    for k, (e, (start, end)) in enumerate(shown):
-        later = shown[k + 1][1][0] if k + 1 < len(shown) else clip
-        end = max(end, min(start + min_seconds, max(later, end), clip))
-        # cue text is HTML-like (& and < are markup) and ends at a blank line: escaped, on one line
-        line = html.escape(" ".join(text(e).split()), quote=False)
-        cues += [str(k + 1), f"{_stamp(start)} --> {_stamp(end)}", line, ""]
-    return "\n".join(cues)
-
-
-def chapters_vtt(events: list, timeline: Timeline) -> str:
-    """WebVTT chapters, one cue per event while the video shows it, captioned like the frames."""
-    return _cues(events, timeline, lambda e: e.caption)
-
-
-def captions_vtt(events: list, timeline: Timeline) -> str:
-    """WebVTT captions, shown over the video while each event plays: the steps, then the frames' caption.
-
-    Browsers draw a captions track (the snippet makes it the default one) and never a chapters track;
-    as text, the captions also reach readers the frames' pixels don't (screen readers, search). A cue
-    stays up at least CAPTION_SECONDS (an event can pass in a few frames), unless the next one starts.
-    """
-
-    def text(e) -> str:
-        steps = f"step {e.start:,}" if e.start == e.end else f"steps {e.start:,}–{e.end:,}"
-        return f"{steps}: {e.caption}"
-
-    return _cues(events, timeline, text, CAPTION_SECONDS)
-
-
-CAPTION_SECONDS = 2.5  # time to read a caption of about ten words
-
-
-def _write_vtt(path: Path, text: str) -> Path:
-    atomic.atomic_write(path, lambda f: f.write(text.encode("utf-8")))
-    return path
 
 
 def file_name(rec: Recording) -> str:
@@ -317,9 +344,33 @@ def file_name(rec: Recording) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", raw).strip("-") or "recording"
 
 
+def clip_name(rec: Recording, view: str) -> str:
+    """NAME-VIEW: the default video file's stem, and the stem of every file in an embed folder."""
+    return f"{file_name(rec)}-{view}"
+
+
 def output_target(rec: Recording, view: str, out, embed: bool) -> Path:
     """The file or folder to write, its folder created now: an unwritable place is refused before any rendering."""
-    target = _output_path(rec, view, out, embed)
+    return _make_folder(_output_path(rec, view, out, embed))
+
+
+def _output_path(rec: Recording, view: str, out, embed: bool) -> Path:
+    """Where to write: the given file or folder, else renders/NAME-VIEW.mp4 (or a folder for --embed)."""
+    if out is None:
+        name = clip_name(rec, view)
+        return Path("renders") / (name if embed else f"{name}.mp4")
+    out = Path(out)
+    if out.suffix.lower() in VIDEO_SUFFIXES:
+        if embed:
+            raise GananimError(f"--embed writes a folder of files; give --out a folder, not {out.name}")
+        return out.with_suffix(out.suffix.lower())
+    if out.suffix:
+        raise GananimError(f"cannot write {out.name}: use .mp4, .webm or .gif, or a folder (for all web formats)")
+    return out
+
+
+def _make_folder(target: Path) -> Path:
+    """Create the folder `target` is in (or is): a file in the way or no permission is refused before rendering."""
     folder = target if target.suffix == "" else target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -330,17 +381,3 @@ def output_target(rec: Recording, view: str, out, embed: bool) -> Path:
     except OSError as e:
         raise GananimError(f"cannot write to {folder}: {e.strerror or e}") from None
     return target
-
-
-def _output_path(rec: Recording, view: str, out, embed: bool) -> Path:
-    """Where to write: the given file or folder, else renders/NAME-VIEW.mp4 (or a folder for --embed)."""
-    if out is None:
-        return Path("renders") / (f"{file_name(rec)}-{view}" if embed else f"{file_name(rec)}-{view}.mp4")
-    out = Path(out)
-    if out.suffix.lower() in VIDEO_SUFFIXES:
-        if embed:
-            raise GananimError(f"--embed writes a folder of files; give --out a folder, not {out.name}")
-        return out.with_suffix(out.suffix.lower())
-    if out.suffix:
-        raise GananimError(f"cannot write {out.name}: use .mp4, .webm or .gif, or a folder (for all web formats)")
-    return out

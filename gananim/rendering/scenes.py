@@ -208,7 +208,7 @@ def render_scene(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Render scenes/NAME.py from recording(s) to a video file or, with embed (or a folder), the web files."""
-    from gananim.rendering.pipeline import file_name, output_target
+    from gananim.rendering.pipeline import clip_name, output_target
 
     if quality not in QUALITIES:
         raise GananimError(f"unknown quality {quality!r}: use low, medium or high")
@@ -229,7 +229,7 @@ def render_scene(
         written = encode.write_embed(
             counted,
             target,
-            f"{file_name(recs[0])}-{view}",
+            clip_name(recs[0], view),
             fps,
             (width, height),
             formats=("webm", "mp4", "gif"),

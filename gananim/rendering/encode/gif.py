@@ -153,6 +153,15 @@ class GIFWriter(FrameWriter):
         )
 
 
+def shrunk_gif(fps: float, width: int, ratio: float, min_fps: float, min_width: int) -> tuple[float, int]:
+    """The fps and (even) width for a GIF `ratio` times too large: its size goes roughly as fps x area, so fps
+    drops by sqrt(ratio) and width by ratio**0.25, neither below its floor."""
+    # GIF delays are whole 1/100 s: take fps = 100/k so that every frame gets the same delay
+    new_fps = max(min_fps, 100 / math.ceil(100 / (fps / math.sqrt(ratio))))
+    new_width = max(min_width, int(width / ratio**0.25))
+    return new_fps, new_width - new_width % 2
+
+
 def fit_gif(
     src_video,
     dst_gif,
@@ -193,11 +202,7 @@ def fit_gif(
             at_floor = fps <= min_fps and width <= min_width
             if at_floor and colors <= 16:
                 break  # the smallest we make: keep it
-            ratio = got / budget * 1.1
-            # GIF delays are whole 1/100 s: take fps = 100/k so that every frame gets the same delay
-            new_fps = max(min_fps, 100 / math.ceil(100 / (fps / math.sqrt(ratio))))
-            new_width = max(min_width, int(width / ratio**0.25))
-            new_width -= new_width % 2
+            new_fps, new_width = shrunk_gif(fps, width, got / budget * 1.1, min_fps, min_width)
             if (new_fps, new_width) == (fps, width) or at_floor:
                 colors = max(16, colors // 2)
             fps, width = new_fps, new_width

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import io
-import math
 import os
 from pathlib import Path
 from typing import Sequence
@@ -15,7 +14,7 @@ import numpy as np
 from gananim.errors import GananimError
 from gananim.rendering.encode.ffmpeg import probe
 from gananim.rendering.encode.files import write_bytes
-from gananim.rendering.encode.gif import GIF_MAX_FPS, fit_gif
+from gananim.rendering.encode.gif import GIF_MAX_FPS, fit_gif, shrunk_gif
 from gananim.rendering.encode.writers import WRITERS, FrameWriter, even_size
 
 
@@ -139,6 +138,25 @@ def write_embed(
     `controls` gives the snippet the browser's controls (see :func:`embed_snippet`).
     Returns {"webm": ..., "mp4": ..., "gif": ..., "poster": ..., "html": ...} (formats asked for).
     """
+    formats = _checked_formats(formats, name, poster)
+    out_dir = Path(out_dir)
+    options = dict(options or {})
+    if "gif" in formats:
+        options["gif"] = {**EMBED_GIF, **options.get("gif", {})}
+    size = (int(size[0]), int(size[1]))
+    paths = {f: out_dir / f"{name}.{f}" for f in formats}
+    result, kept = _encode_all(frames, paths, fps, size, channels, options, poster, name)
+    if "gif" in result and gif_max_mb is not None and result["gif"].stat().st_size > gif_max_mb * 2**20:
+        _refit_gif(result, gif_max_mb, fps, size, options["gif"])
+    video_size = even_size(*size)
+    result["poster"] = write_poster(kept[: video_size[1], : video_size[0]], out_dir / f"{name}-poster.png")
+    snippet = _snippet(result, name, video_size, out_dir, tracks, controls)
+    result["html"] = write_bytes(out_dir / f"{name}.html", snippet.encode("utf-8"))
+    return result
+
+
+def _checked_formats(formats: Sequence[str], name: str, poster) -> list[str]:
+    """The formats asked for, lower case, each once; a bad format, name or poster index is refused here."""
     formats = list(dict.fromkeys(f.lower().lstrip(".") for f in formats))
     unknown = [f for f in formats if f not in WRITERS]
     if unknown or not formats:
@@ -147,31 +165,29 @@ def write_embed(
         raise GananimError(f"the embed name must be a plain file name, got {name!r}")
     if not isinstance(poster, int) or poster < -1:
         raise GananimError(f"poster must be a frame index (0, 1, ...) or -1 for the last frame, got {poster!r}")
-    out_dir = Path(out_dir)
-    options = dict(options or {})
-    if "gif" in formats:
-        options["gif"] = {**EMBED_GIF, **options.get("gif", {})}
-    paths = {f: out_dir / f"{name}.{f}" for f in formats}
-    width, height = int(size[0]), int(size[1])
+    return formats
+
+
+def _encode_all(
+    frames,
+    paths: dict[str, Path],
+    fps: float,
+    size: tuple[int, int],
+    channels: int,
+    options: dict,
+    poster: int,
+    name: str,
+) -> tuple[dict[str, Path], np.ndarray]:
+    """Every format from one pass over the frames; returns {format: file} and the poster frame (RGB).
+
+    The files replace existing ones only once every format has succeeded; on any failure none is left.
+    """
     writers: list[FrameWriter] = []
     try:
         # all writers (and so all writability checks) exist before the first frame is rendered
-        for f in formats:
-            writers.append(WRITERS[f](paths[f], fps, (width, height), channels=channels, **options.get(f, {})))
-        if callable(frames):
-            frames = frames()
-        kept = None
-        for i, frame in enumerate(frames):
-            for w in writers:
-                w.grab_frame(frame)
-            if poster < 0 or i == poster:
-                kept = np.array(frame[..., :3], copy=True)  # one frame, whatever the clip's length
-        if kept is None:
-            raise GananimError(
-                f"no frames for {name}"
-                if writers[0].frames == 0
-                else f"poster frame {poster} is past the clip's {writers[0].frames} frames"
-            )
+        for f, path in paths.items():
+            writers.append(WRITERS[f](path, fps, size, channels=channels, **options.get(f, {})))
+        kept = _feed(writers, frames() if callable(frames) else frames, poster, name)
         for w in writers:  # all encoders flush at once
             w.close_input()
         for w in writers:
@@ -181,28 +197,48 @@ def write_embed(
             w.abort()
         raise
     # every format succeeded: only now do they replace files of the same names
-    result: dict[str, Path] = {w.suffix.lstrip("."): w.publish() for w in writers}
-    if "gif" in result and gif_max_mb is not None and result["gif"].stat().st_size > gif_max_mb * 2**20:
-        # re-made from the video already written (no re-rendering), starting from a guess that
-        # the measured size over budget suggests; fit_gif refines it
-        src = result.get("mp4") or result.get("webm") or result["gif"]
-        ratio = result["gif"].stat().st_size / (gif_max_mb * 2**20) * 1.1
-        made_fps = min(float(fps), float(options["gif"]["max_fps"] or fps), GIF_MAX_FPS)
-        made_width = min(even_size(width, height)[0], int(options["gif"]["max_width"] or width))
-        gif_fps = 100 / math.ceil(100 / (made_fps / math.sqrt(ratio)))
-        gif_width = max(32, int(made_width / ratio**0.25))
-        fit_gif(src, result["gif"], gif_max_mb, fps=gif_fps, width=gif_width - gif_width % 2)
-    video_size = even_size(width, height)
-    result["poster"] = write_poster(kept[: video_size[1], : video_size[0]], out_dir / f"{name}-poster.png")
+    return {w.suffix.lstrip("."): w.publish() for w in writers}, kept
+
+
+def _feed(writers: list[FrameWriter], frames, poster: int, name: str) -> np.ndarray:
+    """Hand each frame to every writer; returns a copy of the poster frame's RGB (a canvas buffer is reused)."""
+    kept = None
+    for i, frame in enumerate(frames):
+        for w in writers:
+            w.grab_frame(frame)
+        if poster < 0 or i == poster:
+            kept = np.array(frame[..., :3], copy=True)  # one frame, whatever the clip's length
+    if kept is None:
+        raise GananimError(
+            f"no frames for {name}"
+            if writers[0].frames == 0
+            else f"poster frame {poster} is past the clip's {writers[0].frames} frames"
+        )
+    return kept
+
+
+def _refit_gif(result: dict[str, Path], gif_max_mb: float, fps: float, size: tuple[int, int], gif: dict) -> None:
+    """Remake the GIF under its budget from the video already written (no re-rendering), starting from the fps
+    and width that its measured size over budget suggests (`gif`: its writer options); fit_gif refines them."""
+    width, height = size
+    src = result.get("mp4") or result.get("webm") or result["gif"]
+    ratio = result["gif"].stat().st_size / (gif_max_mb * 2**20) * 1.1
+    made_fps = min(float(fps), float(gif["max_fps"] or fps), GIF_MAX_FPS)
+    made_width = min(even_size(width, height)[0], int(gif["max_width"] or width))
+    gif_fps, gif_width = shrunk_gif(
+        made_fps, made_width, ratio, min_fps=0.0, min_width=32
+    )  # a first guess: fit_gif starts from it as given
+    fit_gif(src, result["gif"], gif_max_mb, fps=gif_fps, width=gif_width)
+
+
+def _snippet(result: dict[str, Path], name: str, video_size: tuple[int, int], out_dir: Path, tracks, controls) -> str:
+    """The HTML: a <video> of the WebM and MP4 (with the poster and tracks), or an <img> for a GIF alone."""
     videos = [result[f] for f in ("webm", "mp4") if f in result]
     if videos:
-        snippet = embed_snippet(result["poster"], videos, *video_size, tracks=tracks, base=out_dir, controls=controls)
-    else:  # a GIF alone: an <img>
-        gif_info = probe(result["gif"], count_frames=False)
-        gif_size = (gif_info["width"], gif_info["height"])
-        snippet = (
-            f'<img src="{html.escape(_href(result["gif"], out_dir), quote=True)}" width="{gif_size[0]}" '
-            f'height="{gif_size[1]}" style="{_fluid(*gif_size)}" alt="{html.escape(name, quote=True)}">\n'
-        )
-    result["html"] = write_bytes(out_dir / f"{name}.html", snippet.encode("utf-8"))
-    return result
+        return embed_snippet(result["poster"], videos, *video_size, tracks=tracks, base=out_dir, controls=controls)
+    gif_info = probe(result["gif"], count_frames=False)
+    gif_size = (gif_info["width"], gif_info["height"])
+    return (
+        f'<img src="{html.escape(_href(result["gif"], out_dir), quote=True)}" width="{gif_size[0]}" '
+        f'height="{gif_size[1]}" style="{_fluid(*gif_size)}" alt="{html.escape(name, quote=True)}">\n'
+    )
