@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from gananim.analysis import analyser as analysis
-from gananim.analysis.analyser import EVENTS_FILE, SERIES_FILE, analyse
+from gananim.analysis.analyser import EVENTS_FILE, SERIES_FILE, analyse, sealed_parts
+from gananim.analysis.seal import seal
 from gananim.errors import GananimError
 from gananim.kinds.points import metrics
 from gananim.kinds.points.metrics import MODE_SHARE, mode_coverage
@@ -188,6 +189,9 @@ def test_the_cache_is_used_while_the_code_stamp_holds_and_recomputed_when_it_cha
     with np.load(rec.path / SERIES_FILE) as z:
         arrays = dict(z)
     arrays["series__modes_captured"] = np.full(len(rec), 99.0)
+    np.savez(rec.path / SERIES_FILE, **arrays)  # edited without this machine's seal: not used
+    np.testing.assert_array_equal(analyse(load(rec.path)).series["modes_captured"], true)
+    arrays["seal"] = np.array(seal(*sealed_parts(arrays)))  # sealed here, as this machine's gananim would
     np.savez(rec.path / SERIES_FILE, **arrays)
     assert analyse(load(rec.path)).series["modes_captured"].tolist() == [99.0] * 20  # the cache answers
     monkeypatch.setattr(analysis, "STAMP", "other metric code")

@@ -39,9 +39,11 @@ from typing import Any
 import numpy as np
 
 from gananim.analysis.events import Event
+from gananim.analysis.seal import seal, sealed
 from gananim.errors import GananimError
 from gananim.recording.atomic import atomic_write
 from gananim.recording.reader import Recording
+from gananim.recording.safe import EVENTS_CAP, read_json, read_npz
 
 SERIES_FILE = "analysis.npz"
 EVENTS_FILE = "events.json"
@@ -140,9 +142,16 @@ def _computed_series(rec: Recording, prints: np.ndarray) -> tuple[dict[str, np.n
         "stamp": np.array(_stamp()),
         "step": rec.steps,
         "fingerprint": prints,
-        **{PREFIX + n: v for n, v in series.items()},
+        **{PREFIX + n: np.asarray(v, dtype=np.float64) for n, v in series.items()},
     }
+    arrays["seal"] = np.array(seal(*sealed_parts(arrays)))
     return series, _write(rec.path / SERIES_FILE, lambda f: np.savez(f, **arrays))
+
+
+def sealed_parts(arrays: dict[str, np.ndarray]) -> list[bytes]:
+    """What analysis.npz's seal covers: every array but the seal, by name, with its dtype and shape."""
+    return [f"{k}:{a.dtype.str}:{a.shape}".encode() + np.ascontiguousarray(a).tobytes()
+            for k, a in sorted(arrays.items()) if k != "seal"]  # fmt: skip
 
 
 def _measure(rec: Recording, start: int) -> list[dict[str, float]]:
@@ -163,26 +172,36 @@ def _events(rec: Recording, series: dict[str, np.ndarray], prints: np.ndarray) -
     key = f"{zlib.crc32(rec.steps.astype(np.int64).tobytes() + prints.tobytes()):08x}:{len(rec)}"
     file = rec.path / EVENTS_FILE
     try:
-        data = json.loads(file.read_text())
-        if data.get("stamp") == _stamp() and data.get("recording") == key:
+        data = read_json(file, EVENTS_CAP)
+        body = json.dumps(data["events"], sort_keys=True).encode()
+        if (
+            data.get("stamp") == _stamp()
+            and data.get("recording") == key
+            and sealed(data.get("seal"), key.encode(), body)
+        ):
             return [Event.from_dict(e) for e in data["events"]], True
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, GananimError):
-        pass  # no cache, an old one or a damaged one: detect again
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, GananimError):
+        pass  # no cache, an old one, a damaged one or one from elsewhere (not sealed here): detect again
     found = rec.kind_of.events(rec, series)
-    text = json.dumps({"stamp": _stamp(), "recording": key, "events": [e.to_dict() for e in found]}, indent=2)
+    events = [e.to_dict() for e in found]
+    body = json.dumps(events, sort_keys=True).encode()
+    text = json.dumps(
+        {"stamp": _stamp(), "recording": key, "seal": seal(key.encode(), body), "events": events}, indent=2
+    )
     return found, _write(file, lambda f: f.write(text.encode()))
 
 
 def _read_series_cache(file: Path) -> dict[str, np.ndarray] | None:
     """analysis.npz's arrays if it was written by this metric code and is whole, else None (it is recomputed)."""
     try:
-        with np.load(file, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files}
+        arrays = read_npz(file, lambda k: k in ("stamp", "step", "fingerprint", "seal") or k.startswith(PREFIX))
         if str(arrays["stamp"]) != _stamp() or len(arrays["fingerprint"]) != len(arrays["step"]):
             return None
+        if not sealed(str(arrays["seal"]), *sealed_parts(arrays)):
+            return None  # not written here (a recording's author can compute the old key, not this seal)
         return arrays
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # absent, damaged, or from gananim 0.1.0
-        return None  # (no stamp): all mean "compute it"
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, GananimError, MemoryError):
+        return None  # absent, damaged, from gananim 0.1.0 (no stamp) or from elsewhere: all mean "compute it"
 
 
 def _write(file: Path, write) -> bool:

@@ -15,9 +15,18 @@ from rich.text import Text
 from gananim.analysis.summary import human_size
 from gananim.cli.inspect import analyze, info
 from gananim.cli.kit import NOTHING_WRITTEN, Interrupted, announce, on_interrupt, wrote
-from gananim.cli.terminal import LazyProgress, RateColumn, notes_to_terminal, render_columns, say, shout, stdout_console
+from gananim.cli.terminal import (
+    LazyProgress,
+    RateColumn,
+    notes_to_terminal,
+    render_columns,
+    say,
+    shout,
+    stdout_console,
+)
 from gananim.cli.video import export_run, render, scene
 from gananim.errors import GananimError
+from gananim.text import visible
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -147,7 +156,7 @@ def _train_with_progress(cfg, out: Path, *, overwrite: bool, resume: bool, again
     ]
     reached = [None]
     try:
-        with LazyProgress(*columns, total=cfg.steps, name=cfg.name, losses="") as progress:
+        with LazyProgress(*columns, total=cfg.steps, name=visible(cfg.name), losses="") as progress:
 
             def report(step: int, scalars: dict[str, float]) -> None:
                 reached[0] = step

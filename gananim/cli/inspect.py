@@ -13,6 +13,7 @@ from rich.text import Text
 
 from gananim.cli.kit import NOTHING_WRITTEN, on_interrupt
 from gananim.cli.terminal import say, stdout_console
+from gananim.text import visible
 
 
 def scalar_summary(series: np.ndarray) -> dict[str, float | None]:
@@ -69,14 +70,16 @@ def info(run: Path, as_json: bool) -> None:
     console = stdout_console()
     table = Table(box=None, show_header=False, pad_edge=False)
     for key, value in describe(rec, run):  # values hold paths and manifest strings: Text keeps them literal
-        table.add_row(Text(key, style="bold"), Text(value, overflow="fold"))  # fold: long paths wrap, never cut
+        table.add_row(
+            Text(key, style="bold"), Text(visible(value), overflow="fold")
+        )  # fold: long paths wrap, never cut
     console.print(table)
     scalars = Table(title="scalars", title_justify="left")
     for col in ("name", "first", "last", "min", "max", "mean"):
         scalars.add_column(col, justify="left" if col == "name" else "right")
     for name, s in summary.items():
         scalars.add_row(
-            Text(name, overflow="fold"),
+            Text(visible(name), overflow="fold"),
             *("—" if s[k] is None else f"{s[k]:.4g}" for k in ("first", "last", "min", "max", "mean")),
         )
     console.print(scalars)

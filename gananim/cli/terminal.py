@@ -21,6 +21,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from gananim.text import visible
+
 console = Console()
 err_console = Console(stderr=True)
 
@@ -39,12 +41,15 @@ def stdout_console() -> Console:
 
 
 def say(message: str) -> None:
-    """One unwrapped line on stdout: paths stay whole and greppable, and printed literally (no rich markup)."""
-    console.print(message, soft_wrap=True, highlight=False, markup=False)
+    """One unwrapped line on stdout: paths stay whole and greppable, printed literally (no rich markup, control
+    characters made visible)."""
+    console.print(visible(message), soft_wrap=True, highlight=False, markup=False)
 
 
 def shout(message: str, label: str | None = "error") -> None:
-    """One line on stderr, `label:` in red then the message, literally (paths like runs/exp[lr=1e-3] stay whole)."""
+    """One line on stderr, `label:` in red then the message, literally (paths like runs/exp[lr=1e-3] stay whole,
+    control characters made visible)."""
+    message = visible(message)
     text = Text.assemble((f"{label}:", "red"), " ", message) if label else Text(message)
     err_console.print(text, soft_wrap=True, highlight=False)
 

@@ -9,6 +9,7 @@ what a kind needs from torch (its prober) or matplotlib (its views) it imports w
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
@@ -33,6 +34,7 @@ class Kind:
     arrays: ClassVar[tuple[str, ...]] = ()  # the arrays a snapshot of this kind may store, besides samples/density
     fields: ClassVar[dict[str, str]] = {}  # Snapshot attribute -> stored array, where the names differ
     views_module: ClassVar[str | None] = None  # the module whose import registers this kind's views
+    fixed_names: ClassVar[tuple[str, ...] | None] = None  # fixed.npz's arrays a reader reads (None: every one)
 
     # --- record (torch) -------------------------------------------------------------------------------
 
@@ -51,6 +53,18 @@ class Kind:
 
     def check_chunk(self, chunk: dict, manifest: dict, grid_shape: tuple, fixed: dict, file: Path) -> None:
         """Every snapshot array of a chunk has one entry per step, sized as the manifest says."""
+
+    def keeps_fixed(self, name: str) -> bool:
+        """Whether the reader reads this array of fixed.npz (a stranger's extra members are never read)."""
+        return self.fixed_names is None or name in self.fixed_names
+
+    def snapshot_bytes(self, manifest: dict) -> int:
+        """At most how many bytes one stored snapshot's arrays hold, by the (checked) manifest: the reader's budget
+        for a chunk's member is chunk_size times this. Generous: eight arrays of every sample as float64, and the
+        density and D on the grid, plus a megabyte (the latent grid's mapping, the curvature's eigenvalues)."""
+        samples = max(int(manifest.get(k) or 0) for k in ("n_samples", "n_real", "n_images")) or 1
+        cells = manifest["grid"]["size"] ** len(manifest["grid"]["bounds"])
+        return 8 * (8 * samples * math.prod(self.sample_shape(manifest)) + 4 * cells) + (1 << 20)
 
     def grid_dims(self, manifest: dict) -> int:
         """How many dimensions the manifest's grid (the density's) has."""

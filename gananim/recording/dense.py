@@ -23,7 +23,7 @@ from gananim.recording import atomic
 from gananim.recording.layout import DENSE, chunk_files
 from gananim.recording.layout import DENSE_STEP as STEP
 from gananim.recording.layout import DENSE_VALUE as VALUE
-from gananim.recording.reader import load_npz
+from gananim.recording.reader import DENSE_BUDGET, is_dense_member, load_npz
 
 CHUNK_STEPS = 4096  # calls per file: a flush rewrites at most this many steps' values
 
@@ -95,7 +95,7 @@ class DenseWriter:
         """Drop every value logged at or after `step` (a resumed run logs them again)."""
         self._pending = {}
         for file in reversed(chunk_files(self.folder.parent, DENSE)):
-            chunk, kept = load_npz(file), {}
+            chunk, kept = load_npz(file, keep=is_dense_member, stored=False, budget=DENSE_BUDGET), {}
             for key, steps in chunk.items():
                 name = key[len(STEP) :]
                 if key.startswith(STEP) and VALUE + name in chunk:

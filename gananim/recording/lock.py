@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import socket
+import stat
 import time
 from pathlib import Path
 
@@ -50,6 +51,12 @@ def _flock_soon(fd: int, tries: int = 5, wait: float = 0.02) -> None:
             time.sleep(wait)
 
 
+def _not_a_lock(file: Path, what: str) -> GananimError:
+    return GananimError(
+        f"{file} is {what}; gananim writes its lock file itself and never through a link: delete it, then run again"
+    )
+
+
 class WriterLock:
     """An exclusive, non-blocking lock on `folder`; a second writer gets a one-line GananimError at once."""
 
@@ -59,11 +66,16 @@ class WriterLock:
         self._fd: int | None = None
 
     def acquire(self) -> "WriterLock":
-        try:
-            fd = os.open(self.file, os.O_RDWR | os.O_CREAT, 0o666)
+        try:  # never through a symlink, never anything but a regular file: the lock file is written to below
+            fd = os.open(self.file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o666)
         except OSError as e:
             atomic.raise_for(e, self.folder)
+            if e.errno == errno.ELOOP:
+                raise _not_a_lock(self.file, "a symbolic link") from None
             raise
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise _not_a_lock(self.file, "not a regular file")
         try:
             _flock_soon(fd)
         except BlockingIOError:
@@ -85,9 +97,12 @@ class WriterLock:
     def check(self) -> None:
         """Raise the error `acquire` would if another writer holds the lock, without creating or keeping anything."""
         try:
-            fd = os.open(self.file, os.O_RDONLY)
+            fd = os.open(self.file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
-            return  # no lock file (or an unreadable one): acquire() decides
+            return  # no lock file (or an unreadable one, or a symlink): acquire() decides
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or a device is no lock (and reading one could block)
+            os.close(fd)
+            return
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

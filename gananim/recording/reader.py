@@ -7,7 +7,6 @@ are replaced whole (gananim.recording.atomic), so a recording can be read while 
 
 from __future__ import annotations
 
-import json
 import time
 import tokenize
 import warnings
@@ -33,7 +32,14 @@ from gananim.recording.layout import (
     chunk_files,
 )
 from gananim.recording.lock import being_written
+from gananim.recording.safe import MANIFEST_CAP, read_json, read_npz
 from gananim.recording.validate import check_manifest, check_steps
+
+# The most snapshots a recording may hold: every analysis and render costs time per snapshot (about 0.1 ms at the
+# least), and a stranger's recording of a million tiny snapshots would otherwise keep `info` busy for minutes. A run
+# of a million steps recorded every 10 is 100,000 snapshots.
+MAX_SNAPSHOTS = 100_000
+DEFAULT_CHUNK_SIZE = 64  # the writer's chunk size when the manifest says none
 
 # A writer creates the manifest first (so that a run stopped at once leaves a folder --overwrite may replace) and
 # fixed.npz right after: a reader that arrives in between waits this long for it rather than calling it damaged.
@@ -70,13 +76,13 @@ NPZ_DAMAGE = (
 )
 
 
-def load_npz(path: Path, keep=lambda name: True) -> dict[str, np.ndarray]:
-    """Read the arrays of an .npz whose names pass `keep`; a truncated or damaged file becomes a GananimError."""
+def load_npz(
+    path: Path, keep=lambda name: True, *, stored: bool = True, budget: int | None = None
+) -> dict[str, np.ndarray]:
+    """Read the arrays of an .npz whose names pass `keep`, each checked before it is read (gananim.recording.safe:
+    regular file, stored members within `budget`); a truncated or damaged file becomes a GananimError."""
     try:
-        with np.load(path, allow_pickle=False) as z:
-            if not hasattr(z, "files"):  # a bare .npy under an .npz name
-                raise ValueError("not an .npz archive")
-            return {k: z[k] for k in z.files if keep(k)}
+        return read_npz(path, keep, stored=stored, budget=budget)
     except PermissionError:
         raise GananimError(f"cannot read {path}: permission denied") from None
     except NPZ_DAMAGE as e:
@@ -101,7 +107,7 @@ def _read_manifest(path: Path) -> dict:
             f"{path} is not a gananim recording (no {MANIFEST}); give the folder `gananim record` or a Recorder wrote"
         )
     try:
-        manifest = json.loads(file.read_text(encoding="utf-8"))
+        manifest = read_json(file, MANIFEST_CAP)
     except PermissionError:
         raise GananimError(f"cannot read {file}: permission denied") from None
     except (OSError, ValueError, RecursionError) as e:
@@ -121,10 +127,24 @@ def read_manifest_quietly(path) -> dict | None:
     """The manifest of the recording at `path` if there is a readable one, else None (a writer resuming a damaged
     recording reads it again, loudly, under its lock)."""
     try:
-        manifest = json.loads((Path(path) / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
+        manifest = read_json(Path(path) / MANIFEST, MANIFEST_CAP)
+    except (OSError, ValueError, RecursionError, GananimError):
         return None
     return manifest if isinstance(manifest, dict) else None
+
+
+def _too_many(path: Path, count: int) -> str:
+    return (f"{path} holds {count:,} snapshots, more than gananim reads ({MAX_SNAPSHOTS:,}); a recording that large "
+            "is damaged or not gananim's (record long runs with a larger `every`)")  # fmt: skip
+
+
+# A full dense file is compressed (its steps compress to almost nothing); one member holds at most the writer's
+# CHUNK_STEPS (4,096) values, 32 KB: 8 MB is a generous bound on what a compressed member may expand to.
+DENSE_BUDGET = 8 << 20
+
+
+def is_dense_member(name: str) -> bool:
+    return name.startswith((DENSE_STEP, DENSE_VALUE))
 
 
 def _rising(step: np.ndarray, last: int | None) -> np.ndarray:
@@ -143,7 +163,7 @@ def _read_dense(path: Path, problem: Callable[[str], None]) -> dict[str, tuple[n
     out (the first kept), said through `problem`. A damaged file is a one-line GananimError naming it."""
     parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
     for file in chunk_files(path, DENSE):
-        chunk = load_npz(file)
+        chunk = load_npz(file, keep=is_dense_member, stored=False, budget=DENSE_BUDGET)
         for key, steps in chunk.items():
             if not key.startswith(DENSE_STEP):
                 continue
@@ -225,7 +245,7 @@ class Recording:
             being_written(self.path) and _appears(self.path / FIXED, CREATING_SECS)
         ):
             raise GananimError(f"recording {self.path} is damaged: {FIXED} is missing; re-record it")
-        self.fixed = load_npz(self.path / FIXED)
+        self.fixed = load_npz(self.path / FIXED, keep=self.kind_of.keeps_fixed)
         self.grid = Grid.from_dict(self.manifest["grid"])
         self.kind_of.check_fixed(self.fixed, self.manifest, self.grid.shape, self.path / FIXED)
         self.problems: list[str] = []
@@ -238,6 +258,9 @@ class Recording:
         self._cache = None
         steps, offsets, scalars = [], [], []
         last = None  # the newest step kept so far
+        per_chunk = self.manifest.get("chunk_size", DEFAULT_CHUNK_SIZE)
+        if len(self._files) > MAX_SNAPSHOTS // per_chunk + 1:  # refused before reading any: too many files to be real
+            raise GananimError(_too_many(self.path, len(self._files) * per_chunk))
         for i, file in enumerate(self._files):
             chunk = load_npz(file, keep=lambda k: k == "step" or k.startswith(SCALAR_PREFIX))
             if "step" not in chunk:
@@ -245,7 +268,7 @@ class Recording:
                     f"recording file {file} is damaged: it has no 'step' array; re-record, or delete that file to keep the rest"
                 )
             step = chunk.pop("step")
-            check_steps(step, chunk, file)
+            check_steps(step, chunk, file, per_chunk)
             keep = _rising(step, last)
             if not keep.all():
                 self._problem(
@@ -257,6 +280,8 @@ class Recording:
             scalars.append({k[len(SCALAR_PREFIX) :]: v[keep] for k, v in chunk.items()})
             last = int(step[keep][-1]) if keep.any() else last
         self.steps = np.concatenate(steps).astype(np.int64) if steps else np.zeros(0, dtype=np.int64)
+        if len(self.steps) > MAX_SNAPSHOTS:
+            raise GananimError(_too_many(self.path, len(self.steps)))
         self._offsets = offsets
         names = sorted({n for s in scalars for n in s})
         self.scalars = {
@@ -275,7 +300,9 @@ class Recording:
     def _chunk(self, i: int) -> dict[str, np.ndarray]:
         """One chunk's arrays (checked against the manifest), cached so that reading in order loads each chunk once."""
         if self._cache is None or self._cache[0] != i:
-            chunk = load_npz(self._files[i])
+            kept = {"step", "samples", "density", *self.kind_of.arrays}  # nothing else is read
+            budget = self.manifest.get("chunk_size", DEFAULT_CHUNK_SIZE) * self.kind_of.snapshot_bytes(self.manifest)
+            chunk = load_npz(self._files[i], keep=lambda k: k in kept or k.startswith(SCALAR_PREFIX), budget=budget)
             if "step" not in chunk:  # the file changed since refresh() read it
                 raise GananimError(
                     f"recording file {self._files[i]} is damaged: it has no 'step' array; re-record, or delete that file to keep the rest"

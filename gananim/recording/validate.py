@@ -29,14 +29,21 @@ def is_pair(v) -> bool:
     return isinstance(v, list) and len(v) == 2 and all(is_number(x) for x in v)
 
 
+def _box_side(b) -> bool:
+    """A [low, high] pair a view can draw: ordered, and at a scale floats handle (a side of 5e-324 divides by zero,
+    one of 2e308 overflows the ticks)."""
+    return is_pair(b) and max(abs(b[0]), abs(b[1])) <= MAX_COORD and b[1] - b[0] >= MIN_SIDE
+
+
 def _grid(v) -> bool:
     """{"bounds": one [low, high] per data dimension (1 or 2), "size": cells per axis}."""
     return (
         isinstance(v, dict)
         and is_int(v.get("size"), 1)
+        and v["size"] <= MAX_CELLS
         and isinstance(v.get("bounds"), list)
         and len(v["bounds"]) in (1, 2)
-        and all(is_pair(b) and b[0] < b[1] for b in v["bounds"])
+        and all(_box_side(b) for b in v["bounds"])
     )
 
 
@@ -44,14 +51,24 @@ def optional(check):
     return lambda v: v is None or check(v)
 
 
+MAX_CHUNK = 1 << 16  # snapshots per chunk file: the writer's default is 64
+MAX_SAMPLES = 10_000_000  # samples per snapshot: the defaults store 2,500 (points) or 128 (images)
+MAX_CELLS = 1 << 12  # grid cells per axis: the defaults are 64 (2D) and 256 (1D)
+MAX_COORD, MIN_SIDE = 1e12, 1e-9  # a view box's coordinates and its sides' least length
+
 # field: (required, check, what it must be). Only fields a reader relies on: the rest is information.
 MANIFEST_FIELDS = {
     "version": (True, lambda v: is_int(v, 1), "a whole number ≥ 1"),
     "latent_dim": (True, lambda v: is_int(v, 1), "a whole number ≥ 1"),
-    "grid": (True, _grid, 'like {"bounds": [[low, high], ...], "size": N} with low < high and N ≥ 1'),
+    "grid": (
+        True,
+        _grid,
+        f'like {{"bounds": [[low, high], ...], "size": N}} with low < high, |low|, |high| ≤ {MAX_COORD:g}, high − low ≥ '
+        f"{MIN_SIDE:g} and 1 ≤ N ≤ {MAX_CELLS}",
+    ),
     "dtype": (False, lambda v: v in ("float16", "float32", "float64"), "float16, float32 or float64"),
-    "chunk_size": (False, lambda v: is_int(v, 1), "a whole number ≥ 1"),
-    "n_samples": (False, lambda v: is_int(v, 1), "a whole number ≥ 1"),
+    "chunk_size": (False, lambda v: is_int(v, 1) and v <= MAX_CHUNK, f"a whole number from 1 to {MAX_CHUNK:,}"),
+    "n_samples": (False, lambda v: is_int(v, 1) and v <= MAX_SAMPLES, f"a whole number from 1 to {MAX_SAMPLES:,}"),
     "every": (False, lambda v: is_int(v, 1), "a whole number ≥ 1"),
     "prior": (False, lambda v: isinstance(v, str), "a string"),
     "prior_range": (False, is_pair, "a [low, high] pair"),
@@ -119,12 +136,18 @@ def expect(arrays: dict, name: str, shape: tuple, file: Path, *, required: bool 
         )
 
 
-def check_steps(steps: np.ndarray, scalars: dict, file: Path) -> None:
-    """A chunk's `step` is a 1-D integer array; each scalar series has one value per step."""
+def check_steps(steps: np.ndarray, scalars: dict, file: Path, most: int | None = None) -> None:
+    """A chunk's `step` is a 1-D integer array of at most `most` snapshots (the manifest's chunk_size: the writer
+    never puts more in one file); each scalar series has one value per step."""
     if steps.ndim != 1 or steps.dtype.kind not in "iu":
         raise GananimError(
             f"recording file {file} is damaged: its 'step' array has shape {steps.shape} ({steps.dtype}), "
             "not one whole number per snapshot; re-record, or delete that file to keep the rest"
+        )
+    if most is not None and len(steps) > most:
+        raise GananimError(
+            f"recording file {file} is damaged: it holds {len(steps):,} snapshots, and the manifest's chunk_size is "
+            f"{most}; re-record, or delete that file to keep the rest"
         )
     for name in scalars:
         expect(scalars, name, (len(steps),), file)

@@ -125,6 +125,13 @@ class RecordingWriter:
             raise GananimError(
                 f"recording {p} already exists; use --overwrite (overwrite=True) to replace it or --resume (resume=True) to continue it"
             )
+        elif others := foreign(
+            p
+        ):  # resuming writes into the folder: nothing in it may lead elsewhere (a symlinked dense/)
+            raise GananimError(
+                f"cannot resume {p}: it holds {others[0]}, which gananim did not write (a link, a special file or "
+                "a stranger's file); move it away, or record into a new folder"
+            )
 
     def _start(self, manifest: dict, fixed: dict[str, np.ndarray], overwrite: bool) -> None:
         """A new recording: (under the lock) clear a replaced one, keeping the lock file, then write the manifest."""

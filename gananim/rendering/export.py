@@ -14,6 +14,7 @@ MP4 as a wandb.Video. Torch-free, like everything downstream of the recording.
 
 from __future__ import annotations
 
+import html
 import tempfile
 import time
 from pathlib import Path
@@ -27,6 +28,7 @@ from gananim.extras import require
 from gananim.recording.reader import Recording, load
 from gananim.rendering.encode import fit_gif
 from gananim.rendering.pipeline import file_name, render_files
+from gananim.text import plain
 
 TB_FILES = "events.out.tfevents.*"  # TensorBoard's event files: the only files --overwrite removes
 GIF_MB = 3.0  # TensorBoard keeps the GIF inside its event file: a few MB at most
@@ -78,6 +80,15 @@ def tensorboard_folder(logdir: str | Path, rec: Recording, overwrite: bool) -> P
     return folder
 
 
+# what can make a link, an image, code or a table; `_` stays (intra-word in names like mode_hop), HTML is escaped
+_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*[]()!|~"})
+
+
+def literal(text: str) -> str:
+    """Plain text as markdown that shows exactly it: one line, HTML escaped, markdown's punctuation escaped."""
+    return html.escape(plain(text), quote=False).translate(_MARKDOWN)
+
+
 def to_tensorboard(rec: Recording, folder: Path, gif: Path | None) -> Path:
     """Write the scalars (one event per snapshot), the events (a text summary) and the GIF into one event file."""
     require("tensorboard", "tensorboard", "exporting to TensorBoard")
@@ -93,7 +104,8 @@ def to_tensorboard(rec: Recording, folder: Path, gif: Path | None) -> Path:
     last = int(rec.steps[-1]) if len(rec) else 0
     extra = []
     if analysis.events:
-        lines = [f"- steps {e.start:,}–{e.end:,}, {e.kind}: {e.caption}" for e in analysis.events]  # markdown
+        # TensorBoard renders text as markdown, HTML included: each line is made literal (a caption is a stranger's)
+        lines = [f"- {literal(f'steps {e.start:,}–{e.end:,}, {e.kind}: {e.caption}')}" for e in analysis.events]
         extra += text_pb("gananim/events", "\n".join(lines)).value
     if gif is not None:
         data = gif.read_bytes()

@@ -339,9 +339,10 @@ def _write_file(clip: Clip, path: Path, max_mb: float | None, tick, options: dic
 
 
 def file_name(rec: Recording) -> str:
-    """A file-name-safe name for a recording: its experiment name or folder name."""
+    """A safe file-name component for a recording: its experiment name or folder name, with only letters, digits,
+    dots, dashes and underscores, never starting with a dot (no "..", no hidden file), at most 100 characters."""
     raw = (rec.manifest.get("config") or {}).get("name") or rec.path.name
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", raw).strip("-") or "recording"
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", str(raw)).strip("-.")[:100].rstrip("-.") or "recording"
 
 
 def clip_name(rec: Recording, view: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from gananim.recording import atomic
+from gananim.text import plain
 
 if TYPE_CHECKING:
     from gananim.rendering.pipeline import Timeline
@@ -27,8 +28,9 @@ def _cues(events: list, timeline: Timeline, text: Callable, min_seconds: float =
     for k, (e, (start, end)) in enumerate(shown):
         later = shown[k + 1][1][0] if k + 1 < len(shown) else clip
         end = max(end, min(start + min_seconds, max(later, end), clip))
-        # cue text is HTML-like (& and < are markup) and ends at a blank line: escaped, on one line
-        line = html.escape(" ".join(text(e).split()), quote=False)
+        # cue text is HTML-like (& and < are markup) and ends at a blank line: escaped, on one line, and a
+        # recording's control characters (ESC, BEL) never reach the player
+        line = html.escape(plain(text(e)), quote=False)
         cues += [str(k + 1), f"{_stamp(start)} --> {_stamp(end)}", line, ""]
     return "\n".join(cues)
 

@@ -37,6 +37,11 @@ class ImagesKind(Kind):
     )
     fields = {"d_fake_each": "d_fake", "d_real_each": "d_real"}  # per-sample scores; d_fake/d_real name the means
     views_module = "gananim.kinds.images.views"
+    fixed_names = ("latents", "grid_latents", "interp_latents", "data_samples", "pca_mean", "pca_components",
+                   "real_proj", "d_edges", "data_class_freq", "real_features")  # fmt: skip
+
+    def keeps_fixed(self, name):
+        return super().keeps_fixed(name) or name.startswith("classifier_")  # the built-in classifier's weights
 
     def accepts(self, g_shape):
         return True  # whatever the points kind does not take: vectors and images (the prober checks the shape)

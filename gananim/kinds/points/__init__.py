@@ -20,6 +20,8 @@ class PointsKind(Kind):
     version = 1  # points recordings write format 1 (no "kind" field), readable by gananim 0.1
     arrays = ("mapping", "d_grid", "g_grad", "game_eigs", "hessian_eigs")
     views_module = "gananim.kinds.points.views"
+    fixed_names = ("latents", "latent_grid", "latent_grid_coords", "latent_plane", "data_samples", "data_density",
+                   "modes", "mode_scales")  # fmt: skip
 
     def accepts(self, g_shape):
         return len(g_shape) == 0 or (len(g_shape) == 1 and g_shape[0] in (1, 2))
