@@ -92,30 +92,13 @@ class SeriesPanel:
             for name, label, _ in rows
         ]
         self.steps = steps
-        for name, label, colour in rows:
-            y = series[name]
-            ok = np.isfinite(y)  # series computed every K steps are NaN between: join the computed points
-            dense = rec.dense.get(name)
-            if dense is not None and len(dense[0]) > ok.sum():  # logged between snapshots too: every value, thin, below
-                sub.plot(*thinned(*dense), color=colour, linewidth=0.5 * s.scale, alpha=0.45)
-            sub.plot(steps[ok], y[ok], color=colour, linewidth=1.2 * s.scale, label=label)
+        self._draw_lines(sub, rec, rows, series, s)
         if scale == "log":
             log_axis(sub)
         elif scale == "symlog":
             symlog_axis(sub, np.concatenate([r[2] for r in self.rows]))
         if ref is not None:
-            _room_for(sub, ref[0])
-            sub.axhline(ref[0], color="#777777", linestyle="--", linewidth=0.8 * s.scale)
-            sub.text(
-                0.99,
-                ref[0],
-                ref[1],
-                transform=sub.get_yaxis_transform(),
-                ha="right",
-                va="bottom",
-                fontsize=s.fs(0.7),
-                color="#555555",
-            )
+            self._draw_reference(sub, ref, s)
         self.dots = [sub.plot([], [], "o", color=colour, markersize=4 * s.scale)[0] for _, _, colour in rows]
         self.cursor = sub.axvline(steps[0], color="#444444", linewidth=1.0 * s.scale)
         self.header = Header(
@@ -123,19 +106,48 @@ class SeriesPanel:
         )
         self.held = any(name in HELD for name, _, _ in rows)
         self.hessian = [n for n, _, _ in rows] == ["hessian_eig_min", "hessian_eig_max"]
-        self.note = None
-        if self.held or self.hessian:  # when the held values were computed, and the Hessian's definiteness
-            self.note = sub.text(
-                0.01,
-                0.96,
-                "",
-                transform=sub.transAxes,
-                ha="left",
-                va="top",
-                fontsize=s.fs(0.68),
-                color=s.text,
-                bbox=dict(boxstyle="round,pad=0.2", facecolor="white", alpha=0.8, edgecolor="none"),
-            )
+        # when the held values were computed, and the Hessian's definiteness
+        self.note = self._make_note(sub, s) if self.held or self.hessian else None
+
+    def _draw_lines(self, sub, rec, rows: list, series: dict, s) -> None:
+        """Each series over training (static), the computed points joined; below it, thin, every value the loop
+        logged between snapshots where it did."""
+        for name, label, colour in rows:
+            y = series[name]
+            ok = np.isfinite(y)  # series computed every K steps are NaN between: join the computed points
+            dense = rec.dense.get(name)
+            if dense is not None and len(dense[0]) > ok.sum():  # logged between snapshots too: every value, thin, below
+                sub.plot(*thinned(*dense), color=colour, linewidth=0.5 * s.scale, alpha=0.45)
+            sub.plot(self.steps[ok], y[ok], color=colour, linewidth=1.2 * s.scale, label=label)
+
+    def _draw_reference(self, sub, ref: tuple, s) -> None:
+        """The reference line (value, label) dashed across the chart, with its label at the right, both inside."""
+        _room_for(sub, ref[0])
+        sub.axhline(ref[0], color="#777777", linestyle="--", linewidth=0.8 * s.scale)
+        sub.text(
+            0.99,
+            ref[0],
+            ref[1],
+            transform=sub.get_yaxis_transform(),
+            ha="right",
+            va="bottom",
+            fontsize=s.fs(0.7),
+            color="#555555",
+        )
+
+    def _make_note(self, sub, s):
+        """The note at the chart's top left (moving, empty at first), over a white box."""
+        return sub.text(
+            0.01,
+            0.96,
+            "",
+            transform=sub.transAxes,
+            ha="left",
+            va="top",
+            fontsize=s.fs(0.68),
+            color=s.text,
+            bbox=dict(boxstyle="round,pad=0.2", facecolor="white", alpha=0.8, edgecolor="none"),
+        )
 
     def artists(self) -> list:
         return [self.cursor, *self.dots, *self.header.entries] + ([self.note] if self.note else [])  # the title stays

@@ -34,20 +34,36 @@ class ModesPanel:
     """The share of samples at the modes over training (and modes captured), and per-mode shares as numbered bars."""
 
     def __init__(self, dash, rect):
-        rec, s, a = dash.rec, dash.style, dash.analysis
+        s, a = dash.style, dash.analysis
         x0, y0, w, h = rect
-        k_modes = len(rec.modes)
         fit = a.protocol
         self.applies = fit is None or fit.applies
+        # the protocol's shares where it applies, else the stated alternative: the shares within 1σ of a mode
         total, per = ("hq_share", MODE_SHARE) if self.applies else ("core_share", CORE_SHARE)
+        self._read_series(dash.rec, a, total, per)
+        chart = self.chart = dash.chart((x0, y0, w, h * CHART))
+        self._draw_shares(chart, s)
+        if self.applies and self.captured is not None:
+            self._draw_captured(chart, s)
+        if not self.applies:
+            self._say_why_not(chart, fit.reason, s)
+        bars = self.bars = dash.host.inset_axes((x0, y0 + h * (1 - BARS), w, h * BARS))
+        self._bar_axes(bars, a.data, per, s)
+        self.header = self._header(dash.host, rect, s)
+
+    def _read_series(self, rec, a, total: str, per: str) -> None:
+        """The series shown: the summed share `total` and each mode's `per` share over the snapshots, the modes
+        captured and the data's own summed share."""
+        self.k_modes = len(rec.modes)
         self.steps = rec.steps
         self.total = a.series[total]
-        self.per = np.stack([a.series[per.format(k)] for k in range(k_modes)], axis=1)
+        self.per = np.stack([a.series[per.format(k)] for k in range(self.k_modes)], axis=1)
         self.captured = a.series.get("modes_captured")
-        self.k_modes = k_modes
         self.data_total = a.data.get(total, np.nan)
 
-        chart = self.chart = dash.chart((x0, y0, w, h * CHART))
+    def _draw_shares(self, chart, s) -> None:
+        """The summed share in % over training (static) with the data's own as a dashed line, and the cursor and
+        its dot (moving)."""
         chart.plot(self.steps, 100 * self.total, color=SHARE_COLOUR, linewidth=1.2 * s.scale)
         chart.set_ylim(0, 105)
         chart.yaxis.set_major_locator(FixedLocator([0, 50, 100]))
@@ -56,40 +72,45 @@ class ModesPanel:
             chart.axhline(100 * self.data_total, color=DATA_COLOUR, linestyle="--", linewidth=0.8 * s.scale)
         self.dots = [chart.plot([], [], "o", color=SHARE_COLOUR, markersize=4 * s.scale)[0]]
         self.cursor = chart.axvline(self.steps[0], color="#444444", linewidth=1.0 * s.scale)
-        if self.applies and self.captured is not None:
-            twin = chart.twinx()
-            twin.plot(self.steps, self.captured, color=CAPTURED_COLOUR, linewidth=1.0 * s.scale, drawstyle="steps-post")
-            twin.set_ylim(0, 1.05 * k_modes)
-            twin.yaxis.set_major_locator(FixedLocator([0, k_modes]))
-            twin.tick_params(
-                labelsize=s.fs(0.65), colors=CAPTURED_COLOUR, direction="in", pad=-2 - s.fs(0.65)
-            )  # inside:
-            for label in twin.get_yticklabels():  # nothing sticks out past the dashboard's right edge
-                label.set_horizontalalignment("right")
-            self.dots.append(twin.plot([], [], "o", color=CAPTURED_COLOUR, markersize=3.5 * s.scale)[0])
-        if not self.applies:
-            chart.text(
-                0.01,
-                0.96,
-                f"3σ protocol n/a: {fit.reason}",
-                transform=chart.transAxes,
-                ha="left",
-                va="top",
-                fontsize=s.fs(0.62),
-                color="#555555",
-                style="italic",
-                bbox=dict(boxstyle="round,pad=0.15", facecolor="white", alpha=0.8, edgecolor="none"),
-            )
 
-        bars = self.bars = dash.host.inset_axes((x0, y0 + h * (1 - BARS), w, h * BARS))
-        self._bar_axes(bars, a.data, per, s)
+    def _draw_captured(self, chart, s) -> None:
+        """The modes captured (of K) on a right-hand axis of the same chart (static), with its dot (moving)."""
+        k_modes = self.k_modes
+        twin = chart.twinx()
+        twin.plot(self.steps, self.captured, color=CAPTURED_COLOUR, linewidth=1.0 * s.scale, drawstyle="steps-post")
+        twin.set_ylim(0, 1.05 * k_modes)
+        twin.yaxis.set_major_locator(FixedLocator([0, k_modes]))
+        # the labels inside the chart, right-aligned: nothing sticks out past the dashboard's right edge
+        twin.tick_params(labelsize=s.fs(0.65), colors=CAPTURED_COLOUR, direction="in", pad=-2 - s.fs(0.65))
+        for label in twin.get_yticklabels():
+            label.set_horizontalalignment("right")
+        self.dots.append(twin.plot([], [], "o", color=CAPTURED_COLOUR, markersize=3.5 * s.scale)[0])
+
+    def _say_why_not(self, chart, reason: str, s) -> None:
+        """A note at the chart's top left: the 3σ protocol does not apply to this target, and why."""
+        chart.text(
+            0.01,
+            0.96,
+            f"3σ protocol n/a: {reason}",
+            transform=chart.transAxes,
+            ha="left",
+            va="top",
+            fontsize=s.fs(0.62),
+            color="#555555",
+            style="italic",
+            bbox=dict(boxstyle="round,pad=0.15", facecolor="white", alpha=0.8, edgecolor="none"),
+        )
+
+    def _header(self, host, rect, s) -> Header:
+        """The panel's title and readouts, the protocol's two numbers or the 1σ shares against the data's."""
+        k_modes = self.k_modes
         if self.applies:
             title, colours = "modes (3σ protocol)", [SHARE_COLOUR, CAPTURED_COLOUR]
             templates = [entry("high quality", "88.8%"), entry("captured", f"{k_modes} of {k_modes}")]
         else:
             title, colours = "modes, within 1σ", [SHARE_COLOUR, DATA_COLOUR]
             templates = [entry("within 1σ", "88.8%"), entry("data", "88.8%")]
-        self.header = Header(dash.host, rect, title, colours, templates, s, 0.78)
+        return Header(host, rect, title, colours, templates, s, 0.78)
 
     def _bar_axes(self, ax, data: dict, per: str, s) -> None:
         """Bars at 0..K-1 on one scale for the whole video, the data's per-mode share as a dashed tick on each."""

@@ -39,10 +39,27 @@ class ProjectionView(View):
     def setup(self, ax):
         rec, s = self.rec, self.style
         self.frame_box(ax)
-        (x0, x1), (y0, y1) = rec.view_box
         self.vmax = density_scale(rec)
+        self._make_density(ax)
+        self.has_d = rec.manifest.get("has_discriminator", False) and rec[0].d_real_each is not None
+        self._make_samples(ax)
+        # the axes' names inside their ends (below the axes the frame's NaN warning may show), the legend and D's
+        # colour bar at the right: beside the panel, where the layout measures and keeps room for them
+        self._draw_axis_names(ax)
+        self._draw_legend(ax)
+        if self.has_d:
+            self._draw_colour_bar(ax)
+        # moving: how many generated samples are out of view or not finite, above the axes at the left
+        self.note = ax.text(
+            0.0, 1.01, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72), color="#8a1c1c"
+        )
+        return [self.density, self.real, self.fake, self.note]
+
+    def _make_density(self, ax) -> None:
+        """The generated density under everything (moving, empty at first), on the fixed view box."""
+        (x0, x1), (y0, y1) = self.rec.view_box
         self.density = ax.imshow(
-            np.zeros(rec.grid.shape),
+            np.zeros(self.rec.grid.shape),
             extent=(x0, x1, y0, y1),
             origin="lower",
             cmap=density_cmap(RED),
@@ -51,9 +68,13 @@ class ProjectionView(View):
             interpolation="bilinear",
             zorder=1,
         )
-        self.has_d = rec.manifest.get("has_discriminator", False) and rec[0].d_real_each is not None
+
+    def _make_samples(self, ax) -> None:
+        """The real samples (fixed places) and the generated ones (moving, empty at first), filled with D(x) where
+        the recording has D's scores, hollow where it has not."""
+        s = self.style
         size = max(3.2 * s.scale, 2.0) ** 2
-        real = rec.fixed["real_proj"]
+        real = self.rec.fixed["real_proj"]
         colour = dict(cmap=D_CMAP, vmin=0, vmax=1) if self.has_d else {}
         self.real = ax.scatter(
             real[:, 0],
@@ -75,12 +96,18 @@ class ProjectionView(View):
             zorder=4,
             **(colour | ({"c": np.zeros(0)} if self.has_d else {"facecolors": "none"})),
         )
-        # the axes' names inside their ends (below the axes the frame's NaN warning may show), the legend and D's
-        # colour bar at the right: beside the panel, where the layout measures and keeps room for them
+
+    def _draw_axis_names(self, ax) -> None:
+        """The axes' names, PC 1 → and PC 2 ↑, in grey inside their ends; and the tick labels' size."""
+        s = self.style
         grey = dict(transform=ax.transAxes, fontsize=s.fs(0.7), color="#666666")
         ax.text(0.99, 0.01, "PC 1 →", ha="right", va="bottom", **grey)
         ax.text(0.01, 0.99, "PC 2 ↑", ha="left", va="top", **grey)
         ax.tick_params(labelsize=s.fs(0.7))
+
+    def _draw_legend(self, ax) -> None:
+        """The legend beside the panel at the top right: real ○, generated ◇ (with their counts), G's density."""
+        s = self.style
         handles = [
             Line2D(
                 [],
@@ -104,7 +131,7 @@ class ProjectionView(View):
         ]
         ax.legend(
             handles,
-            [f"{len(real)} real", f"{len(rec.latents)} G(z)", "G's density"],
+            [f"{len(self.rec.fixed['real_proj'])} real", f"{len(self.rec.latents)} G(z)", "G's density"],
             loc="upper left",
             bbox_to_anchor=(1.02, 1.0),
             frameon=False,
@@ -112,15 +139,14 @@ class ProjectionView(View):
             handlelength=1.0,
             borderaxespad=0,
         )
-        if self.has_d:  # a colour bar inside the axes' own box (a child axes: it travels with the panel)
-            bar = ax.inset_axes([1.04, 0.0, 0.035, 0.68])
-            cb = ax.figure.colorbar(self.fake, cax=bar)
-            cb.set_label("D(x)", fontsize=s.fs(0.75), labelpad=2)
-            cb.ax.tick_params(labelsize=s.fs(0.65))
-        self.note = ax.text(
-            0.0, 1.01, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.72), color="#8a1c1c"
-        )
-        return [self.density, self.real, self.fake, self.note]
+
+    def _draw_colour_bar(self, ax) -> None:
+        """D's colour bar below the legend, inside the axes' own box (a child axes: it travels with the panel)."""
+        s = self.style
+        bar = ax.inset_axes([1.04, 0.0, 0.035, 0.68])
+        cb = ax.figure.colorbar(self.fake, cax=bar)
+        cb.set_label("D(x)", fontsize=s.fs(0.75), labelpad=2)
+        cb.ax.tick_params(labelsize=s.fs(0.65))
 
     def update(self, i: int) -> None:
         snap = self.rec[i]

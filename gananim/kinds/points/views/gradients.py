@@ -116,10 +116,29 @@ class GradientsView(Tweening, View):
         self.box = (x0, x1, y0, y1)
         self.width = x1 - x0
         self.raster_ax = ax
+        colours = self._make_backdrop()  # D's faint bands are the axes' bitmap (`raster`), under everything
+        self._draw_d_scale(ax, colours)
+        self.frame_box(ax)
+        self.sizes = self._arrow_sizes(ax)
+        self._make_arrows(ax)
+        self._make_texts(ax)
+        moving = [self.arrows, self.dots, self.outside, self.mean]
+        if len(rec.modes):
+            moving.insert(0, mark_modes(ax, rec, s))
+        self.ax = ax
+        return moving
+
+    def _make_backdrop(self) -> np.ndarray:
+        """D's faint bands, drawn by `raster` each frame: their colour table and upsamplers; returns the colours."""
         colours = faint_colours()
         self.lut = (colours * 255 + 0.5).astype(np.uint8)
         self.upsamplers: dict[tuple[int, int], Upsampler] = {}
         self._raster = None
+        return colours
+
+    def _draw_d_scale(self, ax, colours: np.ndarray) -> None:
+        """The bands' colour scale at the right of the axes, fake 0 to real 1 (static)."""
+        s = self.style
         scale = ax.figure.colorbar(
             ScalarMappable(BoundaryNorm(np.linspace(0, 1, D_BANDS + 1), D_BANDS), ListedColormap(colours)),
             cax=ax.inset_axes([1.03, 0, 0.035, 1]),
@@ -127,14 +146,22 @@ class GradientsView(Tweening, View):
         )
         scale.ax.set_yticklabels(["fake 0", "½", "real 1"], fontsize=s.fs(0.8))
         scale.set_label("D(x)", fontsize=s.fs(0.9))
-        self.frame_box(ax)
+
+    def _arrow_sizes(self, ax) -> tuple[float, float, float]:
+        """Shaft width, head width and head length in data units: shares of the view's width, but never thinner
+        than 1, 4 and 5 pixels."""
+        (x0, x1), (y0, y1) = self.rec.view_box
         # pixels per data unit once the equal aspect is applied (the box shrinks to fit its longer side)
         fig_w, fig_h = ax.figure.bbox.width, ax.figure.bbox.height
         pos = ax.get_position(original=True)
         px = min(pos.width * fig_w / (x1 - x0), pos.height * fig_h / (y1 - y0))
         w = self.width
-        self.sizes = (max(SHAFT * w, 1.0 / px), max(HEAD_WIDTH * w, 4.0 / px), max(HEAD_LENGTH * w, 5.0 / px))
+        return max(SHAFT * w, 1.0 / px), max(HEAD_WIDTH * w, 4.0 / px), max(HEAD_LENGTH * w, 5.0 / px)
 
+    def _make_arrows(self, ax) -> None:
+        """The arrows and the sample dots on them (moving, empty at first), under a title that gives the arrows'
+        fixed scale."""
+        s = self.style
         self.gain = self._gain()
         ax.set_title(f"arrows: {self.label} × {self.gain:.3g}", loc="right", fontsize=s.fs(0.8), color=s.text)
         self.arrows = PolyCollection(
@@ -150,6 +177,10 @@ class GradientsView(Tweening, View):
             linewidths=0.4 * s.scale,
             zorder=5,
         )
+
+    def _make_texts(self, ax) -> None:
+        """The mean push and the count of samples out of view (moving, empty at first)."""
+        s = self.style
         # above the axes on the left (the scale is on the right); the outside count inside, over the backdrop
         self.mean = ax.text(
             0.0, 1.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.8), color=s.text
@@ -157,11 +188,6 @@ class GradientsView(Tweening, View):
         self.outside = ax.text(
             0.01, 0.99, "", transform=ax.transAxes, ha="left", va="top", fontsize=s.fs(0.8), color="#8a1c1c"
         )
-        moving = [self.arrows, self.dots, self.outside, self.mean]
-        if len(rec.modes):
-            moving.insert(0, mark_modes(ax, rec, s))
-        self.ax = ax
-        return moving
 
     @property
     def label(self) -> str:

@@ -45,31 +45,51 @@ class MappingView(Tweening, View):
     data_dims = (2,)
 
     def setup(self, ax):
-        rec, s = self.rec, self.style
+        self._draw_data(ax)
+        colours = self._pick_tails()
+        ax.set_xlabel(self.ax_label, fontsize=self.style.fs(0.9))
+        self._make_arrows(ax, colours)
+        self.frame_box(ax)
+        if not self.projected:
+            return [self.quiver]
+        self._make_head_dots(ax, colours)
+        return [self.quiver, self.heads_dots]
+
+    def _draw_data(self, ax) -> None:
+        """The data density underneath (static), where the recording has one."""
+        rec = self.rec
         data = display_density(rec)  # a thin target drawn round, not as the cells it crosses
-        if data is not None:
-            ax.imshow(
-                data,
-                origin="lower",
-                extent=image_extent(rec),
-                cmap=density_cmap((0.42, 0.24, 0.6)),
-                interpolation="bilinear",
-                vmin=0,
-                vmax=float(np.quantile(data[data > 0], 0.99)),
-            )
+        if data is None:
+            return
+        ax.imshow(
+            data,
+            origin="lower",
+            extent=image_extent(rec),
+            cmap=density_cmap((0.42, 0.24, 0.6)),
+            interpolation="bilinear",
+            vmin=0,
+            vmax=float(np.quantile(data[data > 0], 0.99)),
+        )
+
+    def _pick_tails(self) -> np.ndarray:
+        """The arrows' tails: the latent grid, or (latent dim > 2) the drawn samples' latents projected on its plane;
+        sets self.projected, self.idx, self.tails and self.ax_label (which says which) and returns the arrows' colours."""
+        rec = self.rec
         self.projected = rec.manifest["latent_dim"] > 2
         if self.projected:
             self.idx, self.tails = sample_tails(rec)
-            colours = grid_colours(self.tails)
             self.ax_label = (
                 f"z ({rec.manifest['latent_dim']}-D, projected on a plane) ↦ G(z), {len(self.idx)} of the samples"
             )
-        else:
-            self.idx, self.tails = None, latent_tails(rec)
-            colours = grid_colours(rec.fixed["latent_grid_coords"])
-            self.ax_label = "z ↦ G(z)"
-        ax.set_xlabel(self.ax_label, fontsize=s.fs(0.9))
-        u, v = self._uv(rec[0])
+            return grid_colours(self.tails)
+        self.idx, self.tails = None, latent_tails(rec)
+        self.ax_label = "z ↦ G(z)"
+        return grid_colours(rec.fixed["latent_grid_coords"])
+
+    def _make_arrows(self, ax, colours: np.ndarray) -> None:
+        """The arrows z → G(z) (moving), at the first snapshot's G."""
+        s = self.style
+        u, v = self._uv(self.rec[0])
         self.quiver = ax.quiver(
             self.tails[:, 0],
             self.tails[:, 1],
@@ -85,19 +105,19 @@ class MappingView(Tweening, View):
             alpha=0.6,
             zorder=3,
         )
-        self.frame_box(ax)
-        if not self.projected:
-            return [self.quiver]
-        # the heads as dots in the arrows' colours: where each z lands reads even where the arrows tangle
+
+    def _make_head_dots(self, ax, colours: np.ndarray) -> None:
+        """Latent dim > 2: the heads as dots in the arrows' colours (moving), so where each z lands reads even where
+        the arrows tangle."""
+        s = self.style
         self.heads_dots = ax.scatter(
-            *self.heads(rec[0]).T,
+            *self.heads(self.rec[0]).T,
             s=(3.4 * s.scale) ** 2,
             c=colours,
             edgecolors="white",
             linewidths=0.5 * s.scale,
             zorder=4,
         )
-        return [self.quiver, self.heads_dots]
 
     def heads(self, snap) -> np.ndarray:
         """Where the arrows end: G at the latent grid, or (latent dim > 2) the drawn samples themselves."""
