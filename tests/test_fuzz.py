@@ -3,16 +3,20 @@
 A small recording (the v1-2d fixture rewritten into three chunks, with events.json and analysis.npz beside them)
 is copied and damaged in CASES ways: files truncated at random offsets, random bytes flipped, files deleted or
 emptied, chunks duplicated, manifest and events fields deleted or rewritten with wrong types. Each copy goes
-through `gananim.load`, `gananim info` (plain and --json) and, if it loaded, a 5-frame render. Run with -s to see
-the counts.
+through `gananim.load`, `gananim info` (plain and --json) and, if it loaded, a 5-frame render. Hostile cases too
+(issue 21): files replaced by symlinks (to /dev/zero, elsewhere, nowhere) or FIFOs, 400 MB deflated members, absurd
+snapshot counts, control characters and mathtext in the manifest's and events' strings; no control character may
+reach the terminal. Run with -s to see the counts.
 """
 
 import hashlib
 import json
+import os
 import random
 import shutil
 import traceback
 import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -77,7 +81,10 @@ def damage(case: Path, rng: random.Random) -> str:
     files = sorted(p for p in case.rglob("*") if p.is_file() and not p.name.startswith("."))
     file = rng.choice(files)
     name = file.relative_to(case).as_posix()
-    kind = rng.choice(["truncate", "flip", "flip", "delete", "empty", "json", "json", "json", "duplicate"])
+    kind = rng.choice(["truncate", "flip", "flip", "delete", "empty", "json", "json", "json", "duplicate", "symlink",
+                       "fifo", "oversized", "absurd", "text", "text"])  # fmt: skip
+    if kind in HOSTILE:
+        return HOSTILE[kind](case, file, name, rng)
     data = file.read_bytes()
     if kind == "truncate":
         at = rng.randrange(len(data))
@@ -114,6 +121,67 @@ def damage(case: Path, rng: random.Random) -> str:
     parent[path[-1]] = value = rng.choice(WRONG)
     target.write_text(json.dumps(doc))
     return f"set {target.name} field {path} to {value!r:.40}"
+
+
+# Hostile rather than damaged (issue 21): what a stranger's tarball may hold.
+CONTROL = ["\x1b]0;title\x07", "\x1b[2J", "\x1b[8m", "\x1b]8;;http://x\x1b\\", "\x9b1m", "\x00", "\x7f", "\n"]
+MATHTEXT = ["$\\sqrt{$", "{" * 40 + "$x$" + "}" * 40, "$$", "\\frac{1}{0}", "$x^{", "<img src=x>"]
+
+
+def _symlink(case: Path, file: Path, name: str, rng: random.Random) -> str:
+    target = rng.choice(["/dev/zero", "/dev/null", str(case / "manifest.json"), str(case.parent), "missing"])
+    file.unlink()
+    file.symlink_to(target)
+    return f"symlink {name} -> {target}"
+
+
+def _fifo(case: Path, file: Path, name: str, rng: random.Random) -> str:
+    file.unlink()
+    os.mkfifo(file)
+    return f"fifo in place of {name}"
+
+
+def _oversized(case: Path, file: Path, name: str, rng: random.Random) -> str:
+    npz = rng.choice(sorted(case.rglob("*.npz")))
+    member = rng.choice(["extra", "samples", "latents", "step", "density"])
+    with zipfile.ZipFile(npz, "a", zipfile.ZIP_DEFLATED) as z:  # 400 MB of zeros in about 400 KB
+        with z.open(f"{member}.npy", "w", force_zip64=True) as f:
+            np.lib.format.write_array_header_1_0(f, {"descr": "<f4", "fortran_order": False, "shape": (100_000_000,)})
+            for _ in range(25):
+                f.write(bytes(16_000_000))
+    return f"a 400 MB deflated member {member!r} added to {npz.relative_to(case)}"
+
+
+def _absurd(case: Path, file: Path, name: str, rng: random.Random) -> str:
+    chunk = rng.choice(sorted((case / "chunks").glob("*.npz")))
+    with np.load(chunk) as z:
+        arrays = dict(z)
+    n = rng.choice([65, 1000, 100_000])
+    np.savez(chunk, **{k: np.repeat(v[:1], n, axis=0) for k, v in arrays.items()} | {"step": np.arange(n)})
+    return f"{n} snapshots in {chunk.name}"
+
+
+def _text(case: Path, file: Path, name: str, rng: random.Random) -> str:
+    target = case / rng.choice(["manifest.json", "events.json"])
+    doc = json.loads(target.read_text())
+    strings = [p for p in json_paths(doc) if p and isinstance(_at(doc, p), str)]
+    path = rng.choice(strings) if strings else ("config", "name")
+    value = rng.choice(CONTROL) + rng.choice(MATHTEXT) + rng.choice(CONTROL)
+    parent = doc
+    for key in path[:-1]:
+        parent = parent.setdefault(key, {}) if isinstance(parent, dict) else parent[key]
+    parent[path[-1]] = value
+    target.write_text(json.dumps(doc))
+    return f"set {target.name} field {path} to {value!r:.60}"
+
+
+def _at(doc, path):
+    for key in path:
+        doc = doc[key]
+    return doc
+
+
+HOSTILE = {"symlink": _symlink, "fifo": _fifo, "oversized": _oversized, "absurd": _absurd, "text": _text}
 
 
 def cli(capsys, *argv) -> tuple[int, str, str]:
@@ -163,9 +231,12 @@ def test_damaged_recordings_load_or_fail_in_one_line(tmp_path, capsys):
                 continue
             try:
                 for argv in (["info", str(case)], ["info", str(case), "--json"]):
-                    problem = check_cli(f"{what}: {' '.join(argv[:1] + argv[2:])}", *cli(capsys, *argv))
+                    code, out, err = cli(capsys, *argv)
+                    problem = check_cli(f"{what}: {' '.join(argv[:1] + argv[2:])}", code, out, err)
                     if problem:
                         escapes.append(problem)
+                    if any(c in out + err for c in "\x1b\x07\x9b\x00"):
+                        escapes.append(f"{what}: a control character reached the terminal")
                 if rec is not None and counts["rendered"] + counts["render refused"] < RENDER:
                     code, out, err = cli(
                         capsys,

@@ -19,11 +19,22 @@ from typing import Callable
 
 import numpy as np
 
+from gananim.errors import GananimError
 from gananim.recording import atomic
-from gananim.recording.layout import DENSE, chunk_files
+from gananim.recording.layout import DENSE, DENSE_STEP, DENSE_VALUE, chunk_files
 from gananim.recording.layout import DENSE_STEP as STEP
 from gananim.recording.layout import DENSE_VALUE as VALUE
-from gananim.recording.reader import DENSE_BUDGET, is_dense_member, load_npz
+from gananim.recording.safe import load_npz
+from gananim.recording.validate import read_only, rising
+
+# A full dense file is compressed (its steps compress to almost nothing); one member holds at most the writer's
+# CHUNK_STEPS (4,096) values, 32 KB: 8 MB is a generous bound on what a compressed member may expand to.
+DENSE_BUDGET = 8 << 20
+
+
+def is_dense_member(name: str) -> bool:
+    return name.startswith((DENSE_STEP, DENSE_VALUE))
+
 
 CHUNK_STEPS = 4096  # calls per file: a flush rewrites at most this many steps' values
 
@@ -109,3 +120,38 @@ class DenseWriter:
                 file.unlink()
         self._set_position()
         self.last_step = None
+
+
+def read_dense(path: Path, problem: Callable[[str], None]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """name -> (steps int64, values float32) over every dense file, read-only; steps that repeat or go back are left
+    out (the first kept), said through `problem`. A damaged file is a one-line GananimError naming it."""
+    parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+    for file in chunk_files(path, DENSE):
+        chunk = load_npz(file, keep=is_dense_member, stored=False, budget=DENSE_BUDGET)
+        for key, steps in chunk.items():
+            if not key.startswith(DENSE_STEP):
+                continue
+            name = key[len(DENSE_STEP) :]
+            values = chunk.get(DENSE_VALUE + name)
+            if (
+                values is None
+                or steps.ndim != 1
+                or steps.shape != values.shape
+                or steps.dtype.kind not in "iu"
+                or values.dtype.kind != "f"
+            ):
+                raise GananimError(
+                    f"recording file {file} is damaged: its series {name!r} has no matching steps and values; "
+                    "delete that file to keep the rest"
+                )
+            parts.setdefault(name, []).append((steps.astype(np.int64), values.astype(np.float32)))
+    out = {}
+    for name, pieces in sorted(parts.items()):
+        steps, values = np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces])
+        keep = rising(steps, None)
+        if not keep.all():
+            problem(
+                f"the dense series {name!r} repeats or goes back in steps: {int((~keep).sum())} value(s) left out, the first of each step kept"
+            )
+        out[name] = (read_only(steps[keep]), read_only(values[keep]))
+    return out

@@ -8,22 +8,16 @@ are replaced whole (gananim.recording.atomic), so a recording can be read while 
 from __future__ import annotations
 
 import time
-import tokenize
 import warnings
-import zipfile
-import zlib
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from gananim import kinds
 from gananim.errors import GananimError
+from gananim.recording.dense import read_dense
 from gananim.recording.grid import Grid
 from gananim.recording.layout import (
-    DENSE,
-    DENSE_STEP,
-    DENSE_VALUE,
     FIXED,
     FORMAT,
     MANIFEST,
@@ -32,8 +26,8 @@ from gananim.recording.layout import (
     chunk_files,
 )
 from gananim.recording.lock import being_written
-from gananim.recording.safe import MANIFEST_CAP, read_json, read_npz
-from gananim.recording.validate import check_manifest, check_steps
+from gananim.recording.safe import MANIFEST_CAP, load_npz, one_line, read_json
+from gananim.recording.validate import check_manifest, check_steps, read_only, rising
 
 # The most snapshots a recording may hold: every analysis and render costs time per snapshot (about 0.1 ms at the
 # least), and a stranger's recording of a million tiny snapshots would otherwise keep `info` busy for minutes. A run
@@ -60,43 +54,6 @@ class RecordingWarning(UserWarning):
     """A recording that loads, but only after the reader left something out (e.g. repeated steps)."""
 
 
-# What numpy and zipfile raise for a damaged .npz (found by tests/test_fuzz.py): a bad archive or header, a
-# truncated member, a flipped compression-method field (NotImplementedError, zlib.error), a header numpy cannot
-# tokenize, a shape in a damaged header too large to allocate.
-NPZ_DAMAGE = (
-    OSError,
-    ValueError,
-    EOFError,
-    KeyError,
-    zipfile.BadZipFile,
-    NotImplementedError,
-    zlib.error,
-    tokenize.TokenError,
-    MemoryError,
-)
-
-
-def load_npz(
-    path: Path, keep=lambda name: True, *, stored: bool = True, budget: int | None = None
-) -> dict[str, np.ndarray]:
-    """Read the arrays of an .npz whose names pass `keep`, each checked before it is read (gananim.recording.safe:
-    regular file, stored members within `budget`); a truncated or damaged file becomes a GananimError."""
-    try:
-        return read_npz(path, keep, stored=stored, budget=budget)
-    except PermissionError:
-        raise GananimError(f"cannot read {path}: permission denied") from None
-    except NPZ_DAMAGE as e:
-        raise GananimError(
-            f"recording file {path} is damaged ({_one_line(e)}); re-record, or delete that file to keep the rest"
-        ) from None
-
-
-def _one_line(e: BaseException) -> str:
-    """An exception as a short single line, for a message that must stay one line."""
-    text = " ".join(f"{e.__class__.__name__}: {e}".split())
-    return text if len(text) <= 120 else text[:117] + "..."
-
-
 def _read_manifest(path: Path) -> dict:
     """Read a recording's manifest and check every field the reader relies on."""
     file = path / MANIFEST
@@ -111,7 +68,7 @@ def _read_manifest(path: Path) -> dict:
     except PermissionError:
         raise GananimError(f"cannot read {file}: permission denied") from None
     except (OSError, ValueError, RecursionError) as e:
-        raise GananimError(f"{file} is damaged ({_one_line(e)}); the recording cannot be read") from None
+        raise GananimError(f"{file} is damaged ({one_line(e)}); the recording cannot be read") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise GananimError(f'{file} is not a gananim manifest (it lacks "format": "{FORMAT}")')
     version = manifest.get("version")
@@ -136,67 +93,6 @@ def read_manifest_quietly(path) -> dict | None:
 def _too_many(path: Path, count: int) -> str:
     return (f"{path} holds {count:,} snapshots, more than gananim reads ({MAX_SNAPSHOTS:,}); a recording that large "
             "is damaged or not gananim's (record long runs with a larger `every`)")  # fmt: skip
-
-
-# A full dense file is compressed (its steps compress to almost nothing); one member holds at most the writer's
-# CHUNK_STEPS (4,096) values, 32 KB: 8 MB is a generous bound on what a compressed member may expand to.
-DENSE_BUDGET = 8 << 20
-
-
-def is_dense_member(name: str) -> bool:
-    return name.startswith((DENSE_STEP, DENSE_VALUE))
-
-
-def _rising(step: np.ndarray, last: int | None) -> np.ndarray:
-    """Mask of the steps later than every step before them (and than `last`): the first of each, none going back."""
-    keep = np.ones(len(step), dtype=bool)
-    if len(step):
-        before = np.maximum.accumulate(step)[:-1]
-        keep[1:] = step[1:] > before
-        if last is not None:
-            keep &= step > last
-    return keep
-
-
-def _read_dense(path: Path, problem: Callable[[str], None]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """name -> (steps int64, values float32) over every dense file, read-only; steps that repeat or go back are left
-    out (the first kept), said through `problem`. A damaged file is a one-line GananimError naming it."""
-    parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
-    for file in chunk_files(path, DENSE):
-        chunk = load_npz(file, keep=is_dense_member, stored=False, budget=DENSE_BUDGET)
-        for key, steps in chunk.items():
-            if not key.startswith(DENSE_STEP):
-                continue
-            name = key[len(DENSE_STEP) :]
-            values = chunk.get(DENSE_VALUE + name)
-            if (
-                values is None
-                or steps.ndim != 1
-                or steps.shape != values.shape
-                or steps.dtype.kind not in "iu"
-                or values.dtype.kind != "f"
-            ):
-                raise GananimError(
-                    f"recording file {file} is damaged: its series {name!r} has no matching steps and values; "
-                    "delete that file to keep the rest"
-                )
-            parts.setdefault(name, []).append((steps.astype(np.int64), values.astype(np.float32)))
-    out = {}
-    for name, pieces in sorted(parts.items()):
-        steps, values = np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces])
-        keep = _rising(steps, None)
-        if not keep.all():
-            problem(
-                f"the dense series {name!r} repeats or goes back in steps: {int((~keep).sum())} value(s) left out, the first of each step kept"
-            )
-        out[name] = (_read_only(steps[keep]), _read_only(values[keep]))
-    return out
-
-
-def _read_only(a: np.ndarray) -> np.ndarray:
-    """Snapshot arrays are shared by everyone who asks for that snapshot: nobody may change them in place."""
-    a.flags.writeable = False
-    return a
 
 
 class Snapshot:
@@ -269,7 +165,7 @@ class Recording:
                 )
             step = chunk.pop("step")
             check_steps(step, chunk, file, per_chunk)
-            keep = _rising(step, last)
+            keep = rising(step, last)
             if not keep.all():
                 self._problem(
                     f"{file} repeats or goes back to steps read before: {int((~keep).sum())} snapshot(s) "
@@ -316,7 +212,7 @@ class Recording:
         """Every scalar the loop logged, at every step it logged it (not only at snapshots): name -> (steps, values),
         int64 and float32; {} for a recording made before gananim kept them. Read at first use after refresh()."""
         if self._dense is None:
-            self._dense = _read_dense(self.path, self._problem)
+            self._dense = read_dense(self.path, self._problem)
         return self._dense
 
     def __len__(self) -> int:
@@ -339,7 +235,7 @@ class Recording:
             if name not in chunk:
                 return None
             a = chunk[name][j]
-            return _read_only(a if a.dtype.kind in "iub" else a.astype(np.float32))
+            return read_only(a if a.dtype.kind in "iub" else a.astype(np.float32))
 
         scalars = {k[len(SCALAR_PREFIX) :]: float(v[j]) for k, v in chunk.items() if k.startswith(SCALAR_PREFIX)}
         return Snapshot(int(chunk["step"][j]), get("samples"), get("density"), scalars, self.kind_of.read_fields(get))

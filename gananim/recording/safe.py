@@ -19,7 +19,9 @@ import json
 import math
 import os
 import stat
+import tokenize
 import zipfile
+import zlib
 from pathlib import Path
 from typing import BinaryIO, Callable
 
@@ -114,4 +116,52 @@ def read_npz(
             return out
 
 
-__all__ = ["COMPRESSED_CAP", "EVENTS_CAP", "MANIFEST_CAP", "open_regular", "read_json", "read_npz", "read_text"]
+# What numpy and zipfile raise for a damaged .npz (found by tests/test_fuzz.py): a bad archive or header, a
+# truncated member, a flipped compression-method field (NotImplementedError, zlib.error), a header numpy cannot
+# tokenize, a shape in a damaged header too large to allocate.
+NPZ_DAMAGE = (
+    OSError,
+    ValueError,
+    EOFError,
+    KeyError,
+    zipfile.BadZipFile,
+    NotImplementedError,
+    zlib.error,
+    tokenize.TokenError,
+    MemoryError,
+)
+
+
+def load_npz(
+    path: Path, keep=lambda name: True, *, stored: bool = True, budget: int | None = None
+) -> dict[str, np.ndarray]:
+    """Read the arrays of an .npz whose names pass `keep`, each checked before it is read (gananim.recording.safe:
+    regular file, stored members within `budget`); a truncated or damaged file becomes a GananimError."""
+    try:
+        return read_npz(path, keep, stored=stored, budget=budget)
+    except PermissionError:
+        raise GananimError(f"cannot read {path}: permission denied") from None
+    except NPZ_DAMAGE as e:
+        raise GananimError(
+            f"recording file {path} is damaged ({one_line(e)}); re-record, or delete that file to keep the rest"
+        ) from None
+
+
+def one_line(e: BaseException) -> str:
+    """An exception as a short single line, for a message that must stay one line."""
+    text = " ".join(f"{e.__class__.__name__}: {e}".split())
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+__all__ = [
+    "NPZ_DAMAGE",
+    "load_npz",
+    "one_line",
+    "COMPRESSED_CAP",
+    "EVENTS_CAP",
+    "MANIFEST_CAP",
+    "open_regular",
+    "read_json",
+    "read_npz",
+    "read_text",
+]

@@ -153,7 +153,26 @@ def check_steps(steps: np.ndarray, scalars: dict, file: Path, most: int | None =
         expect(scalars, name, (len(steps),), file)
 
 
+def rising(step: np.ndarray, last: int | None) -> np.ndarray:
+    """Mask of the steps later than every step before them (and than `last`): the first of each, none going back."""
+    keep = np.ones(len(step), dtype=bool)
+    if len(step):
+        before = np.maximum.accumulate(step)[:-1]
+        keep[1:] = step[1:] > before
+        if last is not None:
+            keep &= step > last
+    return keep
+
+
+def read_only(a: np.ndarray) -> np.ndarray:
+    """Snapshot arrays are shared by everyone who asks for that snapshot: nobody may change them in place."""
+    a.flags.writeable = False
+    return a
+
+
 __all__ = [
+    "read_only",
+    "rising",
     "MANIFEST_FIELDS",
     "check_fields",
     "check_manifest",

@@ -33,7 +33,8 @@ from gananim.recording.layout import (
     replace_refusal,
 )
 from gananim.recording.lock import WriterLock
-from gananim.recording.reader import Recording, load_npz
+from gananim.recording.reader import Recording
+from gananim.recording.safe import load_npz
 
 
 def save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:

@@ -105,7 +105,8 @@ def entry(label: str, value: str) -> str:
 def widest(label: str, values) -> str:
     """The widest header entry a series will show (digits as 8s, the widest figure), to reserve its place."""
     texts = {num(v) for v in values} | {"—"}
-    longest = max(texts, key=len)
+    longest = max(sorted(texts), key=len)  # sorted: of equally long texts the same one in every process (a set's
+    # order follows the per-process string hash, which moved a header entry by a few pixels between runs)
     return entry(label, "".join("8" if ch.isdigit() else ch for ch in longest))
 
 
