@@ -51,54 +51,66 @@ class LabState:
     def __init__(self, config: Config, target: Target | ImageData):
         self.config, self.target = config, target
         self.method = config.train.method
-        latent, tr = config.latent, config.train
         images = isinstance(target, ImageData)  # image data: method "gan" only (gananim.lab.checks)
-        dim = None if images else target.dim
         # a conv G takes its latents as (n, z, 1, 1) (DCGAN): the shape the Recorder infers from its ConvTranspose2d
-        self.latent_shape = (latent.dim, 1, 1) if images and config.generator.arch == "conv" else (latent.dim,)
-        self.torch_gen = torch.Generator().manual_seed(
-            int(np.random.SeedSequence([config.seed, LAB_STREAM]).generate_state(1, np.uint64)[0] >> 1)
-        )
-        self.np_rng = np.random.default_rng(np.random.SeedSequence([config.seed, LAB_STREAM, 1]))
+        z = config.latent.dim
+        self.latent_shape = (z, 1, 1) if images and config.generator.arch == "conv" else (z,)
+        self._seed_streams(config.seed)
         torch.manual_seed(config.seed)  # weight init
         self.models: dict[str, nn.Module] = {}
         self.optimizers: dict[str, torch.optim.Optimizer] = {}
-        if self.method == "transform":
-            mean, sigma = gaussian_params(config.target)
-            self.models["generator"] = InverseCdfMorph(mean, sigma, latent.low, latent.high)
-        elif images:
-            self.models["generator"] = build_image_generator(config.generator, latent.dim, target.shape)
-            self.optimizers["generator"] = build_optimizer(
-                self.models["generator"].parameters(), tr.g_optimizer, "train.g_optimizer"
-            )
-        else:
-            self.models["generator"] = build_generator(config.generator, latent.dim, dim)
-            self.optimizers["generator"] = build_optimizer(
-                self.models["generator"].parameters(), tr.g_optimizer, "train.g_optimizer"
-            )
-        self.pack = tr.pack if self.method == "gan" else 1
-        self.unroll_steps = tr.unroll_steps if self.method == "gan" else 0
-        if self.method == "gan":
-            self.models["discriminator"] = (
-                build_image_discriminator(config.discriminator, target.shape)
-                if images
-                else build_discriminator(config.discriminator, dim, pack=self.pack)
-            )
-            self.optimizers["discriminator"] = build_optimizer(
-                self.models["discriminator"].parameters(), tr.d_optimizer, "train.d_optimizer"
-            )
-        elif self.method == "vae":
-            self.models["encoder"] = build_encoder(config.discriminator, dim, latent.dim)
-            self.optimizers["encoder"] = build_optimizer(
-                self.models["encoder"].parameters(), tr.d_optimizer, "train.d_optimizer"
-            )
+        self._build_generator(images)
+        self.pack = config.train.pack if self.method == "gan" else 1
+        self.unroll_steps = config.train.unroll_steps if self.method == "gan" else 0
+        self._build_critic(images)
         for model in self.models.values():
             model.train()
         # seeds/004's gan.py draws its data once ("x = self.data.sample(10)" before the games): a finite data set
         # a strong D can separate for good, which fresh batches never let it do
         self.dataset: torch.Tensor | None = None
-        if tr.fixed_real > 0:
-            self.dataset = self.real(tr.fixed_real)
+        if config.train.fixed_real > 0:
+            self.dataset = self.real(config.train.fixed_real)
+
+    def _seed_streams(self, seed: int) -> None:
+        """The lab's own RNGs: a torch.Generator (latents, instance noise) and a numpy Generator (real samples)."""
+        self.torch_gen = torch.Generator().manual_seed(
+            int(np.random.SeedSequence([seed, LAB_STREAM]).generate_state(1, np.uint64)[0] >> 1)
+        )
+        self.np_rng = np.random.default_rng(np.random.SeedSequence([seed, LAB_STREAM, 1]))
+
+    def _build_generator(self, images: bool) -> None:
+        """G and its optimiser; for method "transform" the analytic inverse-CDF morph, which nothing trains."""
+        config, latent = self.config, self.config.latent
+        if self.method == "transform":
+            mean, sigma = gaussian_params(config.target)
+            self.models["generator"] = InverseCdfMorph(mean, sigma, latent.low, latent.high)
+            return
+        if images:
+            self.models["generator"] = build_image_generator(config.generator, latent.dim, self.target.shape)
+        else:
+            self.models["generator"] = build_generator(config.generator, latent.dim, self.target.dim)
+        self.optimizers["generator"] = build_optimizer(
+            self.models["generator"].parameters(), config.train.g_optimizer, "train.g_optimizer"
+        )
+
+    def _build_critic(self, images: bool) -> None:
+        """The second model and its optimiser: D for method "gan" (taking packs of `pack` points), the encoder
+        for "vae"; none for "mmd" and "transform"."""
+        config, tr = self.config, self.config.train
+        if self.method == "gan":
+            self.models["discriminator"] = (
+                build_image_discriminator(config.discriminator, self.target.shape)
+                if images
+                else build_discriminator(config.discriminator, self.target.dim, pack=self.pack)
+            )
+            self.optimizers["discriminator"] = build_optimizer(
+                self.models["discriminator"].parameters(), tr.d_optimizer, "train.d_optimizer"
+            )
+        elif self.method == "vae":
+            self.models["encoder"] = build_encoder(config.discriminator, self.target.dim, config.latent.dim)
+            self.optimizers["encoder"] = build_optimizer(
+                self.models["encoder"].parameters(), tr.d_optimizer, "train.d_optimizer"
+            )
 
     @property
     def generator(self) -> nn.Module:

@@ -38,6 +38,33 @@ def record_script(
     kind, target, args = runner.parse(command)
     data = load_data(data_file, view_box)
     out = out or Path("runs") / runner.script_name(kind, target)
+    start = _recorder_start(command, kind, target, out, data, every, seed=seed, float16=float16, overwrite=overwrite)
+    watcher = Watcher(start, generator, discriminator, data_given=data is not None)
+    code, crash = _run_watched(watcher, kind, target, args)
+    if watcher.recorder is None:
+        if crash is not None:
+            say(f"gananim: nothing was recorded: {target} failed before its first training step")
+            return code
+        raise GananimError(watcher.not_found())
+    _close(watcher, final_snapshot=crash is None)
+    say(_summary(watcher, crash))
+    return code
+
+
+def _recorder_start(
+    command: list[str],
+    kind: str,
+    target: str,
+    out: Path,
+    data,
+    every: int | None,
+    *,
+    seed: int | None,
+    float16: bool,
+    overwrite: bool,
+):
+    """What the Watcher calls once it has found G and D: start(G, D, real batch, how found) -> a Recorder, whose
+    manifest says which command ran and how G and D were found; a Recorder's refusal names the pair it refused."""
     from gananim.record.options import ProbeOptions
     from gananim.record.recorder import Recorder
 
@@ -65,7 +92,12 @@ def record_script(
                 f"{found['discriminator']} ({found['how']}), but: {e}"
             ) from None
 
-    watcher = Watcher(start, generator, discriminator, data_given=data is not None)
+    return start
+
+
+def _run_watched(watcher: Watcher, kind: str, target: str, args: list[str]) -> tuple[int, BaseException | None]:
+    """Run the script under the watcher: (its exit code, its exception or None). A StopScript (the watcher's
+    refusal) closes the recording and becomes a GananimError."""
     try:
         with watcher:
             code, crash = runner.run(kind, target, args, passthrough=StopScript)
@@ -74,23 +106,21 @@ def record_script(
         if e.discard:  # the folder this run just made holds a pair the user did not choose
             shutil.rmtree(watcher.recorder.path, ignore_errors=True)
         raise GananimError(str(e)) from None
-    rec = watcher.recorder
-    if rec is None:
-        if crash is not None:
-            say(f"gananim: nothing was recorded: {target} failed before its first training step")
-            return code
-        raise GananimError(watcher.not_found())
-    _close(watcher, final_snapshot=crash is None)
+    return code, crash
+
+
+def _summary(watcher: Watcher, crash: BaseException | None) -> str:
+    """The closing line: how many snapshots were recorded, where, of which G and D, and whether the script failed."""
     from gananim.recording.reader import load
 
-    n = len(load(rec.path))
+    path = watcher.recorder.path
+    n = len(load(path))
     what = (
         f"the script failed: the recording up to its failure ({n} snapshots) is in"
         if crash
         else f"recorded {n} snapshots to"
     )
-    say(f"gananim: {what} {rec.path} (G: {watcher.found['generator']}, D: {watcher.found['discriminator']})")
-    return code
+    return f"gananim: {what} {path} (G: {watcher.found['generator']}, D: {watcher.found['discriminator']})"
 
 
 def _close(watcher: Watcher, final_snapshot: bool) -> None:

@@ -51,6 +51,20 @@ class ScalarChart(Group):
         self.clock = clock
         self.lines = [(rec, analyse(rec).series.get(name), colour, label) for rec, name, colour, label in lines]
         self.lines = [ln for ln in self.lines if ln[1] is not None and np.isfinite(ln[1]).any()]
+        pad = self._limits(lines, refs, y_range)
+        self.rect = Rectangle(width=width, height=height, stroke_color=GREY, stroke_width=1.2).move_to(center)
+        self.cx, self.cy, self.w, self.h = center[0], center[1], width, height
+        self.static = self._static(title, refs, pad)
+        self.curves = [VMobject(stroke_color=c, stroke_width=2.5) for _, _, c, _ in self.lines]
+        self.dots = PMobject(stroke_width=dot_px(9))
+        self.dots.points = np.zeros((len(self.lines), 3))
+        self.dots.rgbas = np.array([np.append(ManimColor(c).to_rgb(), 1.0) for _, _, c, _ in self.lines]).reshape(-1, 4)
+        self.add(*self.curves, self.dots)
+        follow(self, lambda m: m.show())
+
+    def _limits(self, lines, refs, y_range) -> float:
+        """Set the value range (`lo`, `hi`: the 1–99 % quantiles of the drawn values and references, or `y_range`,
+        padded) and the step range (`s0`, `s1`: every given recording's); return the padding."""
         vals = (
             np.concatenate([v[np.isfinite(v)] for _, v, _, _ in self.lines] + [np.array([r[0] for r in refs], float)])
             if self.lines or refs
@@ -61,8 +75,10 @@ class ScalarChart(Group):
         self.lo, self.hi = lo - pad, hi + pad
         self.s0 = float(min(r.steps[0] for r, *_ in lines)) if lines else 0.0
         self.s1 = float(max(r.steps[-1] for r, *_ in lines)) if lines else 1.0
-        self.rect = Rectangle(width=width, height=height, stroke_color=GREY, stroke_width=1.2).move_to(center)
-        self.cx, self.cy, self.w, self.h = center[0], center[1], width, height
+        return pad
+
+    def _static(self, title: str, refs, pad: float) -> Group:
+        """The frame, the title, the dashed reference lines, the two value labels and the key: drawn once."""
         static = Group(self.rect)
         if title:
             static.add(Text(title, font_size=18, color=INK).next_to(self.rect, UP, buff=0.08).align_to(self.rect, LEFT))
@@ -70,18 +86,18 @@ class ScalarChart(Group):
             y = self.Y(value)
             static.add(
                 DashedLine(
-                    [self.cx - width / 2, y, 0],
-                    [self.cx + width / 2, y, 0],
+                    [self.cx - self.w / 2, y, 0],
+                    [self.cx + self.w / 2, y, 0],
                     color=GREY,
                     stroke_width=1.5,
                     dash_length=0.1,
                 )
             )
-            static.add(Text(label, font_size=14, color=GREY).next_to([self.cx + width / 2, y, 0], RIGHT, buff=0.08))
+            static.add(Text(label, font_size=14, color=GREY).next_to([self.cx + self.w / 2, y, 0], RIGHT, buff=0.08))
         for value in (self.lo + pad, self.hi - pad):
             static.add(
                 Text(f"{value:.2g}".replace("-", "−"), font_size=13, color=GREY).next_to(
-                    [self.cx - width / 2, self.Y(value), 0], LEFT, buff=0.06
+                    [self.cx - self.w / 2, self.Y(value), 0], LEFT, buff=0.06
                 )
             )
         keys = VGroup(
@@ -96,13 +112,7 @@ class ScalarChart(Group):
         if len(keys):
             keys.arrange(RIGHT, buff=0.25).next_to(self.rect, DOWN, buff=0.1).align_to(self.rect, LEFT)
             static.add(keys)
-        self.static = static
-        self.curves = [VMobject(stroke_color=c, stroke_width=2.5) for _, _, c, _ in self.lines]
-        self.dots = PMobject(stroke_width=dot_px(9))
-        self.dots.points = np.zeros((len(self.lines), 3))
-        self.dots.rgbas = np.array([np.append(ManimColor(c).to_rgb(), 1.0) for _, _, c, _ in self.lines]).reshape(-1, 4)
-        self.add(*self.curves, self.dots)
-        follow(self, lambda m: m.show())
+        return static
 
     def X(self, step):
         return self.cx - self.w / 2 + (np.asarray(step, float) - self.s0) / ((self.s1 - self.s0) or 1) * self.w

@@ -63,6 +63,22 @@ class Frame:
 
     def _build(self, titles: list[str], title: str | None, dashboard: bool) -> list:
         """Lay out the panels and the title bar; return the moving artists."""
+        animated, groups = self._panels(titles)
+        right = 1 - MARGIN
+        if dashboard:
+            moving, right = self._dashboard_beside()
+            animated += moving
+        arrange(groups, self.canvas.get_renderer(), MARGIN, right, BOTTOM, TOP)
+        self._title_bar(titles, title)
+        self.fig.add_artist(_rule(HEADER))
+        return (
+            animated
+            + [a for veil, mark, _, _ in self.ended for a in (veil, mark)]
+            + [self.counter, self.warning, self.caption]
+        )
+
+    def _panels(self, titles: list[str]) -> tuple[list, list[list]]:
+        """One axes per view, set up by it: return the moving artists and each panel's axes with its twins."""
         s, fig = self.style, self.fig
         animated, self.axes, self.ended, groups = [], [], [], []
         for k, v in enumerate(self.views):
@@ -84,18 +100,24 @@ class Frame:
             first, last = min(int(r.steps[0]) for r in self.recs), max(int(r.steps[-1]) for r in self.recs)
             for v in self.views:
                 v.share_steps(first, last)
-        right = 1 - MARGIN
-        if dashboard:
-            dash = get_view("dashboard", self.recs[0])(self.recs[0], s)
-            dash.beside = True
-            # at least DASH_WIDTH points wide (a square frame gives the view less), and room for the last step label
-            left = min(DASH_LEFT, max(1 - MARGIN - DASH_WIDTH * s.scale * s.dpi / 72 / s.width, 1 - DASH_MOST))
-            right = 1 - MARGIN - 1.5 * s.fs(0.7) * s.dpi / 72 / s.width
-            host = fig.add_axes([left, BOTTOM, right - left, 1 - HEADER - 0.03 - BOTTOM])
-            animated += dash.setup(host)
-            self.views.append(dash)
-            right = host.get_tightbbox(self.canvas.get_renderer()).x0 / s.width - GUTTER
-        arrange(groups, self.canvas.get_renderer(), MARGIN, right, BOTTOM, TOP)
+        return animated, groups
+
+    def _dashboard_beside(self) -> tuple[list, float]:
+        """The dashboard at the right of the single view: return its moving artists and where the view must end."""
+        s = self.style
+        dash = get_view("dashboard", self.recs[0])(self.recs[0], s)
+        dash.beside = True
+        # at least DASH_WIDTH points wide (a square frame gives the view less), and room for the last step label
+        left = min(DASH_LEFT, max(1 - MARGIN - DASH_WIDTH * s.scale * s.dpi / 72 / s.width, 1 - DASH_MOST))
+        right = 1 - MARGIN - 1.5 * s.fs(0.7) * s.dpi / 72 / s.width
+        host = self.fig.add_axes([left, BOTTOM, right - left, 1 - HEADER - 0.03 - BOTTOM])
+        animated = dash.setup(host)
+        self.views.append(dash)
+        return animated, host.get_tightbbox(self.canvas.get_renderer()).x0 / s.width - GUTTER
+
+    def _title_bar(self, titles: list[str], title: str | None) -> None:
+        """The title, the step counter at the right, the NaN warning at the bottom, and the event caption."""
+        s, fig = self.style, self.fig
         heading = fig.text(
             0.012,
             1 - HEADER / 2,
@@ -112,9 +134,15 @@ class Frame:
         self.warning = fig.text(
             0.5, 0.015, "", ha="center", va="bottom", fontsize=s.fs(1.0), color="#b00020", weight="bold"
         )
-        # event captions start right after the title, so a long title and a long caption never overlap; they end
-        # before the step counter's widest text, cut to a length whose glyphs fit (no text measured per frame)
-        self.caption = fig.text(
+        self._caption(after_title)
+
+    def _caption(self, after_title: float) -> None:
+        """The event caption's box, and how many characters of it fit (`caption_chars`).
+
+        It starts right after the title, so a long title and a long caption never overlap; it ends before the step
+        counter's widest text, cut to a length whose glyphs fit (no text measured per frame)."""
+        s = self.style
+        self.caption = self.fig.text(
             after_title,
             1 - HEADER / 2,
             "",
@@ -127,12 +155,6 @@ class Frame:
         self.counter.set_text(f"step {max(int(r.steps[-1]) for r in self.recs):,}")
         room = self.counter.get_window_extent(self.canvas.get_renderer()).x0 - after_title * s.width - 0.02 * s.width
         self.caption_chars = max(int(room / (CHAR_EM * s.fs(1.05) * s.dpi / 72)), 8)
-        fig.add_artist(_rule(HEADER))
-        return (
-            animated
-            + [a for veil, mark, _, _ in self.ended for a in (veil, mark)]
-            + [self.counter, self.warning, self.caption]
-        )
 
     def _ended_mark(self, ax, title: str) -> tuple:
         """A run that ended before the others keeps its last snapshot: its panel fades under a white veil and its
