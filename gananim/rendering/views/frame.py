@@ -7,6 +7,7 @@ draws only the moving artists (blitting), then hands the RGB buffer to the encod
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -26,6 +27,9 @@ DASH_LEFT = 0.66  # where the dashboard beside a single view starts ...
 DASH_WIDTH = 300.0  # ... unless that leaves it fewer points than this (× the style's scale) ...
 DASH_MOST = 0.45  # ... but it never takes more than this share of the frame's width (a square frame)
 CHAR_EM = 0.62  # a caption's widest average glyph width, in em (DejaVu Sans averages about 0.55 on captions)
+
+
+TEXT_AS_TEXT = {"text.parse_math": False, "text.usetex": False}  # no drawing of ours uses mathtext or TeX
 
 
 class Frame:
@@ -55,7 +59,10 @@ class Frame:
         )
         self.canvas = FigureCanvasAgg(self.fig)
         self.titles = titles or [_default_title(r) for r in recs]
-        self.animated = self._build(self.titles, title, dashboard)
+        # Text is text: names and captions come from recordings, so `$`, `\` and braces must draw as themselves (a
+        # config name of `$\sqrt{$` was a mathtext parse error). Each Text takes the setting when it is made, here.
+        with rc_context(TEXT_AS_TEXT):
+            self.animated = self._build(self.titles, title, dashboard)
         self.blit = all(v.blit for v in self.views)
         for artist in self.animated:
             artist.set_animated(self.blit)
