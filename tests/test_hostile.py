@@ -44,7 +44,8 @@ def cli(capsys, *argv) -> tuple[int, str, str]:
 
 
 def one_line_error(code: int, err: str, *words: str) -> None:
-    lines = [ln for ln in err.splitlines() if ln.strip()]
+    """Exit 2 and one line "error: ..." (a render that fails midway has drawn its progress bar first)."""
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("render ━")]
     assert code == 2 and len(lines) == 1 and lines[0].startswith("error: "), (code, err)
     for word in words:
         assert word in lines[0], (word, lines[0])
@@ -347,3 +348,17 @@ def test_an_absurd_view_box_is_refused_in_one_line(run, capsys, box):
     (run / "manifest.json").write_text(json.dumps(m))
     code, _, err = cli(capsys, "info", run)
     one_line_error(code, err, "'grid' field")
+
+
+@pytest.mark.parametrize("chunk", [0, 1])
+def test_a_snapshot_without_the_array_a_view_draws_is_refused_in_one_line(run, capsys, tmp_path, chunk):
+    """The mapping view drew `None - tails` (a TypeError) on a chunk without `mapping`, first or later."""
+    with np.load(run / "chunks" / "000000.npz") as z:
+        arrays = dict(z)
+    first = {k: v[:4] for k, v in arrays.items()}
+    second = {k: v[4:] for k, v in arrays.items()}
+    (first if chunk == 0 else second).pop("mapping")
+    np.savez(run / "chunks" / "000000.npz", **first)
+    np.savez(run / "chunks" / "000001.npz", **second)
+    code, _, err = cli(capsys, "render", run, "--view", "mapping", "--size", "160x90", "--out", tmp_path / "m.gif")
+    one_line_error(code, err, "has no 'mapping' array")

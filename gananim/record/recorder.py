@@ -97,6 +97,7 @@ class Recorder:
         seed: int = 0,
         config: dict | None = None,
     ):
+        # long by its signature only (the public keywords, one a line as formatted): the body is the set-up, a call a step
         generator, discriminator = (
             unwrap(generator),
             unwrap(discriminator),

@@ -84,6 +84,7 @@ class ImageProber:
         classifier=None,
         labels=None,
     ):
+        # long by its signature (as formatted); the body fixes, in order, what every snapshot is measured against
         self.players, self.options, self.sample_shape, self.g_shape = players, opts, sample_shape, g_shape
         self.is_image = len(sample_shape) == 3
         x = real_samples(data, sample_shape)
@@ -260,6 +261,7 @@ class ImageProber:
         Done for a batch at a time, off the snapshot: each step here is one numpy call for the whole batch, where one
         snapshot at a time cost a fifth of a digits snapshot, most of it the Python and cold caches of ~40 small
         calls made beside training (bench/bench_recorder.py --phases)."""
+        # one pass over the batch, each line one numpy call for every snapshot: split, the batch would be walked again
         shape, k, n = self.sample_shape, len(raws), len(raws[0]["proj"])
         pixels = np.stack([r["pixels"] for r in raws]).reshape(k, self._n_rows, -1)
         bad_all = ~np.isfinite(pixels).all(axis=2)

@@ -43,11 +43,10 @@ def check_chunk(chunk: dict, manifest: dict, grid_shape: tuple, fixed: dict, fil
     n_latents, n_grid = len(fixed["latents"]), len(fixed["latent_grid"])
     expect(chunk, "samples", (k, n_latents, dim), file, required=True)
     expect(chunk, "density", (k, *grid_shape), file, required=True)
-    # the prober stores these at every snapshot: a view drawing them may count on them (D's two where there is a D)
-    has_d = bool(manifest.get("has_discriminator"))
-    expect(chunk, "mapping", (k, n_grid, dim), file, required=True)
-    expect(chunk, "d_grid", (k, *grid_shape), file, required=has_d)
-    expect(chunk, "g_grad", (k, n_latents, dim), file, required=has_d)
+    expect(chunk, "mapping", (k, n_grid, dim), file)
+    # where the manifest says there is a D, the views that need one draw D on the grid: it must be there
+    expect(chunk, "d_grid", (k, *grid_shape), file, required=bool(manifest.get("has_discriminator")))
+    expect(chunk, "g_grad", (k, n_latents, dim), file)
     expect(chunk, "game_eigs", (k, None, 2), file)
     expect(chunk, "hessian_eigs", (k, None), file)
 

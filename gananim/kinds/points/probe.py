@@ -197,6 +197,7 @@ class PointProber:
           real ones (balanced, as in training; half the toy loop's batch: the norm's scale is the same, its noise a
           little higher). D's takes one backward; G's rides on the arrows' backward (nonsaturating) or takes one.
         """
+        # one function on purpose: one forward through D serves all five results above, on one graph
         p, k, a = self.players, self._n_grad, self._n_arrows
         with torch.no_grad():
             d_grid = torch.sigmoid(p.logits(self._grid_points)).reshape(self.grid.shape)

@@ -66,6 +66,7 @@ class View:
     pictures: ClassVar[bool] = False  # draws samples as pictures: not for images recordings of flat vectors
     data_dims: ClassVar[tuple[int, ...]] = (1, 2)  # points recordings: the data dimensions drawn
     needs_discriminator: ClassVar[bool] = False
+    needs: ClassVar[tuple[str, ...]] = ()  # the snapshot arrays drawn (a damaged or hostile recording may lack them)
     projection: ClassVar[str | None] = None
     blit: ClassVar[bool] = True  # False when the whole axes changes every frame (a turning 3D camera)
     nonfinite_drawn: ClassVar[str] = "not drawn"  # what the frame's warning says this view does with NaN/inf samples
@@ -98,6 +99,25 @@ class View:
             raise GananimError(reason)
         if not len(rec):
             raise GananimError(f"{rec.path} has no snapshots yet")
+        cls.check_snapshot(rec, 0)  # what setup draws first
+
+    def check_snapshots(self, step: float) -> None:
+        """Refuse, in one line, to draw a step whose snapshots (the one shown and the next, which a blend mixes in)
+        lack an array this view draws."""
+        i = self.rec.index_at(step)
+        for j in {i, min(i + 1, len(self.rec) - 1)}:
+            self.check_snapshot(self.rec, j)
+
+    @classmethod
+    def check_snapshot(cls, rec: Recording, j: int) -> None:
+        """Snapshot j holds every array this view draws: a recording that says it holds them but does not is
+        damaged (one line, not a TypeError deep inside the view)."""
+        missing = [name for name in cls.needs if getattr(rec[j], name) is None]
+        if missing:
+            raise GananimError(
+                f"{rec.path} is damaged: its snapshot at step {rec.steps[j]:,} has no {missing[0]!r} array, which "
+                f"view {cls.name!r} draws; re-record, or render another view"
+            )
 
     def setup(self, ax: Axes) -> list[Artist]:
         """Draw what stays (data density, modes, axes) and create the moving artists; return those."""

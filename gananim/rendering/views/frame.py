@@ -214,6 +214,7 @@ class Frame:
         """The frame at a training step as the canvas's own RGBA buffer: no copy, valid until the next render."""
         bad = 0.0
         for v in self.views:
+            v.check_snapshots(step)
             i = v.show(step)
             bad = max(bad, nonfinite_share(v.rec[i]))
         for v, (veil, mark, title, static) in zip(self.views, self.ended):

@@ -42,6 +42,7 @@ class MappingView(Tweening, View):
 
     name = "mapping"
     kinds = ("points",)
+    needs = ("mapping",)
     data_dims = (2,)
 
     def setup(self, ax):
