@@ -9,6 +9,7 @@ what a kind needs from torch (its prober) or matplotlib (its views) it imports w
 
 from __future__ import annotations
 
+import importlib
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
@@ -30,11 +31,22 @@ class Kind:
 
     name: ClassVar[str] = ""
     version: ClassVar[int] = 2  # the format version its recordings are written with (gananim.recording.layout)
-    manifest_fields: ClassVar[dict] = {}  # its manifest fields: name -> (required, check, what it must be)
     arrays: ClassVar[tuple[str, ...]] = ()  # the arrays a snapshot of this kind may store, besides samples/density
     fields: ClassVar[dict[str, str]] = {}  # Snapshot attribute -> stored array, where the names differ
     views_module: ClassVar[str | None] = None  # the module whose import registers this kind's views
+    # the kind's own modules by role, imported when a stage first asks (so reading never imports torch):
+    #   probe     build(setup) -> the prober (torch)
+    #   arrays    FIELDS (manifest fields), check_fixed(...), check_chunk(...)
+    #   analysis  reference(rec), measure(rec, start), events(rec, series)
+    #   info      rows(rec)
+    # a role without a module falls back to the defaults below (or to the subclass's own method)
+    modules: ClassVar[dict[str, str]] = {}
     fixed_names: ClassVar[tuple[str, ...] | None] = None  # fixed.npz's arrays a reader reads (None: every one)
+
+    def module(self, role: str):
+        """The kind's module for a role (see `modules`), or None where it has none."""
+        name = self.modules.get(role)
+        return importlib.import_module(name) if name else None
 
     # --- record (torch) -------------------------------------------------------------------------------
 
@@ -44,15 +56,28 @@ class Kind:
 
     def prober(self, setup: Any):
         """The object that snapshots the models (gananim.record.prober.Prober), built from a ProberSetup."""
-        raise NotImplementedError
+        probe = self.module("probe")
+        if probe is None:
+            raise NotImplementedError(f"the {self.name} kind has no prober")
+        return probe.build(setup)
 
     # --- the recording on disk ------------------------------------------------------------------------
 
+    @property
+    def manifest_fields(self) -> dict:
+        """Its manifest fields: name -> (required, check, what it must be)."""
+        arrays = self.module("arrays")
+        return arrays.FIELDS if arrays else {}
+
     def check_fixed(self, fixed: dict, manifest: dict, grid_shape: tuple, file: Path) -> None:
         """fixed.npz holds what the reader and the views rely on, sized as the manifest says."""
+        if arrays := self.module("arrays"):
+            arrays.check_fixed(fixed, manifest, grid_shape, file)
 
     def check_chunk(self, chunk: dict, manifest: dict, grid_shape: tuple, fixed: dict, file: Path) -> None:
         """Every snapshot array of a chunk has one entry per step, sized as the manifest says."""
+        if arrays := self.module("arrays"):
+            arrays.check_chunk(chunk, manifest, grid_shape, fixed, file)
 
     def keeps_fixed(self, name: str) -> bool:
         """Whether the reader reads this array of fixed.npz (a stranger's extra members are never read)."""
@@ -99,14 +124,18 @@ class Kind:
 
     def reference(self, rec: Recording) -> tuple[Any, dict[str, float]]:
         """(whether the 3σ mode protocol applies, or None; the real data's own metrics, what a perfect G scores)."""
-        return None, {}
+        analysis = self.module("analysis")
+        return analysis.reference(rec) if analysis else (None, {})
 
     def measure(self, rec: Recording, start: int) -> list[dict[str, float]]:
         """The kind's metrics of snapshots start.. from their stored arrays, one dict per snapshot."""
-        return [{} for _ in range(start, len(rec))]
+        analysis = self.module("analysis")
+        return analysis.measure(rec, start) if analysis else [{} for _ in range(start, len(rec))]
 
     def events(self, rec: Recording, series: dict[str, np.ndarray]) -> list[Event]:
         """Every event of these series: the game's scalar rules (gananim.analysis.events) and the kind's own."""
+        if analysis := self.module("analysis"):
+            return analysis.events(rec, series)
         from gananim.analysis.events import detect_events
 
         return detect_events(rec.steps, series)
@@ -115,7 +144,8 @@ class Kind:
 
     def info_rows(self, rec: Recording) -> list[tuple[str, str]]:
         """`gananim info`'s rows about the data and the latents."""
-        return [("data", self.what(rec))]
+        info = self.module("info")
+        return info.rows(rec) if info else [("data", self.what(rec))]
 
     def default_view(self, recs: list[Recording]) -> str:
         """The headline view for these recordings of this kind (drawn side by side when several)."""

@@ -22,20 +22,15 @@ from gananim.kinds.registry import register
 class ImagesKind(Kind):
     name = "images"
     version = 2
-    arrays = (
-        "images",
-        "interp",
-        "proj",
-        "d_fake",
-        "d_real",
-        "d_hist_fake",
-        "d_hist_real",
-        "class_logits",
-        "nonfinite",
-        "images_nonfinite",
-        "interp_nonfinite",
-    )
+    arrays = ("images", "interp", "proj", "d_fake", "d_real", "d_hist_fake", "d_hist_real", "class_logits", "nonfinite",
+              "images_nonfinite", "interp_nonfinite")  # fmt: skip
     fields = {"d_fake_each": "d_fake", "d_real_each": "d_real"}  # per-sample scores; d_fake/d_real name the means
+    modules = {
+        "probe": "gananim.kinds.images.probe",
+        "arrays": "gananim.kinds.images.arrays",
+        "analysis": "gananim.kinds.images.analysis",
+        "info": "gananim.kinds.images.info",
+    }
     views_module = "gananim.kinds.images.views"
     fixed_names = ("latents", "grid_latents", "interp_latents", "data_samples", "pca_mean", "pca_components",
                    "real_proj", "d_edges", "data_class_freq", "real_features")  # fmt: skip
@@ -45,27 +40,6 @@ class ImagesKind(Kind):
 
     def accepts(self, g_shape):
         return True  # whatever the points kind does not take: vectors and images (the prober checks the shape)
-
-    def prober(self, setup):
-        from gananim.kinds.images.probe import ImageProber
-
-        return ImageProber.build(setup)
-
-    @property
-    def manifest_fields(self):
-        from gananim.kinds.images.arrays import FIELDS
-
-        return FIELDS
-
-    def check_fixed(self, fixed, manifest, grid_shape, file):
-        from gananim.kinds.images.arrays import check_fixed
-
-        check_fixed(fixed, manifest, grid_shape, file)
-
-    def check_chunk(self, chunk, manifest, grid_shape, fixed, file):
-        from gananim.kinds.images.arrays import check_chunk
-
-        check_chunk(chunk, manifest, grid_shape, fixed, file)
 
     def is_image(self, manifest):
         return bool(manifest.get("is_image", len(manifest["sample_shape"]) == 3))
@@ -77,26 +51,6 @@ class ImagesKind(Kind):
     def what(self, rec):
         shape = rec.sample_shape
         return f"{'x'.join(map(str, shape))} images" if rec.is_image else f"vectors of {shape[0]} numbers"
-
-    def reference(self, rec):
-        from gananim.kinds.images.analysis import reference
-
-        return reference(rec)
-
-    def measure(self, rec, start):
-        from gananim.kinds.images.analysis import measure
-
-        return measure(rec, start)
-
-    def events(self, rec, series):
-        from gananim.kinds.images.analysis import events
-
-        return events(rec, series)
-
-    def info_rows(self, rec):
-        from gananim.kinds.images.info import rows
-
-        return rows(rec)
 
     def default_view(self, recs):
         """The sample grid; vectors (no pictures) are shown by their projection."""

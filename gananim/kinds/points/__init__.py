@@ -19,6 +19,12 @@ class PointsKind(Kind):
     name = "points"
     version = 1  # points recordings write format 1 (no "kind" field), readable by gananim 0.1
     arrays = ("mapping", "d_grid", "g_grad", "game_eigs", "hessian_eigs")
+    modules = {
+        "probe": "gananim.kinds.points.probe",
+        "arrays": "gananim.kinds.points.arrays",
+        "analysis": "gananim.kinds.points.analysis",
+        "info": "gananim.kinds.points.info",
+    }
     views_module = "gananim.kinds.points.views"
     fixed_names = ("latents", "latent_grid", "latent_grid_coords", "latent_plane", "data_samples", "data_density",
                    "modes", "mode_scales")  # fmt: skip
@@ -26,29 +32,8 @@ class PointsKind(Kind):
     def accepts(self, g_shape):
         return len(g_shape) == 0 or (len(g_shape) == 1 and g_shape[0] in (1, 2))
 
-    def prober(self, setup):
-        from gananim.kinds.points.probe import PointProber
-
-        return PointProber.build(setup)
-
-    @property
-    def manifest_fields(self):
-        from gananim.kinds.points.arrays import FIELDS
-
-        return FIELDS
-
     def grid_dims(self, manifest):
         return manifest["data_dim"]
-
-    def check_fixed(self, fixed, manifest, grid_shape, file):
-        from gananim.kinds.points.arrays import check_fixed
-
-        check_fixed(fixed, manifest, grid_shape, file)
-
-    def check_chunk(self, chunk, manifest, grid_shape, fixed, file):
-        from gananim.kinds.points.arrays import check_chunk
-
-        check_chunk(chunk, manifest, grid_shape, fixed, file)
 
     def read_fields(self, get):
         fields = super().read_fields(get)
@@ -61,26 +46,6 @@ class PointsKind(Kind):
 
     def what(self, rec):
         return f"{rec.manifest['data_dim']}D points"
-
-    def reference(self, rec):
-        from gananim.kinds.points.analysis import reference
-
-        return reference(rec)
-
-    def measure(self, rec, start):
-        from gananim.kinds.points.analysis import measure
-
-        return measure(rec, start)
-
-    def events(self, rec, series):
-        from gananim.kinds.points.analysis import events
-
-        return events(rec, series)
-
-    def info_rows(self, rec):
-        from gananim.kinds.points.info import rows
-
-        return rows(rec)
 
     def default_view(self, recs):
         """1D data: goodfellow-1d (it draws D where there is one). 2D: surface when every recording has a

@@ -251,3 +251,6 @@ def _per_sample(data) -> tuple[int, ...] | None:
         return None
     shape = tuple(data.shape) if hasattr(data, "shape") else np.shape(data)
     return shape[1:] or (1,) if len(shape) >= 1 else None
+
+
+build = PointProber.build  # the kind's prober, as gananim.kinds.Kind.prober asks for it

@@ -33,9 +33,11 @@ def _load_views() -> None:
 
 
 def view_names() -> list[str]:
-    """Every view's name, each kind's included."""
+    """Every view's name that draws a registered kind (each kind's included)."""
     _load_views()
-    return sorted(VIEWS)
+    return sorted(
+        n for n, classes in VIEWS.items() if any(c.kinds is None or set(c.kinds) & kinds.KINDS.keys() for c in classes)
+    )
 
 
 def get_view(name: str, rec: Recording | None = None) -> type["View"]:
