@@ -23,4 +23,10 @@ def plain(text) -> str:
     return " ".join(str(text).translate(_REMOVED).split())
 
 
-__all__ = ["CONTROL", "plain", "visible"]
+def literal(text) -> str:
+    """`text` for matplotlib to draw as it is: one line (`plain`), every `$` escaped, so no part of it is parsed as
+    mathtext (outside math mode backslashes and braces draw as themselves)."""
+    return plain(text).replace("$", r"\$")
+
+
+__all__ = ["CONTROL", "literal", "plain", "visible"]

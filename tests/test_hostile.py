@@ -362,3 +362,19 @@ def test_a_snapshot_without_the_array_a_view_draws_is_refused_in_one_line(run, c
     np.savez(run / "chunks" / "000001.npz", **second)
     code, _, err = cli(capsys, "render", run, "--view", "mapping", "--size", "160x90", "--out", tmp_path / "m.gif")
     one_line_error(code, err, "has no 'mapping' array")
+
+
+def test_names_draw_literally_and_our_own_mathtext_still_renders(run):
+    """Titles are escaped, not the whole figure's mathtext turned off: log-axis ticks ($\\mathdefault{10^{1}}$) are
+    matplotlib's own mathtext and must still render as 10¹ (a figure-wide parse_math=False drew them as source)."""
+    from matplotlib.text import Text
+
+    from gananim.rendering.views import Frame, make_style
+
+    edit_manifest(run, config__name="$\\sqrt{$ \x1b[2J")
+    frame = Frame([gananim.load(run)], "surface", make_style("720x405"), dashboard=True)
+    frame.render(int(frame.recs[0].steps[-1]))
+    texts = [t for t in frame.fig.findobj(Text) if t.get_text()]
+    assert frame.titles == ["\\$\\sqrt{\\$ [2J"]
+    assert any("mathdefault" in t.get_text() for t in texts)  # the gradient norms' log axis
+    assert all(t.get_parse_math() for t in texts if "mathdefault" in t.get_text())

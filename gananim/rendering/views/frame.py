@@ -7,7 +7,6 @@ draws only the moving artists (blitting), then hands the RGB buffer to the encod
 from __future__ import annotations
 
 import numpy as np
-from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -18,6 +17,7 @@ from gananim.errors import GananimError
 from gananim.recording.reader import Recording
 from gananim.rendering.views.base import View, get_view, nonfinite_share
 from gananim.rendering.views.style import Style
+from gananim.text import literal
 
 HEADER = 0.085  # share of the frame height taken by the title bar
 TOP, BOTTOM = 1 - HEADER - 0.05, 0.08  # the panels' row, as shares of the frame height
@@ -27,9 +27,6 @@ DASH_LEFT = 0.66  # where the dashboard beside a single view starts ...
 DASH_WIDTH = 300.0  # ... unless that leaves it fewer points than this (× the style's scale) ...
 DASH_MOST = 0.45  # ... but it never takes more than this share of the frame's width (a square frame)
 CHAR_EM = 0.62  # a caption's widest average glyph width, in em (DejaVu Sans averages about 0.55 on captions)
-
-
-TEXT_AS_TEXT = {"text.parse_math": False, "text.usetex": False}  # no drawing of ours uses mathtext or TeX
 
 
 class Frame:
@@ -58,11 +55,10 @@ class Frame:
             figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi, facecolor=style.background
         )
         self.canvas = FigureCanvasAgg(self.fig)
-        self.titles = titles or [_default_title(r) for r in recs]
-        # Text is text: names and captions come from recordings, so `$`, `\` and braces must draw as themselves (a
-        # config name of `$\sqrt{$` was a mathtext parse error). Each Text takes the setting when it is made, here.
-        with rc_context(TEXT_AS_TEXT):
-            self.animated = self._build(self.titles, title, dashboard)
+        # Text is text: titles come from recordings (a config name of `$\sqrt{$` was a mathtext parse error, an ESC
+        # a missing glyph), so they are drawn literally; our own texts (log-axis ticks) keep matplotlib's mathtext
+        self.titles = [literal(t) for t in (titles or [_default_title(r) for r in recs])]
+        self.animated = self._build(self.titles, None if title is None else literal(title), dashboard)
         self.blit = all(v.blit for v in self.views)
         for artist in self.animated:
             artist.set_animated(self.blit)
@@ -224,7 +220,7 @@ class Frame:
             mark.set_text(f"{title} · ended at step {last:,}")
             mark.set_position(static.get_position())  # where the draw put the static title
         self.counter.set_text(f"step {step:,.0f}")  # a step between snapshots (a blended frame) is fractional
-        captions = self.captions(step)
+        captions = [literal(c) for c in self.captions(step)]
         text = "   ·   ".join(captions)
         self.caption.set_text(
             text if len(text) <= self.caption_chars else text[: self.caption_chars - 1].rstrip() + "…"
