@@ -284,3 +284,46 @@ def test_cli_analyze_and_info_report_the_computed_series(rec, capsys, monkeypatc
     monkeypatch.setattr(analysis, "STAMP", "newer code")  # the caches are stale and the disk is full
     assert main(["analyze", str(rec.path)]) == 0  # the results are shown all the same
     assert f"(not cached: writing into {rec.path} failed)" in capsys.readouterr().out
+
+
+FIVE = 5 * np.stack([np.cos(2 * np.pi * np.arange(5) / 5), np.sin(2 * np.pi * np.arange(5) / 5)], axis=1)
+WIDE = Grid(((-10.0, 10.0), (-10.0, 10.0)), 32)  # five-clusters' geometry: σ 1 at radius 5, 3σ windows overlap
+
+
+def _sweep(folder: Path, positions) -> Recording:
+    """A recording of five σ-1 clusters at radius 5 (the 3σ protocol does not apply) whose 300 samples sit at
+    `positions(i)` in snapshot i, give or take 0.05."""
+    rng = np.random.default_rng(3)
+    fixed = {
+        "latents": np.zeros((300, 1), np.float32),
+        "latent_grid": np.zeros((4, 1), np.float32),
+        "data_samples": (FIVE[rng.integers(0, 5, 1000)] + rng.normal(0, 1, (1000, 2))).astype(np.float32),
+        "modes": FIVE,
+        "mode_scales": np.ones(5),
+    }
+    writer = RecordingWriter(folder, {"data_dim": 2, "latent_dim": 1, "grid": WIDE.to_dict()}, fixed)
+    for i in range(40):
+        x = (positions(i) + rng.normal(0, 0.05, (300, 2))).astype(np.float32)
+        writer.append(i * EVERY, {"samples": x, "density": WIDE.histogram(x)}, {})
+    writer.close()
+    return load(folder)
+
+
+def test_a_band_sweeping_past_the_modes_is_no_mode_hop(tmp_path):
+    """Issue 19: a band of samples 2σ inside cluster 1, then 2σ inside cluster 3 (never within 1σ of either: the
+    frames show no cluster held) moved the nearest-mode 3σ shares from 0.54 on mode 1 to 0.53 on mode 3 and was
+    captioned "mode hop: mass moves from mode 1 to mode 3"; a cluster that really jumps between modes still is."""
+    t = np.linspace(-4, 4, 300)[:, None]
+
+    def band(i):
+        mode = FIVE[1 if i < 20 else 3]
+        out = mode / np.linalg.norm(mode)
+        return mode - 2 * out + t * np.array([-out[1], out[0]])  # across the radius, 2 inward from the mode
+
+    assert not [e for e in analyse(_sweep(tmp_path / "a", band)).events if e.kind in ("mode_hop", "collapse")]
+
+    def jump(i):  # all the samples on mode 1, then on mode 3
+        return np.broadcast_to(FIVE[1 if i < 20 else 3], (300, 2))
+
+    hops = [e for e in analyse(_sweep(tmp_path / "b", jump)).events if e.kind == "mode_hop"]
+    assert [h.caption for h in hops] == ["mode hop: mass moves from mode 1 to mode 3"]

@@ -66,8 +66,8 @@ def test_mode_hop_when_a_new_class_takes_over_and_holds():
     top = [3] * 8 + [7] + [3] * 3 + [7] * 8  # a one-snapshot flicker to 7 at 8, then a real hop at 12
     share = [0.6] * 20
     events = detect_class_events(STEPS, _series([5] * 20, top, share), 10)
-    assert [(e.kind, e.start, e.end) for e in events] == [("mode_hop", 110, 120)]
-    assert events[0].caption == "mode hop: class 7 takes over from class 3 (60% of the samples)"
+    assert [(e.kind, e.start, e.end) for e in events] == [("mode_hop", 120, 130)]  # while 7 holds the top
+    assert events[0].caption == "mode hop: class 7 takes over (60% of the samples; class 3 led until step 110)"
 
 
 def test_no_hop_when_the_top_class_is_weak():

@@ -324,3 +324,31 @@ def test_captions_name_modes_by_the_numbers_drawn_and_place_them_in_1d():
     (hop,) = detect_events(steps, series, modes=np.array([[-0.25], [0.75], [1.75]]))
     assert hop.caption == "mode hop: mass moves from mode 2 (x = 1.75) to mode 0 (x = −0.25)"
     assert mode_names(2, np.array([[1.0, 0.0], [0.0, 1.0]])) == ["mode 0", "mode 1"]  # 2D: the plot numbers them
+
+
+def test_a_hop_names_only_modes_held_where_it_starts_and_ends():
+    """Issue 19: shares that shift while the mass is on no mode (a band sweeping past them) are no hop. The same
+    shift is a hop where the source is held at its start and the destination at its end."""
+    shares = np.zeros((40, 3))
+    shares[:20, 2], shares[20:, 0] = 0.9, 0.9
+    series = {MODE_SHARE.format(k): shares[:, k] for k in range(3)}
+    steps = np.arange(40) * 10
+    on = np.zeros((40, 3), dtype=bool)
+    on[:20, 2], on[20:, 0] = True, True
+    (hop,) = detect_events(steps, series, held=on)
+    assert hop.caption == "mode hop: mass moves from mode 2 to mode 0"
+    assert detect_events(steps, series, held=np.zeros((40, 3), dtype=bool)) == []  # never held: no hop
+    half = on.copy()
+    half[:20, 2] = False  # the source was never held: the mass did not leave it
+    assert detect_events(steps, series, held=half) == []
+    half = on.copy()
+    half[20:, 0] = False  # nor arrived at the destination
+    assert detect_events(steps, series, held=half) == []
+
+
+def test_a_collapse_needs_the_samples_on_a_mode():
+    steps = np.arange(40) * 10
+    series = {"modes_captured": np.ones(40), "hq_share": np.full(40, 0.9)}
+    (collapse,) = detect_events(steps, series, n_modes=8, held=np.eye(8, dtype=bool)[np.zeros(40, dtype=int)])
+    assert collapse.kind == "collapse" and (collapse.start, collapse.end) == (0, 390)
+    assert detect_events(steps, series, n_modes=8, held=np.zeros((40, 8), dtype=bool)) == []

@@ -61,7 +61,8 @@ def _collapse(steps, captured, ready, n_classes: int, th: ClassThresholds) -> li
 
 
 def _hops(steps, top, share, ready, th: ClassThresholds) -> list[Event]:
-    """A new top class, holding > hop_share for hop_persist snapshots, after another one did."""
+    """A new top class, holding > hop_share for hop_persist snapshots, after another one did: an event over those
+    snapshots, where the class bars show the new class on top with that share."""
     with np.errstate(invalid="ignore"):
         strong = np.isfinite(top) & (share > th.hop_share) & ready
     out, last, last_t = [], -1, -1
@@ -74,15 +75,14 @@ def _hops(steps, top, share, ready, th: ClassThresholds) -> list[Event]:
             continue
         window = slice(t, t + th.hop_persist)
         if t + th.hop_persist <= len(top) and strong[window].all() and (top[window] == cls).all():
-            if last >= 0:
-                out.append(
-                    Event(
-                        "mode_hop",
-                        int(steps[last_t]),
-                        int(steps[t]),
-                        f"mode hop: class {cls} takes over from class {last} ({share[t]:.0%} of the samples)",
-                    )
+            if last >= 0:  # shown while the new class holds the top (the bars show it), not since the old one led:
+                # a caption over [last_t, t] claimed class 7 "took over" on frames where its bar was empty (issue 19)
+                end = min(t + th.hop_persist - 1, len(top) - 1)
+                caption = (
+                    f"mode hop: class {cls} takes over ({share[t]:.0%} of the samples; "
+                    f"class {last} led until step {int(steps[last_t]):,})"
                 )
+                out.append(Event("mode_hop", int(steps[t]), int(steps[end]), caption))
             last, last_t = cls, t
     return out
 

@@ -19,6 +19,8 @@ from gananim.analysis.events import Event, Span, Thresholds, flag_runs, groups, 
 from gananim.kinds.points.metrics import CENTROID, MODE_SHARE
 
 KINDS = ("mode_hop", "collapse", "sway")  # before the game's at equal steps
+HELD = 0.5  # a mode is held where its share in the protocol's window is at least this × the real data's own share
+# there (the bench's "held cluster", bench/preset_claims.py): a caption names a mode only where the frame shows it
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,11 @@ def mode_names(n_modes: int, modes: np.ndarray | None = None) -> list[str]:
     return [f"mode {k} (x = {v:.3g})".replace("-", "−") for k, v in enumerate(modes[:, 0])]
 
 
-def _mode_hop(shares: np.ndarray, names: list[str], th: ModeThresholds) -> list[Span]:
-    """mode_hop events: hops within merge_gap of each other become one, captioned with the path of the mass."""
-    hops = _hops(shares, th)
+def _mode_hop(shares: np.ndarray, names: list[str], th: ModeThresholds, held: np.ndarray | None = None) -> list[Span]:
+    """mode_hop events: hops within merge_gap of each other become one, captioned with the path of the mass. With
+    `held` (snapshots, K), a hop counts only if its source mode is held where it starts and its destination where it
+    ends: shares that shift while the mass is nowhere near the modes (a band sweeping past them) are no hop."""
+    hops = [h for h in _hops(shares, th) if held is None or (held[h[0], h[2]] and held[h[1], h[3]])]
     out = []
     for group in groups([(h[0], h[1]) for h in hops], th.merge_gap):
         members = sorted(hops[k] for k in group)
@@ -103,12 +107,14 @@ def _mode_hop(shares: np.ndarray, names: list[str], th: ModeThresholds) -> list[
     return out
 
 
-def _collapse(captured: np.ndarray, hq_share: np.ndarray, n_modes: int, quality: str, th: ModeThresholds) -> list[Span]:
+def _collapse(
+    captured: np.ndarray, hq_share: np.ndarray, n_modes: int, quality: str, th: ModeThresholds, on_modes: np.ndarray
+) -> list[Span]:
     """collapse events: the high-quality samples sit on at least one but at most max(1, collapse_fraction × n_modes)
-    modes, long enough; a NaN hq_share (not recorded) does not veto."""
+    modes, long enough, where some mode is held (`on_modes`); a NaN hq_share (not recorded) does not veto."""
     limit = max(1, int(th.collapse_fraction * n_modes))
     with np.errstate(invalid="ignore"):
-        mask = (captured >= 1) & (captured <= limit) & ~(hq_share < th.collapse_hq)
+        mask = (captured >= 1) & (captured <= limit) & ~(hq_share < th.collapse_hq) & on_modes
     out = []
     for lo, hi in flag_runs(mask, th.merge_gap, th.collapse_snapshots):
         seen = captured[lo : hi + 1][mask[lo : hi + 1]].astype(int)
@@ -208,6 +214,7 @@ def mode_spans(
     modes: np.ndarray | None,
     quality: str,
     th: ModeThresholds,
+    held: np.ndarray | None = None,
 ) -> dict[str, list[Span]]:
     """The mode rules on float series, as spans by event kind; n_modes (else the count of mode shares) and the view's
     largest side set the collapse limit and the sway amplitude; the modes' places (K, dim) name 1D modes."""
@@ -215,10 +222,11 @@ def mode_spans(
     missing = np.full(len(steps), np.nan)
     shares = _mode_shares(s)
     if shares is not None and shares.shape[1] >= 2:
-        spans["mode_hop"] = _mode_hop(shares, mode_names(shares.shape[1], modes), th)
+        spans["mode_hop"] = _mode_hop(shares, mode_names(shares.shape[1], modes), th, held)
     n_modes = n_modes or (shares.shape[1] if shares is not None else 0)
     if "modes_captured" in s and n_modes >= 2:
-        spans["collapse"] = _collapse(s["modes_captured"], s.get("hq_share", missing), n_modes, quality, th)
+        on_modes = held.any(axis=1) if held is not None else np.ones(len(steps), dtype=bool)
+        spans["collapse"] = _collapse(s["modes_captured"], s.get("hq_share", missing), n_modes, quality, th, on_modes)
     if CENTROID[0] in s:
         spans["sway"] = _sway(steps, [s[n] for n in CENTROID if n in s], view_size, th)
     return spans
@@ -234,15 +242,19 @@ def detect_events(
     quality: str = "high quality",
     thresholds: ModeThresholds = ModeThresholds(),
     game_thresholds: Thresholds = Thresholds(),
+    held: np.ndarray | None = None,
 ) -> list[Event]:
     """A points run's events (the mode rules' and the game's) in per-snapshot series, sorted by start; `quality`
     says what `hq_share` counts, in captions ("high quality": within 3σ; the points analysis passes the 1σ
-    alternative where the 3σ protocol does not apply)."""
+    alternative where the 3σ protocol does not apply); `held` (snapshots, K): whether each mode is held, where the
+    caller knows (gananim.kinds.points.analysis.held_modes): hops and collapses only where the frame shows them."""
     steps = np.asarray(steps, dtype=np.int64).reshape(-1)
     s = game.series_of(steps, series)
-    spans = mode_spans(steps, s, n_modes=n_modes, view_size=view_size, modes=modes, quality=quality, th=thresholds)
+    spans = mode_spans(
+        steps, s, n_modes=n_modes, view_size=view_size, modes=modes, quality=quality, th=thresholds, held=held
+    )
     spans |= game.game_spans(s, game_thresholds)
     return game.to_events(steps, spans, KINDS + game.KINDS)
 
 
-__all__ = ["KINDS", "ModeThresholds", "detect_events", "mode_names", "mode_spans"]
+__all__ = ["HELD", "KINDS", "ModeThresholds", "detect_events", "mode_names", "mode_spans"]
