@@ -215,6 +215,10 @@ def test_step_counter_and_captions(recs, tiny_config):
     quiet = CaptionBar([(recs["fix"], None)], Clock([recs["fix"]]))
     quiet.update(0)
     assert [m.text for m in quiet.holder.submobjects] == ["noeventdetectedinthisrun"]
+    for v in np.linspace(clock.start, clock.end, 400):  # fading in and out too: never two texts in the band
+        clock.tracker.set_value(v)
+        bar.update(0)
+        assert len(bar.holder.submobjects) == 1
 
 
 def test_mountains_block_draws_the_surface(recs, tiny_config):

@@ -236,14 +236,15 @@ class CaptionBar(VGroup):
         return item, max(0.0, alpha)
 
     def show(self) -> None:
-        """The event's caption at its opacity; the quiet line in its place as it fades out (they cross-fade)."""
+        """The event's caption at its opacity while it fades in and out, else the quiet line: one text at a time in
+        the band (a cross-fade drew the grey italic line across the fading caption, issue 19)."""
         item, alpha = self.active(self.clock.tracker.get_value())
-        self.quiet.set_opacity(1.0 - alpha)
-        shown = [self.quiet] if alpha < 1.0 else []
         if item is not None and alpha > 0:
             item.set_opacity(alpha)
-            shown.append(item)
-        self.holder.submobjects = shown
+            self.holder.submobjects = [item]
+        else:
+            self.quiet.set_opacity(1.0)
+            self.holder.submobjects = [self.quiet]
 
 
 WRAP = 74  # characters per card line: longer lines wrap rather than shrink the whole card

@@ -110,8 +110,12 @@ def widest(label: str, values) -> str:
     return entry(label, "".join("8" if ch.isdigit() else ch for ch in longest))
 
 
-def log_axis(ax) -> None:
-    """A log y axis with at most three labelled decades and no minor labels: labels that never pile up."""
+def log_axis(ax, values: np.ndarray) -> None:
+    """A log y axis with at most three labelled decades and no minor labels: labels that never pile up. Without a
+    positive value to show (a series all NaN or 0) the axis stays linear: a log axis of nothing only warns."""
+    with np.errstate(invalid="ignore"):
+        if not np.any(np.asarray(values, dtype=np.float64) > 0):
+            return
     ax.set_yscale("log")
     ax.yaxis.set_major_locator(LogLocator(base=10, numticks=3))
     ax.yaxis.set_minor_locator(LogLocator(base=10, subs=np.arange(2, 10) * 0.1, numticks=12))

@@ -94,7 +94,7 @@ class SeriesPanel:
         self.steps = steps
         self._draw_lines(sub, rec, rows, series, s)
         if scale == "log":
-            log_axis(sub)
+            log_axis(sub, np.concatenate([r[2] for r in self.rows]))
         elif scale == "symlog":
             symlog_axis(sub, np.concatenate([r[2] for r in self.rows]))
         if ref is not None:
