@@ -130,7 +130,7 @@ def digits_classifier(cache: Path | None = None) -> MLPClassifierWeights:
 def _read_cache(file: Path) -> MLPClassifierWeights | None:
     """The cached classifier, or None where the cache is missing, damaged or not of this recipe's shapes."""
     try:
-        with np.load(file, allow_pickle=False) as z:
+        with open(file, "rb") as f, np.load(f, allow_pickle=False) as z:  # our handle: closed when np.load fails
             arrays = {k: np.asarray(z[k], dtype=np.float64) for k in (*WEIGHTS, "accuracy")}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, NotImplementedError):
         return None
