@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from blobs import quadrant_classifier, write_blob_recording
 
+from blobs import quadrant_classifier, write_blob_recording
 from gananim.analysis.analyser import SERIES_FILE, analyse
 from gananim.kinds.images.metrics import ClassReference, Gaussian, class_coverage
 from gananim.recording.reader import load

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from chromium import CHROMIUM, Page
-from synthetic import record_known
 
+from chromium import CHROMIUM, Page
 from gananim.rendering.pipeline import render_files
+from synthetic import record_known
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="no chromium on PATH or at /usr/bin/chromium: browser tests skipped"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.linalg
-from blobs import blob_images, quadrant_classifier
 
+from blobs import blob_images, quadrant_classifier
 from gananim.errors import GananimError
 from gananim.kinds.images.metrics import (
     CLASS_CAPTURED,

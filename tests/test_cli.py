@@ -9,13 +9,13 @@ import sys
 import click
 import pytest
 import torch
-from synthetic import record_known
 
 import gananim
 from gananim.cli import commands as cli
 from gananim.cli import terminal
 from gananim.cli.commands import main
 from gananim.lab import train
+from synthetic import record_known
 
 TINY = ["--steps", "4", "--every", "2"]
 

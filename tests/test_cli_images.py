@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from image_recording import write_image_recording
 
 from gananim.cli.commands import main
 from gananim.rendering.views.base import view_names
+from image_recording import write_image_recording
 
 
 def run(capsys, *argv):

@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 
 import numpy as np
 import pytest
-from media import decode_frames, faststart_ok
 
 from gananim.errors import GananimError
 from gananim.rendering.encode import (
@@ -25,6 +24,7 @@ from gananim.rendering.encode import (
     write_poster,
     writer_for,
 )
+from media import decode_frames, faststart_ok
 
 W, H = 64, 48
 RED, BLUE = (255, 0, 0), (0, 0, 255)

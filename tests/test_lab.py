@@ -9,7 +9,6 @@ import tomllib
 import numpy as np
 import pytest
 import torch
-from synthetic import shrunk
 from torch import nn
 
 from gananim.errors import GananimError
@@ -22,6 +21,7 @@ from gananim.lab.state import LabState
 from gananim.lab.train import run
 from gananim.record import objectives as losses
 from gananim.recording.reader import load
+from synthetic import shrunk
 
 LOG2 = math.log(2.0)
 PRESET_NAMES = {

@@ -8,7 +8,6 @@ import copy
 import numpy as np
 import pytest
 import torch
-from synthetic import shrunk
 from torch import nn
 
 from gananim.errors import GananimError
@@ -22,6 +21,7 @@ from gananim.lab.train import fit, run
 from gananim.lab.unrolled import unrolled_state
 from gananim.record import objectives as losses
 from gananim.recording.reader import load
+from synthetic import shrunk
 
 
 @pytest.fixture(autouse=True, scope="module")

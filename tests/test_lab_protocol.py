@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from synthetic import shrunk
 
 from gananim.errors import GananimError
 from gananim.kinds.points.targets import make_target
@@ -15,6 +14,7 @@ from gananim.lab.config import Config, LatentConfig, ModelConfig, OptimConfig, c
 from gananim.lab.state import LabState
 from gananim.lab.train import fit, run
 from gananim.recording.reader import load
+from synthetic import shrunk
 
 SEED004 = ("goodfellow-1d", "strong-d", "strong-g", "noisy")
 

@@ -16,13 +16,12 @@ import torch
 
 pytest.importorskip("manim")
 
-from media import decode_frames  # noqa: E402
-from synthetic import record_known  # noqa: E402
-
 from gananim.analysis.analyser import analyse  # noqa: E402
 from gananim.analysis.events import Event  # noqa: E402
 from gananim.errors import GananimError  # noqa: E402
 from gananim.kinds.points.targets import make_target  # noqa: E402
+from media import decode_frames  # noqa: E402
+from synthetic import record_known  # noqa: E402
 
 SCENES = Path(__file__).parent.parent / "scenes"
 RING = make_target({"kind": "ring", "n": 4, "sigma": 0.05, "radius": 1.0})

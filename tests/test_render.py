@@ -5,8 +5,6 @@ import html.parser
 import numpy as np
 import pytest
 import torch
-from media import faststart_ok
-from synthetic import record_known
 
 from gananim.analysis import analyse
 from gananim.errors import GananimError
@@ -21,6 +19,8 @@ from gananim.rendering.pipeline import (
 )
 from gananim.rendering.views import Frame, make_style
 from gananim.rendering.webvtt import CAPTION_SECONDS, captions_vtt, chapters_vtt
+from media import faststart_ok
+from synthetic import record_known
 
 BOX = [(-4.0, 4.0), (-4.0, 4.0)]
 

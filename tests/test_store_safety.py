@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_store import FIXED, MANIFEST, files_of, snapshot, write
 
 import gananim
 from gananim.errors import GananimError
 from gananim.recording.reader import load
 from gananim.recording.writer import RecordingWriter
+from test_store import FIXED, MANIFEST, files_of, snapshot, write
 
 # --- overwrite replaces only a gananim recording (issue 8: --overwrite deleted a user's thesis) -------------------
 

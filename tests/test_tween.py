@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 import torch
-from media import decode_frames
-from synthetic import record_known
 
 from gananim.rendering.pipeline import render
 from gananim.rendering.views import Frame, make_style
 from gananim.rendering.views.tween import BLENDED, blend, position
+from media import decode_frames
+from synthetic import record_known
 
 BOX = [(-4.0, 4.0), (-4.0, 4.0)]
 SMALL = make_style((200, 150))

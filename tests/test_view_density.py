@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 import torch
-from media import decode_frames
-from synthetic import record_known
 
 from gananim.errors import GananimError
 from gananim.kinds.points.targets import make_target
 from gananim.rendering.pipeline import default_view, render
 from gananim.rendering.views import Frame, make_style, render_frame
+from media import decode_frames
+from synthetic import record_known
 
 DATA = make_target({"kind": "gaussian", "mean": [-1.5, 0.0], "sigma": 0.5})
 BOX = [(-4.0, 4.0), (-4.0, 4.0)]

@@ -5,11 +5,11 @@ import math
 import numpy as np
 import pytest
 import torch
-from synthetic import record_known
 
 from gananim.errors import GananimError
 from gananim.kinds.points.targets import make_target
 from gananim.rendering.views import Frame, make_style, render_frame
+from synthetic import record_known
 
 DATA = make_target({"kind": "gaussian", "mean": [5.0], "sigma": 1.0})  # view box [0.2, 9.8]
 ONE_D = dict(data_dim=1, prior="uniform", grid_size=48)  # bins 0.2 wide, edges at 0.2 + 0.2 k

@@ -5,11 +5,11 @@ import math
 import numpy as np
 import pytest
 import torch
-from synthetic import record_known
 
 from gananim.errors import GananimError
 from gananim.kinds.points.views.gradients import MAX_LENGTH, TARGET
 from gananim.rendering.views import Frame, make_style, render_frame
+from synthetic import record_known
 
 BOX = [(-4.0, 4.0), (-4.0, 4.0)]
 CONTROL = make_style((200, 150))

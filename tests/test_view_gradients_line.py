@@ -2,12 +2,12 @@
 
 import numpy as np
 import pytest
-from synthetic import record_known
 
 from gananim.kinds.points.targets import make_target
 from gananim.kinds.points.views.gradients import TARGET, push
 from gananim.kinds.points.views.gradients_line import LineGradients
 from gananim.rendering.views import Frame, make_style, render_frame
+from synthetic import record_known
 
 DATA = make_target({"kind": "gaussian", "mean": [2.0], "sigma": 0.5})
 BOX = [(-4.0, 4.0)]

@@ -3,9 +3,6 @@ images dashboard, on a synthetic recording whose content is known (tests/image_r
 
 import numpy as np
 import pytest
-from image_recording import LATENT, RANGE, classes, generate, write_image_recording
-from media import decode_frames
-from synthetic import record_known
 
 from gananim.errors import GananimError
 from gananim.kinds.images.pixels import to_float, to_uint8
@@ -13,6 +10,9 @@ from gananim.recording.reader import load
 from gananim.rendering.pipeline import default_view, render, render_files
 from gananim.rendering.tiles import BAD_MARK, BAD_RGB, mosaic
 from gananim.rendering.views import Frame, make_style, render_frame
+from image_recording import LATENT, RANGE, classes, generate, write_image_recording
+from media import decode_frames
+from synthetic import record_known
 
 CONTROL = make_style((480, 320))
 BAD = {1: [0, 3]}  # latents 0 and 3 give NaN at snapshot 1

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 import torch
-from synthetic import record_known
 
 from gananim.kinds.points.targets import make_target
 from gananim.kinds.points.views.mapping import MAX_SAMPLE_ARROWS
 from gananim.rendering.views import Frame, make_style, render_frame
+from synthetic import record_known
 
 LATENT = 15
 CIRCLE = make_target({"kind": "circle", "radius": 1.0})

@@ -5,12 +5,12 @@ import math
 import numpy as np
 import pytest
 import torch
-from synthetic import record_known
 
 from gananim.errors import GananimError
 from gananim.kinds.points.targets import make_target
 from gananim.kinds.points.views.mountains import AZIMUTH_START, ELEVATION, SWEEP
 from gananim.rendering.views import Frame, make_style, render_frame
+from synthetic import record_known
 
 TINY = make_style((160, 120))
 BOX = [(-6.0, 6.0), (-6.0, 6.0)]

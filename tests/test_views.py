@@ -7,12 +7,12 @@ import pytest
 import torch
 from matplotlib.axes import Axes
 from matplotlib.text import Text
-from synthetic import record_known
 
 from gananim.errors import GananimError
 from gananim.kinds.points.targets import Ring
 from gananim.rendering.views import Frame, make_style, render_frame
 from gananim.rendering.views.modes import ModesPanel
+from synthetic import record_known
 
 BOX = [(-4.0, 4.0), (-4.0, 4.0)]
 SMALL = make_style((200, 150))

@@ -7,12 +7,12 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 import torch
-from synthetic import record_known
 
 from gananim.errors import GananimError
 from gananim.rendering import encode
 from gananim.rendering.encode import EMBED_GIF_MB, encoder_options, probe, write_embed
 from gananim.rendering.pipeline import render_files
+from synthetic import record_known
 
 
 def stripes(n, w, h):
