@@ -253,3 +253,14 @@ class DashboardView(View):
     def update(self, i: int) -> None:
         for panel in self.panels:
             panel.update(i)
+
+    tweens = True  # frames between snapshots: the cursor moves through them (see show)
+
+    def show(self, step: float) -> int:
+        """The values of the snapshot before `step` (charts are not blended), the cursor at the step itself: it moves
+        every frame, where a held dashboard repeated frames between snapshots and then jumped (issue 19)."""
+        i = super().show(step)
+        for panel in self.panels:
+            if hasattr(panel, "cursor"):
+                panel.cursor.set_xdata([step, step])
+        return i

@@ -29,6 +29,7 @@ from gananim.rendering.drawing import (
 )
 from gananim.rendering.views.base import View, register
 from gananim.rendering.views.style import D_CMAP, density_cmap
+from gananim.rendering.views.tween import Tweening
 
 D_BANDS = 10  # D drawn in bands, like a contour plot, but composed as one image: far cheaper per frame
 LABEL_OFFSET = 7.0  # points between a mode's × and its number
@@ -128,8 +129,10 @@ class LegendColumn:
 
 
 @register
-class SurfaceView(View):
-    """D as a banded purple/white image, generated density as red patches over it, data modes marked and numbered."""
+class SurfaceView(Tweening, View):
+    """D as a banded purple/white image, generated density as red patches over it, data modes marked and numbered.
+    Between snapshots D and the density cross-fade (gananim.rendering.views.tween): held, one frame in six repeated
+    the one before and the next jumped (issue 19)."""
 
     name = "surface"
     kinds = ("points",)
@@ -191,8 +194,8 @@ class SurfaceView(View):
         )
         return [self.clip]
 
-    def update(self, i: int) -> None:
-        self.snap = self.rec[i]
+    def draw(self, snap, at: float) -> None:
+        self.snap = snap
         ratio = peak_ratio(self.snap.density, self.vmax)
         clipped = ratio >= CLIP_MARK
         self.clip.set_text((f"▲ top ×{ratio:.0f}" if ratio >= 9.5 else f"▲ top ×{ratio:.1f}") if clipped else "top")
