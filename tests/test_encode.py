@@ -200,6 +200,59 @@ def test_gif_spool_and_one_graph_give_the_same_file(tmp_path):
     assert a.read_bytes() == b.read_bytes()
 
 
+def test_gif_palette_keeps_the_reserved_colours(tmp_path):
+    """A static line among noise that changes everywhere: stats_mode=diff gives it no weight, so a palette made from
+    the clip alone maps it 52 levels off; reserved, it stays exact, in both palette modes, within max_colors colours."""
+    line = (31, 119, 180)
+
+    def frames(n=8, w=96, h=64):
+        rng = np.random.default_rng(1)
+        for _ in range(n):
+            f = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+            f[30:32] = line
+            yield f
+
+    made = {}
+    for reserve in ((), ("#1F77B4",)):
+        for palette in ("spool", "graph"):
+            path = write(
+                tmp_path / f"{palette}{len(reserve)}.gif",
+                frames(),
+                size=(96, 64),
+                max_colors=32,
+                reserve=reserve,
+                palette=palette,
+            )
+            shown = decode_frames(path)
+            off = np.abs(shown[-1, 30:32].astype(int) - line).max()
+            assert len(np.unique(shown.reshape(-1, 3), axis=0)) <= 32
+            made[reserve, palette] = path.read_bytes(), off
+    assert made[(), "spool"] == made[(), "graph"] and made[(), "spool"][1] > 20
+    reserved = made[("#1F77B4",), "spool"]
+    assert reserved == made[("#1F77B4",), "graph"] and reserved[1] == 0
+    for palette in ("spool", "graph"):  # a colour that is not '#rrggbb' is refused before any frame
+        with pytest.raises(GananimError, match="#rrggbb"):
+            writer_for(tmp_path / "bad.gif", 10, (W, H), reserve=("#1f77b4", "blue"), palette=palette)
+    assert leftovers(tmp_path) == []  # the reserved rows' PNG is gone too
+
+
+def test_gif_reserves_a_quarter_of_the_palette_at_most():
+    from gananim.rendering.drawing import MEANING_COLOURS
+    from gananim.rendering.encode.gif import TRANSPARENT, _palettegen, _reserve_image, _reserved
+
+    assert _reserved(MEANING_COLOURS, 256) == list(MEANING_COLOURS) and len(_reserved(MEANING_COLOURS, 128)) == 28
+    assert _reserved(MEANING_COLOURS, 16) == list(MEANING_COLOURS[:4]) and _reserved(MEANING_COLOURS, 4) == []
+    rows = _reserve_image(MEANING_COLOURS[:20])  # 20 colours and the transparent entry: two rows, repeats after
+    assert rows.shape == (2, 16, 4) and tuple(rows[-1, -1]) == TRANSPARENT
+    assert {tuple(c[:3]) for c in rows.reshape(-1, 4)[:-1]} == {tuple(c[:3]) for c in rows.reshape(-1, 4)[:20]}
+    # palettegen's colours stay above the reserved rows: 128 - 28 (99 and its transparent entry, cropped away)
+    assert _palettegen(128, 28) == ("palettegen=stats_mode=diff:max_colors=100,crop=16:14:0:0[top];[top][1:v]vstack")
+    assert _palettegen(256, 28).startswith("palettegen=stats_mode=diff:max_colors=225,")  # rows 0-13 hold 224
+    assert _palettegen(128, 0) == "palettegen=stats_mode=diff:max_colors=128"
+    with pytest.raises(GananimError, match="#rrggbb"):
+        _reserved(("#1f77b4", "blue"), 128)
+
+
 def test_gif_fps_is_capped_at_50(tmp_path):
     info = probe(write(tmp_path / "a.gif", halves(60), fps=60))
     assert info["nb_frames"] == 50 and info["duration"] == pytest.approx(1.0, abs=0.03)

@@ -2,16 +2,27 @@
 
 import inspect
 import re
+import shutil
 from html.parser import HTMLParser
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from matplotlib.colors import rgb_to_hsv
 
+import gananim
+from gananim.analysis import analyse
+from gananim.analysis.events import Event
 from gananim.errors import GananimError
+from gananim.kinds.points import analysis as points_analysis
 from gananim.rendering import encode
+from gananim.rendering.drawing import MEANING_COLOURS, hex_rgb
 from gananim.rendering.encode import EMBED_GIF_MB, encoder_options, probe, write_embed
 from gananim.rendering.pipeline import render_files
+from gananim.rendering.views import render_frame
+from gananim.rendering.views.style import make_style
+from media import decode_frames
 from synthetic import record_known
 
 
@@ -95,6 +106,76 @@ def test_embed_gif_budget_is_3_mb_by_default(tmp_path, monkeypatch):
     written = render_files(rec, "surface", tmp_path / "small", **kwargs)
     gif = next(p for p in written if p.suffix == ".gif")
     assert gif.stat().st_size <= budget * 2**20 < big
+
+
+# ----------------------------------------------------------------------------- colours that survive the GIF
+
+
+def hue_sectors(frame) -> np.ndarray:
+    """Saturated pixels (S >= 0.25, V >= 0.25) per 30-degree hue sector (0-30, 30-60, ...)."""
+    hsv = rgb_to_hsv(frame.reshape(-1, 3) / 255.0)
+    hue = hsv[(hsv[:, 1] >= 0.25) & (hsv[:, 2] >= 0.25), 0]
+    return np.bincount((hue * 12).astype(int) % 12, minlength=12)
+
+
+@pytest.fixture(scope="module")
+def dashboard_clip(tmp_path_factory):
+    """A real frame (surface + dashboard, inside the fixture's mode hop: the caption and the orange span shown),
+    as an MP4 and as the embed's 128-colour GIF: (the frame, the MP4's first frame, the GIF's)."""
+    folder = tmp_path_factory.mktemp("clip")
+    shutil.copytree(Path(__file__).parent / "fixtures" / "v1-2d", folder / "rec")
+    for cache in ("analysis.npz", "events.json"):
+        (folder / "rec" / cache).unlink(missing_ok=True)
+    # a mode hop over steps 20-40, so that its caption box and orange span are drawn (the fixture's frames show none
+    # since the rules read the protocol's window; here the colours matter, not the rule)
+    hop = Event("mode_hop", 20, 40, "mode hop: mass moves from mode 0 to mode 4")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(points_analysis, "events", lambda rec, series: [hop])
+        rec = gananim.load(folder / "rec")
+        assert analyse(rec).events == [hop]
+        index = int(np.flatnonzero((rec.steps > hop.start) & (rec.steps < hop.end))[0])
+        frame = render_frame([rec], index, "surface", make_style("720x405"), dashboard=True)
+    h, w = frame.shape[:2]
+    out = write_embed(
+        lambda: (frame for _ in range(4)), folder, "clip", 10, (w, h), formats=("mp4", "gif"), gif_max_mb=None
+    )
+    assert probe(out["gif"])["width"] == w  # the GIF at the frame's own size: pixels compare one to one
+    return frame, decode_frames(out["mp4"], 1)[0], decode_frames(out["gif"], 1)[0]
+
+
+def test_embed_gif_keeps_every_hue_the_mp4_shows(dashboard_clip):
+    """Issue 19: in the 128-colour GIF the orange span's key turned pink and whole hue sectors vanished (0-30 and
+    30-60 degrees here: the red curves' edges over the orange span, the span's key). Each 30-degree sector holding
+    >= 0.05 % of the MP4 frame's saturated pixels holds some (>= 0.01 %) in the GIF's, unless the frame itself holds
+    none: the MP4's 4:2:0 chroma makes a few hues of its own (210-240 degrees, 0.046 % here: blue beside grey)."""
+    frame, mp4, gif = dashboard_clip
+    in_frame, in_mp4, in_gif = hue_sectors(frame), hue_sectors(mp4), hue_sectors(gif)
+    some = lambda counts, k: counts[k] >= 0.0001 * counts.sum()  # noqa: E731
+    shown = [k for k in range(12) if in_mp4[k] >= 0.0005 * in_mp4.sum()]
+    assert {0, 1, 6, 8, 11} <= set(shown)  # red edges, orange span key, blue, purple, red
+    lost = [
+        f"{30 * k}-{30 * k + 30}°: {in_mp4[k]} px in the MP4, {in_gif[k]} in the GIF"
+        for k in shown
+        if some(in_frame, k) and not some(in_gif, k)
+    ]
+    assert not lost, lost
+
+
+def test_embed_gif_keeps_the_meaning_colours_where_they_are(dashboard_clip):
+    """Each colour of MEANING_COLOURS drawn in the frame (the series, the span and its key, the caption's box) is in
+    the GIF within a few levels, at 90 % of the pixels where the frame has it exactly."""
+    frame, _, gif = dashboard_clip
+    frame, gif = frame.astype(int), gif.astype(int)
+    kept, lost = [], []
+    for colour in MEANING_COLOURS:
+        rgb = np.round(hex_rgb(colour) * 255).astype(int)
+        at = (frame == rgb).all(axis=2)
+        if at.sum() < 20:
+            continue  # not in this frame (another kind's series, an event that did not happen)
+        near = (np.abs(gif[at] - rgb).max(axis=1) <= 3).mean()
+        (kept if near >= 0.9 else lost).append(f"{colour}: {near:.0%} of {at.sum()} px")
+    assert not lost, lost
+    assert len(kept) >= 6, kept  # blue, red, purple, grey series, the caption's box, the mode hop's span and key
 
 
 # ----------------------------------------------------------------------------- --crf / --preset

@@ -30,6 +30,12 @@ EVENT_COLOURS = {
     "convergence": "#4dac26",
     "divergence": "#222222",
 }
+SPAN_ALPHA, SPAN_KEY_ALPHA = 0.18, 0.35  # events: shaded spans on the dashboard's charts, and their legend keys
+# the dashboard's series: the generator's things in red, the discriminator's in purple, the data's in blue (as in the
+# 2D views), the game's in grey, the eigenvalues in neither G's red nor D's purple; the modes panel's two lines
+D_PURPLE, SERIES_GREY, LAMBDA_MIN, LAMBDA_MAX = "#6a3d9a", "#444444", "#01665e", "#b35806"
+SHARE_COLOUR, CAPTURED_COLOUR = "#222222", "#8c8c8c"
+CAPTION_BACKGROUND = "#fff3d6"  # the event caption's box in a frame's header
 LOG4 = -2 * math.log(2)  # V(G, D*) at the optimum p_g = p_data (Goodfellow et al. 2014)
 
 
@@ -61,6 +67,34 @@ class Ramp:
         k = np.clip(np.nan_to_num(np.asarray(values, dtype=float)) * self.n, 0, self.n - 1).astype(np.intp)
         return self.table[k]
 
+
+def over_white(colour: str, alpha: float) -> str:
+    """'#rrggbb' of `colour` drawn at `alpha` over white, as matplotlib's Agg blends it (8-bit alpha, floored)."""
+    a = round(alpha * 255)
+    return "#" + "".join(f"{255 + (round(c * 255) - 255) * a // 256:02x}" for c in hex_rgb(colour))
+
+
+# The colours that carry meaning in a frame, as drawn: the series, and their half tint over white (a line about a pixel
+# wide, as at 720x405, is mostly anti-aliased edge: its tints are what the eye reads as blue or red), the caption's
+# box, the event spans and their legend keys, the greys of the modes panel. A GIF's palette keeps every one of them
+# (encode.gif reserves them), so a 128-colour GIF never turns the blue D(real) curve grey or an orange span pink.
+# By priority: a small palette keeps the first ones. The colour ramps (D, densities) are not here: they cover large
+# areas, which the palette's own colours follow.
+SERIES_COLOURS = (DATA_BLUE, GENERATED_RED, D_PURPLE, D_GREEN, LAMBDA_MIN, LAMBDA_MAX)
+MEANING_COLOURS = tuple(
+    dict.fromkeys(
+        [
+            *SERIES_COLOURS,
+            SERIES_GREY,
+            CAPTION_BACKGROUND,
+            *(over_white(c, SPAN_ALPHA) for c in EVENT_COLOURS.values()),
+            *(over_white(c, 0.5) for c in SERIES_COLOURS),
+            *(over_white(c, SPAN_KEY_ALPHA) for c in EVENT_COLOURS.values()),
+            SHARE_COLOUR,
+            CAPTURED_COLOUR,
+        ]
+    )
+)
 
 D_RAMP = Ramp(D_COLOURS)
 DATA_TINT_RAMP = Ramp(DATA_TINT_COLOURS)

@@ -14,7 +14,7 @@ import numpy as np
 from gananim.errors import GananimError
 from gananim.rendering.encode.ffmpeg import probe
 from gananim.rendering.encode.files import write_bytes
-from gananim.rendering.encode.gif import GIF_MAX_FPS, fit_gif, shrunk_gif
+from gananim.rendering.encode.gif import GIF_MAX_FPS, GIFWriter, fit_gif, shrunk_gif
 from gananim.rendering.encode.writers import WRITERS, FrameWriter, even_size
 
 
@@ -228,7 +228,8 @@ def _refit_gif(result: dict[str, Path], gif_max_mb: float, fps: float, size: tup
     gif_fps, gif_width = shrunk_gif(
         made_fps, made_width, ratio, min_fps=0.0, min_width=32
     )  # a first guess: fit_gif starts from it as given
-    fit_gif(src, result["gif"], gif_max_mb, fps=gif_fps, width=gif_width)
+    reserve = gif.get("reserve", GIFWriter.defaults["reserve"])
+    fit_gif(src, result["gif"], gif_max_mb, fps=gif_fps, width=gif_width, reserve=reserve)
 
 
 def _snippet(result: dict[str, Path], name: str, video_size: tuple[int, int], out_dir: Path, tracks, controls) -> str:

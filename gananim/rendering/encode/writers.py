@@ -112,6 +112,10 @@ class FrameWriter:
         """Where the streaming ffmpeg writes: the temporary final file, unless the format needs a second step."""
         return self._tmp
 
+    def _inputs(self) -> list[str]:
+        """ffmpeg inputs after the frames (pipe:0), for the output's filters (the GIF's reserved colours)."""
+        return []
+
     def _after_stream(self) -> None:
         """A second step once all frames are in (the GIF's palette passes); raise GananimError on failure."""
 
@@ -141,6 +145,7 @@ class FrameWriter:
             fps_arg(self.fps),
             "-i",
             "pipe:0",
+            *self._inputs(),
             "-an",
             *self._output_args(),
             "-f",

@@ -17,15 +17,25 @@ from matplotlib.patches import Patch
 
 from gananim.analysis import analyse
 from gananim.analysis.metrics import definiteness
-from gananim.rendering.drawing import EVENT_COLOURS, LOG4
+from gananim.rendering.drawing import (
+    D_PURPLE,
+    DATA_BLUE,
+    EVENT_COLOURS,
+    LAMBDA_MAX,
+    LAMBDA_MIN,
+    LOG4,
+    SPAN_ALPHA,
+    SPAN_KEY_ALPHA,
+)
+from gananim.rendering.drawing import GENERATED_RED as G_RED
+from gananim.rendering.drawing import SERIES_GREY as GREY
 from gananim.rendering.views.base import View, register
 from gananim.rendering.views.chart import Header, entry, held_index, log_axis, num, symlog_axis, thinned, widest
 from gananim.rendering.views.modes import ModesPanel, shows_modes
 
-G_RED, D_PURPLE, DATA_BLUE, GREY = "#d62728", "#6a3d9a", "#1f77b4", "#444444"
-LAMBDA_MIN, LAMBDA_MAX = "#01665e", "#b35806"  # eigenvalues: neither G's red nor D's purple
 # (panel title, [(scalar, label, colour)], reference line or None, y scale): the generator's things in red, the
-# discriminator's in purple, the data's in blue, as in the 2D views; "modes" stands for the modes panel.
+# discriminator's in purple, the data's in blue, as in the 2D views; "modes" stands for the modes panel. The colours
+# are gananim.rendering.drawing's, listed in its MEANING_COLOURS (a GIF's palette keeps them).
 PANELS = [
     ("losses", [("d_loss", "D loss", D_PURPLE), ("g_loss", "G loss", G_RED)], None, "linear"),
     ("discriminator", [("d_real", "D(real)", DATA_BLUE), ("d_fake", "D(fake)", G_RED)], (0.5, "½"), "linear"),
@@ -200,7 +210,8 @@ class DashboardView(View):
             ax.text(0.0, 1.0, "no events detected", ha="left", va="top", fontsize=s.fs(0.7), color="#777777")
         else:
             handles = [
-                Patch(color=EVENT_COLOURS.get(k, "#999999"), alpha=0.35, label=k.replace("_", " ")) for k in kinds
+                Patch(color=EVENT_COLOURS.get(k, "#999999"), alpha=SPAN_KEY_ALPHA, label=k.replace("_", " "))
+                for k in kinds
             ]
             size = s.fs(0.7)
             while True:  # one row, as wide as the dashboard at most
@@ -236,7 +247,7 @@ class DashboardView(View):
                     e.start,
                     max(e.end, e.start + rec.manifest.get("every", 1)),
                     color=EVENT_COLOURS.get(e.kind, "#999999"),
-                    alpha=0.18,
+                    alpha=SPAN_ALPHA,
                     linewidth=0,
                 )
 

@@ -15,6 +15,7 @@ from matplotlib.text import Text
 from gananim.analysis import analyse
 from gananim.errors import GananimError
 from gananim.recording.reader import Recording
+from gananim.rendering.drawing import CAPTION_BACKGROUND
 from gananim.rendering.views.base import View, get_view, nonfinite_share
 from gananim.rendering.views.style import Style
 from gananim.text import literal
@@ -153,7 +154,7 @@ class Frame:
             va="center",
             fontsize=s.fs(1.05),
             color=s.text,
-            bbox=dict(boxstyle="round,pad=0.3", facecolor="#fff3d6", edgecolor="none"),
+            bbox=dict(boxstyle="round,pad=0.3", facecolor=CAPTION_BACKGROUND, edgecolor="none"),
         )
         self.counter.set_text(f"step {max(int(r.steps[-1]) for r in self.recs):,}")
         room = self.counter.get_window_extent(self.canvas.get_renderer()).x0 - after_title * s.width - 0.02 * s.width

@@ -15,9 +15,11 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from gananim.kinds.points.metrics import CORE_SHARE, MODE_SHARE
+from gananim.rendering.drawing import CAPTURED_COLOUR, SHARE_COLOUR
+from gananim.rendering.drawing import DATA_BLUE as DATA_COLOUR
+from gananim.rendering.drawing import GENERATED_RED as BAR_COLOUR
 from gananim.rendering.views.chart import Header, entry, share
 
-SHARE_COLOUR, CAPTURED_COLOUR, BAR_COLOUR, DATA_COLOUR = "#222222", "#8c8c8c", "#d62728", "#1f77b4"
 CHART, BARS = 0.56, 0.3  # the time chart's and the bars' shares of the panel's height: the bars on top, full width
 # (so the chart's steps axis lines up with the other panels'), the mode numbers under them, the chart below
 MAX_LABELS = 13  # bar numbers drawn at most (every k-th mode beyond)

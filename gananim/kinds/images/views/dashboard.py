@@ -15,11 +15,12 @@ from gananim.analysis import analyse
 from gananim.kinds.images.views.d_hist import DHistView
 from gananim.kinds.images.views.projection import ProjectionView
 from gananim.kinds.images.views.sample_grid import SampleGridView
+from gananim.rendering.drawing import DATA_BLUE as DATA_COLOUR
+from gananim.rendering.drawing import GENERATED_RED as BAR_COLOUR
 from gananim.rendering.views.base import register
 from gananim.rendering.views.chart import Header, entry, share
 from gananim.rendering.views.dashboard import GREY, PANELS, DashboardView, SeriesPanel
 
-BAR_COLOUR, DATA_COLOUR = "#d62728", "#1f77b4"
 CLASS_CAPTURED_KEY = "classes_captured"
 # the image metrics' panels (series from gananim.analysis.analyser for images recordings), shown where they were computed
 IMAGE_PANELS = [
