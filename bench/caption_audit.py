@@ -18,10 +18,11 @@ wrong series is caught rather than repeated. The rules (thresholds are the const
   Supported iff the first named mode is held at the event's start snapshot and the last named mode at its end one.
 - points `collapse` ("mode collapse: N of K modes captured (…)", N may be "a–b"): supported iff at the start and
   end snapshots at least one and at most max(N) modes are held.
-- images `mode_hop` ("mode hop: class A takes over from class B (x% of the samples)"): class shares are the
+- images `mode_hop` ("mode hop: class A takes over (x% of the samples; class B led until step N)", shown while A
+  holds the top; the older form "class A takes over from class B (x% …)" is judged at its end only): class shares are the
   fraction of all stored samples (non-finite ones in no class) whose argmax is the class, with the stored
   `class_logits` where a snapshot has them, else the stored classifier's logits of the samples scaled to [0, 1].
-  Supported iff at the end snapshot A is the most common class and holds ≥ CLASS_HELD × x/100.
+  Supported iff at the span's start and end snapshots A is the most common class and holds ≥ CLASS_HELD × x/100.
 - images `collapse` ("mode collapse: N of K classes captured"): supported iff at the start and end snapshots at
   most max(N) + COLLAPSE_SLACK classes hold ≥ CLASS_PRESENT of the samples.
 - `convergence`: over the span's snapshots the median d_real and d_fake within CONV_TOL of ½ and the median value
@@ -316,16 +317,25 @@ def judge(f: Frames, e) -> tuple[bool | None, str]:
         axes = " / ".join("xy"[: len(counts)])
         return max(counts) >= SWAY_TURNS, f"turns of the mean inside the span: {' / '.join(map(str, counts))} ({axes})"
     if e.kind == "mode_hop" and f.image:
-        m = re.search(r"class (\d+) takes over from class (\d+) \((<?\d+)%", e.caption)
+        # "class A takes over (x% of the samples; class B led until step N)": shown while A holds the top, so A must
+        # be the most common class with ≥ CLASS_HELD × x at the span's start and end; the older form ("class A takes
+        # over from class B (x% …)", shown from B's last lead) is judged at the end only
+        m = re.search(r"class (\d+) takes over \((<?\d+)% of the samples; class (\d+) led until", e.caption)
+        ends = (i, j) if m else (j,)
+        m = m or re.search(r"class (\d+) takes over from class (\d+) \((<?\d+)%", e.caption)
         if not m or not f.class_shares.shape[1]:
             return None, "caption not understood or no classes"
-        new, old, pct = int(m.group(1)), int(m.group(2)), m.group(3)
+        if len(ends) == 2:
+            new, pct, old = int(m.group(1)), m.group(2), int(m.group(3))
+        else:
+            new, old, pct = int(m.group(1)), int(m.group(2)), m.group(3)
         stated = 0.01 if pct.startswith("<") else int(pct) / 100
+        ok = all(f.class_shares[t][new] >= CLASS_HELD * stated and np.nanargmax(f.class_shares[t]) == new for t in ends)
         end = f.class_shares[j]
-        ok = bool(end[new] >= CLASS_HELD * stated and np.nanargmax(end) == new)
         return ok, (
             f"end (step {int(rec.steps[j])}): class {new} {end[new]:.1%}, top class {int(np.nanargmax(end))} "
-            f"{np.nanmax(end):.1%}; start (step {int(rec.steps[i])}): class {old} {f.class_shares[i][old]:.1%}"
+            f"{np.nanmax(end):.1%}; start (step {int(rec.steps[i])}): class {new} {f.class_shares[i][new]:.1%}, "
+            f"class {old} {f.class_shares[i][old]:.1%}"
         )
     if e.kind == "collapse" and f.image:
         n = _counts(e.caption)
