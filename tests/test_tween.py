@@ -105,13 +105,15 @@ def test_held_views_hold_the_snapshot_before(moving):
 
 
 def test_blended_video_moves_every_frame_held_video_repeats(moving, tmp_path):
-    kw = dict(size=(160, 120), fps=9, duration=1)  # 9 frames over 4 gaps: steps 0, 5, 10, ... 40
+    kw = dict(size=(160, 120), fps=9, duration=2)  # 18 frames: 4 gaps, then the last snapshot held (the poster)
     moving_frames = decode_frames(render(moving, "density", tmp_path / "d.mp4", **kw))
     held_frames = decode_frames(render(moving, "surface", tmp_path / "s.mp4", **kw))
-    assert len(moving_frames) == len(held_frames) == 9
+    assert len(moving_frames) == len(held_frames) == 18
 
-    def changed(frames):
-        return [np.abs(a.astype(int) - b.astype(int)).mean() > 0.05 for a, b in zip(frames, frames[1:])]
+    def changed(frames):  # more than the encoder's drift over a still frame (up to about 0.1)
+        return [np.abs(a.astype(int) - b.astype(int)).mean() > 0.5 for a, b in zip(frames, frames[1:])]
 
-    assert all(changed(moving_frames))
-    assert not all(changed(held_frames))  # 9 frames of 5 snapshots: some repeat
+    moves = changed(moving_frames)  # every frame moves until the clip holds its final state
+    still = moves.index(False)
+    assert still >= 6 and not any(moves[still:])
+    assert not all(changed(held_frames)[:still])  # 5 snapshots over the same frames: some repeat
