@@ -9,16 +9,19 @@ import torch
 from gananim.analysis import analyse
 from gananim.errors import GananimError
 from gananim.rendering import encode
+from gananim.rendering.pace import CAPTION_SECONDS
 from gananim.rendering.pipeline import (
-    Timeline,
-    default_seconds,
+    RenderOptions,
     default_view,
+    gif_stride_for,
     parse_steps,
+    plan_clip,
     render,
     render_files,
 )
+from gananim.rendering.timeline import Timeline, default_seconds
 from gananim.rendering.views import Frame, make_style
-from gananim.rendering.webvtt import CAPTION_SECONDS, captions_vtt, chapters_vtt
+from gananim.rendering.webvtt import captions_vtt, chapters_vtt
 from media import faststart_ok
 from synthetic import record_known
 
@@ -80,7 +83,7 @@ def test_blended_timeline_moves_evenly_through_the_gaps():
     tl = Timeline.make(np.array([0, 10, 20]), 10, duration=0.5, tween=True)
     assert tl.steps.tolist() == [0, 5, 10, 15, 20]  # first and last frame on the first and last snapshot
     # a slowed snapshot slows the gaps it touches: gaps 0-10, 10-20, 20-30 take 1, 3, 3 units of time
-    slow = Timeline.make(np.array([0, 10, 20, 30]), 1, duration=8, slow=[(20, 30)], slowmo=3, tween=True)
+    slow = Timeline.make(np.array([0, 10, 20, 30]), 1, duration=8, events=[(20, 30)], slowmo=3, tween=True)
     np.testing.assert_allclose(slow.steps, [0, 10, 10 + 10 / 3, 10 + 20 / 3, 20, 20 + 10 / 3, 20 + 20 / 3, 30])
     assert Timeline.make(np.array([7]), 10, tween=True).steps.tolist() == [7] * 80  # one snapshot: held
     assert parse_steps("10:") == (10, None) and parse_steps(":20") == (None, 20) and parse_steps(None) == (None, None)
@@ -203,7 +206,7 @@ def test_events_caption_frames_and_slow_the_video(diverging, tmp_path):
     assert not frame.caption.get_visible()
     frame.render(6)
     assert frame.caption.get_visible() and frame.caption.get_text().startswith("divergence: 50% of samples are NaN/inf")
-    slow = Timeline.make(diverging.steps, 10, slow=[(5, 9)], slowmo=3)  # 8 s x 2 (half the snapshots 3x as long)
+    slow = Timeline.make(diverging.steps, 10, events=[(5, 9)], slowmo=3)  # 8 s x 2 (half the snapshots 3x as long)
     assert len(slow) == 160 and np.sum(slow.steps == 7) == 24 and np.sum(slow.steps == 2) == 8
     out = render(diverging, "surface", tmp_path / "s.mp4", size=(160, 120), fps=1, slowmo=3)
     assert encode.probe(out)["nb_frames"] == 16
@@ -225,43 +228,47 @@ def vtt_cues(text: str) -> list[tuple[float, float, str]]:
 
 def test_embed_gets_captions_chapters_and_an_event_poster(diverging, tmp_path):
     written = render_files(
-        diverging, "surface", tmp_path / "web", size=(160, 120), fps=10, embed=True, slowmo=2, duration=1.5
+        diverging, "surface", tmp_path / "web", size=(160, 120), fps=10, embed=True, slowmo=2, duration=3
     )
     web = tmp_path / "web"
     chapters, captions = web / "div-surface-chapters.vtt", web / "div-surface-captions.vtt"
     assert chapters in written and captions in written
-    # the event (steps 5-9) plays from 0.6 s to the end (1.5 s; the surface blends between snapshots, so step 5 is
-    # reached a frame later than a held video reached it): a chapter for its span, a caption naming its steps
-    assert vtt_cues(chapters.read_text()) == [(0.6, 1.5, analyse(diverging).events[0].caption)]
-    ((start, end, text),) = vtt_cues(captions.read_text())
-    assert (start, end) == (0.6, 1.5) and text.startswith("steps 5–9: divergence: 50%")
+    # the event (steps 5-9): a chapter for the frames that show it, a caption naming its steps, at the same times
+    opts = RenderOptions(
+        size=(160, 120), fps=10, steps=None, speed=1.0, duration=3, embed=True, dashboard=False, max_mb=None,
+        title=None, titles=None, slowmo=2, crf=None, preset=None, controls=False,
+    )  # fmt: skip
+    timeline = plan_clip([diverging], "surface", opts, gif_stride_for(web, opts)).timeline
+    start, end = timeline.seconds(5, 9)
+    assert end - start >= CAPTION_SECONDS - 1e-9
+    assert vtt_cues(chapters.read_text()) == [(start, end, analyse(diverging).events[0].caption)]
+    ((at, until, text),) = vtt_cues(captions.read_text())
+    assert (at, until) == (start, end) and text.startswith("steps 5–9: divergence: 50%")
     parser = Sources()
     parser.feed((web / "div-surface.html").read_text())
     tracks = [a for t, a in parser.tags if t == "track"]
     assert [(a["kind"], a["src"], "default" in a) for a in tracks] == [
-        ("captions", "div-surface-captions.vtt", True),
+        ("captions", "div-surface-captions.vtt", False),  # the frames show the caption: the track is there, off
         ("chapters", "div-surface-chapters.vtt", False),
     ]
-    # the poster: the middle of the event (frames 5-14 show steps 5-9; frame 10 shows step 7), not the last frame
+    # the poster: the event's outcome (step 9) where the clip holds it, not the last frame nor a passing one
     from PIL import Image
 
     poster = np.asarray(Image.open(web / "div-surface-poster.png").convert("RGB"))
     frame = Frame([diverging], "surface", make_style((160, 120)))
-    assert np.array_equal(poster, frame.render_rgba(7.0)[..., :3])
-    assert not np.array_equal(poster, frame.render_rgba(9.0)[..., :3])
+    assert timeline.steps[timeline.poster] == 9 and np.sum(timeline.steps == 9) >= 10
+    assert np.array_equal(poster, frame.render_rgba(9.0, pace=timeline.labels()[timeline.poster])[..., :3])
+    assert not np.array_equal(poster, frame.render_rgba(7.0)[..., :3])
 
 
 def test_captions_stay_up_long_enough_to_read():
-    """A short event's caption stays CAPTION_SECONDS, cut at the next caption and at the clip's end; text escaped."""
+    """A short event's frames last CAPTION_SECONDS (its last snapshot held), and its cue is those frames; text escaped."""
     from gananim.analysis.events import Event
 
-    timeline = Timeline.make(np.arange(0, 100, 10), 10, duration=10)  # a snapshot a second
+    timeline = Timeline.make(np.arange(0, 100, 10), 10, duration=10, events=[(10, 10), (30, 30), (90, 90)])
     events = [Event("collapse", 10, 10, "a <b> & c"), Event("sway", 30, 30, "second"), Event("sway", 90, 90, "last")]
     cues = vtt_cues(captions_vtt(events, timeline))
-    assert CAPTION_SECONDS > 2  # the first cue is then cut at the second, the last at the clip's end
-    assert cues == [
-        (1.0, 3.0, "step 10: a &lt;b&gt; &amp; c"),
-        (3.0, 3.0 + CAPTION_SECONDS, "step 30: second"),
-        (9.0, 10.0, "step 90: last"),
-    ]
-    assert [c[:2] for c in vtt_cues(chapters_vtt(events, timeline))] == [(1.0, 2.0), (3.0, 4.0), (9.0, 10.0)]
+    assert [c[2] for c in cues] == ["step 10: a &lt;b&gt; &amp; c", "step 30: second", "step 90: last"]
+    for (start, end, _), e in zip(cues, events):
+        assert (start, end) == timeline.seconds(e.start, e.end) and end - start >= CAPTION_SECONDS - 1e-9
+    assert [c[:2] for c in vtt_cues(chapters_vtt(events, timeline))] == [c[:2] for c in cues]

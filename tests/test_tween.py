@@ -105,13 +105,18 @@ def test_held_views_hold_the_snapshot_before(moving):
 
 
 def test_blended_video_moves_every_frame(moving, tmp_path):
-    """Every frame differs from the one before, surface and dashboard included (issue 19: surface held, one frame
-    in six repeated the one before and then the pentagon jumped)."""
-    kw = dict(size=(160, 120), fps=9, duration=1)  # 9 frames over 4 gaps: steps 0, 5, 10, ... 40
+    """Every frame differs from the one before until the clip holds its final state (the poster), surface and
+    dashboard included (issue 19: surface held, one frame in six repeated the one before and then jumped)."""
+    kw = dict(size=(160, 120), fps=9, duration=2)  # 18 frames: 4 gaps, then the last snapshot held (the poster)
 
-    def changed(frames):
-        return [np.abs(a.astype(int) - b.astype(int)).mean() > 0.05 for a, b in zip(frames, frames[1:])]
+    def changed(frames):  # more than the encoder's drift over a still frame (up to about 0.1)
+        return [np.abs(a.astype(int) - b.astype(int)).mean() > 0.5 for a, b in zip(frames, frames[1:])]
 
-    for view in ("density", "surface", "dashboard"):
-        frames = decode_frames(render(moving, view, tmp_path / f"{view}.mp4", **kw))
-        assert len(frames) == 9 and all(changed(frames)), view
+    for view in ("density", "surface"):
+        moves = changed(decode_frames(render(moving, view, tmp_path / f"{view}.mp4", **kw)))
+        still = moves.index(False)  # every frame moves until the clip holds its final state
+        assert still >= 6 and not any(moves[still:]), view
+    # the dashboard's values are held between snapshots, its cursor is not: frames between two snapshots differ
+    frame = Frame([moving], "dashboard", make_style((320, 240)))
+    shots = [frame.render(step).copy() for step in (5, 6.25, 7.5, 8.75, 10)]
+    assert all(np.any(a != b) for a, b in zip(shots, shots[1:]))

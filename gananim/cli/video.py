@@ -52,7 +52,13 @@ from gananim.errors import GananimError
     is_flag=False,
     flag_value=3.0,
     default=1.0,
-    help="Slow down around detected events: each snapshot shown FACTOR times as long [flag alone: 3].",
+    help="Slow events down further, on top of the default pacing: each snapshot FACTOR times as long, the clip "
+    "longer for it [flag alone: 3].",
+)
+@click.option(
+    "--even",
+    is_flag=True,
+    help="Give every training step the same time: no pacing by change and events (captions still held to be read).",
 )
 @on_interrupt(NO_VIDEO)
 def render(
@@ -72,6 +78,7 @@ def render(
     controls,
     title,
     slowmo,
+    even,
 ) -> None:
     """Render RUN (or 2–4 RUNs side by side) to web-ready video."""
     from gananim.recording.reader import load
@@ -93,6 +100,7 @@ def render(
             max_mb=max_mb,
             title=title,
             slowmo=slowmo,
+            even=even,
             crf=crf,
             preset=preset,
             controls=controls,

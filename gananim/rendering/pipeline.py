@@ -12,6 +12,8 @@ import numpy as np
 from gananim.errors import GananimError
 from gananim.recording.reader import Recording, load
 from gananim.rendering import encode
+from gananim.rendering.pace import POSTER_SECONDS, frame_change
+from gananim.rendering.timeline import Timeline
 from gananim.rendering.views import Frame, make_style
 from gananim.rendering.webvtt import captions_vtt, chapters_vtt, write_vtt
 
@@ -62,87 +64,13 @@ def chosen_steps(recs: list[Recording], frame: Frame, steps: str | None) -> np.n
     )
 
 
-MAX_VIDEO_SECONDS = (
-    3600  # gananim makes clips to watch and embed: a longer video means a typo in --speed/--duration/--slowmo
-)
-# The default length: one snapshot per frame at PACE snapshots a second, clamped to MIN..MAX seconds, so a short
-# recording still plays long enough to follow and a long one stays a clip (its frames then skip snapshots).
-PACE, MIN_SECONDS, MAX_SECONDS = 30.0, 8.0, 20.0
-
-
-def default_seconds(snapshots: int) -> float:
-    """The default video length for a recording of this many snapshots (before --speed and --slowmo)."""
-    return float(np.clip(snapshots / PACE, MIN_SECONDS, MAX_SECONDS))
-
-
-@dataclass
-class Timeline:
-    """Which training step each video frame shows: snapshot steps (held), or steps between them (blended)."""
-
-    steps: np.ndarray  # float: a frame between two snapshots shows a fractional training step
-    fps: float
-
-    @classmethod
-    def make(
-        cls,
-        snapshot_steps: np.ndarray,
-        fps: float,
-        speed: float = 1.0,
-        duration: float | None = None,
-        slow: list[tuple[int, int]] = (),
-        slowmo: float = 1.0,
-        tween: bool = False,
-    ) -> "Timeline":
-        """Frames over the snapshots for `duration` seconds (default: `default_seconds`, divided by `speed`);
-        steps inside a `slow` span are shown `slowmo` times as long.
-
-        Held (tween=False), each frame shows a recorded snapshot's step, each snapshot for an equal share of time.
-        Blended (tween=True), the first frame shows the first snapshot, the last frame the last, and the frames
-        between move evenly through the gaps between snapshots, at fractional steps the views blend.
-        """
-        n = len(snapshot_steps)
-        if n == 0:
-            raise GananimError("no snapshots in the chosen step range")
-        if fps <= 0 or speed <= 0 or slowmo < 1 or (duration is not None and duration <= 0):
-            raise GananimError("--fps, --speed and --duration must be positive, --slowmo at least 1")
-        steps = np.asarray(snapshot_steps, dtype=float)
-        weight = np.ones(n)
-        for start, end in slow:
-            weight[(steps >= start) & (steps <= end)] = slowmo
-        seconds = duration if duration else default_seconds(n) * weight.mean() / speed
-        frames = seconds * fps
-        if not frames / fps <= MAX_VIDEO_SECONDS:  # also catches inf and nan
-            raise GananimError(
-                f"the video would last {frames / fps:,.0f} s; at most {MAX_VIDEO_SECONDS:,} s: "
-                f"raise --speed or lower --duration or --slowmo"
-            )
-        count = max(round(frames), 1)
-        if not tween or n == 1:
-            clock = np.concatenate([[0], np.cumsum(weight)])  # each snapshot's share of screen time
-            at = (np.arange(count) + 0.5) * clock[-1] / count
-            return cls(steps[np.searchsorted(clock, at, side="right") - 1], fps)
-        gaps = np.maximum(weight[:-1], weight[1:])  # a gap touching a slowed snapshot is slowed too
-        clock = np.concatenate([[0], np.cumsum(gaps)])
-        at = np.linspace(0, clock[-1], count) if count > 1 else np.zeros(1)
-        j = np.minimum(np.searchsorted(clock, at, side="right") - 1, n - 2)
-        u = np.clip((at - clock[j]) / gaps[j], 0, 1)
-        return cls(steps[j] + (steps[j + 1] - steps[j]) * u, fps)
-
-    def seconds(self, start: int, end: int) -> tuple[float, float] | None:
-        """When the frames showing steps start..end play, in seconds; None if none of them does."""
-        shown = np.flatnonzero((self.steps >= start) & (self.steps <= end))
-        return (shown[0] / self.fps, (shown[-1] + 1) / self.fps) if len(shown) else None
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-
 def frames(frame: Frame, timeline: Timeline, progress: Callable[[int], None] | None = None) -> Iterator[np.ndarray]:
-    """Render the timeline as RGBA canvas buffers (no copies); a repeated step reuses the last frame."""
-    last_step, last = None, None
-    for k, step in enumerate(timeline.steps):
-        if step != last_step:
-            last_step, last = step, frame.render_rgba(float(step))
+    """Render the timeline as RGBA canvas buffers (no copies), each with its pace beside the step counter; a
+    repeated step at the same pace reuses the last frame."""
+    last_key, last = None, None
+    for k, key in enumerate(zip(timeline.steps, timeline.labels())):
+        if key != last_key:
+            last_key, last = key, frame.render_rgba(float(key[0]), pace=key[1])
         yield last
         if progress:
             progress(k + 1)
@@ -160,7 +88,8 @@ class RenderOptions:
 
     Each is checked where it is used, in this order and after the recordings load (a missing recording is
     reported before a bad option): size by make_style, steps by chosen_steps, fps, speed, duration and slowmo
-    by Timeline.make, out, embed, controls, crf and preset by _destination, before any folder is made.
+    by Timeline.make, out, embed, controls, crf and preset by _destination, before any folder is made. `even`
+    gives every step the same time (no warp towards change and events; captions are still held to be read).
     """
 
     size: str | tuple[int, int]
@@ -177,6 +106,7 @@ class RenderOptions:
     crf: object  # N, "FORMAT=N" or a list of them: see gananim.rendering.encode.quality
     preset: str | None
     controls: bool
+    even: bool = False
 
 
 def render_files(
@@ -198,6 +128,7 @@ def render_files(
     crf=None,
     preset: str | None = None,
     controls: bool = False,
+    even: bool = False,
     announce: Callable[[Path, int, float], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
@@ -205,8 +136,8 @@ def render_files(
 
     `crf` (N, "FORMAT=N" or a list of them) and `preset` (an x264 preset name) set the MP4/WebM encoders
     (see gananim.rendering.encode.quality); `max_mb` is the GIF's budget (default for an embed: encode.EMBED_GIF_MB);
-    `controls` gives the embed's <video> the browser's controls; `announce(target, frames, fps)` is called
-    once the target is known and checked, before the first frame is drawn.
+    `controls` gives the embed's <video> the browser's controls; `even` keeps the clock uniform (see RenderOptions);
+    `announce(target, frames, fps)` is called once the target is known and checked, before the first frame is drawn.
     """
     opts = RenderOptions(
         size=size,
@@ -223,6 +154,7 @@ def render_files(
         crf=crf,
         preset=preset,
         controls=controls,
+        even=even,
     )
     return _render(runs, view, out, opts, announce, progress)
 
@@ -231,7 +163,7 @@ def _render(runs, view: str | None, out, opts: RenderOptions, announce, progress
     """render_files, once its keywords are gathered: draw the clip, then write it where it goes."""
     recs = [r if isinstance(r, Recording) else load(r) for r in (runs if isinstance(runs, (list, tuple)) else [runs])]
     view = default_view(recs) if view in (None, "compare") else view  # compare = several runs, a view all can show
-    clip = plan_clip(recs, view, opts)
+    clip = plan_clip(recs, view, opts, gif_stride_for(out, opts))
     target = _destination(recs[0], view, out, opts)
     if announce:
         announce(target.path, len(clip.timeline), opts.fps)
@@ -250,21 +182,36 @@ class Clip:
     events: list
 
 
-def plan_clip(recs: list[Recording], view: str, opts: RenderOptions) -> Clip:
-    """The frame for `view` of the recordings, and the timeline over the steps chosen (events slowed by slowmo)."""
+def plan_clip(recs: list[Recording], view: str, opts: RenderOptions, stride: int = 1) -> Clip:
+    """The frame for `view` of the recordings, and the timeline over the steps chosen: paced by how much the
+    picture changes and by the events (unless opts.even), the story frame held POSTER_SECONDS for the poster,
+    held snapshots advancing evenly in a GIF that keeps every `stride`-th frame."""
     frame = Frame(recs, view, make_style(opts.size), titles=opts.titles, title=opts.title, dashboard=opts.dashboard)
     events = [e for r in frame.events for e in r]
     tween = any(getattr(v, "tweens", False) for v in frame.views)  # else every frame shows a recorded snapshot
+    chosen = chosen_steps(recs, frame, opts.steps)
     timeline = Timeline.make(
-        chosen_steps(recs, frame, opts.steps),
+        chosen,
         opts.fps,
         opts.speed,
         opts.duration,
-        slow=[(e.start, e.end) for e in events],
+        events=[(e.start, e.end) for e in events],
         slowmo=opts.slowmo,
         tween=tween,
+        change=None if opts.even else frame_change(recs, chosen),
+        poster=POSTER_SECONDS,
+        stride=stride,
     )
     return Clip(frame, timeline, events)
+
+
+def gif_stride_for(out, opts: RenderOptions) -> int:
+    """Every how many frames the GIF this render writes keeps one (1 when it writes none): held snapshots are
+    paced in whole multiples of it, so that the GIF advances as evenly as the video."""
+    suffix = Path(out).suffix.lower() if out is not None else ""
+    if opts.embed or (out is not None and not suffix):
+        return encode.gif_stride(opts.fps, encode.EMBED_GIF["max_fps"])
+    return encode.gif_stride(opts.fps) if suffix == ".gif" else 1
 
 
 EMBED_FORMATS = ("webm", "mp4", "gif")
@@ -305,25 +252,12 @@ def _write_web(clip: Clip, target: Destination, name: str, opts: RenderOptions, 
         tracks=tracks,
         options=target.encoders,
         gif_max_mb=encode.EMBED_GIF_MB if opts.max_mb is None else opts.max_mb,
-        poster=poster_frame(clip.events, clip.timeline),
+        poster=clip.timeline.poster,  # the story frame, held still: a moment the clip is about, not a flash
         controls=opts.controls,
     )
     for path, kind in tracks:  # written once the videos are: a failed render leaves no stray captions
         write_vtt(path, (captions_vtt if kind == "captions" else chapters_vtt)(clip.events, clip.timeline))
     return list(written.values()) + [t for t, _ in tracks]
-
-
-def poster_frame(events: list, timeline: Timeline) -> int:
-    """The frame the embed's poster shows: the middle of the first event on screen, else the middle of the clip.
-
-    The poster is what a reader sees before the video plays (or instead, where autoplay is off): the last
-    frame is the end of the story; the first event is the moment the clip is about.
-    """
-    for e in sorted(events, key=lambda e: (e.start, e.end)):
-        shown = np.flatnonzero((timeline.steps >= e.start) & (timeline.steps <= e.end))
-        if len(shown):
-            return int(shown[len(shown) // 2])
-    return len(timeline) // 2
 
 
 def _write_file(clip: Clip, path: Path, max_mb: float | None, tick, options: dict) -> Path:

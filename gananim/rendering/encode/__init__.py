@@ -14,7 +14,7 @@ Importing this package registers every writer (mp4, webm, gif) in WRITERS.
 """
 
 from gananim.rendering.encode.ffmpeg import ffmpeg_for, probe
-from gananim.rendering.encode.gif import GIFWriter, fit_gif
+from gananim.rendering.encode.gif import GIFWriter, fit_gif, gif_stride
 from gananim.rendering.encode.quality import encoder_options
 from gananim.rendering.encode.video import MP4Writer, WebMWriter
 from gananim.rendering.encode.web import EMBED_GIF, EMBED_GIF_MB, embed_snippet, write_embed, write_poster
@@ -32,6 +32,7 @@ __all__ = [
     "embed_snippet",
     "write_embed",
     "fit_gif",
+    "gif_stride",
     "probe",
     "ffmpeg_for",
     "register",

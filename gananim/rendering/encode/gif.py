@@ -26,12 +26,22 @@ GIF_MAX_FPS = 50.0
 TRANSPARENT = (0, 255, 0, 0)
 
 
-def _gif_head(src_fps: float | None, fps: float | None = None, width: int | None = None) -> list[str]:
-    """Filters before the palette: drop frames to `fps` (at most 50, see GIF_MAX_FPS) and scale to `width`."""
+def gif_stride(src_fps: float, max_fps: float | None = None) -> int:
+    """Every how many source frames a GIF keeps one: the fewest that bring `src_fps` to at most `max_fps` (and
+    GIF_MAX_FPS). A whole stride keeps the kept frames equally far apart, the first one first: ffmpeg's fps filter
+    took 30 fps to 12.5 by keeping frames 1, 3, 5, 8, 10, 13, … (steps of 2 and 3, and never frame 0)."""
+    cap = min(float(max_fps or GIF_MAX_FPS), GIF_MAX_FPS)
+    ratio = float(src_fps) / cap
+    return max(1, math.ceil(ratio - 1e-9)) if math.isfinite(ratio) else 1  # a bad fps is refused elsewhere
+
+
+def _gif_head(src_fps: float, stride: int = 1, width: int | None = None) -> list[str]:
+    """Filters before the palette: keep every `stride`-th frame from the first (see gif_stride), scale to `width`."""
     head = []
-    target = min(fps or src_fps or GIF_MAX_FPS, GIF_MAX_FPS)
-    if src_fps is None or target < src_fps - 1e-9:
-        head.append(f"fps={fps_arg(target)}")
+    if stride > 1:
+        fps = fps_arg(src_fps / stride)
+        # select keeps frames 0, k, 2k, …; setpts spaces them evenly again and fps= tells the muxer the new rate
+        head += [f"select=not(mod(n\\,{int(stride)}))", f"setpts=N/({fps})/TB", f"fps={fps}"]
     if width:
         head.append(f"scale={int(width)}:-2:flags=lanczos")  # -2: the height keeps the aspect and stays even
     return head
@@ -178,8 +188,8 @@ class GIFWriter(FrameWriter):
     the palette is done (measured: 450 MB for 100 frames, 1.2 GB for 300); fine for short small
     clips. Both give byte-identical GIFs at about the same speed (~35 fps at 720p).
     fps above 50 are lowered to 50 (browsers slow faster GIFs down). Options `max_fps` and `max_width`
-    make the GIF at a lower frame rate and a smaller width (aspect kept) than the frames given:
-    the spool keeps every frame at full size, the palette passes drop and scale them.
+    make the GIF at a lower frame rate (every k-th frame, see gif_stride) and a smaller width (aspect kept) than the
+    frames given: the spool keeps every frame at full size, the palette passes drop and scale them.
     Option `reserve` lists colours ('#rrggbb') the palette keeps exactly, by priority, at most a quarter of
     `max_colors` (default: drawing.MEANING_COLOURS, the colours of series, event spans and the caption's box;
     () for a palette made from the clip alone). They take entries of the palette, never add any: a 128-colour
@@ -201,9 +211,11 @@ class GIFWriter(FrameWriter):
     }
 
     def _head(self) -> list[str]:
-        """Drop frames to `max_fps` and scale down to `max_width` (never up: a GIF at most the frames' size)."""
+        """Keep every k-th frame to stay within `max_fps`; scale down to `max_width` (never up: a GIF at most the
+        frames' size)."""
         width = self.opts["max_width"]
-        return _gif_head(self.fps, self.opts["max_fps"], int(width) if width and int(width) < self.size[0] else None)
+        stride = gif_stride(self.fps, self.opts["max_fps"])
+        return _gif_head(self.fps, stride, int(width) if width and int(width) < self.size[0] else None)
 
     def _output_args(self) -> list[str]:
         o = self.opts
@@ -251,13 +263,13 @@ class GIFWriter(FrameWriter):
         )
 
 
-def shrunk_gif(fps: float, width: int, ratio: float, min_fps: float, min_width: int) -> tuple[float, int]:
-    """The fps and (even) width for a GIF `ratio` times too large: its size goes roughly as fps x area, so fps
-    drops by sqrt(ratio) and width by ratio**0.25, neither below its floor."""
-    # GIF delays are whole 1/100 s: take fps = 100/k so that every frame gets the same delay
-    new_fps = max(min_fps, 100 / math.ceil(100 / (fps / math.sqrt(ratio))))
+def shrunk_gif(stride: int, width: int, ratio: float, max_stride: int, min_width: int) -> tuple[int, int]:
+    """The stride (see gif_stride) and even width for a GIF `ratio` times too large: its size goes roughly as
+    fps x area, so the stride grows by sqrt(ratio), to a whole number of frames, and the width shrinks by
+    ratio**0.25, neither past its limit."""
+    new_stride = min(max_stride, max(stride, math.ceil(stride * math.sqrt(ratio) - 1e-9)))
     new_width = max(min_width, int(width / ratio**0.25))
-    return new_fps, new_width - new_width % 2
+    return new_stride, new_width - new_width % 2
 
 
 def fit_gif(
@@ -273,21 +285,20 @@ def fit_gif(
 ) -> Path:
     """Make `dst_gif` from `src_video` no larger than `max_mb`, lowering fps and width as needed.
 
-    Starts at (fps, width) (default: the source's), measures, and shrinks both from the
-    measured ratio (a GIF's size is roughly proportional to fps x area): fps by sqrt(ratio)
-    and width by ratio**0.25, with a 10 % margin. Never fails for size: at the floors it also
-    cuts the palette, and returns the smallest GIF it made. `reserve`: colours the palette keeps, as
-    GIFWriter's option (a cut palette keeps the first ones: a quarter of it).
+    Starts at (fps, width) (default: the source's), measures, and shrinks both from the measured ratio (a GIF's
+    size is roughly proportional to fps x area): fps by sqrt(ratio) and width by ratio**0.25, with a 10 % margin.
+    The fps is always the source's divided by a whole stride (every k-th frame, the first one kept), so a clip
+    that advances evenly still does. Never fails for size: at the floors it also cuts the palette, and returns
+    the smallest GIF it made. `reserve`: colours the palette keeps, as GIFWriter's option (a cut palette keeps
+    the first ones: a quarter of it).
     """
     src_video, dst_gif = Path(src_video), Path(dst_gif)
     if max_mb <= 0:
         raise GananimError(f"the GIF budget must be positive, got {max_mb} MB")
-    if fps is None or width is None:
-        info = probe(src_video, count_frames=False)
-        src_fps = info.get("fps") or 25.0
-        fps = fps or src_fps
-        width = width or info["width"]
-    fps, width = min(float(fps), GIF_MAX_FPS), int(width)
+    info = probe(src_video, count_frames=False)
+    src_fps = float(info.get("fps") or 25.0)
+    stride, width = gif_stride(src_fps, fps), int(width or info["width"])
+    max_stride = max(stride, math.floor(src_fps / min_fps + 1e-9))
     exe = ffmpeg_for("gif")
     budget = max_mb * 2**20
     colors = 256
@@ -295,18 +306,18 @@ def fit_gif(
     palette = reserve_temp(dst_gif, "palette")
     try:
         for _ in range(12):
-            head = _gif_head(None, fps, width)
+            head = _gif_head(src_fps, stride, width)
             _gif_two_pass(exe, src_video, tmp, palette, head, dither, colors, dst_gif, reserve)
             got = tmp.stat().st_size
             if got <= budget:
                 break
-            at_floor = fps <= min_fps and width <= min_width
+            at_floor = stride >= max_stride and width <= min_width
             if at_floor and colors <= 16:
                 break  # the smallest we make: keep it
-            new_fps, new_width = shrunk_gif(fps, width, got / budget * 1.1, min_fps, min_width)
-            if (new_fps, new_width) == (fps, width) or at_floor:
+            new_stride, new_width = shrunk_gif(stride, width, got / budget * 1.1, max_stride, min_width)
+            if (new_stride, new_width) == (stride, width) or at_floor:
                 colors = max(16, colors // 2)
-            fps, width = new_fps, new_width
+            stride, width = new_stride, new_width
     except BaseException:
         discard(tmp)
         raise

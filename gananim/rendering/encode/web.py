@@ -14,7 +14,7 @@ import numpy as np
 from gananim.errors import GananimError
 from gananim.rendering.encode.ffmpeg import probe
 from gananim.rendering.encode.files import write_bytes
-from gananim.rendering.encode.gif import GIF_MAX_FPS, GIFWriter, fit_gif, shrunk_gif
+from gananim.rendering.encode.gif import GIFWriter, fit_gif, gif_stride, shrunk_gif
 from gananim.rendering.encode.writers import WRITERS, FrameWriter, even_size
 
 
@@ -55,15 +55,17 @@ def embed_snippet(
     tracks: Sequence[tuple[Path, str]] | None = None,
     base=None,
     controls: bool = False,
+    default_captions: bool = False,
 ) -> str:
     """An HTML <video> element for the web: autoplay loop muted playsinline, WebM then MP4, as wide as its column.
 
     Only muted video autoplays; iOS Safari also needs ``playsinline`` (else it plays fullscreen).
     Browsers take the first <source> they can play, so WebM (smaller) comes first and MP4
     (Safari, older iOS) second. `tracks` are (file, kind) pairs, e.g. (captions.vtt, "captions"):
-    the first captions track is the default one, shown without a click (a chapters track is never
-    drawn by browsers; it names the video's sections for players that list them). `controls` adds
-    the browser's play/pause bar (and its captions menu).
+    a captions track is off until the reader turns it on, because gananim's frames carry their captions
+    already (a default track drew each one twice); `default_captions` makes the first one the default, for
+    frames without captions of their own. A chapters track is never drawn by browsers; it names the video's
+    sections for players that list them. `controls` adds the browser's play/pause bar (and its captions menu).
     Paths are written relative to `base`, the folder the snippet will live in (default: the poster's).
     """
     poster = Path(poster)
@@ -85,7 +87,8 @@ def embed_snippet(
     for s in srcs:
         lines.append(f'  <source src="{a(_href(s, base))}" type="{_VIDEO_TYPES[s.suffix.lower()]}">')
     tracks = [(Path(t), str(k)) for t, k in tracks or []]
-    shown = next((i for i, (_, k) in enumerate(tracks) if k in ("captions", "subtitles")), None)
+    captions = next((i for i, (_, k) in enumerate(tracks) if k in ("captions", "subtitles")), None)
+    shown = captions if default_captions else None
     for i, (track, kind) in enumerate(tracks):
         default = " default" if i == shown else ""
         lines.append(
@@ -101,8 +104,8 @@ def embed_snippet(
 # The GIF in an embed is the fallback for places that take no <video> (READMEs, feeds, e-mail): sized for a blog
 # column, not for the full frame. Measured on the default preset (five-clusters, 201 snapshots, `surface`, 720p,
 # 240 frames): 12.0 MB at 1280 px, 30 fps, 256 colours; 5.5 MB at 800 px and 20 fps; 2.6 MB at 720 px, 12.5 fps,
-# 128 colours, with the text still legible and the bands of D and the red density intact. 12.5 fps is
-# 100/8: GIF delays are whole hundredths of a second, so every frame gets the same 8/100 s.
+# 128 colours, with the text still legible and the bands of D and the red density intact. The GIF keeps every k-th
+# frame (gif_stride): at most 12.5 fps, so 10 fps (every third frame, 10/100 s each) from a 30 fps video, 12.5 from 25.
 EMBED_GIF = {"max_width": 720, "max_fps": 12.5, "max_colors": 128}
 EMBED_GIF_MB = 3.0  # what a blog post can carry; a larger GIF is remade smaller (fit_gif)
 
@@ -127,7 +130,8 @@ def write_embed(
     Frames are rendered ONCE and tee'd to every encoder's stdin (the ffmpeg processes run in
     parallel), and the files replace existing ones only once every format has succeeded.
     `poster` is the index of the frame used as poster (-1, the default: the last).
-    The GIF is made at EMBED_GIF's width, fps and colours (never above the frames'), for a blog column.
+    The GIF is made at EMBED_GIF's width, fps and colours (never above the frames'), for a blog column: every k-th
+    frame from the first (gif_stride), so a clip that advances evenly still does in the GIF.
     `gif_max_mb` (default EMBED_GIF_MB, None for no limit): if the GIF is larger, it is re-made from
     the MP4 (or WebM) already written at a lower fps and a smaller size until it fits (see
     :func:`fit_gif`); size never fails it.
@@ -218,18 +222,18 @@ def _feed(writers: list[FrameWriter], frames, poster: int, name: str) -> np.ndar
 
 
 def _refit_gif(result: dict[str, Path], gif_max_mb: float, fps: float, size: tuple[int, int], gif: dict) -> None:
-    """Remake the GIF under its budget from the video already written (no re-rendering), starting from the fps
+    """Remake the GIF under its budget from the video already written (no re-rendering), starting from the stride
     and width that its measured size over budget suggests (`gif`: its writer options); fit_gif refines them."""
     width, height = size
     src = result.get("mp4") or result.get("webm") or result["gif"]
     ratio = result["gif"].stat().st_size / (gif_max_mb * 2**20) * 1.1
-    made_fps = min(float(fps), float(gif["max_fps"] or fps), GIF_MAX_FPS)
+    made_stride = gif_stride(fps, gif["max_fps"])
     made_width = min(even_size(width, height)[0], int(gif["max_width"] or width))
-    gif_fps, gif_width = shrunk_gif(
-        made_fps, made_width, ratio, min_fps=0.0, min_width=32
+    stride, gif_width = shrunk_gif(
+        made_stride, made_width, ratio, max_stride=max(made_stride, int(fps)), min_width=32
     )  # a first guess: fit_gif starts from it as given
     reserve = gif.get("reserve", GIFWriter.defaults["reserve"])
-    fit_gif(src, result["gif"], gif_max_mb, fps=gif_fps, width=gif_width, reserve=reserve)
+    fit_gif(src, result["gif"], gif_max_mb, fps=float(fps) / stride, width=gif_width, reserve=reserve)
 
 
 def _snippet(result: dict[str, Path], name: str, video_size: tuple[int, int], out_dir: Path, tracks, controls) -> str:

@@ -28,6 +28,7 @@ DASH_LEFT = 0.66  # where the dashboard beside a single view starts ...
 DASH_WIDTH = 300.0  # ... unless that leaves it fewer points than this (× the style's scale) ...
 DASH_MOST = 0.45  # ... but it never takes more than this share of the frame's width (a square frame)
 CHAR_EM = 0.62  # a caption's widest average glyph width, in em (DejaVu Sans averages about 0.55 on captions)
+PACE_COLOR = "#b34700"  # the pace beside the step counter: a warm colour apart from the text and the caption box
 
 
 class Frame:
@@ -78,7 +79,7 @@ class Frame:
         return (
             animated
             + [a for veil, mark, _, _ in self.ended for a in (veil, mark)]
-            + [self.counter, self.warning, self.caption]
+            + [self.counter, self.pace, self.warning, self.caption]
         )
 
     def _panels(self, titles: list[str]) -> tuple[list, list[list]]:
@@ -141,10 +142,10 @@ class Frame:
         self._caption(after_title)
 
     def _caption(self, after_title: float) -> None:
-        """The event caption's box, and how many characters of it fit (`caption_chars`).
+        """The event caption's box, and how many characters of it fit (`caption_chars`); the pace beside the counter.
 
-        It starts right after the title, so a long title and a long caption never overlap; it ends before the step
-        counter's widest text, cut to a length whose glyphs fit (no text measured per frame)."""
+        It starts right after the title, so a long title and a long caption never overlap; it ends before the pace
+        and the step counter's widest texts, cut to a length whose glyphs fit (no text measured per frame)."""
         s = self.style
         self.caption = self.fig.text(
             after_title,
@@ -157,7 +158,22 @@ class Frame:
             bbox=dict(boxstyle="round,pad=0.3", facecolor=CAPTION_BACKGROUND, edgecolor="none"),
         )
         self.counter.set_text(f"step {max(int(r.steps[-1]) for r in self.recs):,}")
-        room = self.counter.get_window_extent(self.canvas.get_renderer()).x0 - after_title * s.width - 0.02 * s.width
+        renderer = self.canvas.get_renderer()
+        counter_left = self.counter.get_window_extent(renderer).x0 / s.width
+        # the clock's pace when it is not the usual one (×¼, paused): just left of the counter, in its own colour so
+        # that a slowed or held stretch is never mistaken for training standing still
+        self.pace = self.fig.text(
+            counter_left - 0.01,
+            1 - HEADER / 2,
+            "paused",
+            ha="right",
+            va="center",
+            fontsize=s.fs(1.05),
+            weight="bold",
+            color=PACE_COLOR,
+        )
+        room = self.pace.get_window_extent(renderer).x0 - after_title * s.width - 0.02 * s.width
+        self.pace.set_text("")
         self.caption_chars = max(int(room / (CHAR_EM * s.fs(1.05) * s.dpi / 72)), 8)
 
     def _ended_mark(self, ax, title: str) -> tuple:
@@ -207,8 +223,9 @@ class Frame:
         """The frame at a training step, as uint8 (height, width, 3)."""
         return np.ascontiguousarray(self.render_rgba(step)[..., :3])
 
-    def render_rgba(self, step: float) -> np.ndarray:
-        """The frame at a training step as the canvas's own RGBA buffer: no copy, valid until the next render."""
+    def render_rgba(self, step: float, pace: str = "") -> np.ndarray:
+        """The frame at a training step as the canvas's own RGBA buffer: no copy, valid until the next render.
+        `pace`: the clock's pace beside the step counter (gananim.rendering.timeline.pace_label), "" at the usual."""
         bad = 0.0
         for v in self.views:
             v.check_snapshots(step)
@@ -221,6 +238,7 @@ class Frame:
             mark.set_text(f"{title} · ended at step {last:,}")
             mark.set_position(static.get_position())  # where the draw put the static title
         self.counter.set_text(f"step {step:,.0f}")  # a step between snapshots (a blended frame) is fractional
+        self.pace.set_text(pace)
         captions = [literal(c) for c in self.captions(step)]
         text = "   ·   ".join(captions)
         self.caption.set_text(
