@@ -11,9 +11,11 @@ matrix products per quantity, precomputed in `setup`. See bench/bench_mountains.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.path import Path
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Affine2D
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
 from gananim.rendering.drawing import (
@@ -71,35 +73,43 @@ class MountainsView(Tweening, View):
         return artists
 
     def _draw_legend(self, ax) -> None:
-        """What the colours and marks are, in the margin right of the box (a 3D box is drawn square: a wide frame
-        has room beside it): D as height and colour, the generated density in red, the data modes."""
+        """What the colours and marks are, at a top corner of the panel's cell (a 3D box is drawn square: a wide
+        frame has room beside it): D's colours (its height is D too), the generated density's red, the data modes.
+        One text and two marks, not a matplotlib Legend: this view redraws everything every frame, and a Legend's
+        packing cost half as much as the surface; `_place_legend` moves them, in pixels, away from D's axis."""
         s = self.style
+        fig = ax.figure
         purple, white = D_RAMP(np.array([0.95]))[0], D_RAMP(np.array([0.05]))[0]
-        handles = [
-            Patch(facecolor=purple, edgecolor="none"),
-            Patch(facecolor=white, edgecolor="#999999", linewidth=0.6 * s.scale),
-            Patch(facecolor=RED, edgecolor="none"),
-        ]
-        labels = ["D(x) → 1: real", "D(x) → 0: fake", "G(z) density"]
-        if len(self.rec.modes):
-            handles.append(Line2D([], [], marker="x", linestyle="none", color=s.mode_marker, markersize=5 * s.scale))
-            labels.append("data modes")
-        # at a top corner of the panel's cell, the one away from D's axis (each frame puts it there: `draw`); the box
-        # reaches past its square's sides, but not into those corners
-        self.legend = ax.legend(
-            handles,
-            labels,
-            loc="upper right",
-            bbox_to_anchor=(1.0, 1.0),
-            frameon=False,
-            fontsize=s.fs(0.75),
-            handlelength=1.2,
-            borderaxespad=0,
-            title="height and colour:",
-            title_fontsize=s.fs(0.75),
-            alignment="left",
+        lines = ["D(x): 1 real, 0 fake", "G(z) density"] + (["data modes"] if len(self.rec.modes) else [])
+        size = s.fs(0.75)
+        self.key_at = Affine2D()  # the key's top left, in pixels (set per frame)
+        in_points = Affine2D().scale(fig.dpi / 72) + self.key_at
+        side = 0.8 * size  # a swatch's side in points; two of them, then a gap, before the text
+        self.key_text = fig.text(
+            3.2 * side, 0, "\n".join(lines), transform=in_points, fontsize=size, color=s.text, ha="left", va="top"
         )
-        self.legend.set_in_layout(False)  # inside the cell: the frame's layout gives the panel the whole width
+        box = self.key_text.get_window_extent(fig.canvas.get_renderer())
+        pitch = box.height * 72 / fig.dpi / len(lines)  # points a line
+        self.key_width = box.width + 3.2 * side * fig.dpi / 72  # pixels
+        row = [-(k + 0.5) * pitch for k in range(len(lines))]
+        square = Path.unit_rectangle().transformed(Affine2D().translate(-0.5, -0.5))
+        self.key_swatches = PathCollection(
+            [square],
+            sizes=[side**2],
+            offsets=[(0.6 * side, row[0]), (1.8 * side, row[0]), (0.6 * side, row[1])],  # purple, white; red
+            offset_transform=in_points,
+            facecolors=[purple, white, RED],
+            edgecolors="#999999",
+            linewidths=0.5 * s.scale,
+        )
+        self.key_swatches.set_transform(Affine2D().scale(fig.dpi / 72))  # marker sizes in points
+        self.key_marks = [fig.add_artist(self.key_swatches), self.key_text]
+        if len(self.rec.modes):
+            mark = Line2D([0.6 * side], [row[2]], marker="x", linestyle="none", color=s.mode_marker, markersize=side)
+            mark.set_transform(in_points)
+            self.key_marks.append(fig.add_artist(mark))
+        for artist in self.key_marks:
+            artist.set_in_layout(False)  # inside the cell: the frame's layout gives the panel the whole width
 
     def _make_surface(self, ax) -> None:
         """The surface: one Poly3DCollection over the mesh's faces, flat at first (moving: heights and colours),
@@ -222,14 +232,12 @@ class MountainsView(Tweening, View):
         self._place_legend(self.azimuth(at))
 
     def _place_legend(self, azimuth: float) -> None:
-        """The legend in the top corner of the panel's cell (the 3D box is drawn square inside it) on the side away
+        """The key in the top corner of the panel's cell (the 3D box is drawn square inside it) on the side away
         from D's axis: matplotlib draws that axis at the box's left edge for azimuths in [−180°, −90°) (mod 360°)
         and [0°, 90°), at its right edge for the others."""
-        cell = self.ax.get_position(original=True)
-        right = (azimuth % 360) // 90 % 2 == 1  # D's axis at the right: the legend at the left
-        self.legend.set_loc("upper left" if right else "upper right")
-        at = (cell.x0, cell.y1) if right else (cell.x1, cell.y1)
-        self.legend.set_bbox_to_anchor(at, transform=self.ax.figure.transSubfigure)
+        cell = self.ax.get_position(original=True).transformed(self.ax.figure.transSubfigure)
+        right = (azimuth % 360) // 90 % 2 == 1  # D's axis at the right: the key at the left
+        self.key_at.clear().translate(cell.x0 if right else cell.x1 - self.key_width, cell.y1)
 
 
 def _inner_ticks(lo: float, hi: float) -> list[float]:
