@@ -9,15 +9,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from legibility import CASES, MIN_CAP, SIZES, catching, frame_for, inspect, report
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from synthetic import record_known
 
-from gananim.kinds.points.targets import make_target
+from gananim.kinds.points.targets import Ring, make_target
 from gananim.recording.reader import load
 from gananim.rendering.views import Frame, make_style
+from gananim.rendering.views.modes import ModesPanel
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -72,6 +74,26 @@ def test_a_density_spike_stays_under_the_legend(tmp_path):
         frame = Frame([rec], view, make_style((720, 405)))
         assert not problems_of(frame, rec, [len(rec) - 1]), view
         assert frame.views[0].peak_label.get_visible()
+
+
+def test_the_modes_panel_reads_where_the_protocol_applies(tmp_path):
+    """A ring whose generator collapses onto one mode, then hops: the modes panel with the protocol's two numbers
+    (too wide for one line beside the view at 720 pixels: one a line), the modes captured beside the chart, and the
+    events' legend for the shaded collapse and hop."""
+    ring = Ring(8, 0.01)
+
+    def hop(z, t):
+        mode = ring.modes[3 if t < 0.5 else 5]
+        return torch.tensor(mode, dtype=torch.float32) + 0.003 * z if t > 0.2 else 0.1 * z
+
+    rec = record_known(tmp_path / "hop", hop, lambda x, t: -3.0 * x[:, 0], 2, ring, steps=8)
+    for size in SIZES:
+        frame = Frame([rec], "surface", make_style(size), dashboard=True)
+        assert not problems_of(frame, rec, [2, len(rec) - 1]), size
+        dash = frame.views[1]
+        modes = next(p for p in dash.panels if isinstance(p, ModesPanel))
+        assert modes.header.title.get_text() == "modes (3σ protocol)"
+        assert {t.get_text() for t in dash.host.get_legend().get_texts()} == {"collapse", "mode hop"}
 
 
 def test_the_dashboard_beside_a_small_frame_keeps_what_fits(recordings):

@@ -56,8 +56,9 @@ class Header:
     in the series' colour. Each entry's place is fixed from the widest text it will ever show (`templates`), so
     only set_text runs per frame and entries never run into each other or the title. A header too wide for its
     panel shrinks its font; on a frame with readable text (style.readable) never below style.min_font, and then
-    it takes two lines, the title above the entries (`Header.fit` says which, so a dashboard can leave the room);
-    on a thumbnail it drops its title (the entries name the curves)."""
+    it takes two lines, the title above the entries, or one line each where the entries are too wide for one
+    (`Header.fit` says how many, so a dashboard can leave the room); on a thumbnail it drops its title (the
+    entries name the curves)."""
 
     def __init__(self, host, rect, title: str, colours: list[str], templates: list[str], style, size: float):
         x0, y0, w, h = rect
@@ -65,13 +66,16 @@ class Header:
         fs, title, rows = self.fit(host, w, title, templates, style, size)
         widths = [text_width(fig, t, fs) for t in templates]
         self.size, self.rows = fs, rows
-        lift = offset_copy(host.transAxes, fig, y=0.25 * fs + (rows - 1) * LINE_EM * fs, units="points")
+        line = lambda k: 0.25 * fs + k * LINE_EM * fs  # noqa: E731  (points above the rect's top: k lines up)
+        lift = offset_copy(host.transAxes, fig, y=line(rows - 1), units="points")
         self.title = host.text(
             x0, y0 + h, title, transform=lift, ha="left", va="bottom", fontsize=fs, color=style.text, clip_on=False
         )
+        stacked = rows > 2  # one entry a line, the last one lowest
         self.entries, right = [], 0.0
-        for colour, wide in reversed(list(zip(colours, widths))):
-            at = offset_copy(host.transAxes, fig, x=-right, y=0.25 * fs, units="points")
+        for k, (colour, wide) in enumerate(reversed(list(zip(colours, widths)))):
+            up = k if stacked else 0
+            at = offset_copy(host.transAxes, fig, x=0.0 if stacked else -right, y=line(up), units="points")
             self.entries.insert(
                 0, host.text(x0 + w, y0 + h, "", transform=at, ha="right", va="bottom", fontsize=fs, color=colour)
             )
@@ -89,7 +93,8 @@ class Header:
             if entries + text_width(fig, title, fs) <= avail:
                 return fs, title, 1
             if style.readable and fs * 0.9 < max(base * MIN_FONT, style.min_font):
-                return fs, title, 2  # readable: the title on a line of its own
+                # readable: the title on a line of its own, above the entries on theirs or one a line
+                return fs, title, 2 if entries <= avail or len(templates) < 2 else 1 + len(templates)
             if fs * 0.9 < base * MIN_FONT:
                 title = ""
                 if entries <= avail or fs * 0.9 < base * MIN_FONT**2:
