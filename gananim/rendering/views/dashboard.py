@@ -8,6 +8,11 @@ eigenvalues (metrics.definiteness: |λ| ≤ 1e-6 · max |λ| counts as 0) on a s
 sit on either side of 0. The modes panel (views.modes) never shows a count alone. A scalar the loop logged between
 snapshots (`Recording.dense`, e.g. the losses at every step) is drawn as a thin line of every value under the
 snapshots' line; the cursor's dot and readout stay the snapshot's.
+
+Readable first (issue 19): the panels are laid out in pixels of readable text (views.stack), and a frame with too
+little height keeps the most important ones that fit (RANK) rather than shrinking the text; nothing is written
+inside a chart, where a curve may run through it (a dashed reference line is named in its panel's title, a held
+series' note has a line of its own), and the events' legend says what the shaded spans are.
 """
 
 from __future__ import annotations
