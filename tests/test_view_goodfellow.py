@@ -164,7 +164,7 @@ def test_a_spike_above_the_band_is_marked_with_its_height(tmp_path, view):
     assert rec[0].density.max() < top and not mark.get_visible()
     frame.render(int(rec.steps[-1]))  # G(z) on [4.99, 5.01]: all in one bin, far above the band
     last = rec[-1].density.max()
-    assert last > top and mark.get_visible() and mark.get_text() == f"▲ {last:.3g}"
+    assert last > top and mark.get_visible() and mark.get_text() == f"▲ peak {last:.3g}"
     assert mark.get_position()[0] == pytest.approx(rec.grid.axes[0][np.argmax(rec[-1].density)])
 
 

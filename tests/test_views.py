@@ -83,7 +83,7 @@ def test_dashboard_plots_scalars_with_a_cursor(moving, assert_frame):
     assert titles[0] == "losses" and [e.get_text() for e in losses.header.entries] == ["━ D loss 3", "━ G loss 1.8"]
     # the header is the legend: each entry in its curve's colour
     assert [e.get_color() for e in losses.header.entries] == [line.get_color() for line in losses.chart.get_lines()[:2]]
-    assert "discriminator" in titles  # D(fake) only: a view box has no real data
+    assert "discriminator (- - ½)" in titles  # D(fake) only: a view box has no real data; the title names the ½ line
     assert "value V(G, D)" not in titles and "modes" not in " ".join(titles)  # no value recorded, no modes
     assert_frame("dashboard-mid", render_frame(moving, 2, "dashboard", SMALL))
 
@@ -258,8 +258,8 @@ def test_modes_panel_says_when_the_protocol_does_not_apply(tmp_path):
     within, data = (e.get_text() for e in panel.header.entries)
     assert within.startswith("━ within 1σ ") and data.startswith("━ data ")
     assert 25 <= float(data.split()[-1].rstrip("%")) <= 55  # 1 − e^(−1/2) = 39% of a 2D Gaussian, from 64 real samples
-    notes = [t.get_text() for t in panel.chart.texts]
-    assert "3σ protocol n/a: 3σ windows overlap" in notes
+    notes = [t.get_text() for t in panel.chart.texts]  # the chart's title says what it shows, and why not the protocol
+    assert notes == ["all modes, over training · 3σ protocol n/a: 3σ windows overlap"]
     assert_no_overlaps(frame)
 
 
@@ -310,7 +310,7 @@ def test_surface_marks_a_density_peak_over_its_colour_scale(moving):
     assert view.clip.get_text() == "top"
     view.vmax = float(np.max(moving[1].density)) / 3  # the peak is 3× the scale's top: clipped, and said so
     frame.render(1)
-    assert view.clip.get_text() == "▲ top ×3.0"
+    assert view.clip.get_text() == "▲ peak 3.0× top"
 
 
 def test_circle_is_outlined_exactly(tmp_path):

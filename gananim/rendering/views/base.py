@@ -8,6 +8,7 @@ from typing import ClassVar
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from gananim import kinds
 from gananim.errors import GananimError
@@ -146,12 +147,18 @@ class View:
         raise NotImplementedError
 
     def frame_box(self, ax: Axes) -> None:
-        """Fix the axes to the recording's view box, so motion on screen is real motion."""
+        """Fix the axes to the recording's view box, so motion on screen is real motion; on a frame with readable
+        text, at most five ticks a side, whose labels ("−7.5") stay apart."""
         (x0, x1), *rest = self.rec.view_box
         ax.set_xlim(x0, x1)
         if rest:
             ax.set_ylim(*rest[0])
             ax.set_aspect("equal", adjustable="box")
+        if self.style.readable:
+            for axis in (ax.xaxis, ax.yaxis):
+                axis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+            # the x labels far enough down that the corner's two first labels ("−10" and "−10") stay apart
+            ax.tick_params(axis="x", pad=max(3.5, 0.45 * self.style.fs(0.8)))
 
 
 def finite_rows(a: np.ndarray) -> np.ndarray:

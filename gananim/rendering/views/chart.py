@@ -11,6 +11,7 @@ from matplotlib.transforms import offset_copy
 SWATCH = "━"  # the line sample before each header entry: the entry's colour is its curve's colour
 ENTRY_GAP = 0.9  # em between header entries
 MIN_FONT = 0.6  # a header too wide for its panel shrinks its font down to this factor, then drops its title
+LINE_EM = 1.25  # a line of a two-line header, in em
 
 
 def num(v: float) -> str:
@@ -53,49 +54,74 @@ def thinned(steps: np.ndarray, values: np.ndarray, n: int = 1500) -> tuple[np.nd
 class Header:
     """One line above a panel: its title on the left, then one entry per series, right-aligned, as "━ label value"
     in the series' colour. Each entry's place is fixed from the widest text it will ever show (`templates`), so
-    only set_text runs per frame and entries never run into each other or the title."""
+    only set_text runs per frame and entries never run into each other or the title. A header too wide for its
+    panel shrinks its font; on a frame with readable text (style.readable) never below style.min_font, and then
+    it takes two lines, the title above the entries, or one line each where the entries are too wide for one
+    (`Header.fit` says how many, so a dashboard can leave the room); on a thumbnail it drops its title (the
+    entries name the curves)."""
 
     def __init__(self, host, rect, title: str, colours: list[str], templates: list[str], style, size: float):
         x0, y0, w, h = rect
         fig = host.figure
-        renderer = fig.canvas.get_renderer()
-        px_per_pt = fig.dpi / 72
-        base = style.fs(size)
-
-        def width(text: str, fs: float) -> float:  # in points
-            probe = fig.text(0, 0, text, fontsize=fs)
-            wide = probe.get_window_extent(renderer).width / px_per_pt
-            probe.remove()
-            return wide
-
-        avail = w * host.bbox.width / px_per_pt
-        factor = 1.0
-        while True:  # too wide for a narrow panel: a smaller font, then no title (the entries name the curves)
-            fs = base * factor
-            widths = [width(t, fs) for t in templates]
-            entries = sum(widths) + ENTRY_GAP * fs * len(widths)
-            if entries + width(title, fs) <= avail:
-                break
-            if factor <= MIN_FONT:
-                title = ""
-                if entries <= avail or factor <= MIN_FONT**2:
-                    break
-            factor *= 0.9
-        lift = offset_copy(host.transAxes, fig, y=0.25 * fs, units="points")
+        fs, title, rows = self.fit(host, w, title, templates, style, size)
+        widths = [text_width(fig, t, fs) for t in templates]
+        self.size, self.rows = fs, rows
+        line = lambda k: 0.25 * fs + k * LINE_EM * fs  # noqa: E731  (points above the rect's top: k lines up)
+        lift = offset_copy(host.transAxes, fig, y=line(rows - 1), units="points")
         self.title = host.text(
             x0, y0 + h, title, transform=lift, ha="left", va="bottom", fontsize=fs, color=style.text, clip_on=False
         )
+        stacked = rows > 2  # one entry a line, the last one lowest
         self.entries, right = [], 0.0
-        for colour, wide in reversed(list(zip(colours, widths))):
-            at = offset_copy(host.transAxes, fig, x=-right, y=0.25 * fs, units="points")
+        for k, (colour, wide) in enumerate(reversed(list(zip(colours, widths)))):
+            up = k if stacked else 0
+            at = offset_copy(host.transAxes, fig, x=0.0 if stacked else -right, y=line(up), units="points")
             self.entries.insert(
                 0, host.text(x0 + w, y0 + h, "", transform=at, ha="right", va="bottom", fontsize=fs, color=colour)
             )
             right += wide + ENTRY_GAP * fs
 
+    @staticmethod
+    def fit(host, width: float, title: str, templates: list[str], style, size: float) -> tuple[float, str, int]:
+        """(font size, title, lines) for a header `width` of the host wide."""
+        fig = host.figure
+        avail = width * host.bbox.width * 72 / fig.dpi
+        base = style.fs(size)
+        fs = base
+        while True:
+            entries = sum(text_width(fig, t, fs) for t in templates) + ENTRY_GAP * fs * len(templates)
+            if entries + text_width(fig, title, fs) <= avail:
+                return fs, title, 1
+            if style.readable and fs * 0.9 < max(base * MIN_FONT, style.min_font):
+                # readable: the title on a line of its own, above the entries on theirs or one a line
+                return fs, title, 2 if entries <= avail or len(templates) < 2 else 1 + len(templates)
+            if fs * 0.9 < base * MIN_FONT:
+                title = ""
+                if entries <= avail or fs * 0.9 < base * MIN_FONT**2:
+                    return fs, title, 1
+            fs *= 0.9
+
     def set(self, texts: list[str]) -> None:
         for entry, text in zip(self.entries, texts):
             entry.set_text(text)
+
+
+def text_width(fig, text: str, size: float, **kw) -> float:
+    """A text's width in points at a font size, measured by drawing it nowhere."""
+    if not text:
+        return 0.0
+    probe = fig.text(0, 0, text, fontsize=size, **kw)
+    wide = probe.get_window_extent(fig.canvas.get_renderer()).width * 72 / fig.dpi
+    probe.remove()
+    return wide
+
+
+def fitting(fig, texts: list[str], size: float, room: float, **kw) -> str:
+    """The first of `texts` (longest first) that fits `room` points at a font size; the last one if none does."""
+    for text in texts:
+        if text_width(fig, text, size, **kw) <= room:
+            return text
+    return texts[-1]
 
 
 def entry(label: str, value: str) -> str:
@@ -110,14 +136,16 @@ def widest(label: str, values) -> str:
     return entry(label, "".join("8" if ch.isdigit() else ch for ch in longest))
 
 
-def log_axis(ax, values: np.ndarray) -> None:
-    """A log y axis with at most three labelled decades and no minor labels: labels that never pile up. Without a
+def log_axis(ax, values: np.ndarray, fits: int = 3) -> None:
+    """A log y axis with at most three labelled decades (fewer where the chart fits fewer) and no minor labels:
+    labels that never pile up, written as plain numbers (a superscript exponent is too small to read). Without a
     positive value to show (a series all NaN or 0) the axis stays linear: a log axis of nothing only warns."""
     with np.errstate(invalid="ignore"):
         if not np.any(np.asarray(values, dtype=np.float64) > 0):
             return
     ax.set_yscale("log")
-    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=3))
+    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=max(2, min(3, fits))))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: num(v)))
     ax.yaxis.set_minor_locator(LogLocator(base=10, subs=np.arange(2, 10) * 0.1, numticks=12))
     ax.yaxis.set_minor_formatter(NullFormatter())
 

@@ -8,12 +8,18 @@ eigenvalues (metrics.definiteness: |λ| ≤ 1e-6 · max |λ| counts as 0) on a s
 sit on either side of 0. The modes panel (views.modes) never shows a count alone. A scalar the loop logged between
 snapshots (`Recording.dense`, e.g. the losses at every step) is drawn as a thin line of every value under the
 snapshots' line; the cursor's dot and readout stay the snapshot's.
+
+Readable first (issue 19): the panels are laid out in pixels of readable text (views.stack), and a frame with too
+little height keeps the most important ones that fit (RANK) rather than shrinking the text; nothing is written
+inside a chart, where a curve may run through it (a dashed reference line is named in its panel's title, a held
+series' note has a line of its own), and the events' legend says what the shaded spans are.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.patches import Patch
+from matplotlib.transforms import offset_copy
 
 from gananim.analysis import analyse
 from gananim.analysis.metrics import definiteness
@@ -30,8 +36,19 @@ from gananim.rendering.drawing import (
 from gananim.rendering.drawing import GENERATED_RED as G_RED
 from gananim.rendering.drawing import SERIES_GREY as GREY
 from gananim.rendering.views.base import View, register
-from gananim.rendering.views.chart import Header, entry, held_index, log_axis, num, symlog_axis, thinned, widest
+from gananim.rendering.views.chart import (
+    Header,
+    entry,
+    held_index,
+    log_axis,
+    num,
+    symlog_axis,
+    text_width,
+    thinned,
+    widest,
+)
 from gananim.rendering.views.modes import ModesPanel, shows_modes
+from gananim.rendering.views.stack import HEADER, TICK, Slot, header_room, least_chart, line, stack
 
 # (panel title, [(scalar, label, colour)], reference line or None, y scale): the generator's things in red, the
 # discriminator's in purple, the data's in blue, as in the 2D views; "modes" stands for the modes panel. The colours
@@ -50,8 +67,12 @@ PANELS = [
     ),
     ("game Jacobian", [("game_eig_abs", "|λ|max", GREY)], None, "linear"),
 ]
-GAP = 0.045  # host height between panels (a header's line)
-LEGEND_ROW = 0.05  # host height above the first panel for the events' legend
+# the panels by importance: on a small frame, the ones that fit (gananim.rendering.views.stack), the first always
+RANK = ["losses", "discriminator", "modes", "value V(G, D)", "gradient norms", "Hessian of V", "game Jacobian"]
+MODES_WEIGHT = 1.9  # the modes panel's share of spare height against a chart's: a chart and bars
+NOTE = 0.68  # the held series' note (the step they were computed at), in the style's body text
+LABEL = 0.8  # "training step"
+LEGEND_ROW = 1.5  # a row of the events' legend, in lines of its text
 
 
 def _available(series: dict[str, np.ndarray], rec) -> list:
@@ -69,12 +90,42 @@ def _available(series: dict[str, np.ndarray], rec) -> list:
     return out
 
 
-REF_TOP = 0.7  # a reference line sits no higher than this share of its chart, so its label stays inside
+def series_least(spec, style) -> float:
+    """A chart's least height in pixels, with the note line of series computed every few steps."""
+    noted = any(row[0] in HELD for row in spec[1])
+    return least_chart(style) + (line(style, NOTE) if noted else 0.0)
+
+
+def _weight_rank(spec) -> tuple[float, int]:
+    """A panel's share of spare height and its rank in importance."""
+    title = spec if spec == "modes" else spec[0]
+    return (MODES_WEIGHT if spec == "modes" else 1.0), (RANK.index(title) if title in RANK else len(RANK))
+
+
+def steps_room(style, label: float) -> float:
+    """The pixels under the last chart: its step labels and "training step"."""
+    return line(style, TICK) * 1.05 + line(style, label)
+
+
+GUTTER_PAD = 3.0  # points between a chart's right end and the labels beside it
+
+
+def gutter(host, specs: list, rec, style) -> float:
+    """The column's share at the right of the charts for the labels beside them (the modes captured, 0 and K, on
+    the modes chart's right-hand axis) where a modes panel may be drawn, or none: every chart as wide, so their
+    steps line up."""
+    if "modes" not in specs:
+        return 0.0
+    wide = text_width(host.figure, str(len(rec.modes)), style.fs(TICK))
+    return (wide + 2 * GUTTER_PAD) * style.dpi / 72 / host.bbox.width
+
+
+REF_TOP = 0.7  # a reference line sits no higher than this share of its chart
 
 
 def _room_for(ax, ref: float) -> None:
-    """Widen the y limits (in the axis' own scale: linear, log, symlog) so the reference line and its label sit
-    inside the chart, between 5% and REF_TOP of its height."""
+    """Widen the y limits (in the axis' own scale: linear, log, symlog) so the reference line sits inside the chart,
+    between 5% and REF_TOP of its height."""
     scale = ax.yaxis.get_transform()
     lo, hi, at = scale.transform(np.array([*ax.get_ylim(), ref]))
     if at > lo + REF_TOP * (hi - lo):
@@ -90,13 +141,19 @@ HELD = ("hessian_eig_min", "hessian_eig_max", "game_eig_abs")
 
 
 class SeriesPanel:
-    """One small chart of one to two series over training, with its header, a cursor and a dot per series."""
+    """One small chart of one to two series over training, with its header, a cursor and a dot per series; the
+    series computed only every few steps have a note line between the header and the chart."""
 
     def __init__(self, dash: "DashboardView", rect, spec):
         title, rows, ref, scale = spec
         rec, s, series = dash.rec, dash.style, dash.analysis.series
         steps = rec.steps
-        self.chart = sub = dash.chart(rect)
+        self.held = any(name in HELD for name, _, _ in rows)
+        self.hessian = [n for n, _, _ in rows] == ["hessian_eig_min", "hessian_eig_max"]
+        x0, y0, w, h = rect
+        noted = self.held or self.hessian
+        below = line(s, NOTE) / dash.host.bbox.height if noted else 0.0  # the note's line, under the header
+        self.chart = sub = dash.chart((x0, y0, w, h - below))
         self.rows = [
             (name, label, series[name], held_index(series[name]) if name in HELD else np.arange(len(steps)))
             for name, label, _ in rows
@@ -104,20 +161,26 @@ class SeriesPanel:
         self.steps = steps
         self._draw_lines(sub, rec, rows, series, s)
         if scale == "log":
-            log_axis(sub, np.concatenate([r[2] for r in self.rows]))
+            log_axis(sub, np.concatenate([r[2] for r in self.rows]), int(sub.bbox.height / (2 * s.px(s.fs(TICK)))))
         elif scale == "symlog":
             symlog_axis(sub, np.concatenate([r[2] for r in self.rows]))
         if ref is not None:
             self._draw_reference(sub, ref, s)
         self.dots = [sub.plot([], [], "o", color=colour, markersize=4 * s.scale)[0] for _, _, colour in rows]
-        self.cursor = sub.axvline(steps[0], color="#444444", linewidth=1.0 * s.scale)
-        self.header = Header(
-            dash.host, rect, title, [c for _, _, c in rows], [widest(label, series[n]) for n, label, _ in rows], s, 0.78
-        )
-        self.held = any(name in HELD for name, _, _ in rows)
-        self.hessian = [n for n, _, _ in rows] == ["hessian_eig_min", "hessian_eig_max"]
+        self.cursor = sub.axvline(steps[0], color="#444444", linewidth=1.0 * s.scale, gid="guide")
+        title, templates = self.texts(spec, series)
+        self.header = Header(dash.host, rect, title, [c for _, _, c in rows], templates, s, HEADER)
         # when the held values were computed, and the Hessian's definiteness
-        self.note = self._make_note(sub, s) if self.held or self.hessian else None
+        self.note = self._make_note(sub, s) if noted else None
+
+    @staticmethod
+    def texts(spec, series: dict) -> tuple[str, list[str]]:
+        """The header's title, naming the dashed reference line (other than 0, which its tick labels), and the
+        widest text of each entry."""
+        title, rows, ref, _ = spec
+        if ref is not None and ref[1] != "0":
+            title = f"{title} (- - {ref[1]})"
+        return title, [widest(label, series[n]) for n, label, _ in rows]
 
     def _draw_lines(self, sub, rec, rows: list, series: dict, s) -> None:
         """Each series over training (static), the computed points joined; below it, thin, every value the loop
@@ -131,32 +194,22 @@ class SeriesPanel:
             sub.plot(self.steps[ok], y[ok], color=colour, linewidth=1.2 * s.scale, label=label)
 
     def _draw_reference(self, sub, ref: tuple, s) -> None:
-        """The reference line (value, label) dashed across the chart, with its label at the right, both inside."""
+        """The reference line dashed across the chart (the header's title names it: no label where a curve may run)."""
         _room_for(sub, ref[0])
-        sub.axhline(ref[0], color="#777777", linestyle="--", linewidth=0.8 * s.scale)
-        sub.text(
-            0.99,
-            ref[0],
-            ref[1],
-            transform=sub.get_yaxis_transform(),
-            ha="right",
-            va="bottom",
-            fontsize=s.fs(0.7),
-            color="#555555",
-        )
+        sub.axhline(ref[0], color="#777777", linestyle="--", linewidth=0.8 * s.scale, gid="guide")
 
     def _make_note(self, sub, s):
-        """The note at the chart's top left (moving, empty at first), over a white box."""
+        """The note in its line above the chart's top left (moving, empty at first): off the curves."""
         return sub.text(
-            0.01,
-            0.96,
+            0.0,
+            1.0,
             "",
-            transform=sub.transAxes,
+            transform=offset_copy(sub.transAxes, sub.figure, y=0.2 * s.fs(NOTE), units="points"),
             ha="left",
-            va="top",
-            fontsize=s.fs(0.68),
+            va="bottom",
+            fontsize=s.fs(NOTE),
             color=s.text,
-            bbox=dict(boxstyle="round,pad=0.2", facecolor="white", alpha=0.8, edgecolor="none"),
+            clip_on=False,
         )
 
     def artists(self) -> list:
@@ -189,47 +242,68 @@ class DashboardView(View):
     kinds = None  # every kind: its scalars (a kind may register its own dashboard, as images does)
 
     def setup(self, ax):
-        rec, s = self.rec, self.style
-        self.analysis = analyse(rec)  # recorded scalars and the metrics computed from the stored arrays
+        s = self.style
+        self.analysis = analyse(self.rec)  # recorded scalars and the metrics computed from the stored arrays
         self.host = ax
         ax.set_axis_off()
-        specs = _available(self.analysis.series, rec)
-        kinds = list(dict.fromkeys(e.kind for e in self.analysis.events))
-        top = 1 - LEGEND_ROW  # always: dashboards side by side keep their panels level
-        weights = [1.9 if spec == "modes" else 1.0 for spec in specs] or [1.0]  # the modes panel: a chart and bars
-        unit = (top - GAP * len(weights) - 0.07) / sum(weights)  # 0.07: the last chart's step labels
-        self.panels, self.charts, y = [], [], top
-        for spec, weight in zip(specs, weights):
-            y -= GAP + weight * unit
-            rect = (0.0, y, 1.0, weight * unit)
+        self.panels, self.charts = [], []
+        specs = _available(self.analysis.series, self.rec)
+        top = self.events_legend(ax, 0.0, 1.0)
+        # the charts' right ends leave room for the labels beside them; the headers end there too
+        width = 1.0 - gutter(ax, specs, self.rec, s)
+        placed = stack([self.slot(spec, width) for spec in specs], ax.bbox.height, top, steps_room(s, LABEL))
+        for spec, y, h in placed:
+            rect = (0.0, y, width, h)
             self.panels.append(ModesPanel(self, rect) if spec == "modes" else SeriesPanel(self, rect, spec))
         if not specs:
             ax.text(0.5, 0.5, "no scalars recorded", ha="center", va="center", fontsize=s.fs(0.9), color=s.text)
-        self.finish_charts(tick_size=0.7, label_size=0.8)
-        if not kinds:
-            ax.text(0.0, 1.0, "no events detected", ha="left", va="top", fontsize=s.fs(0.7), color="#777777")
-        else:
-            handles = [
-                Patch(color=EVENT_COLOURS.get(k, "#999999"), alpha=SPAN_KEY_ALPHA, label=k.replace("_", " "))
-                for k in kinds
-            ]
-            size = s.fs(0.7)
-            while True:  # one row, as wide as the dashboard at most
-                legend = ax.legend(
-                    handles=handles,
-                    loc="upper left",
-                    bbox_to_anchor=(0.0, 1.0),
-                    ncol=len(kinds),
-                    frameon=False,
-                    fontsize=size,
-                    handlelength=0.9,
-                    columnspacing=0.8,
-                    borderaxespad=0.0,
-                )
-                if legend.get_window_extent(ax.figure.canvas.get_renderer()).width <= ax.bbox.width or size < s.fs(0.4):
-                    break
-                size *= 0.9
+        self.finish_charts(tick_size=TICK, label_size=LABEL)
         return [a for p in self.panels for a in p.artists()]
+
+    def slot(self, spec, width: float) -> Slot:
+        """A panel's place in the column (`width` of the host wide): its least height, its header's one or two lines
+        above it, its weight and rank."""
+        s, series = self.style, self.analysis.series
+        if spec == "modes":
+            title, templates = ModesPanel.texts(self.rec, self.analysis)
+            least = ModesPanel.least(s)
+        else:
+            title, templates = SeriesPanel.texts(spec, series)
+            least = series_least(spec, s)
+        rows = Header.fit(self.host, width, title, templates, s, HEADER)[2]
+        return Slot(spec, least, header_room(s, rows), *_weight_rank(spec))
+
+    def events_legend(self, ax, x0: float, width: float) -> float:
+        """What the shaded spans on the charts are: one swatch per kind of event detected, in rows as wide as the
+        column at most (at the readable size), at the top of the column from x0; returns the pixels it takes, the
+        same for one row of events as for none (dashboards side by side keep their panels level)."""
+        s = self.style
+        kinds = list(dict.fromkeys(e.kind for e in self.analysis.events))
+        size = s.fs(TICK)
+        row = line(s, TICK) * LEGEND_ROW
+        if not kinds:
+            ax.text(x0, 1.0, "no events detected", ha="left", va="top", fontsize=size, color="#777777")
+            return row
+        handles = [
+            Patch(color=EVENT_COLOURS.get(k, "#999999"), alpha=SPAN_KEY_ALPHA, label=k.replace("_", " ")) for k in kinds
+        ]
+        renderer = ax.figure.canvas.get_renderer()
+        for rows in range(1, len(kinds) + 1):  # one row, else as few rows as fit
+            legend = ax.legend(
+                handles=handles,
+                loc="upper left",
+                bbox_to_anchor=(x0, 1.0),
+                ncol=-(-len(kinds) // rows),
+                frameon=False,
+                fontsize=size,
+                handlelength=0.9,
+                columnspacing=0.8,
+                borderaxespad=0.0,
+                borderpad=0.2,
+            )
+            if legend.get_window_extent(renderer).width <= width * ax.bbox.width:
+                break
+        return max(row * rows, legend.get_window_extent(renderer).height + 0.2 * line(s, TICK))
 
     def finish_charts(self, tick_size: float, label_size: float) -> None:
         """The time axes share the recording's steps, only the last one labelled; events are shaded spans on every

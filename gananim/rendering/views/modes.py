@@ -13,15 +13,20 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.ticker import FixedLocator, FuncFormatter
+from matplotlib.transforms import offset_copy
 
 from gananim.kinds.points.metrics import CORE_SHARE, MODE_SHARE
 from gananim.rendering.drawing import CAPTURED_COLOUR, SHARE_COLOUR
 from gananim.rendering.drawing import DATA_BLUE as DATA_COLOUR
 from gananim.rendering.drawing import GENERATED_RED as BAR_COLOUR
-from gananim.rendering.views.chart import Header, entry, share
+from gananim.rendering.views.chart import Header, entry, fitting, share
+from gananim.rendering.views.stack import HEADER, TICK, least_chart, line
 
-CHART, BARS = 0.56, 0.3  # the time chart's and the bars' shares of the panel's height: the bars on top, full width
-# (so the chart's steps axis lines up with the other panels'), the mode numbers under them, the chart below
+# From the top: the bars (as wide as the charts, so the chart's steps axis lines up with the other panels'), the
+# mode numbers under them, the chart's title line, the chart over training. The bars and the chart share the
+# height left over from their least heights as BARS : 1 − BARS; the rows between are a line of text each.
+BARS = 0.35
+BARS_LINES, NUMBERS_LINES, TITLE_LINES = 1.4, 1.0, 1.15
 MAX_LABELS = 13  # bar numbers drawn at most (every k-th mode beyond)
 PEAK_QUANTILE = 0.9  # the bars' scale: this quantile of the snapshots' largest share (at least twice the data's);
 # a bar over it is cut at the top and marked ▲, so one collapsed snapshot does not flatten all the others
@@ -37,21 +42,34 @@ class ModesPanel:
 
     def __init__(self, dash, rect):
         s, a = dash.style, dash.analysis
-        x0, y0, w, h = rect
         fit = a.protocol
         self.applies = fit is None or fit.applies
         # the protocol's shares where it applies, else the stated alternative: the shares within 1σ of a mode
         total, per = ("hq_share", MODE_SHARE) if self.applies else ("core_share", CORE_SHARE)
         self._read_series(dash.rec, a, total, per)
-        chart = self.chart = dash.chart((x0, y0, w, h * CHART))
+        bars_rect, chart_rect = self._rows(rect, dash.host.bbox.height, s)
+        chart = self.chart = dash.chart(chart_rect)
         self._draw_shares(chart, s)
         if self.applies and self.captured is not None:
             self._draw_captured(chart, s)
-        if not self.applies:
-            self._say_why_not(chart, fit.reason, s)
-        bars = self.bars = dash.host.inset_axes((x0, y0 + h * (1 - BARS), w, h * BARS))
+        self._title_chart(chart, None if self.applies else fit.reason, s)
+        bars = self.bars = dash.host.inset_axes(bars_rect)
         self._bar_axes(bars, a.data, per, s)
-        self.header = self._header(dash.host, rect, s)
+        self.header = self._header(dash, rect, s)
+
+    @staticmethod
+    def least(style) -> float:
+        """The least height that reads, in pixels: the bars, the numbers, the chart's title and the chart."""
+        return line(style, TICK) * (BARS_LINES + NUMBERS_LINES + TITLE_LINES) + least_chart(style)
+
+    def _rows(self, rect, height: float, style) -> tuple[tuple, tuple]:
+        """The bars' and the chart's rects in the host (shares of its height `height`, in pixels)."""
+        x0, y0, w, h = rect
+        tick = line(style, TICK) / height
+        spare = max(h - self.least(style) / height, 0.0)
+        bars = BARS_LINES * tick + BARS * spare
+        chart = least_chart(style) / height + (1 - BARS) * spare
+        return (x0, y0 + h - bars, w, bars), (x0, y0, w, chart)
 
     def _read_series(self, rec, a, total: str, per: str) -> None:
         """The series shown: the summed share `total` and each mode's `per` share over the snapshots, the modes
@@ -71,48 +89,61 @@ class ModesPanel:
         chart.yaxis.set_major_locator(FixedLocator([0, 50, 100]))
         chart.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
         if np.isfinite(self.data_total):
-            chart.axhline(100 * self.data_total, color=DATA_COLOUR, linestyle="--", linewidth=0.8 * s.scale)
+            chart.axhline(
+                100 * self.data_total, color=DATA_COLOUR, linestyle="--", linewidth=0.8 * s.scale, gid="guide"
+            )
         self.dots = [chart.plot([], [], "o", color=SHARE_COLOUR, markersize=4 * s.scale)[0]]
-        self.cursor = chart.axvline(self.steps[0], color="#444444", linewidth=1.0 * s.scale)
+        self.cursor = chart.axvline(self.steps[0], color="#444444", linewidth=1.0 * s.scale, gid="guide")
 
     def _draw_captured(self, chart, s) -> None:
-        """The modes captured (of K) on a right-hand axis of the same chart (static), with its dot (moving)."""
+        """The modes captured (of K) on a right-hand axis of the same chart (static), its labels beside the chart in
+        the room the dashboard leaves for them, with its dot (moving)."""
         k_modes = self.k_modes
         twin = chart.twinx()
         twin.plot(self.steps, self.captured, color=CAPTURED_COLOUR, linewidth=1.0 * s.scale, drawstyle="steps-post")
         twin.set_ylim(0, 1.05 * k_modes)
         twin.yaxis.set_major_locator(FixedLocator([0, k_modes]))
-        # the labels inside the chart, right-aligned: nothing sticks out past the dashboard's right edge
-        twin.tick_params(labelsize=s.fs(0.65), colors=CAPTURED_COLOUR, direction="in", pad=-2 - s.fs(0.65))
-        for label in twin.get_yticklabels():
-            label.set_horizontalalignment("right")
+        twin.tick_params(labelsize=s.fs(TICK), colors=CAPTURED_COLOUR, pad=2)
         self.dots.append(twin.plot([], [], "o", color=CAPTURED_COLOUR, markersize=3.5 * s.scale)[0])
 
-    def _say_why_not(self, chart, reason: str, s) -> None:
-        """A note at the chart's top left: the 3σ protocol does not apply to this target, and why."""
+    def _title_chart(self, chart, reason: str | None, s) -> None:
+        """The chart's title in its line above it: what it shows, and where the 3σ protocol does not apply, that it
+        does not and why (as much of that as fits the width)."""
+        what = "all modes, over training"
+        texts = [what]
+        if reason is not None:
+            why = f"3σ protocol n/a: {reason}"
+            texts = [f"{what} · {why}", f"over training · {why}", why, "over training · 3σ protocol n/a", what]
+        size = s.fs(TICK)
+        room = chart.bbox.width * 72 / s.dpi
         chart.text(
-            0.01,
-            0.96,
-            f"3σ protocol n/a: {reason}",
-            transform=chart.transAxes,
+            0.0,
+            1.0,
+            fitting(chart.figure, texts, size, room, style="italic"),
+            transform=offset_copy(chart.transAxes, chart.figure, y=0.25 * size, units="points"),
             ha="left",
-            va="top",
-            fontsize=s.fs(0.62),
+            va="bottom",
+            fontsize=size,
             color="#555555",
             style="italic",
-            bbox=dict(boxstyle="round,pad=0.15", facecolor="white", alpha=0.8, edgecolor="none"),
+            clip_on=False,
         )
 
-    def _header(self, host, rect, s) -> Header:
-        """The panel's title and readouts, the protocol's two numbers or the 1σ shares against the data's."""
-        k_modes = self.k_modes
-        if self.applies:
-            title, colours = "modes (3σ protocol)", [SHARE_COLOUR, CAPTURED_COLOUR]
-            templates = [entry("high quality", "88.8%"), entry("captured", f"{k_modes} of {k_modes}")]
-        else:
-            title, colours = "modes, within 1σ", [SHARE_COLOUR, DATA_COLOUR]
-            templates = [entry("within 1σ", "88.8%"), entry("data", "88.8%")]
-        return Header(host, rect, title, colours, templates, s, 0.78)
+    @staticmethod
+    def texts(rec, analysis) -> tuple[str, list[str]]:
+        """The header's title and its entries' widest texts: the protocol's two numbers or the 1σ shares against
+        the data's."""
+        fit = analysis.protocol
+        k_modes = len(rec.modes)
+        if fit is None or fit.applies:
+            return "modes (3σ protocol)", [entry("high quality", "88.8%"), entry("captured", f"{k_modes} of {k_modes}")]
+        return "modes, within 1σ", [entry("within 1σ", "88.8%"), entry("data", "88.8%")]
+
+    def _header(self, dash, rect, s) -> Header:
+        """The panel's title and readouts."""
+        colours = [SHARE_COLOUR, CAPTURED_COLOUR] if self.applies else [SHARE_COLOUR, DATA_COLOUR]
+        title, templates = self.texts(dash.rec, dash.analysis)
+        return Header(dash.host, rect, title, colours, templates, s, HEADER)
 
     def _bar_axes(self, ax, data: dict, per: str, s) -> None:
         """Bars at 0..K-1 on one scale for the whole video, the data's per-mode share as a dashed tick on each."""
@@ -129,8 +160,16 @@ class ModesPanel:
         self.corners[:, :, 0] = np.stack([left, left, right, right], axis=1)
         self.poly = PolyCollection(self.corners.copy(), facecolors=BAR_COLOUR, edgecolors="none", alpha=0.85)
         ax.add_collection(self.poly, autolim=False)
+        # ▲ on a cut bar, just under the scale's top (inside the bars' box, clear of the header above)
+        size = max(4 * s.scale, 0.5 * s.fs(TICK))
         (self.over,) = ax.plot(
-            [], [], linestyle="none", marker="^", color=BAR_COLOUR, markersize=4 * s.scale, clip_on=False
+            [],
+            [],
+            linestyle="none",
+            marker="^",
+            color=BAR_COLOUR,
+            markersize=size,
+            transform=offset_copy(ax.transData, ax.figure, y=-size / 2, units="points"),
         )
         self.over.set_in_layout(False)  # empty until a bar is cut: no extent to lay out
         if np.isfinite(reference).any():
@@ -144,11 +183,19 @@ class ModesPanel:
             )
         every = int(np.ceil(k / MAX_LABELS))
         ax.set_xticks(range(0, k, every), [str(m) for m in range(0, k, every)])  # the numbers beside the × marks
-        ax.tick_params(axis="x", labelsize=s.fs(0.62), length=0, pad=1)
+        ax.tick_params(axis="x", labelsize=s.fs(TICK), length=0, pad=1)
         ax.set_yticks([0, self.top], ["0", share(self.top)])
-        ax.tick_params(axis="y", labelsize=s.fs(0.62), pad=1)
+        ax.tick_params(axis="y", labelsize=s.fs(TICK), pad=1)
+        # what the bars are, and what ▲ means where a snapshot's bar can pass the scale's top
+        cut = bool((np.nan_to_num(self.per) > self.top).any())
         ax.set_ylabel(
-            "per\nmode", fontsize=s.fs(0.62), labelpad=1, rotation=0, ha="right", va="center", linespacing=1.0
+            f"per mode\n▲ over {share(self.top)}" if cut else "per\nmode",
+            fontsize=s.fs(TICK),
+            labelpad=2,
+            rotation=0,
+            ha="right",
+            va="center",
+            linespacing=1.0,
         )
 
     def artists(self) -> list:

@@ -17,6 +17,13 @@ MIN_SIDE = 64  # below this the text and axes no longer fit
 # 133 MB in memory, and a larger one (100000x100000 asked for 40 GB) fails with a MemoryError mid-render.
 MAX_SIZE = (7680, 4320)
 
+# Text a reader can read at the size a frame is shown (issue 19): from READABLE_WIDTH pixels wide (a GIF in a blog's
+# column, a 1280x720 video) no text is drawn with capitals shorter than READABLE_CAP pixels. Narrower frames are
+# thumbnails and keep text in proportion to the frame. CAP_HEIGHT is DejaVu Sans's (matplotlib's font) capital H per em.
+READABLE_CAP = 9.0
+READABLE_WIDTH = 640
+CAP_HEIGHT = 0.729
+
 # D's colour ramp as a matplotlib colormap, for colour bars (images look colours up in drawing.D_RAMP, the same table)
 D_CMAP = LinearSegmentedColormap.from_list("gananim_d", D_COLOURS)
 
@@ -49,8 +56,27 @@ class Style:
         """Text and line sizes grow with the frame: 1.0 at 720 pixels high."""
         return min(self.width, self.height) / 720
 
+    @property
+    def min_font(self) -> float:
+        """The smallest font size in points drawn on this frame: capitals READABLE_CAP pixels high on a frame
+        READABLE_WIDTH wide or wider, no floor on a thumbnail."""
+        if self.width < READABLE_WIDTH:
+            return 0.0
+        return READABLE_CAP / CAP_HEIGHT * 72 / self.dpi + 0.01  # + 0.01: rounding never takes a capital below
+
+    @property
+    def readable(self) -> bool:
+        """Whether the text floor holds on this frame (layouts with less room for text drop parts instead)."""
+        return self.min_font > 0
+
     def fs(self, factor: float = 1.0) -> float:
-        return self.font_size * self.scale * factor
+        """A font size: `factor` times the frame's body text, never below `min_font` (small factors, a tick label's
+        0.7, read as well as the body text on a small frame, and differ from it only on a large one)."""
+        return max(self.font_size * self.scale * factor, self.min_font)
+
+    def px(self, points: float) -> float:
+        """Points in pixels on this frame."""
+        return points * self.dpi / 72
 
 
 def parse_size(size: str | tuple[int, int]) -> tuple[int, int]:

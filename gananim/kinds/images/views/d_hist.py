@@ -8,10 +8,12 @@ probability on [0, 1]) and the y scale for the whole video, so a bar that grows 
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
 
 from gananim.rendering.drawing import DATA_BLUE, RED
 from gananim.rendering.views.base import View, register
-from gananim.rendering.views.chart import Header, entry, num
+from gananim.rendering.views.chart import Header, entry, fitting, num
 
 FAKE = tuple(RED)
 
@@ -32,6 +34,7 @@ class DHistView(View):
     name = "d-hist"
     kinds = ("images",)
     needs_discriminator = True
+    LABEL = 0.75  # the axes' names, in the style's body text
 
     def setup(self, ax):
         rec, s = self.rec, self.style
@@ -46,23 +49,39 @@ class DHistView(View):
         ax.axvline(0.5, color="#777777", linestyle="--", linewidth=0.8 * s.scale, zorder=1)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.12 * top if top > 0 else 1)
-        ax.set_xlabel("D(x): D's probability that x is real", fontsize=s.fs(0.75), labelpad=2)
-        ax.set_ylabel("share of the batch", fontsize=s.fs(0.75), labelpad=2)
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "", "½", "", "1"])  # ½ names the dashed line: D can't tell
+        # the axes' names, shorter where a small panel (a dashboard's) has no room for the long ones
+        size, box = s.fs(self.LABEL), ax.get_window_extent()
+        pt = 72 / ax.figure.dpi
+        xname = fitting(
+            ax.figure, ["D(x): D's probability that x is real", "D(x), the probability of real"], size, box.width * pt
+        )
+        ax.set_xlabel(xname, fontsize=size, labelpad=2)
+        ax.set_ylabel(
+            fitting(ax.figure, ["share of the batch", "share"], size, box.height * pt), fontsize=size, labelpad=2
+        )
+        ax.yaxis.set_major_locator(MaxNLocator(3))
+        if ax.get_axes_locator() is None:  # a frame's panel (not a dashboard's): keep the axis' name in the frame
+            ax.set_axes_locator(self._room_below)
         ax.tick_params(labelsize=s.fs(0.7))
-        ax.text(
-            0.5, 0.99, "½", transform=ax.get_xaxis_transform(), ha="left", va="top", fontsize=s.fs(0.7), color="#555555"
-        )
-        # the means above the axes, shrinking to fit a narrow panel (a dashboard's, side by side)
-        self.header = Header(
-            ax,
-            (0.0, 0.0, 1.0, 1.0),
-            "mean D(x)",
-            [DATA_BLUE, FAKE],
-            [entry("real", "0.888"), entry("G(z)", "0.888")],
-            s,
-            0.78,
-        )
+        # the means above the axes, on one or two lines in a narrow panel (a dashboard's, side by side)
+        title, templates = self.texts()
+        self.header = Header(ax, (0.0, 0.0, 1.0, 1.0), title, [DATA_BLUE, FAKE], templates, s, 0.78)
         return [self.real, self.real_line, self.fake, self.fake_line, *self.header.entries]
+
+    def _room_below(self, ax, renderer) -> Bbox:
+        """The panel's place, its bottom raised where the frame leaves too little room under it for the tick labels
+        and the axis' name (a small frame's margin is shorter than two lines of readable text)."""
+        s = self.style
+        pos = ax.get_position(original=True)
+        need = s.px(3.5 + 3.5 + 1.3 * s.fs(0.7) + 1.3 * s.fs(self.LABEL)) / ax.figure.bbox.height
+        raise_by = max(need - pos.y0, 0.0)
+        return Bbox.from_extents(pos.x0, pos.y0 + raise_by, pos.x1, pos.y1)
+
+    @staticmethod
+    def texts() -> tuple[str, list[str]]:
+        """The header's title and its entries' widest texts."""
+        return "mean D(x)", [entry("real", "0.888"), entry("G(z)", "0.888")]
 
     def update(self, i: int) -> None:
         snap = self.rec[i]

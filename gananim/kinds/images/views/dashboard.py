@@ -1,8 +1,10 @@
 """The dashboard of an images recording: the sample grid, the PCA projection and D's histograms beside the scalars
 over training, and the class bars where a classifier's class shares were analysed (series `class_share_{k}`).
 
-Beside another view (`render --dashboard`) it is a column: D's histograms, the class bars and the scalars.
-The scalar charts are the points dashboard's (SeriesPanel), with the same cursor and headers.
+Beside another view (`render --dashboard`) it is a column: D's histograms, the class bars and the scalars; on a
+frame too narrow for every part at a readable size it is the grid beside that column. The column keeps the panels
+that fit, most important first (gananim.rendering.views.stack). The scalar charts are the points dashboard's
+(SeriesPanel), with the same cursor, headers and events' legend.
 """
 
 from __future__ import annotations
@@ -19,9 +21,20 @@ from gananim.rendering.drawing import DATA_BLUE as DATA_COLOUR
 from gananim.rendering.drawing import GENERATED_RED as BAR_COLOUR
 from gananim.rendering.views.base import register
 from gananim.rendering.views.chart import Header, entry, share
-from gananim.rendering.views.dashboard import GREY, PANELS, DashboardView, SeriesPanel
+from gananim.rendering.views.dashboard import (
+    GREY,
+    LABEL,
+    PANELS,
+    DashboardView,
+    SeriesPanel,
+    series_least,
+    steps_room,
+)
+from gananim.rendering.views.stack import HEADER, TICK, Slot, header_room, least_chart, line, stack
 
 CLASS_CAPTURED_KEY = "classes_captured"
+DATA_KEY = "- - data"  # the header's key to the dashed ticks on the bars
+NUMBERS_LINES = 1.0  # the class numbers' line under the bars
 # the image metrics' panels (series from gananim.analysis.analyser for images recordings), shown where they were computed
 IMAGE_PANELS = [
     ("class KL(gen ‖ data)", [("class_kl", "KL", GREY)], None, "linear"),
@@ -54,7 +67,9 @@ class ClassPanel:
         self.data = (
             np.asarray(freq, float) if freq is not None and len(freq) == self.k else np.full(self.k, 1.0 / self.k)
         )
-        ax = self.ax = dash.host.inset_axes(rect)
+        x0, y0, w, h = rect
+        below = line(s, TICK) * NUMBERS_LINES / dash.host.bbox.height  # the class numbers under the bars
+        ax = self.ax = dash.host.inset_axes((x0, y0 + below, w, h - below))
         finite = np.nan_to_num(self.shares, nan=0.0)
         self.top = min(1.0, max(float(finite.max()) if finite.size else 0.0, 2 * float(self.data.max()))) or 1.0
         ax.set_xlim(-0.6, self.k - 0.4)
@@ -74,24 +89,26 @@ class ClassPanel:
             )
         )
         ax.set_xticks(range(self.k), [str(c) for c in range(self.k)])
-        ax.tick_params(axis="x", labelsize=s.fs(0.62), length=0, pad=1)
-        ticks = [0, *[t for t in (0.1,) if t < 0.5 * self.top], self.top]  # a fair share of 10 classes, where it fits
+        ax.tick_params(axis="x", labelsize=s.fs(TICK), length=0, pad=1)
+        # a fair share of 10 classes between 0 and the top, where it is clear of both and the bars are tall enough
+        room = ax.get_window_extent().height > 3 * line(s, TICK)
+        ticks = [0, *[t for t in (0.1,) if t < 0.5 * self.top and room], self.top]
         ax.set_yticks(ticks, ["0", *map(share, ticks[1:])])
         ax.yaxis.set_minor_locator(NullLocator())
-        ax.tick_params(axis="y", labelsize=s.fs(0.62), pad=1)
-        ax.text(
-            0.99,
-            0.97,
-            "- - the data's share",
-            transform=ax.transAxes,
-            ha="right",
-            va="top",
-            fontsize=s.fs(0.6),
-            color=DATA_COLOUR,
-        )
-        self.header = Header(
-            dash.host, rect, "classes", ["#222222"], [entry("captured", f"{self.k} of {self.k}")], s, 0.78
-        )
+        ax.tick_params(axis="y", labelsize=s.fs(TICK), pad=1)
+        title, templates = self.texts(self.k)
+        self.header = Header(dash.host, rect, title, ["#222222", DATA_COLOUR], templates, s, HEADER)
+        self.header.set(templates[:1] + [DATA_KEY])  # the data's share: a key in the header, off the bars
+
+    @staticmethod
+    def texts(k: int) -> tuple[str, list[str]]:
+        """The header's title and its entries' widest texts."""
+        return "classes", [entry("captured", f"{k} of {k}"), DATA_KEY]
+
+    @staticmethod
+    def least(style) -> float:
+        """The least height that reads, in pixels: bars with their two share ticks, and the class numbers."""
+        return line(style, TICK) * (1.6 + NUMBERS_LINES)
 
     def artists(self) -> list:
         return [self.poly, *self.header.entries]
@@ -101,7 +118,8 @@ class ClassPanel:
         self.corners[:, 1, 1] = self.corners[:, 2, 1] = shares
         self.poly.set_verts(self.corners)
         captured = self.captured[i] if self.captured is not None else np.nan
-        self.header.set([entry("captured", f"{captured:.0f} of {self.k}" if np.isfinite(captured) else "—")])
+        count = f"{captured:.0f} of {self.k}" if np.isfinite(captured) else "—"
+        self.header.set([entry("captured", count), DATA_KEY])
 
 
 def _series_specs(series: dict) -> list:
@@ -116,52 +134,95 @@ def _series_specs(series: dict) -> list:
     return out
 
 
+# the column's panels by importance: on a small frame, the ones that fit (the first always)
+RANK = ["losses", "classes", "d-hist", "discriminator", "Fréchet distance", "class KL(gen ‖ data)"]
+WEIGHTS = {"d-hist": 1.2, "classes": 1.3}  # shares of spare height against a chart's 1
+COLUMN_EMS = 21.0  # the column is at least this many header ems wide: its headers' entries fit on a line
+PICTURES_EMS = 48.0  # the grid, the projection and D's histograms need this many left of it, else the grid alone
+
+
 @register
 class ImageDashboardView(DashboardView):
-    """Grid | projection over D's histograms | scalar charts and class bars; a column of the last three beside a view."""
+    """Grid | projection over D's histograms | scalar charts and class bars; a column of the last three beside a
+    view, and beside the grid alone where the frame is too narrow for all of them at a readable size."""
 
     kinds = ("images",)
 
     def setup(self, ax):
-        rec = self.rec
-        if rec.is_image and not self.beside:
-            self.nonfinite_drawn = "crossed out in the grid, not drawn on the plane"
+        rec, s = self.rec, self.style
         self.analysis = analyse(rec)
         self.host = ax
         ax.set_axis_off()
         self.panels, self.charts, self.parts, moving = [], [], [], []
-        specs = _series_specs(self.analysis.series)
-        classes = class_count(self.analysis.series) > 0
+        em = s.px(s.fs(HEADER)) / ax.bbox.width  # a header's em, as a share of the host's width
+        width = min(max(0.2, COLUMN_EMS * em), 0.45)
+        x0, hist = 1.0 - width, self.beside
         if self.beside:
-            column, (x0, width) = [("d-hist", 1.2)], (0.12, 0.86)
+            x0, width = 0.12, 0.86  # room at the left for D's histograms' label
+        elif rec.is_image and x0 < PICTURES_EMS * em:  # narrow: the grid, D's histograms go in the column
+            self.nonfinite_drawn = "crossed out in the grid"
+            moving += self._part(SampleGridView, (0.0, 0.0, x0 - 0.12, 1.0))
+            hist = True
         else:
-            picture = SampleGridView if rec.is_image else None
-            left = 0.0
-            if picture is not None:
-                moving += self._part(SampleGridView, (0.0, 0.0, 0.3, 1.0))
-                left = 0.36
-            moving += self._part(ProjectionView, (left, 0.45, 0.25, 0.55))
-            if rec.manifest.get("has_discriminator"):
-                moving += self._part(DHistView, (left, 0.06, 0.33, 0.27))
-            column, (x0, width) = [], (0.8, 0.2)
-        column += [("classes", 1.3)] if classes else []
-        column += [(spec, 1.0) for spec in specs]
-        if self.beside and not rec.manifest.get("has_discriminator"):
-            column = column[1:]
-        below = [0.09 if item == "d-hist" else 0.0 for item, _ in column]  # room for the histogram's own step labels
-        unit = (1.0 - 0.055 * len(column) - 0.06 - sum(below)) / max(sum(w for _, w in column), 1e-9)
-        y = 1.0
-        for (item, weight), extra in zip(column, [0.0] + below[:-1]):
-            y -= 0.055 + extra + weight * unit
-            rect = (x0, y, width, weight * unit)
-            if item == "d-hist":
-                moving += self._part(DHistView, rect)
+            if rec.is_image:
+                self.nonfinite_drawn = "crossed out in the grid, not drawn on the plane"
+            moving += self._pictures(x0)
+        column = ["d-hist"] if hist and rec.manifest.get("has_discriminator") else []
+        moving += self._column(column, x0, width)
+        return moving + [a for p in self.panels for a in p.artists()]
+
+    def _pictures(self, right: float) -> list:
+        """The grid (where samples are pictures), the projection and D's histograms, left of `right` (0.8 at most)."""
+        k = right / 0.8  # the layout was made for a column from 0.8
+        moving, left = [], 0.0
+        if self.rec.is_image:
+            moving += self._part(SampleGridView, (0.0, 0.0, 0.3 * k, 1.0))
+            left = 0.36 * k
+        moving += self._part(ProjectionView, (left, 0.45, 0.25 * k, 0.55))
+        if self.rec.manifest.get("has_discriminator"):
+            moving += self._part(DHistView, (left, 0.06, 0.33 * k, 0.27))
+        return moving
+
+    def _column(self, column: list, x0: float, width: float) -> list:
+        """The column from x0, `width` wide, under the events' legend: D's histograms where listed, the class bars
+        and the scalar charts, those that fit."""
+        s, series, height = self.style, self.analysis.series, self.host.bbox.height
+        top = self.events_legend(self.host, x0, width)
+        if class_count(series) > 0:
+            column.append("classes")
+        column += _series_specs(series)
+        placed = stack([self._slot(item, width) for item in column], height, top, steps_room(s, LABEL))
+        moving = []
+        for item, y, h in placed:
+            rect = (x0, y, width, h)
+            if item == "d-hist":  # its own step-free x axis and its label below it
+                below = self._under_hist() / height
+                moving += self._part(DHistView, (x0, y + below, width, h - below))
             elif item == "classes":
                 self.panels.append(ClassPanel(self, rect))
             else:
                 self.panels.append(SeriesPanel(self, rect, item))
-        self.finish_charts(tick_size=0.65, label_size=0.7)
-        return moving + [a for p in self.panels for a in p.artists()]
+        self.finish_charts(tick_size=TICK, label_size=LABEL)
+        return moving
+
+    def _under_hist(self) -> float:
+        """The pixels under D's histograms for its tick labels and its axis' name."""
+        return line(self.style, TICK) * 1.05 + line(self.style, DHistView.LABEL)
+
+    def _slot(self, item, width: float) -> Slot:
+        """A column item's place: its least height, its header's one or two lines, its weight and rank."""
+        s = self.style
+        if item == "d-hist":
+            (title, templates), least = DHistView.texts(), least_chart(s) + self._under_hist()
+        elif item == "classes":
+            k = class_count(self.analysis.series)
+            (title, templates), least = ClassPanel.texts(k), ClassPanel.least(s)
+        else:
+            (title, templates), least = SeriesPanel.texts(item, self.analysis.series), series_least(item, s)
+        rows = Header.fit(self.host, width, title, templates, s, HEADER)[2]
+        name = item if isinstance(item, str) else item[0]
+        rank = RANK.index(name) if name in RANK else len(RANK)
+        return Slot(item, least, header_room(s, rows), WEIGHTS.get(name, 1.0), rank)
 
     def _part(self, cls, rect) -> list:
         """One of the image views drawn into a rect of the host."""

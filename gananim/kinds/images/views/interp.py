@@ -8,6 +8,7 @@ latent space"). Same pixels and crossed tiles as the `grid` view.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.transforms import offset_copy
 
 from gananim.kinds.images.views.sample_grid import GAP, label, mosaic_axes
 from gananim.rendering.tiles import mosaic
@@ -33,17 +34,12 @@ class InterpView(View):
         self.image = ax.imshow(self._picture(rec[0]), extent=(0, width, height, 0), interpolation="nearest")
         ax.set_xlim(0, width)
         ax.set_ylim(height, 0)
-        label(ax, 0, -0.8, "z₀", s, ha="left", va="bottom")
-        label(
-            ax,
-            width / 2,
-            -0.8,
-            f"G(z) at {self.points} points on a straight line in latent space",
-            s,
-            ha="center",
-            va="bottom",
-        )
-        label(ax, width, -0.8, "z₁", s, ha="right", va="bottom")
+        # the line's ends and what it is, just above the mosaic (in points: clear of the title bar at any size)
+        above = offset_copy(ax.get_xaxis_transform(), ax.figure, y=0.15 * s.fs(0.8), units="points")
+        label(ax, 0, 1.0, "z₀", s, ha="left", va="bottom", transform=above)
+        name = f"G(z) at {self.points} points on a straight line in latent space"
+        label(ax, width / 2, 1.0, name, s, ha="center", va="bottom", transform=above)
+        label(ax, width, 1.0, "z₁", s, ha="right", va="bottom", transform=above)
         for p in range(self.paths):
             label(ax, -0.6, p * (h + GAP) + h / 2, f"path {p + 1}", s, ha="right", va="center")
         self.note = label(ax, width, height + 0.6, "", s, ha="right", va="top", color="#b00020")

@@ -104,17 +104,19 @@ class DensityView(Tweening, View):
             Line2D([], [], marker="o", linestyle="none", color=DOT, markersize=2.6 * s.scale),
         ]
         labels = ["data density", "generated density", f"{len(rec.latents)} samples G(z)"]
-        # below the axes: the interior is repainted every frame, and above it a compare puts the panel's title
+        if len(rec.modes):  # the × marks, as the surface view's legend names them
+            handles.append(Line2D([], [], marker="x", linestyle="none", color=s.mode_marker, markersize=5 * s.scale))
+            labels.append("data modes")
+        # beside the axes at the right, one entry a line: the interior is repainted every frame, above it a compare
+        # puts the panel's title, and below it the tick labels leave no room for a readable line
         ax.legend(
             handles,
             labels,
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.05),
-            ncol=3,
+            loc="upper left",
+            bbox_to_anchor=(1.02, 1.0),
             frameon=False,
             fontsize=s.fs(0.75),
             handlelength=1.2,
-            columnspacing=1.0,
             borderaxespad=0,
         )
         moving = [self.dots, self.outside]

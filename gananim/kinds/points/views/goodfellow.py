@@ -13,6 +13,7 @@ Every limit is fixed for the whole video (computed once in `setup`), so a peak t
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
@@ -36,6 +37,7 @@ from gananim.rendering.views.tween import Tweening
 BAND = 0.62  # height of the arrow band below the x line, as a share of the density band's height
 Z_LEVEL = 0.80  # the z line's depth in the arrow band (its lower 20% holds the z labels)
 ARROW = "#3a3a3a"
+HEADROOM_LINES = 3.3  # above the peak: the legend's row, and V(G, D) over its optimum at the right
 
 
 def step_outline(edges: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -121,15 +123,33 @@ def legend_row(ax, style, legend: list) -> None:
     )
 
 
-def show_peak(mark, centres: np.ndarray, density: np.ndarray, top: float, at: float) -> None:
-    """Show how high the generated density rises where it leaves the band (whose top is fixed for the video), on
-    the spike at height `at` (below the legend, which lives at the top)."""
+def show_peak(mark, centres: np.ndarray, density: np.ndarray, peak: float) -> np.ndarray:
+    """Cut the generated density at the band's peak (fixed for the video: above it the legend lives) and say how high
+    it rises where it is cut, on the spike just under the cut; returns the density as drawn."""
     k = int(np.argmax(density))
-    over = density[k] > top
+    over = density[k] > peak
     mark.set_visible(bool(over))
     if over:
-        mark.set_position((centres[k], at))
-        mark.set_text(f"▲ {density[k]:.3g}")
+        mark.set_position((centres[k], peak))
+        mark.set_text(f"▲ peak {density[k]:.3g}")
+    return np.minimum(density, peak)
+
+
+def headroom(ax, style, peak: float, below: float, lines: float) -> float:
+    """The density band's top: HEADROOM times the peak it is scaled for, or more where the legend and texts above
+    the peak (`lines` of them) need it: readable text on a small frame is tall against the band. The axes spans
+    (1 + below) times the top (the band under the x line is `below` times it)."""
+    need = style.px(style.fs(0.8)) * 1.3 * lines * (1 + below) / ax.get_window_extent().height  # share of the top
+    return peak * max(HEADROOM, 1 / max(1 - need, 0.5))
+
+
+def halo_ticks(ax, style, zorder: float = 5.5) -> None:
+    """The x line's tick labels over what runs under them (arrows to G(z)), each on a halo of the background: the
+    axis is drawn above the arrows, which pass beneath its labels and stay whole elsewhere."""
+    ax.xaxis.set_zorder(zorder)
+    halo = [patheffects.withStroke(linewidth=max(3 * style.scale, 2.5), foreground=style.background)]
+    for tick in ax.xaxis.get_major_ticks():
+        tick.label1.set_path_effects(halo)
 
 
 @register
@@ -170,7 +190,7 @@ class GoodfellowView(Tweening, View):
         s = self.style
         ((x0, x1),) = self.rec.view_box
         self.peak = density_peak(self.rec)
-        self.top = top = HEADROOM * self.peak
+        self.top = top = headroom(ax, s, self.peak, BAND, HEADROOM_LINES)
         band = BAND * top
         self.z_y = -Z_LEVEL * band
         ax.set_xlim(x0, x1)
@@ -183,6 +203,7 @@ class GoodfellowView(Tweening, View):
             ax.spines[side].set_visible(False)
         ax.spines["bottom"].set_linewidth(1.4 * s.scale)
         ax.tick_params(axis="x", direction="inout", length=5 * s.scale, pad=1.5 * s.scale)
+        halo_ticks(ax, s)
         ax.text(x1, 0, "x ", ha="right", va="bottom", fontsize=s.fs(1.0), style="italic", color=s.text)
         return band
 
@@ -307,11 +328,11 @@ class GoodfellowView(Tweening, View):
     def draw(self, snap, at: float) -> None:
         self.snap = snap
         density = np.clip(np.nan_to_num(snap.density, nan=0.0, posinf=0.0, neginf=0.0), 0, None)
+        density = show_peak(self.peak_label, self.rec.grid.axes[0], density, self.peak)  # cut under the legend
         _, ys = step_outline(self.edges, density)
         self.outline.set_ydata(ys)
         xs = self.outline_x
         self.fill.set_xy(np.column_stack([np.r_[xs[0], xs, xs[-1]], np.r_[0.0, np.repeat(density, 2), 0.0]]))
-        show_peak(self.peak_label, self.rec.grid.axes[0], density, self.top, self.peak)
         self.quiver.set_UVC(*self._uv(snap))
         if self.has_d:
             self.d_line.set_ydata(snap.d_grid)

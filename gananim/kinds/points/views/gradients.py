@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.transforms import Bbox, offset_copy
 
 from gananim.kinds.points.views.surface import D_BANDS, mark_modes
 from gananim.rendering.drawing import D_RAMP, Upsampler, probe_indices
@@ -31,6 +32,8 @@ SHAFT = 0.0035  # shaft width, head width and head length as shares of the view'
 HEAD_WIDTH = 0.014
 HEAD_LENGTH = 0.018
 ARROW = "#1b1b1b"
+KEY_X, KEY_W = 1.03, 0.035  # the column at the right of the axes: D's scale, the arrows' key under it (axes units)
+KEY_LINES = 4  # the key's lines: "arrows:", what they are, their scale, their mean
 
 # one arrow, pointing along +x from the origin: tail (0, ±½ shaft), shaft end, head corners, tip
 _UNIT = np.array([[0, -0.5], [-1, -0.5], [-1, -1], [0, 0], [-1, 1], [-1, 0.5], [0, 0.5]], float)
@@ -137,15 +140,28 @@ class GradientsView(Tweening, View):
         return colours
 
     def _draw_d_scale(self, ax, colours: np.ndarray) -> None:
-        """The bands' colour scale at the right of the axes, fake 0 to real 1 (static)."""
+        """The bands' colour scale at the right of the axes, fake 0 to real 1 (static), above the arrows' key."""
         s = self.style
+        cax = ax.inset_axes([KEY_X, 0.5, KEY_W, 0.5])
+        cax.set_axes_locator(lambda _, renderer: self._scale_box(ax))
         scale = ax.figure.colorbar(
             ScalarMappable(BoundaryNorm(np.linspace(0, 1, D_BANDS + 1), D_BANDS), ListedColormap(colours)),
-            cax=ax.inset_axes([1.03, 0, 0.035, 1]),
+            cax=cax,
             ticks=[0, 0.5, 1],
         )
         scale.ax.set_yticklabels(["fake 0", "½", "real 1"], fontsize=s.fs(0.8))
-        scale.set_label("D(x)", fontsize=s.fs(0.9))
+        scale.ax.set_title("D(x)", fontsize=s.fs(0.9), loc="left", pad=0.6 * s.fs(0.8) + 2)  # clear of "real 1"
+
+    def _scale_box(self, ax) -> Bbox:
+        """Where D's scale goes, in pixels once the frame is laid out: from under its title (inside the axes'
+        height: above it the frame's title bar may be near) down to the arrows' key."""
+        p = ax.get_window_extent()
+        s = self.style
+        key = s.px(s.fs(0.8)) * (KEY_LINES * 1.2 + 0.6)  # the key's lines and half a line for "fake 0"
+        top = p.y1 - s.px(0.6 * s.fs(0.8) + 2 + 1.2 * s.fs(0.9))  # D's title, and its pad over "real 1"
+        bottom = min(p.y0 + key, top - 0.3 * p.height)
+        box = Bbox.from_extents(p.x0 + KEY_X * p.width, bottom, p.x0 + (KEY_X + KEY_W) * p.width, top)
+        return box.transformed(ax.figure.transSubfigure.inverted())
 
     def _arrow_sizes(self, ax) -> tuple[float, float, float]:
         """Shaft width, head width and head length in data units: shares of the view's width, but never thinner
@@ -159,11 +175,9 @@ class GradientsView(Tweening, View):
         return max(SHAFT * w, 1.0 / px), max(HEAD_WIDTH * w, 4.0 / px), max(HEAD_LENGTH * w, 5.0 / px)
 
     def _make_arrows(self, ax) -> None:
-        """The arrows and the sample dots on them (moving, empty at first), under a title that gives the arrows'
-        fixed scale."""
+        """The arrows and the sample dots on them (moving, empty at first)."""
         s = self.style
         self.gain = self._gain()
-        ax.set_title(f"arrows: {self.label} × {self.gain:.3g}", loc="right", fontsize=s.fs(0.8), color=s.text)
         self.arrows = PolyCollection(
             np.zeros((0, 7, 2)), closed=True, facecolors=ARROW, edgecolors="none", alpha=0.8, zorder=4
         )
@@ -179,14 +193,24 @@ class GradientsView(Tweening, View):
         )
 
     def _make_texts(self, ax) -> None:
-        """The mean push and the count of samples out of view (moving, empty at first)."""
+        """Off the data: the arrows' key under D's scale, what they are and their fixed scale (static) and their
+        mean (moving), and above the axes the count of samples out of view (moving, empty at first)."""
         s = self.style
-        # above the axes on the left (the scale is on the right); the outside count inside, over the backdrop
-        self.mean = ax.text(
-            0.0, 1.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=s.fs(0.8), color=s.text
+        size = s.fs(0.8)
+        ax.text(
+            KEY_X,
+            0.0,
+            f"arrows:\n{self.label}\n× {self.gain:.3g} on screen",
+            transform=offset_copy(ax.transAxes, ax.figure, y=1.2 * size, units="points"),
+            ha="left",
+            va="bottom",
+            fontsize=size,
+            color=s.text,
+            linespacing=1.2,
         )
+        self.mean = ax.text(KEY_X, 0.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=size, color=s.text)
         self.outside = ax.text(
-            0.01, 0.99, "", transform=ax.transAxes, ha="left", va="top", fontsize=s.fs(0.8), color="#8a1c1c"
+            0.0, 1.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=size, color="#8a1c1c"
         )
 
     @property
@@ -236,10 +260,14 @@ class GradientsView(Tweening, View):
         vec *= np.where(length > cap, cap / np.where(length > 0, length, 1), 1.0)[:, None]
         return snap.samples[keep].astype(float), vec
 
-    def mean_text(self, snap) -> str:
-        """The mean push at the shown samples, in numbers: vanishing shows here even where arrows are all short."""
+    def mean_text(self, snap, short: bool = False) -> str:
+        """The mean push at the shown samples, in numbers: vanishing shows here even where arrows are all short
+        (`short`: "mean 0.064", under the key that names the push)."""
         _, p = self.pushes(snap)
-        return f"mean |{self.label}| = {np.linalg.norm(p, axis=1).mean():.2g}" if len(p) else ""
+        if not len(p):
+            return ""
+        mean = np.linalg.norm(p, axis=1).mean()
+        return f"mean {mean:.2g}" if short else f"mean |{self.label}| = {mean:.2g}"
 
     def draw(self, snap, at: float) -> None:
         self.snap, self.at = snap, at
@@ -247,7 +275,7 @@ class GradientsView(Tweening, View):
         self.dots.set_offsets(snap.samples[visible])
         tails, vec = self.vectors(snap)
         self.arrows.set_verts(arrow_polygons(tails, vec, *self.sizes))
-        self.mean.set_text(self.mean_text(snap))
+        self.mean.set_text(self.mean_text(snap, short=True))
         out = int((finite_rows(snap.samples) & ~visible).sum())
         self.outside.set_text(f"{out} of {len(snap.samples)} samples outside the view" if out else "")
 

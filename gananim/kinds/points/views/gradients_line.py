@@ -20,6 +20,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from gananim.kinds.points.views.goodfellow import (
     d_axis,
+    headroom,
     legend_row,
     peak_mark,
     room_for_right_labels,
@@ -27,7 +28,7 @@ from gananim.kinds.points.views.goodfellow import (
     step_outline,
 )
 from gananim.kinds.points.views.gradients import ARROW, MAX_LENGTH, GradientsView
-from gananim.rendering.drawing import HEADROOM, density_peak
+from gananim.rendering.drawing import density_peak
 
 ROWS = 40  # samples in the strip (evenly spread over the fixed samples ordered by z)
 STRIP = 0.85  # the strip's height against the density band's
@@ -44,7 +45,7 @@ class LineGradients(GradientsView):
         self.width = x1 - x0  # the arrows' scale and cap are shares of it
         self.edges = self.rec.grid.edges[0]
         band = self._draw_axes(ax)
-        self._pick_rows(band)
+        self._pick_rows(band, self._label_room(ax))
         self._draw_context(ax, band)
         self._make_strip(ax)
         self.peak_label = peak_mark(ax, self.style)
@@ -56,7 +57,7 @@ class LineGradients(GradientsView):
         s = self.style
         ((x0, x1),) = self.rec.view_box
         self.peak = density_peak(self.rec)
-        self.top = top = HEADROOM * self.peak
+        self.top = top = headroom(ax, s, self.peak, STRIP, 1.6)  # the legend's row above the peak
         band = STRIP * top
         ax.set_xlim(x0, x1)
         ax.set_ylim(-band, top)
@@ -78,16 +79,23 @@ class LineGradients(GradientsView):
         )
         return band
 
-    def _pick_rows(self, band: float) -> None:
+    def _label_room(self, ax) -> float:
+        """The x line's tick labels' height under it (tick, pad, a line of text), in data units."""
+        s = self.style
+        points = 3.5 + 3.5 + 1.3 * s.fs(0.8)  # matplotlib's tick length and pad, then the label
+        lo, hi = ax.get_ylim()
+        return s.px(points) * (hi - lo) / ax.get_window_extent().height
+
+    def _pick_rows(self, band: float, labels: float) -> None:
         """Up to ROWS samples, evenly spread over those ordered by z (self.idx), and their heights in the strip
-        (self.rows), the lowest z at the bottom."""
+        (self.rows) under the x line's `labels` (their height in data units), the lowest z at the bottom."""
         rec = self.rec
         # only the first g_grad_rows samples carry arrows (the Recorder's arrow_samples; older recordings: all)
         rows = int(rec.manifest.get("g_grad_rows", len(rec.latents)))
         z = rec.latents[:rows, 0].astype(float)
         order = np.argsort(z, kind="stable")
         self.idx = order[np.unique(np.linspace(0, len(z) - 1, min(len(z), ROWS)).round().astype(int))]
-        gap = TICK_GAP * band  # the x line's tick labels sit in this gap, above the first row
+        gap = max(TICK_GAP * band, labels)  # the x line's tick labels sit in this gap, above the first row
         self.rows = -gap - (band - gap) * (np.arange(len(self.idx)) + 0.5) / len(self.idx)
         self.rows = self.rows[::-1]  # the lowest z at the bottom of the strip
 
@@ -162,8 +170,8 @@ class LineGradients(GradientsView):
     def draw(self, snap, at: float) -> None:
         self.snap, self.at = snap, at
         density = np.clip(np.nan_to_num(snap.density, nan=0.0, posinf=0.0, neginf=0.0), 0, None)
+        density = show_peak(self.peak_label, self.rec.grid.axes[0], density, self.peak)  # cut under the legend
         self.outline.set_ydata(step_outline(self.edges, density)[1])
-        show_peak(self.peak_label, self.rec.grid.axes[0], density, self.top, self.peak)
         self.d_line.set_ydata(snap.d_grid)
         keep, p = self.pushes(snap)
         u = np.zeros(len(snap.samples))

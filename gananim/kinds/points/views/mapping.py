@@ -14,7 +14,11 @@ arrows cross more than in 2D; the colours (by the tail's angle and radius) still
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from gananim.kinds.points.views.density import display_density
 from gananim.kinds.points.views.surface import image_extent
@@ -23,6 +27,9 @@ from gananim.rendering.views.base import View, register
 from gananim.rendering.views.style import density_cmap
 from gananim.rendering.views.tween import Tweening
 
+DATA_PURPLE = (0.42, 0.24, 0.6)  # the data density's colour
+KEY_CHARS = 22  # the key's lines, in characters at most
+KEY_SIZE = 0.3  # the colour key's side, a share of the axes' (square) side
 MAX_SAMPLE_ARROWS = 100  # latent dim > 2: arrows for this many of the fixed samples at most (more is a tangle)
 
 
@@ -46,31 +53,62 @@ class MappingView(Tweening, View):
     data_dims = (2,)
 
     def setup(self, ax):
-        self._draw_data(ax)
+        has_data = self._draw_data(ax)
         colours = self._pick_tails()
-        ax.set_xlabel(self.ax_label, fontsize=self.style.fs(0.9))
         self._make_arrows(ax, colours)
         self.frame_box(ax)
+        self._draw_key(ax, colours, has_data)
         if not self.projected:
             return [self.quiver]
         self._make_head_dots(ax, colours)
         return [self.quiver, self.heads_dots]
 
-    def _draw_data(self, ax) -> None:
-        """The data density underneath (static), where the recording has one."""
+    def _draw_data(self, ax) -> bool:
+        """The data density underneath (static), where the recording has one; says whether it has."""
         rec = self.rec
         data = display_density(rec)  # a thin target drawn round, not as the cells it crosses
         if data is None:
-            return
+            return False
         ax.imshow(
             data,
             origin="lower",
             extent=image_extent(rec),
-            cmap=density_cmap((0.42, 0.24, 0.6)),
+            cmap=density_cmap(DATA_PURPLE),
             interpolation="bilinear",
             vmin=0,
             vmax=float(np.quantile(data[data > 0], 0.99)),
         )
+        return True
+
+    def _draw_key(self, ax, colours: np.ndarray, has_data: bool) -> None:
+        """Beside the axes at the right: what the arrows are (the legend) and what their colours say, the arrows'
+        tails drawn small in their own colours and places (hue the angle around the middle, paler towards it)."""
+        s = self.style
+        handles = [Line2D([], [], color="#777777", linewidth=1.2 * s.scale, marker=">", markersize=4 * s.scale)]
+        labels = [textwrap.fill(self.ax_label, KEY_CHARS)]
+        if has_data:
+            handles.insert(0, Patch(facecolor=DATA_PURPLE, alpha=0.6, edgecolor="none"))
+            labels.insert(0, "data density")
+        ax.legend(
+            handles,
+            labels,
+            loc="upper left",
+            bbox_to_anchor=(1.03, 1.0),
+            frameon=False,
+            fontsize=s.fs(0.75),
+            handlelength=1.2,
+            borderaxespad=0,
+        )
+        key = ax.inset_axes([1.06, 0.0, KEY_SIZE, KEY_SIZE])
+        # dots about half their spacing wide, so the key reads as a field of colour, not specks
+        side = KEY_SIZE * ax.get_window_extent().width * 72 / ax.figure.dpi
+        dot = float(np.clip(0.55 * side / np.sqrt(len(self.tails)), 2.0, 8.0))
+        key.scatter(*self.tails.T, c=colours, s=dot**2, linewidths=0)
+        key.margins(0.12)  # the dots at the edge whole        key.set_aspect("equal", adjustable="datalim")
+        key.set_xticks([])
+        key.set_yticks([])
+        where = "on the plane" if self.projected else "in the latent grid"
+        key.set_title(f"arrow colour:\nz's place {where}", fontsize=s.fs(0.75), loc="left", linespacing=1.1)
 
     def _pick_tails(self) -> np.ndarray:
         """The arrows' tails: the latent grid, or (latent dim > 2) the drawn samples' latents projected on its plane;

@@ -11,6 +11,11 @@ matrix products per quantity, precomputed in `setup`. See bench/bench_mountains.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.collections import PathCollection
+from matplotlib.lines import Line2D
+from matplotlib.path import Path
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Affine2D
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
 from gananim.rendering.drawing import (
@@ -27,7 +32,9 @@ from gananim.rendering.views.base import View, register
 from gananim.rendering.views.tween import Tweening
 
 AZIMUTH_START = -115.0
-ZOOM = 1.15
+ZOOM = 1.0  # the box's size in its square: the turning box's corners and labels stay in the panel...
+ZOOM_WIDE = 1.2  # ... or this in a wide panel whose text is small against it: the box fills the height
+TEXT_SHARE = 0.04  # (a line of text against the box's side)
 SWEEP = 100.0  # degrees the camera turns over the whole video (one slow sweep, not a spin)
 NAN_FACE = np.array([0.62, 0.62, 0.62])  # faces where D was NaN (a diverged discriminator): grey, at height 0
 Z_ASPECT = 0.55  # the box's height against its width
@@ -61,8 +68,48 @@ class MountainsView(Tweening, View):
         self.surface.set_zorder(2)
         ax.add_collection3d(_floor_grid(self.rec.view_box, self.style))
         self._draw_axes(ax)
+        self._draw_legend(ax)
         self.update(0)
         return artists
+
+    def _draw_legend(self, ax) -> None:
+        """What the colours and marks are, at a top corner of the panel's cell (a 3D box is drawn square: a wide
+        frame has room beside it): D's colours (its height is D too), the generated density's red, the data modes.
+        One text and two marks, not a matplotlib Legend: this view redraws everything every frame, and a Legend's
+        packing cost half as much as the surface; `_place_legend` moves them, in pixels, away from D's axis."""
+        s = self.style
+        fig = ax.figure
+        purple, white = D_RAMP(np.array([0.95]))[0], D_RAMP(np.array([0.05]))[0]
+        lines = ["D(x): 1 real, 0 fake", "G(z) density"] + (["data modes"] if len(self.rec.modes) else [])
+        size = s.fs(0.75)
+        self.key_at = Affine2D()  # the key's top left, in pixels (set per frame)
+        in_points = Affine2D().scale(fig.dpi / 72) + self.key_at
+        side = 0.8 * size  # a swatch's side in points; two of them, then a gap, before the text
+        self.key_text = fig.text(
+            3.2 * side, 0, "\n".join(lines), transform=in_points, fontsize=size, color=s.text, ha="left", va="top"
+        )
+        box = self.key_text.get_window_extent(fig.canvas.get_renderer())
+        pitch = box.height * 72 / fig.dpi / len(lines)  # points a line
+        self.key_width = box.width + 3.2 * side * fig.dpi / 72  # pixels
+        row = [-(k + 0.5) * pitch for k in range(len(lines))]
+        square = Path.unit_rectangle().transformed(Affine2D().translate(-0.5, -0.5))
+        self.key_swatches = PathCollection(
+            [square],
+            sizes=[side**2],
+            offsets=[(0.6 * side, row[0]), (1.8 * side, row[0]), (0.6 * side, row[1])],  # purple, white; red
+            offset_transform=in_points,
+            facecolors=[purple, white, RED],
+            edgecolors="#999999",
+            linewidths=0.5 * s.scale,
+        )
+        self.key_swatches.set_transform(Affine2D().scale(fig.dpi / 72))  # marker sizes in points
+        self.key_marks = [fig.add_artist(self.key_swatches), self.key_text]
+        if len(self.rec.modes):
+            mark = Line2D([0.6 * side], [row[2]], marker="x", linestyle="none", color=s.mode_marker, markersize=side)
+            mark.set_transform(in_points)
+            self.key_marks.append(fig.add_artist(mark))
+        for artist in self.key_marks:
+            artist.set_in_layout(False)  # inside the cell: the frame's layout gives the panel the whole width
 
     def _make_surface(self, ax) -> None:
         """The surface: one Poly3DCollection over the mesh's faces, flat at first (moving: heights and colours),
@@ -129,17 +176,30 @@ class MountainsView(Tweening, View):
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_zlim(*Z_LIMITS)
-        ax.set_box_aspect((1, (y1 - y0) / (x1 - x0), Z_ASPECT), zoom=ZOOM)
+        ax.set_box_aspect((1, (y1 - y0) / (x1 - x0), Z_ASPECT), zoom=self._zoom(ax))
         # The axes' own decorations cost more per frame than the surface: keep three ticks per axis (the view
         # box's ends and middle; D's 0, ½, 1), panes, and no grid lines (a static floor grid stands in for them).
-        ax.set_xticks([x0, (x0 + x1) / 2, x1])
-        ax.set_yticks([y0, (y0 + y1) / 2, y1])
+        # ticks inside the box's ends, not at them: two axes meet at a corner, and as the camera turns the corner
+        # where their end labels would sit on each other moves
+        ax.set_xticks(_inner_ticks(x0, x1))
+        ax.set_yticks(_inner_ticks(y0, y1))
         ax.set_zticks([0, 0.5, 1], ["0", "½", "1"])
         ax.grid(False)
-        ax.set_zlabel("D(x)", fontsize=s.fs(0.9), labelpad=0)
+        size = s.fs(0.9)
+        ax.set_xlabel("x₁", fontsize=size, labelpad=0)
+        ax.set_ylabel("x₂", fontsize=size, labelpad=0)
+        ax.set_zlabel("D(x)", fontsize=size, labelpad=0)
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.set_pane_color((0.965, 0.965, 0.965, 1.0))
         ax.tick_params(labelsize=s.fs(0.75), pad=0)
+
+    def _zoom(self, ax) -> float:
+        """ZOOM_WIDE where the panel is wide (room beside the box for its overhang and the legend) and its text small
+        against the box (room above and below for the labels), else ZOOM."""
+        box = ax.get_window_extent()
+        side = min(box.width, box.height)
+        text = self.style.px(self.style.fs(0.9))
+        return ZOOM_WIDE if box.width >= 1.5 * box.height and text <= TEXT_SHARE * side else ZOOM
 
     def azimuth(self, at: float) -> float:
         """The camera's azimuth at (fractional) snapshot index `at`: one slow sweep over the whole recording (pure in at)."""
@@ -169,6 +229,21 @@ class MountainsView(Tweening, View):
             (fy, fx), m = self.modes_at, self.rec.modes
             self.markers.set_data_3d(m[:, 0], m[:, 1], _bilinear(d, fy, fx) + 0.01)
         self.ax.view_init(ELEVATION, self.azimuth(at))
+        self._place_legend(self.azimuth(at))
+
+    def _place_legend(self, azimuth: float) -> None:
+        """The key in the top corner of the panel's cell (the 3D box is drawn square inside it) on the side away
+        from D's axis: matplotlib draws that axis at the box's left edge for azimuths in [−180°, −90°) (mod 360°)
+        and [0°, 90°), at its right edge for the others."""
+        cell = self.ax.get_position(original=True).transformed(self.ax.figure.transSubfigure)
+        right = (azimuth % 360) // 90 % 2 == 1  # D's axis at the right: the key at the left
+        self.key_at.clear().translate(cell.x0 if right else cell.x1 - self.key_width, cell.y1)
+
+
+def _inner_ticks(lo: float, hi: float) -> list[float]:
+    """Round ticks at least 15% of the span inside both ends (the middle at least)."""
+    inner = [t for t in MaxNLocator(4).tick_values(lo, hi) if lo + 0.15 * (hi - lo) <= t <= hi - 0.15 * (hi - lo)]
+    return inner or [(lo + hi) / 2]
 
 
 def _bilinear(g: np.ndarray, fy: np.ndarray, fx: np.ndarray) -> np.ndarray:

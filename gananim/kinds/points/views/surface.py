@@ -34,7 +34,12 @@ from gananim.rendering.views.tween import Tweening
 D_BANDS = 10  # D drawn in bands, like a contour plot, but composed as one image: far cheaper per frame
 LABEL_OFFSET = 7.0  # points between a mode's × and its number
 KEY_X, KEY_W = 1.03, 0.035  # the legend column's colour bars, in axes units
-CLIP_MARK = 1.1  # the density key's top turns into "▲ top ×r" once the peak is r ≥ this times the scale's top
+CLIP_MARK = 1.1  # the density key's top turns into "▲ peak r× top" once the peak is r ≥ this times the scale's top
+
+
+def clip_text(ratio: float) -> str:
+    """The density key's top while the density's peak is `ratio` times it: "▲ peak 3.2× top", "▲ peak 12× top"."""
+    return f"▲ peak {ratio:.0f}× top" if ratio >= 9.5 else f"▲ peak {ratio:.1f}× top"
 
 
 def image_extent(rec) -> tuple[float, float, float, float]:
@@ -63,14 +68,18 @@ def label_modes(ax, rec, style) -> PathCollection | None:
     modes = rec.modes
     if not 0 < len(modes) <= 64 or modes.shape[1] != 2:
         return None
-    font = FontProperties(size=style.fs(0.8 if len(modes) <= 12 else 0.62), weight="bold")
+    size = style.fs(0.8 if len(modes) <= 12 else 0.62)
+    font = FontProperties(size=size, weight="bold")
+    # clear of the × (half its width, 3.2 points at scale 1) by half a digit and a little: readable type is larger
+    away = max(LABEL_OFFSET * style.scale, 3.2 * style.scale + 0.5 * size + 1.5) if style.readable else None
     paths = []
     for k, (dx, dy) in enumerate(mode_label_offsets(modes)):
         glyphs = TextPath((0, 0), str(k), prop=font)
         box = glyphs.get_extents()
+        reach = away or LABEL_OFFSET * style.scale
         shift = Affine2D().translate(
-            -(box.x0 + box.x1) / 2 + LABEL_OFFSET * style.scale * dx,
-            -(box.y0 + box.y1) / 2 + LABEL_OFFSET * style.scale * dy,
+            -(box.x0 + box.x1) / 2 + reach * dx,
+            -(box.y0 + box.y1) / 2 + reach * dy,
         )
         paths.append(shift.transform_path(glyphs))  # in points, centred LABEL_OFFSET points from the mode
     labels = PathCollection(
@@ -100,8 +109,9 @@ def outline_data(ax, rec, style) -> list:
 
 class LegendColumn:
     """Where the legend column's two colour bars go beside a panel, worked out in pixels when the frame is drawn
-    (after its layout): D's bar on top, the density key below it with room for its title and tick labels, which
-    are sized in points, and for the marks' legend under it; at any panel size nothing runs into anything."""
+    (after its layout): D's bar on top, its title inside the axes' height (above it the frame's title bar may be
+    near), the density key below it with room for its title and tick labels, which are sized in points, and for
+    the marks' legend under it; at any panel size nothing runs into anything."""
 
     def __init__(self, ax, style):
         self.ax, self.style = ax, style
@@ -115,15 +125,18 @@ class LegendColumn:
         p = self.ax.get_window_extent()
         pt = self.ax.figure.dpi / 72
         fs = self.style.fs
+        title = (0.6 * fs(0.75) + 2 + 1.2 * fs(0.8)) * pt  # D's title over its bar, inside the axes' height
         gap = (0.6 * fs(0.75) + 1.3 * fs(0.72) + 0.6 * fs(0.7) + 6) * pt  # "fake 0", the key's title, its "top"
         foot = (2.6 * fs(0.72) + 0.6 * fs(0.7) + 4) * pt  # the marks' two legend lines and the key's "0"
-        d_height = max(0.5 * p.height, p.height - gap - foot - max(0.2 * p.height, 18 * pt))
+        least_key = max(0.2 * p.height, 18 * pt, 2.4 * fs(0.7) * pt)  # room for the key's "top" and "0" apart
+        d_height = max(0.3 * p.height, p.height - title - gap - foot - least_key)
         d_height = min(d_height, 0.62 * p.height)
-        key_top = p.y1 - d_height - gap
+        d_top = p.y1 - title
+        key_top = d_top - d_height - gap
         key = max(key_top - (p.y0 + foot), 6 * pt)
         x = p.x0 + KEY_X * p.width
         bounds = (
-            (x, p.y1 - d_height, KEY_W * p.width, d_height) if which == 0 else (x, key_top - key, KEY_W * p.width, key)
+            (x, d_top - d_height, KEY_W * p.width, d_height) if which == 0 else (x, key_top - key, KEY_W * p.width, key)
         )
         return Bbox.from_bounds(*bounds).transformed(self.ax.figure.transSubfigure.inverted())
 
@@ -186,11 +199,20 @@ class SurfaceView(Tweening, View):
         key.ax.text(
             0.0, 1.0, "G(z) density", transform=above, ha="left", va="bottom", fontsize=s.fs(0.72), color=s.text
         )
-        # the scale's top, moving: "top", or "▲ top ×12" in red while the density's peak is over it (clipped to plain
-        # red); set to its widest now so the frame's layout leaves room for it; the first frame sets the real text
+        # the scale's top, moving: "top", or "▲ peak 12× top" in red while the density's peak is over it (clipped to
+        # plain red), saying in words how far; set to its widest now so the frame's layout leaves room for it; the
+        # first frame sets the real text
         tick = offset_copy(key.ax.transAxes, ax.figure, x=3.5 * s.scale + s.fs(0.7) * 0.35, units="points")
         self.clip = key.ax.text(
-            1.0, 1.0, "▲ top ×888", transform=tick, ha="left", va="center", fontsize=s.fs(0.7), zorder=6, clip_on=False
+            1.0,
+            1.0,
+            clip_text(888),
+            transform=tick,
+            ha="left",
+            va="center",
+            fontsize=s.fs(0.7),
+            zorder=6,
+            clip_on=False,
         )
         return [self.clip]
 
@@ -198,7 +220,7 @@ class SurfaceView(Tweening, View):
         self.snap = snap
         ratio = peak_ratio(self.snap.density, self.vmax)
         clipped = ratio >= CLIP_MARK
-        self.clip.set_text((f"▲ top ×{ratio:.0f}" if ratio >= 9.5 else f"▲ top ×{ratio:.1f}") if clipped else "top")
+        self.clip.set_text(clip_text(ratio) if clipped else "top")
         self.clip.set_color(self.style.generated if clipped else self.style.text)
         self.clip.set_weight("bold" if clipped else "normal")
 
