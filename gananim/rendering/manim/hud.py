@@ -215,7 +215,7 @@ class CaptionBar(VGroup):
         self.items.sort(key=lambda it: it[0])
         quiet = "no event at this step" if self.items else "no event detected in this run"
         self.quiet = Text(quiet, font_size=font_size * 0.8, color=GREY, slant="ITALIC").move_to([0, y, 0])
-        self.holder = VGroup()
+        self.holder = VGroup(self.quiet, *(it for _, _, it in self.items))  # for good: see show()
         self.add(self.holder)
         follow(self, lambda m: m.show())
 
@@ -237,14 +237,22 @@ class CaptionBar(VGroup):
 
     def show(self) -> None:
         """The event's caption at its opacity while it fades in and out, else the quiet line: one text at a time in
-        the band (a cross-fade drew the grey italic line across the fading caption, issue 19)."""
+        the band. Every text stays in the bar and is hidden by its opacity, never by leaving the group: manim
+        flattens a play's moving mobjects when the play starts, so a text that was in the group then is drawn to
+        the end of the play whatever the group holds later (the quiet line was printed across every caption)."""
         item, alpha = self.active(self.clock.tracker.get_value())
-        if item is not None and alpha > 0:
-            item.set_opacity(alpha)
-            self.holder.submobjects = [item]
-        else:
-            self.quiet.set_opacity(1.0)
-            self.holder.submobjects = [self.quiet]
+        on = item is not None and alpha > 0
+        for _, _, other in self.items:
+            other.set_opacity(alpha if on and other is item else 0.0)
+        self.quiet.set_opacity(0.0 if on else 1.0)
+
+    def visible(self) -> list:
+        """The texts drawn now (opacity above 0)."""
+        return [m for m in (self.quiet, *(it for _, _, it in self.items)) if _shown(m)]
+
+
+def _shown(mob) -> bool:
+    return any(m.get_fill_opacity() > 0 for m in mob.family_members_with_points())
 
 
 WRAP = 74  # characters per card line: longer lines wrap rather than shrink the whole card
