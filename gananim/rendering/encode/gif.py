@@ -126,6 +126,7 @@ def _gif_two_pass(
     """GIF from a video file in two streaming passes (flat memory): palettegen -> PNG, then paletteuse.
 
     `reserve`: colours the palette keeps (as many as _reserved allows), their rows written beside the palette."""
+    # long only by its two ffmpeg command lines, one argument a line as formatted: one call a pass
     chain = ",".join(head) + "," if head else ""
     base = [exe, "-hide_banner", "-nostats", "-loglevel", "error", "-y"]
     kept = _reserved(reserve, max_colors)
