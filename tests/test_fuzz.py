@@ -198,8 +198,8 @@ def check_cli(what: str, code: int, out: str, err: str) -> str | None:
         return f"{what}: traceback\n{err}"
     if code == 0:
         return None
-    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("render ━")]
-    if code != 2 or len(lines) != 1 or not lines[0].startswith("error: ") or not err.rstrip().endswith(lines[0]):
+    lines = [ln for ln in err.splitlines() if ln.strip() and ln.startswith("error: ")]  # not the progress bar's
+    if code != 2 or len(lines) != 1 or not err.rstrip().endswith(lines[0]):
         return f"{what}: exit {code}, stderr {err!r}"
     return None
 

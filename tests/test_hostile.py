@@ -44,11 +44,13 @@ def cli(capsys, *argv) -> tuple[int, str, str]:
 
 
 def one_line_error(code: int, err: str, *words: str) -> None:
-    """Exit 2 and one line "error: ..." (a render that fails midway has drawn its progress bar first)."""
-    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("render ━")]
-    assert code == 2 and len(lines) == 1 and lines[0].startswith("error: "), (code, err)
+    """Exit 2 and one line "error: ...", the last one (a render that fails midway has drawn its progress bar first,
+    on as many lines as the terminal's width makes it)."""
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    errors = [ln for ln in lines if ln.startswith("error: ")]
+    assert code == 2 and len(errors) == 1 and lines[-1] == errors[0], (code, err)
     for word in words:
-        assert word in lines[0], (word, lines[0])
+        assert word in errors[0], (word, errors[0])
 
 
 def edit_manifest(run: Path, **fields) -> None:
