@@ -107,9 +107,13 @@ class View:
     def check_snapshots(self, step: float) -> None:
         """Refuse, in one line, to draw a step whose snapshots (the one shown and the next, which a blend mixes in)
         lack an array this view draws."""
+        if not self.needs:  # most views: nothing to check, no snapshot read on the render loop
+            return
+        checked = self.__dict__.setdefault("_checked", set())  # each snapshot once, not at every frame
         i = self.rec.index_at(step)
-        for j in {i, min(i + 1, len(self.rec) - 1)}:
+        for j in {i, min(i + 1, len(self.rec) - 1)} - checked:
             self.check_snapshot(self.rec, j)
+            checked.add(j)
 
     @classmethod
     def check_snapshot(cls, rec: Recording, j: int) -> None:
