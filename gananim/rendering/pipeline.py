@@ -137,7 +137,8 @@ def render_files(
     `crf` (N, "FORMAT=N" or a list of them) and `preset` (an x264 preset name) set the MP4/WebM encoders
     (see gananim.rendering.encode.quality); `max_mb` is the GIF's budget (default for an embed: encode.EMBED_GIF_MB);
     `controls` gives the embed's <video> the browser's controls; `even` keeps the clock uniform (see RenderOptions);
-    `announce(target, frames, fps)` is called once the target is known and checked, before the first frame is drawn.
+    `announce(target, frames, fps, unread=N)` is called once the target is known and checked, before the first frame
+    is drawn (N: captions the length given leaves under pace.CAPTION_SECONDS on screen).
     """
     opts = RenderOptions(
         size=size,
@@ -166,7 +167,7 @@ def _render(runs, view: str | None, out, opts: RenderOptions, announce, progress
     clip = plan_clip(recs, view, opts, gif_stride_for(out, opts))
     target = _destination(recs[0], view, out, opts)
     if announce:
-        announce(target.path, len(clip.timeline), opts.fps)
+        announce(target.path, len(clip.timeline), opts.fps, unread=clip.timeline.unread)
     tick = (lambda k: progress(k, len(clip.timeline))) if progress else None
     if target.web:
         return _write_web(clip, target, clip_name(recs[0], view), opts, tick)
