@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from gananim.analysis import analyse
+from gananim.analysis.events import Event
 from gananim.rendering import encode, pipeline
 from gananim.rendering.encode import fit_gif, probe, write_embed, writer_for
 from gananim.rendering.pace import CAPTION_SECONDS, POSTER_SECONDS, frame_change
@@ -116,6 +117,19 @@ def test_the_poster_is_the_first_event_held_on_screen(burst, embed):
     frame = Frame([burst], "surface", make_style(SIZE))
     assert np.array_equal(poster, frame.render_rgba(73.0, pace=keys[k][1])[..., :3])
     assert frame.caption.get_visible()
+
+
+def test_the_poster_tells_the_likeliest_story():
+    """four-points' poster was its first event, a divergence in the first seconds (samples flung out of view): the
+    poster now shows the first mode hop's outcome, and a divergence only where nothing else happened."""
+    ev = lambda kind, a, b: Event(kind, a, b, kind)  # noqa: E731
+    events = [ev("divergence", 5, 35), ev("sway", 345, 440), ev("mode_hop", 485, 490), ev("collapse", 575, 605)]
+    assert [e.kind for e in pipeline.story_order(events)] == ["mode_hop", "collapse", "sway", "divergence"]
+    ordered = [(e.start, e.end) for e in pipeline.story_order(events)]
+    timeline = Timeline.make(np.arange(0, 1001, 5), 30, events=ordered, change=np.ones(200), poster=POSTER_SECONDS)
+    assert timeline.steps[timeline.poster] == 490
+    alone = Timeline.make(np.arange(0, 1001, 5), 30, events=[(5, 35)], change=np.ones(200), poster=POSTER_SECONDS)
+    assert alone.steps[alone.poster] == 35
 
 
 def test_without_events_the_poster_is_the_final_state_held():

@@ -227,9 +227,10 @@ def _mark(slots: Slots, start: int, end: int) -> tuple[np.ndarray, np.ndarray, i
 
 
 def story(steps: np.ndarray, spans: list) -> int:
-    """The snapshot that tells the clip's story: the end of the first event in the chosen steps (what it led
-    to, under its caption), else the last snapshot (where training got to)."""
-    for start, end in sorted(spans):
+    """The snapshot that tells the clip's story: the end of the first event, in the order given, that has snapshots
+    among the chosen steps (what it led to, under its caption), else the last snapshot (where training got to). The
+    caller orders the events as stories (gananim.rendering.pipeline.STORY_RANK)."""
+    for start, end in spans:
         inside = np.flatnonzero((steps >= start) & (steps <= end))
         if len(inside):
             return int(inside[-1])

@@ -18,6 +18,10 @@ from gananim.rendering.views import Frame, make_style
 from gananim.rendering.webvtt import captions_vtt, chapters_vtt, write_vtt
 
 VIDEO_SUFFIXES = (".mp4", ".webm", ".gif")
+# Which event the poster shows (pace.story): a hop or a collapse is what a GAN clip is usually about and a still can
+# show; a divergence only when nothing else happened (four-points' poster was its first seconds, samples flung out
+# of view); the rest (sway, vanishing gradients, convergence) between, the first in time.
+STORY_RANK = {"mode_hop": 0, "collapse": 1, "divergence": 3}
 
 
 def default_view(recs: Recording | list[Recording]) -> str:
@@ -185,7 +189,8 @@ class Clip:
 
 def plan_clip(recs: list[Recording], view: str, opts: RenderOptions, stride: int = 1) -> Clip:
     """The frame for `view` of the recordings, and the timeline over the steps chosen: paced by how much the
-    picture changes and by the events (unless opts.even), the story frame held POSTER_SECONDS for the poster,
+    picture changes and by the events (unless opts.even), the story frame (the outcome of the first event of the
+    likeliest story, STORY_RANK, else the final state) held POSTER_SECONDS for the poster,
     held snapshots advancing evenly in a GIF that keeps every `stride`-th frame."""
     frame = Frame(recs, view, make_style(opts.size), titles=opts.titles, title=opts.title, dashboard=opts.dashboard)
     events = [e for r in frame.events for e in r]
@@ -196,7 +201,7 @@ def plan_clip(recs: list[Recording], view: str, opts: RenderOptions, stride: int
         opts.fps,
         opts.speed,
         opts.duration,
-        events=[(e.start, e.end) for e in events],
+        events=[(e.start, e.end) for e in story_order(events)],
         slowmo=opts.slowmo,
         tween=tween,
         change=None if opts.even else frame_change(recs, chosen),
@@ -204,6 +209,11 @@ def plan_clip(recs: list[Recording], view: str, opts: RenderOptions, stride: int
         stride=stride,
     )
     return Clip(frame, timeline, events)
+
+
+def story_order(events: list) -> list:
+    """The events in the order the poster looks for its story (pace.story): by STORY_RANK, then by start."""
+    return sorted(events, key=lambda e: (STORY_RANK.get(e.kind, 2), e.start))
 
 
 def gif_stride_for(out, opts: RenderOptions) -> int:

@@ -92,7 +92,9 @@ class Timeline:
         stretches that change and the `events` (start, end) spans; each event's caption stays up at least
         CAPTION_SECONDS, its last snapshot held still if need be (a clip with more events than its length can
         caption grows for them, up to pace.MAX_GROWN_SECONDS, unless `duration` is given; `unread` counts the
-        captions that still fall short); the story snapshot (pace.story) is held `poster` seconds. Steps inside an event are also shown `slowmo` times as long, and the clip is longer for it.
+        captions that still fall short); the story snapshot (pace.story: the first event as ordered, else the
+        last snapshot) is held `poster` seconds. Steps inside an event are also shown `slowmo` times as long, and
+        the clip is longer for it.
         Blended (tween=True), frames move through the gaps at fractional steps, first frame on the first snapshot,
         last on the last; held, each frame shows a recorded snapshot. `stride`: the GIF's (gananim.rendering.encode
         gif_stride), so that held snapshots advance evenly in it too.
