@@ -1,0 +1,240 @@
+"""One recording packed for the browser player: every snapshot's arrays, quantised, with its series and events.
+
+What the player draws comes from here and nowhere else, so the numbers and words are the videos' own:
+- D and the generated density are uint8 on [0, 1] (D as is; the density over the surface view's scale,
+  drawing.density_vmax, clipped at its top as the view clips it), and the surface's colours are the view's lookup
+  table itself (drawing.BandedOverlay), so a pixel of the player is the video's pixel up to one uint8 step.
+- Points (samples, the mapping's heads, the gradients) are float16: about 3 significant digits, a few thousandths of
+  a unit on a [-10, 10] box, far below a pixel of a 1280 px page.
+- The series are the analysis's (recorded scalars and computed metrics, one per snapshot) and the dense scalars the
+  loop logged at every step; the events and captions are gananim.analysis's, the same the frames print.
+Binary arrays travel as base64 strings ({"dtype", "shape", "b64"}) inside one JSON object.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+
+import numpy as np
+
+from gananim.analysis import analyse
+from gananim.kinds.points.views.density import display_density
+from gananim.recording.reader import Recording
+from gananim.rendering.drawing import (
+    D_RAMP,
+    DENSITY_GAMMA,
+    RED,
+    BandedOverlay,
+    density_vmax,
+    grid_colours,
+    latent_line,
+    latent_tails,
+    prior_label,
+    z_extent,
+    z_positions,
+)
+
+SURFACE_BANDS = 10  # the surface view's D bands (gananim.kinds.points.views.surface.D_BANDS)
+MAX_DENSE = 4000  # dense scalar points kept per series (evenly thinned): more than a dashboard's pixels
+MAX_SAMPLES = 1000  # points: fixed samples kept (the first ones: enough to see the cloud, within the size budget)
+MAX_ARROWS = 300  # points: gradient arrows kept (more is a tangle at a blog column's width)
+MAX_PROJ = 512  # images: projected samples kept per snapshot (of n_samples)
+
+
+def blob(array: np.ndarray) -> dict:
+    """A numeric array as {"dtype", "shape", "b64"} (little-endian, C order)."""
+    a = np.ascontiguousarray(array)
+    dtype = {"u": "uint8", "f": "float16" if a.dtype.itemsize == 2 else "float32"}[a.dtype.kind]
+    if dtype == "uint8" and a.dtype != np.uint8:
+        raise ValueError(f"only uint8 integers travel, got {a.dtype}")
+    return {
+        "dtype": dtype,
+        "shape": list(a.shape),
+        "b64": base64.b64encode(a.astype(a.dtype.newbyteorder("<")).tobytes()).decode(),
+    }
+
+
+def unit8(values: np.ndarray) -> np.ndarray:
+    """Values on [0, 1] as uint8 levels 0..255 (NaN as 0, as the views' lookups read it)."""
+    v = np.nan_to_num(np.asarray(values, dtype=np.float32), nan=0.0, posinf=1.0, neginf=0.0)
+    return (np.clip(v, 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
+def half(values: np.ndarray) -> np.ndarray:
+    """float16, out-of-range values clipped to its largest finite value (NaN stays NaN: a diverged sample)."""
+    v = np.asarray(values, dtype=np.float32)
+    return np.clip(v, -65000, 65000).astype(np.float16)
+
+
+def numbers(values) -> list:
+    """Floats for JSON: NaN and infinities as null."""
+    return [float(v) if math.isfinite(v) else None for v in np.asarray(values, dtype=np.float64).tolist()]
+
+
+def stacked(rec: Recording, name: str, indices) -> np.ndarray | None:
+    """One snapshot array stacked over `indices`, or None where the recording has none."""
+    first = getattr(rec[indices[0]], name)
+    if first is None:
+        return None
+    return np.stack([np.asarray(getattr(rec[i], name)) for i in indices])
+
+
+def pack(rec: Recording, title: str) -> dict:
+    """Everything the player shows of one recording (see the module's docstring)."""
+    a = analyse(rec)
+    n = len(rec)
+    idx = range(n)
+    out = {
+        "title": title,
+        "kind": rec.kind,
+        "steps": [int(s) for s in rec.steps],
+        "series": {k: numbers(v) for k, v in a.series.items() if np.isfinite(np.asarray(v, float)).any()},
+        "dense": {k: _thinned(s, v) for k, (s, v) in rec.dense.items()},
+        "events": [{"kind": e.kind, "start": e.start, "end": e.end, "caption": e.caption} for e in a.events],
+        "bounds": [list(map(float, b)) for b in rec.view_box],
+        "grid": list(rec.grid.shape),
+    }
+    if not n:
+        return out
+    if rec.kind == "images":
+        out.update(_images(rec, idx))
+    else:
+        out.update(_points(rec, idx))
+    return out
+
+
+def _thinned(steps: np.ndarray, values: np.ndarray) -> dict:
+    """A dense series, evenly thinned to MAX_DENSE points."""
+    keep = (
+        np.unique(np.linspace(0, len(steps) - 1, min(len(steps), MAX_DENSE)).round().astype(int)) if len(steps) else []
+    )
+    return {"steps": [int(s) for s in np.asarray(steps)[keep]], "values": numbers(np.asarray(values)[keep])}
+
+
+def _points(rec: Recording, idx) -> dict:
+    """A points recording: D and the density quantised, the samples, mapping heads and gradients as float16."""
+    vmax = density_vmax(rec)
+    density = stacked(rec, "density", idx)
+    out = {
+        "data_dim": int(rec.manifest["data_dim"]),
+        "vmax": vmax,
+        "density": blob(unit8(density / vmax)),
+        "peak": numbers(
+            np.nanmax(np.nan_to_num(density.reshape(len(density), -1), nan=0.0, posinf=0.0), axis=1) / vmax
+        ),
+        "samples": blob(half(stacked(rec, "samples", idx)[:, :MAX_SAMPLES])),
+        "latents": blob(half(rec.latents.reshape(len(rec.latents), -1)[:MAX_SAMPLES, :8])),
+        "latent_dim": int(rec.manifest["latent_dim"]),
+        "modes": rec.modes.astype(float).tolist(),
+    }
+    d = stacked(rec, "d_grid", idx)
+    if d is not None:
+        out["d"] = blob(unit8(d))
+    data = display_density(rec)  # the density view's backdrop, on its own scale (kinds.points.views.density)
+    if data is not None and (data > 0).any():
+        ref = float(np.quantile(data[data > 0], 0.99))
+        out["data_density"] = blob(unit8(np.clip(data / ref, 0, 1) ** DENSITY_GAMMA))
+    mapping = stacked(rec, "mapping", idx)
+    if mapping is not None and rec.manifest["latent_dim"] <= 2:  # the mapping view's own tails (drawing.latent_tails)
+        out["mapping"] = blob(half(mapping))
+        out["tails"] = latent_tails(rec).astype(float).tolist()
+        out["tail_colours"] = _hex(grid_colours(rec.fixed["latent_grid_coords"]))
+    if out["data_dim"] == 1 and mapping is not None:  # the 1D figure's z line (drawing.latent_line, z_positions)
+        line, z, label = latent_line(rec)
+        ((x0, x1),) = rec.view_box
+        out["zline"] = {"idx": line.tolist(), "x": z_positions(z, *z_extent(rec, z), x0, x1).tolist(), "label": label,
+                        "prior": prior_label(rec)}  # fmt: skip
+        out["mapping"] = blob(half(mapping))
+    if rec[0].g_grad is not None:
+        out.update(_gradients(rec, idx))
+    return out
+
+
+def _gradients(rec: Recording, idx) -> dict:
+    """Where G's loss pushes the first MAX_ARROWS samples (gradients.push: the recording's loss), in data units on
+    the gradients view's one scale (its 95th-percentile arrow TARGET of the width, none longer than MAX_LENGTH)."""
+    from gananim.kinds.points.views.gradients import MAX_LENGTH, TARGET, push
+
+    keep = np.arange(min(len(rec.latents), MAX_ARROWS))
+    vectors = np.stack([push(rec, rec[i], keep) for i in idx]).astype(np.float32)
+    lengths = np.linalg.norm(np.nan_to_num(vectors, nan=0.0, posinf=0.0, neginf=0.0), axis=-1)
+    width = float(np.subtract(*rec.view_box[0][::-1]))
+    top = float(np.quantile(lengths[lengths > 0], 0.95)) if (lengths > 0).any() else 1.0
+    return {"grad": blob(half(vectors * (TARGET * width / top))), "grad_max": MAX_LENGTH * width}
+
+
+def _images(rec: Recording, idx) -> dict:
+    """An images recording: the fixed-latent grid and interpolations (uint8), the projection, D's histograms."""
+    m = rec.manifest
+    out = {"sample_shape": list(rec.sample_shape), "value_range": list(rec.value_range or (0, 1))}
+    for name in ("images", "interp"):
+        arr = stacked(rec, name, idx)
+        if arr is not None and arr.dtype == np.uint8:
+            out[name] = blob(arr)
+    proj = stacked(rec, "proj", idx)
+    if proj is not None:
+        keep = min(proj.shape[1], MAX_PROJ)
+        out["proj"] = blob(half(proj[:, :keep]))
+        fake = stacked(rec, "d_fake", idx)
+        if fake is not None:
+            out["proj_d"] = blob(unit8(fake[:, :keep]))
+        out["real_proj"] = blob(half(rec.fixed["real_proj"]))
+        real = stacked(rec, "d_real", idx)
+        if real is not None:
+            out["real_d"] = blob(unit8(real))
+        density = stacked(rec, "density", idx)
+        vmax = float(np.quantile(density[density > 0], 0.99)) if (density > 0).any() else 1.0
+        out["density"] = blob(unit8(density / vmax))
+    for name in ("d_hist_fake", "d_hist_real"):
+        arr = stacked(rec, name, idx)
+        if arr is not None:
+            out[name] = blob(arr.astype(np.float32))
+    if "d_edges" in rec.fixed:
+        out["d_edges"] = numbers(rec.fixed["d_edges"])
+    if "data_class_freq" in rec.fixed:
+        out["data_class_freq"] = numbers(rec.fixed["data_class_freq"])
+    out["classes"] = (m.get("classifier") or {}).get("classes")
+    return out
+
+
+def _hex(rgb: np.ndarray) -> list[str]:
+    return ["#" + "".join(f"{round(c * 255):02x}" for c in row) for row in np.clip(rgb, 0, 1)]
+
+
+def palette() -> dict:
+    """The colours the player draws with, from gananim.rendering.drawing and the views (never copied into the JS)."""
+    from gananim.kinds.points.views.density import DATA_TINT, DOT, TINT_LEVELS
+    from gananim.kinds.points.views.gradients import ARROW
+    from gananim.rendering import drawing
+    from gananim.rendering.views.dashboard import PANELS
+
+    surface = BandedOverlay(D_RAMP, SURFACE_BANDS, RED, DENSITY_GAMMA)
+    tint = BandedOverlay(DATA_TINT, TINT_LEVELS, RED, DENSITY_GAMMA)  # no D: the density view's data tint
+    return {
+        "surface_lut": blob(surface.lut),
+        "surface_bands": surface.bands,
+        "surface_levels": surface.levels,
+        "tint_lut": blob(tint.lut),
+        "tint_bands": tint.bands,
+        "d_ramp": _hex(D_RAMP.table),
+        "events": dict(drawing.EVENT_COLOURS),
+        "span_alpha": drawing.SPAN_ALPHA,
+        "data": drawing.DATA_BLUE,
+        "generated": drawing.GENERATED_RED,
+        "d_green": drawing.D_GREEN,
+        "d_purple": drawing.D_PURPLE,
+        "grey": drawing.SERIES_GREY,
+        "dot": DOT,
+        "arrow": ARROW,
+        "red": _hex(np.array([RED]))[0],
+        "gamma": DENSITY_GAMMA,
+        "mode": drawing.MODE_MARKER,
+        "caption": drawing.CAPTION_BACKGROUND,
+        "meaning": list(drawing.MEANING_COLOURS),
+        "panels": [
+            {"title": p[0], "rows": [list(r) for r in p[1]], "ref": list(p[2]) if p[2] else None, "scale": p[3]}
+            for p in PANELS
+            if p != "modes"
+        ],
+    }
