@@ -74,10 +74,10 @@ def numbers(values) -> list:
 
 def stacked(rec: Recording, name: str, indices) -> np.ndarray | None:
     """One snapshot array stacked over `indices`, or None where the recording has none."""
-    first = getattr(rec[indices[0]], name)
-    if first is None:
+    get = (lambda snap: getattr(snap, name)) if name in ("samples", "density") else (lambda snap: snap.arrays.get(name))
+    if get(rec[indices[0]]) is None:
         return None
-    return np.stack([np.asarray(getattr(rec[i], name)) for i in indices])
+    return np.stack([np.asarray(get(rec[i])) for i in indices])
 
 
 def pack(rec: Recording, title: str) -> dict:
@@ -176,11 +176,11 @@ def _images(rec: Recording, idx) -> dict:
     if proj is not None:
         keep = min(proj.shape[1], MAX_PROJ)
         out["proj"] = blob(half(proj[:, :keep]))
-        fake = stacked(rec, "d_fake", idx)
+        fake = stacked(rec, "d_fake_each", idx)
         if fake is not None:
             out["proj_d"] = blob(unit8(fake[:, :keep]))
         out["real_proj"] = blob(half(rec.fixed["real_proj"]))
-        real = stacked(rec, "d_real", idx)
+        real = stacked(rec, "d_real_each", idx)
         if real is not None:
             out["real_d"] = blob(unit8(real))
         density = stacked(rec, "density", idx)
