@@ -386,3 +386,117 @@ def test_serve_answers_only_its_own_names(rec):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# ---------------------------------------------------------------------------------------------- more of the page
+
+MOUSE = "Input.dispatchMouseEvent"
+
+
+def client_xy(page: Page, canvas_js: str, x_css: float, y_css: float) -> tuple[float, float]:
+    rect = page.evaluate(f"(() => {{ const r = {canvas_js}.getBoundingClientRect(); return [r.left, r.top]; }})()")
+    return rect[0] + x_css, rect[1] + y_css
+
+
+@needs_chromium
+def test_hover_shows_the_latent_and_the_move(page, rec):
+    i = 6
+    page.evaluate(f"gananimPlayer.seek({i}); gananimPlayer.setLayer('samples', true)")
+    box = page.evaluate("gananimPlayer.plotBox(0)")
+    samples = rec[i].samples
+    k = int(np.argmax(samples[:, 1]))  # the topmost sample: no other within its few pixels
+    row, col = pixel_of(box, *samples[k])
+    x, y = client_xy(page, "gananimPlayer.canvas(0)", col + 0.5, row + 0.5)
+    page.page(MOUSE, {"type": "mouseMoved", "x": x, "y": y})
+    tip = page.wait_for("(() => { const t = document.querySelector('.gp-tip');"
+                        " return t.style.display === 'block' && t.textContent; })()")  # fmt: skip
+    assert tip.startswith(f"sample {k} · z = (")
+    z = rec.latents[k]
+    assert f"{z[0]:.3g}".replace("-", "−") in tip and f"{z[1]:.3g}".replace("-", "−") in tip
+    prev = rec[i - 1].samples[k]
+    assert f"moved from ({prev[0]:.3g}".replace("-", "−") in tip and f"at step {int(rec.steps[i - 1])}" in tip
+    page.page(MOUSE, {"type": "mouseMoved", "x": 1, "y": 1})
+
+
+@needs_chromium
+def test_dashboard_click_seeks(page, rec):
+    page.evaluate("gananimPlayer.seek(0)")
+    box = page.evaluate("(() => { const b = gananimPlayer.players[0].views[0].dashBox; return [b.x0, b.x1]; })()")
+    target = 5
+    frac = (rec.steps[target] - rec.steps[0]) / (rec.steps[-1] - rec.steps[0])
+    x, y = client_xy(page, "gananimPlayer.players[0].views[0].dash", box[0] + frac * (box[1] - box[0]), 40)
+    for kind in ("mousePressed", "mouseReleased"):
+        page.page(MOUSE, {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
+    assert page.wait_for(f"gananimPlayer.index === {target}", timeout=3)
+
+
+def diverging(z, t):
+    out = 0.3 * z
+    if t > 0.5:
+        out[::2] = float("nan")
+    return out
+
+
+@needs_chromium
+def test_captions_and_spans_are_the_videos(tmp_path):
+    """A run that diverges halfway: the player's caption at every snapshot is the frame's, and the span is drawn in
+    the event's colour on the timeline."""
+    rec = record_known(tmp_path / "nan", diverging, left_is_real, 2, BOX, steps=STEPS)
+    events = analyse(rec).events
+    assert events, "the diverging run should have an event"
+    frame = Frame([rec], "surface", make_style((400, 300)))
+    written = write_player([rec], tmp_path / "out")
+    p = open_page(written["index.html"].resolve().as_uri())
+    try:
+        for i, step in enumerate(rec.steps):
+            p.evaluate(f"gananimPlayer.seek({i})")
+            assert p.evaluate("gananimPlayer.caption()") == "   ·   ".join(frame.captions(int(step))), step
+        e = events[0]
+        from gananim.rendering.drawing import EVENT_COLOURS, hex_rgb
+
+        colour = (hex_rgb(EVENT_COLOURS[e.kind]) * 255).round()
+        strip = p.evaluate("""(() => { const c = document.querySelector('.gp-timeline'), g = c.getContext('2d');
+            const b = gananimPlayer.players[0].tlBox, X = (s) => b.x0 + (s - b.first) / (b.last - b.first) * (b.x1 - b.x0);
+            return [%d, %d].map((s) => Array.from(g.getImageData(Math.round(X(s)), 6, 1, 1).data.slice(0, 3))); })()"""
+            % ((e.start + e.end) // 2 if e.end > e.start else e.start, 0))  # fmt: skip
+        np.testing.assert_allclose(strip[0], colour, atol=2)
+        assert errors(p) == []
+    finally:
+        p.close()
+
+
+@needs_chromium
+def test_side_by_side_synchronised_on_step(rec, tmp_path):
+    sparse = record_known(tmp_path / "sparse", still_then_right, left_is_real, 2, BOX, steps=STEPS, every=2)
+    written = write_player([rec, sparse], tmp_path / "two")
+    p = open_page(written["index.html"].resolve().as_uri(), width=1280)
+    try:
+        assert p.evaluate("gananimPlayer.length") == len(np.union1d(rec.steps, sparse.steps))
+        for i in (3, 5, STEPS):
+            p.evaluate(f"gananimPlayer.seek({i})")
+            step = p.evaluate("gananimPlayer.step")
+            shown = p.evaluate("gananimPlayer.players[0].views.map((v) => v.run.steps[v.i])")
+            assert shown == [int(rec.steps[rec.index_at(step)]), int(sparse.steps[sparse.index_at(step)])]
+        assert errors(p) == []
+    finally:
+        p.close()
+
+
+@needs_chromium
+def test_1d_and_images_recordings_play(tmp_path):
+    from image_recording import write_image_recording
+
+    line = record_known(
+        tmp_path / "line", lambda z, t: z + 2 * t, lambda x, t: -x[:, 0], 1, [(-3.0, 5.0)], data_dim=1, steps=4
+    )
+    images = write_image_recording(tmp_path / "images", snapshots=4)
+    for rec in (line, images):
+        written = write_player([rec], tmp_path / f"out-{rec.path.name}")
+        p = open_page(written["index.html"].resolve().as_uri())
+        try:
+            first = canvas(p)
+            p.evaluate(f"gananimPlayer.seek({len(rec) - 1})")
+            assert (np.abs(canvas(p) - first).max(axis=2) > 30).mean() > 0.002, rec.path.name
+            assert errors(p) == [], rec.path.name
+        finally:
+            p.close()

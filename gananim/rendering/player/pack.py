@@ -24,8 +24,10 @@ from gananim.recording.reader import Recording
 from gananim.rendering.drawing import (
     D_RAMP,
     DENSITY_GAMMA,
+    HEADROOM,
     RED,
     BandedOverlay,
+    density_peak,
     density_vmax,
     grid_colours,
     latent_line,
@@ -114,8 +116,10 @@ def _thinned(steps: np.ndarray, values: np.ndarray) -> dict:
 
 def _points(rec: Recording, idx) -> dict:
     """A points recording: D and the density quantised, the samples, mapping heads and gradients as float16."""
-    vmax = density_vmax(rec)
     density = stacked(rec, "density", idx)
+    one_d = rec.manifest["data_dim"] == 1
+    # 2D: the surface view's scale; 1D: the Goodfellow figure's band, data and generated on one scale
+    vmax = density_peak(rec) * HEADROOM if one_d else density_vmax(rec)
     out = {
         "data_dim": int(rec.manifest["data_dim"]),
         "vmax": vmax,
@@ -131,7 +135,9 @@ def _points(rec: Recording, idx) -> dict:
     d = stacked(rec, "d_grid", idx)
     if d is not None:
         out["d"] = blob(unit8(d))
-    data = display_density(rec)  # the density view's backdrop, on its own scale (kinds.points.views.density)
+    if one_d and rec.data_density is not None:
+        out["data_density"] = blob(unit8(rec.data_density / vmax))
+    data = None if one_d else display_density(rec)  # the density view's backdrop, its own scale (points.views.density)
     if data is not None and (data > 0).any():
         ref = float(np.quantile(data[data > 0], 0.99))
         out["data_density"] = blob(unit8(np.clip(data / ref, 0, 1) ** DENSITY_GAMMA))
@@ -211,10 +217,11 @@ def palette() -> dict:
 
     surface = BandedOverlay(D_RAMP, SURFACE_BANDS, RED, DENSITY_GAMMA)
     tint = BandedOverlay(DATA_TINT, TINT_LEVELS, RED, DENSITY_GAMMA)  # no D: the density view's data tint
+    assert tint.levels == surface.levels
     return {
         "surface_lut": blob(surface.lut),
         "surface_bands": surface.bands,
-        "surface_levels": surface.levels,
+        "levels": surface.levels,  # the density's levels, the same in both tables
         "tint_lut": blob(tint.lut),
         "tint_bands": tint.bands,
         "d_ramp": _hex(D_RAMP.table),

@@ -366,55 +366,89 @@
     }
   };
 
-  Player.prototype.raster = function (v, c, box, i) { // D's bands with the density in red over them: the views' LUT
-    const run = v.run, pal = this.pal, g = c.g, dpr = c.dpr;
-    const W = Math.max(1, Math.round(box.width * dpr)), H = Math.max(1, Math.round(box.height * dpr));
-    const [ny, nx] = run.raw.grid;
-    const key = W + "x" + H;
-    if (!v.lerp || v.lerp.key !== key) v.lerp = { key: key, x: lerpIndex(W, nx), y: lerpIndex(H, ny) };
-    const L = v.lerp, img = g.createImageData(W, H), out = img.data;
-    const d = run.d && this.layers.d ? run.d.at(i) : null;
-    const dens = run.density && this.layers.density ? run.density.at(i) : null;
-    const useSurface = !!run.d, levels = pal.surface_levels;
-    const bands = useSurface ? pal.surface_bands : pal.tint_bands, lut = useSurface ? this.surface : this.tint;
-    const tintLevels = pal.tint_bands; // the tint's levels: its base colour in as many shades
-    const base = useSurface ? d : (this.layers.modes && run.data_density ? run.data_density.data : null);
-    const red = hex(pal.red), gamma = pal.gamma;
-    const baseShape = useSurface ? [ny, nx] : (run.data_density ? run.data_density.shape : [ny, nx]);
-    let BL = L;
-    if (!useSurface && base && (baseShape[0] !== ny || baseShape[1] !== nx)) {
-      const bk = key + "b";
-      if (!v.lerpB || v.lerpB.key !== bk) v.lerpB = { key: bk, x: lerpIndex(W, baseShape[1]), y: lerpIndex(H, baseShape[0]) };
-      BL = v.lerpB;
+  Player.prototype.luts = function () { // the views' lookup tables as packed RGBA words (one write a pixel)
+    if (this.packed) return this.packed;
+    const levels = this.pal.levels, red = hex(this.pal.red), plain = new Uint8Array(levels * 3);
+    for (let l = 0; l < levels; l++) { // no D shown: the red over white, at the views' opacity (level/(levels-1))^gamma
+      const a = Math.pow(l / (levels - 1), this.pal.gamma);
+      for (let ch = 0; ch < 3; ch++) plain[3 * l + ch] = Math.floor(255 * (1 - a) + red[ch] * a + 0.5);
     }
+    const little = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+    const pack = (lut) => {
+      const n = lut.length / 3, out = new Uint32Array(n);
+      for (let k = 0; k < n; k++) {
+        const r = lut[3 * k], g = lut[3 * k + 1], b = lut[3 * k + 2];
+        out[k] = little ? ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
+      }
+      return out;
+    };
+    this.packed = { surface: pack(this.surface), tint: pack(this.tint), plain: pack(plain) };
+    return this.packed;
+  };
+
+  // D's bands with the density in red over them, composed as the views compose them (drawing.BandedOverlay over
+  // drawing.Upsampler): bilinear on the values at the pixel size, then the lookup table. Separable: the grid's rows
+  // are first resampled along x, then each pixel row blends two of those.
+  Player.prototype.raster = function (v, c, box, i) {
+    const run = v.run, pal = this.pal, g = c.g, dpr = c.dpr, luts = this.luts();
+    const W = Math.max(1, Math.round(box.width * dpr)), H = Math.max(1, Math.round(box.height * dpr));
+    const [ny, nx] = run.raw.grid, key = W + "x" + H;
+    if (!v.lerp || v.lerp.key !== key) {
+      v.lerp = { key: key, x: lerpIndex(W, nx), y: lerpIndex(H, ny), d: new Float32Array(ny * W), o: new Float32Array(ny * W) };
+      v.image = g.createImageData(W, H);
+      v.words = new Uint32Array(v.image.data.buffer);
+      v.base = null;
+    }
+    const L = v.lerp, words = v.words, levels = pal.levels;
+    const surface = !!run.d;
+    let base = null, bands, lut;
+    if (surface) {
+      bands = pal.surface_bands; lut = luts.surface;
+      if (this.layers.d) { alongX(run.d.at(i), ny, nx, L.x, W, L.d); base = L.d; }
+    } else if (run.data_density && this.layers.modes) { // no D: the density view's data tint (static: made once)
+      bands = pal.tint_bands; lut = luts.tint;
+      if (!v.base) {
+        const [by, bx] = run.data_density.shape, rows = new Float32Array(by * W);
+        alongX(run.data_density.data, by, bx, lerpIndex(W, bx), W, rows);
+        v.base = { rows: rows, y: lerpIndex(H, by) };
+      }
+      base = v.base.rows;
+    }
+    const dens = run.density && this.layers.density;
+    if (dens) alongX(run.density.at(i), ny, nx, L.x, W, L.o);
+    const BY = base && !surface ? v.base.y : L.y;
+    const oScale = (levels - 1) / 255, bScale = bands / 255;
     for (let py = 0; py < H; py++) {
       const gy = H - 1 - py; // top row first: the grid's row 0 is the bottom of the box
-      const y0 = L.y.lo[gy], y1 = L.y.hi[gy], fy = L.y.f[gy];
-      const by0 = BL.y.lo[gy], by1 = BL.y.hi[gy], bfy = BL.y.f[gy];
+      const oy0 = L.y.lo[gy] * W, oy1 = L.y.hi[gy] * W, ofy = L.y.f[gy];
+      const by0 = BY.lo[gy] * W, by1 = BY.hi[gy] * W, bfy = BY.f[gy];
+      const row = py * W;
       for (let px = 0; px < W; px++) {
-        const x0 = L.x.lo[px], x1 = L.x.hi[px], fx = L.x.f[px];
-        let o = 0;
-        if (dens) o = bilerp(dens, nx, x0, x1, fx, y0, y1, fy) / 255;
-        const k = (py * W + px) * 4;
-        if (base) {
-          const bx0 = BL.x.lo[px], bx1 = BL.x.hi[px], bfx = BL.x.f[px];
-          const b = bilerp(base, baseShape[1], bx0, bx1, bfx, by0, by1, bfy) / 255;
-          const band = Math.min(Math.max(Math.floor(b * bands), 0), bands - 1);
-          const level = Math.floor(Math.min(Math.max(o * (useSurface ? levels - 1 : levels - 1), 0), levels - 1) + 0.5);
-          const row = useSurface ? band * levels + level : band * tintLevels + Math.min(level, tintLevels - 1);
-          out[k] = lut[row * 3]; out[k + 1] = lut[row * 3 + 1]; out[k + 2] = lut[row * 3 + 2];
-        } else { // no D shown: the density in red over white, with the views' opacity (level / (levels-1)) ** gamma
-          const level = Math.floor(Math.min(Math.max(o * (levels - 1), 0), levels - 1) + 0.5);
-          const a = Math.pow(level / (levels - 1), gamma);
-          out[k] = Math.round(255 * (1 - a) + red[0] * a);
-          out[k + 1] = Math.round(255 * (1 - a) + red[1] * a);
-          out[k + 2] = Math.round(255 * (1 - a) + red[2] * a);
+        let level = 0;
+        if (dens) {
+          const a = L.o[oy0 + px];
+          level = Math.floor((a + (L.o[oy1 + px] - a) * ofy) * oScale + 0.5);
+          level = level < 0 ? 0 : level > levels - 1 ? levels - 1 : level;
         }
-        out[k + 3] = 255;
+        if (base) {
+          const a = base[by0 + px];
+          let band = Math.floor((a + (base[by1 + px] - a) * bfy) * bScale);
+          band = band < 0 ? 0 : band > bands - 1 ? bands - 1 : band;
+          words[row + px] = lut[band * levels + level];
+        } else words[row + px] = luts.plain[level];
       }
     }
-    g.putImageData(img, Math.round(box.left * dpr), Math.round(box.top * dpr));
+    g.putImageData(v.image, Math.round(box.left * dpr), Math.round(box.top * dpr));
   };
+  function alongX(grid, ny, nx, LX, W, out) { // each grid row resampled to W columns
+    for (let r = 0; r < ny; r++) {
+      const src = r * nx, dst = r * W;
+      for (let px = 0; px < W; px++) {
+        const a = grid[src + LX.lo[px]];
+        out[dst + px] = a + (grid[src + LX.hi[px]] - a) * LX.f[px];
+      }
+    }
+  }
   function lerpIndex(nOut, nIn) { // drawing._lerp_index: each output cell centre's two input cells and weight
     const lo = new Int32Array(nOut), hi = new Int32Array(nOut), f = new Float32Array(nOut);
     for (let k = 0; k < nOut; k++) {
@@ -422,11 +456,6 @@
       lo[k] = Math.floor(x); hi[k] = Math.min(lo[k] + 1, nIn - 1); f[k] = x - lo[k];
     }
     return { lo: lo, hi: hi, f: f };
-  }
-  function bilerp(a, nx, x0, x1, fx, y0, y1, fy) {
-    const r0 = a[y0 * nx + x0] + (a[y0 * nx + x1] - a[y0 * nx + x0]) * fx;
-    const r1 = a[y1 * nx + x0] + (a[y1 * nx + x1] - a[y1 * nx + x0]) * fx;
-    return r0 + (r1 - r0) * fy;
   }
 
   function axes(g, box, ticksX, ticksY) {
@@ -489,12 +518,14 @@
     if (L.samples && s) {
       g.fillStyle = pal.dot;
       g.globalAlpha = 0.75;
+      g.beginPath(); // one path for all the dots: one fill
       for (let k = 0; k < s.length; k += 2) {
         if (!isFinite(s[k]) || !isFinite(s[k + 1])) continue;
-        g.beginPath();
-        g.arc(box.X(s[k]), box.Y(s[k + 1]), 1.8, 0, 2 * Math.PI);
-        g.fill();
+        const x = box.X(s[k]), y = box.Y(s[k + 1]);
+        g.moveTo(x + 1.8, y);
+        g.arc(x, y, 1.8, 0, 2 * Math.PI);
       }
+      g.fill();
       g.globalAlpha = 1;
     }
     if (L.gradients && run.grad && s) {
@@ -537,10 +568,12 @@
     axes(g, box, ticks(box.bounds[0][0], box.bounds[0][1]), ticks(box.bounds[1][0], box.bounds[1][1]));
     const peak = run.raw.peak ? run.raw.peak[i] : 0;
     if (L.density && peak >= 1.1) { // the surface view's clipping mark: the density's peak over the scale's top
-      g.fillStyle = pal.generated;
+      const text = "▲ density peak " + (peak >= 9.5 ? peak.toFixed(0) : peak.toFixed(1)) + "× the colour scale's top";
       g.font = "bold 11px sans-serif";
-      g.fillText("▲ density peak " + (peak >= 9.5 ? peak.toFixed(0) : peak.toFixed(1)) + "× the colour scale's top",
-        box.left + 4, box.top + 13);
+      g.fillStyle = "rgba(255,255,255,0.85)"; // on a box: red on the red density was unreadable
+      g.fillRect(box.left + 1, box.top + 1, g.measureText(text).width + 8, 17);
+      g.fillStyle = pal.generated;
+      g.fillText(text, box.left + 5, box.top + 13);
     }
   };
 
@@ -593,7 +626,7 @@
     const X = (x) => left + ((x - x0) / (x1 - x0)) * width;
     const band = top + height * 0.62, zline = top + height - 6; // densities and D above the axis, z line below
     const Yd = (d) => band - d * (band - top) * 0.8; // D on [0, 1]
-    const Yp = (p) => band - Math.min(p, 1.22) / 1.22 * (band - top); // densities over the surface view's scale
+    const Yp = (p) => band - Math.min(p, 1) * (band - top); // densities on the figure's one scale (pack.py)
     v.box = { left: left, top: top, width: width, height: height, X: X, bounds: run.raw.bounds };
     const n = run.raw.grid[run.raw.grid.length - 1];
     const gx = (k) => x0 + ((k + 0.5) / n) * (x1 - x0);
@@ -764,26 +797,66 @@
     });
     const names = new Set(Object.keys(run.series).concat(Object.keys(run.dense)));
     Array.from(names).sort().forEach((n) => {
-      if (!used.has(n) && !n.startsWith("class_share_")) out.push({ title: n.replace(/_/g, " "), rows: [[n, n, pal.grey]], ref: null, scale: "linear" });
+      if (!used.has(n) && !n.startsWith("class_share_")) out.push({ title: n, rows: [[n, "", pal.grey]], ref: null, scale: "linear" });
     });
     return out;
   };
+  // the charts, their series, spans and scales are drawn once (per size and data) into a bitmap; each frame draws
+  // it, then the cursor, the dots at the snapshot and the legends' values
   Player.prototype.drawDash = function (v) {
-    const run = v.run, pal = this.pal, charts = this.charts(run), CH = 74;
-    const c = fit(v.dash, Math.max(charts.length * CH + 18, 40)), g = c.g;
-    const first = this.stepsAll[0], last = this.stepsAll[this.length - 1] === first ? first + 1 : this.stepsAll[this.length - 1];
+    const run = v.run;
+    if (!run.charts) run.charts = this.charts(run);
+    const CH = 74, c = fit(v.dash, Math.max(run.charts.length * CH + 18, 40));
+    const key = c.w + "x" + c.h + "x" + c.dpr + ":" + this.length;
+    if (!v.dashCache || v.dashCache.key !== key) {
+      const off = document.createElement("canvas");
+      off.width = v.dash.width;
+      off.height = v.dash.height;
+      const og = off.getContext("2d");
+      og.setTransform(c.dpr, 0, 0, c.dpr, 0, 0);
+      v.dashCache = { key: key, canvas: off, geo: this.dashStatic(v, og, c, run.charts, CH) };
+    }
+    const g = c.g, geo = v.dashCache.geo;
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.drawImage(v.dashCache.canvas, 0, 0);
+    g.setTransform(c.dpr, 0, 0, c.dpr, 0, 0);
+    const step = this.stepsAll[this.index], i = run.indexAt(step);
+    geo.charts.forEach((ch) => {
+      let legendX = ch.legendX;
+      ch.rows.forEach((r) => {
+        const col = r[2], ser = run.series[r[0]], val = ser ? ser[i] : null;
+        g.font = "11px sans-serif";
+        g.fillStyle = col;
+        const label = r[1] + (ser ? (r[1] ? " " : "") + num(val) : "");
+        g.fillText(label, legendX, ch.top - 4);
+        legendX += g.measureText(label).width + 10;
+        if (ser && val !== null && (ch.scale !== "log" || val > 0)) {
+          g.beginPath();
+          g.arc(geo.X(run.steps[i]), ch.Y(ch.tr(val)), 3, 0, 2 * Math.PI);
+          g.fill();
+        }
+      });
+    });
+    g.strokeStyle = "#444444"; // the cursor: where the player is; a click on the charts seeks
+    g.lineWidth = 1;
+    g.beginPath();
+    g.moveTo(geo.X(step), 10);
+    g.lineTo(geo.X(step), c.h - 14);
+    g.stroke();
+  };
+  Player.prototype.dashStatic = function (v, g, c, charts, CH) {
+    const run = v.run, pal = this.pal;
+    const first = this.stepsAll[0], end = this.stepsAll[this.length - 1], last = end === first ? first + 1 : end;
     const left = 46, right = c.w - 8, X = (s) => left + ((s - first) / (last - first)) * (right - left);
     v.dashBox = { x0: left, x1: right, first: first, last: last };
-    const step = this.stepsAll[this.index], i = run.indexAt(step);
+    const geo = { X: X, charts: [] };
     charts.forEach((ch, k) => {
       const top = k * CH + 16, h = CH - 30;
       const tr = (y) => (ch.scale === "log" ? Math.log10(Math.max(y, 1e-12)) : ch.scale === "symlog" ? Math.sign(y) * Math.log10(1 + Math.abs(y)) : y);
       let lo = Infinity, hi = -Infinity;
       const lines = ch.rows.map((r) => {
-        const dense = run.dense[r[0]], ser = run.series[r[0]];
-        const pts = [];
+        const dense = run.dense[r[0]], ser = run.series[r[0]], pts = [], dpts = [];
         if (ser) run.steps.forEach((s, j) => { if (ser[j] !== null && (ch.scale !== "log" || ser[j] > 0)) pts.push([s, tr(ser[j])]); });
-        const dpts = [];
         if (dense) dense.steps.forEach((s, j) => { const y = dense.values[j]; if (y !== null && (ch.scale !== "log" || y > 0)) dpts.push([s, tr(y)]); });
         pts.concat(dpts).forEach((p) => { lo = Math.min(lo, p[1]); hi = Math.max(hi, p[1]); });
         return { row: r, pts: pts, dpts: dpts };
@@ -793,39 +866,33 @@
       if (hi === lo) { hi += 1; lo -= 1; }
       const Y = (y) => top + h - ((y - lo) / (hi - lo)) * h;
       run.events.forEach((e) => { // the events' spans, as on the video's dashboard
-        g.fillStyle = pal.events[e.kind] || "#999999"; g.globalAlpha = pal.span_alpha;
-        g.fillRect(X(e.start), top, Math.max(X(e.end) - X(e.start), 1.5), h); g.globalAlpha = 1;
+        g.fillStyle = pal.events[e.kind] || "#999999";
+        g.globalAlpha = pal.span_alpha;
+        g.fillRect(X(e.start), top, Math.max(X(e.end) - X(e.start), 1.5), h);
+        g.globalAlpha = 1;
       });
       g.strokeStyle = "#bbbbbb"; g.lineWidth = 1; g.strokeRect(left + 0.5, top + 0.5, right - left, h);
       if (ch.ref) {
         g.setLineDash([4, 3]); g.strokeStyle = "#777777"; g.beginPath(); g.moveTo(left, Y(tr(ch.ref[0]))); g.lineTo(right, Y(tr(ch.ref[0]))); g.stroke(); g.setLineDash([]);
-        g.fillStyle = "#777777"; g.font = "10px sans-serif"; g.fillText(ch.ref[1], right - 40, Y(tr(ch.ref[0])) - 2);
+        g.fillStyle = "#777777"; g.font = "10px sans-serif"; g.textAlign = "right"; g.fillText(ch.ref[1], right - 3, Y(tr(ch.ref[0])) - 2); g.textAlign = "left";
       }
-      let legendX = left + g.measureText(ch.title).width + 20;
       g.fillStyle = "#222222"; g.font = "bold 11px sans-serif"; g.fillText(ch.title, left, top - 4);
-      legendX = left + g.measureText(ch.title).width + 12;
+      const legendX = left + g.measureText(ch.title).width + 12;
       lines.forEach((ln) => {
         const col = ln.row[2];
         if (ln.dpts.length) { g.strokeStyle = col; g.globalAlpha = 0.45; g.lineWidth = 0.6; poly(g, ln.dpts, X, Y); g.globalAlpha = 1; }
         if (ln.pts.length) { g.strokeStyle = col; g.lineWidth = 1.4; poly(g, ln.pts, X, Y); }
-        const ser = run.series[ln.row[0]];
-        const val = ser ? ser[i] : null;
-        g.font = "11px sans-serif"; g.fillStyle = col;
-        const label = ln.row[1] + (ser ? " " + num(val) : "");
-        g.fillText(label, legendX, top - 4);
-        legendX += g.measureText(label).width + 10;
-        if (ser && val !== null && (ch.scale !== "log" || val > 0)) { g.beginPath(); g.arc(X(run.steps[i]), Y(tr(val)), 3, 0, 2 * Math.PI); g.fill(); }
       });
       g.fillStyle = "#666666"; g.font = "10px sans-serif"; g.textAlign = "right";
       const fmt = (y) => (ch.scale === "log" ? num(Math.pow(10, y)) : ch.scale === "symlog" ? num(Math.sign(y) * (Math.pow(10, Math.abs(y)) - 1)) : num(y));
       g.fillText(fmt(hi), left - 3, top + 8); g.fillText(fmt(lo), left - 3, top + h); g.textAlign = "left";
+      geo.charts.push({ top: top, rows: ch.rows, scale: ch.scale, tr: tr, Y: Y, legendX: legendX });
     });
     g.fillStyle = "#444444"; g.font = "10px sans-serif";
     if (charts.length) {
-      g.fillText(fmtStep(first), left, c.h - 2); g.textAlign = "right"; g.fillText(fmtStep(last) + "  training step", right, c.h - 2); g.textAlign = "left";
+      g.fillText(fmtStep(first), left, c.h - 2); g.textAlign = "right"; g.fillText(fmtStep(end) + "  training step", right, c.h - 2); g.textAlign = "left";
     } else g.fillText("no scalars recorded", left, 20);
-    g.strokeStyle = "#444444"; g.lineWidth = 1; // the cursor: where the player is; a click on the charts seeks
-    g.beginPath(); g.moveTo(X(step), 10); g.lineTo(X(step), c.h - 14); g.stroke();
+    return geo;
   };
   function poly(g, pts, X, Y) {
     g.beginPath();
@@ -867,6 +934,7 @@
       get layers() { return Object.assign({}, p.layers); },
       get draws() { return p.draws; },
       get readyMs() { return p.readyMs; },
+      readyAt: performance.now(), // ms from the page's navigation start to the player being ready
       seek: (i) => p.seek(i),
       play: () => p.play(),
       pause: () => p.pause(),
