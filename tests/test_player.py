@@ -13,6 +13,7 @@ import sys
 import textwrap
 import threading
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +73,18 @@ def read_data(out: Path) -> dict:
     return json.loads(text[len(prefix) :].rstrip().rstrip(";"))
 
 
+def unblob(b: dict) -> np.ndarray:
+    """An array of the data file, read back as its format says (pack.blob): inflate, unshuffle, reorder."""
+    raw = np.frombuffer(zlib.decompress(base64.b64decode(b["z"])), np.uint8)
+    dtype = {"uint8": np.uint8, "float16": "<f2", "float32": "<f4"}[b["dtype"]]
+    if b.get("shuffle"):
+        raw = raw.reshape(b["shuffle"], -1).T.copy()
+    shape = b["shape"]
+    if b.get("order") == "last":
+        return np.moveaxis(np.frombuffer(raw.tobytes(), dtype).reshape(*shape[1:], shape[0]), -1, 0)
+    return np.frombuffer(raw.tobytes(), dtype).reshape(shape)
+
+
 def test_folder_is_self_contained(folder):
     assert sorted(p.name for p in folder.iterdir()) == ["data.js", "index.html", "player.css", "player.js"]
     for name in ("index.html", "player.js", "player.css"):
@@ -88,10 +101,10 @@ def test_data_file_holds_the_recording(rec, folder):
     # the captions are the analysis's, the same the frames print (Frame.captions)
     assert [e["caption"] for e in run["events"]] == [e.caption for e in analyse(rec).events]
     # samples as float16: within float16's precision of the recording's
-    samples = np.frombuffer(base64.b64decode(run["samples"]["b64"]), "<f2").reshape(run["samples"]["shape"])
+    samples = unblob(run["samples"])
     np.testing.assert_allclose(samples[5], rec[5].samples, atol=2e-3, rtol=1e-3)
     # D quantised to uint8 on [0, 1]
-    d = np.frombuffer(base64.b64decode(run["d"]["b64"]), np.uint8).reshape(run["d"]["shape"])
+    d = unblob(run["d"])
     np.testing.assert_allclose(d[3] / 255, rec[3].d_grid, atol=0.5 / 255 + 1e-6)
     # every series the analysis has, by name, values as recorded (NaN as null)
     assert run["series"]["d_loss"] == pytest.approx([1.0 + 0.1 * s for s in range(STEPS + 1)])

@@ -8,13 +8,15 @@ What the player draws comes from here and nowhere else, so the numbers and words
   a unit on a [-10, 10] box, far below a pixel of a 1280 px page.
 - The series are the analysis's (recorded scalars and computed metrics, one per snapshot) and the dense scalars the
   loop logged at every step; the events and captions are gananim.analysis's, the same the frames print.
-Binary arrays travel as base64 strings ({"dtype", "shape", "b64"}) inside one JSON object.
+Binary arrays travel deflated, as base64 strings inside one JSON object (`blob`); the page inflates them with the
+browser's own DecompressionStream.
 """
 
 from __future__ import annotations
 
 import base64
 import math
+import zlib
 
 import numpy as np
 
@@ -44,17 +46,27 @@ MAX_ARROWS = 300  # points: gradient arrows kept (more is a tangle at a blog col
 MAX_PROJ = 512  # images: projected samples kept per snapshot (of n_samples)
 
 
-def blob(array: np.ndarray) -> dict:
-    """A numeric array as {"dtype", "shape", "b64"} (little-endian, C order)."""
+def blob(array: np.ndarray, over_snapshots: bool = False) -> dict:
+    """A numeric array as {"dtype", "shape", "z"}: its little-endian bytes deflated (zlib), then base64.
+
+    float16 arrays are byte-shuffled first (all high bytes, then all low bytes: sign and exponent repeat, so they
+    deflate well), and one stored `over_snapshots` (snapshot axis first) is stored with that axis last ("order":
+    "last"), so each point's path through training lies together: the five-clusters samples deflate to 67 % of
+    their float16 size this way, against 92 % as they are."""
     a = np.ascontiguousarray(array)
     dtype = {"u": "uint8", "f": "float16" if a.dtype.itemsize == 2 else "float32"}[a.dtype.kind]
     if dtype == "uint8" and a.dtype != np.uint8:
         raise ValueError(f"only uint8 integers travel, got {a.dtype}")
-    return {
-        "dtype": dtype,
-        "shape": list(a.shape),
-        "b64": base64.b64encode(a.astype(a.dtype.newbyteorder("<")).tobytes()).decode(),
-    }
+    out = {"dtype": dtype, "shape": list(a.shape)}
+    if over_snapshots and a.ndim > 1:
+        a = np.ascontiguousarray(np.moveaxis(a, 0, -1))
+        out["order"] = "last"
+    raw = a.astype(a.dtype.newbyteorder("<")).tobytes()
+    if dtype == "float16":
+        raw = np.frombuffer(raw, np.uint8).reshape(-1, 2).T.tobytes()
+        out["shuffle"] = 2
+    out["z"] = base64.b64encode(zlib.compress(raw, 9)).decode()
+    return out
 
 
 def unit8(values: np.ndarray) -> np.ndarray:
@@ -127,7 +139,7 @@ def _points(rec: Recording, idx) -> dict:
         "peak": numbers(
             np.nanmax(np.nan_to_num(density.reshape(len(density), -1), nan=0.0, posinf=0.0), axis=1) / vmax
         ),
-        "samples": blob(half(stacked(rec, "samples", idx)[:, :MAX_SAMPLES])),
+        "samples": blob(half(stacked(rec, "samples", idx)[:, :MAX_SAMPLES]), over_snapshots=True),
         "latents": blob(half(rec.latents.reshape(len(rec.latents), -1)[:MAX_SAMPLES, :8])),
         "latent_dim": int(rec.manifest["latent_dim"]),
         "modes": rec.modes.astype(float).tolist(),
@@ -143,7 +155,7 @@ def _points(rec: Recording, idx) -> dict:
         out["data_density"] = blob(unit8(np.clip(data / ref, 0, 1) ** DENSITY_GAMMA))
     mapping = stacked(rec, "mapping", idx)
     if mapping is not None and rec.manifest["latent_dim"] <= 2:  # the mapping view's own tails (drawing.latent_tails)
-        out["mapping"] = blob(half(mapping))
+        out["mapping"] = blob(half(mapping), over_snapshots=True)
         out["tails"] = latent_tails(rec).astype(float).tolist()
         out["tail_colours"] = _hex(grid_colours(rec.fixed["latent_grid_coords"]))
     if out["data_dim"] == 1 and mapping is not None:  # the 1D figure's z line (drawing.latent_line, z_positions)
@@ -151,7 +163,7 @@ def _points(rec: Recording, idx) -> dict:
         ((x0, x1),) = rec.view_box
         out["zline"] = {"idx": line.tolist(), "x": z_positions(z, *z_extent(rec, z), x0, x1).tolist(), "label": label,
                         "prior": prior_label(rec)}  # fmt: skip
-        out["mapping"] = blob(half(mapping))
+        out["mapping"] = blob(half(mapping), over_snapshots=True)
     if rec[0].g_grad is not None:
         out.update(_gradients(rec, idx))
     return out
@@ -167,7 +179,7 @@ def _gradients(rec: Recording, idx) -> dict:
     lengths = np.linalg.norm(np.nan_to_num(vectors, nan=0.0, posinf=0.0, neginf=0.0), axis=-1)
     width = float(np.subtract(*rec.view_box[0][::-1]))
     top = float(np.quantile(lengths[lengths > 0], 0.95)) if (lengths > 0).any() else 1.0
-    return {"grad": blob(half(vectors * (TARGET * width / top))), "grad_max": MAX_LENGTH * width}
+    return {"grad": blob(half(vectors * (TARGET * width / top)), over_snapshots=True), "grad_max": MAX_LENGTH * width}
 
 
 def _images(rec: Recording, idx) -> dict:
@@ -181,7 +193,7 @@ def _images(rec: Recording, idx) -> dict:
     proj = stacked(rec, "proj", idx)
     if proj is not None:
         keep = min(proj.shape[1], MAX_PROJ)
-        out["proj"] = blob(half(proj[:, :keep]))
+        out["proj"] = blob(half(proj[:, :keep]), over_snapshots=True)
         fake = stacked(rec, "d_fake_each", idx)
         if fake is not None:
             out["proj_d"] = blob(unit8(fake[:, :keep]))

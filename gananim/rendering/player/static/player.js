@@ -17,9 +17,18 @@
     if (e === 31) return f ? NaN : s * Infinity;
     return s * (1 + f / 1024) * Math.pow(2, e - 15);
   }
-  function decode(blob) {
+  async function inflate(b64) { // zlib data (pack.blob) inflated by the browser's own DecompressionStream
+    const stream = new Blob([bytes(b64)]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+  async function decode(blob) {
     if (!blob) return null;
-    const raw = bytes(blob.b64);
+    let raw = blob.z ? await inflate(blob.z) : bytes(blob.b64);
+    if (blob.shuffle) { // all high bytes, then all low bytes: put each value's bytes together again
+      const k = blob.shuffle, n = raw.length / k, out = new Uint8Array(raw.length);
+      for (let b = 0; b < k; b++) for (let i = 0; i < n; i++) out[i * k + b] = raw[b * n + i];
+      raw = out;
+    }
     let data;
     if (blob.dtype === "uint8") data = raw;
     else if (blob.dtype === "float32") data = new Float32Array(raw.buffer, raw.byteOffset, raw.length / 4);
@@ -29,6 +38,11 @@
       for (let i = 0; i < h.length; i++) data[i] = halfToFloat(h[i]);
     }
     const shape = blob.shape, per = shape.slice(1).reduce((a, b) => a * b, 1);
+    if (blob.order === "last") { // stored (rest..., snapshots): back to (snapshots, rest...)
+      const n = shape[0], out = new data.constructor(data.length);
+      for (let j = 0; j < per; j++) for (let i = 0; i < n; i++) out[i * per + j] = data[j * n + i];
+      data = out;
+    }
     return { data: data, shape: shape, per: per, at: (i) => data.subarray(i * per, (i + 1) * per) };
   }
   function hex(c) { return [1, 3, 5].map((k) => parseInt(c.slice(k, k + 2), 16)); }
@@ -41,7 +55,9 @@
   }
 
   // ------------------------------------------------------------------ one recording
-  function Run(raw) {
+  const ARRAYS = ["d", "density", "samples", "mapping", "grad", "latents", "data_density", "images", "interp",
+    "proj", "proj_d", "real_proj", "real_d", "d_hist_fake", "d_hist_real"];
+  function Run(raw, arrays) {
     this.raw = raw;
     this.title = raw.title;
     this.kind = raw.kind;
@@ -49,9 +65,9 @@
     this.events = raw.events;
     this.series = raw.series;
     this.dense = raw.dense;
-    for (const name of ["d", "density", "samples", "mapping", "grad", "latents", "data_density", "images", "interp",
-      "proj", "proj_d", "real_proj", "real_d", "d_hist_fake", "d_hist_real"]) this[name] = decode(raw[name]);
+    ARRAYS.forEach((name, k) => { this[name] = arrays[k]; });
   }
+  Run.make = async function (raw) { return new Run(raw, await Promise.all(ARRAYS.map((n) => decode(raw[n])))); };
   Run.prototype.indexAt = function (step) { // the newest snapshot at or before `step` (Recording.index_at)
     const s = this.steps;
     let lo = 0, hi = s.length;
@@ -75,8 +91,7 @@
     return e;
   }
 
-  function Player(root, data) {
-    const t0 = performance.now();
+  function Player(root) {
     this.root = root;
     this.layers = { d: true, density: true, samples: true, mapping: false, gradients: false, modes: true };
     this.speed = 1;
@@ -84,18 +99,20 @@
     this.draws = 0;
     this.listeners = [];
     this.build();
-    this.load(data);
-    this.readyMs = performance.now() - t0;
   }
 
-  Player.prototype.load = function (data) {
+  Player.prototype.load = async function (data) {
+    const t0 = performance.now();
+    const runs = await Promise.all(data.runs.map((r) => Run.make(r)));
+    const luts = await Promise.all([decode(data.palette.surface_lut), decode(data.palette.tint_lut)]);
     const keepEnd = this.runs && this.index === this.length - 1;
     const step = this.runs ? this.stepsAll[this.index] : null;
     this.data = data;
     this.pal = data.palette;
-    this.surface = decode(this.pal.surface_lut).data;
-    this.tint = decode(this.pal.tint_lut).data;
-    this.runs = data.runs.map((r) => new Run(r));
+    this.surface = luts[0].data;
+    this.tint = luts[1].data;
+    this.packed = null;
+    this.runs = runs;
     const all = new Set();
     this.runs.forEach((r) => r.steps.forEach((s) => all.add(s)));
     this.stepsAll = Array.from(all).sort((a, b) => a - b);
@@ -108,6 +125,7 @@
     }
     this.index = -1;
     this.seek(i);
+    this.readyMs = performance.now() - t0;
   };
 
   Player.prototype.build = function () {
@@ -909,7 +927,7 @@
       busy = true;
       fetch("stamp", { cache: "no-store" }).then((r) => r.json()).then((s) => {
         if (stamp !== null && s.stamp !== stamp) {
-          return fetch("data.json", { cache: "no-store" }).then((r) => r.json()).then((d) => { this.load(d); stamp = s.stamp; });
+          return fetch("data.json", { cache: "no-store" }).then((r) => r.json()).then((d) => this.load(d)).then(() => { stamp = s.stamp; });
         }
         stamp = s.stamp;
       }).catch(() => {}).then(() => { busy = false; });
@@ -919,11 +937,16 @@
   };
 
   // ------------------------------------------------------------------ start
-  function start() {
+  async function start() {
     const data = window.GANANIM_DATA;
     const roots = document.querySelectorAll(".gananim-player");
     if (!data || !roots.length) return;
-    const players = Array.from(roots).map((r) => new Player(r, data));
+    if (typeof DecompressionStream === "undefined") {
+      roots.forEach((r) => { r.textContent = "This browser is too old for the player (it needs DecompressionStream: Chrome 80, Firefox 113, Safari 16.4 or later)."; });
+      return;
+    }
+    const players = Array.from(roots).map((r) => new Player(r));
+    await Promise.all(players.map((p) => p.load(data)));
     const p = players[0];
     const api = {
       get length() { return p.length; },
