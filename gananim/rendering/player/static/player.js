@@ -168,6 +168,10 @@
       this.checks[name] = l;
     });
     this.cols = el("div", "gp-runs", r);
+    const more = el("details", "gp-more", r); // the dashboards under all the views: on a phone the views come first
+    more.open = true;
+    el("summary", "", more, "dashboard: every logged series (click to seek)");
+    this.dashes = el("div", "gp-runs", more);
     this.tip = el("div", "gp-tip", r);
     this.back.addEventListener("click", () => { this.pause(); this.seek(this.index - 1); });
     this.fwd.addEventListener("click", () => { this.pause(); this.seek(this.index + 1); });
@@ -198,12 +202,15 @@
 
   Player.prototype.makeColumns = function () {
     this.cols.textContent = "";
-    this.cols.style.gridTemplateColumns = "repeat(" + this.runs.length + ", minmax(0, 1fr))";
+    this.dashes.textContent = "";
+    for (const grid of [this.cols, this.dashes]) grid.style.gridTemplateColumns = "repeat(" + this.runs.length + ", minmax(0, 1fr))";
     this.views = this.runs.map((run, k) => {
       const col = el("div", "gp-run", this.cols);
       el("div", "gp-title", col, run.title);
       const canvas = el("canvas", "gp-view", col);
-      const dash = el("canvas", "gp-dash", col);
+      const dcol = el("div", "gp-run", this.dashes);
+      if (this.runs.length > 1) el("div", "gp-title", dcol, run.title);
+      const dash = el("canvas", "gp-dash", dcol);
       const v = { run: run, canvas: canvas, dash: dash, k: k, hover: -1, charts: [] };
       canvas.addEventListener("mousemove", (e) => this.hover(v, e));
       canvas.addEventListener("mouseleave", () => { v.hover = -1; this.hideTip(); this.drawView(v); });
