@@ -513,3 +513,26 @@ def test_1d_and_images_recordings_play(tmp_path):
             assert errors(p) == [], rec.path.name
         finally:
             p.close()
+
+
+@needs_chromium
+def test_swipe_steps_on_a_phone(page):
+    page.evaluate("gananimPlayer.seek(3)")
+    rect = page.evaluate("(() => { const r = gananimPlayer.canvas(0).getBoundingClientRect(); return [r.left, r.top, r.width]; })()")  # fmt: skip
+    y = rect[1] + 100
+    for kind, x in (
+        ("touchStart", rect[0] + 0.7 * rect[2]),
+        ("touchMove", rect[0] + 0.5 * rect[2]),
+        ("touchEnd", None),
+    ):
+        points = [] if x is None else [{"x": x, "y": y}]
+        page.page("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+    assert page.wait_for("gananimPlayer.index === 4", timeout=3)  # a swipe to the left: the next snapshot
+
+
+def test_serve_refuses_a_missing_recording(tmp_path, capsys):
+    from gananim.cli.commands import main
+
+    code = main(["serve", str(tmp_path / "nope"), "--port", "0"])
+    err = capsys.readouterr().err
+    assert code == 2 and "no recording at" in err and "Traceback" not in err
