@@ -12,12 +12,12 @@ from gananim.cli.terminal import say
 from gananim.errors import GananimError
 
 
-def export_html(runs: tuple[Path, ...], out: Path) -> None:
+def export_html(runs: tuple[Path, ...], out: Path, samples: int | None = None) -> None:
     """`gananim export RUN [RUN...] --html DIR`: the player for the runs, side by side, in DIR."""
     from gananim.recording.reader import load
     from gananim.rendering.player.folder import write_player
 
-    written = write_player([load(r) for r in runs], out)
+    written = write_player([load(r) for r in runs], out, **({"samples": samples} if samples else {}))
     wrote(list(written.values()))
     say(f"open {written['index.html']} in a browser, or put the folder on any static host")
 

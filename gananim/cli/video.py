@@ -154,6 +154,11 @@ def scene(script, runs, quality, out, embed, max_mb) -> None:
     help="Write the interactive player (index.html, script, style, data) for the RUNs, side by side, into DIR.",
 )
 @click.option(
+    "--samples",
+    type=click.IntRange(min=1),
+    help="--html: the fixed samples the player keeps of a 1D/2D run (the first ones) [default: 1000].",
+)
+@click.option(
     "--tensorboard",
     "tensorboard_dir",
     type=click.Path(path_type=Path),
@@ -173,14 +178,14 @@ def scene(script, runs, quality, out, embed, max_mb) -> None:
 @click.option("--dashboard", is_flag=True, help="Put the dashboard beside the view.")
 @on_interrupt("interrupted: the export may be incomplete; run it again (with --overwrite for --tensorboard)")
 def export_run(
-    runs, html_dir, tensorboard_dir, to_wandb, project, name, overwrite, view, size, fps, duration, dashboard
+    runs, html_dir, samples, tensorboard_dir, to_wandb, project, name, overwrite, view, size, fps, duration, dashboard
 ) -> None:
     """Export RUN's scalars, events and rendered clip to TensorBoard and/or Weights & Biases; --html: the interactive
     player of one or more RUNs."""
     from gananim.rendering.export import export
 
     if html_dir is not None:
-        export_html(runs, html_dir)
+        export_html(runs, html_dir, samples)
         if tensorboard_dir is None and not to_wandb:
             return
     if len(runs) > 1:

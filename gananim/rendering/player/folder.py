@@ -14,7 +14,7 @@ from pathlib import Path
 
 from gananim.errors import GananimError
 from gananim.recording.reader import Recording
-from gananim.rendering.player.pack import pack, palette
+from gananim.rendering.player.pack import SAMPLES, pack, palette
 
 STATIC = ("index.html", "player.js", "player.css")
 DATA = "data.js"
@@ -31,15 +31,17 @@ def title_of(rec: Recording) -> str:
     return (rec.manifest.get("config") or {}).get("name") or rec.path.name
 
 
-def payload(recs: list[Recording], live: bool = False) -> dict:
-    """The data file's object: the colours, and each recording packed."""
+def payload(recs: list[Recording], live: bool = False, samples: int = SAMPLES) -> dict:
+    """The data file's object: the colours, and each recording packed (points: its first `samples` samples)."""
+    if samples < 1:
+        raise GananimError(f"--samples must be at least 1, got {samples}")
     if not 1 <= len(recs) <= MAX_RUNS:
         raise GananimError(f"give 1 to {MAX_RUNS} recordings for the player, got {len(recs)}")
     titles = [title_of(r) for r in recs]
     if len(set(titles)) < len(titles):  # two runs of one preset: their folders tell them apart
         titles = [r.path.name for r in recs]
     return {"format": "gananim-player", "version": 1, "live": live, "palette": palette(),
-            "runs": [pack(r, t) for r, t in zip(recs, titles)]}  # fmt: skip
+            "runs": [pack(r, t, samples) for r, t in zip(recs, titles)]}  # fmt: skip
 
 
 def data_script(data: dict) -> str:
@@ -48,12 +50,13 @@ def data_script(data: dict) -> str:
     return f"window.GANANIM_DATA = {text};\n"
 
 
-def write_player(recs: list[Recording], out: Path) -> dict[str, Path]:
-    """Write the player folder for `recs` into `out`; return the files written by name."""
+def write_player(recs: list[Recording], out: Path, samples: int = SAMPLES) -> dict[str, Path]:
+    """Write the player folder for `recs` into `out` (points: their first `samples` samples); return the files
+    written by name."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise GananimError(f"--html {out} is a file, not a folder; give a folder for the player")
-    data = data_script(payload(recs))
+    data = data_script(payload(recs, samples=samples))
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = {}

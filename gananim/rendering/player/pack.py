@@ -41,7 +41,7 @@ from gananim.rendering.drawing import (
 
 SURFACE_BANDS = 10  # the surface view's D bands (gananim.kinds.points.views.surface.D_BANDS)
 MAX_DENSE = 4000  # dense scalar points kept per series (evenly thinned): more than a dashboard's pixels
-MAX_SAMPLES = 1000  # points: fixed samples kept (the first ones: enough to see the cloud, within the size budget)
+SAMPLES = 1000  # points: fixed samples kept by default (the first ones: enough to see the cloud, within the budget)
 MAX_ARROWS = 300  # points: gradient arrows kept (more is a tangle at a blog column's width)
 MAX_PROJ = 512  # images: projected samples kept per snapshot (of n_samples)
 
@@ -94,8 +94,9 @@ def stacked(rec: Recording, name: str, indices) -> np.ndarray | None:
     return np.stack([np.asarray(get(rec[i])) for i in indices])
 
 
-def pack(rec: Recording, title: str) -> dict:
-    """Everything the player shows of one recording (see the module's docstring)."""
+def pack(rec: Recording, title: str, samples: int = SAMPLES) -> dict:
+    """Everything the player shows of one recording (see the module's docstring); points recordings keep their first
+    `samples` fixed samples."""
     a = analyse(rec)
     n = len(rec)
     idx = range(n)
@@ -114,7 +115,7 @@ def pack(rec: Recording, title: str) -> dict:
     if rec.kind == "images":
         out.update(_images(rec, idx))
     else:
-        out.update(_points(rec, idx))
+        out.update(_points(rec, idx, samples))
     return out
 
 
@@ -126,7 +127,7 @@ def _thinned(steps: np.ndarray, values: np.ndarray) -> dict:
     return {"steps": [int(s) for s in np.asarray(steps)[keep]], "values": numbers(np.asarray(values)[keep])}
 
 
-def _points(rec: Recording, idx) -> dict:
+def _points(rec: Recording, idx, keep: int) -> dict:
     """A points recording: D and the density quantised, the samples, mapping heads and gradients as float16."""
     density = stacked(rec, "density", idx)
     one_d = rec.manifest["data_dim"] == 1
@@ -139,8 +140,8 @@ def _points(rec: Recording, idx) -> dict:
         "peak": numbers(
             np.nanmax(np.nan_to_num(density.reshape(len(density), -1), nan=0.0, posinf=0.0), axis=1) / vmax
         ),
-        "samples": blob(half(stacked(rec, "samples", idx)[:, :MAX_SAMPLES]), over_snapshots=True),
-        "latents": blob(half(rec.latents.reshape(len(rec.latents), -1)[:MAX_SAMPLES, :8])),
+        "samples": blob(half(stacked(rec, "samples", idx)[:, :keep]), over_snapshots=True),
+        "latents": blob(half(rec.latents.reshape(len(rec.latents), -1)[:keep, :8])),
         "latent_dim": int(rec.manifest["latent_dim"]),
         "modes": rec.modes.astype(float).tolist(),
     }
@@ -165,16 +166,16 @@ def _points(rec: Recording, idx) -> dict:
                         "prior": prior_label(rec)}  # fmt: skip
         out["mapping"] = blob(half(mapping), over_snapshots=True)
     if rec[0].g_grad is not None:
-        out.update(_gradients(rec, idx))
+        out.update(_gradients(rec, idx, keep))
     return out
 
 
-def _gradients(rec: Recording, idx) -> dict:
+def _gradients(rec: Recording, idx, samples: int) -> dict:
     """Where G's loss pushes the first MAX_ARROWS samples (gradients.push: the recording's loss), in data units on
     the gradients view's one scale (its 95th-percentile arrow TARGET of the width, none longer than MAX_LENGTH)."""
     from gananim.kinds.points.views.gradients import MAX_LENGTH, TARGET, push
 
-    keep = np.arange(min(len(rec.latents), MAX_ARROWS))
+    keep = np.arange(min(len(rec.latents), MAX_ARROWS, samples))
     vectors = np.stack([push(rec, rec[i], keep) for i in idx]).astype(np.float32)
     lengths = np.linalg.norm(np.nan_to_num(vectors, nan=0.0, posinf=0.0, neginf=0.0), axis=-1)
     width = float(np.subtract(*rec.view_box[0][::-1]))

@@ -710,7 +710,7 @@
       const [paths, points] = run.interp.shape.slice(1, 3);
       this.tiles(g, run.interp.at(i), run.interp.shape.slice(3), half + 12, 18, half, hTop, points, paths);
     }
-    const y0 = hTop + 26, h2 = c.h - y0 - 4;
+    const y0 = hTop + 40, h2 = c.h - y0 - 4;
     if (run.proj) this.projection(v, g, i, 0, y0, half, h2);
     this.histograms(v, g, i, half + 12, y0, half, h2 / 2 - 6);
     this.classBars(v, g, i, half + 12, y0 + h2 / 2 + 6, half, h2 / 2 - 6);
