@@ -17,13 +17,19 @@ from gananim.recording.reader import Recording
 from gananim.rendering.player.pack import SAMPLES, pack, palette
 
 STATIC = ("index.html", "player.js", "player.css")
+# player.js is these fragments of static/js in this order, one closure (head.js opens it, start.js closes it): the
+# page loads one script, the sources stay one part to a file (decoding, controls, canvas, 2D and 1D, images, charts)
+PARTS = ("head.js", "decode.js", "core.js", "canvas.js", "plane.js", "images.js", "dashboard.js", "start.js")
 DATA = "data.js"
 MAX_RUNS = 4  # side by side, as `render` (a wider row is unreadable on a blog column)
 
 
 def static_text(name: str) -> str:
-    """One of the page's files, as shipped with the package."""
-    return resources.files("gananim.rendering.player").joinpath("static", name).read_text(encoding="utf-8")
+    """One of the page's files (STATIC), from the package's data: player.js put together from its PARTS."""
+    static = resources.files("gananim.rendering.player").joinpath("static")
+    if name == "player.js":
+        return "\n".join(static.joinpath("js", part).read_text(encoding="utf-8") for part in PARTS)
+    return static.joinpath(name).read_text(encoding="utf-8")
 
 
 def title_of(rec: Recording) -> str:

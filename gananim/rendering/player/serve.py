@@ -53,9 +53,9 @@ class Live:
 
     def __init__(self, runs: list[Path]):
         self.recs: list[Recording] = [load(r) for r in runs]  # a wrong path is a one-line error before binding
-        payload(self.recs)  # a recording the player cannot show is refused now, not on the first request
         self.lock = threading.Lock()
         self.packed: tuple[str, bytes] | None = None
+        self.data()  # a recording the player cannot show is refused now, not on the first request
 
     def stamp(self) -> str:
         return stamp([r.path for r in self.recs])

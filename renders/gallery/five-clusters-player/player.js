@@ -1,7 +1,9 @@
 /* gananim's interactive player: a recording's snapshots on a Canvas 2D (plain JS, no frameworks, nothing fetched
    from the network). Reads window.GANANIM_DATA (data.js, written by gananim.rendering.player.pack): every array,
    colour, series, event and caption comes from there, so the player shows what the videos show.
-   Scriptable: window.gananimPlayer (length, index, seek(i), play(), pause(), setLayer(name, on), ready). */
+   Scriptable: window.gananimPlayer (length, index, seek(i), play(), pause(), setLayer(name, on), ready).
+   Written as one closure from the fragments in static/js (gananim.rendering.player.folder.PARTS): this one opens it,
+   start.js closes it; each of the others adds one part. */
 (function () {
   "use strict";
 
@@ -697,6 +699,7 @@
   };
 
   // images: the fixed-latent sample grid, the interpolations, the projection with D's scores, D's histograms
+
   Player.prototype.drawImages = function (v, c, i) {
     const run = v.run, g = c.g, pal = this.pal, raw = run.raw;
     const half = Math.floor(c.w / 2) - 6, hTop = Math.floor(c.h * 0.5) - 16;
