@@ -536,3 +536,11 @@ def test_serve_refuses_a_missing_recording(tmp_path, capsys):
     code = main(["serve", str(tmp_path / "nope"), "--port", "0"])
     err = capsys.readouterr().err
     assert code == 2 and "no recording at" in err and "Traceback" not in err
+
+
+def test_export_without_a_destination_names_html(rec, capsys):
+    from gananim.cli.commands import main
+
+    code = main(["export", str(rec.path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "--html DIR" in err and err.count("\n") == 1

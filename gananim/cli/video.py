@@ -184,12 +184,16 @@ def export_run(
     player of one or more RUNs."""
     from gananim.rendering.export import export
 
+    if html_dir is None and tensorboard_dir is None and not to_wandb:
+        raise GananimError(
+            "say where to export: --tensorboard DIR, --wandb, or both; or --html DIR for the interactive player"
+        )
+    if len(runs) > 1 and (tensorboard_dir is not None or to_wandb):
+        raise GananimError("--tensorboard and --wandb export one RUN at a time; several RUNs go to --html only")
     if html_dir is not None:
         export_html(runs, html_dir, samples)
         if tensorboard_dir is None and not to_wandb:
             return
-    if len(runs) > 1:
-        raise GananimError("--tensorboard and --wandb export one RUN at a time; several RUNs go to --html only")
     run = runs[0]
 
     with LazyProgress(*render_columns()) as progress:

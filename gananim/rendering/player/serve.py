@@ -1,6 +1,6 @@
 """`gananim serve RUN [RUN...]`: the player on localhost, following recordings as they grow (like TensorBoard's reload).
 
-The server answers five fixed names and nothing else: the page (index.html, player.js, player.css, package data),
+The server answers six fixed names and nothing else: the page (index.html, player.js, player.css, package data),
 data.js / data.json (the recordings packed, gananim.rendering.player.pack) and `stamp`, a fingerprint of the
 recordings' chunk files that the page polls every second; when it changes the page fetches data.json again and
 keeps its place (at the end it follows the end). No path from a request ever reaches the file system, so nothing
