@@ -35,7 +35,7 @@
 
   Player.prototype.drawPlane = function (v, c, i) {
     const run = v.run, pal = this.pal, g = c.g, L = this.layers;
-    const box = plotBox(run, c.w, c.h, { l: 34, r: 8, t: 8, b: 20 });
+    const box = plotBox(run, c.w, c.h, { l: 34, r: KEY_W, t: 8, b: 20 });
     v.box = box;
     this.raster(v, c, box, i);
     g.save();
@@ -106,6 +106,7 @@
     if (v.hover >= 0 && run.samples) this.drawTrail(v, box, i);
     g.restore();
     axes(g, box, ticks(box.bounds[0][0], box.bounds[0][1]), ticks(box.bounds[1][0], box.bounds[1][1]));
+    this.planeKey(v, g, box);
     const peak = run.raw.peak ? run.raw.peak[i] : 0;
     if (L.density && peak >= 1.1) { // the surface view's clipping mark: the density's peak over the scale's top
       const text = "▲ density peak " + (peak >= 9.5 ? peak.toFixed(0) : peak.toFixed(1)) + "× the colour scale's top";
@@ -115,6 +116,61 @@
       g.fillStyle = pal.generated;
       g.fillText(text, box.left + 5, box.top + 13);
     }
+  };
+
+  // the legend column beside the plot, in the surface view's words: D's bands (fake 0, ½, real 1), the generated
+  // density's scale, the modes' marks
+  const KEY_W = 92;
+  Player.prototype.planeKey = function (v, g, box) {
+    const run = v.run, pal = this.pal, luts = this.luts(), levels = pal.levels, x = box.left + box.width + 12;
+    const rgb = (word) => "rgb(" + [word & 255, (word >> 8) & 255, (word >> 16) & 255].join(",") + ")";
+    g.font = "11px sans-serif";
+    g.textAlign = "left";
+    let y = box.top + 12;
+    if (run.d) {
+      const bands = pal.surface_bands, h = Math.min(150, box.height * 0.45), step = h / bands;
+      g.fillStyle = "#222222";
+      g.fillText("D(x)", x, y);
+      y += 6;
+      for (let b = 0; b < bands; b++) { // band b from the top is band (bands-1-b) of the lookup table, no density
+        g.fillStyle = rgb(luts.surface[(bands - 1 - b) * levels]);
+        g.fillRect(x, y + b * step, 12, step + 0.5);
+      }
+      g.strokeStyle = "#444444";
+      g.strokeRect(x + 0.5, y + 0.5, 12, h);
+      g.fillStyle = "#222222";
+      g.fillText("real 1", x + 16, y + 8);
+      g.fillText("½", x + 16, y + h / 2 + 4);
+      g.fillText("fake 0", x + 16, y + h);
+      y += h + 26;
+    }
+    if (run.density) {
+      const h = Math.min(60, box.height * 0.2);
+      g.fillStyle = "#222222";
+      g.fillText("G(z) density", x, y);
+      y += 6;
+      for (let k = 0; k < h; k++) {
+        g.fillStyle = rgb(luts.plain[Math.round(((h - 1 - k) / (h - 1)) * (levels - 1))]);
+        g.fillRect(x, y + k, 12, 1);
+      }
+      g.strokeStyle = "#444444";
+      g.strokeRect(x + 0.5, y + 0.5, 12, h);
+      g.fillStyle = "#222222";
+      g.fillText("top", x + 16, y + 8);
+      g.fillText("0", x + 16, y + h);
+      y += h + 24;
+    }
+    if (run.raw.modes && run.raw.modes.length) { g.fillStyle = "#222222"; g.fillText("× data modes", x, y); y += 16; }
+    if (this.layers.samples && run.samples) {
+      g.fillStyle = pal.dot;
+      g.beginPath(); g.arc(x + 4, y - 4, 2.5, 0, 2 * Math.PI); g.fill();
+      g.fillStyle = "#222222";
+      g.fillText("samples G(z)", x + 12, y);
+      y += 16;
+    }
+    g.fillStyle = "#222222";
+    if (this.layers.mapping && run.mapping) { g.fillText("→ z ↦ G(z),", x, y); g.fillText("   coloured by z", x, y + 13); y += 30; }
+    if (this.layers.gradients && run.grad) { g.fillStyle = pal.arrow; g.fillText("→ where G's loss", x, y); g.fillText("   pushes a sample", x, y + 13); }
   };
 
   Player.prototype.drawTrail = function (v, box, i) { // the hovered sample's path up to this snapshot
