@@ -62,7 +62,7 @@ def pack(rec: Recording, idx, keep: int) -> dict:
         out["zline"] = {"idx": line.tolist(), "x": z_positions(z, *z_extent(rec, z), x0, x1).tolist(), "label": label,
                         "prior": prior_label(rec)}  # fmt: skip
         out["mapping"] = blob(half(mapping), over_snapshots=True)
-    if rec[0].g_grad is not None:
+    if rec[0].g_grad is not None and out["data_dim"] == 2:  # the 1D figure draws no arrows (its toggle hidden)
         out.update(_gradients(rec, idx, keep))
     return out
 
