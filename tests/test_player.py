@@ -294,6 +294,14 @@ def test_truthful_against_render_frame(page, rec):
     page.evaluate("for (const l of ['d', 'density', 'modes']) gananimPlayer.setLayer(l, true)")
 
 
+def restless_g(z, t):
+    return 1.2 * z + torch.sin(9 * z.flip(1) + 40 * t)
+
+
+def restless_d(x, t):
+    return 2 * torch.sin(1.7 * x[:, 0] + 40 * t) * torch.cos(1.3 * x[:, 1] - 30 * t)
+
+
 @needs_chromium
 def test_size_budget_for_200_snapshots(tmp_path):
     """A 200-snapshot 2D recording at the five-clusters preset's probe sizes exports within 5 MB."""
@@ -301,11 +309,12 @@ def test_size_budget_for_200_snapshots(tmp_path):
 
     r = load_preset("five-clusters").record
     sizes = dict(n_samples=r.n_samples, grid_size=r.grid_size, latent_grid=r.latent_grid, density_samples=2000)
-    big = record_known(tmp_path / "big", still_then_right, left_is_real, 2, BOX, steps=199, **sizes)
+    # G and D change everywhere at every step (smooth known functions would deflate to a tenth: 0.23 MB)
+    big = record_known(tmp_path / "big", restless_g, restless_d, 2, BOX, steps=199, **sizes)
     assert len(big) == 200
     written = write_player([big], tmp_path / "out")
     total = sum(p.stat().st_size for p in written.values())
-    assert total <= 5 << 20, total
+    assert total <= 5 << 20, total  # 1.9 MB (the real five-clusters recording: 2.5 MB)
     p = open_page(written["index.html"].resolve().as_uri())
     try:
         assert p.evaluate("gananimPlayer.length") == 200 and errors(p) == []
