@@ -137,3 +137,14 @@ def test_the_data_density_of_samples_is_drawn_from_the_stored_samples_on_a_finer
     fine = Grid(moons_run.grid.bounds, 64)
     raw = Empirical(moons_run.fixed["data_samples"].astype(float)).density(fine)
     assert np.corrcoef(drawn.ravel(), raw.ravel())[0, 1] > 0.95  # the same picture, lightly smoothed
+
+
+def test_the_mountains_carry_the_real_samples_on_d_and_leave_them_out_when_asked(moons_run):
+    frame = Frame([moons_run], "mountains", make_style("720p"))
+    view = frame.views[0]
+    frame.render(int(moons_run.steps[-1]))
+    x, y, z = view.real_marks.get_data_3d()
+    np.testing.assert_allclose(np.stack([x, y], 1), moons_run.fixed["data_samples"], rtol=1e-6)  # all in the box
+    assert np.all((z >= 0) & (z <= 1.02)) and "real samples" in view.key_text.get_text()
+    off = Frame([moons_run], "mountains", make_style("720p"), data_points=False).views[0]
+    assert off.real_at is None and "real samples" not in off.key_text.get_text()
