@@ -61,6 +61,17 @@ from gananim.errors import GananimError
     is_flag=True,
     help="Give every training step the same time: no pacing by change and events (captions still held to be read).",
 )
+@click.option(
+    "--data-points/--no-data-points",
+    default=None,
+    help="Draw the recording's stored real samples as dots in the 2D views [default: where data came as samples].",
+)
+@click.option(
+    "--scalars",
+    metavar="NAME[,NAME…]",
+    help="The dashboard's panels: any recorded scalars, by name; names with '/' grouped (a panel per group, "
+    "the group's name picks all of it).",
+)
 @on_interrupt(NO_VIDEO)
 def render(
     runs,
@@ -80,6 +91,8 @@ def render(
     title,
     slowmo,
     even,
+    data_points,
+    scalars,
 ) -> None:
     """Render RUN (or 2–4 RUNs side by side) to web-ready video."""
     from gananim.recording.reader import load
@@ -102,6 +115,8 @@ def render(
             title=title,
             slowmo=slowmo,
             even=even,
+            data_points=data_points,
+            scalars=scalars,
             crf=crf,
             preset=preset,
             controls=controls,

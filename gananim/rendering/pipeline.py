@@ -111,6 +111,8 @@ class RenderOptions:
     preset: str | None
     controls: bool
     even: bool = False
+    data_points: bool | None = None  # draw the stored real samples in the 2D views (None: where data came as samples)
+    scalars: object = None  # the dashboard's panels by scalar name, "a,b" or a list (gananim.rendering.views.scalars)
 
 
 def render_files(
@@ -133,6 +135,8 @@ def render_files(
     preset: str | None = None,
     controls: bool = False,
     even: bool = False,
+    data_points: bool | None = None,
+    scalars=None,
     announce: Callable[[Path, int, float], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
@@ -141,6 +145,10 @@ def render_files(
     `crf` (N, "FORMAT=N" or a list of them) and `preset` (an x264 preset name) set the MP4/WebM encoders
     (see gananim.rendering.encode.quality); `max_mb` is the GIF's budget (default for an embed: encode.EMBED_GIF_MB);
     `controls` gives the embed's <video> the browser's controls; `even` keeps the clock uniform (see RenderOptions);
+    `data_points` draws the recording's stored real samples as blue dots in the 2D views (surface, density,
+    mapping, gradients): None (the default) where the data came as samples, True or False always or never;
+    `scalars` ("a,b/c" or a list of names) picks the dashboard's panels among every recorded scalar, a name with "/"
+    grouped by what comes before it, a group's name picking all of it (gananim.rendering.views.scalars);
     `announce(target, frames, fps, unread=N)` is called once the target is known and checked, before the first frame
     is drawn (N: captions the length given leaves under pace.CAPTION_SECONDS on screen).
     """
@@ -160,6 +168,8 @@ def render_files(
         preset=preset,
         controls=controls,
         even=even,
+        data_points=data_points,
+        scalars=scalars,
     )
     return _render(runs, view, out, opts, announce, progress)
 
@@ -192,7 +202,16 @@ def plan_clip(recs: list[Recording], view: str, opts: RenderOptions, stride: int
     picture changes and by the events (unless opts.even), the story frame (the outcome of the first event of the
     likeliest story, STORY_RANK, else the final state) held POSTER_SECONDS for the poster,
     held snapshots advancing evenly in a GIF that keeps every `stride`-th frame."""
-    frame = Frame(recs, view, make_style(opts.size), titles=opts.titles, title=opts.title, dashboard=opts.dashboard)
+    frame = Frame(
+        recs,
+        view,
+        make_style(opts.size),
+        titles=opts.titles,
+        title=opts.title,
+        dashboard=opts.dashboard,
+        data_points=opts.data_points,
+        scalars=opts.scalars,
+    )
     events = [e for r in frame.events for e in r]
     tween = any(getattr(v, "tweens", False) for v in frame.views)  # else every frame shows a recorded snapshot
     chosen = chosen_steps(recs, frame, opts.steps)

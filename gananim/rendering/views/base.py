@@ -75,6 +75,10 @@ class View:
     nonfinite_drawn: ClassVar[str] = "not drawn"  # what the frame's warning says this view does with NaN/inf samples
 
     beside: bool = False  # set before setup when drawn beside another view (--dashboard): a compact layout
+    # the render's choices, set before setup (gananim.rendering.pipeline.RenderOptions): draw the stored real samples
+    # (None: where the data came as samples), and the dashboard's scalars (None: its own panels)
+    data_points: bool | None = None
+    scalars: tuple[str, ...] | None = None
 
     def __init__(self, rec: Recording, style: Style):
         self.check(rec)

@@ -13,9 +13,13 @@ Readable first (issue 19): the panels are laid out in pixels of readable text (v
 little height keeps the most important ones that fit (RANK) rather than shrinking the text; nothing is written
 inside a chart, where a curve may run through it (a dashed reference line is named in its panel's title, a held
 series' note has a line of its own), and the events' legend says what the shaded spans are.
+
+`scalars` (render --scalars) picks the panels by name among every recorded scalar instead (views.scalars).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 from matplotlib.patches import Patch
@@ -48,6 +52,7 @@ from gananim.rendering.views.chart import (
     widest,
 )
 from gananim.rendering.views.modes import ModesPanel, shows_modes
+from gananim.rendering.views.scalars import check_room, picked_specs
 from gananim.rendering.views.stack import HEADER, TICK, Slot, header_room, least_chart, line, stack
 
 # (panel title, [(scalar, label, colour)], reference line or None, y scale): the generator's things in red, the
@@ -247,11 +252,15 @@ class DashboardView(View):
         self.host = ax
         ax.set_axis_off()
         self.panels, self.charts = [], []
-        specs = _available(self.analysis.series, self.rec)
+        specs = self.picked() if self.scalars is not None else _available(self.analysis.series, self.rec)
         top = self.events_legend(ax, 0.0, 1.0)
         # the charts' right ends leave room for the labels beside them; the headers end there too
         width = 1.0 - gutter(ax, specs, self.rec, s)
-        placed = stack([self.slot(spec, width) for spec in specs], ax.bbox.height, top, steps_room(s, LABEL))
+        placed = stack(
+            self.ranked([self.slot(spec, width) for spec in specs]), ax.bbox.height, top, steps_room(s, LABEL)
+        )
+        if self.scalars is not None:
+            check_room(specs, placed)
         for spec, y, h in placed:
             rect = (0.0, y, width, h)
             self.panels.append(ModesPanel(self, rect) if spec == "modes" else SeriesPanel(self, rect, spec))
@@ -259,6 +268,20 @@ class DashboardView(View):
             ax.text(0.5, 0.5, "no scalars recorded", ha="center", va="center", fontsize=s.fs(0.9), color=s.text)
         self.finish_charts(tick_size=TICK, label_size=LABEL)
         return [a for p in self.panels for a in p.artists()]
+
+    def picked(self, panels: list = PANELS) -> list:
+        """The panels of the scalars picked by name (gananim.rendering.views.scalars), their series added to the
+        analysis' (each aligned to the snapshots); a name in one of `panels` is drawn in it."""
+        specs, series = picked_specs(self.scalars, self.rec, self.analysis.series, panels)
+        self.analysis = replace(self.analysis, series={**self.analysis.series, **series})
+        return specs
+
+    def ranked(self, slots: list[Slot]) -> list[Slot]:
+        """Picked panels are as important as the order they were given in; the dashboard's own keep RANK's."""
+        if self.scalars is not None:
+            for k, slot in enumerate(slots):
+                slot.rank = k
+        return slots
 
     def slot(self, spec, width: float) -> Slot:
         """A panel's place in the column (`width` of the host wide): its least height, its header's one or two lines

@@ -17,6 +17,7 @@ from gananim.errors import GananimError
 from gananim.recording.reader import Recording
 from gananim.rendering.drawing import CAPTION_BACKGROUND
 from gananim.rendering.views.base import View, get_view, nonfinite_share
+from gananim.rendering.views.scalars import picked_names
 from gananim.rendering.views.style import Style
 from gananim.text import literal
 
@@ -46,6 +47,8 @@ class Frame:
         titles: list[str] | None = None,
         title: str | None = None,
         dashboard: bool = False,
+        data_points: bool | None = None,
+        scalars=None,
     ):
         if not 1 <= len(recs) <= 4:
             raise GananimError(f"give 1 to 4 recordings to render side by side, got {len(recs)}")
@@ -56,6 +59,13 @@ class Frame:
         self.recs, self.style = recs, style
         self.events = [analyse(rec).events for rec in recs]
         self.views: list[View] = [get_view(view, rec)(rec, style) for rec in recs]
+        self.data_points, self.scalars = data_points, picked_names(scalars)
+        if self.scalars is not None and not dashboard and view != "dashboard":
+            raise GananimError(
+                "scalars= (--scalars) picks the dashboard's panels: add --dashboard, or --view dashboard"
+            )
+        for v in self.views:
+            v.data_points, v.scalars = self.data_points, self.scalars
         self.fig = Figure(
             figsize=(style.width / style.dpi, style.height / style.dpi), dpi=style.dpi, facecolor=style.background
         )
@@ -117,6 +127,7 @@ class Frame:
         s = self.style
         dash = get_view("dashboard", self.recs[0])(self.recs[0], s)
         dash.beside = True
+        dash.data_points, dash.scalars = self.data_points, self.scalars
         right = 1 - MARGIN - 1.5 * s.fs(0.7) * s.dpi / 72 / s.width  # room for the last step label
         if s.width / s.height < DASH_BELOW_ASPECT:
             left = MARGIN + 6 * s.fs(0.7) * s.dpi / 72 / s.width  # room for the tick labels at the left

@@ -30,6 +30,7 @@ from gananim.rendering.views.dashboard import (
     series_least,
     steps_room,
 )
+from gananim.rendering.views.scalars import check_room
 from gananim.rendering.views.stack import HEADER, TICK, Slot, header_room, least_chart, line, stack
 
 CLASS_CAPTURED_KEY = "classes_captured"
@@ -190,8 +191,11 @@ class ImageDashboardView(DashboardView):
         top = self.events_legend(self.host, x0, width)
         if class_count(series) > 0:
             column.append("classes")
-        column += _series_specs(series)
-        placed = stack([self._slot(item, width) for item in column], height, top, steps_room(s, LABEL))
+        picked = self.picked(PANELS + IMAGE_PANELS) if self.scalars is not None else None
+        column += _series_specs(series) if picked is None else picked
+        placed = stack(self.ranked_column(column, width, picked), height, top, steps_room(s, LABEL))
+        if picked is not None:
+            check_room(picked, placed)
         moving = []
         for item, y, h in placed:
             rect = (x0, y, width, h)
@@ -204,6 +208,14 @@ class ImageDashboardView(DashboardView):
                 self.panels.append(SeriesPanel(self, rect, item))
         self.finish_charts(tick_size=TICK, label_size=LABEL)
         return moving
+
+    def ranked_column(self, column: list, width: float, picked: list | None) -> list[Slot]:
+        """The column's slots; picked scalar panels after D's histograms and the class bars, in the order given."""
+        slots = [self._slot(item, width) for item in column]
+        if picked is not None:
+            for k, slot in enumerate(slots):
+                slot.rank = k
+        return slots
 
     def _under_hist(self) -> float:
         """The pixels under D's histograms for its tick labels and its axis' name."""

@@ -1,4 +1,5 @@
-"""`density`: the generated density (red patches) and the samples over the data density (light purple).
+"""`density`: the generated density (red patches) and the samples over the data density (light purple), with the
+stored real samples as blue dots where the data came as samples (gananim.kinds.points.views.real).
 
 The view for any generator, with or without a discriminator (a VAE's decoder, an MMD generator): it draws only
 what every recording has, so `gananim render runs/circle runs/vae-circle` compares a GAN with a VAE on the same
@@ -17,7 +18,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from gananim.errors import GananimError
-from gananim.kinds.points.targets import make_target
+from gananim.kinds.points.targets import Empirical, make_target
+from gananim.kinds.points.views.real import draw_real, real_handle, real_label, shows_real
 from gananim.kinds.points.views.surface import mark_modes
 from gananim.recording.grid import Grid
 from gananim.rendering.drawing import DENSITY_GAMMA, RED, BandedOverlay, Ramp, Upsampler, density_vmax
@@ -47,12 +49,27 @@ def display_density(rec) -> np.ndarray | None:
     within one row or column of cells is drawn flat, and the ring comes out an octagon. Finer and blurred, it is round.
     """
     data, cfg = rec.data_density, rec.manifest.get("target")
+    fine = Grid(rec.grid.bounds, rec.grid.size * FINE)
     if cfg:
         try:
-            data = make_target(cfg).density(Grid(rec.grid.bounds, rec.grid.size * FINE))
-        except (GananimError, OSError, ValueError):  # e.g. a target read from a file that is gone: the stored grid
-            pass
+            data = make_target(cfg).density(fine)
+        except (GananimError, OSError, ValueError):  # samples given in memory, a file that is gone: the stored samples
+            data = sample_density(rec, fine, data)
     return None if data is None else smooth(data)
+
+
+def sample_density(rec, grid: Grid, stored: np.ndarray | None) -> np.ndarray | None:
+    """The density of the recording's stored real samples (a KDE, gananim.kinds.points.targets.Empirical) on a fine
+    grid, for data given as samples, whose target the manifest cannot rebuild; the stored grid's where there are none.
+    On the recording's own grid a thin shape (two moons, a swiss roll) is a few cells wide: drawn from the samples on
+    a finer grid its edges are as sharp as the samples say."""
+    samples = rec.fixed.get("data_samples")
+    if samples is None or len(samples) < 2:
+        return stored
+    try:
+        return Empirical(samples.astype(np.float64)).density(grid)
+    except GananimError:  # samples that do not spread in every direction: no density of their own
+        return stored
 
 
 def inside(samples: np.ndarray, box) -> np.ndarray:
@@ -104,6 +121,11 @@ class DensityView(Tweening, View):
             Line2D([], [], marker="o", linestyle="none", color=DOT, markersize=2.6 * s.scale),
         ]
         labels = ["data density", "generated density", f"{len(rec.latents)} samples G(z)"]
+        moving = [self.dots, self.outside]
+        if shows_real(rec, self.data_points):  # under the generated samples: G's dots land on the data's
+            moving.insert(0, draw_real(ax, rec, s, zorder=3.5))
+            handles.insert(1, real_handle(s))
+            labels.insert(1, real_label(rec))
         if len(rec.modes):  # the × marks, as the surface view's legend names them
             handles.append(Line2D([], [], marker="x", linestyle="none", color=s.mode_marker, markersize=5 * s.scale))
             labels.append("data modes")
@@ -119,7 +141,6 @@ class DensityView(Tweening, View):
             handlelength=1.2,
             borderaxespad=0,
         )
-        moving = [self.dots, self.outside]
         if len(rec.modes):
             moving.insert(0, mark_modes(ax, rec, s))
         return moving

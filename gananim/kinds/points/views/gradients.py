@@ -20,6 +20,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.transforms import Bbox, offset_copy
 
+from gananim.kinds.points.views.real import draw_real, real_handle, shows_real
 from gananim.kinds.points.views.surface import D_BANDS, mark_modes
 from gananim.rendering.drawing import D_RAMP, Upsampler, probe_indices
 from gananim.rendering.views.base import View, finite_rows, register
@@ -119,6 +120,7 @@ class GradientsView(Tweening, View):
         self.box = (x0, x1, y0, y1)
         self.width = x1 - x0
         self.raster_ax = ax
+        self.real_lines = 0  # the real samples' line over the arrows' key, where they are drawn
         colours = self._make_backdrop()  # D's faint bands are the axes' bitmap (`raster`), under everything
         self._draw_d_scale(ax, colours)
         self.frame_box(ax)
@@ -128,8 +130,32 @@ class GradientsView(Tweening, View):
         moving = [self.arrows, self.dots, self.outside, self.mean]
         if len(rec.modes):
             moving.insert(0, mark_modes(ax, rec, s))
+        if shows_real(rec, self.data_points):  # under the arrows and G's samples: where they should go
+            moving.insert(0, draw_real(ax, rec, s, zorder=3))
+            self._real_key(ax)
         self.ax = ax
         return moving
+
+    def _real_key(self, ax) -> None:
+        """The real samples' mark and words, a line over the arrows' key."""
+        s = self.style
+        size = s.fs(0.8)
+        ax.legend(
+            [real_handle(s)],
+            ["real samples"],
+            loc="lower left",
+            bbox_to_anchor=(KEY_X, 0.0),
+            bbox_transform=offset_copy(
+                ax.transAxes, ax.figure, x=-0.4 * size, y=(KEY_LINES * 1.2 + 0.2) * size, units="points"
+            ),
+            frameon=False,
+            fontsize=size,
+            handlelength=0.6,
+            handletextpad=0.5,
+            borderpad=0.0,
+            borderaxespad=0.0,
+        )
+        self.real_lines = 1
 
     def _make_backdrop(self) -> np.ndarray:
         """D's faint bands, drawn by `raster` each frame: their colour table and upsamplers; returns the colours."""
@@ -157,7 +183,7 @@ class GradientsView(Tweening, View):
         height: above it the frame's title bar may be near) down to the arrows' key."""
         p = ax.get_window_extent()
         s = self.style
-        key = s.px(s.fs(0.8)) * (KEY_LINES * 1.2 + 0.6)  # the key's lines and half a line for "fake 0"
+        key = s.px(s.fs(0.8)) * ((KEY_LINES + self.real_lines) * 1.2 + 0.6)  # the key's lines, half a line for "fake 0"
         top = p.y1 - s.px(0.6 * s.fs(0.8) + 2 + 1.2 * s.fs(0.9))  # D's title, and its pad over "real 1"
         bottom = min(p.y0 + key, top - 0.3 * p.height)
         box = Bbox.from_extents(p.x0 + KEY_X * p.width, bottom, p.x0 + (KEY_X + KEY_W) * p.width, top)

@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from gananim.kinds.points.views.density import display_density
+from gananim.kinds.points.views.real import draw_real, real_handle, real_label, shows_real
 from gananim.kinds.points.views.surface import image_extent
 from gananim.rendering.drawing import grid_colours, latent_tails
 from gananim.rendering.views.base import View, register
@@ -57,11 +58,12 @@ class MappingView(Tweening, View):
         colours = self._pick_tails()
         self._make_arrows(ax, colours)
         self.frame_box(ax)
-        self._draw_key(ax, colours, has_data)
+        real = [draw_real(ax, self.rec, self.style, zorder=2.5)] if shows_real(self.rec, self.data_points) else []
+        self._draw_key(ax, colours, has_data, bool(real))
         if not self.projected:
-            return [self.quiver]
+            return real + [self.quiver]
         self._make_head_dots(ax, colours)
-        return [self.quiver, self.heads_dots]
+        return real + [self.quiver, self.heads_dots]
 
     def _draw_data(self, ax) -> bool:
         """The data density underneath (static), where the recording has one; says whether it has."""
@@ -80,12 +82,15 @@ class MappingView(Tweening, View):
         )
         return True
 
-    def _draw_key(self, ax, colours: np.ndarray, has_data: bool) -> None:
+    def _draw_key(self, ax, colours: np.ndarray, has_data: bool, real: bool = False) -> None:
         """Beside the axes at the right: what the arrows are (the legend) and what their colours say, the arrows'
         tails drawn small in their own colours and places (hue the angle around the middle, paler towards it)."""
         s = self.style
         handles = [Line2D([], [], color="#777777", linewidth=1.2 * s.scale, marker=">", markersize=4 * s.scale)]
         labels = [textwrap.fill(self.ax_label, KEY_CHARS)]
+        if real:  # under the arrows: where G's grid lands against the data
+            handles.insert(0, real_handle(s))
+            labels.insert(0, real_label(self.rec))
         if has_data:
             handles.insert(0, Patch(facecolor=DATA_PURPLE, alpha=0.6, edgecolor="none"))
             labels.insert(0, "data density")

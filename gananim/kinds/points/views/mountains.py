@@ -1,4 +1,5 @@
 """`mountains`: D as a 3D surface with the generated density painted on it in red, camera slowly turning (seeds/003, video 3).
+The stored real samples sit on it as blue dots where the data came as samples (gananim.kinds.points.views.real).
 
 Speed: the surface is ONE Poly3DCollection on a coarse mesh (at most drawing.MAX_FACES per side), built once in `setup`.
 Each frame only rewrites the faces' heights in place (`set_verts` on the same array), sets precomputed
@@ -18,6 +19,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Affine2D
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
+from gananim.kinds.points.views.real import REAL_ALPHA, REAL_DOT, dot_size, real_handle, real_points, shows_real
 from gananim.rendering.drawing import (
     D_RAMP,
     DENSITY_GAMMA,
@@ -63,8 +65,8 @@ class MountainsView(Tweening, View):
     def setup(self, ax):
         self.ax = ax
         self._make_surface(ax)
-        artists = [self.surface] + self._make_mode_markers(ax)
-        ax.computed_zorder = False  # fixed draw order floor < surface < modes, instead of per-artist depth sorting
+        artists = [self.surface] + self._make_real_marks(ax) + self._make_mode_markers(ax)
+        ax.computed_zorder = False  # fixed draw order floor < surface < real samples < modes, no per-artist depth sort
         self.surface.set_zorder(2)
         ax.add_collection3d(_floor_grid(self.rec.view_box, self.style))
         self._draw_axes(ax)
@@ -81,6 +83,7 @@ class MountainsView(Tweening, View):
         fig = ax.figure
         purple, white = D_RAMP(np.array([0.95]))[0], D_RAMP(np.array([0.05]))[0]
         lines = ["D(x): 1 real, 0 fake", "G(z) density"] + (["data modes"] if len(self.rec.modes) else [])
+        lines += ["real samples"] if self.real_at is not None else []
         size = s.fs(0.75)
         self.key_at = Affine2D()  # the key's top left, in pixels (set per frame)
         in_points = Affine2D().scale(fig.dpi / 72) + self.key_at
@@ -108,6 +111,11 @@ class MountainsView(Tweening, View):
             mark = Line2D([0.6 * side], [row[2]], marker="x", linestyle="none", color=s.mode_marker, markersize=side)
             mark.set_transform(in_points)
             self.key_marks.append(fig.add_artist(mark))
+        if self.real_at is not None:
+            dot = real_handle(s)
+            dot.set_data([0.6 * side], [row[-1]])
+            dot.set_transform(in_points)
+            self.key_marks.append(fig.add_artist(dot))
         for artist in self.key_marks:
             artist.set_in_layout(False)  # inside the cell: the frame's layout gives the panel the whole width
 
@@ -142,6 +150,34 @@ class MountainsView(Tweening, View):
             color="white",
         )
         self.surface.set_verts(self.faces)  # our own face order (row-major over the grid), kept for the whole video
+
+    def _make_real_marks(self, ax) -> list:
+        """The stored real samples as blue dots on the surface at (x, y, D), where they are drawn
+        (gananim.kinds.points.views.real); sets self.real_at (their fractional grid cells, or None)."""
+        self.real_at = None
+        if not shows_real(self.rec, self.data_points):
+            return []
+        self.real = real_points(self.rec)
+        self.real_at = self._cells(self.real)
+        (self.real_marks,) = ax.plot(
+            *self.real.T,
+            np.zeros(len(self.real)),
+            "o",
+            color=REAL_DOT,
+            alpha=REAL_ALPHA,
+            markersize=dot_size(self.style),
+            markeredgewidth=0,
+            zorder=3,
+        )
+        return [self.real_marks]
+
+    def _cells(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Points' fractional (row, column) on the recording's grid of cell centres, clamped to it."""
+        ny, nx = self.rec.grid.shape
+        (x0, x1), (y0, y1) = self.rec.view_box
+        fx = np.clip((points[:, 0] - x0) / (x1 - x0) * nx - 0.5, 0, nx - 1)
+        fy = np.clip((points[:, 1] - y0) / (y1 - y0) * ny - 0.5, 0, ny - 1)
+        return fy, fx
 
     def _make_mode_markers(self, ax) -> list:
         """The data modes as crosses on the surface at (x, y, D), drawn over it (a fixed draw order, no per-artist
@@ -228,6 +264,8 @@ class MountainsView(Tweening, View):
         if self.modes_at is not None:
             (fy, fx), m = self.modes_at, self.rec.modes
             self.markers.set_data_3d(m[:, 0], m[:, 1], _bilinear(d, fy, fx) + 0.01)
+        if self.real_at is not None:
+            self.real_marks.set_data_3d(self.real[:, 0], self.real[:, 1], _bilinear(d, *self.real_at) + 0.01)
         self.ax.view_init(ELEVATION, self.azimuth(at))
         self._place_legend(self.azimuth(at))
 

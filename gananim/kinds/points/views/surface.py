@@ -1,4 +1,5 @@
-"""`surface`: the generated density (red patches) over D's decision surface (purple = real, white = fake).
+"""`surface`: the generated density (red patches) over D's decision surface (purple = real, white = fake), with the
+stored real samples as blue dots where the data came as samples (gananim.kinds.points.views.real).
 
 Beside the plot, its legend: D's colour bar, the generated density's scale (a ▲ over it lights up while the
 density's peak exceeds the scale's top, so a spike clipped to plain red is never silent) and what the marks are.
@@ -17,6 +18,7 @@ from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, Bbox, offset_copy
 
 from gananim.kinds.points.outline import data_outline
+from gananim.kinds.points.views.real import draw_real, real_handle, shows_real
 from gananim.rendering.drawing import (
     D_RAMP,
     DENSITY_GAMMA,
@@ -34,6 +36,7 @@ from gananim.rendering.views.tween import Tweening
 D_BANDS = 10  # D drawn in bands, like a contour plot, but composed as one image: far cheaper per frame
 LABEL_OFFSET = 7.0  # points between a mode's × and its number
 KEY_X, KEY_W = 1.03, 0.035  # the legend column's colour bars, in axes units
+FOOT_LINES = 2.6  # room for the marks' legend under the density key (two lines), in lines of its text
 CLIP_MARK = 1.1  # the density key's top turns into "▲ peak r× top" once the peak is r ≥ this times the scale's top
 
 
@@ -113,8 +116,8 @@ class LegendColumn:
     near), the density key below it with room for its title and tick labels, which are sized in points, and for
     the marks' legend under it; at any panel size nothing runs into anything."""
 
-    def __init__(self, ax, style):
-        self.ax, self.style = ax, style
+    def __init__(self, ax, style, view=None):
+        self.ax, self.style, self.view = ax, style, view  # the view's foot_lines: the marks' legend lines
 
     def axes(self, which: int):
         cax = self.ax.inset_axes([KEY_X, 0.5 if which == 0 else 0.1, KEY_W, 0.4 if which == 0 else 0.2])
@@ -127,7 +130,8 @@ class LegendColumn:
         fs = self.style.fs
         title = (0.6 * fs(0.75) + 2 + 1.2 * fs(0.8)) * pt  # D's title over its bar, inside the axes' height
         gap = (0.6 * fs(0.75) + 1.3 * fs(0.72) + 0.6 * fs(0.7) + 6) * pt  # "fake 0", the key's title, its "top"
-        foot = (2.6 * fs(0.72) + 0.6 * fs(0.7) + 4) * pt  # the marks' two legend lines and the key's "0"
+        lines = getattr(self.view, "foot_lines", FOOT_LINES)
+        foot = (lines * fs(0.72) + 0.6 * fs(0.7) + 4) * pt  # the marks' legend lines and the key's "0"
         least_key = max(0.2 * p.height, 18 * pt, 2.4 * fs(0.7) * pt)  # room for the key's "top" and "0" apart
         d_height = max(0.3 * p.height, p.height - title - gap - foot - least_key)
         d_height = min(d_height, 0.62 * p.height)
@@ -158,7 +162,8 @@ class SurfaceView(Tweening, View):
         self.vmax = density_vmax(rec)
         self.upsamplers: dict[tuple[int, int], Upsampler] = {}
         self.raster_ax = ax
-        column = LegendColumn(ax, s)
+        self.foot_lines = FOOT_LINES
+        column = LegendColumn(ax, s, self)
         scale = ax.figure.colorbar(
             ScalarMappable(BoundaryNorm(np.linspace(0, 1, D_BANDS + 1), D_CMAP.N), D_CMAP),
             cax=column.axes(0),
@@ -187,7 +192,30 @@ class SurfaceView(Tweening, View):
                 linespacing=1.0,
             )
             moving = [mark_modes(ax, rec, s)] + ([self.mode_labels] if self.mode_labels else []) + moving
+        if shows_real(rec, self.data_points):  # over D and the density, under the modes' marks
+            moving.insert(0, draw_real(ax, rec, s, zorder=4.5))
+            self._real_key(ax, above=2.2 if outline or len(rec.modes) else 0.0)
         return outline + moving
+
+    def _real_key(self, ax, above: float) -> None:
+        """The real samples' mark and words at the foot of the legend column, `above` lines over the foot (over
+        the modes' or the outline's words)."""
+        s = self.style
+        size = s.fs(0.72)
+        ax.legend(
+            [real_handle(s)],
+            ["real samples"],
+            loc="lower left",
+            bbox_to_anchor=(KEY_X, 0.0),
+            bbox_transform=offset_copy(ax.transAxes, ax.figure, x=-0.4 * size, y=above * size, units="points"),
+            frameon=False,
+            fontsize=size,
+            handlelength=0.6,
+            handletextpad=0.5,
+            borderpad=0.0,
+            borderaxespad=0.0,
+        )
+        self.foot_lines += above
 
     def _density_key(self, ax, cax) -> list:
         """The generated density's colour scale (transparent to red, over white) and its clipping mark."""
