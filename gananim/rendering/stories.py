@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gananim.analysis import analyse
+from gananim.errors import GananimError
 from gananim.kinds.points.metrics import mode_coverage
 
 WARMUP = 0.2  # "after the warm-up": the snapshots after the first 20% (the generator is still finding the data)
@@ -68,10 +69,19 @@ def collapse_numbers(rec) -> tuple[np.ndarray, np.ndarray]:
     return np.array([c.captured for c in covs]), np.array([c.hq_share for c in covs])
 
 
+def _no_modes(recs, claim: str) -> Story | None:
+    """A story about modes cannot be told of data without modes (a script's recording of bare samples)."""
+    if any(getattr(r, "modes", None) is None or not len(r.modes) for r in recs):
+        return Story(claim, "the data has no modes to count", False)
+    return None
+
+
 def collapse(recs) -> Story:
     """The collapsed run (first) on ≤ 2 modes, mostly high quality, in most snapshots after the warm-up; the remedy
     (second) on ≥ 7 at its end."""
     vanilla, remedy = recs
+    if (none := _no_modes(recs, "a collapsed run beside a remedy")) is not None:
+        return none
     k, hq = collapse_numbers(vanilla)
     on = (k >= 1) & (k <= COLLAPSED_MODES) & (hq >= COLLAPSED_HQ)
     end = mode_coverage(remedy[-1].samples, remedy.modes, remedy.mode_scales)
@@ -99,6 +109,8 @@ def dominant_modes(rec) -> list[int]:
 
 def mode_hopping(recs) -> Story:
     (rec,) = recs
+    if (none := _no_modes(recs, "the dominant mode hops")) is not None:
+        return none
     held = dominant_modes(rec)
     hops = sum(a != b for a, b in zip(held, held[1:]))
     places = len(set(held))
@@ -237,7 +249,10 @@ def story_lines(name: str | None, recs) -> list[str]:
     """The closing card's line on the story: that it holds, with the numbers, or plainly that it does not here."""
     if not name or name not in STORIES:
         return []
-    story = check_story(name, recs)
+    try:
+        story = check_story(name, recs)
+    except GananimError as e:  # recordings the rule cannot read: say so rather than claim either way
+        return [f"The story could not be checked on these recordings: {e}."]
     if story.holds:
         return [f"The story holds: {story.measured}."]
     return [f"The story does not hold here: {story.measured} (needed: {story.claim})."]

@@ -1,7 +1,8 @@
-"""Mode collapse beside a remedy: two recordings of the same data (e.g. ring8 and ring8-unrolled, or ring8-pac),
+"""Mode collapse beside a remedy: two recordings of the same data (ring8-metz and ring8-metz-unrolled by default),
 synchronised on training step, each showing D's surface with the generated density and the modes captured.
 The cards compare what the two recordings captured (gananim.rendering.manim.words), whichever way it went.
 
+    gananim scene collapse                     # records runs/ring8-metz and runs/ring8-metz-unrolled if needed
     gananim scene scenes/collapse.py runs/ring8 runs/ring8-unrolled
 """
 
@@ -16,7 +17,7 @@ COLOURS = ("#b2182b", "#2166ac")
 
 
 class Collapse(RecordingScene):
-    NEEDS = Needs(count=2, data_dim=2, discriminator=True, example="ring8 ring8-unrolled")
+    NEEDS = Needs(count=2, data_dim=2, discriminator=True, example="ring8-metz ring8-metz-unrolled")
     TITLE = "Mode collapse, and a remedy"
     STORY = "collapse"
     INTRO = (

@@ -1,7 +1,8 @@
 """Mode hopping: a collapsed generator jumping from mode to mode while D chases it (four-points or ring8). The
 cards count the hops this recording shows (gananim.rendering.manim.words), none where none was detected.
 
-    gananim scene scenes/mode_hopping.py runs/ring8 [--quality low|medium|high] [--out FILE|--embed]
+    gananim scene mode_hopping                 # records runs/four-points if needed
+    gananim scene scenes/mode_hopping.py runs/four-points [--quality low|medium|high] [--out FILE|--embed]
 """
 
 from manim import UP, Text
@@ -22,7 +23,7 @@ from gananim.rendering.manim.words import at_optimum, count, happenings, modes, 
 
 
 class ModeHopping(RecordingScene):
-    NEEDS = Needs(count=1, data_dim=2, discriminator=True, example="ring8")
+    NEEDS = Needs(count=1, data_dim=2, discriminator=True, example="four-points")
     TITLE = "Mode hopping"
     STORY = "mode_hopping"
     INTRO = (
