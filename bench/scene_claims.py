@@ -48,7 +48,8 @@ def ensure(preset: str, out: Path, times: dict) -> Path:
             "steps": cfg.steps,
             "resumed": action != "record",
         }
-        (out / TIMES).write_text(json.dumps(times, indent=1))
+        saved = json.loads((out / TIMES).read_text()) if (out / TIMES).is_file() else {}  # another bench's too
+        (out / TIMES).write_text(json.dumps(saved | {preset: times[preset]}, indent=1))
     return path
 
 
@@ -73,6 +74,7 @@ def main() -> int:
     print("|---|---|---|---|---|")
     for name, runs, s in rows:
         print(f"| {name} | {runs} | {s.claim} | {s.measured} | {'yes' if s.holds else '**NO**'} |")
+    times = json.loads(times_file.read_text()) if times_file.is_file() else times
     print("\n| run | steps | CPU (quiet wall) | wall here |")
     print("|---|---|---|---|")
     for preset in dict.fromkeys(p for name in args.only or SCENES for p in SCENES[name].runs):

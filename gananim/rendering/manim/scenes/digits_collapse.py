@@ -12,6 +12,7 @@ from manim import DOWN, LEFT, UP, DashedLine, ImageMobject, Rectangle, Text, VGr
 from manim.constants import RESAMPLING_ALGORITHMS
 
 from gananim.analysis import analyse
+from gananim.kinds.images import ImagesKind
 from gananim.rendering.manim.blocks import DATA_BLUE, GENERATED_RED, INK, Clock, ScalarChart
 from gananim.rendering.manim.paint import GREY, follow
 from gananim.rendering.manim.scene import Needs, RecordingScene
@@ -104,7 +105,9 @@ class ClassBars(VGroup):
 
 
 class DigitsCollapse(RecordingScene):
-    NEEDS = Needs(count=1, data_dim=None, kind="images", pictures=True, discriminator=True, example="digits-collapse")
+    NEEDS = Needs(
+        count=1, data_dim=None, kind=ImagesKind.name, pictures=True, discriminator=True, example="digits-collapse"
+    )
     TITLE = "Mode collapse, in pictures"
     STORY = "digits_collapse"
     INTRO = (
