@@ -1,6 +1,7 @@
 """Swaying: early in training the whole mapping z ↦ G(z) can swing back and forth across the data before it
 spreads out over it (seeds/003, video 1). The cards say whether this recording swayed (gananim.rendering.manim.words).
 
+    gananim scene swaying                      # records runs/circle if needed (the preset whose default run sways)
     gananim scene scenes/swaying.py runs/five-clusters
 """
 
@@ -24,7 +25,7 @@ from gananim.rendering.manim.words import happenings, modes, verdict
 
 
 class Swaying(RecordingScene):
-    NEEDS = Needs(count=1, data_dim=2, discriminator=False, example="five-clusters")
+    NEEDS = Needs(count=1, data_dim=2, discriminator=False, example="circle")
     TITLE = "Swaying"
     STORY = "swaying"
     SUBTITLE = "the generator's mapping z ↦ G(z) as it trains"
