@@ -58,6 +58,13 @@ CELL_SHARE = 0.01  # grid25: a mode's cell (the points nearest it) is reached wh
 GRID_HQ_MAX = 0.25  # ...and the samples have not sharpened while fewer than 25% are high quality (papers: 94.8%)
 ICDF_KS = 0.03  # inverse-cdf: the final samples' KS distance to N(0, 1) at most this (2,500 samples: ~0.017 typical)
 ICDF_MAP = 1e-3  # inverse-cdf: the final mapping equals the exact inverse CDF to this (float32 storage)
+# ring8-metz (Metz et al. 2017, Figure 1; VEEGAN Table 1's GAN row: 1 mode of 8, 99.3% high quality): after the warm-up
+# the vanilla GAN sits on 1-2 modes with most of its samples high quality in most snapshots (gananim.rendering.stories'
+# collapse rule, the collapse scene's) and its dominant mode moves around the ring (Figure 1: a new mode every 5k steps)
+METZ_HOPS = 3  # ring8-metz: the dominant mode (nearest to >= half the samples) changes >= 3 times after the warm-up
+# ring8-metz-unrolled (VEEGAN Table 1: Unrolled GAN 7.6 modes, 35.6% high quality): >= 7 of 8 modes at the end, with a
+# high-quality share of the same order as the paper's (>= a third of its 35.6%)
+METZ_UNROLLED_MODES, METZ_UNROLLED_HQ = 7, 0.12
 
 
 @dataclass
@@ -428,6 +435,34 @@ def grid25(runs: Runs) -> Verdict:
     )
 
 
+def ring8_metz(runs: Runs) -> Verdict:
+    from gananim.rendering import stories
+
+    rec = runs["ring8-metz"][0]
+    k, hq = stories.collapse_numbers(rec)
+    on = (k >= 1) & (k <= stories.COLLAPSED_MODES) & (hq >= stories.COLLAPSED_HQ)
+    held = stories.dominant_modes(rec)
+    hops = sum(a != b for a, b in zip(held, held[1:]))
+    return Verdict(
+        f"on 1–{stories.COLLAPSED_MODES} modes with ≥ {stories.COLLAPSED_HQ:.0%} high quality in most snapshots after "
+        f"the first {stories.WARMUP:.0%}; its dominant mode moves ≥ {METZ_HOPS}× (VEEGAN's GAN: 1 mode, 99.3% HQ)",
+        f"collapsed in {int(on.sum())}/{len(on)} snapshots, median {np.median(hq):.0%} HQ "
+        f"(end: {int(k[-1])} mode, {hq[-1]:.0%}); {hops} moves among {len(set(held))} modes",
+        bool(on.mean() > stories.MOST and hops >= METZ_HOPS),
+    )
+
+
+def ring8_metz_unrolled(runs: Runs) -> Verdict:
+    rec = runs["ring8-metz-unrolled"][0]
+    cov = mode_coverage(rec[-1].samples, rec.modes, rec.mode_scales)
+    return Verdict(
+        f"≥ {METZ_UNROLLED_MODES} of 8 modes at the end, ≥ {METZ_UNROLLED_HQ:.0%} high quality "
+        f"(VEEGAN's Unrolled GAN: 7.6 modes, 35.6% HQ)",
+        f"{cov.captured} modes, {cov.hq_share:.0%} HQ",
+        cov.captured >= METZ_UNROLLED_MODES and cov.hq_share >= METZ_UNROLLED_HQ,
+    )
+
+
 CLAIMS = {
     "two-points": two_points,
     "four-points": four_points,
@@ -446,6 +481,8 @@ CLAIMS = {
     "ring8-unrolled": _fix("ring8-unrolled"),
     "ring8-pac": _fix("ring8-pac"),
     "grid25": grid25,
+    "ring8-metz": ring8_metz,
+    "ring8-metz-unrolled": ring8_metz_unrolled,
 }
 SOURCES = {
     "two-points": "seeds/000",
@@ -465,4 +502,6 @@ SOURCES = {
     "ring8-unrolled": "Unrolled GAN",
     "ring8-pac": "PacGAN",
     "grid25": "PacGAN / VEEGAN",
+    "ring8-metz": "Unrolled GAN Fig. 1 / VEEGAN",
+    "ring8-metz-unrolled": "Unrolled GAN Fig. 1 / VEEGAN",
 }

@@ -42,6 +42,8 @@ PRESET_NAMES = {
     "grid25",
     "ring8-unrolled",
     "ring8-pac",
+    "ring8-metz",
+    "ring8-metz-unrolled",
     "digits",
     "digits-dcgan",
     "digits-collapse",

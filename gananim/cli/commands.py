@@ -8,26 +8,23 @@ import sys
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
-from gananim.analysis.summary import human_size
 from gananim.cli.inspect import analyze, info
 from gananim.cli.kit import NOTHING_WRITTEN, Interrupted, announce, on_interrupt, wrote
 from gananim.cli.player import serve
 from gananim.cli.terminal import (
     LazyProgress,
-    RateColumn,
     notes_to_terminal,
     render_columns,
-    say,
     shout,
     stdout_console,
 )
+from gananim.cli.training import print_summary as _print_summary
+from gananim.cli.training import train_with_progress as _train_with_progress
 from gananim.cli.video import export_run, render, scene
 from gananim.errors import GananimError
-from gananim.text import visible
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -137,46 +134,6 @@ def record(preset, config_file, steps, every, seed, out, overwrite, resume, floa
     again = _resume_command(preset[0] if preset else None, config_file, out, steps, every, seed, float16)
     path = _train_with_progress(cfg, out, overwrite=overwrite, resume=resume, again=f"continue with `{again}`")
     _print_summary(path)
-
-
-def _train_with_progress(cfg, out: Path, *, overwrite: bool, resume: bool, again: str) -> Path:
-    """Run the lab trainer under a progress bar showing steps/s and the latest losses; Ctrl-C says how to go on."""
-    from gananim.extras import require_torch
-
-    require_torch()
-    from gananim.lab.train import run
-
-    columns = [
-        TextColumn("{task.fields[name]}", style="bold", markup=False),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        TextColumn("{task.fields[losses]}", markup=False),
-    ]
-    reached = [None]
-    try:
-        with LazyProgress(*columns, total=cfg.steps, name=visible(cfg.name), losses="") as progress:
-
-            def report(step: int, scalars: dict[str, float]) -> None:
-                reached[0] = step
-                progress.update(step, losses="  ".join(f"{k} {v:.3f}" for k, v in scalars.items()))
-
-            path = run(cfg, out, overwrite=overwrite, resume=resume, progress=report)
-            progress.update(cfg.steps)
-    except KeyboardInterrupt:
-        where = f"at step {reached[0]:,} of {cfg.steps:,}" if reached[0] is not None else "before the first step"
-        raise Interrupted(f"interrupted {where}: what was flushed is in {out}; {again}") from None
-    return Path(path)
-
-
-def _print_summary(path: Path) -> None:
-    from gananim.recording.reader import load
-
-    rec = load(path)
-    steps = f"steps {rec.steps[0]}–{rec.steps[-1]}" if len(rec) else "no steps"
-    say(f"recorded {len(rec)} snapshots ({steps}) to {path} ({human_size(rec.nbytes())})")
 
 
 @cli.command()

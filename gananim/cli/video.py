@@ -126,9 +126,10 @@ def render(
     wrote(written)
 
 
-@click.command(short_help="Render a manim explainer scene of RUN(s).")
-@click.argument("script", type=click.Path(path_type=Path))
-@click.argument("runs", nargs=-1, required=True, metavar="RUN...", type=click.Path(path_type=Path))
+@click.command(short_help="Render a manim explainer scene by name (recording its runs), or a script of RUN(s).")
+@click.argument("script", required=False, metavar="NAME|SCRIPT")
+@click.argument("runs", nargs=-1, metavar="[RUN...]", type=click.Path(path_type=Path))
+@click.option("--list", "listing", is_flag=True, help="Name each scene with its story and the runs it records.")
 @click.option(
     "--quality",
     type=click.Choice(["low", "medium", "high"]),
@@ -140,23 +141,58 @@ def render(
 @click.option("--embed", is_flag=True, help="Write WebM, MP4, GIF, a poster and an HTML snippet into a folder.")
 @click.option("--max-mb", type=Finite(min=0.01), help="Size budget for GIFs: met by lowering fps and size.")
 @on_interrupt(NO_VIDEO)
-def scene(script, runs, quality, out, embed, max_mb) -> None:
-    """Render the manim explainer SCRIPT (e.g. scenes/mode_hopping.py) of RUN (or several RUNs).
+def scene(script, runs, listing, quality, out, embed, max_mb) -> None:
+    """Render the explainer NAME (e.g. collapse; see --list), recording the runs it needs at their defaults into
+    runs/ (reused when they are there already), or the manim SCRIPT (e.g. scenes/mode_hopping.py) of RUN (or several).
 
     Needs the scenes extra: pip install 'gananim[scenes]'.
     """
-    if script.suffix != ".py":
+    from gananim.rendering.catalogue import resolve_script
+
+    if listing:
+        if script or runs:
+            raise GananimError("--list takes no scene or runs: `gananim scene --list`")
+        list_scenes()
+        return
+    if not script:
+        raise GananimError("name a scene (see `gananim scene --list`), e.g. `gananim scene collapse`, or give a script")
+    path, entry = resolve_script(script)
+    if path.suffix != ".py":
         raise GananimError(
             f"{script} is not a scene script (a .py file): the script comes first, "
             f"e.g. `gananim scene scenes/mode_hopping.py runs/four-points`"
         )
+    if not runs:
+        if entry is None:
+            raise GananimError(
+                f"{script} is not a scene gananim knows: give its recordings, `gananim scene {script} RUN...`"
+            )
+        from gananim.cli.scene_runs import prepare_runs
+
+        runs = prepare_runs(entry, say=say)
     from gananim.recording.reader import load
     from gananim.rendering.scenes import render_scene
 
     recs = [load(r) for r in runs]  # a wrong path is refused before manim is imported (seconds)
     with LazyProgress(*render_columns("scene")) as progress:
-        written = render_scene(recs, script, out, quality=quality, embed=embed, max_mb=max_mb, progress=progress.update)
+        written = render_scene(recs, path, out, quality=quality, embed=embed, max_mb=max_mb, progress=progress.update)
     wrote(written)
+
+
+def list_scenes() -> None:
+    """One row per scene: its name, its story, the runs `gananim scene NAME` records."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from gananim.cli.terminal import stdout_console
+    from gananim.rendering.catalogue import SCENES
+
+    table = Table(box=None, pad_edge=False)
+    for column in ("scene", "story", "runs (presets at their defaults)"):
+        table.add_column(column)
+    for entry in SCENES.values():
+        table.add_row(Text(entry.name, "bold"), Text(entry.story), Text(" ".join(entry.runs)))
+    stdout_console().print(table)
 
 
 @click.command("export")

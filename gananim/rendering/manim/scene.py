@@ -12,6 +12,7 @@ from gananim.kinds.registry import UNNAMED
 from gananim.rendering.manim.clock import Clock
 from gananim.rendering.manim.hud import CaptionBar, StepCounter, closing_card, title_card
 from gananim.rendering.manim.words import Facts, happenings, verdict
+from gananim.rendering.stories import story_lines
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class RecordingScene(Scene):
     INTRO: tuple[str, ...] = ()
     CLOSING_TITLE = "What we saw"
     CLOSING: tuple[str, ...] = ()
+    STORY: str | None = None  # the story the title promises (gananim.rendering.stories), checked on the closing card
     TITLE_SECONDS = 3.0
     TRAIN_SECONDS = 24.0
     HOLD_SECONDS = 1.0
@@ -148,4 +150,5 @@ class RecordingScene(Scene):
         self.wait(self.END_SECONDS)
 
     def closing_lines(self) -> list[str]:
-        return list(self.CLOSING) + self.findings()
+        # the title's promise checked by numbers: a scene whose story does not hold on these recordings says so
+        return list(self.CLOSING) + self.findings() + story_lines(self.STORY, self.recs)
