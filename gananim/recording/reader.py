@@ -23,6 +23,7 @@ from gananim.recording.layout import (
     MANIFEST,
     SCALAR_PREFIX,
     VERSION,
+    WALL_TIME,
     chunk_files,
 )
 from gananim.recording.lock import being_written
@@ -152,19 +153,21 @@ class Recording:
         """Re-scan the chunks (a recording can be read while it is being written)."""
         self._files = chunk_files(self.path)
         self._cache = None
-        steps, offsets, scalars = [], [], []
+        steps, offsets, scalars, walls = [], [], [], []
         last = None  # the newest step kept so far
         per_chunk = self.manifest.get("chunk_size", DEFAULT_CHUNK_SIZE)
         if len(self._files) > MAX_SNAPSHOTS // per_chunk + 1:  # refused before reading any: too many files to be real
             raise GananimError(_too_many(self.path, len(self._files) * per_chunk))
         for i, file in enumerate(self._files):
-            chunk = load_npz(file, keep=lambda k: k == "step" or k.startswith(SCALAR_PREFIX))
+            chunk = load_npz(file, keep=lambda k: k in ("step", WALL_TIME) or k.startswith(SCALAR_PREFIX))
             if "step" not in chunk:
                 raise GananimError(
                     f"recording file {file} is damaged: it has no 'step' array; re-record, or delete that file to keep the rest"
                 )
-            step = chunk.pop("step")
+            step, wall = chunk.pop("step"), chunk.pop(WALL_TIME, None)
             check_steps(step, chunk, file, per_chunk)
+            if wall is None or wall.shape != step.shape:  # written before wall times were kept (or damaged)
+                wall = np.full(len(step), np.nan)
             keep = rising(step, last)
             if not keep.all():
                 self._problem(
@@ -173,9 +176,12 @@ class Recording:
                 )
             offsets += [(i, j) for j in np.flatnonzero(keep).tolist()]
             steps.append(step[keep])
+            walls.append(np.asarray(wall, dtype=np.float64)[keep])
             scalars.append({k[len(SCALAR_PREFIX) :]: v[keep] for k, v in chunk.items()})
             last = int(step[keep][-1]) if keep.any() else last
         self.steps = np.concatenate(steps).astype(np.int64) if steps else np.zeros(0, dtype=np.int64)
+        # when each snapshot was taken (seconds since the epoch), NaN where the recording predates them
+        self.wall_times = np.concatenate(walls) if walls else np.zeros(0)
         if len(self.steps) > MAX_SNAPSHOTS:
             raise GananimError(_too_many(self.path, len(self.steps)))
         self._offsets = offsets

@@ -129,7 +129,7 @@ def render_files(
     preset: str | None = None,
     controls: bool = False,
     even: bool = False,
-    announce: Callable[[Path, int, float], None] | None = None,
+    announce: Callable[..., None] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Render one view of 1–4 recordings to a video file (.mp4/.webm/.gif) or, with embed, a web folder.
@@ -137,7 +137,8 @@ def render_files(
     `crf` (N, "FORMAT=N" or a list of them) and `preset` (an x264 preset name) set the MP4/WebM encoders
     (see gananim.rendering.encode.quality); `max_mb` is the GIF's budget (default for an embed: encode.EMBED_GIF_MB);
     `controls` gives the embed's <video> the browser's controls; `even` keeps the clock uniform (see RenderOptions);
-    `announce(target, frames, fps)` is called once the target is known and checked, before the first frame is drawn.
+    `announce(target, frames, fps, replacing=[files])` is called once the target is known and checked, before the
+    first frame is drawn; `replacing` lists the files of an earlier render that this one will replace.
     """
     opts = RenderOptions(
         size=size,
@@ -164,12 +165,13 @@ def _render(runs, view: str | None, out, opts: RenderOptions, announce, progress
     recs = [r if isinstance(r, Recording) else load(r) for r in (runs if isinstance(runs, (list, tuple)) else [runs])]
     view = default_view(recs) if view in (None, "compare") else view  # compare = several runs, a view all can show
     clip = plan_clip(recs, view, opts, gif_stride_for(out, opts))
-    target = _destination(recs[0], view, out, opts)
+    name = clip_name(recs, view, dashboard=opts.dashboard, steps=opts.steps)
+    target = _destination(recs, view, out, opts, name)
     if announce:
-        announce(target.path, len(clip.timeline), opts.fps)
+        announce(target.path, len(clip.timeline), opts.fps, replacing=replaced(target.path, target.web, name))
     tick = (lambda k: progress(k, len(clip.timeline))) if progress else None
     if target.web:
-        return _write_web(clip, target, clip_name(recs[0], view), opts, tick)
+        return _write_web(clip, target, name, opts, tick)
     return [_write_file(clip, target.path, opts.max_mb, tick, target.encoders.get(target.path.suffix.lstrip("."), {}))]
 
 
@@ -226,9 +228,9 @@ class Destination:
     encoders: dict[str, dict]
 
 
-def _destination(rec: Recording, view: str, out, opts: RenderOptions) -> Destination:
+def _destination(recs: list[Recording], view: str, out, opts: RenderOptions, name: str) -> Destination:
     """The file or folder to write and its encoders' options, all checked before its folder is made."""
-    path = _output_path(rec, view, out, opts.embed)
+    path = _output_path(recs, view, out, opts.embed, name)
     web = opts.embed or path.suffix == ""  # --out FOLDER gets the web files, as --embed does
     if opts.controls and not web:
         raise GananimError(f"--controls is for --embed (the HTML snippet); {path.name} is a plain video file")
@@ -279,9 +281,21 @@ def file_name(rec: Recording) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", str(raw)).strip("-.")[:100].rstrip("-.") or "recording"
 
 
-def clip_name(rec: Recording, view: str) -> str:
-    """NAME-VIEW: the default video file's stem, and the stem of every file in an embed folder."""
-    return f"{file_name(rec)}-{view}"
+def clip_name(
+    recs: Recording | list[Recording], view: str, *, dashboard: bool = False, steps: str | None = None
+) -> str:
+    """The default video file's stem, and the stem of every file in an embed folder: every run's name (joined by
+    `_vs_`), the view, then what changes the picture: `-dashboard`, `-steps{A}-{B}`. Two renders that draw different
+    things never share a name (issue 20: `render RUN`, `render RUN --dashboard` and `render RUN OTHER` all wrote
+    renders/RUN-surface.mp4)."""
+    recs = recs if isinstance(recs, (list, tuple)) else [recs]
+    name = "_vs_".join(file_name(r) for r in recs) + f"-{view}"
+    if dashboard and view != "dashboard":
+        name += "-dashboard"
+    if steps:
+        lo, hi = parse_steps(steps)
+        name += f"-steps{'' if lo is None else lo}-{'' if hi is None else hi}"
+    return name
 
 
 def output_target(rec: Recording, view: str, out, embed: bool) -> Path:
@@ -289,10 +303,24 @@ def output_target(rec: Recording, view: str, out, embed: bool) -> Path:
     return _make_folder(_output_path(rec, view, out, embed))
 
 
-def _output_path(rec: Recording, view: str, out, embed: bool) -> Path:
-    """Where to write: the given file or folder, else renders/NAME-VIEW.mp4 (or a folder for --embed)."""
+def replaced(target: Path, web: bool, stem: str) -> list[Path]:
+    """The files a render into `target` will replace: the file itself, or an embed folder's files of this clip."""
+    if not web:
+        return [target] if target.is_file() else []
+    return sorted(p for p in target.glob(f"{glob_escape(stem)}*") if p.is_file()) if target.is_dir() else []
+
+
+def glob_escape(text: str) -> str:
+    """`text` matched literally by Path.glob (file_name keeps only [A-Za-z0-9._-], but a --out folder's clip
+    stem is ours too: escape anyway)."""
+    return re.sub(r"([\[\]*?])", r"[\1]", text)
+
+
+def _output_path(rec: Recording | list[Recording], view: str, out, embed: bool, name: str | None = None) -> Path:
+    """Where to write: the given file or folder, else renders/NAME.mp4 (or a folder for --embed), NAME the
+    clip_name given (else the runs' names and the view)."""
     if out is None:
-        name = clip_name(rec, view)
+        name = name or clip_name(rec, view)
         return Path("renders") / (name if embed else f"{name}.mp4")
     out = Path(out)
     if out.suffix.lower() in VIDEO_SUFFIXES:
