@@ -124,7 +124,8 @@ class Snapshot:
 
 
 class Recording:
-    """A recording read back with numpy alone; `refresh()` picks up snapshots written since it was opened.
+    """A recording read back with numpy alone (`Recording(path)` is `gananim.load(path)`); `refresh()` picks up
+    snapshots written since it was opened.
 
     Every field and array the reader relies on is checked (gananim.recording.validate): a damaged recording is a one-line
     GananimError naming the file. Steps that repeat or go backwards (within a chunk or across chunks, e.g. after
@@ -317,5 +318,10 @@ class Recording:
 
 
 def load(path: str | Path) -> Recording:
-    """Open a recording folder for reading (numpy only)."""
+    """Open the recording folder `path` (what `gananim record`, a Recorder or the Lightning callback wrote) for
+    reading, with numpy alone; it may still be being written (`Recording.refresh()` picks up newer snapshots).
+
+    Returns a `Recording`: `steps`, `scalars` (one value per snapshot), `dense` (every logged step), `wall_times`,
+    `manifest`, and `rec[i]`, the i-th Snapshot (`step`, `samples`, `density`, `scalars`, the kind's arrays). A
+    missing or damaged recording raises a one-line GananimError."""
     return Recording(path)

@@ -220,8 +220,15 @@ def export(
     progress: Callable[[int, int], None] | None = None,
     **render,
 ) -> list[str]:
-    """Export to TensorBoard (into TENSORBOARD/NAME) and/or wandb; `render`: the clip's render options
-    (view=, size=, fps=, duration=, dashboard=, ...). Returns what was written, one line each."""
+    """Export the recording `run` (a Recording or its folder) to TensorBoard and/or Weights & Biases; returns what
+    was written, one line each. `gananim export` is this function.
+
+    - `tensorboard`: a log folder; the run goes into TENSORBOARD/NAME (`overwrite` replaces its earlier event files).
+    - `wandb`: log to wandb, into `project` (default "gananim") as run `name` (default: the recording's name).
+    - `gif_mb`: TensorBoard's clip, a GIF kept under this many MB.
+    - `progress(done, total)`: called after each rendered frame.
+    - `render`: the clip's options, as for `gananim.render` (view=, size=, fps=, duration=, dashboard=, ...).
+    """
     rec = run if isinstance(run, Recording) else load(run)
     if tensorboard is None and not wandb:
         raise GananimError("say where to export: --tensorboard DIR, --wandb, or both")

@@ -77,7 +77,23 @@ def frames(frame: Frame, timeline: Timeline, progress: Callable[[int], None] | N
 
 
 def render(runs, view: str | None = None, out: str | Path | None = None, **options) -> Path:
-    """Render a view of 1–4 recordings; returns the video file, or the folder for `embed=True`."""
+    """Render a view of 1–4 recordings (side by side, synchronised on training step) to a web-ready video; returns
+    the video file, or the folder for `embed=True`. `gananim render` on the command line is this function.
+
+    - `runs`: a Recording, a recording folder, or a list of 1–4 of them.
+    - `view`: a view's name (`surface`, `density`, `mapping`, `gradients`, `mountains`, `goodfellow-1d`,
+      `dashboard`; images: `grid`, `interp`, `projection`, `d-hist`); None = the default for these recordings.
+    - `out`: FILE.mp4, .webm or .gif, or a folder (all web formats, as `embed`); None = renders/NAME.mp4, NAME
+      made of every run's name, the view, `-dashboard` and `-stepsA-B` where given (never the same for two
+      renders that draw different things).
+    - `options`, the keywords of `render_files` (defaults there): `size` ("720p", "1080p", "square",
+      "WIDTHxHEIGHT" or (w, h)), `fps`, `steps` ("A:B", training steps), `speed` (2 = half as long), `duration`
+      (seconds; default 8–20 from the snapshot count), `embed` (a folder of WebM, MP4, GIF, poster, HTML snippet,
+      captions), `dashboard` (the dashboard beside the view), `max_mb` (a GIF's size budget), `title` (on every
+      frame), `titles` (one per run), `slowmo` (slow events down that many times more), `crf` (quality: N, or
+      "mp4=N"/"webm=N", or a list), `preset` (x264's speed name), `controls` (the embed's play bar), `even` (every
+      step the same time), `announce` and `progress` (callbacks: see render_files).
+    """
     written = render_files(runs, view, out, **options)
     return written[0].parent if len(written) > 1 else written[0]
 
@@ -90,6 +106,8 @@ class RenderOptions:
     reported before a bad option): size by make_style, steps by chosen_steps, fps, speed, duration and slowmo
     by Timeline.make, out, embed, controls, crf and preset by _destination, before any folder is made. `even`
     gives every step the same time (no warp towards change and events; captions are still held to be read).
+    `dashboard` puts the dashboard beside the view, `max_mb` is a GIF's size budget, `title` the text on every
+    frame (default: the runs' names), `titles` one name per run.
     """
 
     size: str | tuple[int, int]
@@ -132,13 +150,16 @@ def render_files(
     announce: Callable[..., None] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
-    """Render one view of 1–4 recordings to a video file (.mp4/.webm/.gif) or, with embed, a web folder.
+    """Render one view of 1–4 recordings (`runs`) to a video file (.mp4/.webm/.gif) or, with embed, a web folder;
+    returns every file written. `render` (above) says what each option does: `view`, `out`, `size`, `fps`, `steps`,
+    `speed`, `duration`, `embed`, `dashboard`, `max_mb`, `title`, `titles`, `slowmo`, `even`.
 
     `crf` (N, "FORMAT=N" or a list of them) and `preset` (an x264 preset name) set the MP4/WebM encoders
     (see gananim.rendering.encode.quality); `max_mb` is the GIF's budget (default for an embed: encode.EMBED_GIF_MB);
     `controls` gives the embed's <video> the browser's controls; `even` keeps the clock uniform (see RenderOptions);
     `announce(target, frames, fps, replacing=[files])` is called once the target is known and checked, before the
     first frame is drawn; `replacing` lists the files of an earlier render that this one will replace.
+    `progress(done, total)` is called after each frame.
     """
     opts = RenderOptions(
         size=size,
