@@ -62,11 +62,12 @@ class Page:
         os.close(from_chrome)
         self._buf = b""
         self._id = 0
+        self.events: list[dict] = []  # the events that arrived while waiting for replies (console, exceptions)
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
 
     def send(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
-        """Send one command and wait for its reply (events in between are dropped)."""
+        """Send one command and wait for its reply (events in between are kept in `events`)."""
         self._id += 1
         message = {"id": self._id, "method": method, "params": params or {}}
         if session:
@@ -88,6 +89,8 @@ class Page:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return reply.get("result", {})
+            if "method" in reply:
+                self.events.append(reply)
 
     def page(self, method: str, params: dict | None = None) -> dict:
         return self.send(method, params, self.session)

@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from gananim.analysis import analyse
+from gananim.analysis.events import Event
 from gananim.rendering import encode, pipeline
 from gananim.rendering.encode import fit_gif, probe, write_embed, writer_for
 from gananim.rendering.pace import CAPTION_SECONDS, POSTER_SECONDS, frame_change
@@ -116,6 +117,19 @@ def test_the_poster_is_the_first_event_held_on_screen(burst, embed):
     frame = Frame([burst], "surface", make_style(SIZE))
     assert np.array_equal(poster, frame.render_rgba(73.0, pace=keys[k][1])[..., :3])
     assert frame.caption.get_visible()
+
+
+def test_the_poster_tells_the_likeliest_story():
+    """four-points' poster was its first event, a divergence in the first seconds (samples flung out of view): the
+    poster now shows the first mode hop's outcome, and a divergence only where nothing else happened."""
+    ev = lambda kind, a, b: Event(kind, a, b, kind)  # noqa: E731
+    events = [ev("divergence", 5, 35), ev("sway", 345, 440), ev("mode_hop", 485, 490), ev("collapse", 575, 605)]
+    assert [e.kind for e in pipeline.story_order(events)] == ["mode_hop", "collapse", "sway", "divergence"]
+    ordered = [(e.start, e.end) for e in pipeline.story_order(events)]
+    timeline = Timeline.make(np.arange(0, 1001, 5), 30, events=ordered, change=np.ones(200), poster=POSTER_SECONDS)
+    assert timeline.steps[timeline.poster] == 490
+    alone = Timeline.make(np.arange(0, 1001, 5), 30, events=[(5, 35)], change=np.ones(200), poster=POSTER_SECONDS)
+    assert alone.steps[alone.poster] == 35
 
 
 def test_without_events_the_poster_is_the_final_state_held():
@@ -227,6 +241,36 @@ def test_time_goes_where_the_picture_changes(tween):
     # --speed and --duration keep their meaning: the whole clip, warped within
     assert len(Timeline.make(steps, 30, speed=2, events=events, change=demo_like_change(201))) == 15 * 8
     assert len(Timeline.make(steps, 30, duration=5, events=events, change=demo_like_change(201))) == 150
+
+
+BUSY = [(a, a + 10 * (k % 3)) for k, a in enumerate(range(20, 1000, 65))]  # 15 events in 1000 steps (four-points)
+
+
+@pytest.mark.parametrize("tween", [False, True])
+def test_a_busy_clip_grows_until_every_caption_can_be_read(tween):
+    """four-points has 15 events in 1000 steps: half an 8 s clip cannot hold 15 captions 1.5 s each. The holds
+    once grew past the clip, which then ended at step 545 of 1000 with 7 events never shown. Now the clip grows
+    until every caption is up CAPTION_SECONDS, and still ends on the last snapshot."""
+    steps = np.arange(0, 1001, 5)
+    timeline = Timeline.make(steps, 30, events=BUSY, tween=tween, change=demo_like_change(201), poster=1, stride=3)
+    assert timeline.steps[0] == 0 and timeline.steps[-1] == 1000
+    assert len(timeline) > 30 * default_seconds(201) and timeline.unread == 0
+    for a, b in BUSY:
+        start, end = timeline.seconds(a, b)
+        assert end - start >= CAPTION_SECONDS - 1e-9
+    assert np.all(np.diff(timeline.steps) >= 0)
+
+
+@pytest.mark.parametrize("tween", [False, True])
+def test_a_given_duration_is_kept_and_the_captions_it_cuts_short_are_counted(tween):
+    """--duration 8 on the busy recording: 8 s it is, the whole run still shown, and `unread` says how many captions
+    are up under CAPTION_SECONDS (the CLI says so), none of them left out."""
+    steps = np.arange(0, 1001, 5)
+    timeline = Timeline.make(steps, 30, duration=8, events=BUSY, tween=tween, change=demo_like_change(201), stride=3)
+    assert len(timeline) == 240 and timeline.steps[0] == 0 and timeline.steps[-1] == 1000
+    shown = [timeline.seconds(a, b) for a, b in BUSY]
+    short = sum(end - start < CAPTION_SECONDS - 1e-9 for start, end in shown)
+    assert all(shown) and timeline.unread == short > 0
 
 
 def test_no_change_given_keeps_an_even_clock():

@@ -109,6 +109,30 @@ def test_the_dashboard_beside_a_small_frame_keeps_what_fits(recordings):
     assert len(whole.views[0].panels) == 6  # losses, D, V, gradient norms, Hessian, Jacobian: the 1D fixture's all
 
 
+@pytest.mark.parametrize("size", [(720, 720), (960, 720)], ids=["square", "4x3"])
+def test_a_square_frame_has_the_dashboard_under_the_view(recordings, size):
+    """720x720 with --dashboard put the dashboard beside the view, which got a fifth of the frame, half of it empty.
+    A frame narrower than 1.4:1 now has the dashboard under a view at least a third of the frame tall, all readable."""
+    rec = recordings["v1-2d"]
+    frame = Frame([rec], "surface", make_style(size), dashboard=True)
+    assert not problems_of(frame, rec, [0, len(rec) - 1])
+    view, dash = frame.axes[0].get_position(), frame.views[1].host.get_position()
+    assert view.y0 > dash.y1 and view.height >= 1 / 3
+    assert dash.width > 0.8  # the dashboard spans the frame under the view
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("view", ["surface", "dashboard"])
+def test_side_by_side_reads(recordings, tmp_path, view, size):
+    """Two recordings side by side (strong-d vs noisy in the gallery): each panel's text reads, none over another's."""
+    twin = tmp_path / "twin"
+    shutil.copytree(recordings["v1-2d"].path, twin)
+    recs = [recordings["v1-2d"], load(twin)]
+    frame = Frame(recs, view, make_style(size), titles=["strong-d", "noisy"])
+    found = problems_of(frame, recs[0], [0, len(recs[0]) - 1])
+    assert not found, "\n  ".join(found)
+
+
 def test_thumbnails_keep_text_in_proportion():
     """The floor holds from 640 pixels wide: a smaller frame (a test's control frame, a thumbnail) is drawn as before."""
     assert make_style((200, 150)).fs(0.7) == pytest.approx(11 * 150 / 720 * 0.7)

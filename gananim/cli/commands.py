@@ -15,6 +15,7 @@ from rich.text import Text
 from gananim.analysis.summary import human_size
 from gananim.cli.inspect import analyze, info
 from gananim.cli.kit import NOTHING_WRITTEN, Interrupted, announce, complete_preset, on_interrupt, wrote
+from gananim.cli.player import serve
 from gananim.cli.terminal import (
     LazyProgress,
     RateColumn,
@@ -35,7 +36,7 @@ def cli() -> None:
     """Record GAN training, then render it to web-ready video."""
 
 
-for command in (info, render, scene, analyze, export_run):  # each defined in the module for its kind of work
+for command in (info, render, scene, analyze, export_run, serve):  # each defined in the module for its kind of work
     cli.add_command(command)
 
 

@@ -10,6 +10,7 @@ import click
 
 from gananim.analysis.summary import human_size
 from gananim.cli.terminal import say
+from gananim.rendering.pace import CAPTION_SECONDS
 
 
 class Interrupted(Exception):
@@ -72,12 +73,18 @@ def wrote(written: list[Path]) -> None:
     say("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
 
 
-def announce(target: Path, frames: int, fps: float, replacing: list[Path] = ()) -> None:
-    """Say where the render goes before the first frame is drawn (a bare `render` writes into ./renders/), and which
-    files of an earlier render it replaces: the same command twice writes the same names, and says so."""
+def announce(target: Path, frames: int, fps: float, unread: int = 0, replacing: list[Path] = ()) -> None:
+    """Say where the render goes before the first frame is drawn (a bare `render` writes into ./renders/), which
+    files of an earlier render it replaces (the same command twice writes the same names, and says so), and how
+    many captions the length given leaves too little time to read (gananim.rendering.timeline.Timeline.unread)."""
     into = f"into {target}{'/' if target.suffix == '' else ''}"
     say(f"rendering {frames:,} frames ({frames / fps:.1f} s at {fps:g} fps) {into}")
     if len(replacing) == 1 and replacing[0] == target:
         say(f"replacing {target}, written before")
     elif replacing:
         say(f"replacing {len(replacing)} files written before in {target}/: {', '.join(p.name for p in replacing)}")
+    if unread:
+        say(
+            f"note: {unread} caption{'s are' if unread > 1 else ' is'} on screen less than {CAPTION_SECONDS:g} s at this "
+            f"--duration; leave it out and the clip grows until each can be read"
+        )

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from gananim.cli.kit import NO_VIDEO, VIEW_HELP, Finite, announce, complete_view, on_interrupt, wrote
+from gananim.cli.player import export_html
 from gananim.cli.terminal import LazyProgress, render_columns, say
 from gananim.errors import GananimError
 
@@ -144,7 +145,19 @@ def scene(script, runs, quality, out, embed, max_mb) -> None:
 
 
 @click.command("export")
-@click.argument("run", type=click.Path(path_type=Path))
+@click.argument("runs", nargs=-1, required=True, metavar="RUN...", type=click.Path(path_type=Path))
+@click.option(
+    "--html",
+    "html_dir",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Write the interactive player (index.html, script, style, data) for the RUNs, side by side, into DIR.",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(min=1),
+    help="--html: the fixed samples the player keeps of a 1D/2D run (the first ones) [default: 1000].",
+)
 @click.option(
     "--tensorboard",
     "tensorboard_dir",
@@ -166,9 +179,24 @@ def scene(script, runs, quality, out, embed, max_mb) -> None:
 )
 @click.option("--dashboard", is_flag=True, help="Put the dashboard beside the view.")
 @on_interrupt("interrupted: the export may be incomplete; run it again (with --overwrite for --tensorboard)")
-def export_run(run, tensorboard_dir, to_wandb, project, name, overwrite, view, size, fps, duration, dashboard) -> None:
-    """Export RUN's scalars, events and rendered clip to TensorBoard and/or Weights & Biases."""
+def export_run(
+    runs, html_dir, samples, tensorboard_dir, to_wandb, project, name, overwrite, view, size, fps, duration, dashboard
+) -> None:
+    """Export RUN's scalars, events and rendered clip to TensorBoard and/or Weights & Biases; --html: the interactive
+    player of one or more RUNs."""
     from gananim.rendering.export import export
+
+    if html_dir is None and tensorboard_dir is None and not to_wandb:
+        raise GananimError(
+            "say where to export: --tensorboard DIR, --wandb, or both; or --html DIR for the interactive player"
+        )
+    if len(runs) > 1 and (tensorboard_dir is not None or to_wandb):
+        raise GananimError("--tensorboard and --wandb export one RUN at a time; several RUNs go to --html only")
+    if html_dir is not None:
+        export_html(runs, html_dir, samples)
+        if tensorboard_dir is None and not to_wandb:
+            return
+    run = runs[0]
 
     with LazyProgress(*render_columns()) as progress:
         done = export(

@@ -39,6 +39,7 @@ class Kind:
     #   arrays    FIELDS (manifest fields), check_fixed(...), check_chunk(...)
     #   analysis  reference(rec), measure(rec, start), events(rec, series)
     #   info      rows(rec)
+    #   player    pack(rec, indices, samples) -> the kind's arrays for the browser player (gananim.rendering.player)
     # a role without a module falls back to the defaults below (or to the subclass's own method)
     modules: ClassVar[dict[str, str]] = {}
     fixed_names: ClassVar[tuple[str, ...] | None] = None  # fixed.npz's arrays a reader reads (None: every one)

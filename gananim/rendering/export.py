@@ -221,7 +221,7 @@ def export(
     **render,
 ) -> list[str]:
     """Export the recording `run` (a Recording or its folder) to TensorBoard and/or Weights & Biases; returns what
-    was written, one line each. `gananim export` is this function.
+    was written, one line each. `gananim export --tensorboard DIR` and `--wandb` call it (`--html` is the player).
 
     - `tensorboard`: a log folder; the run goes into TENSORBOARD/NAME (`overwrite` replaces its earlier event files).
     - `wandb`: log to wandb, into `project` (default "gananim") as run `name` (default: the recording's name).

@@ -10,6 +10,7 @@ step counter is a plain ×2 or ×½ and stays put for a while rather than flicke
     warp_levels    the slots' time levels, from that change and the events
     hold_frames    frames spent still on one snapshot: each event's last snapshot until its caption has been up
                    CAPTION_SECONDS, and the story frame (the poster) POSTER_SECONDS
+    fit_holds      the clip's length and holds: holds at most HOLD_SHARE of it, the clip longer if captions need it
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 CAPTION_SECONDS = 1.5  # an event's caption stays on screen at least this long: time to read about ten words
 POSTER_SECONDS = 1.0  # the story frame, which the poster shows, is held at least this long
 HOLD_SHARE = 0.5  # holds never take more than this share of the clip (a short clip with many events)
+MAX_GROWN_SECONDS = 60.0  # a clip grows for its captions up to this long; past it, captions get less than their time
 MAX_LEVEL = 2  # at most 4x slower or faster than the usual pace: quiet stretches still play, busy ones still move
 SMOOTH_SECONDS = 0.5  # the change is smoothed over about this much video: the pace follows stretches, not snapshots
 MIN_RUN_SECONDS = 0.75  # no pace lasts less than this: a ×2 that flashes by can't be read
@@ -164,25 +166,45 @@ def steady(level: np.ndarray, slots: Slots, seconds: float) -> np.ndarray:
 def hold_frames(slots: Slots, level: np.ndarray, count: int, fps: float, spans: list, poster: float) -> np.ndarray:
     """Frames held still on each snapshot: the story snapshot (see story) `poster` seconds, each event's last
     snapshot until its caption has been up CAPTION_SECONDS (the moving frames through its steps count), and, for
-    a blending view, the last snapshot one frame (where the clip ends). Holds share at most HOLD_SHARE of the clip."""
+    a blending view, the last snapshot one frame (where the clip ends). Uncapped: see fit_holds."""
     n = len(slots.steps)
     holds = np.zeros(n, dtype=int)
     holds[-1] = 1 if slots.tween else 0
     if poster > 0:
         holds[story(slots.steps, spans)] += int(np.ceil(poster * fps))
     marks = [m for m in (_mark(slots, a, b) for a, b in spans) if m is not None]
-    share, need, cap = slots.share(level), CAPTION_SECONDS * fps, int(HOLD_SHARE * count)
+    share, need = slots.share(level), CAPTION_SECONDS * fps
     for _ in range(4 * len(marks) + 4):  # holds grow, the moving time shrinks: a few rounds settle
-        moving = (count - holds.sum()) * share
+        moving = max(count - holds.sum(), 0) * share
         short = [(last, need - moving[inside].sum() - holds[snaps].sum()) for inside, snaps, last in marks]
         short = [(last, gap) for last, gap in short if gap > 0.5]
-        if not short or holds.sum() > cap:
+        if not short or holds.sum() >= count:  # settled, or more than the clip: fit_holds grows or caps it
             break
         for last, gap in short:
             holds[last] += int(np.ceil(gap))
-    if holds.sum() > cap:  # too many events for the clip: each gets its share of HOLD_SHARE
-        holds = np.maximum(np.floor(holds * cap / holds.sum()).astype(int), holds > 0)
     return holds
+
+
+def fit_holds(
+    slots: Slots, level: np.ndarray, count: int, fps: float, spans: list, poster: float, grow: bool
+) -> tuple[int, np.ndarray]:
+    """The clip's frame count and its holds (hold_frames), the holds at most HOLD_SHARE of the clip. A clip whose
+    captions need more (many events: four-points has 15 in 1000 steps) grows until they fit, up to
+    MAX_GROWN_SECONDS, when `grow` (its length was not given); otherwise each hold gets its share of the cap."""
+    longest = max(count, int(MAX_GROWN_SECONDS * fps))
+    for _ in range(8):
+        holds = hold_frames(slots, level, count, fps, spans, poster)
+        if holds.sum() <= HOLD_SHARE * count or not grow or count >= longest:
+            break
+        count = min(longest, int(np.ceil(holds.sum() / HOLD_SHARE)))  # more moving time: fewer holds needed
+    return count, cap_holds(holds, int(HOLD_SHARE * count))
+
+
+def cap_holds(holds: np.ndarray, cap: int) -> np.ndarray:
+    """Holds scaled down to `cap` frames in all, each hold kept at least one frame."""
+    if holds.sum() <= cap:
+        return holds
+    return np.maximum(np.floor(holds * cap / holds.sum()).astype(int), holds > 0)
 
 
 def caption_shortfall(steps: np.ndarray, shown: np.ndarray, spans: list, fps: float) -> dict[int, int]:
@@ -205,9 +227,10 @@ def _mark(slots: Slots, start: int, end: int) -> tuple[np.ndarray, np.ndarray, i
 
 
 def story(steps: np.ndarray, spans: list) -> int:
-    """The snapshot that tells the clip's story: the end of the first event in the chosen steps (what it led
-    to, under its caption), else the last snapshot (where training got to)."""
-    for start, end in sorted(spans):
+    """The snapshot that tells the clip's story: the end of the first event, in the order given, that has snapshots
+    among the chosen steps (what it led to, under its caption), else the last snapshot (where training got to). The
+    caller orders the events as stories (gananim.rendering.pipeline.STORY_RANK)."""
+    for start, end in spans:
         inside = np.flatnonzero((steps >= start) & (steps <= end))
         if len(inside):
             return int(inside[-1])

@@ -18,6 +18,10 @@ from gananim.rendering.views import Frame, make_style
 from gananim.rendering.webvtt import captions_vtt, chapters_vtt, write_vtt
 
 VIDEO_SUFFIXES = (".mp4", ".webm", ".gif")
+# Which event the poster shows (pace.story): a hop or a collapse is what a GAN clip is usually about and a still can
+# show; a divergence only when nothing else happened (four-points' poster was its first seconds, samples flung out
+# of view); the rest (sway, vanishing gradients, convergence) between, the first in time.
+STORY_RANK = {"mode_hop": 0, "collapse": 1, "divergence": 3}
 
 
 def default_view(recs: Recording | list[Recording]) -> str:
@@ -157,9 +161,10 @@ def render_files(
     `crf` (N, "FORMAT=N" or a list of them) and `preset` (an x264 preset name) set the MP4/WebM encoders
     (see gananim.rendering.encode.quality); `max_mb` is the GIF's budget (default for an embed: encode.EMBED_GIF_MB);
     `controls` gives the embed's <video> the browser's controls; `even` keeps the clock uniform (see RenderOptions);
-    `announce(target, frames, fps, replacing=[files])` is called once the target is known and checked, before the
-    first frame is drawn; `replacing` lists the files of an earlier render that this one will replace.
-    `progress(done, total)` is called after each frame.
+    `announce(target, frames, fps, unread=N, replacing=[files])` is called once the target is known and checked,
+    before the first frame is drawn (N: captions the length given leaves under pace.CAPTION_SECONDS on screen;
+    `replacing`: the files of an earlier render that this one will replace). `progress(done, total)` is called
+    after each frame.
     """
     opts = RenderOptions(
         size=size,
@@ -189,7 +194,13 @@ def _render(runs, view: str | None, out, opts: RenderOptions, announce, progress
     name = clip_name(recs, view, dashboard=opts.dashboard, steps=opts.steps)
     target = _destination(recs, view, out, opts, name)
     if announce:
-        announce(target.path, len(clip.timeline), opts.fps, replacing=replaced(target.path, target.web, name))
+        announce(
+            target.path,
+            len(clip.timeline),
+            opts.fps,
+            unread=clip.timeline.unread,
+            replacing=replaced(target.path, target.web, name),
+        )
     tick = (lambda k: progress(k, len(clip.timeline))) if progress else None
     if target.web:
         return _write_web(clip, target, name, opts, tick)
@@ -207,7 +218,8 @@ class Clip:
 
 def plan_clip(recs: list[Recording], view: str, opts: RenderOptions, stride: int = 1) -> Clip:
     """The frame for `view` of the recordings, and the timeline over the steps chosen: paced by how much the
-    picture changes and by the events (unless opts.even), the story frame held POSTER_SECONDS for the poster,
+    picture changes and by the events (unless opts.even), the story frame (the outcome of the first event of the
+    likeliest story, STORY_RANK, else the final state) held POSTER_SECONDS for the poster,
     held snapshots advancing evenly in a GIF that keeps every `stride`-th frame."""
     frame = Frame(recs, view, make_style(opts.size), titles=opts.titles, title=opts.title, dashboard=opts.dashboard)
     events = [e for r in frame.events for e in r]
@@ -218,7 +230,7 @@ def plan_clip(recs: list[Recording], view: str, opts: RenderOptions, stride: int
         opts.fps,
         opts.speed,
         opts.duration,
-        events=[(e.start, e.end) for e in events],
+        events=[(e.start, e.end) for e in story_order(events)],
         slowmo=opts.slowmo,
         tween=tween,
         change=None if opts.even else frame_change(recs, chosen),
@@ -226,6 +238,11 @@ def plan_clip(recs: list[Recording], view: str, opts: RenderOptions, stride: int
         stride=stride,
     )
     return Clip(frame, timeline, events)
+
+
+def story_order(events: list) -> list:
+    """The events in the order the poster looks for its story (pace.story): by STORY_RANK, then by start."""
+    return sorted(events, key=lambda e: (STORY_RANK.get(e.kind, 2), e.start))
 
 
 def gif_stride_for(out, opts: RenderOptions) -> int:

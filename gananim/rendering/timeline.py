@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gananim.errors import GananimError
-from gananim.rendering.pace import HOLD_SHARE, Slots, caption_shortfall, hold_frames, runs, story, warp_levels
+from gananim.rendering.pace import HOLD_SHARE, Slots, caption_shortfall, fit_holds, runs, story, warp_levels
 
 MAX_VIDEO_SECONDS = (
     3600  # gananim makes clips to watch and embed: a longer video means a typo in --speed/--duration/--slowmo
@@ -64,6 +64,7 @@ class Timeline:
     fps: float
     rates: np.ndarray = field(default=None)  # type: ignore[assignment]
     poster: int = -1
+    unread: int = 0  # events whose caption is up less than CAPTION_SECONDS: the length given left them no time
 
     def __post_init__(self) -> None:
         self.steps = np.asarray(self.steps, dtype=float)
@@ -89,8 +90,11 @@ class Timeline:
 
         `change` (gananim.rendering.pace.frame_change; None: every step the same time) warps the clock towards the
         stretches that change and the `events` (start, end) spans; each event's caption stays up at least
-        CAPTION_SECONDS, its last snapshot held still if need be; the story snapshot (pace.story) is held `poster`
-        seconds. Steps inside an event are also shown `slowmo` times as long, and the clip is longer for it.
+        CAPTION_SECONDS, its last snapshot held still if need be (a clip with more events than its length can
+        caption grows for them, up to pace.MAX_GROWN_SECONDS, unless `duration` is given; `unread` counts the
+        captions that still fall short); the story snapshot (pace.story: the first event as ordered, else the
+        last snapshot) is held `poster` seconds. Steps inside an event are also shown `slowmo` times as long, and
+        the clip is longer for it.
         Blended (tween=True), frames move through the gaps at fractional steps, first frame on the first snapshot,
         last on the last; held, each frame shows a recorded snapshot. `stride`: the GIF's (gananim.rendering.encode
         gif_stride), so that held snapshots advance evenly in it too.
@@ -102,7 +106,7 @@ class Timeline:
         slots = Slots.of(steps, tween, weight)
         events = list(events)
         level = warp_levels(slots, change, events, seconds)
-        holds = hold_frames(slots, level, count, fps, events, poster)
+        count, holds = fit_holds(slots, level, count, fps, events, poster, grow=duration is None)
         told = story(steps, events)
         for _ in range(4):  # whole-frame cadences may give an event fewer frames than planned: hold it longer
             if tween:
@@ -110,11 +114,14 @@ class Timeline:
             else:
                 shown, raw = _held(slots, level, holds, events, count, (stride, MIN_PART_SECONDS * fps), told)
             short = caption_shortfall(steps, shown, events, fps)
-            if not short or holds.sum() >= HOLD_SHARE * count:
-                break
+            more = holds.copy()
             for i, frames in short.items():
-                holds[i] += frames
-        return cls(shown, fps, _relative(raw), _middle_of(shown, raw, steps[told]))
+                more[i] += frames
+            if not short or more.sum() > HOLD_SHARE * count:
+                break
+            holds = more
+        unread = len(caption_shortfall(steps, shown, events, fps))
+        return cls(shown, fps, _relative(raw), _middle_of(shown, raw, steps[told]), unread)
 
     def seconds(self, start: int, end: int) -> tuple[float, float] | None:
         """When the frames showing steps start..end play, in seconds; None if none of them does."""

@@ -30,6 +30,7 @@ class ImagesKind(Kind):
         "arrays": "gananim.kinds.images.arrays",
         "analysis": "gananim.kinds.images.analysis",
         "info": "gananim.kinds.images.info",
+        "player": "gananim.kinds.images.player",
     }
     views_module = "gananim.kinds.images.views"
     fixed_names = ("latents", "grid_latents", "interp_latents", "data_samples", "pca_mean", "pca_components",

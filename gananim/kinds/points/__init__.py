@@ -24,6 +24,7 @@ class PointsKind(Kind):
         "arrays": "gananim.kinds.points.arrays",
         "analysis": "gananim.kinds.points.analysis",
         "info": "gananim.kinds.points.info",
+        "player": "gananim.kinds.points.player",
     }
     views_module = "gananim.kinds.points.views"
     fixed_names = ("latents", "latent_grid", "latent_grid_coords", "latent_plane", "data_samples", "data_density",

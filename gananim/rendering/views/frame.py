@@ -26,7 +26,10 @@ MARGIN = 0.012  # share of the frame width kept clear at either side
 GUTTER = 0.02  # share of the frame width between one panel's labels and the next one's
 DASH_LEFT = 0.66  # where the dashboard beside a single view starts ...
 DASH_WIDTH = 300.0  # ... unless that leaves it fewer points than this (× the style's scale) ...
-DASH_MOST = 0.45  # ... but it never takes more than this share of the frame's width (a square frame)
+DASH_MOST = 0.45  # ... but it never takes more than this share of the frame's width
+DASH_BELOW_ASPECT = 1.4  # a frame narrower than this (square, 4:3, portrait) has the dashboard under the view ...
+DASH_BELOW = 0.36  # ... in this share of the frame's height
+VIEW_TICKS = 0.07  # room under the view, above the dashboard, for the view's tick labels
 CHAR_EM = 0.62  # a caption's widest average glyph width, in em (DejaVu Sans averages about 0.55 on captions)
 PACE_COLOR = "#b34700"  # the pace beside the step counter: a warm colour apart from the text and the caption box
 
@@ -69,11 +72,11 @@ class Frame:
     def _build(self, titles: list[str], title: str | None, dashboard: bool) -> list:
         """Lay out the panels and the title bar; return the moving artists."""
         animated, groups = self._panels(titles)
-        right = 1 - MARGIN
+        right, bottom = 1 - MARGIN, BOTTOM
         if dashboard:
-            moving, right = self._dashboard_beside()
+            moving, right, bottom = self._dashboard()
             animated += moving
-        arrange(groups, self.canvas.get_renderer(), MARGIN, right, BOTTOM, TOP)
+        arrange(groups, self.canvas.get_renderer(), MARGIN, right, bottom, TOP)
         self._title_bar(titles, title)
         self.fig.add_artist(_rule(HEADER))
         return (
@@ -107,18 +110,26 @@ class Frame:
                 v.share_steps(first, last)
         return animated, groups
 
-    def _dashboard_beside(self) -> tuple[list, float]:
-        """The dashboard at the right of the single view: return its moving artists and where the view must end."""
+    def _dashboard(self) -> tuple[list, float, float]:
+        """The dashboard beside the single view (a wide frame) or under it (square, 4:3, portrait: beside, the view
+        had a fifth of a 720x720 frame and half the frame stood empty): return its moving artists, and where the
+        view must end on the right and start at the bottom."""
         s = self.style
         dash = get_view("dashboard", self.recs[0])(self.recs[0], s)
         dash.beside = True
+        right = 1 - MARGIN - 1.5 * s.fs(0.7) * s.dpi / 72 / s.width  # room for the last step label
+        if s.width / s.height < DASH_BELOW_ASPECT:
+            left = MARGIN + 6 * s.fs(0.7) * s.dpi / 72 / s.width  # room for the tick labels at the left
+            host = self.fig.add_axes([left, BOTTOM, right - left, DASH_BELOW])
+            animated = dash.setup(host)
+            self.views.append(dash)
+            return animated, 1 - MARGIN, BOTTOM + DASH_BELOW + VIEW_TICKS
         # at least DASH_WIDTH points wide (a square frame gives the view less), and room for the last step label
         left = min(DASH_LEFT, max(1 - MARGIN - DASH_WIDTH * s.scale * s.dpi / 72 / s.width, 1 - DASH_MOST))
-        right = 1 - MARGIN - 1.5 * s.fs(0.7) * s.dpi / 72 / s.width
         host = self.fig.add_axes([left, BOTTOM, right - left, 1 - HEADER - 0.03 - BOTTOM])
         animated = dash.setup(host)
         self.views.append(dash)
-        return animated, host.get_tightbbox(self.canvas.get_renderer()).x0 / s.width - GUTTER
+        return animated, host.get_tightbbox(self.canvas.get_renderer()).x0 / s.width - GUTTER, BOTTOM
 
     def _title_bar(self, titles: list[str], title: str | None) -> None:
         """The title, the step counter at the right, the NaN warning at the bottom, and the event caption."""
