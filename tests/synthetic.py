@@ -61,6 +61,9 @@ def record_known(
     G = Known(g, latent_dim)
     D = Known(d, data_dim) if d else None
     options = ProbeOptions(**(TINY | {k: kw.pop(k) for k in list(kw) if k in ProbeOptions.names()}))
+    kw.setdefault(
+        "quiet", True
+    )  # tests read the CLI's own lines on stderr: the Recorder's closing line is tested apart
     with Recorder(path, G, D, data=data, every=every, probes=options, **kw) as rec:
         for step in range(steps + 1):
             G.t = step / max(steps, 1)

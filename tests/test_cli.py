@@ -493,7 +493,7 @@ def test_shell_completion_completes_commands_and_options():
             **os.environ,
             "_GANANIM_COMPLETE": "bash_complete",
             "COMP_WORDS": words,
-            "COMP_CWORD": str(len(words.split()) - 1),
+            "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),  # after a space: a new word
         }
         done = subprocess.run(
             [sys.executable, "-c", "import sys; from gananim.cli.commands import main; sys.exit(main())"],
@@ -507,3 +507,15 @@ def test_shell_completion_completes_commands_and_options():
 
     assert complete("gananim ren") == ["render"]
     assert complete("gananim render --cr") == ["--crf"]
+    # view names for --view, preset names for a preset: the lists the commands themselves accept
+    from gananim.lab.presets import list_presets
+    from gananim.rendering.views.base import view_names
+
+    assert complete("gananim render runs/x --view ") == view_names()
+    assert {"grid", "surface", "dashboard", "goodfellow-1d"} <= set(view_names())
+    assert complete("gananim render runs/x --view m") == ["mapping", "mountains"]
+    assert complete("gananim export runs/x --view d") == [n for n in view_names() if n.startswith("d")]
+    presets = [name for name, _ in list_presets()]
+    assert complete("gananim record ") == presets and "five-clusters" in presets
+    assert complete("gananim record ring") == [p for p in presets if p.startswith("ring")] and "ring8" in presets
+    assert complete("gananim presets --show dig") == [p for p in presets if p.startswith("dig")]

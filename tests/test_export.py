@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -44,13 +46,16 @@ def recording(tmp_path):
 
 
 def expected_series(run: Path) -> dict[str, dict[int, float]]:
-    """What every export must hold: each analysed series by tag, finite points only, by step."""
-    a = analyse(load(run))
+    """What every export must hold: each analysed series by tag, finite points only, by step. The loop's own scalars
+    keep their names: what it logged at every step (the dense series), in the fixture (gananim 0.1.0, before those)
+    its two losses; everything gananim measured (probes, metrics) is under gananim/."""
+    rec = load(run)
+    a, logged = analyse(rec), set(rec.dense) or {"d_loss", "g_loss"}
     out = {}
     for name, values in a.series.items():
         points = {int(s): float(v) for s, v in zip(a.steps, values) if np.isfinite(v)}
         if points:
-            out[f"gananim/{name}" if name in a.analysed else name] = points
+            out[name if name in logged else f"gananim/{name}"] = points
     return out
 
 
@@ -72,7 +77,7 @@ def test_tensorboard_export_reads_back_with_tensorboards_reader(recording, tmp_p
     acc = EventAccumulator(str(folder), size_guidance={"images": 0, "scalars": 0, "tensors": 0}).Reload()
     tags = acc.Tags()
     want = expected_series(recording)
-    assert set(tags["scalars"]) == set(want) and {"d_loss", "d_real", "gananim/core_share"} <= set(want)
+    assert set(tags["scalars"]) == set(want) and {"d_loss", "gananim/d_real", "gananim/core_share"} <= set(want)
     for tag, points in want.items():
         got = {e.step: e.value for e in acc.Scalars(tag)}
         assert got.keys() == points.keys(), tag
@@ -85,7 +90,12 @@ def test_tensorboard_export_reads_back_with_tensorboards_reader(recording, tmp_p
     assert gif.format == "GIF" and gif.size == (160, 120) and gif.n_frames > 1
     # the events, as a text summary
     (events,) = acc.Tensors("gananim/events")
-    assert b"divergence" in events.tensor_proto.string_val[0] and events.step == 60
+    text = events.tensor_proto.string_val[0].decode()
+    assert events.step == 60 and text.count("divergence") == 1, text  # the caption once, not "divergence: divergence"
+    # a recording before wall times were kept: a proxy that keeps the order, from the manifest's `created` on
+    walls = [e.wall_time for e in acc.Scalars("gananim/d_real")]
+    created = datetime.strptime(load(recording).manifest["created"], "%Y-%m-%dT%H:%M:%S%z").timestamp()
+    assert walls == [created + k for k in range(len(walls))]
 
 
 def test_logged_scalars_are_exported_at_every_step_they_were_logged(recording, tmp_path):
@@ -100,7 +110,32 @@ def test_logged_scalars_are_exported_at_every_step_they_were_logged(recording, t
     assert done.returncode == 0, done.stderr
     acc = EventAccumulator(str(tmp_path / "tb" / "v1-2d"), size_guidance={"scalars": 0}).Reload()
     assert [(e.step, e.value) for e in acc.Scalars("d_loss")] == [(s, s / 64) for s in range(1, 61)]
-    assert [e.step for e in acc.Scalars("d_real")] == load(recording).steps.tolist()  # probes: at the snapshots
+    assert [e.step for e in acc.Scalars("gananim/d_real")] == load(recording).steps.tolist()  # at the snapshots
+
+
+def test_tensorboard_keeps_the_recordings_wall_times(tmp_path):
+    """A Recorder keeps when each snapshot was taken; the export's events carry those times (TensorBoard's Wall
+    and Relative axes), and a step logged between two snapshots gets a time between theirs."""
+    torch = pytest.importorskip("torch")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    from gananim.record.recorder import Recorder
+
+    G, D = torch.nn.Linear(2, 2), torch.nn.Linear(2, 1)
+    with Recorder(tmp_path / "run", G, D, data=[(-1, 1), (-1, 1)], every=4, quiet=True) as rec:
+        for step in range(9):
+            rec.step(step, scalars={"train/d_loss": step / 8})
+            time.sleep(0.05)  # the snapshots' wall times, apart
+    taken = load(tmp_path / "run").wall_times
+    assert len(taken) == 3 and (np.diff(taken) >= 0.2).all()  # steps 0, 4, 8: four sleeps apart
+    out = gananim("export", tmp_path / "run", "--tensorboard", tmp_path / "tb", *CLIP, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    acc = EventAccumulator(str(tmp_path / "tb" / "run"), size_guidance={"scalars": 0}).Reload()
+    assert "train/d_loss" in acc.Tags()["scalars"] and "gananim/d_fake" in acc.Tags()["scalars"]
+    np.testing.assert_allclose([e.wall_time for e in acc.Scalars("gananim/d_fake")], taken, rtol=0, atol=1e-6)
+    dense = {e.step: e.wall_time for e in acc.Scalars("train/d_loss")}
+    np.testing.assert_allclose(dense[2], (taken[0] + taken[1]) / 2, rtol=0, atol=1e-6)  # halfway, by step
+    assert dense[0] == pytest.approx(taken[0], abs=1e-6) and dense[8] == pytest.approx(taken[2], abs=1e-6)
 
 
 def test_tensorboard_export_again_needs_overwrite(recording, tmp_path):

@@ -369,7 +369,7 @@ def test_snapshots_finished_together_equal_snapshots_finished_one_by_one(tmp_pat
     assert (
         a.keys() == b.keys() and {"samples", "images", "interp", "density", "d_hist_fake", "class_logits"} <= a.keys()
     )
-    for key in a:
+    for key in a.keys() - {"wall_time"}:  # when each snapshot was taken: two runs, two clocks
         np.testing.assert_array_equal(a[key], b[key], err_msg=key)
     assert a["nonfinite"].any() and not a["nonfinite"].all()  # the batches held gaps
 

@@ -96,7 +96,12 @@ _memo: "weakref.WeakKeyDictionary[Recording, Analysis]" = weakref.WeakKeyDiction
 
 
 def analyse(rec: Recording) -> Analysis:
-    """The recording's series and events: from memory or the caches where current, else computed (and cached)."""
+    """The series and events of the recording `rec` (a `gananim.load` result): from memory or the caches beside it
+    where current, else computed from its stored arrays (and cached, unless the folder is read-only).
+
+    Returns an Analysis: `steps`, `series` (name -> one value per snapshot: the recorded scalars and the computed
+    metrics, a recorded value winning), `events` (Event: `kind`, `start`, `end`, `caption`), `analysed` (the names
+    computed here rather than recorded)."""
     known = _memo.get(rec)
     if known is not None and known.steps is rec.steps:
         return known

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gananim.cli.inspect import analyze, info
-from gananim.cli.kit import NOTHING_WRITTEN, Interrupted, announce, on_interrupt, wrote
+from gananim.cli.kit import NOTHING_WRITTEN, Interrupted, announce, complete_preset, on_interrupt, wrote
 from gananim.cli.player import serve
 from gananim.cli.terminal import (
     LazyProgress,
@@ -77,7 +77,9 @@ def _resume_command(preset, config_file, out: Path, steps, every, seed, float16)
 
 
 @cli.command()
-@click.argument("preset", nargs=-1)  # a preset name, or after `--` a script and its arguments
+@click.argument(
+    "preset", nargs=-1, shell_complete=complete_preset
+)  # a preset name, or after `--` a script and its arguments
 @click.option(
     "--config", "config_file", type=str, help="A TOML config file (copy one with `gananim presets --show NAME`)."
 )
@@ -107,7 +109,8 @@ def record(preset, config_file, steps, every, seed, out, overwrite, resume, floa
                 "--config, --steps and --resume are for presets, --data, --view-box, --generator and "
                 "--discriminator for scripts: gananim record [OPTIONS] -- python train.py ARGS"
             )
-        _precheck_out(out or default_out(list(preset)), overwrite, False)
+        out = out or default_out(list(preset), overwrite)
+        _precheck_out(out, overwrite, False)
         from gananim.record.script.record import record_script
 
         return record_script(
@@ -137,7 +140,7 @@ def record(preset, config_file, steps, every, seed, out, overwrite, resume, floa
 
 
 @cli.command()
-@click.option("--show", metavar="NAME", help="Print a preset's TOML, to copy and edit.")
+@click.option("--show", metavar="NAME", help="Print a preset's TOML, to copy and edit.", shell_complete=complete_preset)
 @on_interrupt(NOTHING_WRITTEN)
 def presets(show: str | None) -> None:
     """List the built-in experiments (presets)."""

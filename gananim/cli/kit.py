@@ -51,15 +51,38 @@ VIEW_HELP = (
 NO_VIDEO = "interrupted: no video was written (video files appear only once complete)"
 
 
+def complete_view(ctx, param, incomplete: str) -> list[str]:
+    """Shell completion (click's shell_complete) of --view: every registered view's name."""
+    from gananim.rendering.views.base import view_names
+
+    return [n for n in view_names() if n.startswith(incomplete)]
+
+
+def complete_preset(ctx, param, incomplete: str) -> list:
+    """Shell completion of a preset name; a script after `--` (or a path being typed) completes as a file."""
+    from click.shell_completion import CompletionItem
+
+    from gananim.lab.presets import list_presets
+
+    if ctx.params.get(param.name) or "/" in incomplete or incomplete.endswith(".py"):
+        return [CompletionItem(incomplete, type="file")]
+    return [CompletionItem(n, help=d) for n, d in list_presets() if n.startswith(incomplete)]
+
+
 def wrote(written: list[Path]) -> None:
     say("wrote " + ", ".join(f"{p} ({human_size(p.stat().st_size)})" for p in written))
 
 
-def announce(target: Path, frames: int, fps: float, unread: int = 0) -> None:
-    """Say where the render goes before the first frame is drawn (a bare `render` writes into ./renders/), and how
+def announce(target: Path, frames: int, fps: float, unread: int = 0, replacing: list[Path] = ()) -> None:
+    """Say where the render goes before the first frame is drawn (a bare `render` writes into ./renders/), which
+    files of an earlier render it replaces (the same command twice writes the same names, and says so), and how
     many captions the length given leaves too little time to read (gananim.rendering.timeline.Timeline.unread)."""
     into = f"into {target}{'/' if target.suffix == '' else ''}"
     say(f"rendering {frames:,} frames ({frames / fps:.1f} s at {fps:g} fps) {into}")
+    if len(replacing) == 1 and replacing[0] == target:
+        say(f"replacing {target}, written before")
+    elif replacing:
+        say(f"replacing {len(replacing)} files written before in {target}/: {', '.join(p.name for p in replacing)}")
     if unread:
         say(
             f"note: {unread} caption{'s are' if unread > 1 else ' is'} on screen less than {CAPTION_SECONDS:g} s at this "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gananim.cli.kit import NO_VIDEO, VIEW_HELP, Finite, announce, on_interrupt, wrote
+from gananim.cli.kit import NO_VIDEO, VIEW_HELP, Finite, announce, complete_view, on_interrupt, wrote
 from gananim.cli.player import export_html
 from gananim.cli.terminal import LazyProgress, render_columns, say
 from gananim.errors import GananimError
@@ -14,7 +14,7 @@ from gananim.errors import GananimError
 
 @click.command()
 @click.argument("runs", nargs=-1, required=True, metavar="RUN...", type=click.Path(path_type=Path))
-@click.option("--view", help=VIEW_HELP)
+@click.option("--view", help=VIEW_HELP, shell_complete=complete_view)
 @click.option("--out", type=click.Path(path_type=Path), help="FILE.mp4|.webm|.gif, or a folder for all web formats.")
 @click.option("--embed", is_flag=True, help="Write WebM, MP4, GIF, a poster and an HTML snippet into a folder.")
 @click.option(
@@ -220,7 +220,9 @@ def list_scenes() -> None:
 @click.option("--project", help="wandb project [default: gananim].")
 @click.option("--name", help="wandb run name [default: the experiment's name].")
 @click.option("--overwrite", is_flag=True, help="Replace this recording's earlier TensorBoard event files.")
-@click.option("--view", help="The clip's view, as for `gananim render` [default: by data and D].")
+@click.option(
+    "--view", help="The clip's view, as for `gananim render` [default: by data and D].", shell_complete=complete_view
+)
 @click.option("--size", default="640x360", show_default=True, help="The clip's size: 720p, square or WIDTHxHEIGHT.")
 @click.option("--fps", type=Finite(min=1, max=60), default=15, show_default=True)
 @click.option(

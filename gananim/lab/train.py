@@ -116,6 +116,7 @@ def _recorder(lab: LabState, out: Path, *, overwrite: bool, resumed_at: int | No
         loss=config.train.loss,
         seed=config.seed,
         config=config.to_dict(),
+        quiet=True,  # `gananim record` says what it wrote itself, with the size
         overwrite=overwrite,
         resume=resumed_at is not None,
         # a snapshot at an off-grid checkpoint step exists only as the earlier run's final one: drop it

@@ -45,7 +45,11 @@ GRID_BY_DIM = {1: 64, 2: 32}
 class ProbeOptions:
     """The probes' sizes, grids and schedule, and the store's precision and flushing.
 
-    `Recorder(..., probes=ProbeOptions(n_samples=512))`; the lab's `[record]` table is this object.
+    `Recorder(..., probes=ProbeOptions(n_samples=512))`; the lab's `[record]` table is this object. Fields (each
+    explained beside it in the source): `every`; 1D/2D: `n_samples`, `grid_size`, `latent_grid`,
+    `density_samples`, `real_samples`, `grad_samples`, `arrow_samples`; images: `image_samples`, `image_real`,
+    `image_grad_samples`, `n_images`, `interp_paths`, `interp_points`, `d_bins`; both: `float16`,
+    `curvature_every`, `curvature_k`, `flush_secs`, `chunk_size`.
     """
 
     every: int = 10  # snapshot every N steps (a Recorder's own `every=` argument wins)

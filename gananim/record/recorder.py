@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
+import time
 from pathlib import Path
 
 import torch
@@ -39,7 +41,7 @@ from gananim.record.probes import (
     infer_latent_shape,
 )
 from gananim.record.scalars import held, merged, to_floats
-from gananim.recording.reader import read_manifest_quietly
+from gananim.recording.reader import load, read_manifest_quietly
 from gananim.recording.writer import RecordingWriter
 
 
@@ -49,7 +51,7 @@ class Recorder:
     Recorder(path, generator, discriminator=None, data=None, every=None, *, probes=None, latent_dim=None,
              latent_shape=None, prior="normal", prior_range=(-1, 1), d_output=None, loss="nonsaturating",
              view_box=None, classifier=None, labels=None, overwrite=False, resume=False, purge_step=None, seed=0,
-             config=None)
+             config=None, quiet=False)
 
     The generator's output decides the recording's kind. 1D/2D samples, (n,), (n, 1) or (n, 2), make a "points"
     recording (gananim.kinds.points.probe):
@@ -70,6 +72,9 @@ class Recorder:
       (the G/D losses behind `g_grad_norm`/`d_grad_norm`: "minimax", "nonsaturating", "least_squares").
     - `overwrite`/`resume`/`purge_step`: replace, or continue, an existing recording; `seed` seeds the fixed
       latents and real batch; `config` is stored in the manifest as is.
+    - `quiet`: say nothing on closing (else one line on stderr: how many snapshots, which steps, where).
+    Steps count generator updates: `step(0)` is the models before training, `step(k)` after the k-th update, so
+    N updates end at step N, as zero-edit, `attach` and the Lightning callback count them.
     Models in float16/float64 are probed in their own precision; snapshots are stored as float32 (float16 if asked).
     """
 
@@ -96,6 +101,7 @@ class Recorder:
         purge_step: int | None = None,
         seed: int = 0,
         config: dict | None = None,
+        quiet: bool = False,
     ):
         # long by its signature only (the public keywords, one a line as formatted): the body is the set-up, a call a step
         generator, discriminator = (
@@ -107,7 +113,7 @@ class Recorder:
         self.options = options_of(probes)
         self.every = self.options.every if every is None else every_of(every)
         self._path, self.writer = Path(path), None
-        self._hook, self._closed, self._scalars_fn = None, False, None
+        self._hook, self._closed, self._scalars_fn, self.quiet = None, False, None, quiet
         if rank() != 0:  # one recording per run, rank 0's: another rank's Recorder does nothing (no probes, no files)
             return
         check_game(generator, discriminator, latent_dim, loss, d_output, self.options)
@@ -257,7 +263,7 @@ class Recorder:
             due = step % self.options.curvature_every == 0
             arrays, curv_scalars = snapshot_curvature(self.players, batch, due, self.options.curvature_k, self.seed)
             values = curv_scalars | values
-        self._pending.append((step, probed, arrays, values))
+        self._pending.append((step, probed, arrays, values, time.time()))  # the wall time TensorBoard's axes read
         self._last_seen = step
         self._last_snapshot = step
         if len(self._pending) >= self.prober.batch_limit or self.writer.flush_due(pending=True):
@@ -269,8 +275,10 @@ class Recorder:
         pending, self._pending = self._pending, []
         if not pending:
             return
-        for (step, _, arrays, values), (stored, probed) in zip(pending, self.prober.finish([p[1] for p in pending])):
-            self.writer.append(step, stored | arrays, probed | values)
+        for (step, _, arrays, values, wall), (stored, probed) in zip(
+            pending, self.prober.finish([p[1] for p in pending])
+        ):
+            self.writer.append(step, stored | arrays, probed | values, wall_time=wall)
 
     @staticmethod
     def _scalar(name: str, value) -> float:
@@ -341,9 +349,26 @@ class Recorder:
             self._drain()
         finally:
             self.writer.close()
+        if not self.quiet:
+            say_where(self._path)
 
     def __enter__(self) -> "Recorder":
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.close(final_snapshot=exc_type is None)
+
+
+def say_where(path: Path) -> None:
+    """The closing line on stderr (stdout stays the training script's own): what was written where, and how to see it."""
+    try:
+        rec = load(path)
+    except GananimError:  # nothing readable was written (closed before any snapshot): say that instead
+        print(f"gananim: closed {path}: no snapshot was recorded", file=sys.stderr, flush=True)
+        return
+    steps = f"steps {int(rec.steps[0]):,}–{int(rec.steps[-1]):,}" if len(rec) else "no snapshot"
+    print(
+        f"gananim: recorded {len(rec):,} snapshots ({steps}) to {path}; see it: gananim render {path}",
+        file=sys.stderr,
+        flush=True,
+    )

@@ -26,6 +26,7 @@ DENSE = "dense"
 ANALYSIS = "analysis.npz"
 EVENTS = "events.json"
 SCALAR_PREFIX = "scalar__"
+WALL_TIME = "wall_time"  # a chunk's when-each-snapshot-was-taken (time.time()); recordings before it have none
 DENSE_STEP, DENSE_VALUE = "step__", "value__"  # a dense file's key prefixes: the steps and the values of one name
 CHUNK_NAME = re.compile(r"[0-9]{6}\.npz")
 

@@ -23,6 +23,7 @@ from gananim.recording.layout import (
     MANIFEST,
     SCALAR_PREFIX,
     VERSION,
+    WALL_TIME,
     chunk_files,
 )
 from gananim.recording.lock import being_written
@@ -123,7 +124,8 @@ class Snapshot:
 
 
 class Recording:
-    """A recording read back with numpy alone; `refresh()` picks up snapshots written since it was opened.
+    """A recording read back with numpy alone (`Recording(path)` is `gananim.load(path)`); `refresh()` picks up
+    snapshots written since it was opened.
 
     Every field and array the reader relies on is checked (gananim.recording.validate): a damaged recording is a one-line
     GananimError naming the file. Steps that repeat or go backwards (within a chunk or across chunks, e.g. after
@@ -152,19 +154,21 @@ class Recording:
         """Re-scan the chunks (a recording can be read while it is being written)."""
         self._files = chunk_files(self.path)
         self._cache = None
-        steps, offsets, scalars = [], [], []
+        steps, offsets, scalars, walls = [], [], [], []
         last = None  # the newest step kept so far
         per_chunk = self.manifest.get("chunk_size", DEFAULT_CHUNK_SIZE)
         if len(self._files) > MAX_SNAPSHOTS // per_chunk + 1:  # refused before reading any: too many files to be real
             raise GananimError(_too_many(self.path, len(self._files) * per_chunk))
         for i, file in enumerate(self._files):
-            chunk = load_npz(file, keep=lambda k: k == "step" or k.startswith(SCALAR_PREFIX))
+            chunk = load_npz(file, keep=lambda k: k in ("step", WALL_TIME) or k.startswith(SCALAR_PREFIX))
             if "step" not in chunk:
                 raise GananimError(
                     f"recording file {file} is damaged: it has no 'step' array; re-record, or delete that file to keep the rest"
                 )
-            step = chunk.pop("step")
+            step, wall = chunk.pop("step"), chunk.pop(WALL_TIME, None)
             check_steps(step, chunk, file, per_chunk)
+            if wall is None or wall.shape != step.shape:  # written before wall times were kept (or damaged)
+                wall = np.full(len(step), np.nan)
             keep = rising(step, last)
             if not keep.all():
                 self._problem(
@@ -173,9 +177,12 @@ class Recording:
                 )
             offsets += [(i, j) for j in np.flatnonzero(keep).tolist()]
             steps.append(step[keep])
+            walls.append(np.asarray(wall, dtype=np.float64)[keep])
             scalars.append({k[len(SCALAR_PREFIX) :]: v[keep] for k, v in chunk.items()})
             last = int(step[keep][-1]) if keep.any() else last
         self.steps = np.concatenate(steps).astype(np.int64) if steps else np.zeros(0, dtype=np.int64)
+        # when each snapshot was taken (seconds since the epoch), NaN where the recording predates them
+        self.wall_times = np.concatenate(walls) if walls else np.zeros(0)
         if len(self.steps) > MAX_SNAPSHOTS:
             raise GananimError(_too_many(self.path, len(self.steps)))
         self._offsets = offsets
@@ -311,5 +318,10 @@ class Recording:
 
 
 def load(path: str | Path) -> Recording:
-    """Open a recording folder for reading (numpy only)."""
+    """Open the recording folder `path` (what `gananim record`, a Recorder or the Lightning callback wrote) for
+    reading, with numpy alone; it may still be being written (`Recording.refresh()` picks up newer snapshots).
+
+    Returns a `Recording`: `steps`, `scalars` (one value per snapshot), `dense` (every logged step), `wall_times`,
+    `manifest`, and `rec[i]`, the i-th Snapshot (`step`, `samples`, `density`, `scalars`, the kind's arrays). A
+    missing or damaged recording raises a one-line GananimError."""
     return Recording(path)

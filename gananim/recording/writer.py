@@ -27,6 +27,7 @@ from gananim.recording.layout import (
     FORMAT,
     MANIFEST,
     SCALAR_PREFIX,
+    WALL_TIME,
     chunk_files,
     contents,
     foreign,
@@ -53,6 +54,9 @@ def _stack_chunk(snaps: list[dict], dtype: np.dtype) -> dict[str, np.ndarray]:
     for name in snaps[0]["arrays"]:  # samples, density and the kind's arrays (gananim.kinds)
         stacked = np.stack([s["arrays"][name] for s in snaps])
         out[name] = stacked if stacked.dtype.kind in "iub" else stacked.astype(dtype)  # uint8 images stay uint8
+    walls = [s.get("wall_time") for s in snaps]
+    if any(w is not None for w in walls):  # when each snapshot was taken (time.time()): TensorBoard's wall times
+        out[WALL_TIME] = np.array([np.nan if w is None else w for w in walls], dtype=np.float64)
     names = sorted({k for s in snaps for k in s["scalars"]})
     for name in names:
         out[SCALAR_PREFIX + name] = np.array([s["scalars"].get(name, np.nan) for s in snaps], dtype=np.float64)
@@ -224,15 +228,18 @@ class RecordingWriter:
         """Keep one training step's logged scalars in the dense series (written at the next flush)."""
         self.dense.add(step, scalars)
 
-    def append(self, step: int, arrays: dict[str, np.ndarray], scalars: dict[str, float]) -> None:
-        """Buffer one snapshot; flush when the chunk is full or the last flush is older than flush_secs."""
+    def append(
+        self, step: int, arrays: dict[str, np.ndarray], scalars: dict[str, float], wall_time: float | None = None
+    ) -> None:
+        """Buffer one snapshot (`wall_time`: when it was taken, seconds since the epoch); flush when the chunk is full
+        or the last flush is older than flush_secs."""
         if self._closed:
             raise GananimError(f"the writer of {self.path} is closed; open a new one with resume=True to add snapshots")
         if self.last_step is not None and step <= self.last_step:
             raise GananimError(
                 f"snapshot steps must increase: got step {step} after step {self.last_step}; to continue an earlier recording pass resume=True"
             )
-        self._open.append({"step": int(step), "arrays": arrays, "scalars": dict(scalars)})
+        self._open.append({"step": int(step), "arrays": arrays, "scalars": dict(scalars), "wall_time": wall_time})
         self._dirty = True
         self.last_step = int(step)
         if len(self._open) >= self.chunk_size:

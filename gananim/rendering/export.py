@@ -5,7 +5,7 @@
 
 Scalars: what the loop logged (the losses, ...) at every step it logged them (`Recording.dense`), else at each
 snapshot; every other series `analyse(rec)` gives, one point per snapshot at its training step: the probes' d_real,
-d_fake, ... under their own names, the metrics computed from the stored arrays under `gananim/`. Non-finite points (a loss not logged at step 0, a metric the view box leaves undefined) are left out:
+d_fake, ... under `gananim/`, with the metrics computed from the stored arrays. Non-finite points (a loss not logged at step 0, a metric the view box leaves undefined) are left out:
 both tools would draw them as spikes or gaps.
 The clip is the video `gananim render` makes, rendered once as MP4. TensorBoard gets it as an animated GIF in an
 image summary, which its Images tab plays (its own add_video needs moviepy; this needs nothing more); wandb gets the
@@ -15,8 +15,9 @@ MP4 as a wandb.Video. Torch-free, like everything downstream of the recording.
 from __future__ import annotations
 
 import html
+import re
 import tempfile
-import time
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -34,14 +35,31 @@ TB_FILES = "events.out.tfevents.*"  # TensorBoard's event files: the only files 
 GIF_MB = 3.0  # TensorBoard keeps the GIF inside its event file: a few MB at most
 
 
+# gananim's own scalars in recordings made before the loop's scalars were kept at every step (rec.dense): the
+# probes' and the metrics gananim 0.1.0 recorded live. In those nothing else tells the probes' d_real from the
+# loop's d_loss; newer recordings say it by rec.dense.
+OLD_GANANIM_SCALARS = re.compile(
+    r"d_real|d_fake|value|g_grad_norm|d_grad_norm|nonfinite_share|centroid_[xy]|d_between_modes|hq_share|js|kl"
+    r"|reverse_kl|mmd|mode_share_\d+|modes_captured|outside_share|scored_samples"
+)
+
+
+def tag_of(rec: Recording, name: str) -> str:
+    """TensorBoard/wandb tag of a series: what the loop logged keeps its own name (its `/` groups as it grouped
+    it); gananim's own (the probes' scalars, the metrics computed from the stored arrays) go under `gananim/`, so
+    they never sit among the user's at the top level."""
+    if rec.dense:
+        logged = name in rec.dense
+    else:
+        logged = name in rec.scalars and not OLD_GANANIM_SCALARS.fullmatch(name)
+    return name if logged else f"gananim/{name}"
+
+
 def series(rec: Recording) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Every scalar series by tag: (steps, values), finite points only; a logged scalar at every step it was logged,
-    computed metrics under `gananim/`."""
+    the probes' scalars and computed metrics under `gananim/`."""
     analysis = analyse(rec)
-    found = {
-        f"gananim/{name}" if name in analysis.analysed else name: (analysis.steps, values)
-        for name, values in analysis.series.items()
-    }
+    found = {tag_of(rec, name): (analysis.steps, values) for name, values in analysis.series.items()}
     found |= {name: (steps, values.astype(np.float64)) for name, (steps, values) in rec.dense.items()}  # they win
     out = {}
     for tag, (steps, values) in found.items():
@@ -105,7 +123,8 @@ def to_tensorboard(rec: Recording, folder: Path, gif: Path | None) -> Path:
     extra = []
     if analysis.events:
         # TensorBoard renders text as markdown, HTML included: each line is made literal (a caption is a stranger's)
-        lines = [f"- {literal(f'steps {e.start:,}–{e.end:,}, {e.kind}: {e.caption}')}" for e in analysis.events]
+        # the caption alone: it already says what happened (its kind too), and the frames show the same words
+        lines = [f"- {literal(f'steps {e.start:,}–{e.end:,}: {e.caption}')}" for e in analysis.events]
         extra += text_pb("gananim/events", "\n".join(lines)).value
     if gif is not None:
         data = gif.read_bytes()
@@ -120,14 +139,38 @@ def to_tensorboard(rec: Recording, folder: Path, gif: Path | None) -> Path:
         by_step.setdefault(last, []).extend(extra)
     writer = EventFileWriter(str(folder))
     try:
-        now = time.time()
-        for step in sorted(by_step):
+        steps = sorted(by_step)
+        for step, wall in zip(steps, wall_times(rec, np.array(steps, dtype=np.int64)).tolist()):
             writer.add_event(
-                event_pb2.Event(wall_time=now, step=step, summary=summary_pb2.Summary(value=by_step[step]))
+                event_pb2.Event(wall_time=wall, step=step, summary=summary_pb2.Summary(value=by_step[step]))
             )
     finally:
         writer.close()
     return next(folder.glob(TB_FILES))  # the folder's only event file: older ones were refused or removed
+
+
+def wall_times(rec: Recording, steps: np.ndarray) -> np.ndarray:
+    """When the training reached each of `steps` (seconds since the epoch), for TensorBoard's Wall and Relative axes:
+    the snapshots' own wall times, interpolated between snapshots for steps logged in between (and held flat
+    beyond them). A recording made before wall times were kept gets a proxy that only keeps the order: its start
+    (the manifest's `created`, else the epoch) plus one second per snapshot, interpolated likewise."""
+    have = np.isfinite(rec.wall_times)
+    if have.sum() >= 1:
+        known_steps, known = rec.steps[have], np.maximum.accumulate(rec.wall_times[have])  # a clock set back: held
+    else:
+        start = created(rec)
+        known_steps, known = rec.steps, start + np.arange(len(rec), dtype=np.float64)
+    if not len(known_steps):
+        return np.full(len(steps), created(rec))
+    return np.interp(steps.astype(np.float64), known_steps.astype(np.float64), known)
+
+
+def created(rec: Recording) -> float:
+    """The manifest's `created` time in seconds since the epoch (0.0 when it has none or it does not parse)."""
+    try:
+        return datetime.strptime(str(rec.manifest.get("created")), "%Y-%m-%dT%H:%M:%S%z").timestamp()
+    except ValueError:
+        return 0.0
 
 
 def to_wandb(rec: Recording, mp4: Path | None, *, project: str | None = None, name: str | None = None) -> str:
@@ -177,8 +220,15 @@ def export(
     progress: Callable[[int, int], None] | None = None,
     **render,
 ) -> list[str]:
-    """Export to TensorBoard (into TENSORBOARD/NAME) and/or wandb; `render`: the clip's render options
-    (view=, size=, fps=, duration=, dashboard=, ...). Returns what was written, one line each."""
+    """Export the recording `run` (a Recording or its folder) to TensorBoard and/or Weights & Biases; returns what
+    was written, one line each. `gananim export --tensorboard DIR` and `--wandb` call it (`--html` is the player).
+
+    - `tensorboard`: a log folder; the run goes into TENSORBOARD/NAME (`overwrite` replaces its earlier event files).
+    - `wandb`: log to wandb, into `project` (default "gananim") as run `name` (default: the recording's name).
+    - `gif_mb`: TensorBoard's clip, a GIF kept under this many MB.
+    - `progress(done, total)`: called after each rendered frame.
+    - `render`: the clip's options, as for `gananim.render` (view=, size=, fps=, duration=, dashboard=, ...).
+    """
     rec = run if isinstance(run, Recording) else load(run)
     if tensorboard is None and not wandb:
         raise GananimError("say where to export: --tensorboard DIR, --wandb, or both")

@@ -81,7 +81,25 @@ def frames(frame: Frame, timeline: Timeline, progress: Callable[[int], None] | N
 
 
 def render(runs, view: str | None = None, out: str | Path | None = None, **options) -> Path:
-    """Render a view of 1–4 recordings; returns the video file, or the folder for `embed=True`."""
+    """Render a view of 1–4 recordings (side by side, synchronised on training step) to a web-ready video; returns
+    the video file, or the folder for `embed=True`. `gananim render` on the command line is this function.
+
+    - `runs`: a Recording, a recording folder, or a list of 1–4 of them.
+    - `view`: a view's name (`surface`, `density`, `mapping`, `gradients`, `mountains`, `goodfellow-1d`,
+      `dashboard`; images: `grid`, `interp`, `projection`, `d-hist`); None = the default for these recordings.
+    - `out`: FILE.mp4, .webm or .gif, or a folder (all web formats, as `embed`); None = renders/NAME.mp4, NAME
+      made of every run's name, the view, `-dashboard` and `-stepsA-B` where given (never the same for two
+      renders that draw different things).
+    - `options`, the keywords of `render_files` (defaults there): `size` ("720p", "1080p", "square",
+      "WIDTHxHEIGHT" or (w, h)), `fps`, `steps` ("A:B", training steps), `speed` (2 = half as long), `duration`
+      (seconds; default 8–20 from the snapshot count, longer where captions need it), `embed` (a folder of WebM, MP4, GIF, poster, HTML snippet,
+      captions), `dashboard` (the dashboard beside the view), `max_mb` (a GIF's size budget), `title` (on every
+      frame), `titles` (one per run), `slowmo` (slow events down that many times more), `crf` (quality: N, or
+      "mp4=N"/"webm=N", or a list), `preset` (x264's speed name), `controls` (the embed's play bar), `even` (every
+      step the same time), `data_points` (the stored real samples as dots in the 2D views; None: where the data
+      came as samples), `scalars` (the dashboard's panels by scalar name), `announce` and `progress` (callbacks:
+      see render_files).
+    """
     written = render_files(runs, view, out, **options)
     return written[0].parent if len(written) > 1 else written[0]
 
@@ -94,6 +112,9 @@ class RenderOptions:
     reported before a bad option): size by make_style, steps by chosen_steps, fps, speed, duration and slowmo
     by Timeline.make, out, embed, controls, crf and preset by _destination, before any folder is made. `even`
     gives every step the same time (no warp towards change and events; captions are still held to be read).
+    `dashboard` puts the dashboard beside the view, `max_mb` is a GIF's size budget, `title` the text on every
+    frame (default: the runs' names), `titles` one name per run, `data_points` draws the stored real samples in
+    the 2D views (None: where the data came as samples), `scalars` picks the dashboard's panels by scalar name.
     """
 
     size: str | tuple[int, int]
@@ -137,10 +158,12 @@ def render_files(
     even: bool = False,
     data_points: bool | None = None,
     scalars=None,
-    announce: Callable[[Path, int, float], None] | None = None,
+    announce: Callable[..., None] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
-    """Render one view of 1–4 recordings to a video file (.mp4/.webm/.gif) or, with embed, a web folder.
+    """Render one view of 1–4 recordings (`runs`) to a video file (.mp4/.webm/.gif) or, with embed, a web folder;
+    returns every file written. `render` (above) says what each option does: `view`, `out`, `size`, `fps`, `steps`,
+    `speed`, `duration`, `embed`, `dashboard`, `max_mb`, `title`, `titles`, `slowmo`, `even`.
 
     `crf` (N, "FORMAT=N" or a list of them) and `preset` (an x264 preset name) set the MP4/WebM encoders
     (see gananim.rendering.encode.quality); `max_mb` is the GIF's budget (default for an embed: encode.EMBED_GIF_MB);
@@ -149,8 +172,10 @@ def render_files(
     mapping, gradients): None (the default) where the data came as samples, True or False always or never;
     `scalars` ("a,b/c" or a list of names) picks the dashboard's panels among every recorded scalar, a name with "/"
     grouped by what comes before it, a group's name picking all of it (gananim.rendering.views.scalars);
-    `announce(target, frames, fps, unread=N)` is called once the target is known and checked, before the first frame
-    is drawn (N: captions the length given leaves under pace.CAPTION_SECONDS on screen).
+    `announce(target, frames, fps, unread=N, replacing=[files])` is called once the target is known and checked,
+    before the first frame is drawn (N: captions the length given leaves under pace.CAPTION_SECONDS on screen;
+    `replacing`: the files of an earlier render that this one will replace). `progress(done, total)` is called
+    after each frame.
     """
     opts = RenderOptions(
         size=size,
@@ -179,12 +204,19 @@ def _render(runs, view: str | None, out, opts: RenderOptions, announce, progress
     recs = [r if isinstance(r, Recording) else load(r) for r in (runs if isinstance(runs, (list, tuple)) else [runs])]
     view = default_view(recs) if view in (None, "compare") else view  # compare = several runs, a view all can show
     clip = plan_clip(recs, view, opts, gif_stride_for(out, opts))
-    target = _destination(recs[0], view, out, opts)
+    name = clip_name(recs, view, dashboard=opts.dashboard, steps=opts.steps)
+    target = _destination(recs, view, out, opts, name)
     if announce:
-        announce(target.path, len(clip.timeline), opts.fps, unread=clip.timeline.unread)
+        announce(
+            target.path,
+            len(clip.timeline),
+            opts.fps,
+            unread=clip.timeline.unread,
+            replacing=replaced(target.path, target.web, name),
+        )
     tick = (lambda k: progress(k, len(clip.timeline))) if progress else None
     if target.web:
-        return _write_web(clip, target, clip_name(recs[0], view), opts, tick)
+        return _write_web(clip, target, name, opts, tick)
     return [_write_file(clip, target.path, opts.max_mb, tick, target.encoders.get(target.path.suffix.lstrip("."), {}))]
 
 
@@ -256,9 +288,9 @@ class Destination:
     encoders: dict[str, dict]
 
 
-def _destination(rec: Recording, view: str, out, opts: RenderOptions) -> Destination:
+def _destination(recs: list[Recording], view: str, out, opts: RenderOptions, name: str) -> Destination:
     """The file or folder to write and its encoders' options, all checked before its folder is made."""
-    path = _output_path(rec, view, out, opts.embed)
+    path = _output_path(recs, view, out, opts.embed, name)
     web = opts.embed or path.suffix == ""  # --out FOLDER gets the web files, as --embed does
     if opts.controls and not web:
         raise GananimError(f"--controls is for --embed (the HTML snippet); {path.name} is a plain video file")
@@ -309,9 +341,21 @@ def file_name(rec: Recording) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", str(raw)).strip("-.")[:100].rstrip("-.") or "recording"
 
 
-def clip_name(rec: Recording, view: str) -> str:
-    """NAME-VIEW: the default video file's stem, and the stem of every file in an embed folder."""
-    return f"{file_name(rec)}-{view}"
+def clip_name(
+    recs: Recording | list[Recording], view: str, *, dashboard: bool = False, steps: str | None = None
+) -> str:
+    """The default video file's stem, and the stem of every file in an embed folder: every run's name (joined by
+    `_vs_`), the view, then what changes the picture: `-dashboard`, `-steps{A}-{B}`. Two renders that draw different
+    things never share a name (issue 20: `render RUN`, `render RUN --dashboard` and `render RUN OTHER` all wrote
+    renders/RUN-surface.mp4)."""
+    recs = recs if isinstance(recs, (list, tuple)) else [recs]
+    name = "_vs_".join(file_name(r) for r in recs) + f"-{view}"
+    if dashboard and view != "dashboard":
+        name += "-dashboard"
+    if steps:
+        lo, hi = parse_steps(steps)
+        name += f"-steps{'' if lo is None else lo}-{'' if hi is None else hi}"
+    return name
 
 
 def output_target(rec: Recording, view: str, out, embed: bool) -> Path:
@@ -319,10 +363,24 @@ def output_target(rec: Recording, view: str, out, embed: bool) -> Path:
     return _make_folder(_output_path(rec, view, out, embed))
 
 
-def _output_path(rec: Recording, view: str, out, embed: bool) -> Path:
-    """Where to write: the given file or folder, else renders/NAME-VIEW.mp4 (or a folder for --embed)."""
+def replaced(target: Path, web: bool, stem: str) -> list[Path]:
+    """The files a render into `target` will replace: the file itself, or an embed folder's files of this clip."""
+    if not web:
+        return [target] if target.is_file() else []
+    return sorted(p for p in target.glob(f"{glob_escape(stem)}*") if p.is_file()) if target.is_dir() else []
+
+
+def glob_escape(text: str) -> str:
+    """`text` matched literally by Path.glob (file_name keeps only [A-Za-z0-9._-], but a --out folder's clip
+    stem is ours too: escape anyway)."""
+    return re.sub(r"([\[\]*?])", r"[\1]", text)
+
+
+def _output_path(rec: Recording | list[Recording], view: str, out, embed: bool, name: str | None = None) -> Path:
+    """Where to write: the given file or folder, else renders/NAME.mp4 (or a folder for --embed), NAME the
+    clip_name given (else the runs' names and the view)."""
     if out is None:
-        name = clip_name(rec, view)
+        name = name or clip_name(rec, view)
         return Path("renders") / (name if embed else f"{name}.mp4")
     out = Path(out)
     if out.suffix.lower() in VIDEO_SUFFIXES:

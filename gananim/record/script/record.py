@@ -37,7 +37,7 @@ def record_script(
     `say` prints gananim's own lines (on stderr: the script's stdout stays its own). Mistakes raise GananimError."""
     kind, target, args = runner.parse(command)
     data = load_data(data_file, view_box)
-    out = out or Path("runs") / runner.script_name(kind, target)
+    out = Path(out) if out else runner.default_out(command, overwrite)
     start = _recorder_start(command, kind, target, out, data, every, seed=seed, float16=float16, overwrite=overwrite)
     watcher = Watcher(start, generator, discriminator, data_given=data is not None)
     code, crash = _run_watched(watcher, kind, target, args)
@@ -70,7 +70,7 @@ def _recorder_start(
 
     def start(G, D, real, found):
         config = {
-            "name": runner.script_name(kind, target),
+            "name": out.name,  # the folder's: runs/train-2 renders as train-2-surface.mp4, not as runs/train
             "description": f"gananim record -- {shlex.join(command)}",
             "script": {"command": list(command), "cwd": os.getcwd(), "found": found},
         }
@@ -85,6 +85,7 @@ def _recorder_start(
                 seed=seed or 0,
                 overwrite=overwrite,
                 config=config,
+                quiet=True,  # the closing line is record_script's own, naming G and D too
             )
         except GananimError as e:
             raise GananimError(

@@ -44,8 +44,18 @@ def is_command(args) -> bool:
     return len(args) > 1 or bool(args) and (args[0].endswith(".py") or bool(PYTHON.match(os.path.basename(args[0]))))
 
 
-def default_out(command: list[str]) -> Path:
-    return Path("runs") / script_name(*parse(command)[:2])
+def default_out(command: list[str], overwrite: bool = False) -> Path:
+    """runs/SCRIPT for the first recording of a script, then runs/SCRIPT-2, -3, ...: two zero-edit runs of one script
+    never share a folder (nor, named by it, a video); `overwrite` replaces runs/SCRIPT itself."""
+    first = Path("runs") / script_name(*parse(command)[:2])
+    if overwrite:
+        return first
+    n = 1
+    while True:
+        out = first if n == 1 else first.with_name(f"{first.name}-{n}")
+        if not out.exists() or (out.is_dir() and not any(out.iterdir())):
+            return out
+        n += 1
 
 
 def script_name(kind: str, target: str) -> str:

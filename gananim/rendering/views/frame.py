@@ -376,7 +376,9 @@ def _default_title(rec: Recording) -> str:
 
 
 def render_frame(recs: Recording | list[Recording], index: int, view: str, style: Style, **kw) -> np.ndarray:
-    """One frame, as a pure function: the snapshot `index` of the first recording, drawn by `view`."""
+    """One frame, as a pure function: the snapshot `index` of the first of `recs` (a Recording or a list of 1–4),
+    drawn by `view` in `style` (`make_style("720p")`, "WIDTHxHEIGHT", ...); an (H, W, 3) uint8 RGB array. `kw` goes
+    to Frame: `title`, `titles` (one per recording), `dashboard` (the dashboard beside the view)."""
     recs = recs if isinstance(recs, list) else [recs]
     frame = Frame(recs, view, style, **kw)
     return frame.render(int(recs[0].steps[index]))
