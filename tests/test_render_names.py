@@ -41,6 +41,8 @@ def test_default_names_differ_by_runs_view_and_options(runs, tmp_path, monkeypat
         "other view": render(capsys, alpha, "--view", "density")[0],
         "steps": render(capsys, alpha, "--view", "surface", "--steps", "1:3")[0],
         "the other run": render(capsys, beta, "--view", "surface")[0],
+        "scalars": render(capsys, alpha, "--view", "surface", "--dashboard", "--scalars", "d_fake,centroid_x")[0],
+        "no data points": render(capsys, alpha, "--view", "surface", "--no-data-points")[0],
     }
     assert renders == {
         "plain": ["renders/alpha-surface.mp4"],
@@ -49,6 +51,8 @@ def test_default_names_differ_by_runs_view_and_options(runs, tmp_path, monkeypat
         "other view": ["renders/alpha-density.mp4"],
         "steps": ["renders/alpha-surface-steps1-3.mp4"],
         "the other run": ["renders/beta-surface.mp4"],
+        "scalars": ["renders/alpha-surface-dashboard-scalars-d_fake-centroid_x.mp4"],
+        "no data points": ["renders/alpha-surface-no-data-points.mp4"],
     }
     assert sorted(p.name for p in (tmp_path / "renders").iterdir()) == sorted(Path(f[0]).name for f in renders.values())
 

@@ -204,7 +204,9 @@ def _render(runs, view: str | None, out, opts: RenderOptions, announce, progress
     recs = [r if isinstance(r, Recording) else load(r) for r in (runs if isinstance(runs, (list, tuple)) else [runs])]
     view = default_view(recs) if view in (None, "compare") else view  # compare = several runs, a view all can show
     clip = plan_clip(recs, view, opts, gif_stride_for(out, opts))
-    name = clip_name(recs, view, dashboard=opts.dashboard, steps=opts.steps)
+    name = clip_name(
+        recs, view, dashboard=opts.dashboard, steps=opts.steps, scalars=opts.scalars, data_points=opts.data_points
+    )
     target = _destination(recs, view, out, opts, name)
     if announce:
         announce(
@@ -342,12 +344,18 @@ def file_name(rec: Recording) -> str:
 
 
 def clip_name(
-    recs: Recording | list[Recording], view: str, *, dashboard: bool = False, steps: str | None = None
+    recs: Recording | list[Recording],
+    view: str,
+    *,
+    dashboard: bool = False,
+    steps: str | None = None,
+    scalars=None,
+    data_points: bool | None = None,
 ) -> str:
     """The default video file's stem, and the stem of every file in an embed folder: every run's name (joined by
-    `_vs_`), the view, then what changes the picture: `-dashboard`, `-steps{A}-{B}`. Two renders that draw different
-    things never share a name (issue 20: `render RUN`, `render RUN --dashboard` and `render RUN OTHER` all wrote
-    renders/RUN-surface.mp4)."""
+    `_vs_`), the view, then what changes the picture: `-dashboard`, `-steps{A}-{B}`, `-scalars-{names}`,
+    `-data-points` / `-no-data-points`. Two renders that draw different things never share a name (issue 20:
+    `render RUN`, `render RUN --dashboard` and `render RUN OTHER` all wrote renders/RUN-surface.mp4)."""
     recs = recs if isinstance(recs, (list, tuple)) else [recs]
     name = "_vs_".join(file_name(r) for r in recs) + f"-{view}"
     if dashboard and view != "dashboard":
@@ -355,6 +363,11 @@ def clip_name(
     if steps:
         lo, hi = parse_steps(steps)
         name += f"-steps{'' if lo is None else lo}-{'' if hi is None else hi}"
+    if scalars:
+        names = scalars.split(",") if isinstance(scalars, str) else list(scalars)
+        name += "-scalars-" + re.sub(r"[^A-Za-z0-9._-]+", "-", "-".join(n.strip() for n in names)).strip("-.")[:60]
+    if data_points is not None:
+        name += "-data-points" if data_points else "-no-data-points"
     return name
 
 
