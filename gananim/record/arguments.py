@@ -73,6 +73,30 @@ def call_mistake(who: str, form: str, e: TypeError, conditional: bool) -> str:
     )
 
 
+def shapes(
+    players: Players, latent_shape: tuple[int, ...], prior: tuple[str, float, float], seed: int, explicit: bool
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(one latent's shape, one sample's shape), found by running the generator once.
+
+    A conditional G's first layer often takes z and the label together (z beside a one-hot row, or beside an
+    nn.Embedding's vector), so an inferred flat size may count the label too: then the sizes without it are tried
+    after it (the first error is the one reported)."""
+    candidates = [latent_shape]
+    if players.labels is not None and not explicit and len(latent_shape) == 1:
+        d = latent_shape[0]
+        label_sizes = [players.labels.n_classes] + [
+            m.embedding_dim for m in players.G.modules() if isinstance(m, torch.nn.Embedding)
+        ]
+        candidates += [(d - e,) for e in dict.fromkeys(label_sizes) if d - e >= 1]
+    first = None
+    for shape in candidates:
+        try:
+            return shape, output_shape(players, Prior(math.prod(shape), *prior), shape, seed, explicit)
+        except GananimError as e:
+            first = first or e
+    raise first
+
+
 def output_shape(
     players: Players, prior: Prior, latent_shape: tuple[int, ...], seed: int, explicit: bool
 ) -> tuple[int, ...]:
@@ -102,4 +126,4 @@ def output_shape(
     return tuple(out.shape[1:])
 
 
-__all__ = ["call_mistake", "check_game", "every_of", "latent_shape_of", "options_of", "output_shape"]
+__all__ = ["call_mistake", "check_game", "every_of", "latent_shape_of", "options_of", "output_shape", "shapes"]

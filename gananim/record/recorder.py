@@ -27,7 +27,7 @@ from torch import nn
 from gananim import kinds
 from gananim.about import version
 from gananim.errors import GananimError
-from gananim.record.arguments import check_game, every_of, latent_shape_of, options_of, output_shape
+from gananim.record.arguments import check_game, every_of, latent_shape_of, options_of, shapes
 from gananim.record.distributed import rank, unwrap
 from gananim.record.labels import Labels, check_labels_spec
 from gananim.record.options import ProbeOptions
@@ -121,12 +121,11 @@ class Recorder:
         self.conditional = check_labels_spec(conditional)
         self.players = Players(generator, discriminator, self.d_output, loss, self.conditional)
         self.device, self.dtype = self.players.device, self.players.dtype
+        explicit = latent_dim is not None or latent_shape is not None
         shape = latent_shape_of(latent_dim, latent_shape) or infer_latent_shape(generator)
+        shape, g_shape = shapes(self.players, shape, (prior, *map(float, prior_range)), seed, explicit)
         self.latent_dim = math.prod(shape)
         self.prior = Prior(self.latent_dim, prior, float(prior_range[0]), float(prior_range[1]))
-        g_shape = output_shape(
-            self.players, self.prior, shape, seed, explicit=latent_dim is not None or latent_shape is not None
-        )
         setup = ProberSetup(
             self.players,
             self.prior,
