@@ -37,6 +37,8 @@ DATA_KEY = "- - data"  # the header's key to the dashed ticks on the bars
 NUMBERS_LINES = 1.0  # the class numbers' line under the bars
 # the image metrics' panels (series from gananim.analysis.analyser for images recordings), shown where they were computed
 IMAGE_PANELS = [
+    # a conditional G (its labels recorded): how many of its samples the classifier reads as the class asked for
+    ("G(z, y) drawn as class y", [("label_match", "share", GREY)], None, "linear"),
     ("class KL(gen ‖ data)", [("class_kl", "KL", GREY)], None, "linear"),
     ("Fréchet distance", [("frechet", "FD", GREY)], None, "linear"),
 ]
@@ -49,6 +51,12 @@ def class_count(series: dict) -> int:
     while f"class_share_{k}" in series:
         k += 1
     return k
+
+
+def class_names(rec, k: int) -> list[str]:
+    """The K classes' names under the bars: a conditional recording's own (Labels(names=...)), else 0..K-1."""
+    names = (rec.manifest.get("conditional") or {}).get("names")
+    return list(names) if isinstance(names, list) and len(names) == k else [str(c) for c in range(k)]
 
 
 class ClassPanel:
@@ -88,7 +96,7 @@ class ClassPanel:
                 linewidths=0.9 * s.scale,
             )
         )
-        ax.set_xticks(range(self.k), [str(c) for c in range(self.k)])
+        ax.set_xticks(range(self.k), class_names(rec, self.k))
         ax.tick_params(axis="x", labelsize=s.fs(TICK), length=0, pad=1)
         # a fair share of 10 classes between 0 and the top, where it is clear of both and the bars are tall enough
         room = ax.get_window_extent().height > 3 * line(s, TICK)
@@ -135,7 +143,15 @@ def _series_specs(series: dict) -> list:
 
 
 # the column's panels by importance: on a small frame, the ones that fit (the first always)
-RANK = ["losses", "classes", "d-hist", "discriminator", "Fréchet distance", "class KL(gen ‖ data)"]
+RANK = [
+    "losses",
+    "classes",
+    "G(z, y) drawn as class y",
+    "d-hist",
+    "discriminator",
+    "Fréchet distance",
+    "class KL(gen ‖ data)",
+]
 WEIGHTS = {"d-hist": 1.2, "classes": 1.3}  # shares of spare height against a chart's 1
 COLUMN_EMS = 21.0  # the column is at least this many header ems wide: its headers' entries fit on a line
 PICTURES_EMS = 48.0  # the grid, the projection and D's histograms need this many left of it, else the grid alone
@@ -213,7 +229,8 @@ class ImageDashboardView(DashboardView):
         """A column item's place: its least height, its header's one or two lines, its weight and rank."""
         s = self.style
         if item == "d-hist":
-            (title, templates), least = DHistView.texts(), least_chart(s) + self._under_hist()
+            conditional = bool(self.rec.manifest.get("conditional"))
+            (title, templates), least = DHistView.texts(conditional), least_chart(s) + self._under_hist()
         elif item == "classes":
             k = class_count(self.analysis.series)
             (title, templates), least = ClassPanel.texts(k), ClassPanel.least(s)
