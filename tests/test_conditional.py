@@ -269,3 +269,53 @@ def test_a_vectors_recording_takes_labels_too(tmp_path):
     assert r.manifest["latent_dim"] == LATENT  # inferred: the first layer's 10 inputs less the 4 of the one-hot label
     assert r.fixed["latent_labels"].tolist() == [i % K for i in range(8)]  # no grid: one class after another
     assert np.isfinite(r[0].d_fake_each).all()
+
+
+def test_the_lightning_callback_records_a_conditional_pair(tmp_path):
+    """RecorderCallback passes conditional= and labels= to the Recorder: the Lightning form costs nothing more."""
+    pl = pytest.importorskip("lightning.pytorch")
+    from gananim.lightning import RecorderCallback
+
+    class CondGAN(pl.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.automatic_optimization = False
+            self.generator, self.discriminator = BlobG(), BlobD()
+
+        def training_step(self, batch, batch_idx):
+            x, y = batch
+            opt_g, opt_d = self.optimizers()
+            fake_y = torch.randint(0, K, (len(x),))
+            fake = self.generator(torch.randn(len(x), LATENT), fake_y)
+            d_loss = -self.discriminator(x, y).mean() + self.discriminator(fake.detach(), fake_y).mean()
+            opt_d.zero_grad()
+            self.manual_backward(d_loss)
+            opt_d.step()
+            g_loss = -self.discriminator(self.generator(torch.randn(len(x), LATENT), fake_y), fake_y).mean()
+            opt_g.zero_grad()
+            self.manual_backward(g_loss)
+            opt_g.step()
+
+        def configure_optimizers(self):
+            return [
+                torch.optim.SGD(self.generator.parameters(), 0.01),
+                torch.optim.SGD(self.discriminator.parameters(), 0.01),
+            ]
+
+    x, labels = blobs(64)
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.as_tensor(x), torch.as_tensor(labels)), batch_size=16
+    )
+    callback = RecorderCallback(tmp_path / "run", data=x, labels=labels, every=2, probes=SMALL, latent_dim=LATENT,
+                                conditional=Labels(K))  # fmt: skip
+    trainer = pl.Trainer(max_epochs=1, callbacks=[callback], logger=False, enable_checkpointing=False,
+                         enable_progress_bar=False, enable_model_summary=False, accelerator="cpu")  # fmt: skip
+    trainer.fit(CondGAN(), loader)
+    r = gananim.load(tmp_path / "run")
+    assert r.manifest["conditional"]["grid_cols"] == 3 and r.steps.tolist() == [0, 2, 4]
+    real01 = to_float(r.fixed["data_samples"], r.value_range)
+    np.testing.assert_allclose(
+        r[-1].d_real_each,
+        reference_d(real01, r.fixed["real_labels"], a=trainer.model.discriminator.a.item()),
+        atol=0.02,
+    )
