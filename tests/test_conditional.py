@@ -12,6 +12,7 @@ from torch import nn
 import gananim
 from gananim import Labels, ProbeOptions, Recorder
 from gananim.errors import GananimError
+from gananim.kinds.images import info as images_info
 from gananim.kinds.images.pixels import to_float
 from gananim.kinds.points.targets import make_target
 from tests.test_recorder_images import CORNERS, LATENT, SMALL, blobs, mlp_d, mlp_g
@@ -95,6 +96,11 @@ def test_each_grid_row_is_one_class_and_its_images_show_that_class(tmp_path):
         "grid_cols": 3,
     }
     assert r.manifest["n_images"] == 12
+    info = dict(images_info.rows(r))["labels"]
+    assert info == (
+        "conditional G(z, y), D(x, y): 4 classes (top left, top right, bottom left, bottom right) as class indices; "
+        "the grid has a row per class, 3 per row"
+    )
     assert r.fixed["grid_labels"].tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]
     # the stored samples cycle through the classes a row (3 samples) at a time
     assert r.fixed["latent_labels"].tolist() == [(i // 3) % 4 for i in range(SMALL.image_samples)]
