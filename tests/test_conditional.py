@@ -325,3 +325,30 @@ def test_the_lightning_callback_records_a_conditional_pair(tmp_path):
         reference_d(real01, r.fixed["real_labels"], a=trainer.model.discriminator.a.item()),
         atol=0.02,
     )
+
+
+def test_the_views_name_each_row_and_bar_by_its_class_and_say_g_of_z_y(tmp_path):
+    from gananim.rendering.tiles import mosaic
+    from gananim.rendering.views import Frame, make_style
+    from tests.test_recorder_images import BlobClassifier
+
+    names = ["top left", "top right", "bottom left", "bottom right"]
+    r, _, _ = record_cond(tmp_path / "r", classifier=BlobClassifier())
+    frame = Frame([r], "grid", make_style((1280, 720)))
+    grid = frame.views[0]
+    frame.render(int(r.steps[-1]))
+    # 4 rows of 3: the mosaic laid out a class per row, each row's name on its left, top to bottom
+    assert (grid.rows, grid.cols) == (4, 3)
+    np.testing.assert_array_equal(np.asarray(grid.image.get_array()), mosaic(r[-1].images, 4, 3, 1))
+    rows = sorted((t.get_position()[1], t.get_text()) for t in grid.image.axes.texts if t.get_text() in names)
+    assert [text for _, text in rows] == names
+    assert "G(z, y): 3 fixed z per class y" in [t.get_text() for t in grid.image.axes.texts]
+
+    frame = Frame([r], "dashboard", make_style((1280, 720)))
+    dash = frame.views[0]
+    bars = next(p for p in dash.panels if hasattr(p, "poly"))
+    assert [t.get_text() for t in bars.ax.get_xticklabels()] == names
+    d_hist = next(p for p in dash.parts if p.name == "d-hist")
+    frame.render(int(r.steps[-1]))
+    assert d_hist.header.entries[1].get_text() == f"━ G(z, y) {np.mean(r[-1].d_fake_each):.3g}"
+    assert d_hist.real.axes.get_xlabel().startswith("D(x, y)")
