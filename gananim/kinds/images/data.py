@@ -117,6 +117,18 @@ def fixed_labels(k: int, n: int, cols: int) -> np.ndarray:
     return (np.arange(n) // cols % k).astype(np.int64)
 
 
+def label_batches(
+    k: int, n_samples: int, n_images: int, cols: int, interp: tuple[int, int] | None, real_labels: np.ndarray
+) -> dict[str, np.ndarray]:
+    """A conditional recording's fixed labels: `latent_labels` (the stored samples') and `grid_labels` (row r of the
+    grid, `cols` wide: class r mod k, so its rows are the classes in order), `interp_labels` (path p: class p mod k;
+    pictures only) and `real_labels`, the fixed real batch's own."""
+    out = {"latent_labels": fixed_labels(k, n_samples, cols), "real_labels": real_labels.astype(np.int64)}
+    if interp is not None:
+        out |= {"grid_labels": fixed_labels(k, n_images, cols), "interp_labels": fixed_labels(k, interp[0], 1)}
+    return out
+
+
 def class_labels(labels, n_data: int, k: int) -> np.ndarray:
     """The real data's classes (n_data,) int64 in [0, k), checked (a conditional recording scores real samples
     given them)."""

@@ -21,7 +21,7 @@ from gananim.errors import GananimError
 from gananim.kinds.images.data import (
     class_labels,
     fit_pca,
-    fixed_labels,
+    label_batches,
     latent_batches,
     plane_density_grid,
     project,
@@ -106,12 +106,13 @@ class ImageProber:
         self.grid = plane_density_grid(project(x, mean, components))
         interp = (opts.interp_paths, opts.interp_points) if self.is_image else None
         # a conditional grid is one row per class: n_images rounded to whole rows (64 images of 10 classes: 6 a row)
-        cols = max(1, round(opts.n_images / conditional.n_classes)) if conditional is not None else 0
-        n_images = conditional.n_classes * cols if conditional is not None else opts.n_images
+        cols = 0 if conditional is None else max(1, round(opts.n_images / conditional.n_classes)) if interp else 1
+        n_images = conditional.n_classes * cols if conditional is not None and interp else opts.n_images
         fixed = latent_batches(prior, latent_shape, n, n_images, interp, seed)
         if conditional is not None:
             labels = class_labels(labels, len(x), conditional.n_classes)
-            fixed |= self._labels(conditional, labels, len(x), cols if self.is_image else 1, n_images, interp, seed)
+            rows = real_rows(len(x), n_real, seed)  # the fixed real batch's rows: their labels
+            fixed |= label_batches(conditional.n_classes, n, n_images, cols, interp, labels[rows])
         fixed |= {
             "data_samples": stored_real,
             "pca_mean": mean,
@@ -141,20 +142,6 @@ class ImageProber:
         }
         if self.is_image:
             self.manifest |= {"n_images": n_images, "interp_shape": list(interp)}
-
-    def _labels(self, conditional, labels, n_data: int, cols: int, n_images: int, interp, seed: int) -> dict:
-        """The fixed labels of a conditional recording: each stored sample's and the grid's (row r: class r mod K,
-        so the grid's rows are the classes in order), each latent path's (path p: class p mod K) and the real
-        batch's own (its rows of labels=)."""
-        k, opts = conditional.n_classes, self.options
-        rows = real_rows(n_data, opts.image_real, seed)
-        out = {
-            "latent_labels": fixed_labels(k, opts.image_samples, cols),
-            "real_labels": labels[rows],
-        }
-        if interp is not None:
-            out |= {"grid_labels": fixed_labels(k, n_images, cols), "interp_labels": fixed_labels(k, interp[0], 1)}
-        return out
 
     def _check_discriminator(self, real: np.ndarray, labels: np.ndarray | None) -> None:
         """Run D once on two real samples shaped like G's output (given their labels, for a conditional pair): it
