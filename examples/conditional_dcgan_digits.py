@@ -6,8 +6,12 @@ score is w·h(x) + embed(y)·h(x). `conditional=gananim.Labels(10, names=...)` t
 class as a second input (a long tensor of class indices), and `labels=` gives the real images' classes, so that D
 scores every sample given its own label.
 
-    python examples/conditional_dcgan_digits.py            # records runs/conditional-dcgan-digits (about 2 min)
+    python examples/conditional_dcgan_digits.py            # records runs/conditional-dcgan-digits
     gananim render runs/conditional-dcgan-digits --view dashboard
+
+1,500 steps took 38 s of CPU (OMP_NUM_THREADS=1; torch's default threads spin on a busy machine); each row draws
+its own digit from about step 100 on (97% of the samples read as the class asked for by the built-in digits
+classifier at step 100, 98% at the end).
 
 GANANIM_EXAMPLE_STEPS sets the number of training steps, GANANIM_EXAMPLE_OUT the folder the recording goes under.
 """
