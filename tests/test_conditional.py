@@ -348,7 +348,20 @@ def test_the_views_name_each_row_and_bar_by_its_class_and_say_g_of_z_y(tmp_path)
     dash = frame.views[0]
     bars = next(p for p in dash.panels if hasattr(p, "poly"))
     assert [t.get_text() for t in bars.ax.get_xticklabels()] == names
-    d_hist = next(p for p in dash.parts if p.name == "d-hist")
     frame.render(int(r.steps[-1]))
+    boxes = [t.get_window_extent() for t in bars.ax.get_xticklabels()]  # staggered where they would touch
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    d_hist = next(p for p in dash.parts if p.name == "d-hist")
     assert d_hist.header.entries[1].get_text() == f"━ G(z, y) {np.mean(r[-1].d_fake_each):.3g}"
     assert d_hist.real.axes.get_xlabel().startswith("D(x, y)")
+
+
+def test_class_names_too_wide_for_their_bars_become_the_class_numbers(tmp_path):
+    from gananim.rendering.views import Frame, make_style
+    from tests.test_recorder_images import BlobClassifier
+
+    long = ["a rather long first name", "a rather long second one", "a third, as long", "and a fourth, longer"]
+    r, _, _ = record_cond(tmp_path / "r", classifier=BlobClassifier(), conditional=Labels(K, names=long))
+    frame = Frame([r], "dashboard", make_style((1280, 720)))
+    bars = next(p for p in frame.views[0].panels if hasattr(p, "poly"))
+    assert [t.get_text() for t in bars.ax.get_xticklabels()] == ["0", "1", "2", "3"]  # the grid's rows, in order

@@ -20,7 +20,7 @@ from gananim.kinds.images.views.sample_grid import SampleGridView
 from gananim.rendering.drawing import DATA_BLUE as DATA_COLOUR
 from gananim.rendering.drawing import GENERATED_RED as BAR_COLOUR
 from gananim.rendering.views.base import register
-from gananim.rendering.views.chart import Header, entry, share
+from gananim.rendering.views.chart import Header, entry, share, text_width
 from gananim.rendering.views.dashboard import (
     GREY,
     LABEL,
@@ -76,7 +76,8 @@ class ClassPanel:
             np.asarray(freq, float) if freq is not None and len(freq) == self.k else np.full(self.k, 1.0 / self.k)
         )
         x0, y0, w, h = rect
-        below = line(s, TICK) * NUMBERS_LINES / dash.host.bbox.height  # the class numbers under the bars
+        names, lines = self._names(rec, dash.host, w, h, s)
+        below = line(s, TICK) * lines / dash.host.bbox.height  # the class names (or numbers) under the bars
         ax = self.ax = dash.host.inset_axes((x0, y0 + below, w, h - below))
         finite = np.nan_to_num(self.shares, nan=0.0)
         self.top = min(1.0, max(float(finite.max()) if finite.size else 0.0, 2 * float(self.data.max()))) or 1.0
@@ -96,8 +97,10 @@ class ClassPanel:
                 linewidths=0.9 * s.scale,
             )
         )
-        ax.set_xticks(range(self.k), class_names(rec, self.k))
+        ax.set_xticks(range(self.k), names)
         ax.tick_params(axis="x", labelsize=s.fs(TICK), length=0, pad=1)
+        for tick in ax.xaxis.get_major_ticks()[1::2] if lines > 1 else []:  # staggered: every other a line lower
+            tick.set_pad(1 + line(s, TICK) * 72 / ax.figure.dpi)
         # a fair share of 10 classes between 0 and the top, where it is clear of both and the bars are tall enough
         room = ax.get_window_extent().height > 3 * line(s, TICK)
         ticks = [0, *[t for t in (0.1,) if t < 0.5 * self.top and room], self.top]
@@ -107,6 +110,21 @@ class ClassPanel:
         title, templates = self.texts(self.k)
         self.header = Header(dash.host, rect, title, ["#222222", DATA_COLOUR], templates, s, HEADER)
         self.header.set(templates[:1] + [DATA_KEY])  # the data's share: a key in the header, off the bars
+
+    def _names(self, rec, host, w: float, h: float, s) -> tuple[list[str], int]:
+        """The names under the bars and their lines: on one line where each fits its bar's width, staggered on two
+        where each fits two and the bars keep their least height, else the class numbers (the grid's rows name the
+        classes in that order)."""
+        names = class_names(rec, self.k)
+        fig = host.figure
+        slot = w * host.bbox.width / self.k * 72 / fig.dpi  # points per bar
+        wide = max(text_width(fig, n, s.fs(TICK)) for n in names)
+        if wide <= 0.9 * slot:
+            return names, NUMBERS_LINES
+        room = h * host.bbox.height - line(s, TICK) * 2 * NUMBERS_LINES  # the bars' pixels under staggered names
+        if wide <= 1.8 * slot and room >= self.least(s) - line(s, TICK) * NUMBERS_LINES:
+            return names, 2 * NUMBERS_LINES
+        return [str(c) for c in range(self.k)], NUMBERS_LINES
 
     @staticmethod
     def texts(k: int) -> tuple[str, list[str]]:
