@@ -6,7 +6,7 @@ by `gananim.analysis.analyse`, i.e. gananim.kinds.images.metrics on the stored s
 recording. One table is printed: class coverage (classes captured, reverse KL to the data's class frequencies,
 Fréchet distance of the classifier's features) at the start, middle and end of training, then each claim.
 
-    .venv/bin/python bench/digits_claims.py                  # record the three presets (~2 min of CPU), check
+    .venv/bin/python bench/digits_claims.py                  # record the four presets (~2.5 min of CPU), check
     .venv/bin/python bench/digits_claims.py --reuse          # re-check recordings already in OUT
     .venv/bin/python bench/digits_claims.py --only digits-collapse
 
@@ -23,13 +23,15 @@ from pathlib import Path
 
 import numpy as np
 
-PRESETS = ("digits", "digits-dcgan", "digits-collapse")
+PRESETS = ("digits", "digits-dcgan", "digits-collapse", "digits-conditional")
 LIMIT_S = 180.0  # each digits preset within 3 minutes on 2 cores (issue 11)
 TAIL = 0.1  # "at the end" = median over the last 10% of the snapshots (one snapshot of 256 samples is noisy)
 MANY = 8  # digits / digits-dcgan: "digits of many classes": at least 8 of the 10 classes captured at the end ...
 FRECHET_DROP = 0.3  # ... and the Fréchet distance at the end at most 0.3 × the untrained G's (step 0)
 FEW = 3  # digits-collapse: at most 3 of 10 classes captured (the collapse event's limit, 30% of K) ...
 COLLAPSED_SHARE = 0.8  # ... in at least 80% of the snapshots after the first 10%, with a `collapse` event
+AS_ASKED = 0.9  # digits-conditional: "one row per digit": at least 90% of the samples drawn as the class asked for
+#                 (label_match, by the stored classifier) at the end, besides digits' own claim
 
 
 def record(name: str, out: Path) -> dict:
@@ -74,11 +76,14 @@ def claim(name: str, rec, a) -> tuple[str, str, bool]:
         )
     end_classes, end_f, start_f = tail(s["classes_captured"]), tail(s["frechet"]), float(s["frechet"][0])
     measured = f"classes at the end {end_classes:.0f}; Fréchet {start_f:.1f} → {end_f:.1f} ({end_f / start_f:.2f}×)"
-    return (
-        f"≥ {MANY} classes at the end, Fréchet ≤ {FRECHET_DROP}× step 0's",
-        measured,
-        end_classes >= MANY and end_f <= FRECHET_DROP * start_f,
-    )
+    text, holds = f"≥ {MANY} classes at the end, Fréchet ≤ {FRECHET_DROP}× step 0's", end_classes >= MANY
+    holds = holds and end_f <= FRECHET_DROP * start_f
+    if name == "digits-conditional":
+        match, start_m = tail(s["label_match"]), float(s["label_match"][0])
+        text += f"; ≥ {AS_ASKED:.0%} of the samples drawn as the class asked for at the end"
+        measured += f"; drawn as asked {start_m:.2f} → {match:.2f}"
+        holds = holds and match >= AS_ASKED
+    return text, measured, holds
 
 
 def main(argv=None) -> int:

@@ -5,6 +5,7 @@ Reading and rendering need numpy alone: torch is imported only when a Recorder i
 
 from gananim.about import version as _version
 from gananim.errors import GananimError
+from gananim.record.labels import Labels
 from gananim.record.options import ProbeOptions
 from gananim.recording.reader import Recording, load
 from gananim.rendering.notebook import register as _show_recordings_in_notebooks
@@ -13,7 +14,7 @@ __version__ = _version()  # from the package metadata (gananim.about)
 
 _show_recordings_in_notebooks()  # in Jupyter/IPython a Recording displays as a video; elsewhere nothing happens
 
-__all__ = ["Recorder", "ProbeOptions", "Recording", "GananimError", "load", "render", "__version__"]
+__all__ = ["Recorder", "Labels", "ProbeOptions", "Recording", "GananimError", "load", "render", "__version__"]
 
 
 def __getattr__(name: str):

@@ -47,8 +47,9 @@ PRESET_NAMES = {
     "digits",
     "digits-dcgan",
     "digits-collapse",
+    "digits-conditional",
 }
-IMAGE_PRESETS = {"digits", "digits-dcgan", "digits-collapse"}
+IMAGE_PRESETS = {"digits", "digits-dcgan", "digits-collapse", "digits-conditional"}
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -26,6 +26,11 @@ def check_config(config: Config, target: Target | ImageData) -> None:
     name, tr = config.name, config.train
     if isinstance(target, ImageData):
         return _check_images(config, target)
+    if tr.conditional:
+        raise GananimError(
+            f"invalid config '{name}': train.conditional needs labelled image data (target kind \"digits\"); "
+            "set it to false for 1D/2D targets"
+        )
     for model, where in ((config.generator, "generator"), (config.discriminator, "discriminator")):
         if model.arch == "conv":
             raise GananimError(
@@ -89,6 +94,10 @@ def _check_images(config: Config, data: ImageData) -> None:
             "give generator and discriminator the same kind ('mlp' or 'conv') for image data",
         ),
         (config.generator.batch_norm and tr.batch_size < 2, "batch norm needs train.batch_size >= 2"),
+        (
+            tr.conditional and tr.fixed_real > 0,
+            "train.fixed_real draws unlabelled points; set it to 0 with train.conditional",
+        ),
     ]
     for refused, message in refusals:
         if refused:

@@ -102,6 +102,7 @@ class TrainConfig:
         0  # N > 0: N real points drawn once for the whole run, every real batch taken from them; 0 = fresh data
     )
     fixed_z_per_game: bool = False  # one latent batch per iteration for all its D steps (G steps still draw fresh ones)
+    conditional: bool = False  # G(z, y), D(x, y) (Mirza & Osindero 2014) on labelled images: gananim.lab.game.cgan_step
 
 
 @dataclass

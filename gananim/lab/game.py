@@ -32,6 +32,8 @@ def noise_std(step: int, instance_noise: float, anneal_steps: int) -> float:
 
 def gan_step(lab: LabState, step: int) -> dict[str, float]:
     """One iteration at `step` (1-based); returns the losses to log."""
+    if lab.conditional:
+        return cgan_step(lab, step)
     tr = lab.config.train
     G, D = lab.generator, lab.discriminator
     opt_g, opt_d = lab.optimizers["generator"], lab.optimizers["discriminator"]
@@ -69,3 +71,34 @@ def generator_loss(lab: LabState, z: torch.Tensor, sigma: float = 0.0) -> torch.
         return losses.g_loss(loss, D(lab.noisy(fake, sigma)))
     state = unrolled_state(lab, fake, sigma, len(z))
     return losses.g_loss(loss, torch.func.functional_call(D, state, (lab.noisy(fake, sigma),)))
+
+
+def cgan_step(lab: LabState, step: int) -> dict[str, float]:
+    """One iteration of a class-conditional GAN (train.conditional; Mirza & Osindero 2014): D judges real images
+    given their own labels and generated ones given the classes G was asked for (drawn uniformly); G's loss is D's
+    verdict on G(z, y) given y. Same schedule, losses, instance noise and fixed_z_per_game as `gan_step`."""
+    tr = lab.config.train
+    G, D = lab.generator, lab.discriminator
+    opt_g, opt_d = lab.optimizers["generator"], lab.optimizers["discriminator"]
+    n, sigma = tr.batch_size, noise_std(step, tr.instance_noise, tr.noise_anneal_steps)
+    game = (lab.latents(n), lab.classes(n)) if tr.fixed_z_per_game else None
+    for _ in range(tr.d_steps):
+        real, real_y = lab.real_labelled(n)
+        z, y = (lab.latents(n), lab.classes(n)) if game is None else game
+        with torch.no_grad():
+            fake = G(z, y)
+        loss_d = losses.d_loss(tr.loss, D(lab.noisy(real, sigma), real_y), D(lab.noisy(fake, sigma), y))
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+    D.requires_grad_(False)
+    try:
+        for _ in range(tr.g_steps):
+            z, y = lab.latents(n), lab.classes(n)
+            loss_g = losses.g_loss(tr.loss, D(lab.noisy(G(z, y), sigma), y))
+            opt_g.zero_grad(set_to_none=True)
+            loss_g.backward()
+            opt_g.step()
+    finally:
+        D.requires_grad_(True)
+    return {"d_loss": float(loss_d.detach()), "g_loss": float(loss_g.detach())}

@@ -41,6 +41,11 @@ class ImageData:
         """n images drawn uniformly with replacement: (n, C, H, W) float32."""
         return self.images[rng.integers(0, len(self.images), n)]
 
+    def sample_labelled(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """n images and their labels, drawn as `sample` draws them (the same rows for the same RNG state)."""
+        rows = rng.integers(0, len(self.images), n)
+        return self.images[rows], self.labels[rows]
+
 
 def is_image_config(target_cfg) -> bool:
     """Whether a [target] table names image data rather than a 1D/2D target."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+import torch
 from torch import nn
 
 from gananim.errors import GananimError
@@ -55,6 +56,46 @@ def build_image_discriminator(model: ModelConfig, shape: tuple[int, ...]) -> nn.
     return nn.Sequential(nn.Flatten(), *build_mlp(model, math.prod(shape), 1))
 
 
+class ConditionalGenerator(nn.Module):
+    """G(z, y): the class's one-hot row beside the latent, into an unconditional network built one input wider per
+    class (Mirza & Osindero 2014's conditional GAN; for a conv G, extra channels of its (n, z, 1, 1) input)."""
+
+    def __init__(self, net: nn.Module, n_classes: int):
+        super().__init__()
+        self.net, self.n_classes = net, n_classes
+
+    def forward(self, z, y):
+        h = nn.functional.one_hot(y, self.n_classes).to(z.dtype)
+        return self.net(torch.cat([z, h.reshape(*h.shape, *([1] * (z.ndim - 2)))], 1))
+
+
+class ConditionalDiscriminator(nn.Module):
+    """D(x, y): the class's one-hot row beside the flattened image (MLP), or as constant planes beside its channels
+    (conv: the cDCGAN layout), into an unconditional network built that much wider."""
+
+    def __init__(self, net: nn.Module, n_classes: int, conv: bool):
+        super().__init__()
+        self.net, self.n_classes, self.conv = net, n_classes, conv
+
+    def forward(self, x, y):
+        h = nn.functional.one_hot(y, self.n_classes).to(x.dtype)
+        if self.conv:
+            return self.net(torch.cat([x, h[:, :, None, None].expand(-1, -1, *x.shape[2:])], 1))
+        return self.net(torch.cat([x.reshape(len(x), -1), h], 1))
+
+
+def build_conditional_pair(
+    g: ModelConfig, d: ModelConfig, latent_dim: int, shape: tuple[int, ...], n_classes: int
+) -> tuple[nn.Module, nn.Module]:
+    """G(z, y) and D(x, y) for `n_classes` classes: the unconditional models with the labels' one-hot columns."""
+    G = ConditionalGenerator(build_image_generator(g, latent_dim + n_classes, shape), n_classes)
+    conv = d.arch == "conv"
+    wide = (shape[0] + n_classes, *shape[1:]) if conv else (math.prod(shape) + n_classes,)
+    if conv:
+        _check_conv(shape)
+    return G, ConditionalDiscriminator(build_image_discriminator(d, wide), n_classes, conv)
+
+
 def _norm_relu(model: ModelConfig, channels: int) -> list[nn.Module]:
     return [nn.BatchNorm2d(channels), nn.ReLU()] if model.batch_norm else [nn.ReLU()]
 
@@ -67,4 +108,11 @@ def _check_conv(shape: tuple[int, ...]) -> None:
         )
 
 
-__all__ = ["CONV_SIZE", "build_image_discriminator", "build_image_generator"]
+__all__ = [
+    "CONV_SIZE",
+    "ConditionalDiscriminator",
+    "ConditionalGenerator",
+    "build_conditional_pair",
+    "build_image_discriminator",
+    "build_image_generator",
+]

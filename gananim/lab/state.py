@@ -19,7 +19,7 @@ from gananim.kinds.points.targets import Target
 from gananim.lab.checks import gaussian_params
 from gananim.lab.config import Config, OptimConfig
 from gananim.lab.image_data import ImageData
-from gananim.lab.image_models import build_image_discriminator, build_image_generator
+from gananim.lab.image_models import build_conditional_pair, build_image_discriminator, build_image_generator
 from gananim.lab.models import (
     InverseCdfMorph,
     PackedProbe,
@@ -52,6 +52,7 @@ class LabState:
         self.config, self.target = config, target
         self.method = config.train.method
         images = isinstance(target, ImageData)  # image data: method "gan" only (gananim.lab.checks)
+        self.conditional = images and config.train.conditional  # G(z, y), D(x, y): gananim.lab.game.cgan_step
         # a conv G takes its latents as (n, z, 1, 1) (DCGAN): the shape the Recorder infers from its ConvTranspose2d
         z = config.latent.dim
         self.latent_shape = (z, 1, 1) if images and config.generator.arch == "conv" else (z,)
@@ -85,7 +86,11 @@ class LabState:
             mean, sigma = gaussian_params(config.target)
             self.models["generator"] = InverseCdfMorph(mean, sigma, latent.low, latent.high)
             return
-        if images:
+        if images and self.conditional:  # G(z, y) and D(x, y), built together (G's weights drawn first, as otherwise)
+            self.models["generator"], self._conditional_d = build_conditional_pair(
+                config.generator, config.discriminator, latent.dim, self.target.shape, self.target.n_classes
+            )
+        elif images:
             self.models["generator"] = build_image_generator(config.generator, latent.dim, self.target.shape)
         else:
             self.models["generator"] = build_generator(config.generator, latent.dim, self.target.dim)
@@ -99,7 +104,9 @@ class LabState:
         config, tr = self.config, self.config.train
         if self.method == "gan":
             self.models["discriminator"] = (
-                build_image_discriminator(config.discriminator, self.target.shape)
+                self._conditional_d
+                if self.conditional
+                else build_image_discriminator(config.discriminator, self.target.shape)
                 if images
                 else build_discriminator(config.discriminator, self.target.dim, pack=self.pack)
             )
@@ -137,6 +144,15 @@ class LabState:
         if n == len(self.dataset):
             return self.dataset
         return self.dataset[torch.from_numpy(self.np_rng.integers(0, len(self.dataset), n))]
+
+    def real_labelled(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """n real images (n, C, H, W) and their classes (n,) long, fresh from the data (a conditional run's batch)."""
+        images, labels = self.target.sample_labelled(n, self.np_rng)
+        return torch.from_numpy(images).to(torch.float32), torch.from_numpy(labels).long()
+
+    def classes(self, n: int) -> torch.Tensor:
+        """n classes drawn uniformly (n,) long: what a conditional G is asked to draw."""
+        return torch.randint(0, self.target.n_classes, (n,), generator=self.torch_gen)
 
     def latents(self, n: int) -> torch.Tensor:
         """n fresh latents from the config's prior, shaped (n, *latent_shape)."""

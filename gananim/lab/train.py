@@ -151,7 +151,12 @@ def _data_args(config: Config, target) -> dict:
         return {"data": target, "view_box": config.view_box}
     from gananim.kinds.images.classifier import digits_classifier
 
-    return {"data": target.images, "labels": target.labels, "classifier": digits_classifier()}
+    args = {"data": target.images, "labels": target.labels, "classifier": digits_classifier()}
+    if config.train.conditional:  # G(z, y), D(x, y): a grid row per class, D scoring each sample given its label
+        from gananim.record.labels import Labels
+
+        args["conditional"] = Labels(target.n_classes)
+    return args
 
 
 def fit(config: Config, progress: Progress | None = None) -> LabState:

@@ -59,14 +59,57 @@ def check_game(generator, discriminator, latent_dim, loss: str, d_output, opts: 
         )
 
 
+def call_mistake(who: str, form: str, e: TypeError, conditional: bool) -> str:
+    """One line for a model called with the wrong arguments: a conditional pair unannounced, or announced wrongly."""
+    said = str(e).splitlines()[0] if str(e) else type(e).__name__
+    if conditional:
+        return (
+            f"the {who} refused the call {form} ({said}); conditional=Labels(...) calls G(z, y) and D(x, y) with y "
+            "the class indices (or one-hot rows with one_hot=True): wrap other forms in a small module taking (z, y)"
+        )
+    return (
+        f"the {who} refused to be called with one input ({said}); for a conditional GAN, G(z, y) and D(x, y), "
+        "pass conditional=gananim.Labels(n_classes) and labels= (the real data's classes)"
+    )
+
+
+def shapes(
+    players: Players, latent_shape: tuple[int, ...], prior: tuple[str, float, float], seed: int, explicit: bool
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(one latent's shape, one sample's shape), found by running the generator once.
+
+    A conditional G's first layer often takes z and the label together (z beside a one-hot row, or beside an
+    nn.Embedding's vector), so an inferred flat size may count the label too: then the sizes without it are tried
+    after it (the first error is the one reported)."""
+    candidates = [latent_shape]
+    if players.labels is not None and not explicit and len(latent_shape) == 1:
+        d = latent_shape[0]
+        label_sizes = [players.labels.n_classes] + [
+            m.embedding_dim for m in players.G.modules() if isinstance(m, torch.nn.Embedding)
+        ]
+        candidates += [(d - e,) for e in dict.fromkeys(label_sizes) if d - e >= 1]
+    first = None
+    for shape in candidates:
+        try:
+            return shape, output_shape(players, Prior(math.prod(shape), *prior), shape, seed, explicit)
+        except GananimError as e:
+            first = first or e
+    raise first
+
+
 def output_shape(
     players: Players, prior: Prior, latent_shape: tuple[int, ...], seed: int, explicit: bool
 ) -> tuple[int, ...]:
     """Run the generator once on two latents to learn the shape of one sample it outputs."""
     z = prior.sample(2, seed).reshape(2, *latent_shape)
+    y = players.label_batch([0, 1])
     with probing(players.G), torch.no_grad():
         try:
-            out = players.G(z.to(players.device, players.dtype))
+            out = players.generate(z.to(players.device, players.dtype), y)
+        except TypeError as e:  # G(z) of a G(z, y), or G(z, y) of a G(z): how G is called, not its sizes
+            if "argument" not in str(e):
+                raise
+            raise GananimError(call_mistake("generator", "G(z, y)", e, y is not None)) from None
         except RuntimeError as e:
             what = f"dimension {latent_shape[0]}" if len(latent_shape) == 1 else f"shape {latent_shape}"
             hint = (
@@ -83,4 +126,4 @@ def output_shape(
     return tuple(out.shape[1:])
 
 
-__all__ = ["check_game", "every_of", "latent_shape_of", "options_of", "output_shape"]
+__all__ = ["call_mistake", "check_game", "every_of", "latent_shape_of", "options_of", "output_shape", "shapes"]

@@ -36,6 +36,7 @@ class ProberSetup:
     classifier: Any = None
     labels: Any = None
     stored: dict | None = None  # the manifest of the recording being resumed, if any
+    conditional: Any = None  # a gananim.record.labels.Labels for G(z, y) and D(x, y), else None
 
 
 class Prober(Protocol):

@@ -192,12 +192,28 @@ def to_host(tensors: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
 
 
 class Players:
-    """The generator and discriminator as probes see them: where each computes, D's output kind and the loss."""
+    """The generator and discriminator as probes see them: where each computes, D's output kind and the loss;
+    `labels` (a gananim.record.labels.Labels) for a conditional pair, G(z, y) and D(x, y)."""
 
-    def __init__(self, G: nn.Module, D: nn.Module | None, d_output: str | None, loss: str):
-        self.G, self.D, self.d_output, self.loss = G, D, d_output, loss
+    def __init__(self, G: nn.Module, D: nn.Module | None, d_output: str | None, loss: str, labels=None):
+        self.G, self.D, self.d_output, self.loss, self.labels = G, D, d_output, loss, labels
         self.device, self.dtype = placement(G)  # probes run in the models' own device and precision
         self.d_device, self.d_dtype = placement(D) if D is not None else (self.device, self.dtype)
+
+    def label_batch(self, y, for_d: bool = False) -> torch.Tensor | None:
+        """Class indices (n,) as the models take them, on G's (or D's) device: a long tensor, or one-hot rows in
+        the model's precision (Labels(one_hot=True)); None for an unconditional pair."""
+        if self.labels is None:
+            return None
+        device, dtype = (self.d_device, self.d_dtype) if for_d else (self.device, self.dtype)
+        y = torch.as_tensor(np.asarray(y), dtype=torch.long).to(device)
+        if self.labels.one_hot:
+            return torch.nn.functional.one_hot(y, self.labels.n_classes).to(dtype)
+        return y
+
+    def generate(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """G(z), or G(z, y) for a conditional pair (y from label_batch)."""
+        return self.G(z) if y is None else self.G(z, y)
 
     def on_g(self, x) -> torch.Tensor:
         """A fixed batch on the generator's device, in its precision."""
@@ -207,9 +223,9 @@ class Players:
         """A fixed batch on the discriminator's device, in its precision."""
         return torch.as_tensor(np.asarray(x)).to(self.d_device, self.d_dtype)
 
-    def logits(self, x: torch.Tensor) -> torch.Tensor:
-        """The discriminator's output as (n,) logits, whichever it returns."""
-        return as_logits(self.D(x), self.d_output, len(x))
+    def logits(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """The discriminator's output as (n,) logits, whichever it returns; D(x, y) given labels y (label_batch)."""
+        return as_logits(self.D(x) if y is None else self.D(x, y), self.d_output, len(x))
 
     def has_gradient_batch(self) -> bool:
         """The gradient norms need a discriminator and parameters to differentiate."""

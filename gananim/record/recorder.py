@@ -29,8 +29,9 @@ from torch import nn
 from gananim import kinds
 from gananim.about import version
 from gananim.errors import GananimError
-from gananim.record.arguments import check_game, every_of, latent_shape_of, options_of, output_shape
+from gananim.record.arguments import check_game, every_of, latent_shape_of, options_of, shapes
 from gananim.record.distributed import rank, unwrap
+from gananim.record.labels import Labels, check_labels_spec
 from gananim.record.options import ProbeOptions
 from gananim.record.prior import Prior
 from gananim.record.prober import ProberSetup
@@ -50,8 +51,8 @@ class Recorder:
 
     Recorder(path, generator, discriminator=None, data=None, every=None, *, probes=None, latent_dim=None,
              latent_shape=None, prior="normal", prior_range=(-1, 1), d_output=None, loss="nonsaturating",
-             view_box=None, classifier=None, labels=None, overwrite=False, resume=False, purge_step=None, seed=0,
-             config=None, quiet=False)
+             view_box=None, classifier=None, labels=None, conditional=None, overwrite=False, resume=False,
+             purge_step=None, seed=0, config=None, quiet=False)
 
     The generator's output decides the recording's kind. 1D/2D samples, (n,), (n, 1) or (n, 2), make a "points"
     recording (gananim.kinds.points.probe):
@@ -63,6 +64,9 @@ class Recorder:
     - `classifier`: optional, for class coverage: a torch module or callable returning (n, K) logits of samples
       shaped like G's output (run at each snapshot), or a built-in numpy classifier (gananim.kinds.images.user_classifier);
       `labels`: the real data's classes (n,), else its class frequencies are the classifier's on the real batch.
+    - `conditional`: a conditional GAN, G(z, y) and D(x, y): `gananim.Labels(n_classes, names=[...], one_hot=False)`
+      says how y enters (gananim.record.labels; other forms through a small adapter module) and needs `labels=`.
+      Each row of the sample grid is one class, named; D scores every sample given its own label.
     - `every`: snapshot every N steps; None takes `probes.every` (default 10).
     - `probes`: a `ProbeOptions` (sizes, grids, float16, curvature, flushing); None = the defaults. The lab's
       `[record]` config table is this object.
@@ -96,6 +100,7 @@ class Recorder:
         view_box=None,
         classifier=None,
         labels=None,
+        conditional: Labels | None = None,
         overwrite: bool = False,
         resume: bool = False,
         purge_step: int | None = None,
@@ -119,14 +124,14 @@ class Recorder:
         check_game(generator, discriminator, latent_dim, loss, d_output, self.options)
         self.G, self.D, self.seed, self.loss = generator, discriminator, seed, loss
         self.d_output = None if discriminator is None else d_output or infer_d_output(discriminator)
-        self.players = Players(generator, discriminator, self.d_output, loss)
+        self.conditional = check_labels_spec(conditional)
+        self.players = Players(generator, discriminator, self.d_output, loss, self.conditional)
         self.device, self.dtype = self.players.device, self.players.dtype
+        explicit = latent_dim is not None or latent_shape is not None
         shape = latent_shape_of(latent_dim, latent_shape) or infer_latent_shape(generator)
+        shape, g_shape = shapes(self.players, shape, (prior, *map(float, prior_range)), seed, explicit)
         self.latent_dim = math.prod(shape)
         self.prior = Prior(self.latent_dim, prior, float(prior_range[0]), float(prior_range[1]))
-        g_shape = output_shape(
-            self.players, self.prior, shape, seed, explicit=latent_dim is not None or latent_shape is not None
-        )
         setup = ProberSetup(
             self.players,
             self.prior,
@@ -139,6 +144,7 @@ class Recorder:
             classifier,
             labels,
             stored=read_manifest_quietly(path) if resume else None,
+            conditional=self.conditional,
         )
         self.kind = kinds.for_output(g_shape)
         self.prober = self.kind.prober(setup)
@@ -165,6 +171,7 @@ class Recorder:
             "every": self.every,
             "seed": self.seed,
             "has_discriminator": self.D is not None,
+            "conditional": None,
             "config": config,
             "gananim_version": version(),
             "torch_version": torch.__version__,

@@ -55,6 +55,25 @@ MAX_CHUNK = 1 << 16  # snapshots per chunk file: the writer's default is 64
 MAX_SAMPLES = 10_000_000  # samples per snapshot: the defaults store 2,500 (points) or 128 (images)
 MAX_CELLS = 1 << 12  # grid cells per axis: the defaults are 64 (2D) and 256 (1D)
 MAX_COORD, MIN_SIDE = 1e12, 1e-9  # a view box's coordinates and its sides' least length
+MAX_CLASSES = 1000  # a conditional GAN's classes (ImageNet's count): a grid row per class is unreadable far before
+
+
+def _conditional(v) -> bool:
+    """A conditional GAN's classes (gananim.record.labels.Labels.manifest): K ≥ 2, K names, how y was passed, the
+    sample grid's columns per class row."""
+    if not isinstance(v, dict):
+        return False
+    k, names = v.get("n_classes"), v.get("names")
+    return (
+        is_int(k, 2)
+        and k <= MAX_CLASSES
+        and isinstance(names, list)
+        and len(names) == k
+        and all(isinstance(n, str) for n in names)
+        and is_int(v.get("grid_cols"), 1)
+        and v.get("encoding") in ("index", "one_hot")
+    )
+
 
 # field: (required, check, what it must be). Only fields a reader relies on: the rest is information.
 MANIFEST_FIELDS = {
@@ -74,6 +93,11 @@ MANIFEST_FIELDS = {
     "prior_range": (False, is_pair, "a [low, high] pair"),
     "d_output": (False, optional(lambda v: isinstance(v, str)), "a string"),
     "has_discriminator": (False, lambda v: isinstance(v, bool), "true or false"),
+    "conditional": (
+        False,
+        optional(_conditional),
+        'null or {"n_classes": K ≥ 2, "names": K strings, "encoding": "index" or "one_hot", "grid_cols": N ≥ 1}',
+    ),
     "config": (
         False,
         optional(lambda v: isinstance(v, dict) and isinstance(v.get("name", ""), str)),

@@ -34,7 +34,8 @@ class ImagesKind(Kind):
     }
     views_module = "gananim.kinds.images.views"
     fixed_names = ("latents", "grid_latents", "interp_latents", "data_samples", "pca_mean", "pca_components",
-                   "real_proj", "d_edges", "data_class_freq", "real_features")  # fmt: skip
+                   "real_proj", "d_edges", "data_class_freq", "real_features",
+                   "latent_labels", "grid_labels", "interp_labels", "real_labels")  # fmt: skip
 
     def keeps_fixed(self, name):
         return super().keeps_fixed(name) or name.startswith("classifier_")  # the built-in classifier's weights

@@ -31,14 +31,20 @@ def reference(rec: Recording) -> tuple[None, dict[str, float]]:
     if ref is None or real is None:
         return None, {}
     logits = rec.fixed["real_features"] if ref.classifier is None else None  # a user classifier: its logits
-    return None, ref.measure(real, None, logits)
+    return None, ref.measure(real, None, logits, _asked(rec, "real_labels"))
 
 
 def measure(rec: Recording, start: int) -> list[dict[str, float]]:
     """Class coverage of snapshots start.., where a classifier is known (else no metrics)."""
     ref = class_reference(rec)
     snaps = (rec[i] for i in range(start, len(rec)))
-    return [{} if ref is None else ref.measure(s.samples, s.nonfinite, s.class_logits) for s in snaps]
+    asked = _asked(rec, "latent_labels")
+    return [{} if ref is None else ref.measure(s.samples, s.nonfinite, s.class_logits, asked) for s in snaps]
+
+
+def _asked(rec: Recording, name: str):
+    """A conditional recording's labels (each stored sample's, or the real batch's): what label_match checks."""
+    return rec.fixed.get(name) if rec.manifest.get("conditional") else None
 
 
 def events(rec: Recording, series: dict[str, np.ndarray]) -> list[Event]:

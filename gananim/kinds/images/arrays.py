@@ -1,7 +1,8 @@
 """An images recording's arrays and manifest fields, as the reader checks them (gananim.recording.validate's helpers).
 
 fixed.npz   latents, grid_latents, interp_latents, data_samples (uint8 for pictures), pca_mean, pca_components,
-            real_proj, d_edges, data_class_freq, real_features (+ a built-in classifier's weights)
+            real_proj, d_edges, data_class_freq, real_features (+ a built-in classifier's weights); a conditional
+            GAN's latent_labels, grid_labels, interp_labels, real_labels
 chunks      samples, density, images, interp, proj, d_fake, d_real, d_hist_fake, d_hist_real, class_logits,
             nonfinite, images_nonfinite, interp_nonfinite (one entry per step)
 """
@@ -61,9 +62,26 @@ def check_fixed(fixed: dict, manifest: dict, grid_shape: tuple, file: Path) -> N
         expect(fixed, "grid_latents", (manifest.get("n_images"), *latent), file, required=True)
         expect(fixed, "interp_latents", (*(manifest.get("interp_shape") or [None, None]), *latent), file)
         _levels(fixed, ("data_samples",), file)
+    if manifest.get("conditional"):  # a conditional GAN's labels: each fixed latent's, each real sample's
+        expect(fixed, "latent_labels", (len(fixed["latents"]),), file, required=True)
+        expect(fixed, "real_labels", (len(fixed["data_samples"]),), file, required=True)
+        expect(fixed, "grid_labels", (len(fixed["grid_latents"]) if "grid_latents" in fixed else None,), file)
+        expect(fixed, "interp_labels", (len(fixed["interp_latents"]) if "interp_latents" in fixed else None,), file)
+        _classes(fixed, manifest["conditional"]["n_classes"], file)
     classes = (manifest.get("classifier") or {}).get("classes")
     expect(fixed, "data_class_freq", (classes,), file)
     expect(fixed, "real_features", (len(fixed["data_samples"]), None), file)
+
+
+def _classes(fixed: dict, k: int, file: Path) -> None:
+    """A conditional recording's labels are whole numbers below its class count (views name rows by them)."""
+    for name in ("latent_labels", "real_labels", "grid_labels", "interp_labels"):
+        y = fixed.get(name)
+        if y is not None and len(y) and (y.dtype.kind not in "iu" or y.min() < 0 or y.max() >= k):
+            raise GananimError(
+                f"recording file {file} is damaged: its {name!r} array must hold classes 0 to {k - 1} "
+                f"(whole numbers); re-record, or delete that file to keep the rest"
+            )
 
 
 def _levels(arrays: dict, names: tuple[str, ...], file: Path) -> None:

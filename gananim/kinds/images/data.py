@@ -105,12 +105,55 @@ def plane_density_grid(proj: np.ndarray) -> Grid:
     return Grid(tuple((float(a - p), float(b + p)) for a, b, p in zip(lo, hi, pad)), PLANE_CELLS)
 
 
+def real_rows(n_data: int, n: int, seed: int) -> np.ndarray:
+    """Which rows of the data the fixed real batch of n holds (sorted; with replacement where the data has fewer)."""
+    rng = np.random.default_rng([seed, 1])
+    return np.sort(rng.choice(n_data, n, replace=n_data < n))
+
+
+def fixed_labels(k: int, n: int, cols: int) -> np.ndarray:
+    """The conditioning labels of n fixed latents for k classes (int64): row r of a grid `cols` wide is class r mod k,
+    so the sample grid (the first latents) shows each class on a row, and the rest cycle through the classes."""
+    return (np.arange(n) // cols % k).astype(np.int64)
+
+
+def label_batches(
+    k: int, n_samples: int, n_images: int, cols: int, interp: tuple[int, int] | None, real_labels: np.ndarray
+) -> dict[str, np.ndarray]:
+    """A conditional recording's fixed labels: `latent_labels` (the stored samples') and `grid_labels` (row r of the
+    grid, `cols` wide: class r mod k, so its rows are the classes in order), `interp_labels` (path p: class p mod k;
+    pictures only) and `real_labels`, the fixed real batch's own."""
+    out = {"latent_labels": fixed_labels(k, n_samples, cols), "real_labels": real_labels.astype(np.int64)}
+    if interp is not None:
+        out |= {"grid_labels": fixed_labels(k, n_images, cols), "interp_labels": fixed_labels(k, interp[0], 1)}
+    return out
+
+
+def class_labels(labels, n_data: int, k: int) -> np.ndarray:
+    """The real data's classes (n_data,) int64 in [0, k), checked (a conditional recording scores real samples
+    given them)."""
+    if isinstance(labels, torch.Tensor):
+        labels = labels.detach().cpu().numpy()
+    try:
+        y = np.asarray(labels)
+    except (TypeError, ValueError):
+        y = np.zeros(0)
+    if y.ndim == 2 and y.shape[1] == k and len(y) == n_data:  # one-hot rows
+        y = y.argmax(axis=1)
+    whole = y.dtype.kind in "iu" or (y.dtype.kind == "f" and np.all(np.isfinite(y)) and np.all(y == np.round(y)))
+    if y.shape != (n_data,) or not whole or (len(y) and (y.min() < 0 or y.max() >= k)):
+        raise GananimError(
+            f"labels= must hold one class per real sample, {n_data} whole numbers from 0 to {k - 1} (or one-hot rows), "
+            f"got {'shape ' + str(y.shape) if y.shape != (n_data,) else 'values outside that range'}"
+        )
+    return y.astype(np.int64)
+
+
 def real_batch(x: np.ndarray, n: int, seed: int, vrange: tuple[float, float] | None) -> tuple[np.ndarray, np.ndarray]:
     """(stored, float) fixed real batch of n: uint8 quantised on the value range for images (vrange given), float32
     for vectors. The float batch is what the stored one reads back as, so everything computed on it at set-up
     (projection, classifier features) is recomputable from the recording."""
-    rng = np.random.default_rng([seed, 1])
-    batch = x[np.sort(rng.choice(len(x), n, replace=len(x) < n))]
+    batch = x[real_rows(len(x), n, seed)]
     if vrange is None:
         return batch.astype(np.float32), batch.astype(np.float32)
     stored = to_uint8(batch, vrange)

@@ -19,6 +19,17 @@ def classifier_line(info: dict | None) -> str:
     return f"{info.get('name', '?')} ({source}), {info.get('classes', '?')} classes{tested}"
 
 
+def conditional_line(cond: dict) -> str:
+    """A conditional GAN's labels: how many classes, their names, how y was passed, the grid's rows."""
+    names = cond["names"]
+    shown = ", ".join(names[:10]) + (f", … ({len(names)} in all)" if len(names) > 10 else "")
+    how = "one-hot rows" if cond.get("encoding") == "one_hot" else "class indices"
+    return (
+        f"conditional G(z, y), D(x, y): {cond['n_classes']} classes ({shown}) as {how}; "
+        f"the grid has a row per class, {cond['grid_cols']} per row"
+    )
+
+
 def rows(rec: Recording) -> list[tuple[str, str]]:
     m = rec.manifest
     lo, hi = rec.value_range
@@ -38,6 +49,7 @@ def rows(rec: Recording) -> list[tuple[str, str]]:
             f"PCA plane grid {m['grid']['size']} per axis",
         ),
         ("classifier", classifier_line(m.get("classifier"))),
+        *([("labels", conditional_line(m["conditional"]))] if m.get("conditional") else []),
         (
             "latent",
             f"{m['latent_dim']}D {m.get('prior', '?')}{shaped}, {m.get('n_samples', '?')} fixed samples{pictures}",
@@ -45,4 +57,4 @@ def rows(rec: Recording) -> list[tuple[str, str]]:
     ]
 
 
-__all__ = ["classifier_line", "rows"]
+__all__ = ["classifier_line", "conditional_line", "rows"]

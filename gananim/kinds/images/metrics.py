@@ -143,6 +143,18 @@ def class_coverage(logits, features, data_freq, real: Gaussian, valid=None) -> d
     return out
 
 
+def label_match(logits, asked, valid=None) -> float:
+    """The share of a conditional G's samples the classifier puts in the class G was asked for (its label), among
+    the finite ones: the "classification accuracy" of generated samples, one of the usual checks of a conditional GAN
+    (e.g. Odena et al. 2017, AC-GAN, Fig. 3's Inception accuracy; Ravuri & Vinyals 2019's CAS asks the converse);
+    NaN where no sample is finite."""
+    z = np.asarray(logits, dtype=np.float64)
+    ok = np.isfinite(z).all(axis=1) & (True if valid is None else np.asarray(valid, dtype=bool))
+    if not ok.any():
+        return float("nan")
+    return float((z[ok].argmax(axis=1) == np.asarray(asked)[ok]).mean())
+
+
 def unit_scale(samples, value_range) -> np.ndarray:
     """Samples scaled to [0, 1] from the recording's value range, as the classifier takes them: uint8 images are
     stored quantised on that range (0 → lo, 255 → hi), floats are mapped linearly."""
@@ -151,6 +163,9 @@ def unit_scale(samples, value_range) -> np.ndarray:
         return x.astype(np.float64) / 255.0
     lo, hi = (float(v) for v in value_range)
     return (x.astype(np.float64) - lo) / (hi - lo)
+
+
+LABEL_MATCH = "label_match"  # the series of a conditional G's samples drawn as the class asked for
 
 
 class ClassReference:
@@ -163,9 +178,10 @@ class ClassReference:
         self.real = Gaussian.fit(real_features)
         self.value_range, self.classifier = value_range, classifier
 
-    def measure(self, samples, nonfinite=None, logits=None) -> dict[str, float]:
+    def measure(self, samples, nonfinite=None, logits=None, asked=None) -> dict[str, float]:
         """class_coverage of one snapshot: from its stored logits where given, else from its samples through the
-        classifier; {} where neither is there. Samples flagged in `nonfinite` get no class."""
+        classifier; {} where neither is there. Samples flagged in `nonfinite` get no class. `asked`: a conditional
+        G's label per sample, for `label_match`."""
         valid = None if nonfinite is None else np.asarray(nonfinite).reshape(-1) == 0
         if logits is not None:
             features = logits = np.asarray(logits, dtype=np.float64)
@@ -174,18 +190,23 @@ class ClassReference:
             logits = self.classifier.logits_of_features(features)
         else:
             return {}
-        return class_coverage(logits, features, self.data_freq, self.real, valid)
+        out = class_coverage(logits, features, self.data_freq, self.real, valid)
+        if asked is not None and len(asked) == len(logits):
+            out[LABEL_MATCH] = label_match(logits, asked, valid)
+        return out
 
 
 __all__ = [
     "CLASS_CAPTURED",
     "CLASS_EPS",
     "CLASS_SHARE",
+    "LABEL_MATCH",
     "ClassReference",
     "Gaussian",
     "class_confidence",
     "class_coverage",
     "class_kl",
+    "label_match",
     "class_shares",
     "classes_captured",
     "frechet_distance",

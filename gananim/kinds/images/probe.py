@@ -19,11 +19,14 @@ import torch
 
 from gananim.errors import GananimError
 from gananim.kinds.images.data import (
+    class_labels,
     fit_pca,
+    label_batches,
     latent_batches,
     plane_density_grid,
     project,
     real_batch,
+    real_rows,
     real_samples,
     sample_shape_of,
     value_range,
@@ -33,6 +36,7 @@ from gananim.kinds.images.user_classifier import UserClassifier, class_freq, is_
 from gananim.kinds.points.data import is_view_box
 from gananim.kinds.points.targets import Target
 from gananim.record import objectives
+from gananim.record.arguments import call_mistake
 from gananim.record.options import ProbeOptions
 from gananim.record.prior import Prior
 from gananim.record.prober import ProberSetup
@@ -56,7 +60,11 @@ class ImageProber:
             )
         if s.options.curvature_every:
             raise GananimError("the curvature probes are for 1D and 2D recordings; set curvature_every=0")
-        if s.labels is not None and s.classifier is None:
+        if s.conditional is not None and s.labels is None:
+            raise GananimError(
+                "a conditional recording scores real samples given their classes: pass labels= (one per real sample)"
+            )
+        if s.labels is not None and s.classifier is None and s.conditional is None:
             raise GananimError("labels= give the data's class frequencies to a classifier: pass classifier= too")
         return cls(
             s.players,
@@ -69,6 +77,7 @@ class ImageProber:
             s.seed,
             classifier=s.classifier,
             labels=s.labels,
+            conditional=s.conditional,
         )
 
     def __init__(
@@ -83,6 +92,7 @@ class ImageProber:
         seed: int,
         classifier=None,
         labels=None,
+        conditional=None,
     ):
         # long by its signature (as formatted); the body fixes, in order, what every snapshot is measured against
         self.players, self.options, self.sample_shape, self.g_shape = players, opts, sample_shape, g_shape
@@ -95,7 +105,14 @@ class ImageProber:
         stored_real, real = real_batch(x, n_real, seed, self.value_range if self.is_image else None)
         self.grid = plane_density_grid(project(x, mean, components))
         interp = (opts.interp_paths, opts.interp_points) if self.is_image else None
-        fixed = latent_batches(prior, latent_shape, n, opts.n_images, interp, seed)
+        # a conditional grid is one row per class: n_images rounded to whole rows (64 images of 10 classes: 6 a row)
+        cols = 0 if conditional is None else max(1, round(opts.n_images / conditional.n_classes)) if interp else 1
+        n_images = conditional.n_classes * cols if conditional is not None and interp else opts.n_images
+        fixed = latent_batches(prior, latent_shape, n, n_images, interp, seed)
+        if conditional is not None:
+            labels = class_labels(labels, len(x), conditional.n_classes)
+            rows = real_rows(len(x), n_real, seed)  # the fixed real batch's rows: their labels
+            fixed |= label_batches(conditional.n_classes, n, n_images, cols, interp, labels[rows])
         fixed |= {
             "data_samples": stored_real,
             "pca_mean": mean,
@@ -103,7 +120,7 @@ class ImageProber:
             "real_proj": project(real, mean, components).astype(np.float32),
             "d_edges": np.linspace(0, 1, opts.d_bins + 1),
         }
-        self._check_discriminator(real[:2].reshape(2, *g_shape))
+        self._check_discriminator(real[:2].reshape(2, *g_shape), fixed.get("real_labels"))
         self.classifier, entry = None, None
         if classifier is not None:
             entry, arrays = self._classifier(classifier, real, labels, len(x))
@@ -121,18 +138,25 @@ class ImageProber:
             "d_bins": opts.d_bins,
             "classifier": entry,
             "grad_samples": self._n_grad,
+            "conditional": conditional.manifest(cols or 1) if conditional is not None else None,
         }
         if self.is_image:
-            self.manifest |= {"n_images": opts.n_images, "interp_shape": list(interp)}
+            self.manifest |= {"n_images": n_images, "interp_shape": list(interp)}
 
-    def _check_discriminator(self, real: np.ndarray) -> None:
-        """Run D once on two real samples shaped like G's output: it must return one score per sample."""
+    def _check_discriminator(self, real: np.ndarray, labels: np.ndarray | None) -> None:
+        """Run D once on two real samples shaped like G's output (given their labels, for a conditional pair): it
+        must return one score per sample."""
         p = self.players
         if p.D is None:
             return
+        y = None if labels is None else p.label_batch(labels[:2], for_d=True)
         with probing(p.D), torch.no_grad():
             try:
-                out = p.D(p.on_d(real))
+                out = p.D(p.on_d(real)) if y is None else p.D(p.on_d(real), y)
+            except TypeError as e:
+                if "argument" not in str(e):
+                    raise
+                raise GananimError(call_mistake("discriminator", "D(x, y)", e, y is not None)) from None
             except RuntimeError as e:
                 raise GananimError(
                     f"the discriminator rejected samples of shape {(2, *self.g_shape)} ({str(e).splitlines()[0]}); "
@@ -178,16 +202,30 @@ class ImageProber:
         self._d_grid = Grid(((float(edges[0]), float(edges[-1])),), len(edges) - 1)  # D scores on d_edges (uniform)
         k = self._n_grad = min(self._n_grad, len(fixed["latents"]), len(real))
         rest = [self.latents[k:]]
+        # a conditional pair's labels, row for row beside the latents and the real batch (empty lists: unconditional)
+        cond = "latent_labels" in fixed and p.labels is not None
+        rest_y = [fixed["latent_labels"][k:]] if cond else []
         self._n_grid = 0
         if self.is_image:
             shared = np.array_equal(fixed["grid_latents"], fixed["latents"][: len(fixed["grid_latents"])])
             self._n_images = len(fixed["grid_latents"])
             if not shared:  # more grid images than stored samples: their own latents, in the same call
                 rest.append(p.on_g(fixed["grid_latents"]))
+                rest_y += [fixed["grid_labels"]] if cond else []
                 self._n_grid = self._n_images
             self._interp_shape = fixed["interp_latents"].shape[:2]
             rest.append(p.on_g(fixed["interp_latents"].reshape(-1, *fixed["latents"].shape[1:])))
+            rest_y += [np.repeat(fixed["interp_labels"], self._interp_shape[1])] if cond else []
         self._nograd_z = torch.cat(rest)
+        self._y = {}
+        if cond:
+            fake_y, real_y = fixed["latent_labels"], fixed["real_labels"]
+            self._y = {
+                "g_head": p.label_batch(fake_y[:k]),
+                "g_rest": p.label_batch(np.concatenate(rest_y)),
+                "d_both": p.label_batch(np.concatenate([fake_y[:k], real_y[:k]]), for_d=True),
+                "d_rest": p.label_batch(np.concatenate([fake_y[k:], real_y[k:]]), for_d=True),
+            }
         self._mode = ProbeMode(p.G, p.D, self.classifier.module if self.classifier else None)
         self._n_rows = k + len(self._nograd_z)  # rows of a snapshot's pixels: the stored samples, grid images, paths
         # how many probed snapshots the Recorder may hold before `finish`: as many as fit in 16 MB of host arrays
@@ -201,10 +239,11 @@ class ImageProber:
         `finish` turns a batch of them into stored snapshots."""
         p, k, n = self.players, self._n_grad, len(self.latents)
         with self._mode():
+            y = self._y
             with torch.no_grad():
-                rest = p.G(self._nograd_z)
-            with torch.enable_grad():
-                head = p.G(self.latents[:k]) if k else rest[:0]  # the gradient batch, with its graph
+                rest = p.generate(self._nograd_z, y.get("g_rest"))
+            with torch.enable_grad():  # the gradient batch, with its graph
+                head = p.generate(self.latents[:k], y.get("g_head")) if k else rest[:0]
             self._check_output(head if k else rest)
             fake = torch.cat([head.detach(), rest[: n - k]])
             proj = (fake.reshape(n, -1).double() - self._mean) @ self._components.T
@@ -236,11 +275,11 @@ class ImageProber:
         on_d = lambda x: x.to(p.d_device, p.d_dtype)  # noqa: E731
         others = torch.cat([on_d(fake[k:]), self.real[k:]])
         with torch.no_grad():
-            rest = p.logits(others) if len(others) else others.new_zeros(0)
+            rest = p.logits(others, self._y.get("d_rest")) if len(others) else others.new_zeros(0)
         out = {}
         if k:
             with torch.enable_grad():
-                both = p.logits(torch.cat([on_d(head), self.real[:k]]))
+                both = p.logits(torch.cat([on_d(head), self.real[:k]]), self._y.get("d_both"))
                 fake_k, real_k = both[:k], both[k:]
                 out["d_grad_norm"] = _grad_norm(objectives.d_loss(p.loss, real_k, fake_k), p.D, retain_graph=True)
                 out["g_grad_norm"] = (

@@ -42,6 +42,11 @@ class PointProber:
             raise GananimError(
                 f"a generator of 1D or 2D samples takes flat latents (n, latent_dim), not {s.latent_shape}; pass latent_dim="
             )
+        if s.conditional is not None:
+            raise GananimError(
+                "conditional=Labels(...) is for recordings of images or vectors: D's surface over the plane has no "
+                "place for a class; record one class per run, or a generator of more than 2 numbers"
+            )
         if s.classifier is not None or s.labels is not None:
             raise GananimError(
                 "classifier= and labels= are for recordings of images or vectors; 1D and 2D recordings measure mode coverage"

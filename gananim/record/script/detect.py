@@ -34,6 +34,26 @@ def first_tensor(args):
     return next((a for a in args if isinstance(a, torch.Tensor)), None)
 
 
+def label_input(args, n: int) -> tuple[str, int | str] | None:
+    """A module call's second tensor input as a conditional GAN's label, where it is one for a batch of n:
+    ("index", highest class + 1) for integer class indices (n,), ("one_hot", K) for one-hot rows (n, K),
+    ("other", what it is) for any other second input shaped per sample; None where there is none."""
+    tensors = [a for a in args if isinstance(a, torch.Tensor)]
+    if len(tensors) < 2 or tensors[1].ndim == 0 or tensors[1].shape[0] != n or n == 0:
+        return None
+    y = tensors[1].detach()
+    if y.ndim == 1 and not y.is_floating_point() and not y.is_complex() and y.dtype != torch.bool:
+        return ("index", int(y.max()) + 1) if int(y.min()) >= 0 else ("other", f"{y.dtype} with negative values")
+    if y.ndim == 2 and y.is_floating_point() and bool(((y == 0) | (y == 1)).all()) and bool((y.sum(1) == 1).all()):
+        return ("one_hot", int(y.shape[1]))
+    return ("other", f"{str(y.dtype).removeprefix('torch.')} shaped {tuple(y.shape)}")
+
+
+def args_labels(args) -> torch.Tensor:
+    """The second tensor of a call's arguments (label_input found a label there)."""
+    return [a for a in args if isinstance(a, torch.Tensor)][1].detach()
+
+
 def scores_per_sample(x, out) -> bool:
     """`out` is one number per sample of the batch `x`: (n,), (n, 1), (n, 1, 1, 1) ..."""
     return (
@@ -67,6 +87,9 @@ class CallGraph:
         self.real: dict[int, list[torch.Tensor]] = {}
         self.seen: dict[int, nn.Module] = {}  # every module called, for names and for "what was found"
         self.score_ndim: dict[int, int] = {}  # scorer -> its output's ndim (a DCGAN's D gives (n, 1, 1, 1))
+        self.labels: dict[int, tuple[str, int | str]] = {}  # module -> its label input (label_input), widest seen
+        self.real_labels: dict[int, list[torch.Tensor]] = {}  # scorer -> the labels beside its real batches
+        self.first_shape: dict[int, tuple[int, ...]] = {}  # module called with a label -> its first input's sample
 
     def on_enter(self, module: nn.Module, args) -> None:
         self._calls += 1
@@ -78,12 +101,14 @@ class CallGraph:
         around = frozenset(self.running)
         self.seen.setdefault(id(module), module)
         x = first_tensor(args)
+        if isinstance(x, torch.Tensor) and x.ndim >= 1:
+            self._note_label(module, label_input(args, x.shape[0]), tuple(x.shape[1:]))
         key_in = storage_key(x)
         made_by = self.made.get(key_in) if key_in is not None else None
         if scores_per_sample(x, out):
             self.score_ndim[id(module)] = out.ndim
             if made_by is None:
-                self._keep_real(module, x)
+                self._keep_real(module, x, args)
             else:
                 for producer in self._producers(made_by[1], module, around):
                     self.edges.setdefault((id(producer), id(module)), (producer, module))
@@ -109,10 +134,24 @@ class CallGraph:
             and not contains(scorer, m)
         ]
 
-    def _keep_real(self, module, x) -> None:
+    def _note_label(self, module, label, first: tuple[int, ...]) -> None:
+        """A module's label input: its kind, and the most classes any of its calls showed; and the shape of one
+        sample of its first input (a conditional G's latent: its own layers may count the label in too)."""
+        if label is None:
+            return
+        self.first_shape[id(module)] = first
+        had = self.labels.get(id(module))
+        if had is None or had[0] != label[0] or label[0] == "other":
+            self.labels[id(module)] = label
+        else:
+            self.labels[id(module)] = (label[0], max(had[1], label[1]))
+
+    def _keep_real(self, module, x, args) -> None:
         kept = self.real.setdefault(id(module), [])
         if sum(len(t) for t in kept) < REAL_ROWS:
             kept.append(x.detach().to("cpu", copy=True))
+            if label_input(args, len(x)) is not None:  # a conditional D's real batch: its labels, row for row
+                self.real_labels.setdefault(id(module), []).append(args_labels(args).to("cpu", copy=True))
 
     def pairs(self) -> list[tuple[nn.Module, nn.Module]]:
         """The GAN candidates, nested ones resolved to the outermost generator and discriminator."""
@@ -133,9 +172,20 @@ class CallGraph:
         shape = kept[0].shape[1:]
         return torch.cat([t for t in kept if t.shape[1:] == shape])[:REAL_ROWS]
 
+    def real_label_batches(self, d: nn.Module) -> torch.Tensor | None:
+        """The labels beside D's real batches, as class indices, row for row with real_batches (None: none seen
+        with every batch)."""
+        kept, labels = self.real.get(id(d)) or [], self.real_labels.get(id(d)) or []
+        if not kept or len(labels) != len(kept):
+            return None
+        shape = kept[0].shape[1:]
+        rows = [y.argmax(1) if y.ndim == 2 else y for t, y in zip(kept, labels) if t.shape[1:] == shape]
+        return torch.cat(rows)[:REAL_ROWS].long()
+
     def clear(self) -> None:
         self.made.clear()
         self.real.clear()
+        self.real_labels.clear()
         self.running.clear()
 
 
@@ -146,6 +196,6 @@ class PerSample(nn.Module):
         super().__init__()
         self.discriminator = discriminator
 
-    def forward(self, x):
-        out = self.discriminator(x)
+    def forward(self, x, *labels):
+        out = self.discriminator(x, *labels)  # a conditional D's label passes through
         return out.reshape(len(out), 1)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gananim.errors import GananimError
 from gananim.record.script import runner
+from gananim.record.script.conditional import label_hint
 from gananim.record.script.data import load_data
 from gananim.record.script.watcher import StopScript, Watcher
 
@@ -68,7 +69,7 @@ def _recorder_start(
     from gananim.record.options import ProbeOptions
     from gananim.record.recorder import Recorder
 
-    def start(G, D, real, found):
+    def start(G, D, real, found, conditional=None):
         config = {
             "name": out.name,  # the folder's: runs/train-2 renders as train-2-surface.mp4, not as runs/train
             "description": f"gananim record -- {shlex.join(command)}",
@@ -86,8 +87,10 @@ def _recorder_start(
                 overwrite=overwrite,
                 config=config,
                 quiet=True,  # the closing line is record_script's own, naming G and D too
+                **({} if conditional is None else dict(zip(("conditional", "labels", "latent_shape"), conditional))),
             )
         except GananimError as e:
+            e = label_hint(e) if conditional is None else e
             raise GananimError(
                 f"found the generator {found['generator']} and the discriminator "
                 f"{found['discriminator']} ({found['how']}), but: {e}"

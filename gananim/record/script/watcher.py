@@ -18,6 +18,7 @@ from torch.optim.optimizer import register_optimizer_step_post_hook, register_op
 
 from gananim.errors import GananimError
 from gananim.record.script import names
+from gananim.record.script.conditional import conditional_pair
 from gananim.record.script.detect import CallGraph, PerSample
 
 
@@ -38,7 +39,9 @@ def holds(optimizer, module) -> bool:
 class Watcher:
     """Install with `with Watcher(...) as w:` around the script; `w.recorder` is the Recorder once G and D are found.
 
-    - `start(G, D, data, found)`: makes the Recorder (`data` None: the real batches D was shown), `found` for the manifest.
+    - `start(G, D, data, found, conditional)`: makes the Recorder (`data` None: the real batches D was shown), `found`
+      for the manifest, `conditional` (Labels, the real batch's labels, G's latent shape as the script called it)
+      for a pair called G(z, y) and D(x, y).
     - `generator`, `discriminator`: the names the user passed (--generator/--discriminator), or None to guess.
     - `data_given`: --data or --view-box was passed (no need to wait for a real batch).
     Attribute paths start at the running script's globals (runpy makes them sys.modules["__main__"]) and frames.
@@ -142,11 +145,15 @@ class Watcher:
         real = None if self.data_given else self.graph.real_batches(D)
         if real is None and not self.data_given:
             return  # D has not been shown a real batch yet: wait for one
+        labels, real_y, latent, said = conditional_pair(self.graph, G, D, self.data_given)
         self.pair = (G, D)
         self.found = {"generator": names.describe(G, paths), "discriminator": names.describe(D, paths), "how": how}
+        if labels is not None:
+            self.found["conditional"] = said
         self._started_by = optimizer  # the module hooks stay until it steps again, to see one whole iteration
         self.g_opt, self.count = next(((o, n) for o, n in self.steps.values() if holds(o, G)), (None, 0))
-        self.recorder = self.start(G, PerSample(D) if self.graph.score_ndim.get(id(D), 1) > 2 else D, real, self.found)
+        D = PerSample(D) if self.graph.score_ndim.get(id(D), 1) > 2 else D
+        self.recorder = self.start(G, D, real, self.found, (labels, real_y, latent) if labels is not None else None)
         self.recorder.snapshot(self.count)  # the models before this step moves them
 
     def _find(self):

@@ -53,9 +53,12 @@ class DHistView(View):
         # the axes' names, shorter where a small panel (a dashboard's) has no room for the long ones
         size, box = s.fs(self.LABEL), ax.get_window_extent()
         pt = 72 / ax.figure.dpi
-        xname = fitting(
-            ax.figure, ["D(x): D's probability that x is real", "D(x), the probability of real"], size, box.width * pt
+        names = (
+            ["D(x, y): D's probability that x is real, given its label y", "D(x, y), the probability of real"]
+            if rec.manifest.get("conditional")  # D(x, y) given each sample's own label (gananim.record.labels)
+            else ["D(x): D's probability that x is real", "D(x), the probability of real"]
         )
+        xname = fitting(ax.figure, names, size, box.width * pt)
         ax.set_xlabel(xname, fontsize=size, labelpad=2)
         ax.set_ylabel(
             fitting(ax.figure, ["share of the batch", "share"], size, box.height * pt), fontsize=size, labelpad=2
@@ -65,7 +68,7 @@ class DHistView(View):
             ax.set_axes_locator(self._room_below)
         ax.tick_params(labelsize=s.fs(0.7))
         # the means above the axes, on one or two lines in a narrow panel (a dashboard's, side by side)
-        title, templates = self.texts()
+        title, templates = self.texts(bool(rec.manifest.get("conditional")))
         self.header = Header(ax, (0.0, 0.0, 1.0, 1.0), title, [DATA_BLUE, FAKE], templates, s, 0.78)
         return [self.real, self.real_line, self.fake, self.fake_line, *self.header.entries]
 
@@ -79,8 +82,10 @@ class DHistView(View):
         return Bbox.from_extents(pos.x0, pos.y0 + raise_by, pos.x1, pos.y1)
 
     @staticmethod
-    def texts() -> tuple[str, list[str]]:
+    def texts(conditional: bool = False) -> tuple[str, list[str]]:
         """The header's title and its entries' widest texts."""
+        if conditional:
+            return "mean D(x, y)", [entry("real", "0.888"), entry("G(z, y)", "0.888")]
         return "mean D(x)", [entry("real", "0.888"), entry("G(z)", "0.888")]
 
     def update(self, i: int) -> None:
@@ -89,8 +94,9 @@ class DHistView(View):
         for fill, line, values in ((self.real, self.real_line, real), (self.fake, self.fake_line, fake)):
             fill.set_data(values)
             line.set_data(values)
+        g = "G(z, y)" if self.rec.manifest.get("conditional") else "G(z)"
         self.header.set(
-            [entry("real", num(self._mean(snap, "real", real))), entry("G(z)", num(self._mean(snap, "fake", fake)))]
+            [entry("real", num(self._mean(snap, "real", real))), entry(g, num(self._mean(snap, "fake", fake)))]
         )
 
     def _mean(self, snap, which: str, values: np.ndarray) -> float:

@@ -20,7 +20,7 @@ from gananim.kinds.images.views.sample_grid import SampleGridView
 from gananim.rendering.drawing import DATA_BLUE as DATA_COLOUR
 from gananim.rendering.drawing import GENERATED_RED as BAR_COLOUR
 from gananim.rendering.views.base import register
-from gananim.rendering.views.chart import Header, entry, share
+from gananim.rendering.views.chart import Header, entry, share, text_width
 from gananim.rendering.views.dashboard import (
     GREY,
     LABEL,
@@ -38,6 +38,8 @@ DATA_KEY = "- - data"  # the header's key to the dashed ticks on the bars
 NUMBERS_LINES = 1.0  # the class numbers' line under the bars
 # the image metrics' panels (series from gananim.analysis.analyser for images recordings), shown where they were computed
 IMAGE_PANELS = [
+    # a conditional G (its labels recorded): how many of its samples the classifier reads as the class asked for
+    ("G(z, y) drawn as class y", [("label_match", "share", GREY)], None, "linear"),
     ("class KL(gen ‖ data)", [("class_kl", "KL", GREY)], None, "linear"),
     ("Fréchet distance", [("frechet", "FD", GREY)], None, "linear"),
 ]
@@ -50,6 +52,12 @@ def class_count(series: dict) -> int:
     while f"class_share_{k}" in series:
         k += 1
     return k
+
+
+def class_names(rec, k: int) -> list[str]:
+    """The K classes' names under the bars: a conditional recording's own (Labels(names=...)), else 0..K-1."""
+    names = (rec.manifest.get("conditional") or {}).get("names")
+    return list(names) if isinstance(names, list) and len(names) == k else [str(c) for c in range(k)]
 
 
 class ClassPanel:
@@ -69,7 +77,8 @@ class ClassPanel:
             np.asarray(freq, float) if freq is not None and len(freq) == self.k else np.full(self.k, 1.0 / self.k)
         )
         x0, y0, w, h = rect
-        below = line(s, TICK) * NUMBERS_LINES / dash.host.bbox.height  # the class numbers under the bars
+        names, lines = self._names(rec, dash.host, w, h, s)
+        below = line(s, TICK) * lines / dash.host.bbox.height  # the class names (or numbers) under the bars
         ax = self.ax = dash.host.inset_axes((x0, y0 + below, w, h - below))
         finite = np.nan_to_num(self.shares, nan=0.0)
         self.top = min(1.0, max(float(finite.max()) if finite.size else 0.0, 2 * float(self.data.max()))) or 1.0
@@ -89,8 +98,10 @@ class ClassPanel:
                 linewidths=0.9 * s.scale,
             )
         )
-        ax.set_xticks(range(self.k), [str(c) for c in range(self.k)])
+        ax.set_xticks(range(self.k), names)
         ax.tick_params(axis="x", labelsize=s.fs(TICK), length=0, pad=1)
+        for tick in ax.xaxis.get_major_ticks()[1::2] if lines > 1 else []:  # staggered: every other a line lower
+            tick.set_pad(1 + line(s, TICK) * 72 / ax.figure.dpi)
         # a fair share of 10 classes between 0 and the top, where it is clear of both and the bars are tall enough
         room = ax.get_window_extent().height > 3 * line(s, TICK)
         ticks = [0, *[t for t in (0.1,) if t < 0.5 * self.top and room], self.top]
@@ -100,6 +111,21 @@ class ClassPanel:
         title, templates = self.texts(self.k)
         self.header = Header(dash.host, rect, title, ["#222222", DATA_COLOUR], templates, s, HEADER)
         self.header.set(templates[:1] + [DATA_KEY])  # the data's share: a key in the header, off the bars
+
+    def _names(self, rec, host, w: float, h: float, s) -> tuple[list[str], int]:
+        """The names under the bars and their lines: on one line where each fits its bar's width, staggered on two
+        where each fits two and the bars keep their least height, else the class numbers (the grid's rows name the
+        classes in that order)."""
+        names = class_names(rec, self.k)
+        fig = host.figure
+        slot = w * host.bbox.width / self.k * 72 / fig.dpi  # points per bar
+        wide = max(text_width(fig, n, s.fs(TICK)) for n in names)
+        if wide <= 0.9 * slot:
+            return names, NUMBERS_LINES
+        room = h * host.bbox.height - line(s, TICK) * 2 * NUMBERS_LINES  # the bars' pixels under staggered names
+        if wide <= 1.8 * slot and room >= self.least(s) - line(s, TICK) * NUMBERS_LINES:
+            return names, 2 * NUMBERS_LINES
+        return [str(c) for c in range(self.k)], NUMBERS_LINES
 
     @staticmethod
     def texts(k: int) -> tuple[str, list[str]]:
@@ -136,7 +162,15 @@ def _series_specs(series: dict) -> list:
 
 
 # the column's panels by importance: on a small frame, the ones that fit (the first always)
-RANK = ["losses", "classes", "d-hist", "discriminator", "Fréchet distance", "class KL(gen ‖ data)"]
+RANK = [
+    "losses",
+    "classes",
+    "G(z, y) drawn as class y",
+    "d-hist",
+    "discriminator",
+    "Fréchet distance",
+    "class KL(gen ‖ data)",
+]
 WEIGHTS = {"d-hist": 1.2, "classes": 1.3}  # shares of spare height against a chart's 1
 COLUMN_EMS = 21.0  # the column is at least this many header ems wide: its headers' entries fit on a line
 PICTURES_EMS = 48.0  # the grid, the projection and D's histograms need this many left of it, else the grid alone
@@ -225,7 +259,8 @@ class ImageDashboardView(DashboardView):
         """A column item's place: its least height, its header's one or two lines, its weight and rank."""
         s = self.style
         if item == "d-hist":
-            (title, templates), least = DHistView.texts(), least_chart(s) + self._under_hist()
+            conditional = bool(self.rec.manifest.get("conditional"))
+            (title, templates), least = DHistView.texts(conditional), least_chart(s) + self._under_hist()
         elif item == "classes":
             k = class_count(self.analysis.series)
             (title, templates), least = ClassPanel.texts(k), ClassPanel.least(s)

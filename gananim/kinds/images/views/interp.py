@@ -37,11 +37,15 @@ class InterpView(View):
         # the line's ends and what it is, just above the mosaic (in points: clear of the title bar at any size)
         above = offset_copy(ax.get_xaxis_transform(), ax.figure, y=0.15 * s.fs(0.8), units="points")
         label(ax, 0, 1.0, "z₀", s, ha="left", va="bottom", transform=above)
-        name = f"G(z) at {self.points} points on a straight line in latent space"
+        cond = rec.manifest.get("conditional")
+        g = "G(z, y)" if cond else "G(z)"  # a conditional path keeps its class y while z moves
+        name = f"{g} at {self.points} points on a straight line in latent space"
         label(ax, width / 2, 1.0, name, s, ha="center", va="bottom", transform=above)
         label(ax, width, 1.0, "z₁", s, ha="right", va="bottom", transform=above)
         for p in range(self.paths):
-            label(ax, -0.6, p * (h + GAP) + h / 2, f"path {p + 1}", s, ha="right", va="center")
+            y = rec.fixed.get("interp_labels") if cond else None
+            what = f"path {p + 1}" + (f", y = {cond['names'][int(y[p])]}" if y is not None and p < len(y) else "")
+            label(ax, -0.6, p * (h + GAP) + h / 2, what, s, ha="right", va="center")
         self.note = label(ax, width, height + 0.6, "", s, ha="right", va="top", color="#b00020")
         return [self.image, self.note]
 

@@ -131,7 +131,11 @@ class ProjectionView(View):
         ]
         ax.legend(
             handles,
-            [f"{len(self.rec.fixed['real_proj'])} real", f"{len(self.rec.latents)} G(z)", "G's density"],
+            [
+                f"{len(self.rec.fixed['real_proj'])} real",
+                f"{len(self.rec.latents)} {'G(z, y)' if self.rec.manifest.get('conditional') else 'G(z)'}",
+                "G's density",
+            ],
             loc="upper left",
             bbox_to_anchor=(1.02, 1.0),
             frameon=False,
@@ -145,7 +149,7 @@ class ProjectionView(View):
         s = self.style
         bar = ax.inset_axes([1.04, 0.0, 0.035, 0.68])
         cb = ax.figure.colorbar(self.fake, cax=bar)
-        cb.set_label("D(x)", fontsize=s.fs(0.75), labelpad=2)
+        cb.set_label("D(x, y)" if self.rec.manifest.get("conditional") else "D(x)", fontsize=s.fs(0.75), labelpad=2)
         cb.ax.tick_params(labelsize=s.fs(0.65))
 
     def update(self, i: int) -> None:
