@@ -68,7 +68,7 @@ def _recorder_start(
     from gananim.record.options import ProbeOptions
     from gananim.record.recorder import Recorder
 
-    def start(G, D, real, found):
+    def start(G, D, real, found, inferred=None):
         config = {
             "name": runner.script_name(kind, target),
             "description": f"gananim record -- {shlex.join(command)}",
@@ -85,6 +85,7 @@ def _recorder_start(
                 seed=seed or 0,
                 overwrite=overwrite,
                 config=config,
+                inferred=inferred,
             )
         except GananimError as e:
             raise GananimError(

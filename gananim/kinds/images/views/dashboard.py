@@ -40,7 +40,7 @@ IMAGE_PANELS = [
     ("class KL(gen ‖ data)", [("class_kl", "KL", GREY)], None, "linear"),
     ("Fréchet distance", [("frechet", "FD", GREY)], None, "linear"),
 ]
-SCALARS = ("losses", "discriminator")  # the points dashboard's panels kept here (room is short)
+SCALARS = ("losses", "discriminator", "critic")  # the points dashboard's panels kept here (room is short)
 
 
 def class_count(series: dict) -> int:
@@ -135,7 +135,7 @@ def _series_specs(series: dict) -> list:
 
 
 # the column's panels by importance: on a small frame, the ones that fit (the first always)
-RANK = ["losses", "classes", "d-hist", "discriminator", "Fréchet distance", "class KL(gen ‖ data)"]
+RANK = ["losses", "classes", "d-hist", "discriminator", "critic", "Fréchet distance", "class KL(gen ‖ data)"]
 WEIGHTS = {"d-hist": 1.2, "classes": 1.3}  # shares of spare height against a chart's 1
 COLUMN_EMS = 21.0  # the column is at least this many header ems wide: its headers' entries fit on a line
 PICTURES_EMS = 48.0  # the grid, the projection and D's histograms need this many left of it, else the grid alone
