@@ -240,3 +240,47 @@ def test_zero_edit_infers_a_hinge_critic(tmp_path, capsys, monkeypatch):
     m = gananim.load(tmp_path / "rec").manifest
     assert (m["loss"], m["d_output"]) == ("hinge", "critic")
     assert "margin" in m["loss_inferred"] and "Relu" in m["loss_inferred"]
+
+
+def test_the_lightning_callback_reads_a_hinge_game_from_the_first_loss(tmp_path):
+    pl = pytest.importorskip("lightning.pytorch")
+    from gananim.lightning import RecorderCallback
+
+    class HingeGAN(pl.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.automatic_optimization = False
+            self.generator, self.discriminator = mlp(2, 2), mlp(2, 1)
+
+        def training_step(self, batch, batch_idx):
+            opt_g, opt_d = self.optimizers()
+            fake = self.generator(torch.randn(len(batch[0]), 2))
+            d = self.discriminator
+            d_loss = torch.relu(1 - d(batch[0])).mean() + torch.relu(1 + d(fake.detach())).mean()
+            opt_d.zero_grad()
+            self.manual_backward(d_loss)
+            opt_d.step()
+            g_loss = -d(fake).mean()
+            opt_g.zero_grad()
+            self.manual_backward(g_loss)
+            opt_g.step()
+
+        def configure_optimizers(self):
+            return torch.optim.Adam(self.generator.parameters()), torch.optim.Adam(self.discriminator.parameters())
+
+    data = torch.utils.data.TensorDataset(torch.as_tensor(MOONS))
+    callback = RecorderCallback(tmp_path / "rec", data=MOONS, every=2, probes=SMALL)
+    trainer = pl.Trainer(
+        max_epochs=1,
+        callbacks=[callback],
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        accelerator="cpu",
+    )
+    trainer.fit(HingeGAN(), torch.utils.data.DataLoader(data, batch_size=50))
+    r = gananim.load(tmp_path / "rec")
+    assert (r.manifest["loss"], r.manifest["d_output"]) == ("hinge", "critic")
+    assert r.manifest["loss_inferred"].startswith("the first loss Lightning back-propagated")
+    assert r.steps[0] == 0 and len(r) >= 2

@@ -76,10 +76,10 @@ PANELS = [
 RANK = [
     "losses",
     "discriminator",
+    "critic gap",  # a critic's headline number, the Wasserstein estimate, before its two means
     "critic",
     "modes",
     "value V(G, D)",
-    "critic gap",
     "gradient norms",
     "Hessian of V",
     "game Jacobian",
