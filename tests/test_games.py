@@ -284,3 +284,8 @@ def test_the_lightning_callback_reads_a_hinge_game_from_the_first_loss(tmp_path)
     assert (r.manifest["loss"], r.manifest["d_output"]) == ("hinge", "critic")
     assert r.manifest["loss_inferred"].startswith("the first loss Lightning back-propagated")
     assert r.steps[0] == 0 and len(r) >= 2
+
+
+def test_curvature_is_refused_for_a_critic(tmp_path):
+    with pytest.raises(GananimError, match="curvature_every=0"):
+        Recorder(tmp_path / "r", mlp(2, 2), mlp(2, 1), data=MOONS, loss="hinge", probes=ProbeOptions(curvature_every=5))

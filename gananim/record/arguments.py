@@ -53,6 +53,11 @@ def check_game(generator, discriminator, latent_dim, loss, d_output, opts: Probe
         loss_family(loss)
     if d_output is not None:
         check_d_output(d_output)
+    critic = d_output == "critic" or (loss is not None and loss_family(loss) in CRITIC_LOSSES)
+    if opts.curvature_every and discriminator is not None and critic:  # curvature.py differentiates V(G, D)
+        raise GananimError(
+            "the curvature probes differentiate the classifier's value V(G, D), not a critic's game; set curvature_every=0"
+        )
     if opts.curvature_every and discriminator is not None and not (trainable(generator) and trainable(discriminator)):
         raise GananimError(
             "curvature needs trainable parameters in both the generator and the discriminator; set curvature_every=0"
