@@ -141,10 +141,11 @@ def test_old_manifests_keep_their_meaning_and_bad_game_fields_are_refused(tmp_pa
     assert not game_of({}).critic and game_of({}).classic_value
     _, _, r = record(tmp_path / "r")
     manifest = json.loads((r.path / "manifest.json").read_text())
-    for field, bad in (("loss", "energy"), ("d_output", "scores"), ("loss_inferred", 3)):
+    for field, bad in (("loss", "energy"), ("d_output", "scores"), ("loss_inferred", 3), ("d_output", "\x1b[2J")):
         (r.path / "manifest.json").write_text(json.dumps(manifest | {field: bad}))
-        with pytest.raises(GananimError, match=field):
+        with pytest.raises(GananimError, match=field) as refused:
             gananim.load(r.path)
+        assert "\x1b" not in str(refused.value)  # a control character is shown escaped, never sent to a terminal
 
 
 def test_a_critic_has_no_sigmoid_events_and_its_dashboard_speaks_the_game(tmp_path):
