@@ -290,3 +290,33 @@ def test_the_lightning_callback_reads_a_hinge_game_from_the_first_loss(tmp_path)
 def test_curvature_is_refused_for_a_critic(tmp_path):
     with pytest.raises(GananimError, match="curvature_every=0"):
         Recorder(tmp_path / "r", mlp(2, 2), mlp(2, 1), data=MOONS, loss="hinge", probes=ProbeOptions(curvature_every=5))
+
+
+def test_zero_edit_keeps_a_gradient_penaltys_interpolates_out_of_the_real_batch(tmp_path, capsys, monkeypatch):
+    script = tmp_path / "train.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import torch
+            from torch import nn
+            torch.manual_seed(0)
+            G = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 2))
+            critic = nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
+            og, oc = torch.optim.Adam(G.parameters(), 1e-3), torch.optim.Adam(critic.parameters(), 1e-3)
+            for step in range(4):
+                real = torch.randn(64, 2) * 0.1 + 5  # far from the generated samples: interpolates are not
+                fake = G(torch.randn(64, 2)).detach()
+                x = (0.5 * real + 0.5 * fake).requires_grad_(True)
+                (g,) = torch.autograd.grad(critic(x).sum(), x, create_graph=True)
+                c_loss = critic(fake).mean() - critic(real).mean() + 10 * ((g.norm(dim=1) - 1) ** 2).mean()
+                oc.zero_grad(); c_loss.backward(); oc.step()
+                g_loss = -critic(G(torch.randn(64, 2))).mean()
+                og.zero_grad(); g_loss.backward(); og.step()
+            """
+        )
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["record", "--every", "2", "--out", "rec", "--", "python", str(script)]) == 0, capsys.readouterr().err
+    r = gananim.load(tmp_path / "rec")
+    assert r.manifest["loss"] == "wasserstein" and "Pow" not in r.manifest["loss_inferred"]
+    assert (r.fixed["data_samples"].min(axis=0) > 4).all()  # only the real batches, none of the interpolates
