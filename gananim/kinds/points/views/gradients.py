@@ -4,6 +4,9 @@ The arrow at a sample x is −∇ₓ of the generator's loss at x, i.e. the way 
 ∇ₓ log D(x) for the non-saturating loss (the recording's `g_grad`), and for the minimax loss −∇ₓ log(1 − D(x))
 = D / (1 − D) · ∇ₓ log D(x), which vanishes where D(x) ≈ 0: the vanishing gradient of a too-strong D (seeds/004).
 D at a sample is read off the recorded D grid (interpolated in logit space, exact for a logistic D in 1D).
+A critic's recording (gananim.recording.game) stores the arrows as they are: ∇ₓ D(x) for the Wasserstein and hinge
+games (G's loss −E D(G(z))), RaGAN's own weights for the relativistic one; its faint backdrop is the critic's scores
+centred at the decision (views.d_scale).
 Lengths keep their ratios, on ONE scale for the whole video (the 95th-percentile arrow over all snapshots is
 TARGET of the view's width), so vanishing gradients look short and a gradient that grows really grows; only
 outliers longer than MAX_LENGTH are cut to it. The mean length is printed each frame, in x units per unit of loss.
