@@ -153,7 +153,7 @@ def write_image_recording(
         "every": every,
         "seed": seed,
         "loss": "non-saturating",
-        "d_output": "probability",
+        "d_output": "probs",
         "has_discriminator": True,
         "prior": "normal",
         "prior_range": [-1.0, 1.0],

@@ -268,7 +268,9 @@ HOSTILE = f"{ESC}]0;owned\x07{ESC}[2J{ESC}[8mhidden{ESC}]8;;http://x{ESC}\\link{
 
 
 def test_control_characters_from_a_recording_never_reach_the_terminal(run, capsys):
-    edit_manifest(run, config__name=HOSTILE, config__description=HOSTILE, prior=HOSTILE, d_output=HOSTILE)
+    # (d_output is one of a few names since critics came (gananim.recording.game): a hostile one is refused on read,
+    # its value escaped in the one-line error: tests/test_games.py)
+    edit_manifest(run, config__name=HOSTILE, config__description=HOSTILE, prior=HOSTILE)
     with np.load(run / "chunks" / "000000.npz") as z:
         arrays = dict(z)
     arrays[f"scalar__{HOSTILE}"] = np.zeros(len(arrays["step"]))

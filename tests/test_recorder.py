@@ -473,7 +473,7 @@ def test_generator_without_parameters_is_recorded(tmp_path):
             "flush_secs must be a finite",
         ),
         (lambda: (mlp(2, 2), None), {"every": 0}, "every must be an integer >= 1"),
-        (lambda: (mlp(2, 2), None), {"loss": "wasserstein"}, "loss must be one of"),
+        (lambda: (mlp(2, 2), None), {"loss": "wasserstien"}, "loss must be one of"),
         (lambda: (mlp(2, 2), None), {"probes": {"n_samples": 16}}, "probes must be a gananim.ProbeOptions"),
         (lambda: (lambda z: z, None), {}, "generator must be a torch.nn.Module, got function"),
     ],

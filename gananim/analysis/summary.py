@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gananim.recording.game import game_of
 from gananim.recording.reader import Recording
 
 
@@ -31,10 +32,22 @@ def describe(rec: Recording, run: Path) -> list[tuple[str, str]]:
     rows += rec.kind_of.info_rows(rec)
     every = m.get("every", "?")
     rows += [
-        ("discriminator", f"outputs {m.get('d_output')}" if m.get("has_discriminator") else "none"),
+        ("discriminator", _discriminator(m) if m.get("has_discriminator") else "none"),
         ("snapshots", f"{len(rec)}, steps {rec.steps[0]}–{rec.steps[-1]} every {every}" if len(rec) else "0"),
     ]
     return rows
+
+
+def _discriminator(m: dict) -> str:
+    """What D outputs and which game it plays, with what was inferred rather than given (zero-edit, defaults)."""
+    game = game_of(m)
+    outputs = {"logits": "logits", "probs": "probabilities", "critic": "a critic's unbounded scores"}[game.d_output]
+    guessed = [
+        f"{what} inferred: {how}"
+        for what, how in (("loss", m.get("loss_inferred")), ("d_output", m.get("d_output_inferred")))
+        if isinstance(how, str)
+    ]
+    return f"outputs {outputs}; {game.name}, loss {game.loss!r}" + (f" ({'; '.join(guessed)})" if guessed else "")
 
 
 __all__ = ["describe", "human_size"]

@@ -9,10 +9,10 @@ import operator
 import torch
 
 from gananim.errors import GananimError
-from gananim.record import objectives
 from gananim.record.options import ProbeOptions
 from gananim.record.prior import Prior
-from gananim.record.probes import Players, check_d_output, probing, trainable
+from gananim.record.probes import Players, check_d_output, infer_d_output, probing, trainable
+from gananim.recording.game import CRITIC_LOSSES, check_pair, loss_family
 
 
 def latent_shape_of(latent_dim: int | None, latent_shape) -> tuple[int, ...] | None:
@@ -45,14 +45,19 @@ def every_of(every) -> int:
     return every
 
 
-def check_game(generator, discriminator, latent_dim, loss: str, d_output, opts: ProbeOptions) -> None:
+def check_game(generator, discriminator, latent_dim, loss, d_output, opts: ProbeOptions) -> None:
     """The models and the game as the user described them: one line for each thing that cannot be probed."""
     if latent_dim is not None and (isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1):
         raise GananimError(f"latent_dim must be a positive integer (the generator's input size), got {latent_dim!r}")
-    if loss not in objectives.LOSSES:
-        raise GananimError(f"loss must be one of {', '.join(objectives.LOSSES)}, got {loss!r}")
+    if loss is not None:
+        loss_family(loss)
     if d_output is not None:
         check_d_output(d_output)
+    critic = d_output == "critic" or (loss is not None and loss_family(loss) in CRITIC_LOSSES)
+    if opts.curvature_every and discriminator is not None and critic:  # curvature.py differentiates V(G, D)
+        raise GananimError(
+            "the curvature probes differentiate the classifier's value V(G, D), not a critic's game; set curvature_every=0"
+        )
     if opts.curvature_every and discriminator is not None and not (trainable(generator) and trainable(discriminator)):
         raise GananimError(
             "curvature needs trainable parameters in both the generator and the discriminator; set curvature_every=0"
@@ -97,6 +102,34 @@ def shapes(
     raise first
 
 
+def resolve_game(discriminator, loss, d_output, inferred: dict | None = None) -> tuple[str, str | None, dict]:
+    """(loss family, d_output, how each was inferred) from what the user passed, None for "infer it".
+
+    A loss left out is the critics' Wasserstein game where d_output='critic', else the non-saturating game; a d_output
+    left out is "critic" for a critic's loss, else read from D's last module (a Sigmoid: "probs"). `inferred` is what
+    a caller that watched the training (zero-edit, the Lightning callback) found: {"loss": (family, how), ...}; an
+    explicit argument wins over it. The manifest stores the third item, so a reader knows which words were guessed."""
+    inferred, how = inferred or {}, {}
+    if discriminator is None:
+        return loss_family(loss or "nonsaturating"), None, {}
+    if loss is None and "loss" in inferred:
+        loss, how["loss"] = inferred["loss"]
+    if d_output is None and "d_output" in inferred:
+        d_output, how["d_output"] = inferred["d_output"]
+    if loss is None:
+        critic = d_output == "critic"
+        loss = "wasserstein" if critic else "nonsaturating"
+        how["loss"] = (
+            "d_output='critic' without loss=: the Wasserstein game" if critic else "the default (loss= not given)"
+        )
+    family = loss_family(loss)
+    if d_output is None:
+        d_output = "critic" if family in CRITIC_LOSSES else infer_d_output(discriminator)
+        how["d_output"] = f"loss={family!r} is a critic's" if family in CRITIC_LOSSES else "D's last module"
+    check_pair(family, d_output)
+    return family, d_output, how
+
+
 def output_shape(
     players: Players, prior: Prior, latent_shape: tuple[int, ...], seed: int, explicit: bool
 ) -> tuple[int, ...]:
@@ -126,4 +159,13 @@ def output_shape(
     return tuple(out.shape[1:])
 
 
-__all__ = ["call_mistake", "check_game", "every_of", "latent_shape_of", "options_of", "output_shape", "shapes"]
+__all__ = [
+    "call_mistake",
+    "check_game",
+    "every_of",
+    "latent_shape_of",
+    "options_of",
+    "output_shape",
+    "resolve_game",
+    "shapes",
+]

@@ -10,6 +10,10 @@ counted by a hook on the optimizer that holds the generator's parameters, so man
 D steps per G step), automatic optimisation (one optimizer) and gradient accumulation all count alike. Step 0,
 the models before any update, is recorded when training starts.
 
+Unless `loss=`/`d_output=` are passed, the Recorder starts at the first back-propagated loss (still before any
+update), whose autograd graph says the game (gananim.record.game_graph: a hinge's margin, a critic's linear loss, a
+classifier's sigmoid/BCE), and the manifest says so (`loss_inferred`).
+
 Each generator update is passed to the Recorder when its batch ends, once what the module logged with `self.log`
 in that batch is in `trainer.callback_metrics`: every update's values are kept (`Recording.dense`) and a snapshot's
 are its scalars. They stay tensors until the Recorder's flush (gananim.record.scalars): reading a CUDA tensor per update
@@ -30,6 +34,7 @@ pl = require("lightning.pytorch", "lightning", "gananim.lightning", also=("pytor
 
 import torch  # noqa: E402
 
+from gananim.record.game_graph import game_of_d_loss, ops_above, output_node  # noqa: E402
 from gananim.record.recorder import Recorder  # noqa: E402  (after the checks: one line, not a traceback, if either is missing)
 
 # Recorder arguments the callback sets itself; every other Recorder option passes through.
@@ -79,6 +84,8 @@ class RecorderCallback(pl.Callback):
         self._trainer = None
         self._hooks: list = []
         self._pending = False  # a generator update not yet passed to the Recorder
+        self._models = None  # (G, D) until the Recorder starts
+        self._scored: list = []  # D's output nodes until then: the first loss's graph says the game
 
     # --- finding the models and the clock ---------------------------------------------------------
 
@@ -116,17 +123,46 @@ class RecorderCallback(pl.Callback):
         self._trainer = trainer
         generator, discriminator = self._module(pl_module, "generator"), self._module(pl_module, "discriminator")
         opt = self._generator_optimizer(trainer.optimizers, generator)
-        self.recorder = Recorder(self.path, generator, discriminator, self.data, self.every, **self.options)
+        self._models = (generator, discriminator)
         self._hooks = [
             opt.register_step_pre_hook(self._before_generator_update),
             opt.register_step_post_hook(self._after_generator_update),
         ]
-        self.recorder.step(self.generator_updates)  # step 0: the models before any update
+        if discriminator is None or "loss" in self.options or "d_output" in self.options:
+            self._start()
+        else:  # the game is read from the first loss's graph (on_before_backward), before any weight moves
+            self._scored = []
+            self._hooks.append(discriminator.register_forward_hook(self._on_discriminator))
+
+    def _on_discriminator(self, module, args, out) -> None:
+        node = output_node(out)
+        if node is not None and len(self._scored) < 64:
+            self._scored.append(node)
+
+    def on_before_backward(self, trainer, pl_module, loss) -> None:
+        if self.recorder is None and self._models is not None and trainer.is_global_zero:
+            ops = ops_above(getattr(loss, "grad_fn", None), self._scored)
+            self._scored = []
+            self._start(game_of_d_loss(ops), how="the first loss Lightning back-propagated")
+
+    def _start(self, inferred: dict | None = None, how: str = "") -> None:
+        """The Recorder, and step 0: the models before any update. `inferred`: the game read from a loss's graph."""
+        generator, discriminator = self._models
+        self._models = None
+        if len(self._hooks) > 2:  # the discriminator's forward hook: not needed once the game is known
+            self._hooks.pop().remove()
+        inferred = {k: (v, f"{how}: {why}") for k, (v, why) in (inferred or {}).items()}
+        self.recorder = Recorder(
+            self.path, generator, discriminator, self.data, self.every, inferred=inferred, **self.options
+        )
+        self.recorder.step(self.generator_updates)
 
     def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx) -> None:
         self._record_pending()
 
     def on_train_end(self, trainer, pl_module) -> None:
+        if self.recorder is None and self._models is not None:  # no loss was ever back-propagated
+            self._start()
         if self.recorder is None:
             return
         self._record_pending()

@@ -14,8 +14,9 @@ import torch
 import torch.nn.functional as F
 
 from gananim.errors import GananimError
+from gananim.recording import game
 
-LOSSES = ("minimax", "nonsaturating", "least_squares")
+LOSSES = game.LOSSES
 
 
 def _check(loss: str) -> None:
@@ -24,35 +25,60 @@ def _check(loss: str) -> None:
 
 
 def d_loss(loss: str, real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
-    """The discriminator's loss (to minimise).
+    """The discriminator's loss (to minimise), on D's raw outputs (logits, or a critic's scores).
 
     minimax / nonsaturating: -E log D(x) - E log(1 - D(G(z)))  (= -V(G, D)).
     least_squares (LSGAN, a=0, b=1, on raw outputs): 1/2 E (D(x) - 1)^2 + 1/2 E D(G(z))^2.
+    wasserstein (WGAN): E D(G(z)) - E D(x), without the user's penalty (clipping or gradient penalty).
+    hinge (Lim & Ye 2017; SN-GAN): E relu(1 - D(x)) + E relu(1 + D(G(z))).
+    relativistic_average (RaSGAN): -E log σ(C(x) - E C(G(z))) - E log(1 - σ(C(G(z)) - E C(x))).
     """
     _check(loss)
     if loss == "least_squares":
         return 0.5 * (real_logits - 1).pow(2).mean() + 0.5 * fake_logits.pow(2).mean()
+    if loss == "wasserstein":
+        return fake_logits.mean() - real_logits.mean()
+    if loss == "hinge":
+        return F.relu(1 - real_logits).mean() + F.relu(1 + fake_logits).mean()
+    if loss == "relativistic_average":
+        real_rel, fake_rel = real_logits - fake_logits.mean(), fake_logits - real_logits.mean()
+        return F.softplus(-real_rel).mean() + F.softplus(fake_rel).mean()
     return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
 
 
-def g_loss(loss: str, fake_logits: torch.Tensor) -> torch.Tensor:
-    """The generator's loss (to minimise).
+def g_loss(loss: str, fake_logits: torch.Tensor, real_logits: torch.Tensor | None = None) -> torch.Tensor:
+    """The generator's loss (to minimise); `real_logits` only for the relativistic loss, which reads both batches.
 
     minimax (saturating): E log(1 - D(G(z))).
     nonsaturating: -E log D(G(z)).
     least_squares (LSGAN, c=1): 1/2 E (D(G(z)) - 1)^2.
+    wasserstein, hinge: -E D(G(z)).
+    relativistic_average: -E log σ(C(G(z)) - E C(x)) - E log(1 - σ(C(x) - E C(G(z)))).
     """
     _check(loss)
     if loss == "minimax":
         return -F.softplus(fake_logits).mean()
     if loss == "nonsaturating":
         return F.softplus(-fake_logits).mean()
+    if loss in ("wasserstein", "hinge"):
+        return -fake_logits.mean()
+    if loss == "relativistic_average":
+        if real_logits is None:
+            raise GananimError("the relativistic average loss reads D's scores on real samples too")
+        real_rel, fake_rel = real_logits - fake_logits.mean(), fake_logits - real_logits.mean()
+        return F.softplus(-fake_rel).mean() + F.softplus(real_rel).mean()
     return 0.5 * (fake_logits - 1).pow(2).mean()
 
 
 def value(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
     """The game's value V(G, D) = E log D(x) + E log(1 - D(G(z))); -2 log 2 at the optimum."""
     return -F.softplus(-real_logits).mean() - F.softplus(fake_logits).mean()
+
+
+def relativistic_value(real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:
+    """RaSGAN's value E log D_ra(x) + E log(1 - D_ra(G(z))), D_ra(x_r) = σ(C(x_r) - E C(x_f)) and
+    D_ra(x_f) = σ(C(x_f) - E C(x_r)): -2 log 2 where real and fake score alike."""
+    return value(real_scores - fake_scores.mean(), fake_scores - real_scores.mean())
 
 
 def _sq_dists(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:

@@ -15,15 +15,15 @@ import torch
 from torch import nn
 
 from gananim.errors import GananimError
+from gananim.recording.game import D_OUTPUTS
 
-D_OUTPUTS = ("logits", "probs")
 PROB_EPS = 1e-7  # probabilities are clamped to [eps, 1 - eps] before inverting the sigmoid: finite logits
 
 
 def check_d_output(d_output) -> str:
-    """Only logits or sigmoid probabilities are understood."""
+    """Logits, sigmoid probabilities or a critic's unbounded scores."""
     if d_output not in D_OUTPUTS:
-        raise GananimError(f"d_output must be 'logits' or 'probs', got {d_output!r}")
+        raise GananimError(f"d_output must be 'logits', 'probs' or 'critic', got {d_output!r}")
     return d_output
 
 
@@ -123,7 +123,8 @@ def probing(*models: nn.Module | None):
 
 
 def as_logits(y: torch.Tensor, d_output: str, n: int | None = None) -> torch.Tensor:
-    """The discriminator's output for n inputs as (n,) logits: probabilities are clamped and inverted.
+    """The discriminator's output for n inputs as (n,) logits: probabilities are clamped and inverted; a critic's
+    scores ("critic") are returned as they are.
 
     D must return one score per sample, shaped (n,) or (n, 1). Half precision is widened to float32
     first: 1 - 1e-7 rounds to 1 in float16, where the logit would be infinite.

@@ -29,7 +29,14 @@ from torch import nn
 from gananim import kinds
 from gananim.about import version
 from gananim.errors import GananimError
-from gananim.record.arguments import check_game, every_of, latent_shape_of, options_of, shapes
+from gananim.record.arguments import (
+    check_game,
+    every_of,
+    latent_shape_of,
+    options_of,
+    resolve_game,
+    shapes,
+)
 from gananim.record.distributed import rank, unwrap
 from gananim.record.labels import Labels, check_labels_spec
 from gananim.record.options import ProbeOptions
@@ -38,7 +45,6 @@ from gananim.record.prober import ProberSetup
 from gananim.record.probes import (
     Players,
     check_module,
-    infer_d_output,
     infer_latent_shape,
 )
 from gananim.record.scalars import held, merged, to_floats
@@ -50,9 +56,9 @@ class Recorder:
     """Snapshots a generator/discriminator pair into a recording folder every `every` steps.
 
     Recorder(path, generator, discriminator=None, data=None, every=None, *, probes=None, latent_dim=None,
-             latent_shape=None, prior="normal", prior_range=(-1, 1), d_output=None, loss="nonsaturating",
+             latent_shape=None, prior="normal", prior_range=(-1, 1), d_output=None, loss=None,
              view_box=None, classifier=None, labels=None, conditional=None, overwrite=False, resume=False,
-             purge_step=None, seed=0, config=None, quiet=False)
+             purge_step=None, seed=0, config=None, quiet=False, inferred=None)
 
     The generator's output decides the recording's kind. 1D/2D samples, (n,), (n, 1) or (n, 2), make a "points"
     recording (gananim.kinds.points.probe):
@@ -72,14 +78,24 @@ class Recorder:
       `[record]` config table is this object.
     - The models' set-up, rarely needed: `latent_dim` or `latent_shape` (inferred from G's first layer: a Linear's
       in_features, a ConvTranspose2d's in_channels as (z, 1, 1), an Unflatten's size), `prior` ("normal" or
-      "uniform" on `prior_range`), `d_output` ("logits" or "probs", inferred from D's last module) and `loss`
-      (the G/D losses behind `g_grad_norm`/`d_grad_norm`: "minimax", "nonsaturating", "least_squares").
+      "uniform" on `prior_range`).
+    - The game, which every view and panel puts into words (gananim.recording.game): `loss`, the family the loop
+      trains with: "minimax", "nonsaturating" (the default), "least_squares", "wasserstein" (WGAN with weight
+      clipping or a gradient penalty: the penalty stays in your loop, the recording names the game; "wgan-gp" and
+      "wgan-clip" are accepted spellings), "hinge" or "relativistic_average"; and `d_output`, what D returns:
+      "logits", "probs" (ends in a sigmoid; inferred from D's last module when left out) or "critic" (unbounded
+      scores, the default for the Wasserstein, hinge and relativistic losses; d_output="critic" alone means the
+      Wasserstein game). For a critic a snapshot stores D's raw scores and `critic_real`, `critic_fake` (E D(real),
+      E D(fake)) and `critic_gap` (E D(real) − E D(fake), the Wasserstein estimate) instead of the probabilities
+      `d_real`, `d_fake` and V(G, D). The manifest says which were inferred (`loss_inferred`, `d_output_inferred`).
     - `overwrite`/`resume`/`purge_step`: replace, or continue, an existing recording; `seed` seeds the fixed
       latents and real batch; `config` is stored in the manifest as is.
     - `quiet`: say nothing on closing (else one line on stderr: how many snapshots, which steps, where).
     Steps count generator updates: `step(0)` is the models before training, `step(k)` after the k-th update, so
     N updates end at step N, as zero-edit, `attach` and the Lightning callback count them.
     Models in float16/float64 are probed in their own precision; snapshots are stored as float32 (float16 if asked).
+    `inferred` is for callers that watched the training (zero-edit, the Lightning callback): the game they found,
+    {"loss": (family, how), "d_output": (kind, how)}; an explicit `loss`/`d_output` wins over it.
     """
 
     def __init__(
@@ -96,7 +112,7 @@ class Recorder:
         prior: str = "normal",
         prior_range: tuple[float, float] = (-1.0, 1.0),
         d_output: str | None = None,
-        loss: str = "nonsaturating",
+        loss: str | None = None,
         view_box=None,
         classifier=None,
         labels=None,
@@ -107,6 +123,7 @@ class Recorder:
         seed: int = 0,
         config: dict | None = None,
         quiet: bool = False,
+        inferred: dict | None = None,
     ):
         # long by its signature only (the public keywords, one a line as formatted): the body is the set-up, a call a step
         generator, discriminator = (
@@ -122,10 +139,10 @@ class Recorder:
         if rank() != 0:  # one recording per run, rank 0's: another rank's Recorder does nothing (no probes, no files)
             return
         check_game(generator, discriminator, latent_dim, loss, d_output, self.options)
-        self.G, self.D, self.seed, self.loss = generator, discriminator, seed, loss
-        self.d_output = None if discriminator is None else d_output or infer_d_output(discriminator)
+        self.loss, self.d_output, self._inferred = resolve_game(discriminator, loss, d_output, inferred)
+        self.G, self.D, self.seed = generator, discriminator, seed
         self.conditional = check_labels_spec(conditional)
-        self.players = Players(generator, discriminator, self.d_output, loss, self.conditional)
+        self.players = Players(generator, discriminator, self.d_output, self.loss, self.conditional)
         self.device, self.dtype = self.players.device, self.players.dtype
         explicit = latent_dim is not None or latent_shape is not None
         shape = latent_shape_of(latent_dim, latent_shape) or infer_latent_shape(generator)
@@ -168,6 +185,8 @@ class Recorder:
             "prior_range": [self.prior.low, self.prior.high],
             "d_output": self.d_output,
             "loss": self.loss,
+            "loss_inferred": self._inferred.get("loss", False),
+            "d_output_inferred": self._inferred.get("d_output", False),
             "every": self.every,
             "seed": self.seed,
             "has_discriminator": self.D is not None,

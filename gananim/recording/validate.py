@@ -15,6 +15,7 @@ import numpy as np
 
 from gananim import kinds
 from gananim.errors import GananimError
+from gananim.recording.game import D_OUTPUTS, LOSSES, loss_family
 
 
 def is_int(v, low: int = 0) -> bool:
@@ -45,6 +46,15 @@ def _grid(v) -> bool:
         and len(v["bounds"]) in (1, 2)
         and all(_box_side(b) for b in v["bounds"])
     )
+
+
+def _known_loss(v) -> bool:
+    """A loss family or one of its spellings ("non-saturating", "wgan-gp": gananim.recording.game.ALIASES)."""
+    try:
+        loss_family(v)
+    except GananimError:
+        return False
+    return True
 
 
 def optional(check):
@@ -91,7 +101,15 @@ MANIFEST_FIELDS = {
     "every": (False, lambda v: is_int(v, 1), "a whole number ≥ 1"),
     "prior": (False, lambda v: isinstance(v, str), "a string"),
     "prior_range": (False, is_pair, "a [low, high] pair"),
-    "d_output": (False, optional(lambda v: isinstance(v, str)), "a string"),
+    # the game (gananim.recording.game): bounded to the names views know, so no view guesses at a stranger's words
+    "d_output": (False, optional(lambda v: v in D_OUTPUTS), f"one of {', '.join(D_OUTPUTS)} (or null)"),
+    "loss": (False, optional(_known_loss), f"one of {', '.join(LOSSES)} (or null)"),
+    "loss_inferred": (False, lambda v: v is False or (isinstance(v, str) and len(v) <= 500), "false or a short text"),
+    "d_output_inferred": (
+        False,
+        lambda v: v is False or (isinstance(v, str) and len(v) <= 500),
+        "false or a short text",
+    ),
     "has_discriminator": (False, lambda v: isinstance(v, bool), "true or false"),
     "conditional": (
         False,

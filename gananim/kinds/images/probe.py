@@ -121,6 +121,8 @@ class ImageProber:
             "d_edges": np.linspace(0, 1, opts.d_bins + 1),
         }
         self._check_discriminator(real[:2].reshape(2, *g_shape), fixed.get("real_labels"))
+        if players.d_output == "critic":  # unbounded scores: bins on ±4× the widest real score at the start (the
+            fixed["d_edges"] = self._critic_edges(real, opts.d_bins, fixed.get("real_labels"))  # view re-bins them)
         self.classifier, entry = None, None
         if classifier is not None:
             entry, arrays = self._classifier(classifier, real, labels, len(x))
@@ -163,6 +165,16 @@ class ImageProber:
                     "D must take the generator's output"
                 ) from None
             as_logits(out, p.d_output, 2)
+
+    def _critic_edges(self, real: np.ndarray, bins: int, labels: np.ndarray | None) -> np.ndarray:
+        """Symmetric bins about 0 for a critic's scores, 4× as wide as the real batch's largest score now (at least ±1);
+        a conditional critic scores each real sample given its own label."""
+        p = self.players
+        y = None if labels is None else p.label_batch(labels, for_d=True)
+        with probing(p.D), torch.no_grad():
+            scores = p.logits(p.on_d(real.reshape(len(real), *self.g_shape)), y).double().cpu().numpy()
+        reach = 4 * float(np.max(np.abs(scores[np.isfinite(scores)]), initial=0.0))
+        return np.linspace(-max(reach, 1.0), max(reach, 1.0), bins + 1)
 
     def _classifier(self, classifier, real: np.ndarray, labels, n_data: int) -> tuple[dict, dict[str, np.ndarray]]:
         """The manifest entry and fixed arrays of the classifier: real features and class frequencies (+ weights)."""
@@ -283,7 +295,7 @@ class ImageProber:
                 fake_k, real_k = both[:k], both[k:]
                 out["d_grad_norm"] = _grad_norm(objectives.d_loss(p.loss, real_k, fake_k), p.D, retain_graph=True)
                 out["g_grad_norm"] = (
-                    _grad_norm(objectives.g_loss(p.loss, fake_k), p.G, retain_graph=False)
+                    _grad_norm(objectives.g_loss(p.loss, fake_k, real_k), p.G, retain_graph=False)
                     if head.requires_grad
                     else nan
                 )
@@ -329,7 +341,8 @@ class ImageProber:
             logits = np.concatenate(
                 [np.stack([r["fake_logits"] for r in raws]), np.stack([r["real_logits"] for r in raws])], axis=1
             )
-            d = _sigmoid(logits)
+            critic = self.players.d_output == "critic"  # a critic's scores are stored as they are
+            d = logits if critic else _sigmoid(logits)
             d_fake, d_real = d[:, :n_fake], d[:, n_fake:]
             hist = self._hist(d, n_fake)
             arrays |= {
@@ -338,7 +351,7 @@ class ImageProber:
                 "d_hist_fake": hist[:, 0],
                 "d_hist_real": hist[:, 1],
             }
-            scalars |= {"d_fake": d_fake.mean(axis=1), "d_real": d_real.mean(axis=1), "value": _value(logits, n_fake)}
+            scalars |= _game_scalars(self.players.loss, critic, logits, n_fake)
         if "class_logits" in raws[0]:
             arrays["class_logits"] = np.stack([r["class_logits"] for r in raws]).astype(np.float32)
         done = {"pixels", "proj", "fake_logits", "real_logits", "class_logits"}
@@ -381,6 +394,30 @@ def _value(logits: np.ndarray, n_fake: int) -> np.ndarray:
     numpy: log D = -softplus(-l), log(1 - D) = -softplus(l), softplus(l) = logaddexp(0, l))."""
     with np.errstate(invalid="ignore"):  # a non-finite sample's NaN score makes V NaN, as in torch, silently
         return -np.logaddexp(0.0, -logits[:, n_fake:]).mean(axis=1) - np.logaddexp(0.0, logits[:, :n_fake]).mean(axis=1)
+
+
+def _game_scalars(loss: str, critic: bool, logits: np.ndarray, n_fake: int) -> dict[str, np.ndarray]:
+    """Per snapshot of (k, n_fake + n_real) scores, D's statistics in the game's terms (as the points kind's
+    game_scalars): a classifier's mean probabilities and V(G, D); a critic's mean scores and E D(real) − E D(fake), or
+    RaSGAN's D_ra and value."""
+    fake, real = logits[:, :n_fake], logits[:, n_fake:]
+    if not critic:
+        d = _sigmoid(logits)
+        return {
+            "d_fake": d[:, :n_fake].mean(axis=1),
+            "d_real": d[:, n_fake:].mean(axis=1),
+            "value": _value(logits, n_fake),
+        }
+    out = {"critic_real": real.mean(axis=1), "critic_fake": fake.mean(axis=1)}
+    if loss != "relativistic_average":
+        return out | {"critic_gap": out["critic_real"] - out["critic_fake"]}
+    rel = np.concatenate([fake - out["critic_real"][:, None], real - out["critic_fake"][:, None]], axis=1)
+    d = _sigmoid(rel)
+    return out | {
+        "d_fake": d[:, :n_fake].mean(axis=1),
+        "d_real": d[:, n_fake:].mean(axis=1),
+        "value": _value(rel, n_fake),
+    }
 
 
 def _sigmoid(logits: np.ndarray) -> np.ndarray:

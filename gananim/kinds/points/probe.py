@@ -204,22 +204,27 @@ class PointProber:
         """
         # one function on purpose: one forward through D serves all five results above, on one graph
         p, k, a = self.players, self._n_grad, self._n_arrows
+        critic = p.d_output == "critic"
         with torch.no_grad():
-            d_grid = torch.sigmoid(p.logits(self._grid_points)).reshape(self.grid.shape)
+            grid = p.logits(self._grid_points)  # a critic's raw scores are stored as they are, a classifier's as D
+            d_grid = (grid if critic else torch.sigmoid(grid)).reshape(self.grid.shape)
+            # the relativistic game weighs each arrow by the other batch's mean score: the real scores come first
+            real_all = p.logits(self.real) if self.real is not None and p.loss == "relativistic_average" else None
         with torch.enable_grad():
             batches = [head.to(p.d_device, p.d_dtype), samples[k : max(k, a)].to(p.d_device, p.d_dtype)]
             # leaves to differentiate to where G's graph does not reach (the rest, or a G without parameters)
             batches = [x if x.requires_grad else x.detach().requires_grad_(True) for x in batches if len(x)]
             logits = [p.logits(x) for x in batches]
-            # nonsaturating: G's loss -mean log D(x) over the gradient batch is -1/k times the arrows' objective
-            # Σ log D there, so the arrows' backward, continued into G, gives G's gradient too (× -k)
+            # G's loss over the gradient batch is -1/k times the arrows' objective there (nonsaturating: Σ log D;
+            # Wasserstein and hinge: Σ D), so the arrows' backward, continued into G, gives G's gradient too (× -k)
             reaches_g = k > 0 and head.requires_grad  # else no gradient reaches G's parameters: its norm is NaN
-            fused = [q for _, q in trainable(p.G)] if reaches_g and p.loss == "nonsaturating" else []
-            if logits[0].requires_grad:  # the arrows: ∇x log D(x) = σ(-l) ∇x l, one backward to the inputs (and G)
+            fused_ok = p.loss in ("nonsaturating", "wasserstein", "hinge")
+            fused = [q for _, q in trainable(p.G)] if reaches_g and fused_ok else []
+            if logits[0].requires_grad:  # the arrows: −∇x (G's loss) = w(l) ∇x l, one backward to the inputs (and G)
                 grads = torch.autograd.grad(
                     logits,
                     batches + fused,
-                    grad_outputs=[torch.sigmoid(-lg.detach()) for lg in logits],
+                    grad_outputs=arrow_weights(p.loss, [lg.detach() for lg in logits], real_all),
                     retain_graph=k > 0,
                     allow_unused=True,
                 )
@@ -229,25 +234,57 @@ class PointProber:
             arrows = torch.cat([torch.zeros_like(x) if g is None else g for g, x in zip(grads, batches)]).detach()
             g_grad = torch.cat([arrows[:a], arrows.new_full((len(samples) - a, arrows.shape[1]), math.nan)])
             fake = torch.cat([lg.detach() for lg in logits])
-            out = {"d_grid": d_grid, "g_grad": g_grad, "d_fake": torch.sigmoid(fake).mean()}
+            out = {"d_grid": d_grid, "g_grad": g_grad}
+            if not critic:
+                out["d_fake"] = torch.sigmoid(fake).mean()
             nan = torch.tensor(math.nan, dtype=torch.float64)
+            real_k = None
             if self.real is not None:
                 real_k = p.logits(self.real[:k]) if k else None
                 with torch.no_grad():
                     real_rest = p.logits(self.real[k:]) if k < len(self.real) else None
                 real = torch.cat([r.detach() for r in (real_k, real_rest) if r is not None])
-                out |= {
-                    "d_real": torch.sigmoid(real).mean(),
-                    "value": objectives.value(real, fake),
-                    "d_grad_norm": grad_norm(objectives.d_loss(p.loss, real_k, logits[0]), p.D) if k else nan,
-                }
+                out |= game_scalars(p.loss, critic, real, fake)
+                out["d_grad_norm"] = grad_norm(objectives.d_loss(p.loss, real_k, logits[0]), p.D) if k else nan
+            elif critic:
+                out["critic_fake"] = fake.mean()
             if fused:
                 out["g_grad_norm"] = norm(g_param_grads) / k
-            elif reaches_g:
-                out["g_grad_norm"] = grad_norm(objectives.g_loss(p.loss, logits[0]), p.G, retain_graph=False)
+            elif reaches_g and (real_k is not None or p.loss != "relativistic_average"):
+                out["g_grad_norm"] = grad_norm(objectives.g_loss(p.loss, logits[0], real_k), p.G, retain_graph=False)
             else:
                 out["g_grad_norm"] = nan
         return out
+
+
+def arrow_weights(loss: str, logits: list[torch.Tensor], real: torch.Tensor | None) -> list[torch.Tensor]:
+    """Per sample, −∂(n × G's loss)/∂l at each fake score l: the arrow −∇x (G's loss) is that times ∇x l.
+
+    nonsaturating (and the classifiers' games, which the gradients view rescales from it): ∇x log D = σ(−l) ∇x l;
+    wasserstein, hinge: G's loss −E D(G(z)), so ∇x D itself (weight 1); relativistic_average: with m_r, m_f the real
+    and fake mean scores, σ(m_r − l) + E_r σ(C(x_r) − m_f) (the second term: l moves m_f, which the real half reads)."""
+    if loss in ("wasserstein", "hinge"):
+        return [torch.ones_like(lg) for lg in logits]
+    if loss == "relativistic_average" and real is not None:
+        m_r, m_f = real.mean(), torch.cat(logits).mean()
+        shared = torch.sigmoid(real - m_f).mean()
+        return [torch.sigmoid(m_r - lg) + shared for lg in logits]
+    return [torch.sigmoid(-lg) for lg in logits]
+
+
+def game_scalars(loss: str, critic: bool, real: torch.Tensor, fake: torch.Tensor) -> dict[str, torch.Tensor]:
+    """D's statistics in the game's own terms (gananim.recording.game): a classifier's mean probabilities and V(G, D);
+    a critic's mean scores, and E D(real) − E D(fake) (Wasserstein, hinge) or RaSGAN's D_ra and value."""
+    if not critic:
+        return {"d_real": torch.sigmoid(real).mean(), "value": objectives.value(real, fake)}
+    out = {"critic_real": real.mean(), "critic_fake": fake.mean()}
+    if loss == "relativistic_average":
+        return out | {
+            "d_real": torch.sigmoid(real - fake.mean()).mean(),
+            "d_fake": torch.sigmoid(fake - real.mean()).mean(),
+            "value": objectives.relativistic_value(real, fake),
+        }
+    return out | {"critic_gap": real.mean() - fake.mean()}
 
 
 def _per_sample(data) -> tuple[int, ...] | None:

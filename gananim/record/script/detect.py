@@ -108,7 +108,10 @@ class CallGraph:
         if scores_per_sample(x, out):
             self.score_ndim[id(module)] = out.ndim
             if made_by is None:
-                self._keep_real(module, x, args)
+                # a batch that requires grad is the input of a gradient, not data: WGAN-GP's interpolates between
+                # real and generated samples (x.requires_grad_() for the penalty) would pass for real samples
+                if not x.requires_grad:
+                    self._keep_real(module, x, args)
             else:
                 for producer in self._producers(made_by[1], module, around):
                     self.edges.setdefault((id(producer), id(module)), (producer, module))

@@ -69,7 +69,7 @@ def _recorder_start(
     from gananim.record.options import ProbeOptions
     from gananim.record.recorder import Recorder
 
-    def start(G, D, real, found, conditional=None):
+    def start(G, D, real, found, conditional=None, inferred=None):
         config = {
             "name": out.name,  # the folder's: runs/train-2 renders as train-2-surface.mp4, not as runs/train
             "description": f"gananim record -- {shlex.join(command)}",
@@ -88,6 +88,7 @@ def _recorder_start(
                 config=config,
                 quiet=True,  # the closing line is record_script's own, naming G and D too
                 **({} if conditional is None else dict(zip(("conditional", "labels", "latent_shape"), conditional))),
+                inferred=inferred,
             )
         except GananimError as e:
             e = label_hint(e) if conditional is None else e

@@ -17,9 +17,12 @@ from torch.nn.modules.module import register_module_forward_hook, register_modul
 from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 
 from gananim.errors import GananimError
+from gananim.record.game_graph import game_of_d_loss, game_of_g_loss, ops_above, output_node
 from gananim.record.script import names
 from gananim.record.script.conditional import conditional_pair
-from gananim.record.script.detect import CallGraph, PerSample
+from gananim.record.script.detect import CallGraph, PerSample, first_tensor, scores_per_sample
+
+SCORED = 64  # scored outputs kept for the next loss's graph walk (a D's own last layer scores too)
 
 
 class StopScript(BaseException):
@@ -39,9 +42,10 @@ def holds(optimizer, module) -> bool:
 class Watcher:
     """Install with `with Watcher(...) as w:` around the script; `w.recorder` is the Recorder once G and D are found.
 
-    - `start(G, D, data, found, conditional)`: makes the Recorder (`data` None: the real batches D was shown), `found`
-      for the manifest, `conditional` (Labels, the real batch's labels, G's latent shape as the script called it)
-      for a pair called G(z, y) and D(x, y).
+    - `start(G, D, data, found, conditional, inferred)`: makes the Recorder (`data` None: the real batches D was
+      shown), `found` for the manifest, `conditional` (Labels, the real batch's labels, G's latent shape as the
+      script called it) for a pair called G(z, y) and D(x, y), `inferred` the game read from the losses' graphs
+      before the start (Recorder(inferred=...)).
     - `generator`, `discriminator`: the names the user passed (--generator/--discriminator), or None to guess.
     - `data_given`: --data or --view-box was passed (no need to wait for a real batch).
     Attribute paths start at the running script's globals (runpy makes them sys.modules["__main__"]) and frames.
@@ -60,6 +64,11 @@ class Watcher:
         self.count = 0
         self.losses: dict[str, torch.Tensor] = {}
         self._loss = None  # the last scalar backward since the last optimizer step
+        # the game, read from the losses' graphs until the Recorder starts (gananim.record.game_graph): the output
+        # nodes of calls that scored one number per sample, and per optimizer the operations its loss put on them
+        self._scores: dict[int, tuple[object, object]] = {}  # id(node) -> (node, module)
+        self._loss_ops: dict[object, set[str]] | None = None  # the last backward's: module -> operations
+        self._ops_by_opt: dict[int, dict] = {}
         self._started_by = None
         self._handles, self._backward = [], None
 
@@ -77,6 +86,8 @@ class Watcher:
         def backward(tensor, *args, **kwargs):
             if tensor.numel() == 1:
                 self._loss = tensor.detach()
+                if self.recorder is None and self._scores:  # before the start only: one graph walk per loss
+                    self._loss_ops = self._read_game(tensor)
             return original(tensor, *args, **kwargs)
 
         torch.Tensor.backward = backward
@@ -94,6 +105,34 @@ class Watcher:
 
     def _on_forward(self, module, args, out) -> None:
         self.graph.on_call(module, args, out)
+        node = output_node(out)
+        if self.recorder is None and node is not None and scores_per_sample(first_tensor(args), out):
+            self._scores[id(node)] = (node, module)
+            while len(self._scores) > SCORED:  # a loop of evaluations between updates: the newest are the loss's
+                del self._scores[next(iter(self._scores))]
+
+    def _read_game(self, loss) -> dict:
+        """For each scoring module, the operations `loss` put on its outputs; the scored outputs are then dropped
+        (each backward frees its graph)."""
+        by_module: dict[int, list] = {}
+        for node, module in self._scores.values():
+            by_module.setdefault(id(module), [module, []])[1].append(node)
+        self._scores.clear()
+        return {module: ops_above(loss.grad_fn, nodes) for module, nodes in by_module.values()}
+
+    def _inferred_game(self, optimizer, G, D) -> dict:
+        """The game D's loss says (else G's, where G stepped first), from the graphs seen before this first step."""
+        pending = self._loss_ops or {}
+        losses = dict(self._ops_by_opt)
+        if pending:
+            losses[id(optimizer)] = {"optimizer": optimizer, "ops": pending}
+        for want, read in ((D, game_of_d_loss), (G, game_of_g_loss)):
+            for entry in losses.values():
+                if holds(entry["optimizer"], want):
+                    found = read(entry["ops"].get(D, set()))
+                    if found:
+                        return found
+        return {}
 
     def _before_step(self, optimizer, args, kwargs) -> None:
         try:
@@ -117,7 +156,11 @@ class Watcher:
         loss, self._loss = self._loss, None
         if self.recorder is None:
             self.steps.setdefault(id(optimizer), [optimizer, 0])[1] += 1
+            if self._loss_ops:
+                self._ops_by_opt[id(optimizer)] = {"optimizer": optimizer, "ops": self._loss_ops}
+            self._loss_ops = None
             return
+        self._loss_ops = None
         G, D = self.pair
         if self.g_opt is None and holds(optimizer, G):
             self.g_opt = optimizer
@@ -152,8 +195,12 @@ class Watcher:
             self.found["conditional"] = said
         self._started_by = optimizer  # the module hooks stay until it steps again, to see one whole iteration
         self.g_opt, self.count = next(((o, n) for o, n in self.steps.values() if holds(o, G)), (None, 0))
-        D = PerSample(D) if self.graph.score_ndim.get(id(D), 1) > 2 else D
-        self.recorder = self.start(G, D, real, self.found, (labels, real_y, latent) if labels is not None else None)
+        inferred = self._inferred_game(optimizer, G, D)
+        self._scores.clear()
+        scorer = PerSample(D) if self.graph.score_ndim.get(id(D), 1) > 2 else D
+        self.recorder = self.start(
+            G, scorer, real, self.found, (labels, real_y, latent) if labels is not None else None, inferred
+        )
         self.recorder.snapshot(self.count)  # the models before this step moves them
 
     def _find(self):

@@ -27,6 +27,7 @@ from matplotlib.transforms import offset_copy
 
 from gananim.analysis import analyse
 from gananim.analysis.metrics import definiteness
+from gananim.recording.game import game_of
 from gananim.rendering.drawing import (
     D_PURPLE,
     DATA_BLUE,
@@ -62,6 +63,10 @@ PANELS = [
     ("losses", [("d_loss", "D loss", D_PURPLE), ("g_loss", "G loss", G_RED)], None, "linear"),
     ("discriminator", [("d_real", "D(real)", DATA_BLUE), ("d_fake", "D(fake)", G_RED)], (0.5, "½"), "linear"),
     ("value V(G, D)", [("value", "V", GREY)], (LOG4, "−2 log 2"), "linear"),
+    # a critic's (gananim.recording.game): its mean scores, no ½ line (unbounded scores have no middle of their own),
+    # and E D(real) − E D(fake), the Wasserstein estimate, with 0 dashed: the critic can no longer tell them apart
+    ("critic", [("critic_real", "E D(real)", DATA_BLUE), ("critic_fake", "E D(fake)", G_RED)], None, "linear"),
+    ("critic gap", [("critic_gap", "E D(real) − E D(fake)", GREY)], (0.0, "0"), "linear"),
     ("gradient norms", [("g_grad_norm", "‖∇G‖", G_RED), ("d_grad_norm", "‖∇D‖", D_PURPLE)], None, "log"),
     "modes",
     (
@@ -73,7 +78,17 @@ PANELS = [
     ("game Jacobian", [("game_eig_abs", "|λ|max", GREY)], None, "linear"),
 ]
 # the panels by importance: on a small frame, the ones that fit (gananim.rendering.views.stack), the first always
-RANK = ["losses", "discriminator", "modes", "value V(G, D)", "gradient norms", "Hessian of V", "game Jacobian"]
+RANK = [
+    "losses",
+    "discriminator",
+    "critic gap",  # a critic's headline number, the Wasserstein estimate, before its two means
+    "critic",
+    "modes",
+    "value V(G, D)",
+    "gradient norms",
+    "Hessian of V",
+    "game Jacobian",
+]
 MODES_WEIGHT = 1.9  # the modes panel's share of spare height against a chart's: a chart and bars
 NOTE = 0.68  # the held series' note (the step they were computed at), in the style's body text
 LABEL = 0.8  # "training step"
@@ -91,8 +106,19 @@ def _available(series: dict[str, np.ndarray], rec) -> list:
             continue
         title, rows, ref, scale = panel
         if any(has(row[0]) for row in rows):
-            out.append((title, [row for row in rows if has(row[0])], ref, scale))
+            out.append((_game_title(title, rec), [row for row in rows if has(row[0])], ref, scale))
     return out
+
+
+def _game_title(title: str, rec) -> str:
+    """A panel's title in the recording's game: the critic gap is the Wasserstein estimate in a Wasserstein game;
+    the relativistic game's D is D_ra (a sigmoid of C(x) minus the other batch's mean score)."""
+    game = game_of(rec.manifest)
+    if title == "critic gap" and game.loss == "wasserstein":
+        return "Wasserstein estimate"
+    if title == "discriminator" and game.loss == "relativistic_average":
+        return "relativistic D_ra"
+    return title
 
 
 def series_least(spec, style) -> float:
@@ -103,8 +129,11 @@ def series_least(spec, style) -> float:
 
 def _weight_rank(spec) -> tuple[float, int]:
     """A panel's share of spare height and its rank in importance."""
-    title = spec if spec == "modes" else spec[0]
+    title = spec if spec == "modes" else RANK_OF.get(spec[0], spec[0])
     return (MODES_WEIGHT if spec == "modes" else 1.0), (RANK.index(title) if title in RANK else len(RANK))
+
+
+RANK_OF = {"Wasserstein estimate": "critic gap", "relativistic D_ra": "discriminator"}  # _game_title's names
 
 
 def steps_room(style, label: float) -> float:

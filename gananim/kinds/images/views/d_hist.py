@@ -2,7 +2,8 @@
 
 A discriminator that wins puts the real batch near 1 and the fake one near 0 (two bumps far apart, G's gradient
 may vanish); at the game's equilibrium both pile up at ½. The bins are fixed for the recording (equal bins of D's
-probability on [0, 1]) and the y scale for the whole video, so a bar that grows has really grown.
+probability on [0, 1]) and the y scale for the whole video, so a bar that grows has really grown. A critic's unbounded
+scores (gananim.recording.game) are binned over the video's own range instead, with no ½ line (hinge: 0 dashed).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
+from gananim.recording.game import game_of
 from gananim.rendering.drawing import DATA_BLUE, RED
 from gananim.rendering.views.base import View, register
 from gananim.rendering.views.chart import Header, entry, fitting, num
@@ -18,13 +20,26 @@ from gananim.rendering.views.chart import Header, entry, fitting, num
 FAKE = tuple(RED)
 
 
-def shares(snap, edges: np.ndarray, which: str) -> np.ndarray:
-    """A snapshot's shares per bin: as recorded, else counted from the per-sample scores (NaN ones left out)."""
+def shares(snap, edges: np.ndarray, which: str, recount: bool = False) -> np.ndarray:
+    """A snapshot's shares per bin: as recorded, else (or with `recount`) counted from the per-sample scores (NaN ones
+    left out)."""
     stored = getattr(snap, f"d_hist_{which}")
-    if stored is not None:
+    if stored is not None and not recount:
         return stored
     each = getattr(snap, f"d_{which}_each")
     return np.histogram(each[np.isfinite(each)], edges)[0] / max(len(each), 1)
+
+
+def critic_edges(rec, picks, bins: int) -> np.ndarray:
+    """Equal bins from the 1st to the 99th percentile of a critic's scores (real and generated) in the snapshots
+    `picks`: one fixed axis for the video that a few outliers do not stretch."""
+    scores = [getattr(rec[int(i)], f"d_{w}_each") for i in picks for w in ("real", "fake")]
+    flat = np.concatenate([x.ravel() for x in scores if x is not None]) if scores else np.zeros(0)
+    flat = flat[np.isfinite(flat)]
+    lo, hi = np.quantile(flat, [0.01, 0.99]) if len(flat) else (-1.0, 1.0)
+    if hi - lo < 1e-6:
+        lo, hi = lo - 1, hi + 1
+    return np.linspace(lo, hi, bins + 1)
 
 
 @register
@@ -40,24 +55,40 @@ class DHistView(View):
         rec, s = self.rec, self.style
         self.edges = rec.fixed.get("d_edges", np.linspace(0, 1, rec.manifest.get("d_bins", 20) + 1))
         picks = np.unique(np.linspace(0, len(rec) - 1, min(len(rec), 50)).astype(int))
-        top = max(float(np.max(shares(rec[int(i)], self.edges, w))) for i in picks for w in ("real", "fake"))
+        self.game = game_of(rec.manifest)
+        if self.game.critic:  # unbounded scores: bins over the whole video's range (its 1st to 99th percentile)
+            self.edges = critic_edges(rec, picks, len(self.edges) - 1)
+        top = max(
+            float(np.max(shares(rec[int(i)], self.edges, w, self.game.critic))) for i in picks for w in ("real", "fake")
+        )
         zero = np.zeros(len(self.edges) - 1)
         self.real = ax.stairs(zero, self.edges, fill=True, color=DATA_BLUE, alpha=0.35, zorder=2)
         self.real_line = ax.stairs(zero, self.edges, color=DATA_BLUE, linewidth=1.4 * s.scale, zorder=3)
         self.fake = ax.stairs(zero, self.edges, fill=True, color=FAKE, alpha=0.35, zorder=2)
         self.fake_line = ax.stairs(zero, self.edges, color=FAKE, linewidth=1.4 * s.scale, zorder=3)
-        ax.axvline(0.5, color="#777777", linestyle="--", linewidth=0.8 * s.scale, zorder=1)
-        ax.set_xlim(0, 1)
+        if not self.game.critic or self.game.loss == "hinge":  # ½, or the hinge critic's decision 0
+            ax.axvline(0.0 if self.game.critic else 0.5, color="#777777", linestyle="--", linewidth=0.8 * s.scale)
+        ax.set_xlim(self.edges[0], self.edges[-1])
         ax.set_ylim(0, 1.12 * top if top > 0 else 1)
-        ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "", "½", "", "1"])  # ½ names the dashed line: D can't tell
+        if not self.game.critic:
+            ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "", "½", "", "1"])  # ½ names the dashed line: D can't tell
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(5))
         # the axes' names, shorter where a small panel (a dashboard's) has no room for the long ones
         size, box = s.fs(self.LABEL), ax.get_window_extent()
         pt = 72 / ax.figure.dpi
+        conditional = bool(rec.manifest.get("conditional"))  # D(x, y) given each sample's own label (record.labels)
         names = (
             ["D(x, y): D's probability that x is real, given its label y", "D(x, y), the probability of real"]
-            if rec.manifest.get("conditional")  # D(x, y) given each sample's own label (gananim.record.labels)
+            if conditional
             else ["D(x): D's probability that x is real", "D(x), the probability of real"]
         )
+        if self.game.critic:
+            names = (
+                ["D(x, y): the critic's score given the label y (higher: more real)", "critic score D(x, y)"]
+                if conditional
+                else ["D(x): the critic's score (higher: more real)", "critic score D(x)"]
+            )
         xname = fitting(ax.figure, names, size, box.width * pt)
         ax.set_xlabel(xname, fontsize=size, labelpad=2)
         ax.set_ylabel(
@@ -90,7 +121,8 @@ class DHistView(View):
 
     def update(self, i: int) -> None:
         snap = self.rec[i]
-        real, fake = shares(snap, self.edges, "real"), shares(snap, self.edges, "fake")
+        real = shares(snap, self.edges, "real", self.game.critic)
+        fake = shares(snap, self.edges, "fake", self.game.critic)
         for fill, line, values in ((self.real, self.real_line, real), (self.fake, self.fake_line, fake)):
             fill.set_data(values)
             line.set_data(values)

@@ -43,7 +43,7 @@ IMAGE_PANELS = [
     ("class KL(gen ‖ data)", [("class_kl", "KL", GREY)], None, "linear"),
     ("Fréchet distance", [("frechet", "FD", GREY)], None, "linear"),
 ]
-SCALARS = ("losses", "discriminator")  # the points dashboard's panels kept here (room is short)
+SCALARS = ("losses", "discriminator", "critic")  # the points dashboard's panels kept here (room is short)
 
 
 def class_count(series: dict) -> int:
@@ -168,6 +168,7 @@ RANK = [
     "G(z, y) drawn as class y",
     "d-hist",
     "discriminator",
+    "critic",
     "Fréchet distance",
     "class KL(gen ‖ data)",
 ]

@@ -13,7 +13,9 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from gananim.kinds.images.views.d_hist import critic_edges
 from gananim.kinds.points.views.density import inside
+from gananim.recording.game import game_of
 from gananim.rendering.drawing import DATA_BLUE, RED
 from gananim.rendering.views.base import View, register
 from gananim.rendering.views.style import D_CMAP, density_cmap
@@ -76,6 +78,10 @@ class ProjectionView(View):
         size = max(3.2 * s.scale, 2.0) ** 2
         real = self.rec.fixed["real_proj"]
         colour = dict(cmap=D_CMAP, vmin=0, vmax=1) if self.has_d else {}
+        if self.has_d and game_of(self.rec.manifest).critic:  # a critic's scores: the video's range (d-hist's bins)
+            picks = np.unique(np.linspace(0, len(self.rec) - 1, min(len(self.rec), 50)).astype(int))
+            edges = critic_edges(self.rec, picks, 1)
+            colour = dict(cmap=D_CMAP, vmin=edges[0], vmax=edges[-1])
         self.real = ax.scatter(
             real[:, 0],
             real[:, 1],
@@ -149,7 +155,8 @@ class ProjectionView(View):
         s = self.style
         bar = ax.inset_axes([1.04, 0.0, 0.035, 0.68])
         cb = ax.figure.colorbar(self.fake, cax=bar)
-        cb.set_label("D(x, y)" if self.rec.manifest.get("conditional") else "D(x)", fontsize=s.fs(0.75), labelpad=2)
+        d = "D(x, y)" if self.rec.manifest.get("conditional") else "D(x)"
+        cb.set_label(f"critic {d}" if game_of(self.rec.manifest).critic else d, fontsize=s.fs(0.75), labelpad=2)
         cb.ax.tick_params(labelsize=s.fs(0.65))
 
     def update(self, i: int) -> None:

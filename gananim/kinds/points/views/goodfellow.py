@@ -20,6 +20,8 @@ from matplotlib.patches import Patch, Polygon
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
 
+from gananim.kinds.points.views.d_scale import DScale
+from gananim.recording.game import game_of
 from gananim.rendering.drawing import (
     HEADROOM,
     INSET,
@@ -64,12 +66,12 @@ def room_for_right_labels(ax, style, ems: float = 2.2) -> None:
     ax.set_position([pos.x0, pos.y0, pos.width - cut, pos.height])
 
 
-def d_axis(ax, s, low: float, high: float, xs: tuple[float, float], centres, half_zorder: float = 2):
-    """D's own axis on the right (0, ½, 1 in D's colour) spanning low..high, the dashed ½ line, and D's curve
-    (empty, filled per frame); returns (twin axes, D's line)."""
+def d_axis(ax, s, low: float, high: float, xs: tuple[float, float], centres, half_zorder: float = 2, ticks=None):
+    """D's own axis on the right (0, ½, 1 in D's colour; `ticks` names them otherwise: a critic's, views.d_scale)
+    spanning low..high, the dashed ½ line, and D's curve (empty, filled per frame); returns (twin axes, D's line)."""
     twin = ax.twinx()
     twin.set_ylim(low, high)  # D = 0 on the x line, D = 1 level with the density scale's peak
-    twin.set_yticks([0, 0.5, 1], ["0", "½", "1"])
+    twin.set_yticks([0, 0.5, 1], ticks or ["0", "½", "1"])
     twin.tick_params(labelsize=s.fs(0.8), colors=s.discriminator)
     twin.spines["right"].set_bounds(0, 1)
     twin.spines["right"].set_color(s.discriminator)
@@ -291,17 +293,29 @@ class GoodfellowView(Tweening, View):
         s = self.style
         ((x0, x1),) = self.rec.view_box
         low, high = -band / self.peak, self.top / self.peak
-        self.twin, self.d_line = d_axis(ax, s, low, high, (x0, x1), self.rec.grid.axes[0], half_zorder=1)
-        return Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale), "D(x)"
+        self.d_scale = DScale(self.rec)
+        ticks = self.d_scale.ticks if self.d_scale.critic else None
+        self.twin, self.d_line = d_axis(ax, s, low, high, (x0, x1), self.rec.grid.axes[0], half_zorder=1, ticks=ticks)
+        return Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale), self.d_scale.title
 
     def _make_value_text(self, ax):
         """V(G, D) at the top right (moving) over the static optimum −2 log 2, where the recording has values;
         sets self.values and self.value_text (None without them) and returns the latter."""
         s = self.style
-        self.values = self.rec.scalars.get("value") if self.has_d else None
+        game = game_of(self.rec.manifest)
+        # the game's value: V(G, D) against −2 log 2 where that is its optimum, else a critic's E D(real) − E D(fake)
+        self.value_name = "value" if game.classic_value else "critic_gap"
+        self.values = self.rec.scalars.get(self.value_name) if self.has_d else None
         self.value_text = None
         if self.values is None or not np.isfinite(self.values).any():
             return None
+        if not game.classic_value:
+            self.value_label = "E D(real) − E D(fake)"
+            self.value_text = ax.text(
+                0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text
+            )
+            return self.value_text
+        self.value_label = "V(G, D)"
         # two lines: only "V(G, D) = …" is redrawn each frame (glyphs are most of a frame's cost); the optimum is static
         self.value_text = ax.text(
             0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text
@@ -335,7 +349,7 @@ class GoodfellowView(Tweening, View):
         self.fill.set_xy(np.column_stack([np.r_[xs[0], xs, xs[-1]], np.r_[0.0, np.repeat(density, 2), 0.0]]))
         self.quiver.set_UVC(*self._uv(snap))
         if self.has_d:
-            self.d_line.set_ydata(snap.d_grid)
+            self.d_line.set_ydata(self.d_scale.unit(snap))
         if self.value_text is not None:
-            v = snap.scalars.get("value", np.nan)
-            self.value_text.set_text(f"V(G, D) = {v:.3f}".replace("-", "−") if np.isfinite(v) else "")
+            v = snap.scalars.get(self.value_name, np.nan)
+            self.value_text.set_text(f"{self.value_label} = {v:.3f}".replace("-", "−") if np.isfinite(v) else "")

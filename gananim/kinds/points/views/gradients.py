@@ -4,6 +4,9 @@ The arrow at a sample x is −∇ₓ of the generator's loss at x, i.e. the way 
 ∇ₓ log D(x) for the non-saturating loss (the recording's `g_grad`), and for the minimax loss −∇ₓ log(1 − D(x))
 = D / (1 − D) · ∇ₓ log D(x), which vanishes where D(x) ≈ 0: the vanishing gradient of a too-strong D (seeds/004).
 D at a sample is read off the recorded D grid (interpolated in logit space, exact for a logistic D in 1D).
+A critic's recording (gananim.recording.game) stores the arrows as they are: ∇ₓ D(x) for the Wasserstein and hinge
+games (G's loss −E D(G(z))), RaGAN's own weights for the relativistic one; its faint backdrop is the critic's scores
+centred at the decision (views.d_scale).
 Lengths keep their ratios, on ONE scale for the whole video (the 95th-percentile arrow over all snapshots is
 TARGET of the view's width), so vanishing gradients look short and a gradient that grows really grows; only
 outliers longer than MAX_LENGTH are cut to it. The mean length is printed each frame, in x units per unit of loss.
@@ -20,8 +23,10 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.transforms import Bbox, offset_copy
 
+from gananim.kinds.points.views.d_scale import DScale
 from gananim.kinds.points.views.real import draw_real, real_handle, shows_real
 from gananim.kinds.points.views.surface import D_BANDS, mark_modes
+from gananim.recording.game import game_of
 from gananim.rendering.drawing import D_RAMP, Upsampler, probe_indices
 from gananim.rendering.views.base import View, finite_rows, register
 from gananim.rendering.views.tween import Tweening
@@ -58,7 +63,15 @@ def arrow_polygons(tails: np.ndarray, vectors: np.ndarray, shaft: float, head_w:
     return np.stack([x, y], axis=2)
 
 
-LOSS_LABELS = {"nonsaturating": "∇ₓ log D(x)", "minimax": "−∇ₓ log(1 − D(x))", "least_squares": "−∇ₓ ½(l(x) − 1)²"}
+# −∇ₓ of G's loss at a sample x, by the game (gananim.recording.game): G's loss −E D(G(z)) for both critics' games
+LOSS_LABELS = {
+    "nonsaturating": "∇ₓ log D(x)",
+    "minimax": "−∇ₓ log(1 − D(x))",
+    "least_squares": "−∇ₓ ½(l(x) − 1)²",
+    "wasserstein": "∇ₓ D(x), G: −E D(G(z))",
+    "hinge": "∇ₓ D(x), G: −E D(G(z))",
+    "relativistic_average": "−∇ₓ G's RaGAN loss",
+}
 SATURATED = 1e-6  # D within this of 0 or 1 is taken as that far from it (a float32 D grid stores 1.0 beyond l ≈ 17)
 
 
@@ -81,8 +94,9 @@ def d_at(rec, snap, x: np.ndarray) -> np.ndarray:
 def push(rec, snap, keep: np.ndarray) -> np.ndarray:
     """−∇ₓ (G's loss) at the kept samples, from the recorded ∇ₓ log D and the loss the recording names."""
     grad = snap.g_grad[keep].astype(float)
-    loss = rec.manifest.get("loss", "nonsaturating")
-    if loss == "nonsaturating" or not len(grad):
+    game = game_of(rec.manifest)
+    loss = game.loss
+    if loss == "nonsaturating" or game.critic or not len(grad):  # a critic's arrows are stored as −∇ₓ of G's loss
         return grad
     d = np.clip(d_at(rec, snap, snap.samples[keep].astype(float)), SATURATED, 1 - SATURATED)
     if loss == "minimax":  # −∇ log(1 − D) = D ∇l and ∇ log D = (1 − D) ∇l
@@ -121,6 +135,7 @@ class GradientsView(Tweening, View):
         self.width = x1 - x0
         self.raster_ax = ax
         self.real_lines = 0  # the real samples' line over the arrows' key, where they are drawn
+        self.d_scale = DScale(rec)  # a critic's scores centred at the decision (views.d_scale)
         colours = self._make_backdrop()  # D's faint bands are the axes' bitmap (`raster`), under everything
         self._draw_d_scale(ax, colours)
         self.frame_box(ax)
@@ -166,7 +181,8 @@ class GradientsView(Tweening, View):
         return colours
 
     def _draw_d_scale(self, ax, colours: np.ndarray) -> None:
-        """The bands' colour scale at the right of the axes, fake 0 to real 1 (static), above the arrows' key."""
+        """The bands' colour scale at the right of the axes, fake 0 to real 1 (a critic's: centred at the decision),
+        static, above the arrows' key."""
         s = self.style
         cax = ax.inset_axes([KEY_X, 0.5, KEY_W, 0.5])
         cax.set_axes_locator(lambda _, renderer: self._scale_box(ax))
@@ -175,8 +191,10 @@ class GradientsView(Tweening, View):
             cax=cax,
             ticks=[0, 0.5, 1],
         )
-        scale.ax.set_yticklabels(["fake 0", "½", "real 1"], fontsize=s.fs(0.8))
-        scale.ax.set_title("D(x)", fontsize=s.fs(0.9), loc="left", pad=0.6 * s.fs(0.8) + 2)  # clear of "real 1"
+        scale.ax.set_yticklabels(self.d_scale.ticks, fontsize=s.fs(0.8))
+        scale.ax.set_title(
+            self.d_scale.title, fontsize=s.fs(0.9), loc="left", pad=0.6 * s.fs(0.8) + 2
+        )  # clear of "real 1"
 
     def _scale_box(self, ax) -> Bbox:
         """Where D's scale goes, in pixels once the frame is laid out: from under its title (inside the axes'
@@ -242,7 +260,8 @@ class GradientsView(Tweening, View):
     @property
     def label(self) -> str:
         """What the arrows are, by the loss the recording names."""
-        return LOSS_LABELS.get(self.rec.manifest.get("loss"), LOSS_LABELS["nonsaturating"])
+        game = game_of(self.rec.manifest)
+        return LOSS_LABELS.get(game.loss, LOSS_LABELS["nonsaturating"])
 
     def _gain(self) -> float:
         """Data units of arrow per unit of push, fixed for the whole video from the 95th percentile of all lengths."""
@@ -313,7 +332,8 @@ class GradientsView(Tweening, View):
         up = self.upsamplers.get((height, width)) or self.upsamplers.setdefault(
             (height, width), Upsampler(self.rec.grid.shape, (height, width))
         )
-        d = up(self.snap.d_grid[::-1])  # probabilities in [0, 1] (NaN already 0), so a uint8 cast bands them
+        # probabilities in [0, 1], or a critic's scores placed there (NaN already 0), so a uint8 cast bands them
+        d = up(self.d_scale.unit(self.snap)[::-1])
         band = (d * D_BANDS).astype(np.uint8)
         np.minimum(band, D_BANDS - 1, out=band)
         image = np.take(self.lut, band, axis=0)  # far cheaper than fancy indexing for a small table

@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
+from gananim.kinds.points.views.d_scale import DScale
 from gananim.kinds.points.views.goodfellow import (
     d_axis,
     headroom,
@@ -40,6 +41,7 @@ class LineGradients(GradientsView):
 
     def setup(self, ax):
         self.ax = ax
+        self.d_scale = DScale(self.rec)  # a critic's scores centred at the decision (views.d_scale)
         room_for_right_labels(ax, self.style)
         ((x0, x1),) = self.rec.view_box
         self.width = x1 - x0  # the arrows' scale and cap are shares of it
@@ -113,8 +115,9 @@ class LineGradients(GradientsView):
         xs, ys = step_outline(self.edges, np.zeros(len(centres)))
         (self.outline,) = ax.plot(xs, ys, color=s.generated, linewidth=1.2 * s.scale, alpha=0.8, zorder=3)
         legend.append((Line2D([], [], color=s.generated, linewidth=1.2 * s.scale), "G(z) density"))
-        _, self.d_line = d_axis(ax, s, -band / self.peak, self.top / self.peak, (x0, x1), centres)
-        legend.append((Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale), "D(x)"))
+        ticks = self.d_scale.ticks if self.d_scale.critic else None
+        _, self.d_line = d_axis(ax, s, -band / self.peak, self.top / self.peak, (x0, x1), centres, ticks=ticks)
+        legend.append((Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale), self.d_scale.title))
         arrow = Line2D([], [], color=ARROW, marker=">", markersize=4 * s.scale, linewidth=1.0 * s.scale)
         legend.append((arrow, "push on G(z)"))
         legend_row(ax, s, legend)
@@ -172,7 +175,7 @@ class LineGradients(GradientsView):
         density = np.clip(np.nan_to_num(snap.density, nan=0.0, posinf=0.0, neginf=0.0), 0, None)
         density = show_peak(self.peak_label, self.rec.grid.axes[0], density, self.peak)  # cut under the legend
         self.outline.set_ydata(step_outline(self.edges, density)[1])
-        self.d_line.set_ydata(snap.d_grid)
+        self.d_line.set_ydata(self.d_scale.unit(snap))
         keep, p = self.pushes(snap)
         u = np.zeros(len(snap.samples))
         u[keep] = np.clip(p[:, 0] * self.gain, -MAX_LENGTH * self.width, MAX_LENGTH * self.width)

@@ -19,6 +19,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Affine2D
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
+from gananim.kinds.points.views.d_scale import DScale
 from gananim.kinds.points.views.real import REAL_ALPHA, REAL_DOT, dot_size, real_handle, real_points, shows_real
 from gananim.rendering.drawing import (
     D_RAMP,
@@ -64,6 +65,7 @@ class MountainsView(Tweening, View):
 
     def setup(self, ax):
         self.ax = ax
+        self.d_scale = DScale(self.rec)  # a critic's scores centred at the decision (views.d_scale)
         self._make_surface(ax)
         artists = [self.surface] + self._make_real_marks(ax) + self._make_mode_markers(ax)
         ax.computed_zorder = False  # fixed draw order floor < surface < real samples < modes, no per-artist depth sort
@@ -82,7 +84,7 @@ class MountainsView(Tweening, View):
         s = self.style
         fig = ax.figure
         purple, white = D_RAMP(np.array([0.95]))[0], D_RAMP(np.array([0.05]))[0]
-        lines = ["D(x): 1 real, 0 fake", "G(z) density"] + (["data modes"] if len(self.rec.modes) else [])
+        lines = [self.d_scale.key, "G(z) density"] + (["data modes"] if len(self.rec.modes) else [])
         lines += ["real samples"] if self.real_at is not None else []
         size = s.fs(0.75)
         self.key_at = Affine2D()  # the key's top left, in pixels (set per frame)
@@ -219,12 +221,12 @@ class MountainsView(Tweening, View):
         # where their end labels would sit on each other moves
         ax.set_xticks(_inner_ticks(x0, x1))
         ax.set_yticks(_inner_ticks(y0, y1))
-        ax.set_zticks([0, 0.5, 1], ["0", "½", "1"])
+        ax.set_zticks([0, 0.5, 1], ["0", "½", "1"] if not self.d_scale.critic else self.d_scale.ticks)
         ax.grid(False)
         size = s.fs(0.9)
         ax.set_xlabel("x₁", fontsize=size, labelpad=0)
         ax.set_ylabel("x₂", fontsize=size, labelpad=0)
-        ax.set_zlabel("D(x)", fontsize=size, labelpad=0)
+        ax.set_zlabel(self.d_scale.title, fontsize=size, labelpad=0)
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.set_pane_color((0.965, 0.965, 0.965, 1.0))
         ax.tick_params(labelsize=s.fs(0.75), pad=0)
@@ -244,7 +246,7 @@ class MountainsView(Tweening, View):
 
     def draw(self, snap, at: float) -> None:
         self.snap = snap
-        d = np.asarray(snap.d_grid, np.float64)
+        d = np.asarray(self.d_scale.unit(snap), np.float64)  # a critic's scores centred at the decision
         bad = ~np.isfinite(d)
         d = np.where(bad, 0.0, d)
         density = np.nan_to_num(np.asarray(snap.density, np.float64), nan=0.0, posinf=0.0, neginf=0.0)

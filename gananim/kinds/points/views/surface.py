@@ -1,6 +1,9 @@
 """`surface`: the generated density (red patches) over D's decision surface (purple = real, white = fake), with the
 stored real samples as blue dots where the data came as samples (gananim.kinds.points.views.real).
 
+A critic's scores are coloured on a symmetric scale centred at the real/fake decision (views.d_scale), and the colour
+bar says so: no "real 1 / fake 0" for scores that have no such bounds.
+
 Beside the plot, its legend: D's colour bar, the generated density's scale (a ▲ over it lights up while the
 density's peak exceeds the scale's top, so a spike clipped to plain red is never silent) and what the marks are.
 The data modes are × marks numbered 0…K−1 in the recording's order: the numbers the dashboard's bars and the event
@@ -18,6 +21,7 @@ from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, Bbox, offset_copy
 
 from gananim.kinds.points.outline import data_outline
+from gananim.kinds.points.views.d_scale import DScale
 from gananim.kinds.points.views.real import draw_real, real_handle, shows_real
 from gananim.rendering.drawing import (
     D_RAMP,
@@ -164,13 +168,20 @@ class SurfaceView(Tweening, View):
         self.raster_ax = ax
         self.foot_lines = FOOT_LINES
         column = LegendColumn(ax, s, self)
+        self.d_scale = DScale(
+            rec
+        )  # a critic's scores centred at the decision, a classifier's probabilities as they are
         scale = ax.figure.colorbar(
             ScalarMappable(BoundaryNorm(np.linspace(0, 1, D_BANDS + 1), D_CMAP.N), D_CMAP),
             cax=column.axes(0),
             ticks=[0, 0.5, 1],
         )
-        scale.ax.set_yticklabels(["fake 0", "½", "real 1"], fontsize=s.fs(0.75))
-        scale.ax.set_title("D(x)", fontsize=s.fs(0.8), loc="left", pad=0.6 * s.fs(0.75) + 2)  # clear of "real 1"
+        scale.ax.set_yticklabels(self.d_scale.ticks, fontsize=s.fs(0.75))
+        # clear of the top label
+        scale.ax.set_title(self.d_scale.title, fontsize=s.fs(0.8), loc="left", pad=0.6 * s.fs(0.75) + 2)
+        if self.d_scale.note:  # under the panel's tick labels, where no sample is drawn: what the bar's middle is
+            under = offset_copy(ax.transAxes, ax.figure, y=-(1.3 * s.fs(0.75) + 5), units="points")
+            ax.text(0.0, 0.0, self.d_scale.note, transform=under, ha="left", va="top", fontsize=s.fs(0.7), color=s.text)
         moving = self._density_key(ax, column.axes(1))
         self.frame_box(ax)
         outline = outline_data(ax, rec, s)
@@ -257,4 +268,5 @@ class SurfaceView(Tweening, View):
         up = self.upsamplers.get((height, width)) or self.upsamplers.setdefault(
             (height, width), Upsampler(self.rec.grid.shape, (height, width))
         )
-        return self.colours.packed(up(self.snap.d_grid[::-1]), up(self.snap.density[::-1] / self.vmax))
+        d = self.d_scale.unit(self.snap)
+        return self.colours.packed(up(d[::-1]), up(self.snap.density[::-1] / self.vmax))
