@@ -352,3 +352,18 @@ def test_a_collapse_needs_the_samples_on_a_mode():
     (collapse,) = detect_events(steps, series, n_modes=8, held=np.eye(8, dtype=bool)[np.zeros(40, dtype=int)])
     assert collapse.kind == "collapse" and (collapse.start, collapse.end) == (0, 390)
     assert detect_events(steps, series, n_modes=8, held=np.zeros((40, 8), dtype=bool)) == []
+
+
+def test_without_js_convergence_waits_until_d_has_learned():
+    """An image run without a classifier records no js: its untrained D sits at ½ from step 0, and the first 100
+    steps of noise were captioned "converged". Without js, convergence now counts only once D(real) − D(fake) has
+    reached converge_learned; with js, as before."""
+    s = _converged(np.random.default_rng(3))
+    del s["js"]
+    assert not [e for e in detect_events(STEPS, s) if e.kind == "convergence"]  # D never told real from fake
+    s["d_real"][:40], s["d_fake"][:40] = 0.8, 0.3  # D learns, then the game settles at the optimum
+    (event,) = [e for e in detect_events(STEPS, s) if e.kind == "convergence"]
+    assert event.start == STEPS[40]
+    with_js = _converged(np.random.default_rng(3))
+    (event,) = [e for e in detect_events(STEPS, with_js) if e.kind == "convergence"]
+    assert event.start == STEPS[0]

@@ -56,7 +56,8 @@ class Thresholds:
     vanish_high_quantile: float = 0.95  # ... this quantile of ‖∇G‖ (its level when D is not confident)
     converge_tol: float = 0.05  # convergence: |D(real) − ½|, |D(fake) − ½| and |V + 2 log 2| all below this ...
     converge_js: float = 0.2  # ... and, where js exists, JS(data, G) ≤ this (nats): an untrained D sits at ½ too ...
-    converge_snapshots: int = 5  # ... for at least this many snapshots
+    converge_snapshots: int = 5  # ... for at least this many snapshots ...
+    converge_learned: float = 0.1  # ... and, where no js is recorded, after D(real) − D(fake) first reached this
     outside_limit: float = 0.5  # divergence: any NaN/inf sample, or more than this share of samples outside the view
 
 
@@ -117,13 +118,17 @@ def _convergence(
     d_real: np.ndarray, d_fake: np.ndarray, value: np.ndarray, js: np.ndarray, th: Thresholds
 ) -> list[Span]:
     """convergence events: D ≈ ½ on real and fake and V ≈ −2 log 2 (the Goodfellow optimum) with the generator near
-    the data (a NaN js, not recorded, does not veto), for long enough."""
+    the data, for long enough. Where no js says how near (not recorded: an image run without a classifier), only
+    once D has told real from fake at least once: an untrained D sits at ½ too, and a cDCGAN's first 100 steps of
+    noise were captioned "converged"."""
     with np.errstate(invalid="ignore"):
+        learned = np.maximum.accumulate(np.nan_to_num(d_real - d_fake) >= th.converge_learned)
         mask = (
             (np.abs(d_real - 0.5) < th.converge_tol)
             & (np.abs(d_fake - 0.5) < th.converge_tol)
             & (np.abs(value - OPTIMUM_VALUE) < th.converge_tol)
             & ~(js > th.converge_js)
+            & (np.isfinite(js) | learned)
         )
     return [
         (lo, hi, "converged: D ≈ ½ and V ≈ −2 log 2") for lo, hi in flag_runs(mask, th.merge_gap, th.converge_snapshots)
