@@ -312,8 +312,10 @@ def test_the_lightning_callback_records_a_conditional_pair(tmp_path):
     loader = torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(torch.as_tensor(x), torch.as_tensor(labels)), batch_size=16
     )
+    # the losses above are linear in D's scores, which the callback reads as a critic's game: this test is about the
+    # labels, so the game is said (D's logits, the reference's sigmoid)
     callback = RecorderCallback(tmp_path / "run", data=x, labels=labels, every=2, probes=SMALL, latent_dim=LATENT,
-                                conditional=Labels(K))  # fmt: skip
+                                conditional=Labels(K), loss="nonsaturating", d_output="logits")  # fmt: skip
     trainer = pl.Trainer(max_epochs=1, callbacks=[callback], logger=False, enable_checkpointing=False,
                          enable_progress_bar=False, enable_model_summary=False, accelerator="cpu")  # fmt: skip
     trainer.fit(CondGAN(), loader)
