@@ -93,19 +93,21 @@ def picked_specs(names: tuple[str, ...], rec, series: dict[str, np.ndarray], pan
     own, "modes" skipped) goes into that panel, the others into a panel per group."""
     picked = resolve(names, rec, series)
     own = {row[0]: panel for panel in panels if panel != "modes" for row in panel[1]}
-    specs: dict[str, tuple] = {}  # panel title -> spec, in the order first picked
+    # (True, title) for the dashboard's own panel, (False, group) for the user's: a user's group may share a title
+    # with one of ours (a "critic/…" group beside the critics' "critic" panel) and still be a panel of its own
+    specs: dict[tuple[bool, str], tuple] = {}  # in the order first picked
     for name in picked:
         if name in own:
             title, rows, ref, scale = own[name]
-            spec = specs.setdefault(title, (title, [], ref, scale))
+            spec = specs.setdefault((True, title), (title, [], ref, scale))
             spec[1].append(next(row for row in rows if row[0] == name))
             continue
         group = group_of(name)
-        spec = specs.setdefault(group, (group, [], None, "linear"))
+        spec = specs.setdefault((False, group), (group, [], None, "linear"))
         label = name[len(group) + 1 :] if group != name else name
         spec[1].append((name, label, USER_COLOURS[len(spec[1]) % len(USER_COLOURS)]))
-    for title, spec in specs.items():
-        if title in {p[0] for p in panels if p != "modes"}:  # the dashboard's own panel: its rows in its own order
+    for (ours, title), spec in specs.items():
+        if ours:  # the dashboard's own panel: its rows in its own order
             order = [row[0] for row in next(p for p in panels if p != "modes" and p[0] == title)[1]]
             spec[1].sort(key=lambda row: order.index(row[0]))
     return list(specs.values()), {name: aligned(rec, name, series) for name in picked}
