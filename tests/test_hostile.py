@@ -131,7 +131,7 @@ def test_a_symlinked_dense_folder_is_refused_on_resume(run, tmp_path):
 
 @pytest.mark.parametrize("name", ["..", ".", "../../escape", ".hidden", "a/b", "\x1b]0;x\x07"])
 def test_a_config_name_is_a_safe_file_name(run, tmp_path, name):
-    from gananim.rendering.pipeline import file_name
+    from gananim.rendering.names import file_name
 
     edit_manifest(run, config__name=name)
     safe = file_name(gananim.load(run))

@@ -9,12 +9,12 @@ import torch
 from gananim.analysis import analyse
 from gananim.errors import GananimError
 from gananim.rendering import encode
+from gananim.rendering.names import parse_steps
 from gananim.rendering.pace import CAPTION_SECONDS
 from gananim.rendering.pipeline import (
     RenderOptions,
     default_view,
     gif_stride_for,
-    parse_steps,
     plan_clip,
     render,
     render_files,

@@ -28,7 +28,8 @@ from gananim.errors import GananimError
 from gananim.extras import require
 from gananim.recording.reader import Recording, load
 from gananim.rendering.encode import fit_gif
-from gananim.rendering.pipeline import file_name, render_files
+from gananim.rendering.names import file_name
+from gananim.rendering.pipeline import render_files
 from gananim.text import plain
 
 TB_FILES = "events.out.tfevents.*"  # TensorBoard's event files: the only files --overwrite removes

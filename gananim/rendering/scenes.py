@@ -208,7 +208,7 @@ def render_scene(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Render scenes/NAME.py from recording(s) to a video file or, with embed (or a folder), the web files."""
-    from gananim.rendering.pipeline import clip_name, output_target
+    from gananim.rendering.names import clip_name, output_target
 
     if quality not in QUALITIES:
         raise GananimError(f"unknown quality {quality!r}: use low, medium or high")

@@ -32,6 +32,7 @@ from gananim.kinds.images.data import (
     value_range,
 )
 from gananim.kinds.images.pixels import to_float, to_uint8
+from gananim.kinds.images.scores import game_scalars, sigmoid
 from gananim.kinds.images.user_classifier import UserClassifier, class_freq, is_builtin
 from gananim.kinds.points.data import is_view_box
 from gananim.kinds.points.targets import Target
@@ -342,7 +343,7 @@ class ImageProber:
                 [np.stack([r["fake_logits"] for r in raws]), np.stack([r["real_logits"] for r in raws])], axis=1
             )
             critic = self.players.d_output == "critic"  # a critic's scores are stored as they are
-            d = logits if critic else _sigmoid(logits)
+            d = logits if critic else sigmoid(logits)
             d_fake, d_real = d[:, :n_fake], d[:, n_fake:]
             hist = self._hist(d, n_fake)
             arrays |= {
@@ -351,7 +352,7 @@ class ImageProber:
                 "d_hist_fake": hist[:, 0],
                 "d_hist_real": hist[:, 1],
             }
-            scalars |= _game_scalars(self.players.loss, critic, logits, n_fake)
+            scalars |= game_scalars(self.players.loss, critic, logits, n_fake)
         if "class_logits" in raws[0]:
             arrays["class_logits"] = np.stack([r["class_logits"] for r in raws]).astype(np.float32)
         done = {"pixels", "proj", "fake_logits", "real_logits", "class_logits"}
@@ -387,42 +388,6 @@ def _grad_norm(loss: torch.Tensor, model, retain_graph: bool) -> torch.Tensor:
     if not params or not loss.requires_grad:
         return torch.tensor(math.nan, dtype=torch.float64)
     return total_norm(torch.autograd.grad(loss, params, allow_unused=True, retain_graph=retain_graph))
-
-
-def _value(logits: np.ndarray, n_fake: int) -> np.ndarray:
-    """V(G, D) = E log D(x) + E log(1 - D(G(z))) per snapshot of (k, n_fake + n_real) logits (objectives.value in
-    numpy: log D = -softplus(-l), log(1 - D) = -softplus(l), softplus(l) = logaddexp(0, l))."""
-    with np.errstate(invalid="ignore"):  # a non-finite sample's NaN score makes V NaN, as in torch, silently
-        return -np.logaddexp(0.0, -logits[:, n_fake:]).mean(axis=1) - np.logaddexp(0.0, logits[:, :n_fake]).mean(axis=1)
-
-
-def _game_scalars(loss: str, critic: bool, logits: np.ndarray, n_fake: int) -> dict[str, np.ndarray]:
-    """Per snapshot of (k, n_fake + n_real) scores, D's statistics in the game's terms (as the points kind's
-    game_scalars): a classifier's mean probabilities and V(G, D); a critic's mean scores and E D(real) − E D(fake), or
-    RaSGAN's D_ra and value."""
-    fake, real = logits[:, :n_fake], logits[:, n_fake:]
-    if not critic:
-        d = _sigmoid(logits)
-        return {
-            "d_fake": d[:, :n_fake].mean(axis=1),
-            "d_real": d[:, n_fake:].mean(axis=1),
-            "value": _value(logits, n_fake),
-        }
-    out = {"critic_real": real.mean(axis=1), "critic_fake": fake.mean(axis=1)}
-    if loss != "relativistic_average":
-        return out | {"critic_gap": out["critic_real"] - out["critic_fake"]}
-    rel = np.concatenate([fake - out["critic_real"][:, None], real - out["critic_fake"][:, None]], axis=1)
-    d = _sigmoid(rel)
-    return out | {
-        "d_fake": d[:, :n_fake].mean(axis=1),
-        "d_real": d[:, n_fake:].mean(axis=1),
-        "value": _value(rel, n_fake),
-    }
-
-
-def _sigmoid(logits: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-logits))
 
 
 build = ImageProber.build  # the kind's prober, as gananim.kinds.Kind.prober asks for it
