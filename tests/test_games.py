@@ -117,7 +117,7 @@ def test_hinge_and_relativistic_snapshots_speak_their_game(tmp_path):
     assert "critic_gap" not in s and s["value"] == pytest.approx(
         objectives.relativistic_value(
             D(torch.as_tensor(ra.fixed["data_samples"])).detach().reshape(-1),
-            D(torch.as_tensor(ra[-1].samples[:64])).detach().reshape(-1),
+            D(torch.tensor(ra[-1].samples[:64])).detach().reshape(-1),
         ).item(),
         rel=1e-5,
     )
