@@ -17,6 +17,12 @@ ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "sigmoid")
 LOSSES = ("minimax", "nonsaturating", "least_squares")
 METHODS = ("gan", "mmd", "vae", "transform")
 PRIORS = ("normal", "uniform")
+# Weight initialisations of an MLP's Linear layers: "default" keeps torch's (Kaiming-uniform, what every preset
+# trained with before this option existed); "orthogonal" is tf.orthogonal_initializer(gain) with zero biases, as
+# in Metz et al. 2017's reference code (poolio/unrolled_gan: gain 1.4).
+INITS = ("default", "orthogonal")
+# An orthogonal matrix times the gain: above 10 tanh units saturate from the first step (the paper uses 1.4).
+MAX_INIT_GAIN = 10.0
 
 # Bounds. The lower ones are what the maths needs; the upper ones lie far beyond every preset and
 # refuse values that are surely typos, before they crash a run halfway or exhaust memory.
@@ -65,6 +71,8 @@ class ModelConfig:
     activation: str = "leaky_relu"
     batch_norm: bool = False
     maxout: int = 0  # pieces per maxout unit; 0 = plain activation
+    init: str = "default"  # the Linear layers' weights: "default" (torch's) or "orthogonal" (times init_gain)
+    init_gain: float = 1.0  # the orthogonal init's gain; used only by init "orthogonal"
 
 
 @dataclass
@@ -102,6 +110,9 @@ class TrainConfig:
         0  # N > 0: N real points drawn once for the whole run, every real batch taken from them; 0 = fresh data
     )
     fixed_z_per_game: bool = False  # one latent batch per iteration for all its D steps (G steps still draw fresh ones)
+    # Metz et al. 2017's reference code (poolio/unrolled_gan) runs D's and G's updates in one sess.run: both
+    # gradients from the same parameters and the same batch, then both steps. False = D first, then G (alternating)
+    simultaneous: bool = False
 
 
 @dataclass
@@ -245,6 +256,10 @@ def _variant_checks(tr: TrainConfig) -> Checks:
             "train.fixed_real needs a trained method: 'transform' uses no data; set it to 0",
         ),
         (
+            not tr.simultaneous or (tr.method == "gan" and tr.d_steps == 1 and tr.g_steps == 1),
+            "train.simultaneous needs method 'gan' with d_steps = g_steps = 1 (one joint update per step)",
+        ),
+        (
             not tr.fixed_z_per_game or tr.method == "gan",
             f"train.fixed_z_per_game needs method 'gan' (it fixes the D steps' latents); got method {tr.method!r}",
         ),
@@ -261,6 +276,15 @@ def _model_checks(model: ModelConfig, where: str) -> Checks:
         (len(model.hidden) <= MAX_LAYERS, f"{where}.hidden may list at most {MAX_LAYERS} layers"),
         (model.maxout == 0 or model.maxout >= 2, f"{where}.maxout must be 0 (off) or >= 2 pieces"),
         (model.maxout <= MAX_PIECES, f"{where}.maxout must be <= {MAX_PIECES} pieces"),
+        (model.init in INITS, f"{where}.init must be one of {INITS}, got {_short(model.init)}"),
+        (
+            model.init == "default" or model.arch == "mlp",
+            f"{where}.init {model.init!r} applies to kind 'mlp' only; set it to 'default' for kind {model.arch!r}",
+        ),
+        (
+            0 < model.init_gain <= MAX_INIT_GAIN,
+            f"{where}.init_gain must be > 0 and <= {MAX_INIT_GAIN:g} (Metz et al. use 1.4), got {model.init_gain:g}",
+        ),
     ]
 
 
