@@ -110,9 +110,6 @@ class TrainConfig:
         0  # N > 0: N real points drawn once for the whole run, every real batch taken from them; 0 = fresh data
     )
     fixed_z_per_game: bool = False  # one latent batch per iteration for all its D steps (G steps still draw fresh ones)
-    # Metz et al. 2017's reference code (poolio/unrolled_gan) runs D's and G's updates in one sess.run: both
-    # gradients from the same parameters and the same batch, then both steps. False = D first, then G (alternating)
-    simultaneous: bool = False
 
 
 @dataclass
@@ -254,10 +251,6 @@ def _variant_checks(tr: TrainConfig) -> Checks:
         (
             tr.fixed_real == 0 or tr.method != "transform",
             "train.fixed_real needs a trained method: 'transform' uses no data; set it to 0",
-        ),
-        (
-            not tr.simultaneous or (tr.method == "gan" and tr.d_steps == 1 and tr.g_steps == 1),
-            "train.simultaneous needs method 'gan' with d_steps = g_steps = 1 (one joint update per step)",
         ),
         (
             not tr.fixed_z_per_game or tr.method == "gan",

@@ -37,8 +37,6 @@ def gan_step(lab: LabState, step: int) -> dict[str, float]:
     opt_g, opt_d = lab.optimizers["generator"], lab.optimizers["discriminator"]
     n = tr.batch_size * lab.pack  # batch_size packs of m samples (m = 1: plain samples)
     sigma = noise_std(step, tr.instance_noise, tr.noise_anneal_steps)
-    if tr.simultaneous:
-        return _simultaneous_step(lab, n, sigma)
     game_z = lab.latents(n) if tr.fixed_z_per_game else None
     for _ in range(tr.d_steps):
         real = pack_samples(lab.real(n), lab.pack)
@@ -58,32 +56,6 @@ def gan_step(lab: LabState, step: int) -> dict[str, float]:
             opt_g.step()
     finally:
         D.requires_grad_(True)
-    return {"d_loss": float(loss_d.detach()), "g_loss": float(loss_g.detach())}
-
-
-def _simultaneous_step(lab: LabState, n: int, sigma: float) -> dict[str, float]:
-    """train.simultaneous: D's and G's gradients both taken at the current parameters on one real batch and one
-    latent batch, then both optimisers step, as the reference code of Metz et al. 2017 does (poolio/unrolled_gan
-    runs g_train_op and d_train_op in one sess.run). G's unrolled look-ahead starts from the same, un-stepped D."""
-    tr = lab.config.train
-    G, D = lab.generator, lab.discriminator
-    opt_g, opt_d = lab.optimizers["generator"], lab.optimizers["discriminator"]
-    real = pack_samples(lab.real(n), lab.pack)
-    z = lab.latents(n)
-    with torch.no_grad():
-        fake = pack_samples(G(z), lab.pack)
-    loss_d = losses.d_loss(tr.loss, D(lab.noisy(real, sigma)), D(lab.noisy(fake, sigma)))
-    opt_d.zero_grad(set_to_none=True)
-    loss_d.backward()
-    D.requires_grad_(False)  # G's gradient flows through D, not into D's weights
-    try:
-        loss_g = generator_loss(lab, z, sigma)
-        opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-    finally:
-        D.requires_grad_(True)
-    opt_d.step()
-    opt_g.step()
     return {"d_loss": float(loss_d.detach()), "g_loss": float(loss_g.detach())}
 
 
