@@ -68,3 +68,22 @@ def test_init_keys_parse_and_bad_values_are_one_line_errors():
 def _preset(name: str) -> dict:
     data = tomllib.loads(presets.preset_path(name).read_text(encoding="utf-8"))
     return data | {"name": name}
+
+
+def test_ring8_metz_presets_follow_the_reference_code():
+    # poolio/unrolled_gan: ring of 8, radius 2, sigma 0.02; 2x128 MLPs; z 256 normal; batch 512; Adam G 1e-3, D 1e-4,
+    # beta1 0.5; the unrolled preset differs only by 5 unrolled Adam steps and its length (preset headers say why)
+    plain, unrolled = presets.load_preset("ring8-metz"), presets.load_preset("ring8-metz-unrolled")
+    assert plain.target == {"kind": "ring", "n": 8, "radius": 2.0, "sigma": 0.02}
+    assert (plain.latent.dim, plain.latent.prior, plain.train.batch_size) == (256, "normal", 512)
+    assert plain.generator.hidden == plain.discriminator.hidden == [128, 128]
+    assert (plain.train.g_optimizer.lr, plain.train.d_optimizer.lr, plain.train.g_optimizer.betas[0]) == (
+        1e-3,
+        1e-4,
+        0.5,
+    )
+    assert (plain.train.unroll_steps, unrolled.train.unroll_steps, unrolled.train.unroll_optimizer) == (0, 5, "adam")
+    same = {"steps", "name", "description", "train", "record"}
+    a, b = plain.to_dict(), unrolled.to_dict()
+    assert {k: v for k, v in a.items() if k not in same} == {k: v for k, v in b.items() if k not in same}
+    assert a["train"] | {"unroll_steps": 5} == b["train"]
