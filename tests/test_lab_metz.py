@@ -10,7 +10,9 @@ import pytest
 import torch
 
 from gananim.errors import GananimError
+from gananim.kinds.points.targets import make_target
 from gananim.lab import presets
+from gananim.lab.checks import check_config
 from gananim.lab.config import ModelConfig, config_from_dict
 from gananim.lab.models import build_mlp
 
@@ -49,20 +51,23 @@ def test_init_keys_parse_and_bad_values_are_one_line_errors():
     cfg = config_from_dict(base)
     assert (cfg.generator.init, cfg.generator.init_gain, cfg.generator.activation) == ("orthogonal", 1.4, "tanh")
     assert (cfg.discriminator.init, cfg.to_dict()["generator"]["init_gain"]) == ("default", 1.4)
-    for where, key, value, words in [
-        ("generator", "init", "xavier", "generator.init must be one of"),
-        ("discriminator", "init_gain", 0.0, "discriminator.init_gain must be > 0"),
-        ("generator", "init_gain", "big", "must be a number"),
+    check_config(cfg, make_target(cfg.target))  # a good one passes
+    with pytest.raises(GananimError, match="must be a number"):
+        config_from_dict(base | {"generator": base["generator"] | {"init_gain": "big"}})
+    for where, change, words in [
+        ("generator", {"init": "xavier"}, "generator.init must be one of"),
+        ("discriminator", {"init_gain": 0.0}, "discriminator.init_gain must be > 0"),
+        ("generator", {"init_gain": 11.0}, "generator.init_gain must be > 0 and <= 10"),
+        ("generator", {"kind": "linear", "hidden": []}, "generator.init applies to kind 'mlp' only"),
     ]:
         bad = copy.deepcopy(base)
-        bad[where][key] = value
+        bad[where] |= change | ({"init": "orthogonal"} if "kind" in change else {})
+        cfg = config_from_dict(bad)
         with pytest.raises(GananimError, match=words) as e:
-            config_from_dict(bad)
+            check_config(cfg, make_target(cfg.target))  # before anything is built or written (train.run)
         assert "\n" not in str(e.value)
-    bad = copy.deepcopy(base)
-    bad["generator"] |= {"kind": "linear", "hidden": []}
-    with pytest.raises(GananimError, match="applies to kind 'mlp' only"):
-        config_from_dict(bad)
+    with pytest.raises(GananimError, match="unknown init 'xavier'"):
+        build_mlp(ModelConfig(init="xavier"), 2, 1)
 
 
 def _preset(name: str) -> dict:

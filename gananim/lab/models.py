@@ -72,6 +72,8 @@ def build_mlp(model: ModelConfig, in_dim: int, out_dim: int) -> nn.Sequential:
     layers.append(nn.Linear(width, out_dim))
     if model.init == "orthogonal":
         _orthogonal(layers, model.init_gain)
+    elif model.init != "default":
+        raise GananimError(f"unknown init {model.init!r}; choose 'default' or 'orthogonal'")
     return nn.Sequential(*layers)
 
 
