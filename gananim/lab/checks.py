@@ -9,6 +9,10 @@ from gananim.kinds.points.targets import Target
 from gananim.lab.config import Config
 from gananim.lab.image_data import ImageData
 
+# MLP weights (generator/discriminator init): torch's own, or tf.orthogonal_initializer(gain) with zero biases, as in
+# Metz et al. 2017's reference code (poolio/unrolled_gan, gain 1.4); beyond a gain of 10 tanh units saturate at once
+INITS, MAX_INIT_GAIN = ("default", "orthogonal"), 10.0
+
 
 def gaussian_params(target_cfg: dict) -> tuple[float, float] | None:
     """(mean, sigma) of a 1D gaussian target config, else None."""
@@ -24,6 +28,7 @@ def gaussian_params(target_cfg: dict) -> tuple[float, float] | None:
 def check_config(config: Config, target: Target | ImageData) -> None:
     """Reject configs the lab cannot run, with one-line GananimErrors (beyond Config.validate)."""
     name, tr = config.name, config.train
+    _check_init(config)
     if isinstance(target, ImageData):
         return _check_images(config, target)
     if tr.conditional:
@@ -102,3 +107,17 @@ def _check_images(config: Config, data: ImageData) -> None:
     for refused, message in refusals:
         if refused:
             raise GananimError(f"invalid config '{name}': {message}")
+
+
+def _check_init(config: Config) -> None:
+    """generator/discriminator init and init_gain: a known init, on an MLP, with a sane gain."""
+    for model, where in ((config.generator, "generator"), (config.discriminator, "discriminator")):
+        if model.init not in INITS:
+            raise GananimError(f"invalid config '{config.name}': {where}.init must be one of {INITS}")
+        if model.init != "default" and model.arch != "mlp":
+            raise GananimError(f"invalid config '{config.name}': {where}.init applies to kind 'mlp' only")
+        if not 0 < model.init_gain <= MAX_INIT_GAIN:
+            raise GananimError(
+                f"invalid config '{config.name}': {where}.init_gain must be > 0 and <= {MAX_INIT_GAIN:g} "
+                f"(Metz et al. use 1.4), got {model.init_gain:g}"
+            )

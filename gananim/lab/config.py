@@ -65,6 +65,8 @@ class ModelConfig:
     activation: str = "leaky_relu"
     batch_norm: bool = False
     maxout: int = 0  # pieces per maxout unit; 0 = plain activation
+    init: str = "default"  # "default" (torch's) or "orthogonal" (times init_gain, zero biases): lab/checks.py
+    init_gain: float = 1.0
 
 
 @dataclass
@@ -93,9 +95,8 @@ class TrainConfig:
     mmd_bandwidths: list[float] = field(default_factory=lambda: [0.05, 0.2, 1.0])
     vae_beta: float = 1.0
     unroll_steps: int = 0  # Unrolled GAN (Metz et al. 2017): G's loss against D after k differentiable D steps; 0 = off
-    unroll_optimizer: str = (
-        "sgd"  # the unrolled D steps: "sgd" (D's lr) or "adam" (D's Adam update and moments, as in the paper)
-    )
+    # the unrolled D steps: "sgd" (D's lr) or "adam" (D's Adam update and moments, as in the paper)
+    unroll_optimizer: str = "sgd"
     pack: int = 1  # PacGAN (Lin et al. 2018): D judges packs of m samples (input m x data dim); 1 = off
     # seeds/004's gan.py protocol (its claims were made under it): a finite data set and one latent batch per game
     fixed_real: int = (

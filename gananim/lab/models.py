@@ -70,7 +70,22 @@ def build_mlp(model: ModelConfig, in_dim: int, out_dim: int) -> nn.Sequential:
         layers.append(Maxout(pieces) if pieces > 1 else _activation(model.activation))
         width = h
     layers.append(nn.Linear(width, out_dim))
+    if model.init == "orthogonal":
+        _orthogonal(layers, model.init_gain)
+    elif model.init != "default":
+        raise GananimError(f"unknown init {model.init!r}; choose 'default' or 'orthogonal'")
     return nn.Sequential(*layers)
+
+
+def _orthogonal(layers: list[nn.Module], gain: float) -> None:
+    """Every Linear's weight an orthogonal matrix times `gain`, biases zero: tf.orthogonal_initializer(gain=1.4)
+    and TF's zero bias default in Metz et al. 2017's reference code (poolio/unrolled_gan). Drawn from torch's
+    global RNG after the default init, like every other weight here (the lab seeds it before building models)."""
+    with torch.no_grad():
+        for layer in layers:
+            if isinstance(layer, nn.Linear):
+                nn.init.orthogonal_(layer.weight, gain=gain)
+                layer.bias.zero_()
 
 
 def build_generator(model: ModelConfig, latent_dim: int, data_dim: int) -> nn.Module:
