@@ -24,7 +24,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.transforms import Bbox, offset_copy
 
 from gananim.kinds.points.views.d_scale import DScale
-from gananim.kinds.points.views.real import draw_real, real_handle, shows_real
+from gananim.kinds.points.views.real import draw_real, real_key, shows_real
 from gananim.kinds.points.views.surface import D_BANDS, mark_modes
 from gananim.recording.game import game_of
 from gananim.rendering.drawing import D_RAMP, Upsampler, probe_indices
@@ -153,23 +153,8 @@ class GradientsView(Tweening, View):
 
     def _real_key(self, ax) -> None:
         """The real samples' mark and words, a line over the arrows' key."""
-        s = self.style
-        size = s.fs(0.8)
-        ax.legend(
-            [real_handle(s)],
-            ["real samples"],
-            loc="lower left",
-            bbox_to_anchor=(KEY_X, 0.0),
-            bbox_transform=offset_copy(
-                ax.transAxes, ax.figure, x=-0.4 * size, y=(KEY_LINES * 1.2 + 0.2) * size, units="points"
-            ),
-            frameon=False,
-            fontsize=size,
-            handlelength=0.6,
-            handletextpad=0.5,
-            borderpad=0.0,
-            borderaxespad=0.0,
-        )
+        size = self.style.fs(0.8)
+        real_key(ax, self.style, KEY_X, size, (KEY_LINES * 1.2 + 0.2) * size)
         self.real_lines = 1
 
     def _make_backdrop(self) -> np.ndarray:

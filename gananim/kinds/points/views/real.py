@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.lines import Line2D
+from matplotlib.transforms import offset_copy
 
 from gananim.errors import GananimError
 from gananim.rendering.drawing import DATA_BLUE
@@ -76,3 +77,21 @@ def real_label(rec) -> str:
 def real_handle(style) -> Line2D:
     """The legend's mark for the real samples."""
     return Line2D([], [], marker="o", linestyle="none", color=REAL_DOT, alpha=REAL_ALPHA, markersize=dot_size(style))
+
+
+def real_key(ax, style, x: float, size: float, up: float) -> None:
+    """The real samples' mark and words as a one-line legend at the right of the axes: its left at `x` (axes units)
+    and `up` points over the axes' bottom, the text `size` points (surface and gradients put it in their key column)."""
+    ax.legend(
+        [real_handle(style)],
+        ["real samples"],
+        loc="lower left",
+        bbox_to_anchor=(x, 0.0),
+        bbox_transform=offset_copy(ax.transAxes, ax.figure, x=-0.4 * size, y=up, units="points"),
+        frameon=False,
+        fontsize=size,
+        handlelength=0.6,
+        handletextpad=0.5,
+        borderpad=0.0,
+        borderaxespad=0.0,
+    )

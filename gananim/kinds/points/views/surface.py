@@ -22,7 +22,7 @@ from matplotlib.transforms import Affine2D, Bbox, offset_copy
 
 from gananim.kinds.points.outline import data_outline
 from gananim.kinds.points.views.d_scale import DScale
-from gananim.kinds.points.views.real import draw_real, real_handle, shows_real
+from gananim.kinds.points.views.real import draw_real, real_key, shows_real
 from gananim.rendering.drawing import (
     D_RAMP,
     DENSITY_GAMMA,
@@ -211,21 +211,8 @@ class SurfaceView(Tweening, View):
     def _real_key(self, ax, above: float) -> None:
         """The real samples' mark and words at the foot of the legend column, `above` lines over the foot (over
         the modes' or the outline's words)."""
-        s = self.style
-        size = s.fs(0.72)
-        ax.legend(
-            [real_handle(s)],
-            ["real samples"],
-            loc="lower left",
-            bbox_to_anchor=(KEY_X, 0.0),
-            bbox_transform=offset_copy(ax.transAxes, ax.figure, x=-0.4 * size, y=above * size, units="points"),
-            frameon=False,
-            fontsize=size,
-            handlelength=0.6,
-            handletextpad=0.5,
-            borderpad=0.0,
-            borderaxespad=0.0,
-        )
+        size = self.style.fs(0.72)
+        real_key(ax, self.style, KEY_X, size, above * size)
         self.foot_lines += above
 
     def _density_key(self, ax, cax) -> list:
