@@ -304,18 +304,20 @@ class GoodfellowView(Tweening, View):
         s = self.style
         game = game_of(self.rec.manifest)
         # the game's value: V(G, D) against −2 log 2 where that is its optimum, else a critic's E D(real) − E D(fake)
-        self.value_name = "value" if game.classic_value else "critic_gap"
+        # LSGAN with raw scores: its D objective `ls_value` against ¼ (gananim.recording.game)
+        self.value_name = game.value_name or "critic_gap"
         self.values = self.rec.scalars.get(self.value_name) if self.has_d else None
         self.value_text = None
         if self.values is None or not np.isfinite(self.values).any():
             return None
-        if not game.classic_value:
+        if game.value_name is None:
             self.value_label = "E D(real) − E D(fake)"
             self.value_text = ax.text(
                 0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text
             )
             return self.value_text
-        self.value_label = "V(G, D)"
+        self.value_label = "LSGAN D objective" if game.regression else "V(G, D)"
+        optimum = "optimum ¼ (D = ½)" if game.regression else f"optimum −2 log 2 = {num(round(LOG4, 3))}"
         # two lines: only "V(G, D) = …" is redrawn each frame (glyphs are most of a frame's cost); the optimum is static
         self.value_text = ax.text(
             0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text
@@ -323,7 +325,7 @@ class GoodfellowView(Tweening, View):
         ax.text(
             0.995,
             0.99,
-            f"optimum −2 log 2 = {num(round(LOG4, 3))}",
+            optimum,
             ha="right",
             va="top",
             fontsize=s.fs(0.75),

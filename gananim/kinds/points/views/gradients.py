@@ -67,7 +67,8 @@ def arrow_polygons(tails: np.ndarray, vectors: np.ndarray, shaft: float, head_w:
 LOSS_LABELS = {
     "nonsaturating": "∇ₓ log D(x)",
     "minimax": "−∇ₓ log(1 − D(x))",
-    "least_squares": "−∇ₓ ½(l(x) − 1)²",
+    "least_squares": "−∇ₓ ½(l(x) − 1)²",  # a recording from before raw scores: D's logit l, shown as σ(l)
+    "least_squares_raw": "−∇ₓ ½(D(x) − 1)²",  # D(x) = l(x), LSGAN's regression (`named` adds G's loss)
     "wasserstein": "∇ₓ D(x), G: −E D(G(z))",
     "hinge": "∇ₓ D(x), G: −E D(G(z))",
     "relativistic_average": "−∇ₓ G's RaGAN loss",
@@ -96,7 +97,8 @@ def push(rec, snap, keep: np.ndarray) -> np.ndarray:
     grad = snap.g_grad[keep].astype(float)
     game = game_of(rec.manifest)
     loss = game.loss
-    if loss == "nonsaturating" or game.critic or not len(grad):  # a critic's arrows are stored as −∇ₓ of G's loss
+    # a critic's arrows, and LSGAN's with raw scores (probe: _arrow_weights), are stored as −∇ₓ of G's loss
+    if loss == "nonsaturating" or game.critic or game.regression or not len(grad):
         return grad
     d = np.clip(d_at(rec, snap, snap.samples[keep].astype(float)), SATURATED, 1 - SATURATED)
     if loss == "minimax":  # −∇ log(1 − D) = D ∇l and ∇ log D = (1 − D) ∇l
@@ -244,7 +246,7 @@ class GradientsView(Tweening, View):
         ax.text(
             KEY_X,
             0.0,
-            f"arrows:\n{self.label}\n× {self.gain:.3g} on screen",
+            f"arrows:\n{self.named.replace('  ', chr(10))}\n× {self.gain:.3g} on screen",
             transform=offset_copy(ax.transAxes, ax.figure, y=1.2 * size, units="points"),
             ha="left",
             va="bottom",
@@ -261,7 +263,13 @@ class GradientsView(Tweening, View):
     def label(self) -> str:
         """What the arrows are, by the loss the recording names."""
         game = game_of(self.rec.manifest)
-        return LOSS_LABELS.get(game.loss, LOSS_LABELS["nonsaturating"])
+        return LOSS_LABELS.get(game.loss + ("_raw" if game.regression else ""), LOSS_LABELS["nonsaturating"])
+
+    @property
+    def named(self) -> str:
+        """The arrows' label with G's loss they come from, where the label alone leaves it unsaid (LSGAN's raw D)."""
+        game = game_of(self.rec.manifest)
+        return f"{self.label}  (G's loss {game.generator_loss})" if game.regression else self.label
 
     def _gain(self) -> float:
         """Data units of arrow per unit of push, fixed for the whole video from the 95th percentile of all lengths."""

@@ -127,7 +127,7 @@ class LineGradients(GradientsView):
         of view, under a title that gives the arrows' fixed scale."""
         s = self.style
         self.gain = self._gain()
-        ax.set_title(f"arrows: {self.label} × {self.gain:.3g}", loc="right", fontsize=s.fs(0.8), color=s.text)
+        ax.set_title(f"arrows: {self.named} × {self.gain:.3g}", loc="right", fontsize=s.fs(0.8), color=s.text)
         zeros = np.zeros(len(self.idx))
         self.quiver = ax.quiver(
             zeros,
