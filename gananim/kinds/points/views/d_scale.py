@@ -72,6 +72,11 @@ class DScale:
         return "critic D(x)" if self.critic else "D(x) = l(x)" if self.regression else "D(x)"
 
     @property
+    def legend(self) -> str:
+        """D's curve in a 1D view's legend: the title, and where LSGAN's regression overshoots 0 or 1, that it is cut."""
+        return f"{self.title}, clipped to [0, 1]" if self.regression else self.title
+
+    @property
     def key(self) -> str:
         """One legend line for D's colours (and heights, in `mountains`)."""
         if self.regression:

@@ -294,9 +294,10 @@ class GoodfellowView(Tweening, View):
         ((x0, x1),) = self.rec.view_box
         low, high = -band / self.peak, self.top / self.peak
         self.d_scale = DScale(self.rec)
-        ticks = self.d_scale.ticks if self.d_scale.critic else None
+        # LSGAN's regression, clipped: its axis says so where the legend has no room (beside the value at 720 px)
+        ticks = self.d_scale.ticks if self.d_scale.critic else ["≤ 0", "½", "≥ 1"] if self.d_scale.regression else None
         self.twin, self.d_line = d_axis(ax, s, low, high, (x0, x1), self.rec.grid.axes[0], half_zorder=1, ticks=ticks)
-        return Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale), self.d_scale.title
+        return Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale), "D(x)"  # l(x) for LSGAN: its axis and value say so
 
     def _make_value_text(self, ax):
         """V(G, D) at the top right (moving) over the static optimum −2 log 2, where the recording has values;
@@ -316,8 +317,8 @@ class GoodfellowView(Tweening, View):
                 0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text
             )
             return self.value_text
-        self.value_label = "LSGAN D objective" if game.regression else "V(G, D)"
-        optimum = "optimum ¼ (D = ½)" if game.regression else f"optimum −2 log 2 = {num(round(LOG4, 3))}"
+        self.value_label = "L_D" if game.regression else "V(G, D)"  # as short: the legend is beside it at 720 px
+        optimum = "LSGAN's optimum ¼" if game.regression else f"optimum −2 log 2 = {num(round(LOG4, 3))}"
         # two lines: only "V(G, D) = …" is redrawn each frame (glyphs are most of a frame's cost); the optimum is static
         self.value_text = ax.text(
             0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text
