@@ -297,7 +297,9 @@ class GoodfellowView(Tweening, View):
         # LSGAN's regression, clipped: its axis says so where the legend has no room (beside the value at 720 px)
         ticks = self.d_scale.ticks if self.d_scale.critic else ["≤ 0", "½", "≥ 1"] if self.d_scale.regression else None
         self.twin, self.d_line = d_axis(ax, s, low, high, (x0, x1), self.rec.grid.axes[0], half_zorder=1, ticks=ticks)
-        return Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale), "D(x)"  # l(x) for LSGAN: its axis and value say so
+        return Line2D(
+            [], [], color=s.discriminator, linewidth=1.8 * s.scale
+        ), "D(x)"  # l(x) for LSGAN: its axis and value say so
 
     def _make_value_text(self, ax):
         """V(G, D) at the top right (moving) over the static optimum −2 log 2, where the recording has values;
