@@ -163,7 +163,7 @@ class GradientsView(Tweening, View):
             loc="lower left",
             bbox_to_anchor=(KEY_X, 0.0),
             bbox_transform=offset_copy(
-                ax.transAxes, ax.figure, x=-0.4 * size, y=(KEY_LINES * 1.2 + 0.2) * size, units="points"
+                ax.transAxes, ax.figure, x=-0.4 * size, y=(self.key_lines * 1.2 + 0.2) * size, units="points"
             ),
             frameon=False,
             fontsize=size,
@@ -203,7 +203,9 @@ class GradientsView(Tweening, View):
         height: above it the frame's title bar may be near) down to the arrows' key."""
         p = ax.get_window_extent()
         s = self.style
-        key = s.px(s.fs(0.8)) * ((KEY_LINES + self.real_lines) * 1.2 + 0.6)  # the key's lines, half a line for "fake 0"
+        key = s.px(s.fs(0.8)) * (
+            (self.key_lines + self.real_lines) * 1.2 + 0.6
+        )  # the key's lines, half a line for "fake 0"
         top = p.y1 - s.px(0.6 * s.fs(0.8) + 2 + 1.2 * s.fs(0.9))  # D's title, and its pad over "real 1"
         bottom = min(p.y0 + key, top - 0.3 * p.height)
         box = Bbox.from_extents(p.x0 + KEY_X * p.width, bottom, p.x0 + (KEY_X + KEY_W) * p.width, top)
@@ -246,7 +248,7 @@ class GradientsView(Tweening, View):
         ax.text(
             KEY_X,
             0.0,
-            f"arrows:\n{self.named.replace('  ', chr(10))}\n× {self.gain:.3g} on screen",
+            self.key_text,
             transform=offset_copy(ax.transAxes, ax.figure, y=1.2 * size, units="points"),
             ha="left",
             va="bottom",
@@ -264,6 +266,17 @@ class GradientsView(Tweening, View):
         """What the arrows are, by the loss the recording names."""
         game = game_of(self.rec.manifest)
         return LOSS_LABELS.get(game.loss + ("_raw" if game.regression else ""), LOSS_LABELS["nonsaturating"])
+
+    @property
+    def key_text(self) -> str:
+        """The arrows' static key (over their moving mean), with LSGAN's clipped D scale named first where it is."""
+        clipped = "D clipped to [0, 1]\n" if self.d_scale.regression else ""
+        return f"{clipped}arrows:\n{self.named.replace('  ', chr(10))}\n× {self.gain:.3g} on screen"
+
+    @property
+    def key_lines(self) -> int:
+        """The key's lines: KEY_LINES, and those LSGAN's words add (the scale's clipping, G's loss)."""
+        return KEY_LINES + (2 if self.d_scale.regression else 0)
 
     @property
     def named(self) -> str:
