@@ -87,9 +87,7 @@ class Recorder:
       scores, the default for the Wasserstein, hinge and relativistic losses; d_output="critic" alone means the
       Wasserstein game). For a critic a snapshot stores D's raw scores and `critic_real`, `critic_fake` (E D(real),
       E D(fake)) and `critic_gap` (E D(real) − E D(fake), the Wasserstein estimate) instead of the probabilities
-      `d_real`, `d_fake` and V(G, D). For "least_squares" a 1D/2D snapshot stores D's raw output (LSGAN regresses it
-      on 0 fake, 1 real), `d_real`/`d_fake` as its means and `ls_value`, LSGAN's D objective (¼ at the optimum), not
-      V(G, D); the manifest says `"d_scores": "raw"`. It says which were inferred (`loss_inferred`, `d_output_inferred`).
+      `d_real`, `d_fake` and V(G, D). The manifest says which were inferred (`loss_inferred`, `d_output_inferred`).
     - `overwrite`/`resume`/`purge_step`: replace, or continue, an existing recording; `seed` seeds the fixed
       latents and real batch; `config` is stored in the manifest as is.
     - `quiet`: say nothing on closing (else one line on stderr: how many snapshots, which steps, where).

@@ -35,6 +35,8 @@ LOSSES = ("minimax", "nonsaturating", "least_squares", "wasserstein", "hinge", "
 CRITIC_LOSSES = ("wasserstein", "hinge", "relativistic_average")  # games whose D outputs unbounded scores
 D_OUTPUTS = ("logits", "probs", "critic")
 D_SCORES = ("sigmoid", "raw")  # how the stored D scores were taken (the manifest's `d_scores`)
+# the dashboard's panels that a game renames (Game.panel_title): the names each may take
+PANEL_TITLES = {"critic gap": ("Wasserstein estimate",), "discriminator": ("relativistic D_ra", "LSGAN D, raw means")}
 LS_OPTIMUM = 0.25  # the LSGAN D objective ½ E (D(x) − 1)² + ½ E D(G(z))² at D = ½ everywhere (p_g = p_data)
 # common spellings, each the family it names (the penalty is the user's business: WGAN-GP is a Wasserstein game)
 ALIASES = {
@@ -115,6 +117,16 @@ class Game:
     def gap_title(self) -> str:
         """The title of E D(real) − E D(fake) (the scalar `critic_gap`)."""
         return "Wasserstein estimate" if self.loss == "wasserstein" else "critic gap"
+
+    def panel_title(self, title: str) -> str:
+        """A dashboard panel's title in this game (one of PANEL_TITLES' names, or the title as it is): the critic gap
+        is the Wasserstein estimate in a Wasserstein game; the relativistic game's D is D_ra (σ of C(x) minus the
+        other batch's mean score); LSGAN's D is its raw output, regressed on 0 (fake) and 1 (real)."""
+        if title == "critic gap":
+            return self.gap_title
+        if title == "discriminator" and self.loss == "relativistic_average":
+            return "relativistic D_ra"
+        return "LSGAN D, raw means" if title == "discriminator" and self.regression else title
 
     @property
     def name(self) -> str:

@@ -27,7 +27,7 @@ from matplotlib.transforms import offset_copy
 
 from gananim.analysis import analyse
 from gananim.analysis.metrics import definiteness
-from gananim.recording.game import LS_OPTIMUM, game_of
+from gananim.recording.game import LS_OPTIMUM, PANEL_TITLES, game_of
 from gananim.rendering.drawing import (
     D_PURPLE,
     DATA_BLUE,
@@ -63,8 +63,7 @@ PANELS = [
     ("losses", [("d_loss", "D loss", D_PURPLE), ("g_loss", "G loss", G_RED)], None, "linear"),
     ("discriminator", [("d_real", "D(real)", DATA_BLUE), ("d_fake", "D(fake)", G_RED)], (0.5, "½"), "linear"),
     ("value V(G, D)", [("value", "V", GREY)], (LOG4, "−2 log 2"), "linear"),
-    # LSGAN with raw scores (gananim.recording.game): D(real), D(fake) above are D's raw means, ½ each at the optimum;
-    # its D objective ½ E (D(x) − 1)² + ½ E D(G(z))² is ¼ there (Mao et al. 2017, a=0, b=1)
+    # LSGAN's D objective ½ E (D(x) − 1)² + ½ E D(G(z))², ¼ where D = ½ (Mao et al. 2017; gananim.recording.game)
     ("LSGAN D objective", [("ls_value", "L_D", GREY)], (LS_OPTIMUM, "¼"), "linear"),
     # a critic's (gananim.recording.game): its mean scores, no ½ line (unbounded scores have no middle of their own),
     # and E D(real) − E D(fake), the Wasserstein estimate, with 0 dashed: the critic can no longer tell them apart
@@ -115,16 +114,8 @@ def _available(series: dict[str, np.ndarray], rec) -> list:
 
 
 def _game_title(title: str, rec) -> str:
-    """A panel's title in the recording's game: the critic gap is the Wasserstein estimate in a Wasserstein game;
-    the relativistic game's D is D_ra (a sigmoid of C(x) minus the other batch's mean score)."""
-    game = game_of(rec.manifest)
-    if title == "critic gap" and game.loss == "wasserstein":
-        return "Wasserstein estimate"
-    if title == "discriminator" and game.loss == "relativistic_average":
-        return "relativistic D_ra"
-    if title == "discriminator" and game.regression:
-        return "LSGAN D, raw means"
-    return title
+    """A panel's title in the recording's game (gananim.recording.game.Game.panel_title)."""
+    return game_of(rec.manifest).panel_title(title)
 
 
 def series_least(spec, style) -> float:
@@ -139,11 +130,7 @@ def _weight_rank(spec) -> tuple[float, int]:
     return (MODES_WEIGHT if spec == "modes" else 1.0), (RANK.index(title) if title in RANK else len(RANK))
 
 
-RANK_OF = {
-    "Wasserstein estimate": "critic gap",
-    "relativistic D_ra": "discriminator",
-    "LSGAN D, raw means": "discriminator",
-}  # _game_title's names
+RANK_OF = {name: panel for panel, names in PANEL_TITLES.items() for name in names}  # _game_title's names
 
 
 def steps_room(style, label: float) -> float:
