@@ -6,6 +6,12 @@ and sway in gananim.kinds.points.events; the images kind class collapse and hops
 it reads, by name: `d_real`, `d_fake`, `value`, `g_grad_norm`, `nonfinite_share` (the recorder writes these);
 `js`, `outside_share` (a kind's metrics, where it has them). A rule whose series are absent is skipped. Every
 threshold is a field of `Thresholds`.
+
+The least-squares game with raw scores (gananim.recording.game: its recordings hold `ls_value`, LSGAN's D objective,
+and D's raw means as `d_real`, `d_fake`) converges at d_real ≈ d_fake ≈ ½ and ls_value ≈ ¼. The vanishing-gradient
+rule is not run there: its premise is the sigmoid's saturation (a confident classifier's log(1 − D) goes flat), and
+LSGAN's point is that its loss, (D(G(z)) − 1)², keeps pulling a fake sample that D scores far from 1, however
+confident D is (Mao et al. 2017, §3.2): D(real) − D(fake) ≥ gap is no sign of a vanishing gradient in that game.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from gananim.errors import GananimError
+from gananim.recording.game import LS_OPTIMUM
 
 KINDS = ("vanishing_gradient", "convergence", "divergence")  # the game's events, in their order at equal steps
 OPTIMUM_VALUE = -2 * np.log(2)  # V(G, D*) at p_g = p_data (Goodfellow et al. 2014)
@@ -115,10 +122,16 @@ def _vanishing(g: np.ndarray, d_real: np.ndarray, d_fake: np.ndarray, th: Thresh
 
 
 def _convergence(
-    d_real: np.ndarray, d_fake: np.ndarray, value: np.ndarray, js: np.ndarray, th: Thresholds
+    d_real: np.ndarray,
+    d_fake: np.ndarray,
+    value: np.ndarray,
+    js: np.ndarray,
+    th: Thresholds,
+    optimum: float = OPTIMUM_VALUE,
+    optimum_name: str = "−2 log 2",
 ) -> list[Span]:
-    """convergence events: D ≈ ½ on real and fake and V ≈ −2 log 2 (the Goodfellow optimum) with the generator near
-    the data, for long enough. Where no js says how near (not recorded: an image run without a classifier), only
+    """convergence events: D ≈ ½ on real and fake and the value at its optimum (V ≈ −2 log 2, Goodfellow's; LSGAN's D
+    objective ≈ ¼) with the generator near the data, for long enough. Where no js says how near (not recorded: an image run without a classifier), only
     once D has told real from fake at least once: an untrained D sits at ½ too, and a cDCGAN's first 100 steps of
     noise were captioned "converged"."""
     with np.errstate(invalid="ignore"):
@@ -126,12 +139,13 @@ def _convergence(
         mask = (
             (np.abs(d_real - 0.5) < th.converge_tol)
             & (np.abs(d_fake - 0.5) < th.converge_tol)
-            & (np.abs(value - OPTIMUM_VALUE) < th.converge_tol)
+            & (np.abs(value - optimum) < th.converge_tol)
             & ~(js > th.converge_js)
             & (np.isfinite(js) | learned)
         )
     return [
-        (lo, hi, "converged: D ≈ ½ and V ≈ −2 log 2") for lo, hi in flag_runs(mask, th.merge_gap, th.converge_snapshots)
+        (lo, hi, f"converged: D ≈ ½ and {'V' if optimum == OPTIMUM_VALUE else 'L_D'} ≈ {optimum_name}")
+        for lo, hi in flag_runs(mask, th.merge_gap, th.converge_snapshots)
     ]
 
 
@@ -175,9 +189,14 @@ def game_spans(s: dict[str, np.ndarray], th: Thresholds) -> dict[str, list[Span]
     """The game's rules on float series (`series_of`), as spans by event kind."""
     missing = np.full(len(next(iter(s.values()))) if s else 0, np.nan)
     spans: dict[str, list[Span]] = {}
-    if {"g_grad_norm", "d_real", "d_fake"} <= s.keys():
+    least_squares = "ls_value" in s  # LSGAN's raw scores: no vanishing-gradient rule (see the module's docstring)
+    if {"g_grad_norm", "d_real", "d_fake"} <= s.keys() and not least_squares:
         spans["vanishing_gradient"] = _vanishing(s["g_grad_norm"], s["d_real"], s["d_fake"], th)
-    if {"d_real", "d_fake", "value"} <= s.keys():
+    if {"d_real", "d_fake"} <= s.keys() and least_squares:
+        spans["convergence"] = _convergence(
+            s["d_real"], s["d_fake"], s["ls_value"], s.get("js", missing), th, LS_OPTIMUM, "¼"
+        )
+    elif {"d_real", "d_fake", "value"} <= s.keys():
         spans["convergence"] = _convergence(s["d_real"], s["d_fake"], s["value"], s.get("js", missing), th)
     if "nonfinite_share" in s or "outside_share" in s:
         spans["divergence"] = _divergence(s.get("nonfinite_share", missing), s.get("outside_share", missing), th)

@@ -99,9 +99,7 @@ class TrainConfig:
     unroll_optimizer: str = "sgd"
     pack: int = 1  # PacGAN (Lin et al. 2018): D judges packs of m samples (input m x data dim); 1 = off
     # seeds/004's gan.py protocol (its claims were made under it): a finite data set and one latent batch per game
-    fixed_real: int = (
-        0  # N > 0: N real points drawn once for the whole run, every real batch taken from them; 0 = fresh data
-    )
+    fixed_real: int = 0  # N > 0: N real points drawn once, every real batch taken from them; 0 = fresh data
     fixed_z_per_game: bool = False  # one latent batch per iteration for all its D steps (G steps still draw fresh ones)
     conditional: bool = False  # G(z, y), D(x, y) (Mirza & Osindero 2014) on labelled images: gananim.lab.game.cgan_step
 

@@ -17,6 +17,12 @@ disagree about the game. The families are the ones people train with:
 `d_output` is "logits" or "probs" for a classifier (the recording stores D's probability on its grid) and "critic" for
 unbounded scores (stored as they are). A manifest without these fields (gananim before critics) is a classifier with
 the nonsaturating loss on logits: old recordings keep their meaning.
+
+`d_scores` says how D's stored scores (`d_grid`, `d_real`, `d_fake`) were taken: "sigmoid" (σ of D's logit, what
+every recording stored before LSGAN spoke its own game) or "raw" (D's output as it is: written by the points kind's
+recordings of the least-squares game, whose D(x) is regressed on 0 (fake) and 1 (real), D*(x) = p_data / (p_data +
+p_g), ½ where G matches the data (Mao et al. 2017, Prop. 1 with a=0, b=1)). A manifest without it is "sigmoid", so
+a least-squares recording made before keeps reading as it did; a raw one stores the LSGAN objective as `ls_value`.
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ from gananim.errors import GananimError
 LOSSES = ("minimax", "nonsaturating", "least_squares", "wasserstein", "hinge", "relativistic_average")
 CRITIC_LOSSES = ("wasserstein", "hinge", "relativistic_average")  # games whose D outputs unbounded scores
 D_OUTPUTS = ("logits", "probs", "critic")
+D_SCORES = ("sigmoid", "raw")  # how the stored D scores were taken (the manifest's `d_scores`)
+# the dashboard's panels that a game renames (Game.panel_title): the names each may take
+PANEL_TITLES = {"critic gap": ("Wasserstein estimate",), "discriminator": ("relativistic D_ra", "LSGAN D, raw means")}
+LS_OPTIMUM = 0.25  # the LSGAN D objective ½ E (D(x) − 1)² + ½ E D(G(z))² at D = ½ everywhere (p_g = p_data)
 # common spellings, each the family it names (the penalty is the user's business: WGAN-GP is a Wasserstein game)
 ALIASES = {
     "gan": "minimax",
@@ -78,6 +88,20 @@ class Game:
 
     loss: str
     d_output: str
+    d_scores: str = "sigmoid"
+
+    @property
+    def regression(self) -> bool:
+        """D's stored scores are LSGAN's raw regression outputs (0 fake, 1 real; not probabilities, not clipped), and
+        the game's value is the scalar `ls_value` against LS_OPTIMUM."""
+        return self.loss == "least_squares" and self.d_scores == "raw"
+
+    @property
+    def value_name(self) -> str | None:
+        """The scalar that holds this game's value, None where the game has none (a critic's: its gap instead)."""
+        if self.regression:
+            return "ls_value"
+        return "value" if self.classic_value else None
 
     @property
     def critic(self) -> bool:
@@ -93,6 +117,16 @@ class Game:
     def gap_title(self) -> str:
         """The title of E D(real) − E D(fake) (the scalar `critic_gap`)."""
         return "Wasserstein estimate" if self.loss == "wasserstein" else "critic gap"
+
+    def panel_title(self, title: str) -> str:
+        """A dashboard panel's title in this game (one of PANEL_TITLES' names, or the title as it is): the critic gap
+        is the Wasserstein estimate in a Wasserstein game; the relativistic game's D is D_ra (σ of C(x) minus the
+        other batch's mean score); LSGAN's D is its raw output, regressed on 0 (fake) and 1 (real)."""
+        if title == "critic gap":
+            return self.gap_title
+        if title == "discriminator" and self.loss == "relativistic_average":
+            return "relativistic D_ra"
+        return "LSGAN D, raw means" if title == "discriminator" and self.regression else title
 
     @property
     def name(self) -> str:
@@ -124,7 +158,9 @@ class Game:
         return {
             "minimax": "arrows: −∇ₓ log(1 − D)  (G's loss E log(1 − D(G(z))))",
             "nonsaturating": "arrows: ∇ₓ log D  (G's loss −E log D(G(z)))",
-            "least_squares": "arrows: ∇ₓ log D  (G's loss ½ E (D(G(z)) − 1)²)",
+            "least_squares": "arrows: −∇ₓ ½(D(x) − 1)²  (G's loss ½ E (D(G(z)) − 1)²)"
+            if self.regression
+            else "arrows: ∇ₓ log D  (G's loss ½ E (D(G(z)) − 1)²)",  # a recording from before raw scores
             "wasserstein": "arrows: ∇ₓ D  (G's loss −E D(G(z)))",
             "hinge": "arrows: ∇ₓ D  (G's loss −E D(G(z)), hinge game)",
             "relativistic_average": "arrows: −∇ₓ of G's RaGAN loss",
@@ -132,14 +168,27 @@ class Game:
 
 
 def game_of(manifest: dict) -> Game:
-    """The recording's game; a manifest from before critics (no loss, no d_output) is the non-saturating game on logits."""
+    """The recording's game; a manifest from before critics (no loss, no d_output) is the non-saturating game on logits,
+    and one without `d_scores` stored σ of D's logits."""
     loss = manifest.get("loss") or "nonsaturating"
     d_output = manifest.get("d_output") or "logits"
     try:
         loss = loss_family(loss)
     except GananimError:
         loss = "nonsaturating"  # validation refuses a bad one on read; this keeps a hand-made manifest drawable
-    return Game(loss, d_output if d_output in D_OUTPUTS else "logits")
+    d_scores = manifest.get("d_scores") if manifest.get("d_scores") in D_SCORES else "sigmoid"
+    return Game(loss, d_output if d_output in D_OUTPUTS else "logits", d_scores)
 
 
-__all__ = ["ALIASES", "CRITIC_LOSSES", "D_OUTPUTS", "Game", "LOSSES", "check_pair", "game_of", "loss_family"]
+__all__ = [
+    "ALIASES",
+    "CRITIC_LOSSES",
+    "D_OUTPUTS",
+    "D_SCORES",
+    "Game",
+    "LOSSES",
+    "LS_OPTIMUM",
+    "check_pair",
+    "game_of",
+    "loss_family",
+]

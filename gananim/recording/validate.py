@@ -15,7 +15,7 @@ import numpy as np
 
 from gananim import kinds
 from gananim.errors import GananimError
-from gananim.recording.game import D_OUTPUTS, LOSSES, loss_family
+from gananim.recording.game import D_OUTPUTS, D_SCORES, LOSSES, loss_family
 
 
 def is_int(v, low: int = 0) -> bool:
@@ -104,6 +104,7 @@ MANIFEST_FIELDS = {
     # the game (gananim.recording.game): bounded to the names views know, so no view guesses at a stranger's words
     "d_output": (False, optional(lambda v: v in D_OUTPUTS), f"one of {', '.join(D_OUTPUTS)} (or null)"),
     "loss": (False, optional(_known_loss), f"one of {', '.join(LOSSES)} (or null)"),
+    "d_scores": (False, optional(lambda v: v in D_SCORES), f"one of {', '.join(D_SCORES)} (or null)"),
     "loss_inferred": (False, lambda v: v is False or (isinstance(v, str) and len(v) <= 500), "false or a short text"),
     "d_output_inferred": (
         False,

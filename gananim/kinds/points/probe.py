@@ -53,7 +53,10 @@ class PointProber:
             )
         # grid_size 0 (the default): by the data's dimension, but a resumed recording keeps the grid it has
         stored_size = (s.stored or {}).get("grid", {}).get("size")
-        return cls(s.players, s.prior, s.options, s.data, s.view_box, s.seed, data_dim, stored_size)
+        # LSGAN's D scores as they are (gananim.recording.game, `d_scores`), but a resumed recording made before keeps
+        # the σ(l) it stored: one recording, one meaning
+        raw = s.players.loss == "least_squares" and (s.stored is None or s.stored.get("d_scores") == "raw")
+        return cls(s.players, s.prior, s.options, s.data, s.view_box, s.seed, data_dim, stored_size, raw)
 
     def __init__(
         self,
@@ -65,8 +68,10 @@ class PointProber:
         seed: int,
         data_dim: int,
         stored_grid_size: int | None = None,
+        raw_scores: bool = False,
     ):
         self.players, self.prior, self.options = players, prior, opts
+        self.raw = raw_scores and players.loss == "least_squares"  # LSGAN's regression outputs stored as they are
         self.target, real, box = resolve_data(data, view_box, opts.real_samples, seed)
         latents = prior.sample(opts.n_samples, seed)
         if box is None:
@@ -104,6 +109,8 @@ class PointProber:
             "grad_samples": self._n_grad,
             "target": self.target.to_config() if self.target is not None else None,
         }
+        if self.raw:
+            self.manifest["d_scores"] = "raw"
 
     def _check_discriminator(self, data_dim: int) -> None:
         """Run D once on two grid points: it must take (n, data_dim) samples and return one score per sample."""
@@ -205,9 +212,10 @@ class PointProber:
         # one function on purpose: one forward through D serves all five results above, on one graph
         p, k, a = self.players, self._n_grad, self._n_arrows
         critic = p.d_output == "critic"
+        shown = self._scores if self.raw else (lambda lg: lg) if critic else torch.sigmoid
         with torch.no_grad():
-            grid = p.logits(self._grid_points)  # a critic's raw scores are stored as they are, a classifier's as D
-            d_grid = (grid if critic else torch.sigmoid(grid)).reshape(self.grid.shape)
+            grid = p.logits(self._grid_points)  # a critic's and LSGAN's raw scores are stored as they are, else σ(l)
+            d_grid = shown(grid).reshape(self.grid.shape)
             # the relativistic game weighs each arrow by the other batch's mean score: the real scores come first
             real_all = p.logits(self.real) if self.real is not None and p.loss == "relativistic_average" else None
         with torch.enable_grad():
@@ -224,7 +232,7 @@ class PointProber:
                 grads = torch.autograd.grad(
                     logits,
                     batches + fused,
-                    grad_outputs=arrow_weights(p.loss, [lg.detach() for lg in logits], real_all),
+                    grad_outputs=self._arrow_weights([lg.detach() for lg in logits], real_all),
                     retain_graph=k > 0,
                     allow_unused=True,
                 )
@@ -236,7 +244,7 @@ class PointProber:
             fake = torch.cat([lg.detach() for lg in logits])
             out = {"d_grid": d_grid, "g_grad": g_grad}
             if not critic:
-                out["d_fake"] = torch.sigmoid(fake).mean()
+                out["d_fake"] = shown(fake).mean()
             nan = torch.tensor(math.nan, dtype=torch.float64)
             real_k = None
             if self.real is not None:
@@ -244,7 +252,11 @@ class PointProber:
                 with torch.no_grad():
                     real_rest = p.logits(self.real[k:]) if k < len(self.real) else None
                 real = torch.cat([r.detach() for r in (real_k, real_rest) if r is not None])
-                out |= game_scalars(p.loss, critic, real, fake)
+                out |= (
+                    ls_scalars(self._scores(real), self._scores(fake))
+                    if self.raw
+                    else game_scalars(p.loss, critic, real, fake)
+                )
                 out["d_grad_norm"] = grad_norm(objectives.d_loss(p.loss, real_k, logits[0]), p.D) if k else nan
             elif critic:
                 out["critic_fake"] = fake.mean()
@@ -255,6 +267,29 @@ class PointProber:
             else:
                 out["g_grad_norm"] = nan
         return out
+
+    def _scores(self, logits: torch.Tensor) -> torch.Tensor:
+        """LSGAN's D(x) as D returns it, from its logits (as_logits): the output itself, or σ(l) for a D of
+        probabilities (the least-squares loss is then on the probability; as_logits clamps it to [1e-7, 1 − 1e-7])."""
+        return torch.sigmoid(logits) if self.players.d_output == "probs" else logits
+
+    def _arrow_weights(self, logits: list[torch.Tensor], real: torch.Tensor | None) -> list[torch.Tensor]:
+        """arrow_weights in this recording's terms: LSGAN with raw scores stores −∇x ½(D(x) − 1)² = (1 − D) ∇x D
+        (D = l, or σ(l) with ∇x σ(l) = σ(1 − σ) ∇x l), so the gradients view reads them as they are."""
+        if not self.raw:
+            return arrow_weights(self.players.loss, logits, real)
+        if self.players.d_output == "probs":
+            return [(1 - torch.sigmoid(lg)) * torch.sigmoid(lg) * torch.sigmoid(-lg) for lg in logits]
+        return [1 - lg for lg in logits]
+
+
+def ls_scalars(real: torch.Tensor, fake: torch.Tensor) -> dict[str, torch.Tensor]:
+    """LSGAN's statistics on D's raw scores (Mao et al. 2017, a=0, b=1): the mean scores, ½ each at the optimum, and
+    the D objective ½ E (D(x) − 1)² + ½ E D(G(z))², LS_OPTIMUM = ¼ there (gananim.recording.game)."""
+    return {
+        "d_real": real.mean(),
+        "ls_value": 0.5 * (real - 1).pow(2).mean() + 0.5 * fake.pow(2).mean(),
+    }
 
 
 def arrow_weights(loss: str, logits: list[torch.Tensor], real: torch.Tensor | None) -> list[torch.Tensor]:

@@ -25,7 +25,7 @@ import numpy as np
 from matplotlib.patches import Patch
 
 from gananim.analysis import analyse
-from gananim.recording.game import game_of
+from gananim.recording.game import LS_OPTIMUM, PANEL_TITLES, game_of
 from gananim.rendering.drawing import (
     D_PURPLE,
     DATA_BLUE,
@@ -55,6 +55,8 @@ PANELS = [
     ("losses", [("d_loss", "D loss", D_PURPLE), ("g_loss", "G loss", G_RED)], None, "linear"),
     ("discriminator", [("d_real", "D(real)", DATA_BLUE), ("d_fake", "D(fake)", G_RED)], (0.5, "½"), "linear"),
     ("value V(G, D)", [("value", "V", GREY)], (LOG4, "−2 log 2"), "linear"),
+    # LSGAN's D objective ½ E (D(x) − 1)² + ½ E D(G(z))², ¼ where D = ½ (Mao et al. 2017; gananim.recording.game)
+    ("LSGAN D objective", [("ls_value", "L_D", GREY)], (LS_OPTIMUM, "¼"), "linear"),
     # a critic's (gananim.recording.game): its mean scores, no ½ line (unbounded scores have no middle of their own),
     # and E D(real) − E D(fake), the Wasserstein estimate, with 0 dashed: the critic can no longer tell them apart
     ("critic", [("critic_real", "E D(real)", DATA_BLUE), ("critic_fake", "E D(fake)", G_RED)], None, "linear"),
@@ -77,6 +79,7 @@ RANK = [
     "critic",
     "modes",
     "value V(G, D)",
+    "LSGAN D objective",
     "gradient norms",
     "Hessian of V",
     "game Jacobian",
@@ -102,14 +105,8 @@ def _available(series: dict[str, np.ndarray], rec) -> list:
 
 
 def _game_title(title: str, rec) -> str:
-    """A panel's title in the recording's game: the critic gap is the Wasserstein estimate in a Wasserstein game;
-    the relativistic game's D is D_ra (a sigmoid of C(x) minus the other batch's mean score)."""
-    game = game_of(rec.manifest)
-    if title == "critic gap" and game.loss == "wasserstein":
-        return "Wasserstein estimate"
-    if title == "discriminator" and game.loss == "relativistic_average":
-        return "relativistic D_ra"
-    return title
+    """A panel's title in the recording's game (gananim.recording.game.Game.panel_title)."""
+    return game_of(rec.manifest).panel_title(title)
 
 
 def series_least(spec, style) -> float:
@@ -124,7 +121,7 @@ def _weight_rank(spec) -> tuple[float, int]:
     return (MODES_WEIGHT if spec == "modes" else 1.0), (RANK.index(title) if title in RANK else len(RANK))
 
 
-RANK_OF = {"Wasserstein estimate": "critic gap", "relativistic D_ra": "discriminator"}  # _game_title's names
+RANK_OF = {name: panel for panel, names in PANEL_TITLES.items() for name in names}  # _game_title's names
 
 
 def steps_room(style, label: float) -> float:

@@ -1,7 +1,9 @@
 """D's values as the 2D views colour them: a classifier's probability as it is, a critic's scores on a symmetric
 scale centred at the real/fake decision (gananim.recording.game).
 
-A classifier's D(x) is a probability: 0 (fake) … ½ … 1 (real). A critic's score has no such anchors: only its
+A classifier's D(x) is a probability: 0 (fake) … ½ … 1 (real). LSGAN's D(x) = l(x), its raw output regressed on 0
+(fake) and 1 (real) (Mao et al. 2017, a=0, b=1: D*(x) = p_data / (p_data + p_g), ½ where G matches the data), is put on
+the same scale, clipped to [0, 1] (a regression overshoots its targets), and the key says so. A critic's score has no such anchors: only its
 differences mean something (a Wasserstein critic is defined up to a constant), so its colour is u = ½ + (D(x) − c) / 2R,
 clipped to [0, 1], with c the decision and R one half-width for the whole video:
 - c: 0 for the hinge game (D is trained to +1 on real and −1 on fake samples: its sign is the decision); for the
@@ -29,6 +31,7 @@ class DScale:
     def __init__(self, rec):
         self.game = game_of(rec.manifest)
         self.critic = self.game.critic
+        self.regression = self.game.regression  # LSGAN's raw D, on the classifier's scale but clipped
         self.half = self._half_width(rec) if self.critic else 0.5
 
     def centre(self, snap) -> float:
@@ -57,6 +60,8 @@ class DScale:
     def unit(self, snap, d_grid: np.ndarray | None = None) -> np.ndarray:
         """The grid's colour positions in [0, 1] (NaN kept): a probability as it is, a critic's score centred."""
         d = snap.d_grid if d_grid is None else d_grid
+        if self.regression:
+            return np.clip(d, 0.0, 1.0)  # NaN kept
         if not self.critic:
             return d
         return np.clip(0.5 + (d.astype(np.float32) - self.centre(snap)) / (2 * self.half), 0.0, 1.0)
@@ -64,11 +69,18 @@ class DScale:
     @property
     def title(self) -> str:
         """The colour bar's title."""
-        return "critic D(x)" if self.critic else "D(x)"
+        return "critic D(x)" if self.critic else "D(x) = l(x)" if self.regression else "D(x)"
+
+    @property
+    def legend(self) -> str:
+        """D's curve in a 1D view's legend: the title, and where LSGAN's regression overshoots 0 or 1, that it is cut."""
+        return f"{self.title}, clipped to [0, 1]" if self.regression else self.title
 
     @property
     def key(self) -> str:
         """One legend line for D's colours (and heights, in `mountains`)."""
+        if self.regression:
+            return "D(x) = l(x), LSGAN's regression: 1 real, 0 fake (clipped to [0, 1])"
         return "critic D(x), centred at the decision" if self.critic else "D(x): 1 real, 0 fake"
 
     @property
@@ -83,7 +95,10 @@ class DScale:
 
     @property
     def note(self) -> str | None:
-        """What the bar's middle is, where it is not a plain number (None for a classifier and the hinge game)."""
+        """What the bar's middle is, where it is not a plain number, or what the bar shows, where it is not a
+        probability (None for a classifier and the hinge game)."""
+        if self.regression:
+            return "D(x) = l(x), LSGAN's regression, clipped to [0, 1]"
         if not self.critic or self.game.loss == "hinge":
             return None
         return "mid = ½(E D(real) + E D(fake))"

@@ -294,9 +294,12 @@ class GoodfellowView(Tweening, View):
         ((x0, x1),) = self.rec.view_box
         low, high = -band / self.peak, self.top / self.peak
         self.d_scale = DScale(self.rec)
-        ticks = self.d_scale.ticks if self.d_scale.critic else None
+        # LSGAN's regression, clipped: its axis says so where the legend has no room (beside the value at 720 px)
+        ticks = self.d_scale.ticks if self.d_scale.critic else ["≤ 0", "½", "≥ 1"] if self.d_scale.regression else None
         self.twin, self.d_line = d_axis(ax, s, low, high, (x0, x1), self.rec.grid.axes[0], half_zorder=1, ticks=ticks)
-        return Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale), self.d_scale.title
+        return Line2D(
+            [], [], color=s.discriminator, linewidth=1.8 * s.scale
+        ), "D(x)"  # l(x) for LSGAN: its axis and value say so
 
     def _make_value_text(self, ax):
         """V(G, D) at the top right (moving) over the static optimum −2 log 2, where the recording has values;
@@ -304,18 +307,20 @@ class GoodfellowView(Tweening, View):
         s = self.style
         game = game_of(self.rec.manifest)
         # the game's value: V(G, D) against −2 log 2 where that is its optimum, else a critic's E D(real) − E D(fake)
-        self.value_name = "value" if game.classic_value else "critic_gap"
+        # LSGAN with raw scores: its D objective `ls_value` against ¼ (gananim.recording.game)
+        self.value_name = game.value_name or "critic_gap"
         self.values = self.rec.scalars.get(self.value_name) if self.has_d else None
         self.value_text = None
         if self.values is None or not np.isfinite(self.values).any():
             return None
-        if not game.classic_value:
+        if game.value_name is None:
             self.value_label = "E D(real) − E D(fake)"
             self.value_text = ax.text(
                 0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text
             )
             return self.value_text
-        self.value_label = "V(G, D)"
+        self.value_label = "L_D" if game.regression else "V(G, D)"  # as short: the legend is beside it at 720 px
+        optimum = "LSGAN's optimum ¼" if game.regression else f"optimum −2 log 2 = {num(round(LOG4, 3))}"
         # two lines: only "V(G, D) = …" is redrawn each frame (glyphs are most of a frame's cost); the optimum is static
         self.value_text = ax.text(
             0.995, 0.99, "", transform=ax.transAxes, ha="right", va="top", fontsize=s.fs(0.8), color=s.text
@@ -323,7 +328,7 @@ class GoodfellowView(Tweening, View):
         ax.text(
             0.995,
             0.99,
-            f"optimum −2 log 2 = {num(round(LOG4, 3))}",
+            optimum,
             ha="right",
             va="top",
             fontsize=s.fs(0.75),

@@ -67,7 +67,8 @@ def arrow_polygons(tails: np.ndarray, vectors: np.ndarray, shaft: float, head_w:
 LOSS_LABELS = {
     "nonsaturating": "∇ₓ log D(x)",
     "minimax": "−∇ₓ log(1 − D(x))",
-    "least_squares": "−∇ₓ ½(l(x) − 1)²",
+    "least_squares": "−∇ₓ ½(l(x) − 1)²",  # a recording from before raw scores: D's logit l, shown as σ(l)
+    "least_squares_raw": "−∇ₓ ½(D(x) − 1)²",  # D(x) = l(x), LSGAN's regression (`named` adds G's loss)
     "wasserstein": "∇ₓ D(x), G: −E D(G(z))",
     "hinge": "∇ₓ D(x), G: −E D(G(z))",
     "relativistic_average": "−∇ₓ G's RaGAN loss",
@@ -96,7 +97,8 @@ def push(rec, snap, keep: np.ndarray) -> np.ndarray:
     grad = snap.g_grad[keep].astype(float)
     game = game_of(rec.manifest)
     loss = game.loss
-    if loss == "nonsaturating" or game.critic or not len(grad):  # a critic's arrows are stored as −∇ₓ of G's loss
+    # a critic's arrows, and LSGAN's with raw scores (probe: _arrow_weights), are stored as −∇ₓ of G's loss
+    if loss == "nonsaturating" or game.critic or game.regression or not len(grad):
         return grad
     d = np.clip(d_at(rec, snap, snap.samples[keep].astype(float)), SATURATED, 1 - SATURATED)
     if loss == "minimax":  # −∇ log(1 − D) = D ∇l and ∇ log D = (1 − D) ∇l
@@ -154,7 +156,7 @@ class GradientsView(Tweening, View):
     def _real_key(self, ax) -> None:
         """The real samples' mark and words, a line over the arrows' key."""
         size = self.style.fs(0.8)
-        real_key(ax, self.style, KEY_X, size, (KEY_LINES * 1.2 + 0.2) * size)
+        real_key(ax, self.style, KEY_X, size, (self.key_lines * 1.2 + 0.2) * size)
         self.real_lines = 1
 
     def _make_backdrop(self) -> np.ndarray:
@@ -186,7 +188,9 @@ class GradientsView(Tweening, View):
         height: above it the frame's title bar may be near) down to the arrows' key."""
         p = ax.get_window_extent()
         s = self.style
-        key = s.px(s.fs(0.8)) * ((KEY_LINES + self.real_lines) * 1.2 + 0.6)  # the key's lines, half a line for "fake 0"
+        key = s.px(s.fs(0.8)) * (
+            (self.key_lines + self.real_lines) * 1.2 + 0.6
+        )  # the key's lines, half a line for "fake 0"
         top = p.y1 - s.px(0.6 * s.fs(0.8) + 2 + 1.2 * s.fs(0.9))  # D's title, and its pad over "real 1"
         bottom = min(p.y0 + key, top - 0.3 * p.height)
         box = Bbox.from_extents(p.x0 + KEY_X * p.width, bottom, p.x0 + (KEY_X + KEY_W) * p.width, top)
@@ -229,7 +233,7 @@ class GradientsView(Tweening, View):
         ax.text(
             KEY_X,
             0.0,
-            f"arrows:\n{self.label}\n× {self.gain:.3g} on screen",
+            self.key_text,
             transform=offset_copy(ax.transAxes, ax.figure, y=1.2 * size, units="points"),
             ha="left",
             va="bottom",
@@ -246,7 +250,24 @@ class GradientsView(Tweening, View):
     def label(self) -> str:
         """What the arrows are, by the loss the recording names."""
         game = game_of(self.rec.manifest)
-        return LOSS_LABELS.get(game.loss, LOSS_LABELS["nonsaturating"])
+        return LOSS_LABELS.get(game.loss + ("_raw" if game.regression else ""), LOSS_LABELS["nonsaturating"])
+
+    @property
+    def key_text(self) -> str:
+        """The arrows' static key (over their moving mean), with LSGAN's clipped D scale named first where it is."""
+        clipped = "D clipped to [0, 1]\n" if self.d_scale.regression else ""
+        return f"{clipped}arrows:\n{self.named.replace('  ', chr(10))}\n× {self.gain:.3g} on screen"
+
+    @property
+    def key_lines(self) -> int:
+        """The key's lines: KEY_LINES, and those LSGAN's words add (the scale's clipping, G's loss)."""
+        return KEY_LINES + (2 if self.d_scale.regression else 0)
+
+    @property
+    def named(self) -> str:
+        """The arrows' label with G's loss they come from, where the label alone leaves it unsaid (LSGAN's raw D)."""
+        game = game_of(self.rec.manifest)
+        return f"{self.label}  (G's loss {game.generator_loss})" if game.regression else self.label
 
     def _gain(self) -> float:
         """Data units of arrow per unit of push, fixed for the whole video from the 95th percentile of all lengths."""

@@ -117,7 +117,7 @@ class LineGradients(GradientsView):
         legend.append((Line2D([], [], color=s.generated, linewidth=1.2 * s.scale), "G(z) density"))
         ticks = self.d_scale.ticks if self.d_scale.critic else None
         _, self.d_line = d_axis(ax, s, -band / self.peak, self.top / self.peak, (x0, x1), centres, ticks=ticks)
-        legend.append((Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale), self.d_scale.title))
+        legend.append((Line2D([], [], color=s.discriminator, linewidth=1.8 * s.scale), self.d_scale.legend))
         arrow = Line2D([], [], color=ARROW, marker=">", markersize=4 * s.scale, linewidth=1.0 * s.scale)
         legend.append((arrow, "push on G(z)"))
         legend_row(ax, s, legend)
@@ -127,7 +127,7 @@ class LineGradients(GradientsView):
         of view, under a title that gives the arrows' fixed scale."""
         s = self.style
         self.gain = self._gain()
-        ax.set_title(f"arrows: {self.label} × {self.gain:.3g}", loc="right", fontsize=s.fs(0.8), color=s.text)
+        ax.set_title(f"arrows: {self.named} × {self.gain:.3g}", loc="right", fontsize=s.fs(0.8), color=s.text)
         zeros = np.zeros(len(self.idx))
         self.quiver = ax.quiver(
             zeros,
