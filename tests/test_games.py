@@ -287,9 +287,11 @@ def test_the_lightning_callback_reads_a_hinge_game_from_the_first_loss(tmp_path)
     assert r.steps[0] == 0 and len(r) >= 2
 
 
-def test_curvature_is_refused_for_a_critic(tmp_path):
+@pytest.mark.parametrize("loss", ["hinge", "least_squares"])
+def test_curvature_is_refused_where_the_game_has_no_v(tmp_path, loss):
+    """curvature.py differentiates Goodfellow's V(G, D): a critic's game and LSGAN's (not zero-sum) have none."""
     with pytest.raises(GananimError, match="curvature_every=0"):
-        Recorder(tmp_path / "r", mlp(2, 2), mlp(2, 1), data=MOONS, loss="hinge", probes=ProbeOptions(curvature_every=5))
+        Recorder(tmp_path / "r", mlp(2, 2), mlp(2, 1), data=MOONS, loss=loss, probes=ProbeOptions(curvature_every=5))
 
 
 def test_zero_edit_keeps_a_gradient_penaltys_interpolates_out_of_the_real_batch(tmp_path, capsys, monkeypatch):

@@ -58,6 +58,11 @@ def check_game(generator, discriminator, latent_dim, loss, d_output, opts: Probe
         raise GananimError(
             "the curvature probes differentiate the classifier's value V(G, D), not a critic's game; set curvature_every=0"
         )
+    if opts.curvature_every and discriminator is not None and loss is not None and loss_family(loss) == "least_squares":
+        raise GananimError(  # LSGAN's two losses are not one value's two sides: no Hessian of V, no game Jacobian of V
+            "the curvature probes differentiate Goodfellow's value V(G, D); the least-squares game is not zero-sum "
+            "and has no such value: set curvature_every=0"
+        )
     if opts.curvature_every and discriminator is not None and not (trainable(generator) and trainable(discriminator)):
         raise GananimError(
             "curvature needs trainable parameters in both the generator and the discriminator; set curvature_every=0"
