@@ -133,3 +133,37 @@ def test_a_least_squares_recording_made_before_keeps_reading_as_before(tmp_path)
     # the arrows are rescaled from ∇ₓ log D as before: (1 − l) / (1 − D) with l the logit of the stored D
     keep = np.arange(4)
     assert not np.allclose(push(old, snap, keep), snap.g_grad[:4])
+
+
+def test_an_image_least_squares_recording_speaks_its_game(tmp_path):
+    """Image GANs trained with LSGAN: D's raw scores stored (not σ of them), its D objective against ¼, and the
+    d-hist, projection and dashboard in LSGAN's words (issue 20: the images kind showed σ(l) and V)."""
+    from gananim.kinds.images.pixels import to_float
+    from gananim.kinds.images.views.d_hist import DHistView
+    from gananim.rendering.views import Frame, make_style
+
+    torch.manual_seed(0)
+    G = nn.Sequential(nn.Linear(4, 64), nn.Tanh(), nn.Unflatten(1, (1, 8, 8)))
+    D = nn.Sequential(nn.Flatten(), nn.Linear(64, 1))
+    with torch.no_grad():
+        D[1].weight.mul_(8.0)  # scores well outside (0, 1): raw, not squashed
+    data = torch.rand(96, 1, 8, 8) * 2 - 1
+    with Recorder(tmp_path / "ls", G, D, data=data, every=1, loss="least_squares", latent_dim=4, quiet=True) as rec:
+        rec.step(0)
+        rec.step(1)
+    r = gananim.load(tmp_path / "ls")
+    assert r.manifest["d_scores"] == "raw" and game_of(r.manifest).regression
+    snap = r[-1]
+    real = to_float(r.fixed["data_samples"], r.value_range)
+    with torch.no_grad():
+        expected = D(torch.as_tensor(real, dtype=torch.float32)).reshape(-1).numpy()
+    np.testing.assert_allclose(snap.d_real_each, expected, atol=0.05)  # raw l(x), uint8 storage's rounding aside
+    assert (np.abs(snap.d_real_each) > 1).any()  # a sigmoid never leaves (0, 1)
+    fake = snap.d_fake_each
+    want = 0.5 * np.mean((snap.d_real_each - 1) ** 2) + 0.5 * np.mean(fake**2)
+    assert snap.scalars["ls_value"] == pytest.approx(want, rel=1e-4) and "value" not in snap.scalars
+    frame = Frame([r], "dashboard", make_style((1280, 720)))
+    titles = [p.header.title.get_text() for p in frame.views[0].panels if hasattr(p, "header")]
+    assert "LSGAN D, raw means (- - ½)" in titles and "LSGAN D objective (- - ¼)" in titles
+    hist = Frame([r], "d-hist", make_style((1280, 720)))
+    assert isinstance(hist.views[0], DHistView) and "LSGAN's regression" in hist.axes[0].get_xlabel()

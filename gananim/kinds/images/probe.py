@@ -67,6 +67,8 @@ class ImageProber:
             )
         if s.labels is not None and s.classifier is None and s.conditional is None:
             raise GananimError("labels= give the data's class frequencies to a classifier: pass classifier= too")
+        # LSGAN's raw D scores (recording.game `d_scores`); a resumed recording made before keeps its σ(l)
+        raw = s.players.loss == "least_squares" and (s.stored is None or s.stored.get("d_scores") == "raw")
         return cls(
             s.players,
             s.prior,
@@ -79,6 +81,7 @@ class ImageProber:
             classifier=s.classifier,
             labels=s.labels,
             conditional=s.conditional,
+            raw_scores=raw,
         )
 
     def __init__(
@@ -94,6 +97,7 @@ class ImageProber:
         classifier=None,
         labels=None,
         conditional=None,
+        raw_scores: bool = False,
     ):
         # long by its signature (as formatted); the body fixes, in order, what every snapshot is measured against
         self.players, self.options, self.sample_shape, self.g_shape = players, opts, sample_shape, g_shape
@@ -145,6 +149,9 @@ class ImageProber:
         }
         if self.is_image:
             self.manifest |= {"n_images": n_images, "interp_shape": list(interp)}
+        self.raw = raw_scores and players.loss == "least_squares"  # LSGAN's regression outputs stored as they are
+        if self.raw:
+            self.manifest["d_scores"] = "raw"
 
     def _check_discriminator(self, real: np.ndarray, labels: np.ndarray | None) -> None:
         """Run D once on two real samples shaped like G's output (given their labels, for a conditional pair): it
@@ -343,16 +350,16 @@ class ImageProber:
                 [np.stack([r["fake_logits"] for r in raws]), np.stack([r["real_logits"] for r in raws])], axis=1
             )
             critic = self.players.d_output == "critic"  # a critic's scores are stored as they are
-            d = logits if critic else sigmoid(logits)
+            d = logits if critic or self.raw else sigmoid(logits)
             d_fake, d_real = d[:, :n_fake], d[:, n_fake:]
-            hist = self._hist(d, n_fake)
+            hist = self._hist(np.clip(d, 0.0, 1.0) if self.raw else d, n_fake)  # LSGAN: overshoots in the end bins
             arrays |= {
                 "d_fake": d_fake.astype(np.float32),
                 "d_real": d_real.astype(np.float32),
                 "d_hist_fake": hist[:, 0],
                 "d_hist_real": hist[:, 1],
             }
-            scalars |= game_scalars(self.players.loss, critic, logits, n_fake)
+            scalars |= game_scalars(self.players.loss, critic, logits, n_fake, raw=self.raw)
         if "class_logits" in raws[0]:
             arrays["class_logits"] = np.stack([r["class_logits"] for r in raws]).astype(np.float32)
         done = {"pixels", "proj", "fake_logits", "real_logits", "class_logits"}

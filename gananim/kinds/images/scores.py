@@ -13,11 +13,17 @@ def d_value(logits: np.ndarray, n_fake: int) -> np.ndarray:
         return -np.logaddexp(0.0, -logits[:, n_fake:]).mean(axis=1) - np.logaddexp(0.0, logits[:, :n_fake]).mean(axis=1)
 
 
-def game_scalars(loss: str, critic: bool, logits: np.ndarray, n_fake: int) -> dict[str, np.ndarray]:
+def game_scalars(loss: str, critic: bool, logits: np.ndarray, n_fake: int, raw: bool = False) -> dict[str, np.ndarray]:
     """Per snapshot of (k, n_fake + n_real) scores, D's statistics in the game's terms (as the points kind's
     game_scalars): a classifier's mean probabilities and V(G, D); a critic's mean scores and E D(real) − E D(fake), or
     RaSGAN's D_ra and value."""
     fake, real = logits[:, :n_fake], logits[:, n_fake:]
+    if raw:  # LSGAN's raw D (a=0, b=1): its means, and its D objective against ¼ (gananim.recording.game.LS_OPTIMUM)
+        return {
+            "d_fake": fake.mean(axis=1),
+            "d_real": real.mean(axis=1),
+            "ls_value": 0.5 * ((real - 1.0) ** 2).mean(axis=1) + 0.5 * (fake**2).mean(axis=1),
+        }
     if not critic:
         d = sigmoid(logits)
         return {

@@ -83,6 +83,8 @@ class DHistView(View):
             if conditional
             else ["D(x): D's probability that x is real", "D(x), the probability of real"]
         )
+        if self.game.regression:  # LSGAN's raw D, its overshoots in the end bins
+            names = ["D(x) = l(x): LSGAN's regression, real 1, fake 0 (clipped to [0, 1])", "D(x) = l(x), clipped"]
         if self.game.critic:
             names = (
                 ["D(x, y): the critic's score given the label y (higher: more real)", "critic score D(x, y)"]

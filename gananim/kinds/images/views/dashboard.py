@@ -17,6 +17,7 @@ from gananim.analysis import analyse
 from gananim.kinds.images.views.d_hist import DHistView
 from gananim.kinds.images.views.projection import ProjectionView
 from gananim.kinds.images.views.sample_grid import SampleGridView
+from gananim.recording.game import game_of
 from gananim.rendering.drawing import DATA_BLUE as DATA_COLOUR
 from gananim.rendering.drawing import GENERATED_RED as BAR_COLOUR
 from gananim.rendering.views.base import register
@@ -25,6 +26,7 @@ from gananim.rendering.views.dashboard import (
     GREY,
     LABEL,
     PANELS,
+    RANK_OF,
     DashboardView,
     SeriesPanel,
     series_least,
@@ -43,7 +45,7 @@ IMAGE_PANELS = [
     ("class KL(gen ‖ data)", [("class_kl", "KL", GREY)], None, "linear"),
     ("Fréchet distance", [("frechet", "FD", GREY)], None, "linear"),
 ]
-SCALARS = ("losses", "discriminator", "critic")  # the points dashboard's panels kept here (room is short)
+SCALARS = ("losses", "discriminator", "critic", "LSGAN D objective")  # the points dashboard's panels kept here
 
 
 def class_count(series: dict) -> int:
@@ -149,15 +151,16 @@ class ClassPanel:
         self.header.set([entry("captured", count), DATA_KEY])
 
 
-def _series_specs(series: dict) -> list:
-    """The scalar panels with a finite series here: losses and D's means, then the image metrics."""
+def _series_specs(series: dict, rec) -> list:
+    """The scalar panels with a finite series here: losses and D's means (titled in the recording's game), then the
+    image metrics."""
     has = lambda name: name in series and np.isfinite(series[name]).any()  # noqa: E731
     chosen = [p for p in PANELS if p != "modes" and p[0] in SCALARS] + IMAGE_PANELS
     out = []
     for title, rows, ref, scale in chosen:
         rows = [row for row in rows if has(row[0])]
         if rows:
-            out.append((title, rows, ref, scale))
+            out.append((game_of(rec.manifest).panel_title(title), rows, ref, scale))
     return out
 
 
@@ -168,6 +171,7 @@ RANK = [
     "G(z, y) drawn as class y",
     "d-hist",
     "discriminator",
+    "LSGAN D objective",
     "critic",
     "Fréchet distance",
     "class KL(gen ‖ data)",
@@ -227,7 +231,7 @@ class ImageDashboardView(DashboardView):
         if class_count(series) > 0:
             column.append("classes")
         picked = self.picked(PANELS + IMAGE_PANELS) if self.scalars is not None else None
-        column += _series_specs(series) if picked is None else picked
+        column += _series_specs(series, self.rec) if picked is None else picked
         placed = stack(self.ranked_column(column, width, picked), height, top, steps_room(s, LABEL))
         if picked is not None:
             check_room(picked, placed)
@@ -269,6 +273,7 @@ class ImageDashboardView(DashboardView):
             (title, templates), least = SeriesPanel.texts(item, self.analysis.series), series_least(item, s)
         rows = Header.fit(self.host, width, title, templates, s, HEADER)[2]
         name = item if isinstance(item, str) else item[0]
+        name = RANK_OF.get(name, name)  # a panel renamed for the game (Game.panel_title) keeps its rank
         rank = RANK.index(name) if name in RANK else len(RANK)
         return Slot(item, least, header_room(s, rows), WEIGHTS.get(name, 1.0), rank)
 

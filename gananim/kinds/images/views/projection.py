@@ -156,7 +156,9 @@ class ProjectionView(View):
         bar = ax.inset_axes([1.04, 0.0, 0.035, 0.68])
         cb = ax.figure.colorbar(self.fake, cax=bar)
         d = "D(x, y)" if self.rec.manifest.get("conditional") else "D(x)"
-        cb.set_label(f"critic {d}" if game_of(self.rec.manifest).critic else d, fontsize=s.fs(0.75), labelpad=2)
+        game = game_of(self.rec.manifest)
+        d = f"{d} = l(x), clipped" if game.regression else d  # LSGAN's raw D on the classifier's 0..1
+        cb.set_label(f"critic {d}" if game.critic else d, fontsize=s.fs(0.75), labelpad=2)
         cb.ax.tick_params(labelsize=s.fs(0.65))
 
     def update(self, i: int) -> None:
