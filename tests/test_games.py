@@ -322,3 +322,28 @@ def test_zero_edit_keeps_a_gradient_penaltys_interpolates_out_of_the_real_batch(
     r = gananim.load(tmp_path / "rec")
     assert r.manifest["loss"] == "wasserstein" and "Pow" not in r.manifest["loss_inferred"]
     assert (r.fixed["data_samples"].min(axis=0) > 4).all()  # only the real batches, none of the interpolates
+
+
+def test_a_critics_image_projection_is_centred_at_the_decision(tmp_path):
+    """The projection coloured a critic's scores over their 1st–99th percentile, so the colour at the decision moved
+    with the scores; now it is the points views' scale (DScale): the decision (0 for hinge) at the bar's middle, the
+    same ±R either side, the bar's ticks saying so."""
+    from gananim.rendering.views import Frame, make_style
+
+    torch.manual_seed(0)
+    G = nn.Sequential(nn.Linear(4, 64), nn.Tanh(), nn.Unflatten(1, (1, 8, 8)))
+    D = nn.Sequential(nn.Flatten(), nn.Linear(64, 1))
+    data = torch.rand(96, 1, 8, 8) * 2 - 1
+    with Recorder(tmp_path / "h", G, D, data=data, every=1, loss="hinge", latent_dim=4, quiet=True) as rec:
+        rec.step(0)
+        rec.step(1)
+    r = gananim.load(tmp_path / "h")
+    frame = Frame([r], "projection", make_style((640, 360)))
+    frame.render_rgba(1.0)
+    view, snap = frame.views[0], r[-1]
+    half = view.d_scale.half
+    expected = np.clip(0.5 + snap.d_real_each / (2 * half), 0, 1)  # hinge: the decision is 0
+    np.testing.assert_allclose(np.asarray(view.real.get_array()), expected, rtol=1e-5)
+    bar = [a for a in frame.axes[0].child_axes if a.get_ylabel().startswith("critic")][0]
+    assert [t.get_text() for t in bar.get_yticklabels()] == view.d_scale.ticks
+    assert view.d_scale.ticks[1] == "0" and view.d_scale.ticks[0].startswith("fake −")

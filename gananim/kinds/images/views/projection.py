@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from gananim.kinds.images.views.d_hist import critic_edges
+from gananim.kinds.points.views.d_scale import DScale
 from gananim.kinds.points.views.density import inside
 from gananim.recording.game import game_of
 from gananim.rendering.drawing import DATA_BLUE, RED
@@ -77,11 +77,10 @@ class ProjectionView(View):
         s = self.style
         size = max(3.2 * s.scale, 2.0) ** 2
         real = self.rec.fixed["real_proj"]
+        # D's colours as the points views have them (DScale): a probability as it is, LSGAN's raw score clipped, a
+        # critic's score centred at the decision, ±R over the video
+        self.d_scale = DScale(self.rec) if self.has_d else None
         colour = dict(cmap=D_CMAP, vmin=0, vmax=1) if self.has_d else {}
-        if self.has_d and game_of(self.rec.manifest).critic:  # a critic's scores: the video's range (d-hist's bins)
-            picks = np.unique(np.linspace(0, len(self.rec) - 1, min(len(self.rec), 50)).astype(int))
-            edges = critic_edges(self.rec, picks, 1)
-            colour = dict(cmap=D_CMAP, vmin=edges[0], vmax=edges[-1])
         self.real = ax.scatter(
             real[:, 0],
             real[:, 1],
@@ -159,6 +158,8 @@ class ProjectionView(View):
         game = game_of(self.rec.manifest)
         d = f"{d} = l(x), clipped" if game.regression else d  # LSGAN's raw D on the classifier's 0..1
         cb.set_label(f"critic {d}" if game.critic else d, fontsize=s.fs(0.75), labelpad=2)
+        if game.critic:  # the distance from the decision, as the points views' scale says it
+            cb.set_ticks([0.0, 0.5, 1.0], labels=self.d_scale.ticks)
         cb.ax.tick_params(labelsize=s.fs(0.65))
 
     def update(self, i: int) -> None:
@@ -167,8 +168,8 @@ class ProjectionView(View):
         shown = inside(snap.proj, self.rec.view_box)
         self.fake.set_offsets(snap.proj[shown])
         if self.has_d:
-            self.fake.set_array(snap.d_fake_each[shown])
-            self.real.set_array(snap.d_real_each)
+            self.fake.set_array(self.d_scale.unit(snap, snap.d_fake_each[shown]))
+            self.real.set_array(self.d_scale.unit(snap, snap.d_real_each))
         finite = np.isfinite(snap.proj).all(axis=1)
         out, bad = int((finite & ~shown).sum()), int((~finite).sum())
         words = ([f"{out} of {len(shown)} outside the view"] if out else []) + (

@@ -50,8 +50,10 @@ class DScale:
         spreads = []
         for i in probe_indices(len(rec)):
             snap = rec[i]
-            if snap.d_grid is not None:
-                spreads.append(np.abs(snap.d_grid.astype(float) - self.centre(snap)).ravel())
+            # D's grid (points), else its scores on the samples (images: gananim.kinds.images.views.projection)
+            scores = [snap.d_grid] if snap.d_grid is not None else [snap.d_real_each, snap.d_fake_each]
+            for d in (a for a in scores if a is not None):
+                spreads.append(np.abs(d.astype(float) - self.centre(snap)).ravel())
         values = np.concatenate(spreads) if spreads else np.zeros(0)
         values = values[np.isfinite(values)]
         half = float(np.quantile(values, SPREAD)) if len(values) else 0.0
