@@ -19,7 +19,7 @@ from gananim.kinds.points.views.d_scale import DScale
 from gananim.record import objectives
 from gananim.record.game_graph import game_of_d_loss, ops_above
 from gananim.recording.game import game_of, loss_family
-from gananim.rendering.views.dashboard import _available
+from gananim.rendering.views.dashboard import available_panels
 
 SMALL = ProbeOptions(n_samples=64, grid_size=8, latent_grid=5, density_samples=64, real_samples=64, arrow_samples=32)
 MOONS = np.random.default_rng(0).normal(size=(200, 2)).astype(np.float32)
@@ -152,12 +152,12 @@ def test_a_critic_has_no_sigmoid_events_and_its_dashboard_speaks_the_game(tmp_pa
     _, _, r = record(tmp_path / "w", loss="wasserstein", steps=8)
     a = analyse(r)
     assert not [e for e in a.events if e.kind in ("vanishing_gradient", "convergence")]
-    titles = {spec[0]: [row[1] for row in spec[1]] for spec in _available(a.series, r) if spec != "modes"}
+    titles = {spec[0]: [row[1] for row in spec[1]] for spec in available_panels(a.series, r) if spec != "modes"}
     assert titles["critic"] == ["E D(real)", "E D(fake)"]
     assert titles["Wasserstein estimate"] == ["E D(real) − E D(fake)"]
     assert "discriminator" not in titles and "value V(G, D)" not in titles  # no D(real) ½, no −2 log 2
     _, _, h = record(tmp_path / "h", loss="hinge", steps=2)
-    assert "critic gap" in {spec[0] for spec in _available(analyse(h).series, h) if spec != "modes"}
+    assert "critic gap" in {spec[0] for spec in available_panels(analyse(h).series, h) if spec != "modes"}
 
 
 def test_the_critic_colour_scale_is_symmetric_about_the_decision(tmp_path):

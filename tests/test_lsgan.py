@@ -16,7 +16,7 @@ from gananim.analysis.events import detect_events
 from gananim.kinds.points.views.d_scale import DScale
 from gananim.kinds.points.views.gradients import LOSS_LABELS, GradientsView, push
 from gananim.recording.game import game_of
-from gananim.rendering.views.dashboard import _available
+from gananim.rendering.views.dashboard import available_panels
 
 SMALL = ProbeOptions(
     n_samples=64, grid_size=8, latent_grid=5, density_samples=64, real_samples=48, grad_samples=32, arrow_samples=40
@@ -85,7 +85,7 @@ def test_the_views_words_for_least_squares(tmp_path):
     assert GradientsView.named.fget(type("V", (), {"rec": r, "label": LOSS_LABELS["least_squares_raw"]})()) == (
         "−∇ₓ ½(D(x) − 1)²  (G's loss ½ E (D(G(z)) − 1)²)"
     )
-    panels = {title: (rows, ref) for title, rows, ref, _ in (p for p in _available(r.scalars, r) if p != "modes")}
+    panels = {title: (rows, ref) for title, rows, ref, _ in (p for p in available_panels(r.scalars, r) if p != "modes")}
     assert "value V(G, D)" not in panels and "LSGAN D, raw means" in panels and "discriminator" not in panels
     assert panels["LSGAN D, raw means"][1] == (0.5, "½")
     rows, ref = panels["LSGAN D objective"]

@@ -89,7 +89,7 @@ LABEL = 0.8  # "training step"
 LEGEND_ROW = 1.5  # a row of the events' legend, in lines of its text
 
 
-def _available(series: dict[str, np.ndarray], rec) -> list:
+def available_panels(series: dict[str, np.ndarray], rec) -> list:
     """The panels with at least one finite series in this recording (the modes panel where it has modes)."""
     has = lambda name: name in series and np.isfinite(series[name]).any()  # noqa: E731
     out = []
@@ -155,7 +155,7 @@ class DashboardView(View):
         self.host = ax
         ax.set_axis_off()
         self.panels, self.charts = [], []
-        specs = self.picked() if self.scalars is not None else _available(self.analysis.series, self.rec)
+        specs = self.picked() if self.scalars is not None else available_panels(self.analysis.series, self.rec)
         top = self.events_legend(ax, 0.0, 1.0)
         # the charts' right ends leave room for the labels beside them; the headers end there too
         width = 1.0 - gutter(ax, specs, self.rec, s)
