@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -367,3 +369,22 @@ def test_without_js_convergence_waits_until_d_has_learned():
     with_js = _converged(np.random.default_rng(3))
     (event,) = [e for e in detect_events(STEPS, with_js) if e.kind == "convergence"]
     assert event.start == STEPS[0]
+
+
+def test_a_mode_hop_caption_names_the_modes_in_the_order_the_mass_reached_them():
+    """ring8-metz (seed 2, steps 16,400–19,000): the blob leaves mode 2, touches modes 0 and 6, and settles on 5.
+    The change of dominant mode 2 → 5 spans the 6 → 0 shift inside it; the caption once read "from mode 2 to mode 5,
+    then to mode 0" while the mass ended on 5."""
+    k = 8
+    rows = [(2, 0.93), (2, 0.98), (2, 1.0), (0, 0.09), (1, 0.01), (6, 0.41), (0, 0.43)]
+    rows += [(5, v) for v in (0.01, 0.07, 0.15, 0.27, 0.18, 0.6, 0.7, 0.8, 0.9, 0.9, 0.9)]
+    shares = np.zeros((len(rows), k))
+    for t, (mode, v) in enumerate(rows):
+        shares[t, mode] = v
+    steps = 16_400 + 200 * np.arange(len(rows))
+    series = {MODE_SHARE.format(m): shares[:, m] for m in range(k)}
+    held = shares >= 0.5 / k  # the audit's rule: at least half the data's share within the mode's window
+    hops = [e for e in detect_events(steps, series, n_modes=k, view_size=6.0, held=held) if e.kind == "mode_hop"]
+    assert hops, "the hop is found"
+    named = [int(w) for w in re.findall(r"mode (\d)", hops[-1].caption)]
+    assert named[0] == 2 and named[-1] == 5, hops[-1].caption

@@ -128,6 +128,30 @@ def test_clock_slows_down_around_events(recs):
     assert np.all(np.diff(steps) >= -1e-9)
 
 
+def test_charts_of_runs_of_different_lengths_move_together(recs, tmp_path):
+    """The collapse scene's runs differ in length (50,000 plain steps beside 6,000 unrolled ones): on a clock
+    synchronised on progress each chart line spans the whole chart and the two dots stand at the same x."""
+    from gananim.rendering.manim.blocks import Clock, ScalarChart
+
+    long = record_known(tmp_path / "long", travel, left_is_real, 2, RING, **(SMALL2D | {"steps": 18}))
+    short = recs["fix"]
+    lines = [(long, "modes_captured", "#ff0000", "long"), (short, "modes_captured", "#0000ff", "short")]
+    for sync in ("progress", "step"):
+        clock = Clock([long, short], sync=sync)
+        chart = ScalarChart(lines, clock, width=6.0, height=1.0, y_range=(0, 4))
+        left = chart.cx - chart.w / 2
+        for share in (0.5, 1.0):
+            clock.tracker.set_value(clock.start + share * (clock.end - clock.start))
+            chart.update(0)
+            xs = chart.dots.points[:, 0] - left
+            assert xs[0] == pytest.approx(share * chart.w)  # the long run: its steps are the clock's either way
+            if sync == "progress":  # the short run (6 of 18 steps) beside it, at the same share of its own run
+                assert xs[1] == pytest.approx(share * chart.w)
+                assert chart.curves[1].points[:, 0].min() == pytest.approx(left)
+            else:  # on the step axis its line stops a third of the way and runs on flat
+                assert chart.X(short.steps[-1]) - left == pytest.approx(chart.w / 3)
+
+
 def test_surface_shows_d_and_density(recs, tiny_config):
     from gananim.rendering.manim.blocks import Clock, DSurface, Plane
 

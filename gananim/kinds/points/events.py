@@ -96,7 +96,10 @@ def _mode_hop(shares: np.ndarray, names: list[str], th: ModeThresholds, held: np
     for group in groups([(h[0], h[1]) for h in hops], th.merge_gap):
         members = sorted(hops[k] for k in group)
         path = [members[0][2]]
-        for _, _, _, dst in members:
+        # the path in order of arrival: a change of dominant mode spans from the old mode's last snapshot to the new
+        # one's first, so it can start before abrupt shifts that land inside it (ring8-metz: 2 → 5 spanning the
+        # 6 → 0 shift was captioned "from 2 to 5, then to 0" while the mass ended on 5)
+        for _, _, _, dst in sorted(members, key=lambda h: (h[1], h[0])):
             if dst != path[-1]:
                 path.append(dst)
         named = [names[m] if m not in path[:j] else f"mode {m}" for j, m in enumerate(path)]  # a place only once

@@ -33,7 +33,9 @@ from gananim.rendering.manim.paint import GREY, INK, dot_px, follow
 
 class ScalarChart(Group):
     """A compact chart of scalar series against training step, drawn up to the current step with a dot there;
-    optional dashed reference lines (e.g. −2 log 2). `lines` = [(rec, scalar name, colour, label)].
+    optional dashed reference lines (e.g. −2 log 2). `lines` = [(rec, scalar name, colour, label)]. On a clock
+    synchronised on progress the x axis is each recording's share of its own run, so runs of different lengths
+    both span the chart and their dots move together.
     Static parts are in `self.static`."""
 
     def __init__(
@@ -75,7 +77,16 @@ class ScalarChart(Group):
         self.lo, self.hi = lo - pad, hi + pad
         self.s0 = float(min(r.steps[0] for r, *_ in lines)) if lines else 0.0
         self.s1 = float(max(r.steps[-1] for r, *_ in lines)) if lines else 1.0
+        if self.clock.sync == "progress":
+            self.s0, self.s1 = 0.0, 1.0
         return pad
+
+    def _x(self, rec, steps):
+        """Chart x of `rec`'s steps: the step itself, or on a progress clock its share of `rec`'s run."""
+        if self.clock.sync != "progress":
+            return self.X(steps)
+        span = float(rec.steps[-1] - rec.steps[0]) or 1.0
+        return self.X((np.asarray(steps, float) - rec.steps[0]) / span)
 
     def _static(self, title: str, refs, pad: float) -> Group:
         """The frame, the title, the dashed reference lines, the two value labels and the key: drawn once."""
@@ -135,10 +146,10 @@ class ScalarChart(Group):
             if np.isfinite(now):
                 xs, ys = np.append(xs, step), np.append(ys, now)
             if len(xs) >= 2:
-                curve.set_points_as_corners(np.column_stack([self.X(xs), self.Y(ys), np.zeros(len(xs))]))
+                curve.set_points_as_corners(np.column_stack([self._x(rec, xs), self.Y(ys), np.zeros(len(xs))]))
             else:
                 curve.points = np.zeros((0, 3))
-            dots.append([float(self.X(step)), float(self.Y(now)) if np.isfinite(now) else 1e3, 0.0])
+            dots.append([float(self._x(rec, step)), float(self.Y(now)) if np.isfinite(now) else 1e3, 0.0])
         if dots:
             self.dots.points = np.array(dots)
 

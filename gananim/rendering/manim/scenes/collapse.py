@@ -1,5 +1,8 @@
 """Mode collapse beside a remedy: two recordings of the same data (ring8-metz and ring8-metz-unrolled by default),
-synchronised on training step, each showing D's surface with the generated density and the modes captured.
+each showing D's surface with the generated density and the modes captured. Recordings of the same length play
+synchronised on training step; of different lengths (ring8-metz trains 50,000 cheap steps, ring8-metz-unrolled
+6,000 steps that each cost about seven) each plays over its whole run, with its own step counter, and the subtitle
+says so.
 The cards compare what the two recordings captured (gananim.rendering.manim.words), whichever way it went.
 
     gananim scene collapse                     # records runs/ring8-metz and runs/ring8-metz-unrolled if needed
@@ -9,7 +12,7 @@ The cards compare what the two recordings captured (gananim.rendering.manim.word
 import numpy as np
 from manim import Text
 
-from gananim.rendering.manim.blocks import INK, Clock, DSurface, Plane, ScalarChart, modes_marker, on_top
+from gananim.rendering.manim.blocks import INK, Clock, DSurface, Plane, ScalarChart, StepCounter, modes_marker, on_top
 from gananim.rendering.manim.scene import Needs, RecordingScene
 from gananim.rendering.manim.words import happenings, modes
 
@@ -30,9 +33,12 @@ class Collapse(RecordingScene):
         a, b = (r.manifest.get("target") for r in self.recs)
         same = a == b
         left, right = self.names()
-        return f"{left} beside {right}: " + (
+        said = f"{left} beside {right}: " + (
             "the same data, two trainings" if same else "two trainings on different data"
         )
+        if not _same_length(self.recs):
+            said += ", each shown over its whole run"
+        return said
 
     def findings(self) -> list[str]:
         left, right = facts = self.facts()
@@ -55,13 +61,16 @@ class Collapse(RecordingScene):
 
     def layout(self) -> Clock:
         recs = self.recs
-        clock = Clock(recs)
+        clock = Clock(recs, sync="step" if _same_length(recs) else "progress")
         names = self.names()
         counts, shares = [], []
         for rec, x, name, colour in zip(recs, (-3.5, 3.5), names, COLOURS):
             plane = Plane(rec.view_box, center=(x, 1.0, 0), height=4.6)
             self.add(DSurface(rec, plane, clock), *on_top(plane.box(), modes_marker(rec, plane, numbered=True)))
             self.add(Text(name, font_size=24, color=INK, weight="BOLD").move_to((x, 3.7, 0)))
+            if clock.sync == "progress":  # each its own steps: a counter under each panel
+                counter = StepCounter(clock, rec=rec, font_size=18).place((x - 0.75, -1.5, 0))
+                self.add(counter.label, counter)
             counts.append((rec, "modes_captured", colour, name))
             shares.append((rec, "hq_share", colour, ""))
         n = max(max(len(r.modes) for r in recs), 1)
@@ -85,9 +94,14 @@ class Collapse(RecordingScene):
             y_range=(0, 1),
         )
         self.add(captured.static, captured, share.static, share)
-        self.counter(clock, (-6.9, 3.7, 0))
+        if clock.sync == "step":
+            self.counter(clock, (-6.9, 3.7, 0))
         self.captions(clock, labels=names)
         return clock
+
+
+def _same_length(recs) -> bool:
+    return len({int(r.steps[-1]) for r in recs}) == 1
 
 
 SCENE = Collapse
