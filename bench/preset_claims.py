@@ -440,9 +440,9 @@ def ring8_metz(runs: Runs) -> Verdict:
 
     rec = runs["ring8-metz"][0]
     k, hq = stories.collapse_numbers(rec)
-    on = (k >= 1) & (k <= stories.COLLAPSED_MODES) & (hq >= stories.COLLAPSED_HQ)
+    on = stories.collapsed(k, hq)
     held = stories.dominant_modes(rec)
-    hops = sum(a != b for a, b in zip(held, held[1:]))
+    hops = stories.changes(held)
     return Verdict(
         f"on 1–{stories.COLLAPSED_MODES} modes with ≥ {stories.COLLAPSED_HQ:.0%} high quality in most snapshots after "
         f"the first {stories.WARMUP:.0%}; its dominant mode moves ≥ {METZ_HOPS}× (VEEGAN's GAN: 1 mode, 99.3% HQ)",

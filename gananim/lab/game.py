@@ -12,6 +12,8 @@ against D moved k differentiable steps ahead (unrolled.py); D itself is then tra
 
 from __future__ import annotations
 
+import contextlib
+
 import torch
 
 from gananim.lab.models import pack_samples
@@ -30,6 +32,22 @@ def noise_std(step: int, instance_noise: float, anneal_steps: int) -> float:
     return float(instance_noise) * max(0.0, 1.0 - step / anneal_steps)
 
 
+def _update(opt: torch.optim.Optimizer, loss: torch.Tensor) -> None:
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+
+
+@contextlib.contextmanager
+def _frozen(D: torch.nn.Module):
+    """D's weights out of the graph while G steps: G's loss needs gradients through D, not for D's weights."""
+    D.requires_grad_(False)
+    try:
+        yield
+    finally:
+        D.requires_grad_(True)
+
+
 def gan_step(lab: LabState, step: int) -> dict[str, float]:
     """One iteration at `step` (1-based); returns the losses to log."""
     if lab.conditional:
@@ -46,18 +64,11 @@ def gan_step(lab: LabState, step: int) -> dict[str, float]:
         with torch.no_grad():
             fake = pack_samples(G(z), lab.pack)
         loss_d = losses.d_loss(tr.loss, D(lab.noisy(real, sigma)), D(lab.noisy(fake, sigma)))
-        opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        opt_d.step()
-    D.requires_grad_(False)  # the G step needs gradients through D, not for D's weights
-    try:
+        _update(opt_d, loss_d)
+    with _frozen(D):
         for _ in range(tr.g_steps):
             loss_g = generator_loss(lab, lab.latents(n), sigma)
-            opt_g.zero_grad(set_to_none=True)
-            loss_g.backward()
-            opt_g.step()
-    finally:
-        D.requires_grad_(True)
+            _update(opt_g, loss_g)
     return {"d_loss": float(loss_d.detach()), "g_loss": float(loss_g.detach())}
 
 
@@ -88,17 +99,10 @@ def cgan_step(lab: LabState, step: int) -> dict[str, float]:
         with torch.no_grad():
             fake = G(z, y)
         loss_d = losses.d_loss(tr.loss, D(lab.noisy(real, sigma), real_y), D(lab.noisy(fake, sigma), y))
-        opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        opt_d.step()
-    D.requires_grad_(False)
-    try:
+        _update(opt_d, loss_d)
+    with _frozen(D):
         for _ in range(tr.g_steps):
             z, y = lab.latents(n), lab.classes(n)
             loss_g = losses.g_loss(tr.loss, D(lab.noisy(G(z, y), sigma), y))
-            opt_g.zero_grad(set_to_none=True)
-            loss_g.backward()
-            opt_g.step()
-    finally:
-        D.requires_grad_(True)
+            _update(opt_g, loss_g)
     return {"d_loss": float(loss_d.detach()), "g_loss": float(loss_g.detach())}

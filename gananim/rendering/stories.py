@@ -69,6 +69,17 @@ def collapse_numbers(rec) -> tuple[np.ndarray, np.ndarray]:
     return np.array([c.captured for c in covs]), np.array([c.hq_share for c in covs])
 
 
+def collapsed(captured: np.ndarray, hq_share: np.ndarray) -> np.ndarray:
+    """The collapse story's rule per snapshot: 1 to COLLAPSED_MODES modes captured with at least COLLAPSED_HQ of the
+    samples high quality (the arrays of `collapse_numbers`)."""
+    return (captured >= 1) & (captured <= COLLAPSED_MODES) & (hq_share >= COLLAPSED_HQ)
+
+
+def changes(held: list[int]) -> int:
+    """How many times a sequence of dominant modes changes."""
+    return sum(a != b for a, b in zip(held, held[1:]))
+
+
 def _no_modes(recs, claim: str) -> Story | None:
     """A story about modes cannot be told of data without modes (a script's recording of bare samples)."""
     if any(getattr(r, "modes", None) is None or not len(r.modes) for r in recs):
@@ -83,7 +94,7 @@ def collapse(recs) -> Story:
     if (none := _no_modes(recs, "a collapsed run beside a remedy")) is not None:
         return none
     k, hq = collapse_numbers(vanilla)
-    on = (k >= 1) & (k <= COLLAPSED_MODES) & (hq >= COLLAPSED_HQ)
+    on = collapsed(k, hq)
     end = mode_coverage(remedy[-1].samples, remedy.modes, remedy.mode_scales)
     n = len(remedy.modes)
     claim = (
@@ -112,7 +123,7 @@ def mode_hopping(recs) -> Story:
     if (none := _no_modes(recs, "the dominant mode hops")) is not None:
         return none
     held = dominant_modes(rec)
-    hops = sum(a != b for a, b in zip(held, held[1:]))
+    hops = changes(held)
     places = len(set(held))
     return Story(
         f"the mode nearest to ≥ {DOMINANT:.0%} of the samples changes ≥ {HOPS} times among ≥ {PLACES} modes "

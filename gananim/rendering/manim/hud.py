@@ -85,8 +85,7 @@ class ScalarChart(Group):
         """Chart x of `rec`'s steps: the step itself, or on a progress clock its share of `rec`'s run."""
         if self.clock.sync != "progress":
             return self.X(steps)
-        span = float(rec.steps[-1] - rec.steps[0]) or 1.0
-        return self.X((np.asarray(steps, float) - rec.steps[0]) / span)
+        return self.X(self.clock.value_at_step(rec, np.asarray(steps, float)))
 
     def _static(self, title: str, refs, pad: float) -> Group:
         """The frame, the title, the dashed reference lines, the two value labels and the key: drawn once."""
